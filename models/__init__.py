@@ -1,0 +1,65 @@
+"""The data contract of the housing allocator: inputs, policy and proposal."""
+
+from .decision import Decision, DecisionKind
+from .dwelling import Dwelling, DwellingFeature, Tenure
+from .geography import (
+    Area,
+    AreaNationality,
+    Building,
+    Edge,
+    Municipality,
+    Node,
+    QuotaDimension,
+    ServiceKind,
+    ServiceSite,
+    TravelMode,
+    TravelTime,
+)
+from .household import (
+    ADULT_AGE,
+    SCHOOL_AGE,
+    Household,
+    HouseholdType,
+    Member,
+    Relation,
+    Sex,
+)
+from .instance import TABLES, Instance, instance_problems
+from .policy import (
+    Deadlines,
+    Dispersion,
+    HardRules,
+    ObjectiveMode,
+    Policy,
+    Priority,
+    RuleMode,
+    Services,
+    SharedHousing,
+    SizeNorm,
+    UnknownNeed,
+    Weights,
+)
+from .problems import Location, Problem
+from .proposal import (
+    SCHEMA_VERSION,
+    Binding,
+    Competitor,
+    Kpis,
+    Match,
+    Objective,
+    Proposal,
+    Provenance,
+    SolverStats,
+    Status,
+    Unmatched,
+    UnmatchedReason,
+)
+
+SENSITIVE_FIELDS = frozenset(
+    name
+    for name, field in Household.model_fields.items()
+    if (field.json_schema_extra or {}).get("sensitive")
+)
+"""Household fields holding health, trauma or disability information."""
+
+__all__ = [name for name in dir() if not name.startswith("_")]

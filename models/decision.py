@@ -1,0 +1,25 @@
+"""Decisions a housing officer adds before re-solving: locks and bans."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from ._base import Identifier, StrictModel
+
+
+class DecisionKind(StrEnum):
+    LOCK = "lock"
+    """This household gets this dwelling."""
+    BAN = "ban"
+    """Never this pair (for instance after a declined offer)."""
+
+
+class Decision(StrictModel):
+    """A lock or a ban on one household-dwelling pair."""
+
+    household: Identifier
+    dwelling: Identifier
+    kind: DecisionKind
+    note: str = Field(default="", max_length=500)

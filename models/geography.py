@@ -1,0 +1,164 @@
+"""Municipalities, areas, buildings, services and the travel network."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field, NonNegativeInt, PositiveInt
+
+from ._base import Identifier, StrictModel
+
+
+class QuotaDimension(StrEnum):
+    """
+    A dimension in which a council decision (vedtak) counts settlements.
+
+    A household uses each dimension by its composition: one household, its
+    persons, one single adult or family, its children (under 18), adults
+    (18-66) or seniors (67 and over).
+    """
+
+    HOUSEHOLDS = "households"
+    PERSONS = "persons"
+    SINGLE_ADULTS = "single_adults"
+    FAMILIES = "families"
+    UNACCOMPANIED_MINORS = "unaccompanied_minors"
+    CHILDREN = "children"
+    ADULTS = "adults"
+    SENIORS = "seniors"
+
+
+class Municipality(StrictModel):
+    """
+    A settlement municipality.
+
+    Parameters
+    ----------
+    id
+        Identifier, for instance the municipality number ``"K-4601"``.
+    name
+        Display name.
+    centre_node
+        Travel-network node of the centre, for the wish to live centrally.
+    quotas
+        Remaining places in the council decision, per dimension. Empty
+        means no quota. Default empty.
+    requested
+        Places IMDi requested (anmodning), for quota-fulfilment reporting.
+    """
+
+    id: Identifier
+    name: str = Field(default="", max_length=100)
+    centre_node: Identifier | None = None
+    quotas: dict[QuotaDimension, NonNegativeInt] = Field(default_factory=dict)
+    requested: NonNegativeInt | None = None
+
+
+class Area(StrictModel):
+    """
+    A neighbourhood, the unit of dispersion.
+
+    Parameters
+    ----------
+    id
+        Identifier such as ``"A-03"``.
+    municipality
+        Municipality the area belongs to.
+    name
+        Display name.
+    resident_households
+        Households living in the area now (all, not only refugees).
+    refugee_households
+        Refugee households already living there, counted by dispersion caps.
+    """
+
+    id: Identifier
+    municipality: Identifier
+    name: str = Field(default="", max_length=100)
+    resident_households: NonNegativeInt = 0
+    refugee_households: NonNegativeInt = 0
+
+
+class Building(StrictModel):
+    """
+    A building or stairwell holding several dwellings.
+
+    Parameters
+    ----------
+    id
+        Identifier such as ``"B-0107"``.
+    area
+        Area the building is in.
+    units
+        Dwellings in the building (occupied or not).
+    refugee_households
+        Refugee households already living in the building.
+    """
+
+    id: Identifier
+    area: Identifier
+    units: PositiveInt = 1
+    refugee_households: NonNegativeInt = 0
+
+
+class AreaNationality(StrictModel):
+    """Households of one nationality already living in an area."""
+
+    area: Identifier
+    nationality: str = Field(pattern=r"^[A-Z]{2,3}$")
+    households: NonNegativeInt
+
+
+class ServiceKind(StrEnum):
+    """Kinds of service a household may need within reach (no car)."""
+
+    KINDERGARTEN = "kindergarten"
+    SCHOOL = "school"
+    ADULT_EDUCATION = "adult_education"
+    PUBLIC_TRANSPORT = "public_transport"
+    HEALTH = "health"
+    SHOP = "shop"
+    NAV = "nav"
+
+
+class ServiceSite(StrictModel):
+    """A place offering one service, on the travel network."""
+
+    id: Identifier
+    kind: ServiceKind
+    node: Identifier
+    name: str = Field(default="", max_length=100)
+
+
+class TravelMode(StrEnum):
+    WALK = "walk"
+    TRANSIT = "transit"
+
+
+class Node(StrictModel):
+    """A point of the walking and public-transport network (coordinates in km)."""
+
+    id: Identifier
+    x: float = Field(ge=-10_000, le=10_000)
+    y: float = Field(ge=-10_000, le=10_000)
+
+
+class Edge(StrictModel):
+    """An undirected link of the network, in minutes without a car."""
+
+    source: Identifier
+    target: Identifier
+    minutes: float = Field(gt=0, le=1_000)
+    mode: TravelMode = TravelMode.WALK
+
+
+class TravelTime(StrictModel):
+    """
+    A precomputed travel time from a dwelling to the nearest site of a kind.
+
+    When given for a dwelling and kind, it replaces the network's figure.
+    """
+
+    dwelling: Identifier
+    kind: ServiceKind
+    minutes: float = Field(ge=0, le=1_000)

@@ -1,0 +1,405 @@
+"""An allocation instance: everything one planning round needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Self
+
+from pydantic import Field, model_validator
+
+from ._base import StrictModel
+from .decision import Decision, DecisionKind
+from .dwelling import Dwelling
+from .geography import (
+    Area,
+    AreaNationality,
+    Building,
+    Edge,
+    Municipality,
+    Node,
+    ServiceKind,
+    ServiceSite,
+    TravelTime,
+)
+from .household import ADULT_AGE, Household, Relation
+from .problems import Problem
+
+MIN_PARENT_AGE_GAP = 12
+"""A child must be at least this many years younger than the household head."""
+
+TABLES = (
+    "municipalities",
+    "areas",
+    "buildings",
+    "area_nationalities",
+    "nodes",
+    "edges",
+    "sites",
+    "travel_times",
+    "dwellings",
+    "households",
+    "decisions",
+)
+"""Entity tables of an instance, in reading order (references point back)."""
+
+
+class Instance(StrictModel):
+    """
+    One planning round: households, dwellings and their surroundings.
+
+    Parameters
+    ----------
+    name
+        A short name for the instance.
+    as_of
+        The planning date: waiting times are counted to it and dwellings must
+        be available within the policy's horizon from it.
+    households, dwellings
+        Who waits, and what can be offered.
+    municipalities, areas, buildings
+        Where dwellings are, with quotas and existing refugee households.
+    area_nationalities
+        Existing households per nationality and area, for the wish to live
+        near compatriots. Default empty.
+    nodes, edges
+        The walking and public-transport network. Default empty.
+    sites
+        Service sites on the network. Default empty.
+    travel_times
+        Precomputed minutes from dwellings to services, replacing the network
+        where given. Default empty.
+    decisions
+        Locks and bans set by the housing office. Default empty.
+    """
+
+    name: str = Field(min_length=1, max_length=100)
+    as_of: date
+    municipalities: tuple[Municipality, ...] = Field(min_length=1)
+    areas: tuple[Area, ...] = Field(min_length=1)
+    buildings: tuple[Building, ...] = ()
+    area_nationalities: tuple[AreaNationality, ...] = ()
+    nodes: tuple[Node, ...] = ()
+    edges: tuple[Edge, ...] = ()
+    sites: tuple[ServiceSite, ...] = ()
+    travel_times: tuple[TravelTime, ...] = ()
+    dwellings: tuple[Dwelling, ...] = ()
+    households: tuple[Household, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> Self:
+        problems = instance_problems(self)
+        if problems:
+            lines = [f"{_loc_text(p.loc)}: {p.message}" for p in problems]
+            raise ValueError(
+                f"{len(problems)} problem(s) in instance:\n  "
+                + "\n  ".join(lines)
+            )
+        return self
+
+
+def _loc_text(loc) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def instance_problems(instance: Instance) -> list[Problem]:
+    """
+    Every cross-reference and consistency problem of an instance.
+
+    Row-level rules (types, ranges) are checked by the field types; this
+    function checks what needs several rows: unknown references, duplicate
+    ids, dates out of order, contradictory rows. It works on instances built
+    with ``model_construct`` too, so readers can locate each problem.
+    """
+    return list(_problems(instance))
+
+
+def _duplicates(table: str, rows, key: str = "id") -> Iterator[Problem]:
+    seen: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        value = getattr(row, key)
+        if value in seen:
+            yield Problem(
+                loc=(table, index, key),
+                rule="duplicate-id",
+                message=f"{key} {value!r} already used in row "
+                f"{seen[value] + 1} of {table}.",
+            )
+        else:
+            seen[value] = index
+
+
+def _unknown(table, index, field, value, known, what) -> Iterator[Problem]:
+    if value is not None and value not in known:
+        yield Problem(
+            loc=(table, index, field),
+            rule="unknown-reference",
+            message=f"{field} references unknown {what} {value!r}.",
+        )
+
+
+def _problems(inst: Instance) -> Iterator[Problem]:  # noqa: C901
+    for table, rows in (
+        ("municipalities", inst.municipalities),
+        ("areas", inst.areas),
+        ("buildings", inst.buildings),
+        ("nodes", inst.nodes),
+        ("sites", inst.sites),
+        ("dwellings", inst.dwellings),
+        ("households", inst.households),
+    ):
+        yield from _duplicates(table, rows)
+
+    municipalities = {m.id for m in inst.municipalities}
+    nodes = {n.id for n in inst.nodes}
+    area_of = {a.id: a for a in inst.areas}
+    building_of = {b.id: b for b in inst.buildings}
+    dwellings = {d.id for d in inst.dwellings}
+    households = {h.id for h in inst.households}
+    site_kind = {s.id: s.kind for s in inst.sites}
+
+    for i, m in enumerate(inst.municipalities):
+        yield from _unknown(
+            "municipalities", i, "centre_node", m.centre_node, nodes, "node"
+        )
+    for i, a in enumerate(inst.areas):
+        yield from _unknown(
+            "areas", i, "municipality", a.municipality, municipalities,
+            "municipality",
+        )
+        if a.refugee_households > a.resident_households:
+            yield Problem(
+                loc=("areas", i, "refugee_households"),
+                rule="count-exceeds-total",
+                message=f"refugee_households {a.refugee_households} exceeds "
+                f"resident_households {a.resident_households} in area "
+                f"{a.id!r}.",
+            )
+    for i, b in enumerate(inst.buildings):
+        yield from _unknown("buildings", i, "area", b.area, area_of, "area")
+        if b.refugee_households > b.units:
+            yield Problem(
+                loc=("buildings", i, "refugee_households"),
+                rule="count-exceeds-total",
+                message=f"refugee_households {b.refugee_households} exceeds "
+                f"units {b.units} in building {b.id!r}.",
+            )
+    for i, row in enumerate(inst.area_nationalities):
+        yield from _unknown(
+            "area_nationalities", i, "area", row.area, area_of, "area"
+        )
+    for i, e in enumerate(inst.edges):
+        yield from _unknown("edges", i, "source", e.source, nodes, "node")
+        yield from _unknown("edges", i, "target", e.target, nodes, "node")
+    for i, s in enumerate(inst.sites):
+        yield from _unknown("sites", i, "node", s.node, nodes, "node")
+    for i, t in enumerate(inst.travel_times):
+        yield from _unknown(
+            "travel_times", i, "dwelling", t.dwelling, dwellings, "dwelling"
+        )
+
+    for i, d in enumerate(inst.dwellings):
+        yield from _dwelling_problems(
+            i, d, municipalities, area_of, building_of, nodes
+        )
+    for i, h in enumerate(inst.households):
+        yield from _household_problems(
+            i, h, inst.as_of, municipalities, dwellings, nodes, site_kind
+        )
+    yield from _decision_problems(inst.decisions, households, dwellings)
+
+
+def _dwelling_problems(i, d, municipalities, area_of, building_of, nodes):
+    t = "dwellings"
+    yield from _unknown(
+        t, i, "municipality", d.municipality, municipalities, "municipality"
+    )
+    yield from _unknown(t, i, "area", d.area, area_of, "area")
+    yield from _unknown(t, i, "building", d.building, building_of, "building")
+    yield from _unknown(t, i, "node", d.node, nodes, "network node")
+    area = area_of.get(d.area)
+    if area is not None and area.municipality != d.municipality:
+        yield Problem(
+            loc=(t, i, "area"),
+            rule="contradictory-rows",
+            message=f"area {d.area!r} belongs to municipality "
+            f"{area.municipality!r}, not {d.municipality!r}.",
+        )
+    building = building_of.get(d.building)
+    if building is not None and building.area != d.area:
+        yield Problem(
+            loc=(t, i, "building"),
+            rule="contradictory-rows",
+            message=f"building {d.building!r} is in area {building.area!r}, "
+            f"not {d.area!r}.",
+        )
+    if d.shared_rooms > max(d.bedrooms, 0):
+        yield Problem(
+            loc=(t, i, "shared_rooms"),
+            rule="count-exceeds-total",
+            message=f"shared_rooms {d.shared_rooms} exceeds bedrooms "
+            f"{d.bedrooms}.",
+        )
+    if d.available_until is not None and d.available_until < d.available_from:
+        yield Problem(
+            loc=(t, i, "available_until"),
+            rule="dates-out-of-order",
+            message=f"available_until {d.available_until} is before "
+            f"available_from {d.available_from}.",
+        )
+    if d.basement and d.floor > 0:
+        yield Problem(
+            loc=(t, i, "basement"),
+            rule="contradictory-rows",
+            message=f"a basement dwelling cannot be on floor {d.floor}.",
+        )
+
+
+def _household_problems(
+    i, h, as_of, municipalities, dwellings, nodes, site_kind
+):
+    t = "households"
+    yield from _unknown(
+        t, i, "assigned_municipality", h.assigned_municipality,
+        municipalities, "municipality",
+    )
+    yield from _unknown(
+        t, i, "current_dwelling", h.current_dwelling, dwellings, "dwelling"
+    )
+    yield from _unknown(
+        t, i, "wish_near_node", h.wish_near_node, nodes, "network node"
+    )
+    yield from _unknown(
+        t, i, "current_school", h.current_school, site_kind, "service site"
+    )
+    kind = site_kind.get(h.current_school)
+    if kind is not None and kind != ServiceKind.SCHOOL:
+        yield Problem(
+            loc=(t, i, "current_school"),
+            rule="wrong-kind",
+            message=f"current_school {h.current_school!r} is a {kind} site, "
+            "not a school.",
+        )
+    if h.permit_date > as_of:
+        yield Problem(
+            loc=(t, i, "permit_date"),
+            rule="dates-out-of-order",
+            message=f"permit_date {h.permit_date} is after the planning "
+            f"date {as_of}.",
+        )
+    if h.case_created is not None and h.case_created > h.permit_date:
+        yield Problem(
+            loc=(t, i, "case_created"),
+            rule="dates-out-of-order",
+            message=f"case_created {h.case_created} is after permit_date "
+            f"{h.permit_date}.",
+        )
+    if (
+        h.expected_reunification_date is not None
+        and h.expected_reunification_date < h.permit_date
+    ):
+        yield Problem(
+            loc=(t, i, "expected_reunification_date"),
+            rule="dates-out-of-order",
+            message="expected_reunification_date "
+            f"{h.expected_reunification_date} is before permit_date "
+            f"{h.permit_date}.",
+        )
+    if h.expected_reunification_date and not h.expected_reunification_persons:
+        yield Problem(
+            loc=(t, i, "expected_reunification_persons"),
+            rule="contradictory-rows",
+            message="expected_reunification_date is set but "
+            "expected_reunification_persons is 0.",
+        )
+    yield from _member_problems(i, h)
+
+
+def _member_problems(i, h):
+    heads = [k for k, m in enumerate(h.members) if m.relation == Relation.HEAD]
+    partners = [
+        k for k, m in enumerate(h.members) if m.relation == Relation.PARTNER
+    ]
+    if len(heads) != 1:
+        yield Problem(
+            loc=("households", i, "members"),
+            rule="household-head",
+            message=f"household {h.id!r} has {len(heads)} members with "
+            "relation 'head'; exactly one is required.",
+        )
+    if len(partners) > 1:
+        yield Problem(
+            loc=("households", i, "members", partners[1], "relation"),
+            rule="household-head",
+            message=f"household {h.id!r} has {len(partners)} partners; at "
+            "most one is allowed.",
+        )
+    if len(heads) != 1:
+        return
+    head = h.members[heads[0]]
+    for k, m in enumerate(h.members):
+        loc = ("households", i, "members", k, "age")
+        if m.relation == Relation.PARTNER and m.age < ADULT_AGE:
+            yield Problem(
+                loc=loc,
+                rule="member-age",
+                message=f"partner aged {m.age} in household {h.id!r}; a "
+                f"partner must be at least {ADULT_AGE}.",
+            )
+        if m.relation == Relation.CHILD and (
+            m.age > head.age - MIN_PARENT_AGE_GAP
+        ):
+            yield Problem(
+                loc=loc,
+                rule="member-age",
+                message=f"child aged {m.age} is older than a household head "
+                f"aged {head.age} allows (at least {MIN_PARENT_AGE_GAP} "
+                "years younger).",
+            )
+    if head.age < ADULT_AGE and h.adults > 0:
+        yield Problem(
+            loc=("households", i, "members", heads[0], "age"),
+            rule="member-age",
+            message=f"head aged {head.age} in a household with adults: the "
+            f"head must be at least {ADULT_AGE} unless every member is a "
+            "minor.",
+        )
+
+
+def _decision_problems(decisions, households, dwellings):
+    t = "decisions"
+    locked_household: dict[str, int] = {}
+    locked_dwelling: dict[str, int] = {}
+    kinds: dict[tuple[str, str], set] = {}
+    for i, dec in enumerate(decisions):
+        yield from _unknown(
+            t, i, "household", dec.household, households, "household"
+        )
+        yield from _unknown(
+            t, i, "dwelling", dec.dwelling, dwellings, "dwelling"
+        )
+        pair = (dec.household, dec.dwelling)
+        kinds.setdefault(pair, set()).add(dec.kind)
+        if kinds[pair] == {DecisionKind.LOCK, DecisionKind.BAN}:
+            yield Problem(
+                loc=(t, i, "kind"),
+                rule="contradictory-rows",
+                message=f"pair {dec.household}/{dec.dwelling} is both "
+                "locked and banned.",
+            )
+        if dec.kind != DecisionKind.LOCK:
+            continue
+        for key, seen, what in (
+            (dec.household, locked_household, "household"),
+            (dec.dwelling, locked_dwelling, "dwelling"),
+        ):
+            if key in seen:
+                yield Problem(
+                    loc=(t, i, what),
+                    rule="contradictory-rows",
+                    message=f"{what} {key!r} is already locked in row "
+                    f"{seen[key] + 1} of decisions.",
+                )
+            else:
+                seen[key] = i

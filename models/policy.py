@@ -1,0 +1,247 @@
+"""The matching rules: one policy, one TOML file, documented defaults."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self
+
+from pydantic import Field, NonNegativeInt, model_validator
+
+from ._base import StrictModel
+from .geography import ServiceKind
+
+
+class RuleMode(StrEnum):
+    """How a rule acts: a hard exclusion, a scored penalty, or not at all."""
+
+    FORBID = "forbid"
+    PENALISE = "penalise"
+    IGNORE = "ignore"
+
+
+class ObjectiveMode(StrEnum):
+    LEXICOGRAPHIC = "lexicographic"
+    """First house as many as possible weighted by priority, then quality."""
+    WEIGHTED = "weighted"
+    """One weighted sum of priority and quality."""
+
+
+class UnknownNeed(StrEnum):
+    NO_NEED = "no_need"
+    """An unknown need is treated as no need (and flagged in explanations)."""
+    NEED = "need"
+    """An unknown need is treated as a need: the safe, stricter reading."""
+
+
+class SizeNorm(StrictModel):
+    """
+    Bedrooms a household needs, from its members' ages and sexes.
+
+    Couples share a bedroom; other adults get one each. Children share two
+    to a room while young; from ``mixed_sex_until_age`` only children of the
+    same sex share; from ``own_room_age`` a teenager gets a room of their
+    own. A single adult or minor needs no separate bedroom (a bedsit does).
+    """
+
+    couples_share: bool = True
+    children_per_room: int = Field(default=2, ge=1, le=4)
+    mixed_sex_until_age: int = Field(default=7, ge=0, le=18)
+    own_room_age: int = Field(default=13, ge=0, le=18)
+    allowed_surplus: NonNegativeInt = Field(
+        default=2,
+        description="Bedrooms above need still eligible (hard upper bound).",
+    )
+    crowding: RuleMode = Field(
+        default=RuleMode.FORBID,
+        description="Fewer bedrooms than needed: forbid, penalise (one "
+        "bedroom short at most) or ignore.",
+    )
+    count_reunification: bool = Field(
+        default=False,
+        description="Count expected reunification persons as members when "
+        "computing the need (hard). When false they are scored instead.",
+    )
+
+
+class Deadlines(StrictModel):
+    """Settlement targets from the residence permit (DOMAIN.md 1.4)."""
+
+    priority_months: int = Field(
+        default=3, ge=1, le=24,
+        description="Families with children and unaccompanied minors.",
+    )
+    standard_months: int = Field(default=6, ge=1, le=24)
+    maximum_months: int = Field(default=12, ge=1, le=36)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if not (
+            self.priority_months <= self.standard_months
+            <= self.maximum_months
+        ):
+            raise ValueError(
+                "deadlines must satisfy priority_months <= standard_months "
+                "<= maximum_months."
+            )
+        return self
+
+
+class Priority(StrictModel):
+    """
+    Priority of housing a household, rising with waiting time.
+
+    ``base + per_deadline * min(wait / deadline, cap)``, plus
+    ``group_bonus`` for the priority groups and ``overdue_bonus`` once the
+    maximum deadline has passed. Integers, so all engines agree exactly.
+    """
+
+    base: NonNegativeInt = 100
+    per_deadline: NonNegativeInt = 100
+    cap: float = Field(default=2.0, ge=0, le=10)
+    group_bonus: NonNegativeInt = 50
+    overdue_bonus: NonNegativeInt = 100
+
+
+class HardRules(StrictModel):
+    """Switches for the rules that exclude pairs."""
+
+    accessibility: bool = True
+    avoid_features: bool = True
+    child_safety: bool = Field(
+        default=True,
+        description="No damp or child-unsuitable dwelling for households "
+        "with children.",
+    )
+    care_housing: RuleMode = Field(
+        default=RuleMode.FORBID,
+        description="Dwellings beside care housing for substance abuse or "
+        "psychiatry.",
+    )
+    availability: bool = True
+    assigned_municipality: bool = Field(
+        default=True,
+        description="A household assigned to a municipality is only "
+        "matched within it.",
+    )
+    municipality_quota: bool = True
+
+
+class SharedHousing(StrictModel):
+    """Shared housing (bofellesskap) for single adults open to it."""
+
+    enabled: bool = False
+    same_sex: bool = True
+    max_age_gap: int = Field(default=10, ge=0, le=100)
+    min_age: int = Field(default=18, ge=16, le=100)
+
+
+class Dispersion(StrictModel):
+    """
+    Caps and targets on refugee households per area and building, counting
+    those already living there.
+
+    Hard caps (``None`` switches one off): at most
+    ``area_cap_share`` of an area's households, and at most
+    ``building_cap`` refugee households in one building. Above
+    ``area_target_share`` each extra household costs ``weight`` in the
+    objective (soft dispersion).
+    """
+
+    area_cap_share: float | None = Field(default=0.30, gt=0, le=1)
+    building_cap: int | None = Field(default=None, ge=1)
+    area_target_share: float | None = Field(default=0.15, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _target_below_cap(self) -> Self:
+        if (
+            self.area_cap_share is not None
+            and self.area_target_share is not None
+            and self.area_target_share > self.area_cap_share
+        ):
+            raise ValueError("area_target_share must not exceed area_cap_share.")
+        return self
+
+
+def _default_minutes() -> dict[ServiceKind, int]:
+    return {
+        ServiceKind.KINDERGARTEN: 15,
+        ServiceKind.SCHOOL: 20,
+        ServiceKind.ADULT_EDUCATION: 30,
+        ServiceKind.PUBLIC_TRANSPORT: 10,
+        ServiceKind.HEALTH: 30,
+        ServiceKind.SHOP: 15,
+    }
+
+
+class Services(StrictModel):
+    """
+    Services within reach without a car.
+
+    A service scores full marks within its target minutes and nothing at
+    ``zero_at_factor`` times the target. Which services count depends on
+    the household: kindergarten for children under school age, school for
+    school-age children, adult education for adults, public transport,
+    health and shops for all.
+    """
+
+    target_minutes: dict[ServiceKind, int] = Field(
+        default_factory=_default_minutes
+    )
+    zero_at_factor: float = Field(default=3.0, gt=1, le=20)
+    central_minutes: int = Field(
+        default=15, ge=1, le=240,
+        description="Minutes to the municipal centre that count as central.",
+    )
+    near_place_minutes: int = Field(default=20, ge=1, le=240)
+
+
+class Weights(StrictModel):
+    """
+    Weights of the scored criteria. Every criterion scores 0-100 per pair
+    (penalties -100-0), so a weight is the value of a full score.
+    """
+
+    housed: NonNegativeInt = Field(
+        default=10,
+        description="Objective units per priority point in weighted mode.",
+    )
+    size_fit: NonNegativeInt = 10
+    services: NonNegativeInt = 8
+    condition: NonNegativeInt = 5
+    child_suitability: NonNegativeInt = 5
+    tenure: NonNegativeInt = 5
+    reunification: NonNegativeInt = 5
+    wish_central: NonNegativeInt = 4
+    wish_compatriots: NonNegativeInt = 3
+    wish_place: NonNegativeInt = 4
+    school_change: NonNegativeInt = 10
+    care_housing: NonNegativeInt = 10
+    dispersion: NonNegativeInt = Field(
+        default=300,
+        description="Objective units per refugee household above the "
+        "area target.",
+    )
+
+
+class Policy(StrictModel):
+    """
+    Every matching rule, with defaults documented in the README's rules
+    table. Load from TOML with ``allocator.io.read_policy``.
+    """
+
+    name: str = "default"
+    description: str = ""
+    objective: ObjectiveMode = ObjectiveMode.LEXICOGRAPHIC
+    horizon_days: int = Field(
+        default=30, ge=0, le=3650,
+        description="Dwellings must be available within this many days.",
+    )
+    unknown_need: UnknownNeed = UnknownNeed.NO_NEED
+    size: SizeNorm = SizeNorm()
+    deadlines: Deadlines = Deadlines()
+    priority: Priority = Priority()
+    hard: HardRules = HardRules()
+    shared: SharedHousing = SharedHousing()
+    dispersion: Dispersion = Dispersion()
+    services: Services = Services()
+    weights: Weights = Weights()

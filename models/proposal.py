@@ -1,0 +1,185 @@
+"""The engine's output: a proposal with scores, reasons and provenance."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import Field
+
+from ._base import Identifier, StrictModel
+
+SCHEMA_VERSION = "1"
+"""Version of the proposal format."""
+
+
+class Status(StrEnum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    UNKNOWN = "unknown"
+
+
+class Match(StrictModel):
+    """
+    One proposed household-dwelling pair.
+
+    Parameters
+    ----------
+    scores
+        Per-criterion score contributions (already weighted), by criterion.
+    quality
+        Sum of ``scores``.
+    priority
+        The household's priority points.
+    rank
+        Rank of this dwelling among the household's eligible ones by pair
+        quality (1 is best).
+    eligible
+        Number of dwellings eligible for the household.
+    shared
+        Whether the household takes one room in a shared dwelling.
+    locked
+        Whether the housing office locked this pair.
+    """
+
+    household: Identifier
+    dwelling: Identifier
+    priority: int
+    quality: int
+    scores: dict[str, int]
+    rank: int = Field(ge=1)
+    eligible: int = Field(ge=1)
+    shared: bool = False
+    locked: bool = False
+    waited_days: int = 0
+    within_deadline: bool = True
+
+
+class Competitor(StrictModel):
+    household: Identifier
+    dwelling: Identifier
+    priority: int
+
+
+class UnmatchedReason(StrEnum):
+    NO_ELIGIBLE_DWELLING = "no_eligible_dwelling"
+    OUTCOMPETED = "outcompeted"
+    CAPACITY = "capacity"
+
+
+class Unmatched(StrictModel):
+    """
+    A household left waiting, and why.
+
+    Parameters
+    ----------
+    reason
+        ``no_eligible_dwelling`` (counted exactly before solving),
+        ``outcompeted`` (its eligible dwellings went to others) or
+        ``capacity`` (a cap or quota left eligible dwellings empty).
+    excluded_by
+        For ``no_eligible_dwelling``: how many dwellings each rule rules
+        out on its own for this household.
+    competitors
+        For ``outcompeted``: who got its eligible dwellings.
+    """
+
+    household: Identifier
+    priority: int
+    reason: UnmatchedReason
+    message: str
+    excluded_by: dict[str, int] = Field(default_factory=dict)
+    competitors: tuple[Competitor, ...] = ()
+    waited_days: int = 0
+
+
+class Binding(StrictModel):
+    """
+    A cap or quota that is full, with its marginal value.
+
+    ``marginal_housed`` and ``marginal_objective``: what one more place
+    would give (households housed, objective), found by re-solving.
+    """
+
+    rule: str
+    subject: str
+    used: int
+    limit: int
+    marginal_housed: int | None = None
+    marginal_objective: int | None = None
+    message: str = ""
+
+
+class Objective(StrictModel):
+    """
+    Objective value. In lexicographic mode ``value`` combines the two parts
+    as ``primary * scale + secondary`` so a single number orders proposals.
+    """
+
+    mode: str
+    value: int
+    primary: int
+    secondary: int
+    scale: int
+    bound: int | None = None
+    gap: float | None = None
+
+
+class SolverStats(StrictModel):
+    engine: str
+    status: Status
+    proven_optimal: bool
+    build_seconds: float
+    solve_seconds: float
+    num_households: int
+    num_dwellings: int
+    num_pairs: int
+    workers: int = 1
+    seed: int = 0
+    time_limit: float | None = None
+    detail: dict[str, str] = Field(default_factory=dict)
+
+
+class Provenance(StrictModel):
+    instance_name: str
+    instance_sha256: str
+    as_of: date
+    policy_name: str
+    policy_sha256: str
+    versions: dict[str, str]
+    git_revision: str = ""
+    created_at: datetime
+
+
+class Kpis(StrictModel):
+    households: int
+    dwellings: int
+    housed: int
+    housed_within_deadline: int
+    housed_priority_group: int
+    priority_group: int
+    crowded: int
+    mean_surplus_bedrooms: float
+    shared: int
+    by_type: dict[str, tuple[int, int]] = Field(
+        default_factory=dict,
+        description="Household type -> (housed, total).",
+    )
+    by_tenure: dict[str, int] = Field(default_factory=dict)
+    area_refugee_share_after: dict[str, float] = Field(default_factory=dict)
+
+
+class Proposal(StrictModel):
+    """The whole output of one solve."""
+
+    schema_version: str = SCHEMA_VERSION
+    status: Status
+    objective: Objective | None
+    matches: tuple[Match, ...]
+    unmatched: tuple[Unmatched, ...]
+    binding: tuple[Binding, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    kpis: Kpis | None = None
+    solver: SolverStats
+    provenance: Provenance
