@@ -1,0 +1,221 @@
+"""AllocationData: the solver-facing view of one instance under one policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+UNLIMITED = np.iinfo(np.int64).max // 4
+"""Capacity used for a cap that is switched off."""
+
+RULES = (
+    "availability",
+    "assigned_municipality",
+    "size_too_small",
+    "size_too_large",
+    "accessibility",
+    "avoid_features",
+    "child_safety",
+    "care_housing",
+    "shared_housing",
+    "banned",
+)
+"""Hard rules that exclude pairs, in the order explanations list them."""
+
+RULE_TEXT = {
+    "availability": "is not available within the planning horizon",
+    "assigned_municipality": "lies outside the household's assigned "
+    "municipality",
+    "size_too_small": "has too few bedrooms",
+    "size_too_large": "has more bedrooms than the allowed surplus",
+    "accessibility": "does not meet an individual accessibility need",
+    "avoid_features": "has a feature an individual need rules out",
+    "child_safety": "is damp or unsuitable for children",
+    "care_housing": "is beside care housing for substance abuse or "
+    "psychiatry",
+    "shared_housing": "is shared housing the household cannot take",
+    "banned": "was banned for this household by the housing office",
+}
+"""Plain words for each rule, completing "the dwelling ..."."""
+
+CRITERIA = (
+    "size_fit",
+    "services",
+    "condition",
+    "child_suitability",
+    "tenure",
+    "reunification",
+    "wish_central",
+    "wish_compatriots",
+    "wish_place",
+    "school_change",
+    "care_housing",
+)
+"""Scored criteria of a pair; each weighted contribution is an integer."""
+
+PROFESSIONAL = frozenset(CRITERIA) - {
+    "wish_central",
+    "wish_compatriots",
+    "wish_place",
+}
+"""Criteria of professional suitability; the rest are household wishes."""
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
+
+
+@dataclass(frozen=True, slots=True)
+class LockConflict:
+    """A set of locks that cannot hold together, in plain words."""
+
+    rule: str
+    subject: str
+    households: tuple[str, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class AllocationData:
+    """
+    Read-only arrays of eligible pairs, scores, caps and quotas.
+
+    Locked pairs are taken out before solving: their households and
+    dwellings have no free pairs, and every cap and quota is reduced by what
+    the locks use. Engines solve the free part; ``locked_pairs`` is added
+    back to every assignment.
+
+    Parameters
+    ----------
+    household_ids, dwelling_ids
+        External ids by position.
+    priority
+        Priority points of each household.
+    pair_household, pair_dwelling
+        Household and dwelling of each eligible free pair, sorted by
+        household then dwelling.
+    pair_scores
+        Weighted contribution of each criterion (columns as ``CRITERIA``).
+    pair_quality
+        Sum of ``pair_scores`` over criteria.
+    pair_room
+        Whether the pair takes one room of a shared dwelling.
+    household_ptr
+        Free pairs of household ``h`` are ``household_ptr[h]:household_ptr[h+1]``.
+    dwelling_slots
+        Households (rooms) a dwelling can take: 1, or its shared rooms.
+    dwelling_building, dwelling_area, dwelling_municipality
+        Position of each dwelling's building (-1 when none), area and
+        municipality.
+    building_cap, area_cap
+        Refugee households that may still be added (``UNLIMITED`` when off).
+    area_target
+        Households that may be added before the soft penalty starts.
+    dispersion_penalty
+        Objective cost of each household above an area's target.
+    quota_dims
+        Quota dimensions in force; ``quota_cap[m, q]`` remaining places
+        (``UNLIMITED`` when the municipality has none) and
+        ``household_usage[h, q]`` what a household uses.
+    lexicographic
+        Whether priority comes strictly before quality.
+    priority_weight
+        Objective units per priority point in weighted mode.
+    scale
+        In lexicographic mode, a multiplier larger than any possible
+        difference in the secondary objective, so that
+        ``primary * scale + secondary`` orders exactly as the lexicographic
+        order does.
+    """
+
+    household_ids: tuple[str, ...]
+    dwelling_ids: tuple[str, ...]
+    building_ids: tuple[str, ...]
+    area_ids: tuple[str, ...]
+    municipality_ids: tuple[str, ...]
+    priority: np.ndarray
+    household_size: np.ndarray
+    household_sex: np.ndarray
+    household_age: np.ndarray
+    pair_household: np.ndarray
+    pair_dwelling: np.ndarray
+    pair_scores: np.ndarray
+    pair_quality: np.ndarray
+    pair_room: np.ndarray
+    household_ptr: np.ndarray
+    dwelling_slots: np.ndarray
+    dwelling_building: np.ndarray
+    dwelling_area: np.ndarray
+    dwelling_municipality: np.ndarray
+    building_cap: np.ndarray
+    area_cap: np.ndarray
+    area_target: np.ndarray
+    dispersion_penalty: int
+    quota_dims: tuple[str, ...]
+    quota_cap: np.ndarray
+    household_usage: np.ndarray
+    lexicographic: bool
+    priority_weight: int
+    scale: int
+    shared_same_sex: bool
+    shared_max_age_gap: int
+    locked_pairs: tuple[tuple[int, int, bool], ...]
+    locked_value: tuple[int, int]
+    lock_conflicts: tuple[LockConflict, ...]
+    excluded_by: np.ndarray
+    excluded_only_by: np.ndarray
+    num_eligible: np.ndarray
+    locked_scores: dict[int, np.ndarray] = field(default_factory=dict)
+    locked_quality: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if isinstance(value, np.ndarray):
+                _readonly(value)
+
+    @property
+    def num_households(self) -> int:
+        return len(self.household_ids)
+
+    @property
+    def num_dwellings(self) -> int:
+        return len(self.dwelling_ids)
+
+    @property
+    def num_pairs(self) -> int:
+        return len(self.pair_household)
+
+    @property
+    def has_rooms(self) -> bool:
+        return bool(self.pair_room.any())
+
+    @property
+    def network_representable(self) -> bool:
+        """
+        Whether the free problem is a min-cost flow: one household per
+        dwelling, caps nested building within area within municipality, and
+        quotas counted in households only.
+        """
+        if self.has_rooms:
+            return False
+        for q, dim in enumerate(self.quota_dims):
+            limited = self.quota_cap[:, q] < UNLIMITED
+            if not limited.any():
+                continue
+            if dim != "households":
+                return False
+        return True
+
+    def pair_value(self) -> np.ndarray:
+        """Objective value of each free pair (before dispersion penalties)."""
+        if self.lexicographic:
+            return self.priority[self.pair_household] * self.scale + (
+                self.pair_quality
+            )
+        return (
+            self.priority[self.pair_household] * self.priority_weight
+            + self.pair_quality
+        )

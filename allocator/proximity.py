@@ -1,0 +1,67 @@
+"""Travel minutes without a car, from the walking and transit network."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+
+from models import Instance, ServiceKind
+
+
+def travel_graph(instance: Instance) -> nx.Graph:
+    """The network as an undirected graph weighted by minutes; where two
+    edges join the same nodes the faster one counts."""
+    graph = nx.Graph()
+    graph.add_nodes_from(n.id for n in instance.nodes)
+    for e in instance.edges:
+        old = graph.get_edge_data(e.source, e.target)
+        if old is None or e.minutes < old["minutes"]:
+            graph.add_edge(e.source, e.target, minutes=e.minutes)
+    return graph
+
+
+def minutes_to_services(instance: Instance, graph=None) -> np.ndarray:
+    """
+    Minutes from each dwelling to the nearest site of each service kind.
+
+    Returns an array of shape ``(num_dwellings, num_kinds)`` with columns
+    in ``ServiceKind`` order; ``inf`` where no site is reachable. A
+    precomputed travel time replaces the network's figure.
+    """
+    kinds = list(ServiceKind)
+    out = np.full((len(instance.dwellings), len(kinds)), math.inf)
+    graph = travel_graph(instance) if graph is None else graph
+    # Multi-source Dijkstra per service kind: one search per kind instead of
+    # one per dwelling.
+    for k, kind in enumerate(kinds):
+        sources = sorted({s.node for s in instance.sites if s.kind == kind})
+        if not sources:
+            continue
+        dist = nx.multi_source_dijkstra_path_length(
+            graph, sources, weight="minutes"
+        )
+        for i, d in enumerate(instance.dwellings):
+            if d.node is not None:
+                out[i, k] = dist.get(d.node, math.inf)
+    row = {d.id: i for i, d in enumerate(instance.dwellings)}
+    for t in instance.travel_times:
+        out[row[t.dwelling], kinds.index(t.kind)] = t.minutes
+    return out
+
+
+def minutes_from_nodes(
+    instance: Instance, nodes, graph=None
+) -> dict[str, dict[str, float]]:
+    """Minutes from each given node to every node it reaches."""
+    if not nodes:
+        return {}
+    graph = travel_graph(instance) if graph is None else graph
+    return {
+        node: nx.single_source_dijkstra_path_length(
+            graph, node, weight="minutes"
+        )
+        for node in nodes
+        if node in graph
+    }

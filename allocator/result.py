@@ -1,0 +1,101 @@
+"""The result of a solve, and the objective of an assignment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from models import Status
+
+from .data import UNLIMITED, AllocationData
+
+
+@dataclass(frozen=True)
+class Result:
+    """
+    What an engine returns.
+
+    Parameters
+    ----------
+    status
+        ``optimal`` when the engine proved optimality, ``feasible`` when it
+        found a solution without proof, ``infeasible`` or ``unknown``.
+    assignment
+        Dwelling position of each household, -1 when unmatched; locked
+        pairs included.
+    room
+        Whether each household takes one room of a shared dwelling.
+    objective
+        ``(primary, secondary)``; in weighted mode primary is 0 and
+        secondary holds the whole weighted sum.
+    bound
+        The engine's best bound on the combined value, when it has one.
+    """
+
+    engine: str
+    status: Status
+    assignment: np.ndarray
+    room: np.ndarray
+    objective: tuple[int, int]
+    value: int
+    bound: int | None
+    build_seconds: float
+    solve_seconds: float
+    workers: int = 1
+    seed: int = 0
+    detail: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def proven_optimal(self) -> bool:
+        return self.status == Status.OPTIMAL
+
+    @property
+    def gap(self) -> float | None:
+        if self.bound is None:
+            return None
+        return abs(self.bound - self.value) / max(1, abs(self.value))
+
+
+def evaluate(data: AllocationData, chosen_pairs: np.ndarray):
+    """
+    Assignment, room flags and objective of a set of chosen free pairs.
+
+    The locked pairs are added. Returns ``(assignment, room, (primary,
+    secondary), value)``.
+    """
+    chosen_pairs = np.asarray(chosen_pairs, dtype=np.int64)
+    assignment = np.full(data.num_households, -1, dtype=np.int64)
+    room = np.zeros(data.num_households, dtype=bool)
+    ph = data.pair_household[chosen_pairs]
+    pd = data.pair_dwelling[chosen_pairs]
+    assignment[ph] = pd
+    room[ph] = data.pair_room[chosen_pairs]
+    for h, d, r in data.locked_pairs:
+        assignment[h] = d
+        room[h] = r
+    primary = int(data.priority[ph].sum()) + data.locked_value[0]
+    secondary = int(data.pair_quality[chosen_pairs].sum())
+    secondary += data.locked_value[1]
+    secondary -= data.dispersion_penalty * int(area_excess(data, pd).sum())
+    return assignment, room, (primary, secondary), combine(data, primary,
+                                                           secondary)
+
+
+def area_excess(data: AllocationData, dwellings: np.ndarray) -> np.ndarray:
+    """Free households above each area's target (after locks)."""
+    used = np.bincount(
+        data.dwelling_area[dwellings], minlength=len(data.area_ids)
+    )
+    return np.clip(used - data.area_target, 0, None)
+
+
+def combine(data: AllocationData, primary: int, secondary: int) -> int:
+    if data.lexicographic:
+        return primary * data.scale + secondary
+    return primary * data.priority_weight + secondary
+
+
+def cap_or(value: int, fallback: int) -> int:
+    """A cap for an engine: ``fallback`` stands in for ``UNLIMITED``."""
+    return int(fallback if value >= UNLIMITED else value)
