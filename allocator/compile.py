@@ -262,6 +262,7 @@ class _Dwellings:
         self.n = len(ds)
         as_of = instance.as_of
         self.bedrooms = np.array([d.bedrooms for d in ds])
+        self.floor_area = np.array([d.floor_area_m2 for d in ds], dtype=float)
         self.step_free = np.array(
             [d.step_free and (d.floor == 0 or d.lift) for d in ds]
         )
@@ -371,6 +372,8 @@ def compile_instance(instance: Instance, policy: Policy) -> AllocationData:
     pair_h, pair_d, pair_room = [], [], []
     excluded_by = np.zeros((H, len(RULES)), dtype=np.int32)
     excluded_only = np.zeros((H, len(RULES)), dtype=np.int32)
+    eligible_all = np.zeros(H, dtype=np.int32)
+    locked_eligible = defaultdict(list)
     eligible_mask_locks: dict[int, tuple[bool, bool, list[str]]] = {}
     hard = policy.hard
 
@@ -431,6 +434,7 @@ def compile_instance(instance: Instance, policy: Policy) -> AllocationData:
         only = failures == 1
         excluded_only[rows] = (fail & only[None]).sum(axis=2).T
         ok = failures == 0
+        eligible_all[rows] = ok.sum(axis=1)
 
         for k, h in enumerate(rows):
             if h in locks:
@@ -443,6 +447,11 @@ def compile_instance(instance: Instance, policy: Policy) -> AllocationData:
                 ok[k, :] = False
         locked_dwellings = sorted(set(locks.values()))
         if locked_dwellings:
+            # Remember which locked dwellings each household could have had,
+            # so explanations name the locks that took them.
+            kk, cc = np.nonzero(ok[:, locked_dwellings])
+            for k, c in zip(kk.tolist(), cc.tolist()):
+                locked_eligible[int(rows[k])].append(locked_dwellings[c])
             ok[:, locked_dwellings] = False
 
         kk, dd = np.nonzero(ok)
@@ -592,8 +601,10 @@ def compile_instance(instance: Instance, policy: Policy) -> AllocationData:
         excluded_by=excluded_by,
         excluded_only_by=excluded_only,
         num_eligible=num_eligible,
+        num_eligible_all=eligible_all,
         locked_scores=locked_scores,
         locked_quality=locked_quality,
+        locked_eligible={h: tuple(v) for h, v in locked_eligible.items()},
     )
 
 
@@ -794,6 +805,12 @@ class _Scorer:
 
         surplus = dw.bedrooms[pd] - hh.need[ph]
         size = np.where(surplus >= 0, 100 - 40 * surplus, -100)
+        # Near-crowding: Statistics Norway counts under 25 m2 a person as
+        # crowded, so each m2 below that costs 4 points (at most 100).
+        per_person = dw.floor_area[pd] / hh.size[ph]
+        size = size - np.minimum(
+            100, np.floor(4 * np.maximum(0.0, 25.0 - per_person))
+        ).astype(np.int64)
         size = np.where(room, 60, size)
         out[:, col["size_fit"]] = w.size_fit * size
 

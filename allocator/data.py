@@ -119,6 +119,12 @@ class AllocationData:
         Quota dimensions in force; ``quota_cap[m, q]`` remaining places
         (``UNLIMITED`` when the municipality has none) and
         ``household_usage[h, q]`` what a household uses.
+    excluded_by, excluded_only_by
+        Per household and rule (columns as ``RULES``): dwellings the rule
+        rules out, and dwellings that rule alone rules out.
+    num_eligible, num_eligible_all
+        Free eligible dwellings per household, and eligible dwellings
+        before locks took theirs.
     lexicographic
         Whether priority comes strictly before quality.
     priority_weight
@@ -167,8 +173,10 @@ class AllocationData:
     excluded_by: np.ndarray
     excluded_only_by: np.ndarray
     num_eligible: np.ndarray
+    num_eligible_all: np.ndarray
     locked_scores: dict[int, np.ndarray] = field(default_factory=dict)
     locked_quality: dict[int, int] = field(default_factory=dict)
+    locked_eligible: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     def __post_init__(self):
         for name in self.__dataclass_fields__:

@@ -66,6 +66,7 @@ class UnmatchedReason(StrEnum):
     NO_ELIGIBLE_DWELLING = "no_eligible_dwelling"
     OUTCOMPETED = "outcompeted"
     CAPACITY = "capacity"
+    LOCK_CONFLICT = "lock_conflict"
 
 
 class Unmatched(StrictModel):
@@ -77,7 +78,9 @@ class Unmatched(StrictModel):
     reason
         ``no_eligible_dwelling`` (counted exactly before solving),
         ``outcompeted`` (its eligible dwellings went to others) or
-        ``capacity`` (a cap or quota left eligible dwellings empty).
+        ``capacity`` (a cap or quota left eligible dwellings empty) or
+        ``lock_conflict`` (the housing office's locks cannot all hold, so
+        no proposal was made; see ``Proposal.conflicts``).
     excluded_by
         For ``no_eligible_dwelling``: how many dwellings each rule rules
         out on its own for this household.

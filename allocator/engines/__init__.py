@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from models import Status
+
 from ..data import AllocationData
-from ..result import Result
+from ..result import Result, evaluate
 from .cpsat import solve_cpsat
 from .flow import NotRepresentable, solve_flow
 from .mip import solve_mip
+
+
+def nothing_to_choose(data: AllocationData, engine: str) -> Result:
+    """No free pair: the locks (if any) are the whole, optimal answer."""
+    assignment, room, objective, value = evaluate(data, [])
+    return Result(
+        engine=engine, status=Status.OPTIMAL, assignment=assignment,
+        room=room, objective=objective, value=value, bound=value,
+        build_seconds=0.0, solve_seconds=0.0,
+    )
+
+
+def infeasible(data: AllocationData, engine: str) -> Result:
+    H = data.num_households
+    return Result(
+        engine=engine, status=Status.INFEASIBLE,
+        assignment=np.full(H, -1), room=np.zeros(H, dtype=bool),
+        objective=(0, 0), value=0, bound=None,
+        build_seconds=0.0, solve_seconds=0.0,
+    )
 
 ENGINES = ("auto", "flow", "mip", "cpsat")
 
@@ -43,6 +67,16 @@ def solve(
         When the engine is not understood, or ``flow`` is asked for a rule
         set that is not network representable.
     """
+    if engine not in ENGINES:
+        raise ValueError(
+            f"engine {engine!r} not understood; choose one of {ENGINES}."
+        )
+    if data.lock_conflicts:
+        # The office's locks cannot all hold: no proposal, only the
+        # conflicts (already explained exactly by the compiler).
+        return infeasible(data, engine)
+    if data.num_pairs == 0:
+        return nothing_to_choose(data, engine)
     if engine == "auto":
         if data.network_representable:
             return solve_flow(data)

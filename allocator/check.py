@@ -1,0 +1,524 @@
+"""
+Independent checker: re-verifies a proposal against the instance and policy.
+
+It shares no code with the compiler or the engines: it reads the pydantic
+objects directly, one match at a time, in plain Python, and recomputes the
+size norm, every hard rule, every cap and quota, every criterion score and
+the objective from their definitions in the policy documentation. Where
+the two implementations disagree, one of them is wrong.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from models import Instance, Policy, Proposal, ServiceKind
+
+ADULT = 18
+SCHOOL = 6
+INTRO = (18, 55)
+MONTH_DAYS = 30.44
+CARE = {"care_housing_substance", "care_housing_psychiatry"}
+SECURITY = {
+    "rent_to_own": 100,
+    "municipal": 80,
+    "guaranteed_private": 60,
+    "sublet": 50,
+    "private_lease": 40,
+    "self_found": 40,
+}
+
+
+@dataclass
+class CheckReport:
+    """Violations found, and the objective recomputed from scratch."""
+
+    violations: list[str] = field(default_factory=list)
+    primary: int = 0
+    secondary: int = 0
+    scores: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def check_proposal(
+    instance: Instance, policy: Policy, proposal: Proposal
+) -> CheckReport:
+    """
+    Checks every hard rule and recomputes the objective of a proposal.
+
+    Returns a report whose ``violations`` is empty when the proposal is
+    valid and its stated objective and scores match the recomputation.
+    """
+    matches = [(m.household, m.dwelling, m.shared) for m in proposal.matches]
+    if proposal.status == "infeasible":
+        # No proposal: only the conflicts are stated; nothing to verify
+        # beyond that nobody was matched.
+        report = CheckReport()
+        if matches:
+            report.violations.append("An infeasible proposal has matches.")
+        if not proposal.conflicts:
+            report.violations.append(
+                "An infeasible proposal states no conflict."
+            )
+        return report
+    report = check_matches(instance, policy, matches)
+    claimed = {m.household: m for m in proposal.matches}
+    for hid, scores in report.scores.items():
+        stated = dict(claimed[hid].scores)
+        if {k: v for k, v in stated.items() if v} != {
+            k: v for k, v in scores.items() if v
+        }:
+            report.violations.append(
+                f"Scores of {hid} stated as {stated}, recomputed as "
+                f"{scores}."
+            )
+    if proposal.objective is not None:
+        obj = proposal.objective
+        if (obj.primary, obj.secondary) != (report.primary, report.secondary):
+            report.violations.append(
+                f"Objective stated as ({obj.primary}, {obj.secondary}), "
+                f"recomputed as ({report.primary}, {report.secondary})."
+            )
+    seen = {m.household for m in proposal.matches} | {
+        u.household for u in proposal.unmatched
+    }
+    missing = {h.id for h in instance.households} - seen
+    if missing:
+        report.violations.append(
+            f"{len(missing)} household(s) neither matched nor listed as "
+            f"unmatched, e.g. {sorted(missing)[0]}."
+        )
+    return report
+
+
+def check_matches(instance: Instance, policy: Policy, matches) -> CheckReport:
+    """Checks a list of ``(household_id, dwelling_id, shared)`` matches."""
+    report = CheckReport()
+    bad = report.violations
+    households = {h.id: h for h in instance.households}
+    dwellings = {d.id: d for d in instance.dwellings}
+    areas = {a.id: a for a in instance.areas}
+    buildings = {b.id: b for b in instance.buildings}
+    munis = {m.id: m for m in instance.municipalities}
+    bans = {
+        (d.household, d.dwelling)
+        for d in instance.decisions
+        if d.kind == "ban"
+    }
+    locks = {
+        d.household: d.dwelling
+        for d in instance.decisions
+        if d.kind == "lock"
+    }
+
+    count = Counter(h for h, _, _ in matches)
+    for hid, n in count.items():
+        if n > 1:
+            bad.append(f"Household {hid} is matched {n} times.")
+    given = {h: d for h, d, _ in matches}
+    for hid, did in locks.items():
+        if given.get(hid) != did:
+            bad.append(
+                f"Lock {hid} -> {did} not honoured (got {given.get(hid)})."
+            )
+
+    occupants = defaultdict(list)
+    for hid, did, shared in matches:
+        if hid not in households or did not in dwellings:
+            bad.append(f"Match {hid} -> {did} names an unknown id.")
+            continue
+        h, d = households[hid], dwellings[did]
+        occupants[did].append((h, shared))
+        for reason in hard_rule_breaches(instance, policy, h, d, shared):
+            bad.append(f"Match {hid} -> {did}: {reason}.")
+        if (hid, did) in bans:
+            bad.append(f"Match {hid} -> {did} was banned.")
+
+    _check_occupancy(policy, dwellings, occupants, bad)
+    _check_caps(instance, policy, matches, households, dwellings, areas,
+                buildings, munis, bad)
+
+    travel = _Travel(instance)
+    for hid, did, shared in matches:
+        if hid not in households or did not in dwellings:
+            continue
+        h, d = households[hid], dwellings[did]
+        scores = criterion_scores(instance, policy, h, d, shared, travel)
+        report.scores[hid] = scores
+        report.primary += priority_points(instance, policy, h)
+        report.secondary += sum(scores.values())
+    report.secondary -= _dispersion_cost(instance, policy, matches,
+                                         dwellings, areas)
+    return report
+
+
+# --- the size norm and hard rules -------------------------------------------
+
+
+def rooms_needed(h, norm) -> int:
+    """Bedrooms needed, straight from the size-norm definition."""
+    if len(h.members) == 1:
+        return 0
+    adults = [m for m in h.members if m.age >= ADULT]
+    couple = norm.couples_share and len(adults) >= 2 and any(
+        m.relation == "partner" for m in adults
+    )
+    need = len(adults) - (1 if couple else 0)
+    kids = [m for m in h.members if m.age < ADULT]
+    teens = [m for m in kids if m.age >= norm.own_room_age]
+    need += len(teens)
+    rest = [m for m in kids if m.age < norm.own_room_age]
+    per = norm.children_per_room
+    free_beds = 0
+    for sex in ("F", "M", "X"):
+        n = len(
+            [m for m in rest
+             if m.age >= norm.mixed_sex_until_age and m.sex == sex]
+        )
+        rooms = -(-n // per)
+        need += rooms
+        free_beds += rooms * per - n
+    small = len([m for m in rest if m.age < norm.mixed_sex_until_age])
+    need += -(-max(0, small - free_beds) // per)
+    return max(1, need)
+
+
+def _known_need(value, policy) -> bool:
+    if value is None:
+        return policy.unknown_need == "need"
+    return bool(value)
+
+
+def hard_rule_breaches(instance, policy, h, d, shared) -> list[str]:
+    """Every hard rule a single match breaks, in words."""
+    out = []
+    hard = policy.hard
+    as_of = instance.as_of
+    if hard.availability:
+        if (d.available_from - as_of).days > policy.horizon_days:
+            out.append("dwelling not available within the horizon")
+        if d.available_until is not None and d.available_until < as_of:
+            out.append("dwelling no longer available")
+    if hard.assigned_municipality and h.assigned_municipality:
+        if d.municipality != h.assigned_municipality:
+            out.append("outside the assigned municipality")
+    single = len(h.members) == 1 and h.members[0].age >= ADULT
+    if shared:
+        if not policy.shared.enabled:
+            out.append("shared housing is switched off")
+        if not (single and h.open_to_shared is True
+                and h.members[0].age >= policy.shared.min_age):
+            out.append("shared room for a household that cannot share")
+        if d.shared_rooms < 2:
+            out.append("shared room in a dwelling unsuited to sharing")
+    else:
+        if (policy.shared.enabled and d.shared_rooms >= 2 and single
+                and h.open_to_shared is True
+                and h.members[0].age >= policy.shared.min_age):
+            out.append("single open to sharing given a shared dwelling whole")
+        need = rooms_needed(h, policy.size)
+        slack = {"forbid": 0, "penalise": 1, "ignore": 99}[
+            policy.size.crowding
+        ]
+        if policy.size.count_reunification:
+            need += _reunion_rooms(h)
+        if d.bedrooms < need - slack:
+            out.append(f"{d.bedrooms} bedrooms for a need of {need}")
+        if d.bedrooms > need + policy.size.allowed_surplus:
+            out.append(f"{d.bedrooms} bedrooms exceed need {need} + surplus")
+    if hard.accessibility:
+        if _known_need(h.needs_step_free, policy) and not (
+            d.step_free and (d.floor == 0 or d.lift)
+        ):
+            out.append("no step-free access")
+        if _known_need(h.needs_ground_floor, policy) and not (
+            d.floor == 0 and not d.basement
+        ):
+            out.append("not on the ground floor")
+        if _known_need(h.needs_no_basement, policy) and d.basement:
+            out.append("a basement dwelling")
+    if hard.avoid_features and h.avoid_features:
+        if set(h.avoid_features) & set(d.features):
+            out.append("an individually avoided feature")
+    minors = any(m.age < ADULT for m in h.members)
+    if hard.child_safety and minors and (d.damp or not d.child_suitable):
+        out.append("damp or unsuitable for children")
+    if hard.care_housing == "forbid" and set(d.features) & CARE:
+        out.append("beside care housing")
+    return out
+
+
+def _reunion_rooms(h) -> int:
+    n = h.expected_reunification_persons
+    if n <= 0:
+        return 0
+    alone = len(h.members) == 1 and h.members[0].age >= ADULT
+    return -(-max(0, n - (1 if alone else 0)) // 2)
+
+
+def _check_occupancy(policy, dwellings, occupants, bad):
+    for did, people in occupants.items():
+        d = dwellings[did]
+        if len(people) == 1:
+            continue
+        if not all(shared for _, shared in people):
+            bad.append(f"Dwelling {did} given to {len(people)} households.")
+            continue
+        if len(people) > d.shared_rooms:
+            bad.append(
+                f"Dwelling {did} has {len(people)} co-residents for "
+                f"{d.shared_rooms} rooms."
+            )
+        sexes = {h.members[0].sex for h, _ in people}
+        if policy.shared.same_sex and len(sexes) > 1:
+            bad.append(f"Dwelling {did} mixes sexes in shared housing.")
+        ages = [h.members[0].age for h, _ in people]
+        if max(ages) - min(ages) > policy.shared.max_age_gap:
+            bad.append(f"Dwelling {did} co-residents span ages "
+                       f"{min(ages)}-{max(ages)}.")
+
+
+def _room_left(share, residents, existing):
+    if share is None or share >= 1:
+        return math.inf
+    return max(0, math.floor((share * residents - existing) / (1 - share)))
+
+
+def _check_caps(instance, policy, matches, households, dwellings, areas,
+                buildings, munis, bad):
+    disp = policy.dispersion
+    per_area = Counter()
+    per_building = Counter()
+    per_muni = defaultdict(Counter)
+    for hid, did, _ in matches:
+        if hid not in households or did not in dwellings:
+            continue
+        d, h = dwellings[did], households[hid]
+        per_area[d.area] += 1
+        if d.building:
+            per_building[d.building] += 1
+        for dim, used in _usage(h).items():
+            per_muni[d.municipality][dim] += used
+    for aid, n in per_area.items():
+        a = areas[aid]
+        room = _room_left(disp.area_cap_share, a.resident_households,
+                          a.refugee_households)
+        if n > room:
+            bad.append(f"Area {aid} gets {n} refugee households; its cap "
+                       f"allows {room}.")
+    if disp.building_cap is not None:
+        for bid, n in per_building.items():
+            allowed = max(0, disp.building_cap
+                          - buildings[bid].refugee_households)
+            if n > allowed:
+                bad.append(f"Building {bid} gets {n}; its cap allows "
+                           f"{allowed}.")
+    if policy.hard.municipality_quota:
+        for mid, used in per_muni.items():
+            for dim, limit in munis[mid].quotas.items():
+                if used[dim] > limit:
+                    bad.append(f"Municipality {mid} uses {used[dim]} "
+                               f"{dim}; its quota is {limit}.")
+
+
+def _usage(h) -> dict[str, int]:
+    ages = [m.age for m in h.members]
+    kind = h.household_type
+    return {
+        "households": 1,
+        "persons": len(ages),
+        "single_adults": int(kind == "single_adult"),
+        "families": int(kind in ("family_with_children", "single_parent",
+                                 "couple", "other_adults")),
+        "unaccompanied_minors": int(kind == "unaccompanied_minor"),
+        "children": sum(a < ADULT for a in ages),
+        "adults": sum(ADULT <= a < 67 for a in ages),
+        "seniors": sum(a >= 67 for a in ages),
+    }
+
+
+def _dispersion_cost(instance, policy, matches, dwellings, areas) -> int:
+    share = policy.dispersion.area_target_share
+    if share is None:
+        return 0
+    per_area = Counter(
+        dwellings[did].area for _, did, _ in matches if did in dwellings
+    )
+    cap_share = policy.dispersion.area_cap_share
+    cost = 0
+    for aid, n in per_area.items():
+        a = areas[aid]
+        target = _room_left(share, a.resident_households,
+                            a.refugee_households)
+        cap = _room_left(cap_share, a.resident_households,
+                         a.refugee_households)
+        target = min(target, cap)
+        cost += max(0, n - target) * policy.weights.dispersion
+    return cost
+
+
+# --- priority and scores ------------------------------------------------------
+
+
+def priority_points(instance, policy, h) -> int:
+    waited = (instance.as_of - h.permit_date).days
+    group = h.is_priority_group
+    months = (policy.deadlines.priority_months if group
+              else policy.deadlines.standard_months)
+    p = policy.priority
+    points = p.base + int(round(
+        p.per_deadline * min(waited / (months * MONTH_DAYS), p.cap)
+    ))
+    if group:
+        points += p.group_bonus
+    if waited > policy.deadlines.maximum_months * MONTH_DAYS:
+        points += p.overdue_bonus
+    return points
+
+
+def _reach(minutes, target, factor) -> float:
+    zero = target * factor
+    return min(1.0, max(0.0, (zero - minutes) / (zero - target))) * 100.0
+
+
+class _Travel:
+    """Shortest minutes on the network, computed lazily per source node."""
+
+    def __init__(self, instance):
+        self.graph = nx.Graph()
+        self.graph.add_nodes_from(n.id for n in instance.nodes)
+        for e in instance.edges:
+            w = self.graph.get_edge_data(e.source, e.target)
+            if w is None or e.minutes < w["minutes"]:
+                self.graph.add_edge(e.source, e.target, minutes=e.minutes)
+        self.sites = defaultdict(list)
+        for s in instance.sites:
+            self.sites[s.kind].append(s.node)
+        self.site_node = {s.id: s.node for s in instance.sites}
+        self.table = {(t.dwelling, t.kind): t.minutes
+                      for t in instance.travel_times}
+        self._from = {}
+
+    def between(self, a, b) -> float:
+        if a is None or b is None or a not in self.graph:
+            return math.inf
+        if a not in self._from:
+            self._from[a] = nx.single_source_dijkstra_path_length(
+                self.graph, a, weight="minutes"
+            )
+        return self._from[a].get(b, math.inf)
+
+    def to_kind(self, d, kind) -> float:
+        if (d.id, kind) in self.table:
+            return self.table[(d.id, kind)]
+        return min(
+            (self.between(node, d.node) for node in self.sites[kind]),
+            default=math.inf,
+        )
+
+
+def criterion_scores(instance, policy, h, d, shared, travel) -> dict:
+    """Weighted contribution of each criterion for one match."""
+    w = policy.weights
+    sv = policy.services
+    ages = [m.age for m in h.members]
+    minors = any(a < ADULT for a in ages)
+    family = h.has_children
+    need = rooms_needed(h, policy.size)
+    if policy.size.count_reunification:
+        need += _reunion_rooms(h)
+    out = {}
+
+    surplus = d.bedrooms - need
+    size = 60 if shared else (100 - 40 * surplus if surplus >= 0 else -100)
+    if not shared:
+        per_person = d.floor_area_m2 / len(h.members)
+        size -= min(100, math.floor(4 * max(0.0, 25.0 - per_person)))
+    out["size_fit"] = w.size_fit * size
+
+    # In the order services are listed in the contract, so that sums of
+    # floating-point reach scores round the same way everywhere.
+    wanted = {"public_transport", "health", "shop"}
+    if any(a < SCHOOL for a in ages):
+        wanted.add("kindergarten")
+    if any(SCHOOL <= a < ADULT for a in ages):
+        wanted.add("school")
+    if any(INTRO[0] <= a <= INTRO[1] for a in ages):
+        wanted.add("adult_education")
+    kinds = [k.value for k in ServiceKind
+             if k in wanted and sv.target_minutes.get(k, 0) > 0]
+    if kinds:
+        total = sum(
+            _reach(travel.to_kind(d, k), sv.target_minutes[k],
+                   sv.zero_at_factor)
+            for k in kinds
+        )
+        out["services"] = round(w.services * total / len(kinds))
+    else:
+        out["services"] = 0
+
+    condition = (d.condition - 1) * 25 - (50 if d.damp else 0)
+    out["condition"] = w.condition * condition * (2 if minors else 1)
+
+    feats = set(d.features)
+    child = 0
+    if minors:
+        child = (100 if "playground" in feats else 0) - (
+            100 if feats & {"busy_road", "noise"} else 0
+        )
+    out["child_suitability"] = w.child_suitability * child
+
+    security = SECURITY[d.tenure] - (
+        30 if d.lease_months is not None and d.lease_months < 12 else 0
+    )
+    out["tenure"] = w.tenure * security * (2 if family else 1)
+
+    extra = _reunion_rooms(h)
+    reunion = 0
+    if h.expected_reunification_persons > 0 and extra > 0 and not shared:
+        have = max(0, d.bedrooms - need)
+        reunion = round(100 * min(have, extra) / extra)
+    out["reunification"] = w.reunification * reunion
+
+    centre = next(m.centre_node for m in instance.municipalities
+                  if m.id == d.municipality)
+    central = 0.0
+    if h.wish_central:
+        central = _reach(travel.between(centre, d.node), sv.central_minutes,
+                         sv.zero_at_factor)
+    out["wish_central"] = round(w.wish_central * central)
+
+    compat = 0
+    if h.wish_near_compatriots and h.nationality:
+        n = sum(r.households for r in instance.area_nationalities
+                if r.area == d.area and r.nationality == h.nationality)
+        compat = min(100, 10 * n)
+    out["wish_compatriots"] = round(w.wish_compatriots * compat)
+
+    place = 0.0
+    if h.wish_near_node:
+        place = _reach(travel.between(h.wish_near_node, d.node),
+                       sv.near_place_minutes, sv.zero_at_factor)
+    out["wish_place"] = round(w.wish_place * place)
+
+    school = 0.0
+    if h.current_school and any(SCHOOL <= a < ADULT for a in ages):
+        node = travel.site_node.get(h.current_school)
+        school = _reach(travel.between(node, d.node),
+                        sv.target_minutes.get("school", 20),
+                        sv.zero_at_factor) - 100
+    out["school_change"] = round(w.school_change * school)
+
+    out["care_housing"] = (
+        -100 * w.care_housing
+        if policy.hard.care_housing == "penalise" and feats & CARE
+        else 0
+    )
+    return out

@@ -1,0 +1,61 @@
+"""The whole chain in one call: compile, solve, explain, check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models import Instance, Policy, Proposal
+
+from .check import CheckReport, check_proposal
+from .compile import compile_instance
+from .data import AllocationData
+from .engines import solve
+from .explain import build_proposal
+from .result import Result
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A proposal with the compiled data, the raw result and its check."""
+
+    proposal: Proposal
+    data: AllocationData
+    result: Result
+    check: CheckReport
+
+
+def propose(
+    instance: Instance,
+    policy: Policy | None = None,
+    engine: str = "auto",
+    time_limit: float | None = None,
+    seed: int = 0,
+    marginal_values: bool = True,
+    **params,
+) -> Outcome:
+    """
+    Proposes an allocation and checks it with the independent checker.
+
+    Parameters
+    ----------
+    instance
+        The validated instance.
+    policy
+        The matching rules. Default ``Policy()`` (the default preset).
+    engine
+        ``auto``, ``flow``, ``mip`` or ``cpsat``.
+    time_limit
+        Seconds for the solve; ``None`` for no limit.
+    marginal_values
+        Whether to re-solve for the marginal value of each full cap.
+    """
+    policy = Policy() if policy is None else policy
+    data = compile_instance(instance, policy)
+    result = solve(data, engine=engine, time_limit=time_limit, seed=seed,
+                   **params)
+    proposal = build_proposal(
+        instance, policy, data, result,
+        marginal_values=marginal_values, time_limit=time_limit,
+    )
+    return Outcome(proposal, data, result,
+                   check_proposal(instance, policy, proposal))

@@ -1,0 +1,81 @@
+"""One household's story, told from a proposal."""
+
+from __future__ import annotations
+
+from models import Proposal
+
+from .data import PROFESSIONAL
+
+LABELS = {
+    "size_fit": "size fit",
+    "services": "services within reach",
+    "condition": "dwelling condition",
+    "child_suitability": "child-friendly surroundings",
+    "tenure": "security of tenure",
+    "reunification": "room for expected reunification",
+    "wish_central": "wish: central",
+    "wish_compatriots": "wish: near compatriots",
+    "wish_place": "wish: near a named place",
+    "school_change": "keeping the children's school",
+    "care_housing": "beside care housing",
+}
+
+
+def household_story(proposal: Proposal, household: str) -> str | None:
+    """
+    The proposal for one household in plain words: where and why, or why
+    it waits. Sensitive details never appear, only the rule they trigger.
+    """
+    for m in proposal.matches:
+        if m.household == household:
+            return _matched(m)
+    for u in proposal.unmatched:
+        if u.household == household:
+            return _unmatched(u)
+    return None
+
+
+def _matched(m) -> str:
+    lines = [
+        f"{m.household} -> {m.dwelling}"
+        + (" (a room in shared housing)" if m.shared else "")
+        + (" [locked by the housing office]" if m.locked else ""),
+        f"  priority {m.priority}; waited {m.waited_days} days, "
+        + ("within" if m.within_deadline else "past")
+        + " its settlement deadline",
+        f"  this dwelling ranks {m.rank} of {m.eligible} eligible by quality"
+        f" (total {m.quality})",
+    ]
+    for title, keep in (
+        ("professional suitability", lambda c: c in PROFESSIONAL),
+        ("household's wishes", lambda c: c not in PROFESSIONAL),
+    ):
+        parts = [
+            f"    {LABELS.get(c, c)}: {v:+d}"
+            for c, v in m.scores.items()
+            if keep(c) and v
+        ]
+        if parts:
+            lines.append(f"  {title}:")
+            lines.extend(parts)
+    if m.rank > 1:
+        lines.append(
+            "  better-ranked dwellings went to others or would have left "
+            "someone with higher priority unhoused"
+        )
+    return "\n".join(lines)
+
+
+def _unmatched(u) -> str:
+    lines = [
+        f"{u.household} waits (priority {u.priority}, waited "
+        f"{u.waited_days} days)",
+        f"  reason: {u.reason.value.replace('_', ' ')}",
+        f"  {u.message}",
+    ]
+    for c in u.competitors:
+        lines.append(
+            f"  - {c.dwelling} went to {c.household} (priority "
+            f"{c.priority})"
+        )
+    return "\n".join(lines)
