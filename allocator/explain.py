@@ -293,7 +293,8 @@ def _binding_caps(data, result, time_limit, marginal_values) -> list[Binding]:
         if (marginal_values and k < MAX_MARGINAL_SOLVES
                 and result.proven_optimal):
             more = _one_more(data, rule, index)
-            again = solve(more, engine=result.engine, time_limit=time_limit)
+            again = solve(more, engine=result.engine.split(":")[0],
+                          time_limit=time_limit)
             if again.proven_optimal:
                 marginal_housed = int((again.assignment >= 0).sum()) - housed
                 marginal_objective = int(again.value - result.value)

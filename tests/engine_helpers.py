@@ -14,8 +14,8 @@ EXACT_ENGINES = ("flow", "mip", "cpsat")
 def engines_for(data) -> tuple[str, ...]:
     """The exact engines that accept this compiled problem."""
     if data.network_representable:
-        return EXACT_ENGINES
-    return ("mip", "cpsat")
+        return ("auto", *EXACT_ENGINES)
+    return ("auto", "mip", "cpsat")
 
 
 def run(instance: Instance, policy: Policy | None = None, engine="auto"):

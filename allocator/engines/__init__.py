@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from models import Status
@@ -11,6 +13,7 @@ from ..result import Result, evaluate
 from .cpsat import solve_cpsat
 from .flow import NotRepresentable, solve_flow
 from .mip import solve_mip
+from .relax import flow_hint
 
 
 def nothing_to_choose(data: AllocationData, engine: str) -> Result:
@@ -80,7 +83,10 @@ def solve(
     if engine == "auto":
         if data.network_representable:
             return solve_flow(data)
-        return solve_mip(data, time_limit=time_limit, seed=seed, **params)
+        hint = flow_hint(data)
+        result = solve_mip(data, time_limit=time_limit, seed=seed,
+                           hint=hint, **params)
+        return dataclasses.replace(result, engine="auto:mip")
     if engine == "flow":
         return solve_flow(data)
     if engine == "mip":
