@@ -1,0 +1,177 @@
+"""The JSON instance form: one document, the model's own serialisation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from models import TABLES, Instance
+
+from ._atomic import write_text_atomic
+from .assemble import Parsed, Record, build_instance
+from .layout import HEADER, row_model
+from .problems import InputError, LocatedProblem
+
+
+def json_path(parts) -> str:
+    """
+    A JSON path such as ``households[3].members[1].age``.
+
+    Parameters
+    ----------
+    parts
+        Keys and 0-based indices from the document root.
+    """
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+@dataclass
+class JsonLocator:
+    """
+    Locates problems in a JSON instance: row is the 1-based index in the
+    table's array, column the JSON path of the field.
+    """
+
+    label: str
+
+    def at(self, table, number, path):
+        if table == HEADER or number is None:
+            prefix = () if table == HEADER else (table,)
+            return self.label, None, json_path(prefix + tuple(path)) or None
+        return self.label, number, json_path((table, number - 1, *path))
+
+    def describe(self, table, number):
+        return json_path((table, number - 1))
+
+
+def read_json(path: Path) -> Instance:
+    """
+    Read an instance from a JSON file.
+
+    Parameters
+    ----------
+    path
+        The JSON file, as written by ``write_json``.
+
+    Raises
+    ------
+    InputError
+        Listing every problem found.
+    """
+    label = path.name
+    document = load_json(path)
+    locator = JsonLocator(label)
+    problems: list[LocatedProblem] = []
+    if not isinstance(document, dict):
+        raise InputError([LocatedProblem(
+            label, None, None, "wrong-type",
+            "The document must be a JSON object with the instance's fields.",
+        )])
+    header_fields = set(row_model(HEADER).model_fields)
+    for key in document:
+        if key not in header_fields and key not in TABLES:
+            problems.append(LocatedProblem(
+                label, None, key, "unknown-field",
+                "Unknown field: not part of the format.",
+            ))
+    header = Record(
+        0, {k: v for k, v in document.items() if k in header_fields}
+    )
+    tables: dict[str, list[Record]] = {}
+    unreadable: set[str] = set()
+    for table in TABLES:
+        records = _table_records(document, table, label, problems)
+        if records is None:
+            unreadable.add(table)
+            records = []
+        tables[table] = records
+    parsed = Parsed(header, tables, unreadable, problems, locator)
+    return build_instance(parsed)
+
+
+def _table_records(document, table, label, problems) -> list[Record] | None:
+    rows = document.get(table, [])
+    if not isinstance(rows, list):
+        problems.append(LocatedProblem(
+            label, None, table, "wrong-type",
+            f"{table} must be an array of objects.",
+        ))
+        return None
+    records = []
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            problems.append(LocatedProblem(
+                label, index + 1, json_path((table, index)), "wrong-type",
+                "Each row must be a JSON object.",
+            ))
+            continue
+        records.append(Record(index + 1, row))
+    return records
+
+
+def load_json(path: Path):
+    """
+    Parse a JSON file, turning any failure into a located ``InputError``.
+
+    Parameters
+    ----------
+    path
+        The file.
+    """
+    label = path.name
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError([LocatedProblem(
+            label, None, None, "encoding",
+            f"File is not UTF-8 text (line {line}, byte "
+            f"0x{data[error.start]:02x}).",
+        )]) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError([LocatedProblem(
+            label, None, None, "syntax",
+            f"JSON not understood at line {error.lineno}, column "
+            f"{error.colno}: {error.msg}.",
+        )]) from None
+    except RecursionError:
+        raise InputError([LocatedProblem(
+            label, None, None, "syntax", "JSON nested too deeply.",
+        )]) from None
+
+
+def write_json(instance: Instance, path: Path) -> None:
+    """
+    Write an instance as JSON (the model's own serialisation), atomically.
+
+    Set-valued fields are written sorted: pydantic writes a frozenset in
+    hash order, which changes between runs, and the same instance should
+    give the same bytes (for diffs and for hashes in provenance).
+
+    Parameters
+    ----------
+    instance
+        The instance.
+    path
+        The JSON file.
+    """
+    document = instance.model_dump(mode="json")
+    for table in TABLES:
+        for row, model_row in zip(
+            document[table], getattr(instance, table), strict=True
+        ):
+            for name, value in row.items():
+                if isinstance(getattr(model_row, name), frozenset):
+                    row[name] = sorted(value)
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    write_text_atomic(path, text + "\n")

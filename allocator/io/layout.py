@@ -1,0 +1,446 @@
+"""Columns of the tabular forms (CSV, XLSX), derived from the models."""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from enum import Enum
+from functools import cache
+
+from pydantic import BaseModel, create_model
+
+from models import SENSITIVE_FIELDS, TABLES, Instance, Member
+from models._base import StrictModel
+
+HEADER = "instance"
+"""Table holding the instance's own fields (name, as_of): one row."""
+
+MEMBERS = "members"
+"""Child table of households: one row per member, in order."""
+
+PARENT_KEY = "household_id"
+"""Column of ``members`` naming the member's household."""
+
+ALL_TABLES = (HEADER, *TABLES, MEMBERS)
+"""Every table of the tabular forms, in reading order."""
+
+REQUIRED_TABLES = frozenset(
+    {HEADER, "municipalities", "areas", "dwellings", "households", MEMBERS}
+)
+"""Tables whose file (or sheet) must be present."""
+
+LIST_SEPARATOR = "|"
+"""Separator of the values of a set-valued cell, e.g. ``waterfront|noise``."""
+
+EMPTY_SET = "none"
+"""Cell text of a known empty set, distinct from a blank (unknown) cell."""
+
+_TRUE = frozenset({"true", "yes", "1"})
+_FALSE = frozenset({"false", "no", "0"})
+
+
+@dataclass(frozen=True)
+class FieldLayout:
+    """
+    How one model field is laid out in cells.
+
+    Parameters
+    ----------
+    name
+        Field name in the model.
+    kind
+        ``"scalar"`` (text parsed by pydantic), ``"bool"``, ``"set"`` (one
+        cell, values separated by ``|``) or ``"mapping"`` (one column per
+        key, such as ``quota_persons``).
+    optional
+        Whether ``None`` is a value of the field (a blank cell means it).
+    required
+        Whether the field has no default, so its column must be present.
+    columns
+        The field's column names: one, or one per mapping key.
+    keys
+        For mappings: the key of each column.
+    """
+
+    name: str
+    kind: str
+    optional: bool
+    required: bool
+    columns: tuple[str, ...]
+    keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """
+    The columns of one table and the model its rows validate against.
+
+    Parameters
+    ----------
+    name
+        Table name, which is also the CSV file stem and the sheet name.
+    model
+        Row model.
+    fields
+        Field layouts in model field order (the column order).
+    parent_key
+        Extra leading column linking a child row to its parent row.
+    """
+
+    name: str
+    model: type[BaseModel]
+    fields: tuple[FieldLayout, ...]
+    parent_key: str | None = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        head = (self.parent_key,) if self.parent_key else ()
+        return head + tuple(c for f in self.fields for c in f.columns)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        head = (self.parent_key,) if self.parent_key else ()
+        return head + tuple(
+            c for f in self.fields if f.required for c in f.columns
+        )
+
+    def column_of(self, path: tuple) -> str | None:
+        """
+        The column a pydantic error location points at.
+
+        Parameters
+        ----------
+        path
+            Error location within the row, e.g. ``("quotas", "persons")``.
+        """
+        if not path:
+            return None
+        for f in self.fields:
+            if f.name != path[0]:
+                continue
+            if f.kind == "mapping" and len(path) > 1:
+                return f.columns[f.keys.index(str(path[1]))]
+            return f.columns[0] if len(f.columns) == 1 else f.name
+        return str(path[0])
+
+
+def row_model(table: str) -> type[BaseModel]:
+    """
+    The model one row of ``table`` validates against.
+
+    Parameters
+    ----------
+    table
+        A name from ``ALL_TABLES``.
+    """
+    if table == HEADER:
+        return _header_model()
+    if table == MEMBERS:
+        return Member
+    annotation = Instance.model_fields[table].annotation
+    return typing.get_args(annotation)[0]
+
+
+@cache
+def _header_model() -> type[BaseModel]:
+    # Built from Instance's own fields, so constraints on name and as_of
+    # stay defined in one place (models/).
+    fields = {
+        name: (info.annotation, info)
+        for name, info in Instance.model_fields.items()
+        if name not in TABLES
+    }
+    return create_model("InstanceHeader", __base__=StrictModel, **fields)
+
+
+@cache
+def layout(table: str) -> TableLayout:
+    """
+    The column layout of ``table``.
+
+    Parameters
+    ----------
+    table
+        A name from ``ALL_TABLES``.
+    """
+    model = row_model(table)
+    fields = tuple(
+        _field_layout(name, info)
+        for name, info in model.model_fields.items()
+        # Members are nested in a household; they get a table of their own.
+        if not (table == "households" and name == MEMBERS)
+    )
+    parent = PARENT_KEY if table == MEMBERS else None
+    return TableLayout(table, model, fields, parent)
+
+
+def _field_layout(name: str, info) -> FieldLayout:
+    inner, optional = strip_optional(info.annotation)
+    origin = typing.get_origin(inner)
+    required = info.is_required()
+    if inner is bool:
+        return FieldLayout(name, "bool", optional, required, (name,))
+    if origin in (frozenset, set):
+        return FieldLayout(name, "set", optional, required, (name,))
+    if origin is dict:
+        key_type = typing.get_args(inner)[0]
+        keys = tuple(str(k.value) for k in key_type)
+        # "quotas" -> "quota_households", "quota_persons", ...
+        stem = name.removesuffix("s")
+        columns = tuple(f"{stem}_{k}" for k in keys)
+        return FieldLayout(name, "mapping", optional, False, columns, keys)
+    return FieldLayout(name, "scalar", optional, required, (name,))
+
+
+def strip_optional(annotation) -> tuple[object, bool]:
+    """
+    The annotation without ``None``, and whether ``None`` was allowed.
+
+    Parameters
+    ----------
+    annotation
+        A field annotation such as ``int | None``.
+    """
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        optional = len(args) < len(typing.get_args(annotation))
+        if len(args) == 1:
+            return args[0], optional
+    return annotation, False
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass
+class CellProblem:
+    """A cell that could not be turned into a value for pydantic."""
+
+    column: str
+    rule: str
+    message: str
+
+
+def parse_cells(
+    table: TableLayout, cells: dict[str, str]
+) -> tuple[dict, list[CellProblem]]:
+    """
+    Turn one row of cell texts into input for the row model.
+
+    A blank cell leaves its field out, so the field takes its documented
+    default (``None`` for tri-state fields: unknown). Booleans and sets are
+    parsed here, where the spreadsheet conventions live; everything else
+    is left as text for pydantic, whose messages then name the problem.
+
+    Parameters
+    ----------
+    table
+        Layout of the table.
+    cells
+        Column name -> cell text (stripped) for the row.
+
+    Returns
+    -------
+    tuple
+        The model input, and the problems of cells that were left out.
+    """
+    data: dict = {}
+    problems: list[CellProblem] = []
+    for f in table.fields:
+        if f.kind == "mapping":
+            values = {
+                key: cells[column]
+                for key, column in zip(f.keys, f.columns, strict=True)
+                if cells.get(column, "")
+            }
+            if values:
+                data[f.name] = values
+            continue
+        text = cells.get(f.columns[0], "")
+        if not text:
+            continue
+        if f.kind == "bool":
+            value = parse_bool(text)
+            if value is None:
+                problems.append(_bad_bool(f.name, text))
+                continue
+            data[f.name] = value
+        elif f.kind == "set":
+            data[f.name] = parse_set(text)
+        else:
+            data[f.name] = text
+    return data, problems
+
+
+def parse_bool(text: str) -> bool | None:
+    """
+    ``True`` or ``False`` from a cell, or ``None`` when not understood.
+
+    Parameters
+    ----------
+    text
+        ``true``/``false``, ``yes``/``no`` or ``1``/``0``, any case.
+    """
+    lowered = text.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    return None
+
+
+def parse_set(text: str) -> list[str]:
+    """
+    The values of a set-valued cell.
+
+    Parameters
+    ----------
+    text
+        Values separated by ``|``; ``none`` is the known empty set.
+    """
+    if text.strip().lower() == EMPTY_SET:
+        return []
+    return [v.strip() for v in text.split(LIST_SEPARATOR) if v.strip()]
+
+
+def _bad_bool(field: str, text: str) -> CellProblem:
+    shown = "value" if field in SENSITIVE_FIELDS else repr(text)
+    return CellProblem(
+        field,
+        "wrong-type",
+        f"Boolean {shown} not understood: use true or false (yes/no and "
+        "1/0 are accepted too), or leave blank for the default.",
+    )
+
+
+def cell_text(value) -> str:
+    """
+    The text of a cell as a spreadsheet may hand it back, typed or not.
+
+    XLSX cells come back as numbers, booleans and dates; turning them into
+    the same text a CSV file holds gives both forms one parser.
+
+    Parameters
+    ----------
+    value
+        A cell value from openpyxl or the csv module.
+    """
+    if isinstance(value, str):
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, float):
+        # Spreadsheets store whole numbers as floats; "3" parses as an int
+        # or a float, "3.0" only as a float.
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def row_values(table: TableLayout, row: BaseModel, parent=None) -> list:
+    """
+    The cell values of one model row, typed for a spreadsheet.
+
+    Parameters
+    ----------
+    table
+        Layout of the table.
+    row
+        The model object.
+    parent
+        Value of the parent-key column, for child tables.
+
+    Returns
+    -------
+    list
+        One value per column: ``None`` (blank), ``bool``, ``int``,
+        ``float``, ``date`` or ``str``.
+    """
+    values: list = [parent] if table.parent_key else []
+    for f in table.fields:
+        value = getattr(row, f.name)
+        if f.kind == "mapping":
+            values.extend(value.get(key) for key in f.keys)
+        elif f.kind == "set":
+            values.append(_set_text(value, f.optional))
+        else:
+            values.append(_plain(value))
+    return values
+
+
+def _set_text(value, optional: bool) -> str | None:
+    if value is None:
+        return None
+    if not value:
+        # Blank would read back as the default: None for an optional set,
+        # which is "unknown", not "known to be empty".
+        return EMPTY_SET if optional else None
+    return LIST_SEPARATOR.join(sorted(_plain(v) for v in value))
+
+
+def _plain(value):
+    return value.value if isinstance(value, Enum) else value
+
+
+def text_of(value) -> str:
+    """
+    The CSV text of a typed cell value.
+
+    Parameters
+    ----------
+    value
+        A value from ``row_values``.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        # repr is the shortest text that reads back as the same float.
+        return repr(value)
+    return str(value)
+
+
+def instance_rows(instance: Instance) -> dict[str, list[list]]:
+    """
+    Every table of an instance as rows of typed cell values.
+
+    Parameters
+    ----------
+    instance
+        The instance to lay out.
+
+    Returns
+    -------
+    dict
+        Table name -> data rows (without the header), for every table in
+        ``ALL_TABLES``, empty tables included.
+    """
+    rows: dict[str, list[list]] = {
+        HEADER: [row_values(layout(HEADER), instance)],
+    }
+    for table in TABLES:
+        rows[table] = [
+            row_values(layout(table), row) for row in getattr(instance, table)
+        ]
+    rows[MEMBERS] = [
+        row_values(layout(MEMBERS), member, parent=household.id)
+        for household in instance.households
+        for member in household.members
+    ]
+    return rows

@@ -1,0 +1,605 @@
+"""The tabular instance forms: a folder of CSV files, an XLSX workbook."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NoReturn
+
+from pydantic import ValidationError
+
+from models import TABLES, Instance, Member
+
+from ._atomic import atomic_file, atomic_folder
+from .assemble import Parsed, Record, build_instance, locate_errors
+from .layout import (
+    ALL_TABLES,
+    HEADER,
+    MEMBERS,
+    PARENT_KEY,
+    REQUIRED_TABLES,
+    TableLayout,
+    cell_text,
+    instance_rows,
+    layout,
+    parse_cells,
+    text_of,
+)
+from .problems import InputError, LocatedProblem
+
+CSV_SUFFIX = ".csv"
+
+
+@dataclass
+class Sheet:
+    """
+    The cells of one CSV file or worksheet, as text.
+
+    Parameters
+    ----------
+    label
+        File name as the user knows it.
+    rows
+        ``(row number, cells)`` of every row that is not blank, the header
+        first. Row numbers count blank rows too, as a spreadsheet does.
+    """
+
+    label: str
+    rows: list[tuple[int, list[str]]]
+
+
+@dataclass
+class TabularLocator:
+    """
+    Locates problems in the files of a tabular instance.
+
+    Parameters
+    ----------
+    labels
+        Table name -> file name as the user knows it.
+    member_rows
+        Household row number -> the members-table row of each member, in
+        order, so a problem with member 2 of a household points at its row.
+    """
+
+    labels: dict[str, str]
+    member_rows: dict[int, list[int]] = field(default_factory=dict)
+
+    def at(self, table, number, path):
+        if table == "households" and path and path[0] == MEMBERS:
+            members = self.member_rows.get(number, [])
+            k = path[1] if len(path) >= 2 else None
+            if isinstance(k, int) and k < len(members):
+                column = path[2] if len(path) > 2 else None
+                return self.labels[MEMBERS], members[k], column
+            if len(path) == 1 and members:
+                # The household's members as a whole (e.g. no head): point
+                # at the household's first members row.
+                return self.labels[MEMBERS], members[0], None
+            return self.labels[table], number, None
+        return self.labels[table], number, layout(table).column_of(path)
+
+    def describe(self, table, number):
+        return f"row {number} of {self.labels[table]}"
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_folder(path: Path) -> Instance:
+    """
+    Read an instance from a folder of CSV files.
+
+    Parameters
+    ----------
+    path
+        The folder.
+
+    Raises
+    ------
+    InputError
+        Listing every problem found.
+    """
+    sheets: dict[str, Sheet] = {}
+    problems: list[LocatedProblem] = []
+    known = {f"{table}{CSV_SUFFIX}" for table in ALL_TABLES}
+    for entry in sorted(path.iterdir()):
+        if entry.suffix.lower() == CSV_SUFFIX and entry.name not in known:
+            problems.append(LocatedProblem(
+                entry.name, None, None, "unknown-file",
+                f"File not part of the format; expected one of "
+                f"{', '.join(sorted(known))}.",
+            ))
+    broken: set[str] = set()
+    for table in ALL_TABLES:
+        file = path / f"{table}{CSV_SUFFIX}"
+        if file.is_file():
+            sheet, problem = read_csv(file)
+            if problem:
+                problems.append(problem)
+                broken.add(table)
+            else:
+                sheets[table] = sheet
+    labels = {t: f"{t}{CSV_SUFFIX}" for t in ALL_TABLES}
+    return _build(sheets, labels, problems, broken, "file")
+
+
+def read_csv(path: Path) -> tuple[Sheet | None, LocatedProblem | None]:
+    """
+    The cells of one CSV file, or the problem that stops it being read.
+
+    Reads UTF-8 with or without a byte-order mark. The delimiter is a comma,
+    or a semicolon when the header has semicolons and no commas: what Excel
+    writes for CSV in Norwegian locales.
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+    """
+    label = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, LocatedProblem(
+            label, None, None, "unreadable",
+            f"File could not be read ({error.strerror or error}).",
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return None, LocatedProblem(
+            label, line, None, "encoding",
+            f"File is not UTF-8 text (byte 0x{data[error.start]:02x}); "
+            "save it as 'CSV UTF-8'.",
+        )
+    first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    delimiter = ";" if ";" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = []
+    try:
+        for number, cells in enumerate(reader, start=1):
+            texts = [c.strip() for c in cells]
+            if any(texts):
+                rows.append((number, texts))
+    except csv.Error as error:
+        return None, LocatedProblem(
+            label, reader.line_num, None, "syntax",
+            f"CSV not understood: {error}.",
+        )
+    return Sheet(label, rows), None
+
+
+def read_workbook(path: Path) -> Instance:
+    """
+    Read an instance from an XLSX workbook with one sheet per table.
+
+    Parameters
+    ----------
+    path
+        The workbook.
+
+    Raises
+    ------
+    InputError
+        Listing every problem found.
+    """
+    import openpyxl  # Imported here: only the XLSX form needs it.
+
+    label = path.name
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - a damaged zip raises anything
+        _raise_unreadable(label, error)
+    problems: list[LocatedProblem] = []
+    sheets: dict[str, Sheet] = {}
+    try:
+        for name in book.sheetnames:
+            table = name.strip().lower()
+            if table not in ALL_TABLES:
+                problems.append(LocatedProblem(
+                    f"{label}[{name}]", None, None, "unknown-sheet",
+                    "Sheet not part of the format; expected one of "
+                    f"{', '.join(ALL_TABLES)}.",
+                ))
+                continue
+            if table in sheets:
+                problems.append(LocatedProblem(
+                    f"{label}[{name}]", None, None, "duplicate-sheet",
+                    f"A second sheet for {table}; the first "
+                    f"({sheets[table].label}) is used.",
+                ))
+                continue
+            sheets[table] = _read_sheet(book[name], f"{label}[{name}]")
+    except Exception as error:  # noqa: BLE001 - any damage inside the zip
+        _raise_unreadable(label, error)
+    finally:
+        book.close()
+    labels = {t: f"{label}[{t}]" for t in ALL_TABLES}
+    labels.update({t: s.label for t, s in sheets.items()})
+    return _build(sheets, labels, problems, set(), "sheet")
+
+
+def _read_sheet(sheet, label: str) -> Sheet:
+    # Some writers store a wrong sheet size; read-only mode trusts it and
+    # would drop rows, so measure the sheet afresh.
+    sheet.reset_dimensions()
+    rows = []
+    for number, values in enumerate(
+        sheet.iter_rows(min_row=1, values_only=True), start=1
+    ):
+        texts = [cell_text(v) for v in values]
+        while texts and not texts[-1]:
+            texts.pop()
+        if texts:
+            rows.append((number, texts))
+    return Sheet(label, rows)
+
+
+def _raise_unreadable(label: str, error: Exception) -> NoReturn:
+    """
+    Raise an ``InputError`` for a file that cannot be opened at all.
+
+    Parameters
+    ----------
+    label
+        File name as the user knows it.
+    error
+        What the reading library said.
+    """
+    raise InputError([LocatedProblem(
+        label, None, None, "unreadable",
+        f"File could not be opened as a workbook ({type(error).__name__}: "
+        f"{error}).",
+    )]) from None
+
+
+def _build(
+    sheets: dict[str, Sheet],
+    labels: dict[str, str],
+    problems: list[LocatedProblem],
+    broken: set[str],
+    what: str,
+) -> Instance:
+    """
+    Check the sheets, nest members into households and build the instance.
+
+    Parameters
+    ----------
+    sheets
+        Table name -> its cells, for the tables that could be read.
+    labels
+        Table name -> file name as the user knows it.
+    problems
+        Problems found so far; extended.
+    broken
+        Tables whose file exists but could not be read (already reported).
+    what
+        ``"file"`` or ``"sheet"``, for messages and rule codes.
+    """
+    unreadable: set[str] = set(broken)
+    records: dict[str, list[Record]] = {}
+    for table in ALL_TABLES:
+        sheet = sheets.get(table)
+        if sheet is None:
+            if table in REQUIRED_TABLES and table not in broken:
+                problems.append(LocatedProblem(
+                    labels[table], None, None, f"missing-{what}",
+                    f"Required {what} {labels[table]} is missing.",
+                ))
+            if table in REQUIRED_TABLES or table in broken:
+                # An absent optional table is simply empty: references into
+                # it are real errors. A missing or broken one is unknown.
+                unreadable.add(table)
+            records[table] = []
+            continue
+        if not sheet.rows:
+            problems.append(LocatedProblem(
+                sheet.label, None, None, "empty-file",
+                f"The {what} is empty: it needs at least a header row with "
+                f"the columns {', '.join(layout(table).columns)}.",
+            ))
+            unreadable.add(table)
+            records[table] = []
+            continue
+        records[table], missing = _records(layout(table), sheet, problems)
+        if table == MEMBERS and PARENT_KEY in missing:
+            # Without household ids the members cannot be placed at all.
+            unreadable.add(MEMBERS)
+    locator = TabularLocator(labels)
+    header = None
+    if HEADER not in unreadable:
+        header = _header_record(records[HEADER], labels[HEADER], problems)
+    _nest_members(records, locator, problems, unreadable)
+    parsed = Parsed(
+        header=header,
+        tables={t: records[t] for t in TABLES},
+        unreadable=unreadable,
+        problems=problems,
+        locator=locator,
+    )
+    return build_instance(parsed)
+
+
+def _records(
+    table: TableLayout, sheet: Sheet, problems: list[LocatedProblem]
+) -> tuple[list[Record], list[str]]:
+    """
+    The data rows of a sheet, after checking its header.
+
+    Returns
+    -------
+    tuple
+        The records, and the required columns that are missing.
+    """
+    (header_number, header_cells), *data = sheet.rows
+    positions, missing = _check_header(
+        table, sheet, header_number, header_cells, data, problems
+    )
+    records = []
+    for number, cells in data:
+        if len(cells) > len(header_cells) and any(cells[len(header_cells):]):
+            problems.append(LocatedProblem(
+                sheet.label, number, None, "row-length",
+                f"Row has {len(cells)} cells but the header has "
+                f"{len(header_cells)} columns.",
+            ))
+        texts = {
+            column: cells[i] if i < len(cells) else ""
+            for column, i in positions.items()
+        }
+        data_in, cell_problems = parse_cells(table, texts)
+        record = Record(number, data_in, {(c,) for c in missing})
+        for problem in cell_problems:
+            problems.append(LocatedProblem(
+                sheet.label, number, problem.column, problem.rule,
+                problem.message,
+            ))
+            record.ignored.add((problem.column,))
+        if table.parent_key:
+            record.data[table.parent_key] = texts.get(table.parent_key, "")
+        records.append(record)
+    return records, missing
+
+
+def _check_header(
+    table: TableLayout,
+    sheet: Sheet,
+    number: int,
+    cells: list[str],
+    data: list,
+    problems: list[LocatedProblem],
+) -> tuple[dict[str, int], list[str]]:
+    """
+    Column positions of the header, reporting unknown, duplicated and
+    missing columns.
+
+    Returns
+    -------
+    tuple
+        Column name -> position (first occurrence), and the names of the
+        missing required model fields (their per-row errors are dropped:
+        one missing column is one problem, not one per row).
+    """
+    expected = set(table.columns)
+    positions: dict[str, int] = {}
+    for i, raw in enumerate(cells):
+        name = raw.strip().lower()
+        if not name:
+            if any(i < len(row) and row[i] for _, row in data):
+                problems.append(LocatedProblem(
+                    sheet.label, number, None, "unknown-column",
+                    f"Column {i + 1} has values but no name in the header.",
+                ))
+            continue
+        if name in positions:
+            problems.append(LocatedProblem(
+                sheet.label, number, name, "duplicate-column",
+                f"Column {name!r} appears more than once (columns "
+                f"{positions[name] + 1} and {i + 1}); the first is used.",
+            ))
+            continue
+        if name not in expected:
+            problems.append(LocatedProblem(
+                sheet.label, number, name, "unknown-column",
+                f"Column {name!r} is not part of the format; expected "
+                f"columns: {', '.join(table.columns)}.",
+            ))
+            continue
+        positions[name] = i
+    missing = [c for c in table.required_columns if c not in positions]
+    for column in missing:
+        problems.append(LocatedProblem(
+            sheet.label, number, column, "missing-column",
+            f"Required column {column!r} is missing.",
+        ))
+    return positions, missing
+
+
+def _header_record(
+    records: list[Record], label: str, problems: list[LocatedProblem]
+) -> Record | None:
+    if not records:
+        problems.append(LocatedProblem(
+            label, None, None, "required",
+            "One row with the instance's name and as_of date is required.",
+        ))
+        return None
+    for extra in records[1:]:
+        problems.append(LocatedProblem(
+            label, extra.number, None, "extra-row",
+            "Only one row is allowed: the instance's name and as_of date.",
+        ))
+    return records[0]
+
+
+def _nest_members(
+    records: dict[str, list[Record]],
+    locator: TabularLocator,
+    problems: list[LocatedProblem],
+    unreadable: set[str],
+) -> None:
+    """
+    Put each members row into its household's ``members`` list.
+
+    Reports member rows naming no household or an unknown one, and
+    households without members. A member row that names an unknown
+    household is still validated on its own, so its other problems are
+    reported too.
+    """
+    by_household: dict[str, list[Record]] = defaultdict(list)
+    households = {
+        str(r.data.get("id", "")).strip() for r in records["households"]
+    }
+    label = locator.labels[MEMBERS]
+    for record in records[MEMBERS]:
+        key = record.data.pop(PARENT_KEY).strip()
+        if key and (key in households or "households" in unreadable):
+            by_household[key].append(record)
+            continue
+        if not key and (PARENT_KEY,) not in record.ignored:
+            problems.append(LocatedProblem(
+                label, record.number, PARENT_KEY, "required",
+                "A value is required: the id of the member's household.",
+            ))
+        elif key:
+            problems.append(LocatedProblem(
+                label, record.number, PARENT_KEY, "unknown-reference",
+                f"household_id references unknown household {key!r}.",
+            ))
+        try:
+            Member.model_validate(record.data)
+        except ValidationError as error:
+            problems.extend(locate_errors(
+                _MemberLocator(label), MEMBERS, record.number, error, record
+            ))
+    for household in records["households"]:
+        key = str(household.data.get("id", "")).strip()
+        members = by_household.get(key, [])
+        household.data[MEMBERS] = [m.data for m in members]
+        locator.member_rows[household.number] = [m.number for m in members]
+        for k, member in enumerate(members):
+            household.ignored.update((MEMBERS, k) + p for p in member.ignored)
+        if not members and MEMBERS not in unreadable:
+            problems.append(LocatedProblem(
+                locator.labels["households"], household.number, None,
+                "required",
+                f"Household {key!r} has no members: add its persons to "
+                f"{label}.",
+            ))
+            household.ignored.add((MEMBERS,))
+        elif not members:
+            household.ignored.add((MEMBERS,))
+
+
+@dataclass
+class _MemberLocator:
+    label: str
+
+    def at(self, table, number, path):
+        return self.label, number, layout(MEMBERS).column_of(path)
+
+    def describe(self, table, number):
+        return f"row {number} of {self.label}"
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _file_names() -> frozenset[str]:
+    return frozenset(f"{table}{CSV_SUFFIX}" for table in ALL_TABLES)
+
+
+def write_folder(instance: Instance, path: Path) -> None:
+    """
+    Write an instance as a folder of CSV files, replacing it atomically.
+
+    Parameters
+    ----------
+    instance
+        The instance.
+    path
+        The folder; created, or replaced as a whole.
+    """
+    rows = instance_rows(instance)
+    with atomic_folder(path, keep=_file_names()) as temporary:
+        for table in ALL_TABLES:
+            text = _csv_text(layout(table).columns, rows[table])
+            (temporary / f"{table}{CSV_SUFFIX}").write_text(
+                text, encoding="utf-8", newline=""
+            )
+
+
+def _csv_text(columns: Iterable[str], rows: list[list]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(text_of(v) for v in row)
+    return buffer.getvalue()
+
+
+def write_workbook(instance: Instance, path: Path) -> None:
+    """
+    Write an instance as an XLSX workbook, one sheet per table, atomically.
+
+    Parameters
+    ----------
+    instance
+        The instance.
+    path
+        The workbook file.
+    """
+    rows = instance_rows(instance)
+    sheets = {table: (layout(table).columns, rows[table]) for table in rows}
+    with atomic_file(path) as temporary:
+        save_workbook(sheets, temporary)
+
+
+def save_workbook(
+    sheets: dict[str, tuple[Iterable[str], Iterable[Iterable]]], path: Path
+) -> None:
+    """
+    Save sheets of typed values as an XLSX workbook (not atomic by itself).
+
+    Two kinds of value are stored as text rather than as they are: text
+    starting with ``=`` (cells come from data, and data must not run as a
+    formula in the user's spreadsheet), and the rare float that needs 17
+    significant digits (openpyxl writes 16, which would not read back as
+    the same number).
+
+    Parameters
+    ----------
+    sheets
+        Sheet name -> (header, rows of values).
+    path
+        Where to save.
+    """
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+
+    # Write-only mode streams rows to disk: several times faster and far
+    # smaller in memory than building every cell object at national scale.
+    book = openpyxl.Workbook(write_only=True)
+    for name, (header, rows) in sheets.items():
+        sheet = book.create_sheet(title=name)
+        sheet.freeze_panes = "A2"
+        sheet.append(list(header))
+        for row in rows:
+            sheet.append([_xlsx_value(sheet, v, WriteOnlyCell) for v in row])
+    book.save(path)
+
+
+def _xlsx_value(sheet, value, cell_type):
+    if isinstance(value, str) and value.startswith("="):
+        cell = cell_type(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    if isinstance(value, float) and float(f"{value:.16g}") != value:
+        return repr(value)
+    return value
