@@ -11,7 +11,10 @@ from models import Status
 
 from ..data import AllocationData
 from ..result import Result, evaluate
-from .linear import build_linear_model
+from .linear import build_linear_model, objective_stages
+
+#: CP-SAT works in 64-bit integers; keep the objective well inside them.
+EXACT_BELOW = 2.0**60
 
 #: CP-SAT proves far better with its full portfolio, even on two cores
 #: (shared/MEASUREMENTS.md: with 2 workers one strategy ran and its bound
@@ -30,8 +33,11 @@ def solve_cpsat(
     """
     Solves the integer program with CP-SAT.
 
-    Lexicographic mode solves twice, as the mip engine does, hinting the
-    second stage with the first stage's solution.
+    Lexicographic mode uses one combined objective, or two stages when it
+    would not fit 64-bit integers (see ``objective_stages``). Without a
+    ``hint`` it starts from the repaired flow relaxation: CP-SAT finds
+    solutions of assignment models slowly and proves them slower still on
+    few cores (shared/MEASUREMENTS.md).
     """
     start = time.perf_counter()
     lm = build_linear_model(data)
@@ -52,6 +58,10 @@ def solve_cpsat(
             model.add(expr <= int(up))
         elif np.isfinite(lo):
             model.add(expr >= int(lo))
+    if hint is None:
+        from .relax import flow_hint
+
+        hint = flow_hint(data)
     if hint is not None:
         _hint(model, x, lm.num_pairs, hint)
     built = time.perf_counter()
@@ -60,11 +70,10 @@ def solve_cpsat(
     solver.parameters.num_workers = int(workers)
     solver.parameters.random_seed = int(seed)
     deadline = None if time_limit is None else start + time_limit
-    stages = (
-        [lm.primary, lm.secondary] if data.lexicographic else [lm.weighted]
-    )
+    stages = objective_stages(data, lm, EXACT_BELOW)
     proven = True
     values = None
+    bound = None
     for k, objective in enumerate(stages):
         if deadline is not None:
             solver.parameters.max_time_in_seconds = max(
@@ -79,6 +88,7 @@ def solve_cpsat(
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _failed(data, status, start, built, workers, seed)
         proven &= status == cp_model.OPTIMAL
+        bound = int(np.floor(solver.best_objective_bound))
         values = np.array([solver.value(v) for v in x[: lm.num_pairs]])
         if k + 1 < len(stages):
             best = int(round(solver.objective_value))
@@ -94,7 +104,9 @@ def solve_cpsat(
         room=room,
         objective=objective,
         value=value,
-        bound=value if proven else None,
+        # The last stage's bound is on the combined value when there is one
+        # stage; after two stages only a proof gives a bound.
+        bound=value if proven else (bound if len(stages) == 1 else None),
         build_seconds=built - start,
         solve_seconds=solved - built,
         workers=int(workers),

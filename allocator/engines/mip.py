@@ -10,11 +10,15 @@ from models import Status
 
 from ..data import AllocationData
 from ..result import Result, evaluate
-from .linear import LinearModel, build_linear_model
+from .linear import LinearModel, build_linear_model, objective_stages
 
 #: Objective values are integers, so an absolute gap below one proves
 #: optimality; a relative tolerance would not at national scale.
 ABS_GAP = 0.5
+
+#: Largest objective value handled in one stage: doubles hold integers
+#: exactly to 2**53, and this leaves room for the solver's arithmetic.
+EXACT_BELOW = 2.0**46
 
 
 def solve_mip(
@@ -28,10 +32,10 @@ def solve_mip(
     """
     Solves the integer program of record.
 
-    In lexicographic mode it solves twice: first the priority of housed
-    households, then quality with the priority held at its optimum. Exact
-    integer objectives in each stage avoid the rounding a single combined
-    objective with a large multiplier would suffer in floating point.
+    In lexicographic mode it maximises ``priority * scale + quality`` in
+    one stage while that stays exact in floating point, and otherwise
+    twice: priority, then quality with the priority held at its optimum
+    (see ``objective_stages``).
 
     Parameters
     ----------
@@ -55,14 +59,11 @@ def solve_mip(
     runner = solver(model, time_limit, seed, backend)
     if hint is not None:
         runner.hint(hint)
-    stages = (
-        [model.primary, model.secondary]
-        if data.lexicographic
-        else [model.weighted]
-    )
+    stages = objective_stages(data, model, EXACT_BELOW)
     proven = True
     values = []
     x = None
+    bound = None
     for k, objective in enumerate(stages):
         status, x, bound = runner.maximise(objective)
         if x is None:
@@ -82,7 +83,10 @@ def solve_mip(
         room=room,
         objective=objective,
         value=value,
-        bound=value if proven else None,
+        bound=value if proven else (
+            int(np.floor(bound)) if bound is not None and len(stages) == 1
+            else None
+        ),
         build_seconds=built - start,
         solve_seconds=solved - built,
         seed=seed,
