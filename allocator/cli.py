@@ -23,8 +23,8 @@ app = typer.Typer(
     help="Housing allocation for refugee settlement: validate, solve, "
     "check and explain.",
 )
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 log = logging.getLogger("allocator")
 
 INPUT_ERROR = 2
@@ -90,7 +90,7 @@ def schema(
     if out_dir is None:
         out.print_json(json.dumps(schemas))
         return
-    from .io import write_text_atomic
+    from .io._atomic import write_text_atomic
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, body in schemas.items():
@@ -362,13 +362,9 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         err.print("aborted")
         return 130
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        raise
+    except typer.TyperException as exc:  # usage errors: bad options
+        err.print(exc.format_message(), markup=False, highlight=False)
+        return exc.exit_code
     return 0
 
 

@@ -39,6 +39,20 @@ RULE_TEXT = {
 }
 """Plain words for each rule, completing "the dwelling ..."."""
 
+RULE_LABEL = {
+    "availability": "not available in time",
+    "assigned_municipality": "outside the assigned municipality",
+    "size_too_small": "too few bedrooms",
+    "size_too_large": "more bedrooms than the allowed surplus",
+    "accessibility": "not accessible enough for an individual need",
+    "avoid_features": "ruled out by an individual need",
+    "child_safety": "damp or unsuitable for children",
+    "care_housing": "beside care housing",
+    "shared_housing": "shared housing the household cannot take",
+    "banned": "banned for this household",
+}
+"""Short labels for counts: "77 too few bedrooms"."""
+
 CRITERIA = (
     "size_fit",
     "services",

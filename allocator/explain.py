@@ -29,7 +29,7 @@ from models import (
 )
 
 from .compile import bedrooms_needed, deadline_days
-from .data import CRITERIA, RULES, UNLIMITED, AllocationData
+from .data import CRITERIA, RULE_LABEL, RULES, UNLIMITED, AllocationData
 from .result import Result
 
 MAX_COMPETITORS = 3
@@ -159,17 +159,18 @@ def no_eligible_message(data: AllocationData, h: int) -> str:
         f"out: {', '.join(parts) or 'none'}."
     )
     relax = [
-        f"relaxing '{_short(r)}' alone would make {int(n)} eligible"
+        f"{int(n)} fail on '{_short(r)}' alone"
         for r, n in sorted(zip(RULES, only), key=lambda x: -x[1])
         if n > 0
     ]
     if relax:
-        message += " " + "; ".join(relax[:3]).capitalize() + "."
+        text = "; ".join(relax[:3])
+        message += f" {text[0].upper()}{text[1:]}."
     return message
 
 
 def _short(rule: str) -> str:
-    return rule.replace("_", " ")
+    return RULE_LABEL[rule]
 
 
 def _why_unmatched(instance, data, result, h, waited) -> Unmatched:
