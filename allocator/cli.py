@@ -348,6 +348,50 @@ def demo(
     )
 
 
+@app.command()
+def bench(
+    suite: Annotated[str, typer.Option(help="quick or full")] = "quick",
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder")] =
+    Path("out/bench"),
+    engines: Annotated[
+        list[str] | None,
+        typer.Option("--engine", help="Engines and peers to run (repeat); "
+                     "default: the suite's."),
+    ] = None,
+    repeats: Annotated[
+        int | None, typer.Option(help="Runs per configuration.")
+    ] = None,
+):
+    """Benchmark engines and peers on the instance families."""
+    from .bench import run_bench
+
+    code = run_bench(suite=suite, out_dir=out_dir, engines=engines,
+                     repeats=repeats, console=out)
+    if code:
+        raise _Stop(code)
+
+
+@app.command()
+def pseudonymise(
+    path: Annotated[Path, typer.Argument(help="Instance to pseudonymise")],
+    out_path: Annotated[Path, typer.Option("--out", help="Output instance")],
+    key: Annotated[Path, typer.Option(help="Where to write the key file "
+                                      "(keep it apart from the data)")],
+):
+    """Replace identifiers with stable pseudonyms; write the key apart."""
+    from .pseudonymise import pseudonymise_instance
+
+    try:
+        summary = pseudonymise_instance(path, out_path, key)
+    except Exception as exc:
+        from .io import InputError
+
+        if isinstance(exc, InputError):
+            _fail_on_input(exc.problems, f"{path} is not a valid instance")
+        raise
+    out.print(summary)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``allocator`` command."""
     logging.basicConfig(
