@@ -1,1 +1,45 @@
+"""
+The housing allocator: propose, check and explain allocations of
+settlement-ready refugee households to dwellings.
 
+The Python API mirrors the command line::
+
+    from allocator import read_instance, read_policy, propose
+    outcome = propose(read_instance("town/"), read_policy("default"))
+    outcome.proposal       # models.Proposal
+    outcome.check.ok       # the independent checker's verdict
+"""
+
+from .check import check_proposal
+from .compile import compile_instance
+from .engines import ENGINES, solve
+from .explain import build_proposal
+from .generate import generate
+from .io import (
+    InputError,
+    read_instance,
+    read_policy,
+    read_proposal,
+    write_instance,
+    write_proposal,
+)
+from .pipeline import Outcome, propose
+from .story import household_story
+
+__all__ = [
+    "ENGINES",
+    "InputError",
+    "Outcome",
+    "build_proposal",
+    "check_proposal",
+    "compile_instance",
+    "generate",
+    "household_story",
+    "propose",
+    "read_instance",
+    "read_policy",
+    "read_proposal",
+    "solve",
+    "write_instance",
+    "write_proposal",
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import Field, NonNegativeInt, PositiveFloat
+from pydantic import Field, NonNegativeInt, PositiveFloat, field_serializer
 
 from ._base import Identifier, StrictModel
 
@@ -103,3 +103,8 @@ class Dwelling(StrictModel):
     lease_months: int | None = Field(default=None, ge=1, le=600)
     available_from: date
     available_until: date | None = None
+
+    @field_serializer("features")
+    def _sorted_features(self, features):
+        # Sets serialise in hash order; sorting makes files and hashes stable.
+        return sorted(features)

@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field, NonNegativeInt, field_validator
+from pydantic import Field, NonNegativeInt, field_serializer, field_validator
 
 from ._base import Identifier, StrictModel, sensitive
 from .dwelling import DwellingFeature
@@ -151,6 +151,11 @@ class Household(StrictModel):
     @classmethod
     def _upper_nationality(cls, value):
         return value.upper() if isinstance(value, str) else value
+
+    @field_serializer("avoid_features")
+    def _sorted_avoid(self, features):
+        # Sets serialise in hash order; sorting makes files and hashes stable.
+        return None if features is None else sorted(features)
 
     # Derived attributes. Pure functions of the fields, so the data contract
     # and every part of the engine agree on who counts as what.
