@@ -508,13 +508,14 @@ def criterion_scores(instance, policy, h, d, shared, travel) -> dict:
                        sv.near_place_minutes, sv.zero_at_factor)
     out["wish_place"] = round(w.wish_place * place)
 
-    school = 0.0
+    school = 0
     if h.current_school and any(SCHOOL <= a < ADULT for a in ages):
         node = travel.site_node.get(h.current_school)
-        school = _reach(travel.between(node, d.node),
-                        sv.target_minutes.get("school", 20),
-                        sv.zero_at_factor) - 100
-    out["school_change"] = round(w.school_change * school)
+        reach = _reach(travel.between(node, d.node),
+                       sv.target_minutes.get("school", 20),
+                       sv.zero_at_factor)
+        school = round(w.school_change * reach) - 100 * w.school_change
+    out["school_change"] = int(school)
 
     out["care_housing"] = (
         -100 * w.care_housing

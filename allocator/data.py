@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -18,7 +19,6 @@ RULES = (
     "avoid_features",
     "child_safety",
     "care_housing",
-    "shared_housing",
     "banned",
 )
 """Hard rules that exclude pairs, in the order explanations list them."""
@@ -34,7 +34,6 @@ RULE_TEXT = {
     "child_safety": "is damp or unsuitable for children",
     "care_housing": "is beside care housing for substance abuse or "
     "psychiatry",
-    "shared_housing": "is shared housing the household cannot take",
     "banned": "was banned for this household by the housing office",
 }
 """Plain words for each rule, completing "the dwelling ..."."""
@@ -48,7 +47,6 @@ RULE_LABEL = {
     "avoid_features": "ruled out by an individual need",
     "child_safety": "damp or unsuitable for children",
     "care_housing": "beside care housing",
-    "shared_housing": "shared housing the household cannot take",
     "banned": "banned for this household",
 }
 """Short labels for counts: "77 too few bedrooms"."""
@@ -139,6 +137,12 @@ class AllocationData:
     num_eligible, num_eligible_all
         Free eligible dwellings per household, and eligible dwellings
         before locks took theirs.
+    candidates
+        The class tables behind the pairs: full eligibility, ranks, and
+        pricing of pairs left out.
+    pruned
+        Whether free pairs are only the best candidates per household;
+        engines then price the rest until none can improve the solution.
     lexicographic
         Whether priority comes strictly before quality.
     priority_weight
@@ -191,6 +195,8 @@ class AllocationData:
     locked_scores: dict[int, np.ndarray] = field(default_factory=dict)
     locked_quality: dict[int, int] = field(default_factory=dict)
     locked_eligible: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    candidates: Any = None
+    pruned: bool = False
 
     def __post_init__(self):
         for name in self.__dataclass_fields__:

@@ -69,11 +69,8 @@ def build_proposal(
             scores = data.locked_scores[h]
             rank, eligible = 1, 1
         else:
-            p = pair_of[(h, d)]
-            scores = data.pair_scores[p]
-            lo, hi = data.household_ptr[h], data.household_ptr[h + 1]
-            better = data.pair_quality[lo:hi] > data.pair_quality[p]
-            rank, eligible = int(better.sum()) + 1, int(hi - lo)
+            scores = data.pair_scores[pair_of[(h, d)]]
+            rank, eligible = data.candidates.rank(h, d)
         matches.append(
             Match(
                 household=households[h].id,
@@ -197,8 +194,7 @@ def _why_unmatched(instance, data, result, h, waited) -> Unmatched:
             excluded_by=excluded,
             waited_days=waited,
         )
-    lo, hi = data.household_ptr[h], data.household_ptr[h + 1]
-    eligible = data.pair_dwelling[lo:hi]
+    eligible = data.candidates.eligible_free(h)
     taken_by = {int(d): int(k) for k, d in enumerate(result.assignment)
                 if d >= 0}
     rivals = sorted(

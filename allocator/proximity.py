@@ -65,3 +65,19 @@ def minutes_from_nodes(
         for node in nodes
         if node in graph
     }
+
+
+def minutes_between(graph: nx.Graph, pairs) -> np.ndarray:
+    """Minutes for each ``(source node, target node)`` pair; one Dijkstra
+    per distinct source; ``inf`` when either is missing or unreachable."""
+    out = np.full(len(pairs), math.inf)
+    by_source: dict = {}
+    for i, (a, b) in enumerate(pairs):
+        if a is not None and b is not None and a in graph:
+            by_source.setdefault(a, []).append((i, b))
+    for a, items in by_source.items():
+        dist = nx.single_source_dijkstra_path_length(graph, a,
+                                                     weight="minutes")
+        for i, b in items:
+            out[i] = dist.get(b, math.inf)
+    return out

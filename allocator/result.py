@@ -45,6 +45,7 @@ class Result:
     workers: int = 1
     seed: int = 0
     detail: dict[str, str] = field(default_factory=dict)
+    extra: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def proven_optimal(self) -> bool:

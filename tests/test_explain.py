@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from allocator.check import hard_rule_breaches
+from allocator.data import RULES
 from allocator.generate import generate
 from allocator.pipeline import propose
 from models import Policy
@@ -67,12 +68,7 @@ def test_no_eligible_dwelling_reasons_are_exact(city):
             assert hard_rule_breaches(instance, policy, h, d, False)
         data = outcome.data
         row = data.household_ids.index(h.id)
-        for rule, only in zip(
-            ("availability", "assigned_municipality", "size_too_small",
-             "size_too_large", "accessibility", "avoid_features",
-             "child_safety", "care_housing", "shared_housing", "banned"),
-            data.excluded_only_by[row].tolist(),
-        ):
+        for rule, only in zip(RULES, data.excluded_only_by[row].tolist()):
             if rule not in RULE_OFF:
                 continue
             relaxed = _without(rule)

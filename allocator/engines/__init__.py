@@ -13,7 +13,58 @@ from ..result import Result, evaluate
 from .cpsat import solve_cpsat
 from .flow import NotRepresentable, solve_flow
 from .mip import solve_mip
-from .relax import flow_hint
+from .pricing import solve_flow_priced
+from .relax import flow_hint, relaxed
+
+
+def _solve_pruned(data, engine, time_limit, seed, **params) -> Result:
+    """
+    Solves with pruned candidates and proves the answer for every pair.
+
+    Network-representable rules: the flow with pricing is exact. Other
+    rules: the flow relaxation with pricing gives an upper bound over all
+    pairs and the candidate pairs that matter to it; the integer program
+    on those pairs, warm-started from the relaxation, is optimal for the
+    whole instance when it reaches that bound, and otherwise reported as
+    feasible with the bound and gap.
+    """
+    if data.network_representable:
+        if engine not in ("auto", "flow"):
+            data = solve_flow_priced(data)[1]  # price, then solve exactly
+            return solve(dataclasses.replace(data, pruned=False), engine,
+                          time_limit, seed, **params)
+        return solve_flow_priced(data)[0]
+    bound_result, priced = solve_flow_priced(relaxed(data))
+    data = dataclasses.replace(
+        data,
+        **{
+            name: getattr(priced, name)
+            for name in ("pair_household", "pair_dwelling", "pair_scores",
+                         "pair_quality", "household_ptr")
+        },
+        pair_room=data.candidates.pair_scores(
+            priced.pair_household.astype(np.int64),
+            priced.pair_dwelling.astype(np.int64),
+        )[0],
+        pruned=False,
+    )
+    inner = "mip" if engine == "auto" else engine
+    result = solve(data, inner, time_limit, seed,
+                   hint=flow_hint(data), **params)
+    if result.status not in (Status.OPTIMAL, Status.FEASIBLE):
+        return result
+    bound = bound_result.value
+    proven = result.value >= bound
+    detail = {**result.detail, **{
+        k: v for k, v in bound_result.detail.items() if k.startswith("pric")
+    }, "relaxation_bound": str(bound)}
+    return dataclasses.replace(
+        result,
+        engine=f"{engine}:pruned",
+        status=Status.OPTIMAL if proven else Status.FEASIBLE,
+        bound=result.value if proven else bound,
+        detail=detail,
+    )
 
 
 def nothing_to_choose(data: AllocationData, engine: str) -> Result:
@@ -80,6 +131,8 @@ def solve(
         return infeasible(data, engine)
     if data.num_pairs == 0:
         return nothing_to_choose(data, engine)
+    if data.pruned:
+        return _solve_pruned(data, engine, time_limit, seed, **params)
     if engine == "auto":
         if data.network_representable:
             return solve_flow(data)

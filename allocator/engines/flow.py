@@ -17,7 +17,8 @@ class NotRepresentable(ValueError):
     """The rule set at hand is not a min-cost flow."""
 
 
-def solve_flow(data: AllocationData, **_) -> Result:
+def solve_flow(data: AllocationData, potentials: bool = False,
+               **_) -> Result:
     """
     Solves the free problem as a min-cost flow.
 
@@ -27,6 +28,10 @@ def solve_flow(data: AllocationData, **_) -> Result:
     the target at no cost, then up to the cap at the dispersion penalty per
     household (a convex soft cap). Pair costs are the negated pair values,
     so the cheapest flow is the best proposal; integer costs make it exact.
+
+    With ``potentials``, the result's ``detail`` carries node potentials
+    that prove the flow optimal (see ``flow_potentials``), under the key
+    ``"potentials"`` as ``(household, dwelling)`` arrays.
 
     Raises
     ------
@@ -62,9 +67,10 @@ def solve_flow(data: AllocationData, **_) -> Result:
         caps.append(np.asarray(c, dtype=np.int64))
         costs.append(np.asarray(k, dtype=np.int64))
 
-    busy = np.unique(data.pair_household)
-    arcs(np.full(len(busy), source), household_node + busy,
-         np.ones(len(busy)), np.zeros(len(busy)))
+    # Every household gets its source arc, even without pairs, so that the
+    # potentials also bound pairs that pricing may add later.
+    arcs(np.full(H, source), household_node + np.arange(H),
+         np.ones(H), np.zeros(H))
     first_pair_arc = sum(len(t) for t in tails)
     arcs(household_node + data.pair_household,
          dwelling_node + data.pair_dwelling,
@@ -79,7 +85,7 @@ def solve_flow(data: AllocationData, **_) -> Result:
         building_node + data.dwelling_building,
         area_node + data.dwelling_area,
     )
-    arcs(dwelling_node + np.arange(D), up, np.ones(D), np.zeros(D))
+    arcs(dwelling_node + np.arange(D), up, data.dwelling_slots, np.zeros(D))
     building_area = np.zeros(B, dtype=np.int64)
     building_area[data.dwelling_building[has_building]] = data.dwelling_area[
         has_building
@@ -129,9 +135,21 @@ def solve_flow(data: AllocationData, **_) -> Result:
             solve_seconds=solved - built,
             detail={"flow_status": str(status)},
         )
-    pair_arcs = all_arcs[first_pair_arc:first_pair_arc + data.num_pairs]
-    chosen = np.flatnonzero(flow.flows(pair_arcs) > 0)
+    flows = flow.flows(all_arcs)
+    pair_flow = flows[first_pair_arc:first_pair_arc + data.num_pairs]
+    chosen = np.flatnonzero(pair_flow > 0)
     assignment, room, objective, value = evaluate(data, chosen)
+    detail = {"arcs": str(len(all_arcs)), "nodes": str(sink + 1)}
+    extra = {}
+    if potentials:
+        pi = flow_potentials(
+            sink + 1, np.concatenate(tails), np.concatenate(heads),
+            np.concatenate(caps), np.concatenate(costs), flows,
+        )
+        extra["potentials"] = (
+            pi[household_node:household_node + H],
+            pi[dwelling_node:dwelling_node + D],
+        )
     return Result(
         engine="flow",
         status=Status.OPTIMAL,
@@ -142,5 +160,35 @@ def solve_flow(data: AllocationData, **_) -> Result:
         bound=value,
         build_seconds=built - start,
         solve_seconds=solved - built,
-        detail={"arcs": str(len(all_arcs)), "nodes": str(sink + 1)},
+        detail=detail,
+        extra=extra,
     )
+
+
+def flow_potentials(num_nodes, tails, heads, caps, costs, flows):
+    """
+    Node potentials proving a flow optimal: shortest distances in its
+    residual graph from a virtual root joined to every node at no cost.
+
+    An optimal flow's residual graph has no negative cycle, so the
+    distances exist, and every residual arc then has a non-negative
+    reduced cost ``cost + pi[tail] - pi[head]``. Any new arc whose reduced
+    cost is non-negative under them cannot improve the flow. Bellman-Ford
+    with vectorised relaxation rounds over all residual arcs.
+    """
+    forward = flows < caps
+    backward = flows > 0
+    t = np.concatenate([tails[forward], heads[backward]])
+    h = np.concatenate([heads[forward], tails[backward]])
+    c = np.concatenate([costs[forward], -costs[backward]])
+    order = np.argsort(h, kind="stable")
+    t, h, c = t[order], h[order], c[order]
+    targets, starts = np.unique(h, return_index=True)
+    pi = np.zeros(num_nodes, dtype=np.int64)
+    for _ in range(num_nodes + 1):
+        best = np.minimum.reduceat(pi[t] + c, starts)
+        improved = best < pi[targets]
+        if not improved.any():
+            return pi
+        pi[targets[improved]] = best[improved]
+    raise RuntimeError("negative cycle: the flow was not optimal")

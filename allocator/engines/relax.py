@@ -12,8 +12,9 @@ from .flow import solve_flow
 
 def relaxed(data: AllocationData) -> AllocationData:
     """
-    The network relaxation: quotas beyond households dropped and every
-    shared room treated as a dwelling of its own. Its optimum bounds the
+    The network relaxation: quotas beyond households dropped, and a shared
+    dwelling's rooms open to any eligible household regardless of sex, age
+    or whether another takes the dwelling whole. Its optimum bounds the
     full problem's from above; its solution may break the dropped rules.
     """
     quota = data.quota_cap.copy()
@@ -24,7 +25,6 @@ def relaxed(data: AllocationData) -> AllocationData:
         data,
         quota_cap=quota,
         pair_room=np.zeros_like(data.pair_room),
-        dwelling_slots=np.ones_like(data.dwelling_slots),
     )
 
 

@@ -1,0 +1,358 @@
+"""
+Eligible pairs without materialising them: class tables, individual terms,
+candidate selection and pricing.
+
+A pair's quality is its class row (shared by every household of the class)
+plus the household's individual terms (a named place, a current school),
+which are sparse: they are non-zero only for dwellings within reach of one
+node. Everything the engines need about pruned pairs is computed from
+these tables on demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+
+from models import ADULT_AGE, SCHOOL_AGE, ServiceKind
+
+from .criteria import (
+    CRITERION_COL,
+    class_scores,
+    reach_score,
+    rooms,
+    rule_failures,
+)
+from .data import RULES
+
+
+@dataclass(frozen=True)
+class ClassTable:
+    """
+    For each household class: its eligible dwellings sorted best first by
+    class quality, that quality, whether each pair is a shared room, and
+    per-rule exclusion counts over all dwellings.
+    """
+
+    eligible: list[np.ndarray]
+    quality: list[np.ndarray]
+    room: list[np.ndarray]
+    excluded: np.ndarray
+    only: np.ndarray
+    num_dwellings: int
+
+
+class Individual:
+    """
+    Sparse per-household terms: the wish to live near a named place, and
+    keeping the children's current school when re-housing.
+
+    The school term is ``round(w * reach) - 100 * w``: a constant
+    ``-100 * w`` everywhere plus a sparse bonus where the school is within
+    reach.
+    """
+
+    def __init__(self, instance, policy, graph: nx.Graph):
+        w, sv = policy.weights, policy.services
+        factor = sv.zero_at_factor
+        on_node: dict[str, list[int]] = {}
+        for i, d in enumerate(instance.dwellings):
+            if d.node is not None:
+                on_node.setdefault(d.node, []).append(i)
+        site_node = {s.id: s.node for s in instance.sites}
+        school_target = sv.target_minutes.get(ServiceKind.SCHOOL, 20)
+        self.constant: dict[int, int] = {}
+        self.index: dict[int, np.ndarray] = {}
+        self.place: dict[int, np.ndarray] = {}
+        self.school: dict[int, np.ndarray] = {}
+        cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+
+        def reached(node, target, weight):
+            key = (node, target, weight)
+            if key not in cache:
+                cache[key] = _sparse_reach(graph, on_node, node, target,
+                                           factor, weight)
+            return cache[key]
+
+        for h, household in enumerate(instance.households):
+            terms = {}
+            if household.wish_near_node is not None and w.wish_place:
+                terms["place"] = reached(household.wish_near_node,
+                                         sv.near_place_minutes, w.wish_place)
+            school_age = any(SCHOOL_AGE <= m.age < ADULT_AGE
+                             for m in household.members)
+            if household.current_school and school_age and w.school_change:
+                node = site_node.get(household.current_school)
+                terms["school"] = reached(node, school_target,
+                                          w.school_change)
+                self.constant[h] = -100 * w.school_change
+            if not terms:
+                continue
+            index = np.unique(np.concatenate([i for i, _ in terms.values()]))
+            self.index[h] = index
+            for name in ("place", "school"):
+                values = np.zeros(len(index), dtype=np.int64)
+                if name in terms:
+                    i, v = terms[name]
+                    values[np.searchsorted(index, i)] = v
+                getattr(self, name)[h] = values
+
+    def __contains__(self, h: int) -> bool:
+        return h in self.index
+
+    def row_gain(self, h: int) -> tuple[np.ndarray, np.ndarray]:
+        """Dwellings with a sparse term and the total term there."""
+        return self.index[h], self.place[h] + self.school[h]
+
+    def max_gain(self, h: int) -> int:
+        if h not in self.index:
+            return 0
+        _, gain = self.row_gain(h)
+        return int(gain.max(initial=0))
+
+    def columns(self, ph: np.ndarray, pd: np.ndarray):
+        """The place and school contributions of pairs."""
+        place = np.zeros(len(ph), dtype=np.int64)
+        school = np.zeros(len(ph), dtype=np.int64)
+        for h in np.intersect1d(ph, np.fromiter(self.index, dtype=np.int64)):
+            rows = np.flatnonzero(ph == h)
+            school[rows] += self.constant.get(int(h), 0)
+            index = self.index[h]
+            if not len(index):
+                continue
+            pos = np.minimum(np.searchsorted(index, pd[rows]),
+                             len(index) - 1)
+            hit = index[pos] == pd[rows]
+            place[rows[hit]] = self.place[h][pos[hit]]
+            school[rows[hit]] += self.school[h][pos[hit]]
+        return place, school
+
+
+def _sparse_reach(graph, on_node, node, target, factor, weight):
+    """Dwellings within ``target * factor`` minutes of a node, and the
+    weighted, rounded reach score of each."""
+    if node is None or node not in graph:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    dist = nx.single_source_dijkstra_path_length(
+        graph, node, cutoff=target * factor, weight="minutes"
+    )
+    index, values = [], []
+    for n, minutes in dist.items():
+        score = int(np.rint(weight * reach_score(minutes, target, factor)))
+        if score:
+            for d in on_node.get(n, ()):
+                index.append(d)
+                values.append(score)
+    order = np.argsort(index, kind="stable")
+    return (np.array(index, dtype=np.int64)[order],
+            np.array(values, dtype=np.int64)[order])
+
+
+class Candidates:
+    """Eligible pairs of an instance, materialised only when asked."""
+
+    def __init__(self, *, hh, dw, policy, class_of, tables: ClassTable,
+                 individual: Individual, locked_households,
+                 locked_dwellings, take):
+        self.hh, self.dw, self.policy = hh, dw, policy
+        self.class_of = class_of
+        self.tables = tables
+        self.individual = individual
+        self.locked_households = locked_households
+        self.locked_dwellings = locked_dwellings
+        self._take = take
+        self.members = [[] for _ in tables.eligible]
+        for h, c in enumerate(class_of.tolist()):
+            if h not in locked_households:
+                self.members[c].append(h)
+        self.members = [np.array(m, dtype=np.int64) for m in self.members]
+        # Eligible dwellings without the locked ones, best first.
+        self.free = []
+        for c in range(len(tables.eligible)):
+            keep = ~np.isin(tables.eligible[c], locked_dwellings)
+            self.free.append((tables.eligible[c][keep],
+                              tables.quality[c][keep]))
+
+    # --- counts for explanations ------------------------------------------
+
+    def excluded_by(self) -> np.ndarray:
+        return self.tables.excluded[self.class_of]
+
+    def excluded_only_by(self) -> np.ndarray:
+        return self.tables.only[self.class_of]
+
+    def num_eligible_all(self) -> np.ndarray:
+        sizes = np.array([len(e) for e in self.tables.eligible],
+                         dtype=np.int32)
+        return sizes[self.class_of]
+
+    def num_free_eligible(self) -> np.ndarray:
+        sizes = np.array([len(d) for d, _ in self.free], dtype=np.int32)
+        out = sizes[self.class_of]
+        out[list(self.locked_households)] = 0
+        return out
+
+    def locked_eligible(self, locks) -> dict[int, tuple[int, ...]]:
+        """Locked dwellings each household could have had."""
+        out: dict[int, tuple[int, ...]] = {}
+        if not len(self.locked_dwellings):
+            return out
+        for c, members in enumerate(self.members):
+            mine = self.locked_dwellings[
+                np.isin(self.locked_dwellings, self.tables.eligible[c])
+            ]
+            if len(mine):
+                for h in members.tolist():
+                    out[h] = tuple(int(d) for d in mine)
+        return out
+
+    def eligible_free(self, h: int) -> np.ndarray:
+        """Free dwellings eligible for a household."""
+        if h in self.locked_households:
+            return np.zeros(0, dtype=np.int64)
+        return self.free[self.class_of[h]][0]
+
+    def exact_row(self, h: int) -> tuple[np.ndarray, np.ndarray]:
+        """Free eligible dwellings of a household and their exact quality,
+        best first."""
+        dwellings, quality = self.free[self.class_of[h]]
+        if h not in self.individual:
+            return dwellings, quality
+        index, gain = self.individual.row_gain(h)
+        quality = quality + self.individual.constant.get(h, 0)
+        pos = np.searchsorted(index, dwellings)
+        pos = np.minimum(pos, max(len(index) - 1, 0))
+        if len(index):
+            hit = index[pos] == dwellings
+            quality = quality.copy()
+            quality[hit] += gain[pos[hit]]
+        order = np.lexsort((dwellings, -quality))
+        return dwellings[order], quality[order]
+
+    def rank(self, h: int, d: int) -> tuple[int, int]:
+        """Rank of a dwelling among the household's eligible ones (1 is
+        best by quality) and how many are eligible."""
+        dwellings, quality = self.exact_row(h)
+        mine = quality[dwellings == d]
+        if not len(mine):
+            return 1, max(1, len(dwellings))
+        return int((quality > mine[0]).sum()) + 1, len(dwellings)
+
+    def best_abs_quality(self) -> np.ndarray:
+        """An upper bound on each household's largest absolute quality."""
+        per_class = np.array(
+            [int(np.abs(q).max(initial=0)) for q in self.tables.quality],
+            dtype=np.int64,
+        )
+        out = per_class[self.class_of].copy()
+        for h in self.individual.index:
+            out[h] += abs(self.individual.constant.get(h, 0)) + (
+                self.individual.max_gain(h)
+            )
+        return out
+
+    # --- pairs ------------------------------------------------------------
+
+    def initial_pairs(self, keep: int | None):
+        """
+        Free pairs to start from: every eligible pair, or each household's
+        ``keep`` best dwellings by exact quality.
+        """
+        hs, ds = [], []
+        for c, members in enumerate(self.members):
+            if not len(members):
+                continue
+            plain = np.array(
+                [h for h in members.tolist() if h not in self.individual],
+                dtype=np.int64,
+            )
+            dwellings = self.free[c][0]
+            if keep is not None:
+                dwellings = dwellings[:keep]
+            if len(plain) and len(dwellings):
+                hs.append(np.repeat(plain, len(dwellings)))
+                ds.append(np.tile(dwellings, len(plain)))
+            for h in members.tolist():
+                if h in self.individual:
+                    row, _ = self.exact_row(h)
+                    row = row if keep is None else row[:keep]
+                    hs.append(np.full(len(row), h, dtype=np.int64))
+                    ds.append(row)
+        if not hs:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        ph, pd = np.concatenate(hs), np.concatenate(ds)
+        order = np.lexsort((pd, ph))
+        return ph[order], pd[order]
+
+    def pair_scores(self, ph: np.ndarray, pd: np.ndarray):
+        """Room flags and weighted criterion contributions of pairs."""
+        h = self._take(self.hh, ph, dense=False)
+        d = self._take(self.dw, pd, dense=False)
+        scores = class_scores(h, d, self.policy)
+        place, school = self.individual.columns(ph, pd)
+        scores[:, CRITERION_COL["wish_place"]] += place
+        scores[:, CRITERION_COL["school_change"]] += school
+        room = np.broadcast_to(rooms(h, d, self.policy), ph.shape).copy()
+        return room, scores
+
+    def lock_check(self, h: int, d: int):
+        """Whether a locked pair passes every hard rule, its room flag and
+        the rules it breaks."""
+        hi = self._take(self.hh, np.array([h]), dense=False)
+        di = self._take(self.dw, np.array([d]), dense=False)
+        fail = rule_failures(hi, di, self.policy)[:, 0]
+        return (
+            not fail.any(),
+            bool(np.broadcast_to(rooms(hi, di, self.policy), (1,))[0]),
+            [RULES[i] for i in np.flatnonzero(fail)],
+        )
+
+    # --- pricing ----------------------------------------------------------
+
+    def price(self, household_value: np.ndarray, household_potential,
+              dwelling_potential, present: set, limit: int):
+        """
+        Pruned pairs that could improve the current solution.
+
+        A pair ``(h, d)`` prices out when ``household_value[h] + quality +
+        dwelling_potential[d] > household_potential[h]``: its reduced cost
+        in the current duals is negative. Returns at most ``limit`` such
+        pairs per household, most improving first.
+        """
+        new_h, new_d = [], []
+        for c, members in enumerate(self.members):
+            if not len(members):
+                continue
+            dwellings, quality = self.free[c]
+            if not len(dwellings):
+                continue
+            reduced = quality + dwelling_potential[dwellings]
+            best = int(reduced.max())
+            for h in members.tolist():
+                margin = int(household_potential[h] - household_value[h])
+                if best + self.individual.max_gain(h) + (
+                    self.individual.constant.get(h, 0)
+                ) <= margin:
+                    continue  # no pair of this household can improve
+                row, q = (dwellings, quality)
+                if h in self.individual:
+                    row, q = self.exact_row(h)
+                gain = q + dwelling_potential[row] - margin
+                hits = np.flatnonzero(gain > 0)
+                if not len(hits):
+                    continue
+                hits = hits[np.argsort(-gain[hits], kind="stable")]
+                taken = 0
+                for i in hits.tolist():
+                    d = int(row[i])
+                    if (h, d) in present:
+                        continue
+                    new_h.append(h)
+                    new_d.append(d)
+                    taken += 1
+                    if taken >= limit:
+                        break
+        return (np.array(new_h, dtype=np.int64),
+                np.array(new_d, dtype=np.int64))

@@ -1,0 +1,149 @@
+"""
+Hard rules and scored criteria as NumPy expressions that broadcast.
+
+Each function takes household attributes ``h`` and dwelling attributes ``d``
+(namespaces of arrays) and works on any shapes that broadcast: ``(n, 1)``
+against ``(1, D)`` gives an ``(n, D)`` matrix for n household classes and
+every dwelling; ``(P,)`` against ``(P,)`` gives one value per pair. One
+implementation serves both, so pruning, pricing and the per-pair breakdown
+can never disagree.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models import Policy, RuleMode
+
+from .data import CRITERIA, RULES
+
+RULE_ROW = {rule: i for i, rule in enumerate(RULES)}
+CRITERION_COL = {c: i for i, c in enumerate(CRITERIA)}
+
+
+def reach_score(minutes, target, zero_at_factor):
+    """
+    100 within ``target`` minutes, falling linearly to 0 at
+    ``target * zero_at_factor``; works on arrays.
+    """
+    zero = target * zero_at_factor
+    fraction = (zero - np.asarray(minutes, dtype=float)) / (zero - target)
+    return np.clip(fraction, 0.0, 1.0) * 100.0
+
+
+def rooms(h, d, policy: Policy):
+    """Whether the pair would be one room of a shared dwelling."""
+    return policy.shared.enabled & h.open_shared & (d.shared_rooms >= 2)
+
+
+def rule_failures(h, d, policy: Policy) -> np.ndarray:
+    """
+    Which hard rules each pair breaks, as a boolean array with one leading
+    row per rule in ``RULES`` order. Bans are added by the caller.
+    """
+    shape = np.broadcast_shapes(h.need.shape, d.bedrooms.shape)
+    fail = np.zeros((len(RULES), *shape), dtype=bool)
+    hard = policy.hard
+    if hard.availability:
+        fail[RULE_ROW["availability"]] = ~d.available
+    if hard.assigned_municipality:
+        fail[RULE_ROW["assigned_municipality"]] = (h.assigned >= 0) & (
+            d.municipality != h.assigned
+        )
+    room = rooms(h, d, policy)
+    short = {RuleMode.FORBID: 0, RuleMode.PENALISE: 1, RuleMode.IGNORE: 99}[
+        policy.size.crowding
+    ]
+    fail[RULE_ROW["size_too_small"]] = ~room & (d.bedrooms < h.need - short)
+    fail[RULE_ROW["size_too_large"]] = ~room & (
+        d.bedrooms > h.need + policy.size.allowed_surplus
+    )
+    if hard.accessibility:
+        fail[RULE_ROW["accessibility"]] = (
+            (h.step_free & ~d.step_free)
+            | (h.ground & ~d.ground)
+            | (h.no_basement & d.basement)
+        )
+    if hard.avoid_features:
+        fail[RULE_ROW["avoid_features"]] = (h.avoid & d.features) != 0
+    if hard.child_safety:
+        fail[RULE_ROW["child_safety"]] = h.minors & d.unsafe_for_children
+    if hard.care_housing == RuleMode.FORBID:
+        fail[RULE_ROW["care_housing"]] = np.broadcast_to(d.care, shape)
+    return fail
+
+
+def class_scores(h, d, policy: Policy) -> np.ndarray:
+    """
+    Weighted contribution of every criterion that depends on the household
+    only through its class; the last axis follows ``CRITERIA``. The two
+    individual criteria (a named place, a current school) are left at zero
+    and added by ``Individual``.
+    """
+    w = policy.weights
+    sv = policy.services
+    room = rooms(h, d, policy)
+    shape = room.shape
+    out = np.zeros((*shape, len(CRITERIA)), dtype=np.int64)
+    col = CRITERION_COL
+
+    surplus = d.bedrooms - h.need
+    size = np.where(surplus >= 0, 100 - 40 * surplus, -100)
+    # Near-crowding: Statistics Norway counts under 25 m2 a person as
+    # crowded, so each m2 below that costs 4 points (at most 100).
+    per_person = d.floor_area / h.size
+    size = size - np.minimum(
+        100, np.floor(4 * np.maximum(0.0, 25.0 - per_person))
+    ).astype(np.int64)
+    out[..., col["size_fit"]] = w.size_fit * np.where(room, 60, size)
+
+    wanted = h.services & d.counted
+    count = wanted.sum(axis=-1)
+    total = (d.reach * wanted).sum(axis=-1)
+    mean = np.where(count > 0, total / np.maximum(count, 1), 0.0)
+    out[..., col["services"]] = np.rint(w.services * mean).astype(np.int64)
+
+    condition = (d.condition - 1) * 25 - 50 * d.damp
+    # Standard matters more for children (DOMAIN.md 7.2 item 14).
+    out[..., col["condition"]] = w.condition * condition * (1 + h.minors)
+
+    child = np.where(h.minors, 100 * d.playground - 100 * d.nuisance, 0)
+    out[..., col["child_suitability"]] = w.child_suitability * child
+
+    # Security of tenure weighs double for families (DOMAIN.md R2).
+    out[..., col["tenure"]] = w.tenure * d.tenure * (1 + h.family)
+
+    gap = h.need_reunited - h.need
+    have = np.clip(d.bedrooms - h.need, 0, None)
+    reunion = np.where(
+        h.reunification & (gap > 0),
+        np.rint(100 * np.minimum(have, gap) / np.maximum(gap, 1)),
+        0,
+    ).astype(np.int64)
+    out[..., col["reunification"]] = w.reunification * np.where(
+        room, 0, reunion
+    )
+
+    central = np.where(
+        h.wish_central,
+        reach_score(d.centre_minutes, sv.central_minutes, sv.zero_at_factor),
+        0.0,
+    )
+    out[..., col["wish_central"]] = np.rint(w.wish_central * central).astype(
+        np.int64
+    )
+
+    compatriots = _compatriots(h, d)
+    out[..., col["wish_compatriots"]] = w.wish_compatriots * np.minimum(
+        100, 10 * compatriots
+    )
+
+    if policy.hard.care_housing == RuleMode.PENALISE:
+        out[..., col["care_housing"]] = -100 * w.care_housing * d.care
+    return out
+
+
+def _compatriots(h, d):
+    """Households of the household's own nationality already in the area,
+    for households that asked to live near compatriots (0 otherwise)."""
+    return d.compatriot_table[d.area, h.nationality]

@@ -1,0 +1,118 @@
+"""Locks set by the housing office: what they use, and when they clash."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .data import RULE_TEXT, UNLIMITED, LockConflict
+
+
+def apply_locks(
+    instance, locks, lock_rules, hh, dw, dwelling_slots, dwelling_building,
+    dwelling_area, dwelling_municipality, building_cap, area_cap,
+    area_target, quota_cap, household_usage, quota_dims, policy,
+):
+    """
+    Reduces caps and quotas by what the locks use, in place, and returns
+    any conflicts among the locks with the rules they break.
+    """
+    conflicts: list[LockConflict] = []
+    locked_pairs = []
+    hid = [h.id for h in instance.households]
+    did = [d.id for d in instance.dwellings]
+    for h, d in sorted(locks.items()):
+        ok, room, rules = lock_rules[h]
+        if not ok:
+            reasons = "; ".join(
+                f"the dwelling {RULE_TEXT[rule]}" for rule in rules
+            )
+            conflicts.append(
+                LockConflict(
+                    rule=rules[0],
+                    subject=did[d],
+                    households=(hid[h],),
+                    message=f"Lock {hid[h]} -> {did[d]} breaks a hard rule: "
+                    f"{reasons}.",
+                )
+            )
+            continue
+        locked_pairs.append((h, d, bool(room)))
+
+    def over(rule, subject, holders, used, limit, what):
+        conflicts.append(
+            LockConflict(
+                rule=rule,
+                subject=subject,
+                households=tuple(sorted(hid[h] for h in holders)),
+                message=f"Locks of {', '.join(sorted(hid[h] for h in holders))}"
+                f" use {used} {what} of {subject}, which allows {limit} more.",
+            )
+        )
+
+    groups = defaultdict(list)
+    for h, d, _ in locked_pairs:
+        groups[("dwelling", d)].append(h)
+        if dwelling_building[d] >= 0:
+            groups[("building", int(dwelling_building[d]))].append(h)
+        groups[("area", int(dwelling_area[d]))].append(h)
+        groups[("municipality", int(dwelling_municipality[d]))].append(h)
+    bids = [b.id for b in instance.buildings]
+    aids = [a.id for a in instance.areas]
+    mids = [m.id for m in instance.municipalities]
+    for (kind, i), holders in sorted(groups.items()):
+        used = len(holders)
+        if kind == "dwelling" and used > dwelling_slots[i]:
+            over("dwelling_capacity", did[i], holders, used,
+                 int(dwelling_slots[i]), "places")
+        if kind == "dwelling" and used > 1:
+            _shared_conflicts(holders, did[i], hh, policy, conflicts, hid)
+        if kind == "building":
+            if used > building_cap[i]:
+                over("building_cap", f"building {bids[i]}", holders, used,
+                     int(building_cap[i]), "refugee households")
+            building_cap[i] = max(0, building_cap[i] - used)
+        if kind == "area":
+            if used > area_cap[i]:
+                over("area_cap", f"area {aids[i]}", holders, used,
+                     int(area_cap[i]), "refugee households")
+            area_cap[i] = max(0, area_cap[i] - used)
+            area_target[i] = max(0, area_target[i] - used)
+        if kind == "municipality":
+            for q, dim in enumerate(quota_dims):
+                need = int(household_usage[holders, q].sum())
+                if need > quota_cap[i, q]:
+                    over("municipality_quota", f"municipality {mids[i]}",
+                         holders, need, int(quota_cap[i, q]),
+                         f"places ({dim})")
+                if quota_cap[i, q] < UNLIMITED:
+                    quota_cap[i, q] = max(0, quota_cap[i, q] - need)
+    return conflicts, locked_pairs
+
+
+def _shared_conflicts(holders, dwelling_id, hh, policy, conflicts, hid):
+    ages = [int(hh.age[h]) for h in holders]
+    sexes = {int(hh.sex[h]) for h in holders}
+    names = tuple(sorted(hid[h] for h in holders))
+    if policy.shared.same_sex and len(sexes) > 1:
+        conflicts.append(
+            LockConflict(
+                rule="shared_same_sex",
+                subject=dwelling_id,
+                households=names,
+                message=f"Locks put {', '.join(names)} together in shared "
+                f"dwelling {dwelling_id}, but co-residents must be of the "
+                "same sex.",
+            )
+        )
+    if max(ages) - min(ages) > policy.shared.max_age_gap:
+        conflicts.append(
+            LockConflict(
+                rule="shared_age_gap",
+                subject=dwelling_id,
+                households=names,
+                message=f"Locks put {', '.join(names)} together in shared "
+                f"dwelling {dwelling_id}, with ages {min(ages)}-{max(ages)}; "
+                f"co-residents may be at most {policy.shared.max_age_gap} "
+                "years apart.",
+            )
+        )
