@@ -175,6 +175,11 @@ class Candidates:
             self.free.append((tables.eligible[c][keep],
                               tables.quality[c][keep]))
 
+    @property
+    def has_rooms(self) -> bool:
+        """Whether any eligible pair is a room in shared housing."""
+        return any(r.any() for r in self.tables.room)
+
     # --- counts for explanations ------------------------------------------
 
     def excluded_by(self) -> np.ndarray:

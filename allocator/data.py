@@ -143,6 +143,9 @@ class AllocationData:
     pruned
         Whether free pairs are only the best candidates per household;
         engines then price the rest until none can improve the solution.
+    relaxation
+        Whether this is the network relaxation of a problem (shared rooms
+        taken as plain places, quotas in households only).
     lexicographic
         Whether priority comes strictly before quality.
     priority_weight
@@ -197,6 +200,7 @@ class AllocationData:
     locked_eligible: dict[int, tuple[int, ...]] = field(default_factory=dict)
     candidates: Any = None
     pruned: bool = False
+    relaxation: bool = False
 
     def __post_init__(self):
         for name in self.__dataclass_fields__:
@@ -228,6 +232,11 @@ class AllocationData:
         quotas counted in households only.
         """
         if self.has_rooms:
+            return False
+        # Pruned pairs may leave out every shared room; the eligible set
+        # decides, unless this is the relaxation that ignores rooms.
+        if (not self.relaxation and self.candidates is not None
+                and self.candidates.has_rooms):
             return False
         for q, dim in enumerate(self.quota_dims):
             limited = self.quota_cap[:, q] < UNLIMITED

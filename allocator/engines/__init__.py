@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import numpy as np
 
@@ -28,13 +29,15 @@ def _solve_pruned(data, engine, time_limit, seed, **params) -> Result:
     whole instance when it reaches that bound, and otherwise reported as
     feasible with the bound and gap.
     """
+    start = time.perf_counter()
     if data.network_representable:
         if engine not in ("auto", "flow"):
-            data = solve_flow_priced(data)[1]  # price, then solve exactly
+            # Price with the flow, then solve the priced pairs exactly.
+            data = solve_flow_priced(data, time_limit)[1]
             return solve(dataclasses.replace(data, pruned=False), engine,
-                          time_limit, seed, **params)
-        return solve_flow_priced(data)[0]
-    bound_result, priced = solve_flow_priced(relaxed(data))
+                          _left(time_limit, start), seed, **params)
+        return solve_flow_priced(data, time_limit)[0]
+    bound_result, priced = solve_flow_priced(relaxed(data), time_limit)
     data = dataclasses.replace(
         data,
         **{
@@ -49,12 +52,14 @@ def _solve_pruned(data, engine, time_limit, seed, **params) -> Result:
         pruned=False,
     )
     inner = "mip" if engine == "auto" else engine
-    result = solve(data, inner, time_limit, seed,
+    result = solve(data, inner, _left(time_limit, start), seed,
                    hint=flow_hint(data), **params)
     if result.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return result
-    bound = bound_result.value
-    proven = result.value >= bound
+    # Only a relaxation solved to proven optimality over all pairs bounds
+    # the whole instance.
+    bound = bound_result.value if bound_result.proven_optimal else None
+    proven = bound is not None and result.value >= bound
     detail = {**result.detail, **{
         k: v for k, v in bound_result.detail.items() if k.startswith("pric")
     }, "relaxation_bound": str(bound)}
@@ -65,6 +70,12 @@ def _solve_pruned(data, engine, time_limit, seed, **params) -> Result:
         bound=result.value if proven else bound,
         detail=detail,
     )
+
+
+def _left(time_limit, start):
+    if time_limit is None:
+        return None
+    return max(0.1, time_limit - (time.perf_counter() - start))
 
 
 def nothing_to_choose(data: AllocationData, engine: str) -> Result:

@@ -85,7 +85,10 @@ def solve_flow(data: AllocationData, potentials: bool = False,
         building_node + data.dwelling_building,
         area_node + data.dwelling_area,
     )
-    arcs(dwelling_node + np.arange(D), up, data.dwelling_slots, np.zeros(D))
+    # One household per dwelling; the relaxation of shared housing opens
+    # each room as a place of its own.
+    places = data.dwelling_slots if data.relaxation else np.ones(D)
+    arcs(dwelling_node + np.arange(D), up, places, np.zeros(D))
     building_area = np.zeros(B, dtype=np.int64)
     building_area[data.dwelling_building[has_building]] = data.dwelling_area[
         has_building

@@ -23,6 +23,8 @@ PER_ROUND = 8
 def with_pairs(data: AllocationData, ph, pd) -> AllocationData:
     """The same data with more free pairs, scored and kept sorted."""
     room, scores = data.candidates.pair_scores(ph, pd)
+    if data.relaxation:
+        room = np.zeros_like(room)  # the relaxation has no shared rooms
     pair_household = np.concatenate([data.pair_household, ph])
     pair_dwelling = np.concatenate([data.pair_dwelling, pd])
     order = np.lexsort((pair_dwelling, pair_household))
@@ -46,7 +48,9 @@ def household_value(data: AllocationData) -> np.ndarray:
     return data.priority * weight
 
 
-def solve_flow_priced(data: AllocationData) -> tuple[Result, AllocationData]:
+def solve_flow_priced(
+    data: AllocationData, time_limit: float | None = None
+) -> tuple[Result, AllocationData]:
     """
     Solves a pruned, network-representable problem exactly.
 
@@ -54,9 +58,12 @@ def solve_flow_priced(data: AllocationData) -> tuple[Result, AllocationData]:
     that prove it optimal there, and adds every pruned pair whose reduced
     cost under them is negative. When none is left the potentials prove
     the flow optimal for all eligible pairs: adding the rest could not
-    lower its cost. Returns the result and the final data.
+    lower its cost. When ``time_limit`` runs out first, the last flow is
+    returned as feasible, without a bound. Returns the result and the
+    final data.
     """
     start = time.perf_counter()
+    deadline = None if time_limit is None else start + time_limit
     value = household_value(data)
     rounds = 0
     build = solve = 0.0
@@ -74,7 +81,8 @@ def solve_flow_priced(data: AllocationData) -> tuple[Result, AllocationData]:
         if not len(new_h):
             break
         rounds += 1
-        if rounds > MAX_ROUNDS:
+        out_of_time = deadline is not None and time.perf_counter() > deadline
+        if rounds > MAX_ROUNDS or out_of_time:
             result = dataclasses.replace(result, status=Status.FEASIBLE,
                                          bound=None)
             break

@@ -25,6 +25,7 @@ def relaxed(data: AllocationData) -> AllocationData:
         data,
         quota_cap=quota,
         pair_room=np.zeros_like(data.pair_room),
+        relaxation=True,
     )
 
 
