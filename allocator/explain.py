@@ -38,6 +38,10 @@ MAX_COMPETITORS = 3
 MAX_MARGINAL_SOLVES = 25
 """Binding caps whose marginal value is found by re-solving."""
 
+MARGINAL_PAIRS_LIMIT = 2_000_000
+"""Above this many pairs (or with pruned pairs) re-solving for marginal
+values would cost more than the solve: they are left out."""
+
 
 def build_proposal(
     instance: Instance,
@@ -288,7 +292,8 @@ def _binding_caps(data, result, time_limit, marginal_values) -> list[Binding]:
     for k, (rule, index, subject, used, cap) in enumerate(candidates):
         marginal_housed = marginal_objective = None
         if (marginal_values and k < MAX_MARGINAL_SOLVES
-                and result.proven_optimal):
+                and result.proven_optimal and not data.pruned
+                and data.num_pairs <= MARGINAL_PAIRS_LIMIT):
             more = _one_more(data, rule, index)
             again = solve(more, engine=result.engine.split(":")[0],
                           time_limit=time_limit)

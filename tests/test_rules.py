@@ -495,3 +495,20 @@ def test_school_change_is_avoided_when_rehousing():
     assert out.proposal.matches[0].scores["school_change"] == 0
     far = run(instance([fam], ds[:1]), pol)
     assert far.proposal.matches[0].scores["school_change"] < 0
+
+
+@pytest.mark.parametrize("engine", ["flow", "mip"])
+def test_a_full_area_cap_carries_its_marginal_value(engine):
+    """Tests that a binding area cap says one more place houses one more."""
+    from allocator.pipeline import propose
+
+    hs = [single("H-1"), single("H-2")]
+    ds = [dwelling("D-1", 1), dwelling("D-2", 1)]
+    out = propose(instance(hs, ds, areas=_small_area()), Policy(),
+                  engine=engine)
+    assert out.check.ok
+    (binding,) = out.proposal.binding
+    assert (binding.rule, binding.subject) == ("area_cap", "area A-1")
+    assert (binding.used, binding.limit) == (1, 1)
+    assert binding.marginal_housed == 1
+    assert binding.marginal_objective > 0
