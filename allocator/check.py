@@ -23,6 +23,8 @@ SCHOOL = 6
 INTRO = (18, 55)
 MONTH_DAYS = 30.44
 CARE = {"care_housing_substance", "care_housing_psychiatry"}
+INDIVIDUAL = "an individual need rules this dwelling out"
+"""Health, trauma and disability details stay out of every message."""
 SECURITY = {
     "rent_to_own": 100,
     "municipal": 80,
@@ -237,16 +239,16 @@ def hard_rule_breaches(instance, policy, h, d, shared) -> list[str]:
         if _known_need(h.needs_step_free, policy) and not (
             d.step_free and (d.floor == 0 or d.lift)
         ):
-            out.append("no step-free access")
+            out.append(INDIVIDUAL)
         if _known_need(h.needs_ground_floor, policy) and not (
             d.floor == 0 and not d.basement
         ):
-            out.append("not on the ground floor")
+            out.append(INDIVIDUAL)
         if _known_need(h.needs_no_basement, policy) and d.basement:
-            out.append("a basement dwelling")
+            out.append(INDIVIDUAL)
     if hard.avoid_features and h.avoid_features:
         if set(h.avoid_features) & set(d.features):
-            out.append("an individually avoided feature")
+            out.append(INDIVIDUAL)
     minors = any(m.age < ADULT for m in h.members)
     if hard.child_safety and minors and (d.damp or not d.child_suitable):
         out.append("damp or unsuitable for children")

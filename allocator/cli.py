@@ -44,11 +44,11 @@ def _fail_on_input(problems, what: str):
     raise _Stop(INPUT_ERROR)
 
 
-def _read_instance(path: Path):
+def _read_instance(path: Path, report=None):
     from .io import InputError, read_instance
 
     try:
-        return read_instance(path)
+        return read_instance(path, report)
     except InputError as exc:
         _fail_on_input(exc.problems, f"{path} is not a valid instance")
 
@@ -107,12 +107,14 @@ def validate(
     ] = None,
 ):
     """Check an instance and report every problem (exit 2 when invalid)."""
-    from .io import summary_rows
+    from .io import FormatReport, summary_rows
 
-    instance = _read_instance(path)
+    report = FormatReport()
+    instance = _read_instance(path, report)
     if policy is not None:
         _read_policy(policy)
-    out.print(_summary_table(summary_rows(instance), f"{path}: valid"))
+    out.print(_summary_table(summary_rows(instance, report),
+                             f"{path}: valid"))
 
 
 @app.command()
@@ -157,12 +159,23 @@ def solve(
         float | None, typer.Option(help="Seconds for the solve.")
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    export_sensitive: Annotated[
+        Path | None,
+        typer.Option("--export-sensitive", help="Also write each "
+                     "household's sensitive fields and how many dwellings "
+                     "each individual need rules out to this CSV file. "
+                     "Sensitive: keep it apart."),
+    ] = None,
 ):
     """Propose an allocation, check it, and write the proposal files."""
     proposal, instance, pol = _solve(path, policy, engine, time_limit, seed)
-    from .io import write_proposal
+    from .io import write_proposal, write_sensitive_export
 
     written = write_proposal(proposal, out_dir)
+    if export_sensitive is not None:
+        write_sensitive_export(instance, proposal, export_sensitive, pol)
+        err.print(f"[yellow]wrote sensitive data to {export_sensitive} "
+                  "(mode 0600): keep it apart from the proposal[/]")
     _print_summary(proposal)
     for p in written:
         out.print(f"wrote {p}")
@@ -389,7 +402,7 @@ def pseudonymise(
         if isinstance(exc, InputError):
             _fail_on_input(exc.problems, f"{path} is not a valid instance")
         raise
-    out.print(summary)
+    out.print(summary, markup=False, highlight=False)
 
 
 def main(argv: list[str] | None = None) -> int:

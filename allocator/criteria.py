@@ -58,14 +58,15 @@ def rule_failures(h, d, policy: Policy) -> np.ndarray:
     fail[RULE_ROW["size_too_large"]] = ~room & (
         d.bedrooms > h.need + policy.size.allowed_surplus
     )
+    individual = fail[RULE_ROW["individual_need"]]
     if hard.accessibility:
-        fail[RULE_ROW["accessibility"]] = (
+        individual |= (
             (h.step_free & ~d.step_free)
             | (h.ground & ~d.ground)
             | (h.no_basement & d.basement)
         )
     if hard.avoid_features:
-        fail[RULE_ROW["avoid_features"]] = (h.avoid & d.features) != 0
+        individual |= (h.avoid & d.features) != 0
     if hard.child_safety:
         fail[RULE_ROW["child_safety"]] = h.minors & d.unsafe_for_children
     if hard.care_housing == RuleMode.FORBID:

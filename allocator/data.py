@@ -15,13 +15,15 @@ RULES = (
     "assigned_municipality",
     "size_too_small",
     "size_too_large",
-    "accessibility",
-    "avoid_features",
+    "individual_need",
     "child_safety",
     "care_housing",
     "banned",
 )
-"""Hard rules that exclude pairs, in the order explanations list them."""
+"""Hard rules that exclude pairs, in the order explanations list them.
+Accessibility needs and individually avoided features (health, trauma,
+disability) are one rule, ``individual_need``, so that no output reveals
+which kind of need a household has."""
 
 RULE_TEXT = {
     "availability": "is not available within the planning horizon",
@@ -29,8 +31,7 @@ RULE_TEXT = {
     "municipality",
     "size_too_small": "has too few bedrooms",
     "size_too_large": "has more bedrooms than the allowed surplus",
-    "accessibility": "does not meet an individual accessibility need",
-    "avoid_features": "has a feature an individual need rules out",
+    "individual_need": "is ruled out by an individual need",
     "child_safety": "is damp or unsuitable for children",
     "care_housing": "is beside care housing for substance abuse or "
     "psychiatry",
@@ -43,8 +44,7 @@ RULE_LABEL = {
     "assigned_municipality": "outside the assigned municipality",
     "size_too_small": "too few bedrooms",
     "size_too_large": "more bedrooms than the allowed surplus",
-    "accessibility": "not accessible enough for an individual need",
-    "avoid_features": "ruled out by an individual need",
+    "individual_need": "ruled out by an individual need",
     "child_safety": "damp or unsuitable for children",
     "care_housing": "beside care housing",
     "banned": "banned for this household",

@@ -14,8 +14,8 @@ from models import Policy
 #: alone rules out.
 RULE_OFF = {
     "availability": {"hard": {"availability": False}},
-    "accessibility": {"hard": {"accessibility": False}},
-    "avoid_features": {"hard": {"avoid_features": False}},
+    "individual_need": {"hard": {"accessibility": False,
+                                 "avoid_features": False}},
     "child_safety": {"hard": {"child_safety": False}},
     "care_housing": {"hard": {"care_housing": "ignore"}},
     "size_too_small": {"size": {"crowding": "ignore"}},

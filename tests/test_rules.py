@@ -140,7 +140,7 @@ def test_accessibility_needs_are_binding(engine, need, bad, good):
     """Tests each accessibility need: forbids the unfit, allows the fit."""
     h = single(**{need: True})
     forbid = run(instance([h], [dwelling("D-1", 1, **bad)]), engine=engine)
-    assert forbid.proposal.unmatched[0].excluded_by == {"accessibility": 1}
+    assert forbid.proposal.unmatched[0].excluded_by == {"individual_need": 1}
     allow = run(instance([h], [dwelling("D-1", 1, **good)]), engine=engine)
     assert matched(allow) == {"H-1": "D-1"}
 
@@ -165,7 +165,7 @@ def test_avoid_features_rule_out_a_waterfront(engine):
     h = single(avoid_features={"waterfront"})
     forbid = run(instance([h], [dwelling("D-1", 1, features={"waterfront"})]),
                  engine=engine)
-    assert forbid.proposal.unmatched[0].excluded_by == {"avoid_features": 1}
+    assert forbid.proposal.unmatched[0].excluded_by == {"individual_need": 1}
     message = forbid.proposal.unmatched[0].message
     assert "waterfront" not in message  # sensitive detail stays out
     allow = run(instance([single()], [dwelling("D-1", 1,

@@ -7,17 +7,21 @@ Reading validates everything and raises ``InputError`` listing every problem,
 each located by file, row and column. Writing is atomic.
 """
 
-from .instance import FORMS, read_instance, write_instance
+from .detect import FormatReport
+from .instance import FORMS, detected_format, read_instance, write_instance
 from .policy import policy_presets, read_policy, write_policy
 from .problems import InputError, LocatedProblem
 from .proposal import read_proposal, write_proposal
 from .report import format_problems, json_schemas
+from .sensitive import write_sensitive_export
 from .summary import summary_rows
 
 __all__ = [
     "FORMS",
+    "FormatReport",
     "InputError",
     "LocatedProblem",
+    "detected_format",
     "format_problems",
     "json_schemas",
     "policy_presets",
@@ -28,4 +32,5 @@ __all__ = [
     "write_instance",
     "write_policy",
     "write_proposal",
+    "write_sensitive_export",
 ]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from models import Instance
 
+from .detect import FormatReport
 from .jsonform import read_json, write_json
 from .problems import InputError, LocatedProblem
 from .tabular import read_folder, read_workbook, write_folder, write_workbook
@@ -16,15 +17,34 @@ FORMS = ("csv", "xlsx", "json")
 _SUFFIXES = {".xlsx": "xlsx", ".json": "json"}
 
 
-def read_instance(path: str | Path) -> Instance:
+def read_instance(
+    path: str | Path,
+    report: FormatReport | None = None,
+    *,
+    drop_identifiers: bool = False,
+) -> Instance:
     """
     Read an instance from a folder of CSV files, an XLSX workbook or a JSON
     file, chosen by what ``path`` is.
+
+    CSV files are read as spreadsheets write them, Norwegian Excel
+    included: semicolons, decimal commas, Windows-1252, ``dd.mm.yyyy``
+    dates, ``ja``/``nei``; ``report`` says what was found.
 
     Parameters
     ----------
     path
         A folder (CSV), a ``.xlsx`` file or a ``.json`` file.
+    report
+        A ``FormatReport`` to fill with what was detected (form, encodings,
+        separators, number, date and boolean conventions); filled even
+        when reading fails. ``report.describe()`` gives one line for the
+        validation summary.
+    drop_identifiers
+        Drop columns outside the format that hold direct identifiers
+        (names, national identity numbers, contact details, addresses),
+        listing them in ``report.dropped``, instead of reporting them as
+        unknown. Only ``pseudonymise`` asks for this.
 
     Returns
     -------
@@ -38,18 +58,24 @@ def read_instance(path: str | Path) -> Instance:
         never another exception for bad input.
     """
     path = Path(path)
+    options = {"report": report, "drop_identifiers": drop_identifiers}
     if path.is_dir():
-        return read_folder(path)
+        return read_folder(path, **options)
     if not path.exists():
         raise InputError([LocatedProblem(
             path.name or str(path), None, None, "missing-file",
             f"{path} does not exist.",
         )])
     form = _SUFFIXES.get(path.suffix.lower())
+    if form in ("xlsx", "json") and not path.is_file():
+        raise InputError([LocatedProblem(
+            path.name, None, None, "unreadable",
+            f"{path} is not a file.",
+        )])
     if form == "xlsx":
-        return read_workbook(path)
+        return read_workbook(path, **options)
     if form == "json":
-        return read_json(path)
+        return read_json(path, **options)
     hint = (
         " Give the folder holding the CSV files, not one file."
         if path.suffix.lower() == ".csv" else ""
@@ -90,3 +116,26 @@ def write_instance(
     writer = {"csv": write_folder, "xlsx": write_workbook, "json": write_json}
     writer[form](instance, path)
     return path
+
+
+def detected_format(path: str | Path) -> str:
+    """
+    One line saying how an instance's files are written, for the
+    validation summary: e.g. ``CSV: separator ';', decimal comma, encoding
+    windows-1252, dates dd.mm.yyyy, booleans ja/nei``.
+
+    Reads the instance; what was detected is described whether or not it
+    is valid. Callers that read the instance anyway should pass a
+    ``FormatReport`` to ``read_instance`` instead of reading twice.
+
+    Parameters
+    ----------
+    path
+        A CSV folder, ``.xlsx`` or ``.json`` file.
+    """
+    report = FormatReport()
+    try:
+        read_instance(path, report)
+    except InputError:
+        pass
+    return report.describe()

@@ -6,11 +6,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from models import TABLES, Instance
+from models import TABLES, Instance, Member
 
 from ._atomic import write_text_atomic
 from .assemble import Parsed, Record, build_instance
-from .layout import HEADER, row_model
+from .detect import FileFormat, FormatReport, is_direct_identifier
+from .layout import HEADER, MEMBERS, row_model
 from .problems import InputError, LocatedProblem
 
 
@@ -51,7 +52,11 @@ class JsonLocator:
         return json_path((table, number - 1))
 
 
-def read_json(path: Path) -> Instance:
+def read_json(
+    path: Path,
+    report: FormatReport | None = None,
+    drop_identifiers: bool = False,
+) -> Instance:
     """
     Read an instance from a JSON file.
 
@@ -59,14 +64,22 @@ def read_json(path: Path) -> Instance:
     ----------
     path
         The JSON file, as written by ``write_json``.
+    report
+        Filled with the encoding found, when given.
+    drop_identifiers
+        Drop fields outside the format that hold direct identifiers (see
+        ``allocator.io.detect.is_direct_identifier``) from every row and
+        member instead of reporting them; only ``pseudonymise`` asks.
 
     Raises
     ------
     InputError
         Listing every problem found.
     """
+    report = report if report is not None else FormatReport()
+    report.form = "JSON"
     label = path.name
-    document = load_json(path)
+    document = load_json(path, report.file(label))
     locator = JsonLocator(label)
     problems: list[LocatedProblem] = []
     if not isinstance(document, dict):
@@ -75,6 +88,8 @@ def read_json(path: Path) -> Instance:
             "The document must be a JSON object with the instance's fields.",
         )])
     header_fields = set(row_model(HEADER).model_fields)
+    if drop_identifiers:
+        _drop_identifiers(document, label, header_fields, report.dropped)
     for key in document:
         if key not in header_fields and key not in TABLES:
             problems.append(LocatedProblem(
@@ -94,6 +109,33 @@ def read_json(path: Path) -> Instance:
         tables[table] = records
     parsed = Parsed(header, tables, unreadable, problems, locator)
     return build_instance(parsed)
+
+
+def _drop_identifiers(document: dict, label, header_fields, dropped) -> None:
+    """Remove direct-identifier fields outside the format, noting each."""
+
+    def drop(row: dict, known, where: str) -> None:
+        for key in [k for k in row if isinstance(k, str)]:
+            if key not in known and is_direct_identifier(key):
+                del row[key]
+                dropped.append((label, f"{where}.{key}" if where else key))
+
+    drop(document, header_fields | set(TABLES), "")
+    for table in TABLES:
+        rows = document.get(table)
+        if not isinstance(rows, list):
+            continue
+        known = set(row_model(table).model_fields)
+        for index, row in enumerate(rows):
+            if not isinstance(row, dict):
+                continue
+            drop(row, known, json_path((table, index)))
+            members = row.get(MEMBERS) if table == "households" else None
+            if isinstance(members, list):
+                for k, member in enumerate(members):
+                    if isinstance(member, dict):
+                        drop(member, set(Member.model_fields),
+                             json_path((table, index, MEMBERS, k)))
 
 
 def _table_records(document, table, label, problems) -> list[Record] | None:
@@ -116,7 +158,7 @@ def _table_records(document, table, label, problems) -> list[Record] | None:
     return records
 
 
-def load_json(path: Path):
+def load_json(path: Path, detected: FileFormat | None = None):
     """
     Parse a JSON file, turning any failure into a located ``InputError``.
 
@@ -124,9 +166,20 @@ def load_json(path: Path):
     ----------
     path
         The file.
+    detected
+        Receives the encoding found, when given.
     """
     label = path.name
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError([LocatedProblem(
+            label, None, None, "unreadable",
+            f"File could not be read ({error.strerror or error}).",
+        )]) from None
+    if detected is not None:
+        bom = data.startswith(b"\xef\xbb\xbf")
+        detected.encoding = "utf-8 with BOM" if bom else "utf-8"
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -147,6 +200,11 @@ def load_json(path: Path):
     except RecursionError:
         raise InputError([LocatedProblem(
             label, None, None, "syntax", "JSON nested too deeply.",
+        )]) from None
+    except ValueError as error:
+        # Python refuses integers of more than 4300 digits.
+        raise InputError([LocatedProblem(
+            label, None, None, "syntax", f"JSON not understood: {error}.",
         )]) from None
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import Enum
-from functools import cache
+from functools import cache, cached_property
 
 from pydantic import BaseModel, create_model
 
@@ -37,8 +39,39 @@ LIST_SEPARATOR = "|"
 EMPTY_SET = "none"
 """Cell text of a known empty set, distinct from a blank (unknown) cell."""
 
-_TRUE = frozenset({"true", "yes", "1"})
-_FALSE = frozenset({"false", "no", "0"})
+_BOOL_STYLES = {
+    # cell text -> (value, style reported by the format detection)
+    "true": (True, "true/false"),
+    "false": (False, "true/false"),
+    "yes": (True, "yes/no"),
+    "no": (False, "yes/no"),
+    "1": (True, "1/0"),
+    "0": (False, "1/0"),
+    "ja": (True, "ja/nei"),
+    "nei": (False, "ja/nei"),
+    # What Excel in a Norwegian locale writes for TRUE and FALSE.
+    "sann": (True, "sann/usann"),
+    "usann": (False, "sann/usann"),
+}
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DMY_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+"""A Norwegian date, ``dd.mm.yyyy`` or ``d.m.yyyy``."""
+
+_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")
+"""A number with a decimal comma, e.g. ``5,3`` or ``-0,25``."""
+
+_GROUPED = re.compile(
+    r"[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?"
+    r"|[+-]?\d{1,3}(?:\.\d{3})+,\d+"
+)
+"""Thousands grouped Norwegian style: ``12 500``, ``12 500,50``,
+``12.500,50`` (a dot groups thousands only before a decimal comma)."""
+
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d*)?(?:[eE][+-]?\d+)?")
+"""A plain number, which a date cell must not be."""
+
+_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-"})
 
 
 @dataclass(frozen=True)
@@ -62,6 +95,11 @@ class FieldLayout:
         The field's column names: one, or one per mapping key.
     keys
         For mappings: the key of each column.
+    base
+        For scalars and mappings, the value type cells are parsed as:
+        ``"date"``, ``"int"``, ``"float"`` or ``"text"`` (anything else),
+        so that spreadsheet conventions (``dd.mm.yyyy``, decimal comma)
+        apply only where they mean something.
     """
 
     name: str
@@ -70,6 +108,7 @@ class FieldLayout:
     required: bool
     columns: tuple[str, ...]
     keys: tuple[str, ...] = ()
+    base: str = "text"
 
 
 @dataclass(frozen=True)
@@ -93,6 +132,16 @@ class TableLayout:
     model: type[BaseModel]
     fields: tuple[FieldLayout, ...]
     parent_key: str | None = None
+
+    @cached_property
+    def plan(self) -> tuple[tuple, ...]:
+        """
+        ``(name, kind, base, columns, keys)`` of each field: what
+        ``parse_cells`` needs, without attribute look-ups per cell.
+        """
+        return tuple(
+            (f.name, f.kind, f.base, f.columns, f.keys) for f in self.fields
+        )
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -185,13 +234,37 @@ def _field_layout(name: str, info) -> FieldLayout:
     if origin in (frozenset, set):
         return FieldLayout(name, "set", optional, required, (name,))
     if origin is dict:
-        key_type = typing.get_args(inner)[0]
+        key_type, value_type = typing.get_args(inner)
         keys = tuple(str(k.value) for k in key_type)
         # "quotas" -> "quota_households", "quota_persons", ...
         stem = name.removesuffix("s")
         columns = tuple(f"{stem}_{k}" for k in keys)
-        return FieldLayout(name, "mapping", optional, False, columns, keys)
-    return FieldLayout(name, "scalar", optional, required, (name,))
+        return FieldLayout(
+            name, "mapping", optional, False, columns, keys,
+            _base(value_type),
+        )
+    return FieldLayout(
+        name, "scalar", optional, required, (name,), base=_base(inner)
+    )
+
+
+def _base(annotation) -> str:
+    """``"date"``, ``"int"``, ``"float"`` or ``"text"`` for an annotation."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if not isinstance(annotation, type):
+        return "text"
+    if issubclass(annotation, datetime):
+        return "text"
+    if issubclass(annotation, date):
+        return "date"
+    if issubclass(annotation, bool) or issubclass(annotation, Enum):
+        return "text"
+    if issubclass(annotation, int):
+        return "int"
+    if issubclass(annotation, float):
+        return "float"
+    return "text"
 
 
 def strip_optional(annotation) -> tuple[object, bool]:
@@ -224,16 +297,42 @@ class CellProblem:
     message: str
 
 
+@dataclass
+class Conventions:
+    """
+    How the cells of one file are written, and what was seen in them.
+
+    Parameters
+    ----------
+    decimal_comma
+        Whether ``5,3`` means 5.3 (and ``12 500`` means 12500). Only true
+        for CSV files separated by semicolons, where a comma cannot be the
+        separator; elsewhere ``5,3`` is left alone and reported as a wrong
+        number rather than guessed at.
+    seen
+        ``(aspect, style)`` -> cells written that way, for the format
+        report: ``("dates", "dd.mm.yyyy")``, ``("booleans", "ja/nei")``,
+        ``("numbers", "decimal comma")``...
+    """
+
+    decimal_comma: bool = False
+    seen: Counter = field(default_factory=Counter)
+
+
 def parse_cells(
-    table: TableLayout, cells: dict[str, str]
+    table: TableLayout,
+    cells: dict[str, str],
+    conventions: Conventions | None = None,
 ) -> tuple[dict, list[CellProblem]]:
     """
     Turn one row of cell texts into input for the row model.
 
     A blank cell leaves its field out, so the field takes its documented
     default (``None`` for tri-state fields: unknown). Booleans and sets are
-    parsed here, where the spreadsheet conventions live; everything else
-    is left as text for pydantic, whose messages then name the problem.
+    parsed here, where the spreadsheet conventions live; dates written
+    ``dd.mm.yyyy`` become ISO dates, and, under a decimal comma, numbers
+    become numbers with a decimal point. Everything else is left as text
+    for pydantic, whose messages then name the problem.
 
     Parameters
     ----------
@@ -241,38 +340,103 @@ def parse_cells(
         Layout of the table.
     cells
         Column name -> cell text (stripped) for the row.
+    conventions
+        How the file writes numbers; records the styles seen. Default:
+        canonical (decimal point), nothing recorded.
 
     Returns
     -------
     tuple
         The model input, and the problems of cells that were left out.
     """
+    conventions = conventions or Conventions()
+    seen = conventions.seen
     data: dict = {}
     problems: list[CellProblem] = []
-    for f in table.fields:
-        if f.kind == "mapping":
+    for name, kind, base, columns, keys in table.plan:
+        if kind == "mapping":
             values = {
-                key: cells[column]
-                for key, column in zip(f.keys, f.columns, strict=True)
+                key: normalise(cells[column], base, conventions)
+                for key, column in zip(keys, columns, strict=True)
                 if cells.get(column, "")
             }
             if values:
-                data[f.name] = values
+                data[name] = values
             continue
-        text = cells.get(f.columns[0], "")
+        text = cells.get(columns[0], "")
         if not text:
             continue
-        if f.kind == "bool":
-            value = parse_bool(text)
+        if kind == "scalar":
+            if base == "text":
+                data[name] = text
+            elif base == "date" and _NUMBER.fullmatch(text):
+                # Pydantic would take a number for seconds since 1970.
+                problems.append(_bad_date(name, text))
+            else:
+                data[name] = normalise(text, base, conventions)
+        elif kind == "bool":
+            value, style = _BOOL_STYLES.get(text.lower(), (None, ""))
             if value is None:
-                problems.append(_bad_bool(f.name, text))
+                problems.append(_bad_bool(name, text))
                 continue
-            data[f.name] = value
-        elif f.kind == "set":
-            data[f.name] = parse_set(text)
+            seen["booleans", style] += 1
+            data[name] = value
         else:
-            data[f.name] = text
+            data[name] = parse_set(text)
     return data, problems
+
+
+def normalise(text: str, base: str, conventions: Conventions) -> str:
+    """
+    The canonical text of a date or number cell written the Norwegian way.
+
+    ``dd.mm.yyyy`` and ``d.m.yyyy`` become ``yyyy-mm-dd`` (an impossible
+    date such as ``31.02.2025`` stays impossible, and pydantic says so).
+    Under a decimal comma, ``5,3`` becomes ``5.3`` and ``12 500,50``
+    becomes ``12500.50``. Text that fits no convention is returned as it
+    is, for pydantic to accept or report.
+
+    Parameters
+    ----------
+    text
+        The cell text, stripped.
+    base
+        The field's value type: ``"date"``, ``"int"``, ``"float"``.
+    conventions
+        Whether the decimal comma applies; records the style seen.
+    """
+    if base == "date":
+        found = _DMY_DATE.fullmatch(text)
+        if found:
+            day, month, year = found.groups()
+            conventions.seen["dates", "dd.mm.yyyy"] += 1
+            return f"{year}-{int(month):02d}-{int(day):02d}"
+        if _ISO_DATE.fullmatch(text):
+            conventions.seen["dates", "yyyy-mm-dd"] += 1
+        return text
+    if base not in ("int", "float"):
+        return text
+    if conventions.decimal_comma:
+        number = text.translate(_MINUS_SIGNS)
+        if _GROUPED.fullmatch(number):
+            conventions.seen["numbers", "thousands grouped"] += 1
+            number = (
+                number.replace(".", "").replace(" ", "")
+                .replace("\u00a0", "").replace("\u202f", "")
+            )
+        if _DECIMAL_COMMA.fullmatch(number):
+            conventions.seen["numbers", "decimal comma"] += 1
+            whole, fraction = number.split(",")
+            if base == "int":
+                # "3,0" is 3; "1,5" stays as written, for pydantic to
+                # report as it was written.
+                return whole if not fraction.strip("0") and whole else text
+            return f"{whole}.{fraction}"
+        if number != text:
+            return number
+    if "." in text and base == "float":
+        conventions.seen["numbers", "decimal point"] += 1
+    return text
 
 
 def parse_bool(text: str) -> bool | None:
@@ -282,14 +446,23 @@ def parse_bool(text: str) -> bool | None:
     Parameters
     ----------
     text
-        ``true``/``false``, ``yes``/``no`` or ``1``/``0``, any case.
+        ``true``/``false``, ``yes``/``no``, ``1``/``0``, ``ja``/``nei`` or
+        ``sann``/``usann`` (Norwegian Excel's TRUE and FALSE), any case.
     """
-    lowered = text.strip().lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
-    return None
+    return parse_bool_style(text)[0]
+
+
+def parse_bool_style(text: str) -> tuple[bool | None, str]:
+    """
+    The value of a boolean cell and the style it is written in, such as
+    ``(True, "ja/nei")``; ``(None, "")`` when not understood.
+
+    Parameters
+    ----------
+    text
+        The cell text.
+    """
+    return _BOOL_STYLES.get(text.strip().lower(), (None, ""))
 
 
 def parse_set(text: str) -> list[str]:
@@ -306,13 +479,24 @@ def parse_set(text: str) -> list[str]:
     return [v.strip() for v in text.split(LIST_SEPARATOR) if v.strip()]
 
 
+def _bad_date(field: str, text: str) -> CellProblem:
+    return CellProblem(
+        field,
+        "wrong-type",
+        f"Date {text!r} not understood: write dates as yyyy-mm-dd or "
+        "dd.mm.yyyy (a number here is often a spreadsheet's date serial: "
+        "format the column as dates).",
+    )
+
+
 def _bad_bool(field: str, text: str) -> CellProblem:
     shown = "value" if field in SENSITIVE_FIELDS else repr(text)
     return CellProblem(
         field,
         "wrong-type",
-        f"Boolean {shown} not understood: use true or false (yes/no and "
-        "1/0 are accepted too), or leave blank for the default.",
+        f"Boolean {shown} not understood: use true or false (ja/nei, "
+        "yes/no, sann/usann and 1/0 are accepted too), or leave blank for "
+        "the default.",
     )
 
 

@@ -6,13 +6,17 @@ from collections import Counter
 
 from models import DecisionKind, HouseholdType, Instance, ServiceKind, Tenure
 
+from .detect import FormatReport
+
 BEDROOM_CLASSES = ("0", "1", "2", "3", "4", "5+")
 """Bedroom classes of the summary; 5 and more are one class."""
 
 _INDENT = "  "
 
 
-def summary_rows(instance: Instance) -> list[tuple[str, str]]:
+def summary_rows(
+    instance: Instance, report: FormatReport | None = None
+) -> list[tuple[str, str]]:
     """
     What an instance holds, as (label, value) rows for a summary table.
 
@@ -23,6 +27,10 @@ def summary_rows(instance: Instance) -> list[tuple[str, str]]:
     ----------
     instance
         The instance read.
+    report
+        What reading detected (``read_instance(path, report)``); adds a
+        ``format`` row such as ``CSV: separator ';', decimal comma,
+        encoding windows-1252, dates dd.mm.yyyy, booleans ja/nei``.
 
     Returns
     -------
@@ -33,6 +41,8 @@ def summary_rows(instance: Instance) -> list[tuple[str, str]]:
         ("instance", instance.name),
         ("as of", instance.as_of.isoformat()),
     ]
+    if report is not None:
+        rows.append(("format", report.describe()))
     rows += _households(instance)
     rows += _dwellings(instance)
     rows += [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,12 +17,14 @@ from models import TABLES, Instance, Member
 
 from ._atomic import atomic_file, atomic_folder
 from .assemble import Parsed, Record, build_instance, locate_errors
+from .detect import FormatReport, is_direct_identifier
 from .layout import (
     ALL_TABLES,
     HEADER,
     MEMBERS,
     PARENT_KEY,
     REQUIRED_TABLES,
+    Conventions,
     TableLayout,
     cell_text,
     instance_rows,
@@ -50,6 +53,16 @@ class Sheet:
 
     label: str
     rows: list[tuple[int, list[str]]]
+    encoding: str = ""
+    separator: str = ""
+
+    @property
+    def decimal_comma(self) -> bool:
+        """
+        Whether numbers may have a decimal comma: only in CSV separated by
+        semicolons, where a comma cannot be a separator.
+        """
+        return self.separator == ";"
 
 
 @dataclass
@@ -90,7 +103,11 @@ class TabularLocator:
 # ---------------------------------------------------------------- reading
 
 
-def read_folder(path: Path) -> Instance:
+def read_folder(
+    path: Path,
+    report: FormatReport | None = None,
+    drop_identifiers: bool = False,
+) -> Instance:
     """
     Read an instance from a folder of CSV files.
 
@@ -98,16 +115,32 @@ def read_folder(path: Path) -> Instance:
     ----------
     path
         The folder.
+    report
+        Filled with what was detected (encodings, separators, number,
+        date and boolean conventions), when given.
+    drop_identifiers
+        Drop columns outside the format that hold direct identifiers
+        (names, national identity numbers, contact details, addresses)
+        instead of reporting them; only ``pseudonymise`` asks for this.
 
     Raises
     ------
     InputError
         Listing every problem found.
     """
+    report = report if report is not None else FormatReport()
+    report.form = "CSV"
     sheets: dict[str, Sheet] = {}
     problems: list[LocatedProblem] = []
     known = {f"{table}{CSV_SUFFIX}" for table in ALL_TABLES}
-    for entry in sorted(path.iterdir()):
+    try:
+        entries = sorted(path.iterdir())
+    except OSError as error:
+        raise InputError([LocatedProblem(
+            path.name or str(path), None, None, "unreadable",
+            f"Folder could not be read ({error.strerror or error}).",
+        )]) from None
+    for entry in entries:
         if entry.suffix.lower() == CSV_SUFFIX and entry.name not in known:
             problems.append(LocatedProblem(
                 entry.name, None, None, "unknown-file",
@@ -124,17 +157,41 @@ def read_folder(path: Path) -> Instance:
                 broken.add(table)
             else:
                 sheets[table] = sheet
+                if sheet.rows:  # an empty file has no format to detect
+                    detected = report.file(sheet.label)
+                    detected.encoding = sheet.encoding
+                    detected.separator = sheet.separator
+        elif file.exists():
+            problems.append(LocatedProblem(
+                file.name, None, None, "unreadable",
+                "Not a file (a folder or a device): the table cannot be "
+                "read.",
+            ))
+            broken.add(table)
     labels = {t: f"{t}{CSV_SUFFIX}" for t in ALL_TABLES}
-    return _build(sheets, labels, problems, broken, "file")
+    return _build(sheets, labels, problems, broken, "file", report,
+                  drop_identifiers)
+
+
+_SEPARATORS = (",", ";", "\t")
+"""CSV separators recognised, in order of preference on a tie."""
+
+_SEP_HINT = re.compile(r"\s*sep=(.)\s*")
+"""Excel's optional first line naming the separator, e.g. ``sep=;``."""
 
 
 def read_csv(path: Path) -> tuple[Sheet | None, LocatedProblem | None]:
     """
     The cells of one CSV file, or the problem that stops it being read.
 
-    Reads UTF-8 with or without a byte-order mark. The delimiter is a comma,
-    or a semicolon when the header has semicolons and no commas: what Excel
-    writes for CSV in Norwegian locales.
+    Written by any spreadsheet, without converting anything first:
+
+    - encoding: UTF-8 with or without a byte-order mark; UTF-16 with a
+      byte-order mark (Excel's "Unicode text"); otherwise Windows-1252,
+      what Excel writes in Norwegian locales (æ, ø, å as single bytes);
+    - separator: comma, semicolon (Norwegian Excel) or tab, whichever
+      splits the header into the most columns; or as an Excel ``sep=;``
+      first line says.
 
     Parameters
     ----------
@@ -149,18 +206,18 @@ def read_csv(path: Path) -> tuple[Sheet | None, LocatedProblem | None]:
             label, None, None, "unreadable",
             f"File could not be read ({error.strerror or error}).",
         )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return None, LocatedProblem(
-            label, line, None, "encoding",
-            f"File is not UTF-8 text (byte 0x{data[error.start]:02x}); "
-            "save it as 'CSV UTF-8'.",
-        )
-    first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    text, encoding, problem = _decode(data, label)
+    if problem:
+        return None, problem
+    lines = text.splitlines()
+    first = next((ln for ln in lines if ln.strip()), "")
+    hint = _SEP_HINT.fullmatch(first)
+    if hint and hint.group(1) in _SEPARATORS:
+        separator = hint.group(1)
+        text = text[text.index(first) + len(first):].lstrip("\r\n")
+    else:
+        separator = _separator(first)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     rows = []
     try:
         for number, cells in enumerate(reader, start=1):
@@ -172,10 +229,76 @@ def read_csv(path: Path) -> tuple[Sheet | None, LocatedProblem | None]:
             label, reader.line_num, None, "syntax",
             f"CSV not understood: {error}.",
         )
-    return Sheet(label, rows), None
+    return Sheet(label, rows, encoding, separator), None
 
 
-def read_workbook(path: Path) -> Instance:
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+    rb"|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+"""A multi-byte UTF-8 letter: in Windows-1252 text, a sign of mixing."""
+
+
+def _decode(
+    data: bytes, label: str
+) -> tuple[str, str, LocatedProblem | None]:
+    """The text of a CSV file, the encoding found, or the problem."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16", None
+        except UnicodeDecodeError as error:
+            return "", "", LocatedProblem(
+                label, None, None, "encoding",
+                f"File starts as UTF-16 text but is not ({error.reason} at "
+                f"byte {error.start}); save it as 'CSV UTF-8'.",
+            )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        not_utf8 = error.start
+    else:
+        bom = data.startswith(b"\xef\xbb\xbf")
+        return text, "utf-8 with BOM" if bom else "utf-8", None
+    if _UTF8_SEQUENCE.search(data):
+        # Both UTF-8 letters and bytes that are not UTF-8: read as
+        # Windows-1252, the UTF-8 letters would silently turn into
+        # mojibake ("Ã˜" for "Ø").
+        line = data[:not_utf8].count(b"\n") + 1
+        return "", "", LocatedProblem(
+            label, line, None, "encoding",
+            f"File mixes UTF-8 with another encoding (byte "
+            f"0x{data[not_utf8]:02x} on this row is not UTF-8); save it "
+            "as 'CSV UTF-8'.",
+        )
+    try:
+        return data.decode("cp1252"), "windows-1252", None
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return "", "", LocatedProblem(
+            label, line, None, "encoding",
+            f"File is neither UTF-8 nor Windows-1252 text (byte "
+            f"0x{data[error.start]:02x}); save it as 'CSV UTF-8'.",
+        )
+
+
+def _separator(header: str) -> str:
+    """The separator that splits the header line into the most columns."""
+    best, most = ",", 1
+    for candidate in _SEPARATORS:
+        try:
+            count = len(next(csv.reader([header], delimiter=candidate)))
+        except (csv.Error, StopIteration):
+            continue
+        if count > most:
+            best, most = candidate, count
+    return best
+
+
+def read_workbook(
+    path: Path,
+    report: FormatReport | None = None,
+    drop_identifiers: bool = False,
+) -> Instance:
     """
     Read an instance from an XLSX workbook with one sheet per table.
 
@@ -183,6 +306,11 @@ def read_workbook(path: Path) -> Instance:
     ----------
     path
         The workbook.
+    report
+        Filled with what was detected, when given.
+    drop_identifiers
+        Drop direct-identifier columns outside the format (see
+        ``read_folder``).
 
     Raises
     ------
@@ -191,6 +319,8 @@ def read_workbook(path: Path) -> Instance:
     """
     import openpyxl  # Imported here: only the XLSX form needs it.
 
+    report = report if report is not None else FormatReport()
+    report.form = "XLSX"
     label = path.name
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -222,7 +352,8 @@ def read_workbook(path: Path) -> Instance:
         book.close()
     labels = {t: f"{label}[{t}]" for t in ALL_TABLES}
     labels.update({t: s.label for t, s in sheets.items()})
-    return _build(sheets, labels, problems, set(), "sheet")
+    return _build(sheets, labels, problems, set(), "sheet", report,
+                  drop_identifiers)
 
 
 def _read_sheet(sheet, label: str) -> Sheet:
@@ -265,6 +396,8 @@ def _build(
     problems: list[LocatedProblem],
     broken: set[str],
     what: str,
+    report: FormatReport,
+    drop_identifiers: bool = False,
 ) -> Instance:
     """
     Check the sheets, nest members into households and build the instance.
@@ -281,6 +414,10 @@ def _build(
         Tables whose file exists but could not be read (already reported).
     what
         ``"file"`` or ``"sheet"``, for messages and rule codes.
+    report
+        Receives the conventions seen in each sheet, and dropped columns.
+    drop_identifiers
+        Drop direct-identifier columns outside the format.
     """
     unreadable: set[str] = set(broken)
     records: dict[str, list[Record]] = {}
@@ -307,7 +444,12 @@ def _build(
             unreadable.add(table)
             records[table] = []
             continue
-        records[table], missing = _records(layout(table), sheet, problems)
+        conventions = Conventions(decimal_comma=sheet.decimal_comma)
+        records[table], missing = _records(
+            layout(table), sheet, problems, conventions,
+            report.dropped if drop_identifiers else None,
+        )
+        report.file(sheet.label).seen.update(conventions.seen)
         if table == MEMBERS and PARENT_KEY in missing:
             # Without household ids the members cannot be placed at all.
             unreadable.add(MEMBERS)
@@ -327,10 +469,22 @@ def _build(
 
 
 def _records(
-    table: TableLayout, sheet: Sheet, problems: list[LocatedProblem]
+    table: TableLayout,
+    sheet: Sheet,
+    problems: list[LocatedProblem],
+    conventions: Conventions,
+    dropped: list[tuple[str, str]] | None = None,
 ) -> tuple[list[Record], list[str]]:
     """
     The data rows of a sheet, after checking its header.
+
+    Parameters
+    ----------
+    conventions
+        How the sheet writes numbers; records the styles seen.
+    dropped
+        When given, direct-identifier columns outside the format are
+        dropped and listed here instead of being reported.
 
     Returns
     -------
@@ -339,7 +493,7 @@ def _records(
     """
     (header_number, header_cells), *data = sheet.rows
     positions, missing = _check_header(
-        table, sheet, header_number, header_cells, data, problems
+        table, sheet, header_number, header_cells, data, problems, dropped
     )
     records = []
     for number, cells in data:
@@ -353,7 +507,7 @@ def _records(
             column: cells[i] if i < len(cells) else ""
             for column, i in positions.items()
         }
-        data_in, cell_problems = parse_cells(table, texts)
+        data_in, cell_problems = parse_cells(table, texts, conventions)
         record = Record(number, data_in, {(c,) for c in missing})
         for problem in cell_problems:
             problems.append(LocatedProblem(
@@ -374,6 +528,7 @@ def _check_header(
     cells: list[str],
     data: list,
     problems: list[LocatedProblem],
+    dropped: list[tuple[str, str]] | None = None,
 ) -> tuple[dict[str, int], list[str]]:
     """
     Column positions of the header, reporting unknown, duplicated and
@@ -404,11 +559,22 @@ def _check_header(
                 f"{positions[name] + 1} and {i + 1}); the first is used.",
             ))
             continue
+        if name not in expected and dropped is not None and (
+            is_direct_identifier(raw)
+        ):
+            dropped.append((sheet.label, raw.strip()))
+            continue
         if name not in expected:
+            hint = (
+                " It looks like a direct identifier: names, identity "
+                "numbers and contact details do not belong in the data "
+                "(`allocator pseudonymise` drops such columns)."
+                if is_direct_identifier(raw) else ""
+            )
             problems.append(LocatedProblem(
                 sheet.label, number, name, "unknown-column",
                 f"Column {name!r} is not part of the format; expected "
-                f"columns: {', '.join(table.columns)}.",
+                f"columns: {', '.join(table.columns)}.{hint}",
             ))
             continue
         positions[name] = i
