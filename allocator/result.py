@@ -100,3 +100,47 @@ def combine(data: AllocationData, primary: int, secondary: int) -> int:
 def cap_or(value: int, fallback: int) -> int:
     """A cap for an engine: ``fallback`` stands in for ``UNLIMITED``."""
     return int(fallback if value >= UNLIMITED else value)
+
+
+def chosen_result(data: AllocationData, engine: str, chosen, *,
+                  proven: bool, bound: int | None, build_seconds: float,
+                  solve_seconds: float, **fields) -> Result:
+    """
+    The result of an engine that chose these free pairs.
+
+    ``bound`` is the engine's bound on the combined value, when it has one
+    that holds without a proof (a single-stage objective); a proof makes
+    the value its own bound.
+    """
+    assignment, room, objective, value = evaluate(data, chosen)
+    return Result(
+        engine=engine,
+        status=Status.OPTIMAL if proven else Status.FEASIBLE,
+        assignment=assignment,
+        room=room,
+        objective=objective,
+        value=value,
+        bound=value if proven else bound,
+        build_seconds=build_seconds,
+        solve_seconds=solve_seconds,
+        **fields,
+    )
+
+
+def empty_result(data: AllocationData, engine: str, status: Status, *,
+                 build_seconds: float = 0.0, solve_seconds: float = 0.0,
+                 **fields) -> Result:
+    """A result without a solution: infeasible, or none found in time."""
+    H = data.num_households
+    return Result(
+        engine=engine,
+        status=status,
+        assignment=np.full(H, -1),
+        room=np.zeros(H, dtype=bool),
+        objective=(0, 0),
+        value=0,
+        bound=None,
+        build_seconds=build_seconds,
+        solve_seconds=solve_seconds,
+        **fields,
+    )

@@ -10,7 +10,7 @@ import numpy as np
 from models import Status
 
 from ..data import AllocationData
-from ..result import Result, evaluate
+from ..result import Result, chosen_result, empty_result
 from .cpsat import solve_cpsat
 from .flow import NotRepresentable, solve_flow
 from .mip import solve_mip
@@ -80,22 +80,9 @@ def _left(time_limit, start):
 
 def nothing_to_choose(data: AllocationData, engine: str) -> Result:
     """No free pair: the locks (if any) are the whole, optimal answer."""
-    assignment, room, objective, value = evaluate(data, [])
-    return Result(
-        engine=engine, status=Status.OPTIMAL, assignment=assignment,
-        room=room, objective=objective, value=value, bound=value,
-        build_seconds=0.0, solve_seconds=0.0,
-    )
+    return chosen_result(data, engine, [], proven=True, bound=None,
+                         build_seconds=0.0, solve_seconds=0.0)
 
-
-def infeasible(data: AllocationData, engine: str) -> Result:
-    H = data.num_households
-    return Result(
-        engine=engine, status=Status.INFEASIBLE,
-        assignment=np.full(H, -1), room=np.zeros(H, dtype=bool),
-        objective=(0, 0), value=0, bound=None,
-        build_seconds=0.0, solve_seconds=0.0,
-    )
 
 ENGINES = ("auto", "flow", "mip", "cpsat")
 
@@ -139,7 +126,7 @@ def solve(
     if data.lock_conflicts:
         # The office's locks cannot all hold: no proposal, only the
         # conflicts (already explained exactly by the compiler).
-        return infeasible(data, engine)
+        return empty_result(data, engine, Status.INFEASIBLE)
     if data.num_pairs == 0:
         return nothing_to_choose(data, engine)
     if data.pruned:

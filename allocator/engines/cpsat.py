@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 from models import Status
 
 from ..data import AllocationData
-from ..result import Result, evaluate
+from ..result import Result, chosen_result, empty_result
 from .linear import build_linear_model, objective_stages
 
 #: CP-SAT works in 64-bit integers; keep the objective well inside them.
@@ -86,7 +86,14 @@ def solve_cpsat(
         model.maximize(expr)
         status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return _failed(data, status, start, built, workers, seed)
+            return empty_result(
+                data, "cpsat",
+                Status.INFEASIBLE if status == cp_model.INFEASIBLE
+                else Status.UNKNOWN,
+                build_seconds=built - start,
+                solve_seconds=time.perf_counter() - built,
+                workers=int(workers), seed=int(seed),
+            )
         proven &= status == cp_model.OPTIMAL
         bound = int(np.floor(solver.best_objective_bound))
         values = np.array([solver.value(v) for v in x[: lm.num_pairs]])
@@ -94,21 +101,13 @@ def solve_cpsat(
             best = int(round(solver.objective_value))
             model.add(expr >= best)
             _hint(model, x, lm.num_pairs, np.flatnonzero(values))
-    chosen = np.flatnonzero(values > 0)
-    assignment, room, objective, value = evaluate(data, chosen)
-    solved = time.perf_counter()
-    return Result(
-        engine="cpsat",
-        status=Status.OPTIMAL if proven else Status.FEASIBLE,
-        assignment=assignment,
-        room=room,
-        objective=objective,
-        value=value,
+    return chosen_result(
+        data, "cpsat", np.flatnonzero(values > 0), proven=proven,
         # The last stage's bound is on the combined value when there is one
         # stage; after two stages only a proof gives a bound.
-        bound=value if proven else (bound if len(stages) == 1 else None),
+        bound=bound if len(stages) == 1 else None,
         build_seconds=built - start,
-        solve_seconds=solved - built,
+        solve_seconds=time.perf_counter() - built,
         workers=int(workers),
         seed=int(seed),
         detail={"rows": str(lm.num_rows), "vars": str(lm.num_vars)},
@@ -120,22 +119,3 @@ def _hint(model, x, num_pairs, chosen):
     chosen = set(np.asarray(chosen).tolist())
     for i in range(num_pairs):
         model.add_hint(x[i], 1 if i in chosen else 0)
-
-
-def _failed(data, status, start, built, workers, seed):
-    H = data.num_households
-    return Result(
-        engine="cpsat",
-        status=Status.INFEASIBLE
-        if status == cp_model.INFEASIBLE
-        else Status.UNKNOWN,
-        assignment=np.full(H, -1),
-        room=np.zeros(H, dtype=bool),
-        objective=(0, 0),
-        value=0,
-        bound=None,
-        build_seconds=built - start,
-        solve_seconds=time.perf_counter() - built,
-        workers=int(workers),
-        seed=int(seed),
-    )

@@ -10,7 +10,7 @@ from ortools.graph.python import min_cost_flow
 from models import Status
 
 from ..data import AllocationData
-from ..result import Result, evaluate
+from ..result import Result, chosen_result, empty_result
 
 
 class NotRepresentable(ValueError):
@@ -126,23 +126,13 @@ def solve_flow(data: AllocationData, potentials: bool = False,
     status = flow.solve()
     solved = time.perf_counter()
     if status != flow.OPTIMAL:
-        return Result(
-            engine="flow",
-            status=Status.UNKNOWN,
-            assignment=np.full(H, -1),
-            room=np.zeros(H, dtype=bool),
-            objective=(0, 0),
-            value=0,
-            bound=None,
-            build_seconds=built - start,
-            solve_seconds=solved - built,
-            detail={"flow_status": str(status)},
-        )
+        return empty_result(data, "flow", Status.UNKNOWN,
+                            build_seconds=built - start,
+                            solve_seconds=solved - built,
+                            detail={"flow_status": str(status)})
     flows = flow.flows(all_arcs)
     pair_flow = flows[first_pair_arc:first_pair_arc + data.num_pairs]
     chosen = np.flatnonzero(pair_flow > 0)
-    assignment, room, objective, value = evaluate(data, chosen)
-    detail = {"arcs": str(len(all_arcs)), "nodes": str(sink + 1)}
     extra = {}
     if potentials:
         pi = flow_potentials(
@@ -153,17 +143,10 @@ def solve_flow(data: AllocationData, potentials: bool = False,
             pi[household_node:household_node + H],
             pi[dwelling_node:dwelling_node + D],
         )
-    return Result(
-        engine="flow",
-        status=Status.OPTIMAL,
-        assignment=assignment,
-        room=room,
-        objective=objective,
-        value=value,
-        bound=value,
-        build_seconds=built - start,
-        solve_seconds=solved - built,
-        detail=detail,
+    return chosen_result(
+        data, "flow", chosen, proven=True, bound=None,
+        build_seconds=built - start, solve_seconds=solved - built,
+        detail={"arcs": str(len(all_arcs)), "nodes": str(sink + 1)},
         extra=extra,
     )
 

@@ -9,7 +9,7 @@ import numpy as np
 from models import Status
 
 from ..data import AllocationData
-from ..result import Result, evaluate
+from ..result import Result, chosen_result, empty_result
 from .linear import LinearModel, build_linear_model, objective_stages
 
 #: Objective values are integers, so an absolute gap below one proves
@@ -67,50 +67,29 @@ def solve_mip(
     for k, objective in enumerate(stages):
         status, x, bound = runner.maximise(objective)
         if x is None:
-            return _failed(data, status, start, built, backend)
+            return empty_result(
+                data, "mip", status, build_seconds=built - start,
+                solve_seconds=time.perf_counter() - built,
+                detail={"backend": backend},
+            )
         proven &= status == Status.OPTIMAL
         values.append(int(round(float(objective @ x))))
         if k + 1 < len(stages):
             # Hold the first stage's optimum while improving the second.
             runner.fix_at_least(objective, values[-1], x)
     chosen = np.flatnonzero(x[: model.num_pairs] > 0.5)
-    assignment, room, objective, value = evaluate(data, chosen)
-    solved = time.perf_counter()
-    return Result(
-        engine="mip",
-        status=Status.OPTIMAL if proven else Status.FEASIBLE,
-        assignment=assignment,
-        room=room,
-        objective=objective,
-        value=value,
-        bound=value if proven else (
-            int(np.floor(bound)) if bound is not None and len(stages) == 1
-            else None
-        ),
+    return chosen_result(
+        data, "mip", chosen, proven=proven,
+        bound=int(np.floor(bound))
+        if bound is not None and len(stages) == 1 else None,
         build_seconds=built - start,
-        solve_seconds=solved - built,
+        solve_seconds=time.perf_counter() - built,
         seed=seed,
         detail={
             "backend": runner.name,
             "rows": str(model.num_rows),
             "vars": str(model.num_vars),
         },
-    )
-
-
-def _failed(data, status, start, built, backend):
-    H = data.num_households
-    return Result(
-        engine="mip",
-        status=status,
-        assignment=np.full(H, -1),
-        room=np.zeros(H, dtype=bool),
-        objective=(0, 0),
-        value=0,
-        bound=None,
-        build_seconds=built - start,
-        solve_seconds=time.perf_counter() - built,
-        detail={"backend": backend},
     )
 
 
