@@ -51,22 +51,6 @@ def minutes_to_services(instance: Instance, graph=None) -> np.ndarray:
     return out
 
 
-def minutes_from_nodes(
-    instance: Instance, nodes, graph=None
-) -> dict[str, dict[str, float]]:
-    """Minutes from each given node to every node it reaches."""
-    if not nodes:
-        return {}
-    graph = travel_graph(instance) if graph is None else graph
-    return {
-        node: nx.single_source_dijkstra_path_length(
-            graph, node, weight="minutes"
-        )
-        for node in nodes
-        if node in graph
-    }
-
-
 def minutes_between(graph: nx.Graph, pairs) -> np.ndarray:
     """Minutes for each ``(source node, target node)`` pair; one Dijkstra
     per distinct source; ``inf`` when either is missing or unreachable."""

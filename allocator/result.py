@@ -8,7 +8,7 @@ import numpy as np
 
 from models import Status
 
-from .data import UNLIMITED, AllocationData
+from .data import AllocationData
 
 
 @dataclass(frozen=True)
@@ -95,11 +95,6 @@ def combine(data: AllocationData, primary: int, secondary: int) -> int:
     if data.lexicographic:
         return primary * data.scale + secondary
     return primary * data.priority_weight + secondary
-
-
-def cap_or(value: int, fallback: int) -> int:
-    """A cap for an engine: ``fallback`` stands in for ``UNLIMITED``."""
-    return int(fallback if value >= UNLIMITED else value)
 
 
 def chosen_result(data: AllocationData, engine: str, chosen, *,
