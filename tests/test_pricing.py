@@ -68,3 +68,19 @@ def test_pruned_non_network_rules_never_claim_a_false_optimum():
         assert pruned.value == full.value
     else:
         assert pruned.bound is None or pruned.bound >= full.value
+
+
+def test_auto_never_returns_worse_than_its_warm_start():
+    """
+    Tests that a time-limited auto solve of a non-network policy (shared
+    housing on the city preset) returns at least the value of the feasible
+    start it derives from the flow relaxation.
+    """
+    from allocator.engines.relax import flow_hint
+    from allocator.result import evaluate
+
+    data = compile_instance(generate("city", seed=7),
+                            read_policy("shared-housing"))
+    start = evaluate(data, flow_hint(data))[3]
+    result = solve(data, engine="auto", time_limit=2)
+    assert result.value >= start

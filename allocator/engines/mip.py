@@ -9,7 +9,7 @@ import numpy as np
 from models import Status
 
 from ..data import AllocationData
-from ..result import Result, chosen_result, empty_result
+from ..result import Result, chosen_result, empty_result, evaluate
 from .linear import LinearModel, build_linear_model, objective_stages
 
 #: Objective values are integers, so an absolute gap below one proves
@@ -78,6 +78,11 @@ def solve_mip(
             # Hold the first stage's optimum while improving the second.
             runner.fix_at_least(objective, values[-1], x)
     chosen = np.flatnonzero(x[: model.num_pairs] > 0.5)
+    if hint is not None and not proven:
+        # Stopped by the time limit: never return worse than the feasible
+        # start the solver was given.
+        if evaluate(data, hint)[3] > evaluate(data, chosen)[3]:
+            chosen = np.asarray(hint)
     return chosen_result(
         data, "mip", chosen, proven=proven,
         bound=int(np.floor(bound))
@@ -130,11 +135,21 @@ class _HighsSolver:
         self._highspy = highspy
 
     def hint(self, chosen_pairs):
-        x = np.zeros(self.model.num_vars)
-        x[chosen_pairs] = 1
-        sol = self._highspy.HighsSolution()
-        sol.col_value = x.tolist()
-        self.highs.setSolution(sol)
+        self._start = np.zeros(self.model.num_pairs)
+        self._start[chosen_pairs] = 1
+
+    def _give_start(self):
+        # Only the pair variables are given: HiGHS completes the area
+        # excess, sex and age-band variables itself (a full vector with
+        # them at zero is infeasible and silently dropped). Given right
+        # before the run, since changing costs discards a stored start.
+        if getattr(self, "_start", None) is None:
+            return
+        self.highs.setSolution(
+            self.model.num_pairs,
+            np.arange(self.model.num_pairs, dtype=np.int32),
+            self._start,
+        )
 
     def maximise(self, objective):
         h = self.highs
@@ -147,6 +162,7 @@ class _HighsSolver:
             h.setOptionValue(
                 "time_limit", max(0.01, self.deadline - time.perf_counter())
             )
+        self._give_start()
         h.run()
         status = h.getModelStatus()
         ms = self._highspy.HighsModelStatus

@@ -32,7 +32,8 @@ def relaxed(data: AllocationData) -> AllocationData:
 def flow_hint(data: AllocationData) -> np.ndarray | None:
     """
     Chosen free pairs of a feasible solution of the full problem: the flow
-    relaxation's pairs, kept best first while every rule still holds.
+    relaxation's pairs, kept best first while every rule still holds, then
+    any other pair, best first, that still fits.
     """
     result = solve_flow(relaxed(data))
     if not result.proven_optimal:
@@ -49,8 +50,11 @@ def flow_hint(data: AllocationData) -> np.ndarray | None:
         for h, d in enumerate(result.assignment.tolist())
         if d >= 0 and h not in locked and (h, int(d)) in pair_of
     ]
-    chosen.sort(key=lambda p: -int(data.pair_value()[p]))
-    return np.array(_repair(data, chosen), dtype=np.int64)
+    values = data.pair_value()
+    chosen.sort(key=lambda p: -int(values[p]))
+    # Then every other pair, best first, to fill what the repair freed.
+    rest = np.argsort(-values, kind="stable")
+    return np.array(_repair(data, chosen + rest.tolist()), dtype=np.int64)
 
 
 def _repair(data: AllocationData, chosen: list[int]) -> list[int]:
@@ -59,9 +63,12 @@ def _repair(data: AllocationData, chosen: list[int]) -> list[int]:
     used_building = np.zeros(len(data.building_ids), dtype=np.int64)
     used_area = np.zeros(len(data.area_ids), dtype=np.int64)
     used_quota = np.zeros_like(data.quota_cap)
+    housed = set()
     kept = []
     for p in chosen:
         h, d = int(data.pair_household[p]), int(data.pair_dwelling[p])
+        if h in housed:
+            continue
         room = bool(data.pair_room[p])
         need = 1 if room else int(data.dwelling_slots[d])
         if used_slots[d] + need > data.dwelling_slots[d]:
@@ -84,6 +91,7 @@ def _repair(data: AllocationData, chosen: list[int]) -> list[int]:
             used_building[b] += 1
         used_area[a] += 1
         used_quota[m] += usage
+        housed.add(h)
         kept.append(p)
     return kept
 
