@@ -95,7 +95,8 @@ def solve_cpsat(
                 workers=int(workers), seed=int(seed),
             )
         proven &= status == cp_model.OPTIMAL
-        bound = int(np.floor(solver.best_objective_bound))
+        bound = (int(np.floor(solver.best_objective_bound))
+                 if np.isfinite(solver.best_objective_bound) else None)
         values = np.array([solver.value(v) for v in x[: lm.num_pairs]])
         if k + 1 < len(stages):
             best = int(round(solver.objective_value))

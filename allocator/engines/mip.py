@@ -86,7 +86,8 @@ def solve_mip(
     return chosen_result(
         data, "mip", chosen, proven=proven,
         bound=int(np.floor(bound))
-        if bound is not None and len(stages) == 1 else None,
+        if bound is not None and np.isfinite(bound) and len(stages) == 1
+        else None,
         build_seconds=built - start,
         solve_seconds=time.perf_counter() - built,
         seed=seed,
