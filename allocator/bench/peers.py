@@ -24,7 +24,7 @@ from ..engines.relax import relaxed
 from ..result import combine, evaluate
 from .measure import Measurement, engine_measurement, housing_counts
 
-NO_HINT = np.zeros(0, dtype=np.int64)
+NO_HINT = False  # CP-SAT alone: no warm start
 """A CP-SAT hint that chooses no pair: no warm start. The product's cpsat
 engine hints itself from the flow relaxation when given no hint at all;
 switch to ``hint=False`` once ``solve_cpsat`` understands it."""

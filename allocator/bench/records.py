@@ -176,16 +176,33 @@ def _memory(record: dict) -> float | None:
 
 def _fill_sizes(records: list[dict]) -> None:
     """Gives runs stopped before they reported the size of their instance
-    the size other runs of the same instance reported."""
+    the size other runs of the same instance reported, or else the
+    preset's nominal size."""
     sizes = {}
     for r in records:
         if r.get("households") is not None:
             sizes.setdefault((r["family"], r["seed"]), r)
     for r in records:
+        if r.get("households") is not None:
+            continue
         known = sizes.get((r["family"], r["seed"]))
-        if r.get("households") is None and known is not None:
+        if known is not None:
             for name in ("households", "dwellings", "pairs"):
                 r[name] = known.get(name)
+        else:
+            r["households"], r["dwellings"] = _nominal_size(r)
+
+
+def _nominal_size(record: dict) -> tuple[int | None, int | None]:
+    """The preset's nominal households and dwellings, for a run stopped
+    before any run of its instance reported the real ones."""
+    from ..generate import PRESETS
+
+    spec = PRESETS.get(record.get("preset"))
+    if spec is None:
+        return None, None
+    scale = record.get("scale") or 1
+    return round(spec.households * scale), round(spec.dwellings * scale)
 
 
 def _median(values):

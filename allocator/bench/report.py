@@ -283,7 +283,10 @@ def headline(records: list[dict]) -> dict:
         "git_revision": records[0].get("git_revision") if records else None,
         "national_auto_seconds": _median_of_medians(national,
                                                     "total_seconds"),
-        "national_auto_peak_mb": _median_of_medians(national, "memory_mb"),
+        # Also of a run stopped by the watchdog: the most it held.
+        "national_auto_peak_mb": _median_of_medians(
+            runs("national", "auto"), "memory_mb"
+        ),
         "national_auto_status": ", ".join(
             sorted({str(r.get("status")) for r in runs("national", "auto")})
         ) or None,
@@ -347,12 +350,12 @@ def headline_row(figures: dict, date: str) -> str:
             f"({figures['national_auto_status']})"
         )
     naive = figures["region_naive_over_auto"]
+    city_ratio = _ratio(figures["auto_over_limit_by_family"].get("city"))
     cells = [
         date, str(figures["git_revision"]), national,
         _int(figures["national_auto_peak_mb"]),
         _seconds(figures["city_auto_seconds"]),
-        f"{_ratio(figures['auto_over_limit_by_family'].get('city'))}; "
-        f"{_ratio(figures['auto_over_limit_median'])}",
+        f"{city_ratio}; {_ratio(figures['auto_over_limit_median'])}",
         "" if naive is None else f"{naive:,.1f}",
         _share(figures["fcfs_housed_share_of_optimum"]),
         _share(figures["fcfs_within_deadline_share_of_optimum"]),

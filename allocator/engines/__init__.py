@@ -52,8 +52,8 @@ def _solve_pruned(data, engine, time_limit, seed, **params) -> Result:
         pruned=False,
     )
     inner = "mip" if engine == "auto" else engine
-    result = solve(data, inner, _left(time_limit, start), seed,
-                   hint=flow_hint(data), **params)
+    params = {**params, "hint": params.get("hint", flow_hint(data))}
+    result = solve(data, inner, _left(time_limit, start), seed, **params)
     if result.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return result
     # Only a relaxation solved to proven optimality over all pairs bounds

@@ -27,7 +27,7 @@ def solve_cpsat(
     time_limit: float | None = None,
     workers: int = DEFAULT_WORKERS,
     seed: int = 0,
-    hint: np.ndarray | None = None,
+    hint: np.ndarray | bool | None = None,
     **_,
 ) -> Result:
     """
@@ -35,7 +35,8 @@ def solve_cpsat(
 
     Lexicographic mode uses one combined objective, or two stages when it
     would not fit 64-bit integers (see ``objective_stages``). Without a
-    ``hint`` it starts from the repaired flow relaxation: CP-SAT finds
+    ``hint`` (``None``) it starts from the repaired flow relaxation;
+    ``hint=False`` runs CP-SAT alone, for comparison: CP-SAT finds
     solutions of assignment models slowly and proves them slower still on
     few cores (shared/MEASUREMENTS.md).
     """
@@ -62,7 +63,7 @@ def solve_cpsat(
         from .relax import flow_hint
 
         hint = flow_hint(data)
-    if hint is not None:
+    if hint is not None and hint is not False:  # False: CP-SAT alone
         _hint(model, x, lm.num_pairs, hint)
     built = time.perf_counter()
 
