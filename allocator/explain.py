@@ -59,7 +59,6 @@ def build_proposal(
     assignment = result.assignment
     households = instance.households
     dwellings = instance.dwellings
-    pair_of = _pair_index(data)
     waited = np.array(
         [(instance.as_of - h.permit_date).days for h in households]
     )
@@ -73,7 +72,7 @@ def build_proposal(
             scores = data.locked_scores[h]
             rank, eligible = 1, 1
         else:
-            scores = data.pair_scores[pair_of[(h, d)]]
+            scores = data.pair_scores[_pair_of(data, h, d)]
             rank, eligible = data.candidates.rank(h, d)
         matches.append(
             Match(
@@ -91,8 +90,10 @@ def build_proposal(
             )
         )
 
+    taken_by = {int(d): k for k, d in enumerate(assignment.tolist())
+                if d >= 0}
     unmatched = [
-        _why_unmatched(instance, data, result, h, int(waited[h]))
+        _why_unmatched(instance, data, taken_by, h, int(waited[h]))
         for h in np.flatnonzero(assignment < 0).tolist()
     ]
     binding = (
@@ -138,13 +139,11 @@ def build_proposal(
     )
 
 
-def _pair_index(data: AllocationData) -> dict[tuple[int, int], int]:
-    return {
-        (int(h), int(d)): p
-        for p, (h, d) in enumerate(
-            zip(data.pair_household.tolist(), data.pair_dwelling.tolist())
-        )
-    }
+def _pair_of(data: AllocationData, h: int, d: int) -> int:
+    """Position of the free pair (h, d): pairs are sorted by household,
+    then dwelling."""
+    lo, hi = data.household_ptr[h], data.household_ptr[h + 1]
+    return int(lo + np.searchsorted(data.pair_dwelling[lo:hi], d))
 
 
 def no_eligible_message(data: AllocationData, h: int) -> str:
@@ -174,7 +173,7 @@ def _short(rule: str) -> str:
     return RULE_LABEL[rule]
 
 
-def _why_unmatched(instance, data, result, h, waited) -> Unmatched:
+def _why_unmatched(instance, data, taken_by, h, waited) -> Unmatched:
     hid = instance.households[h].id
     priority = int(data.priority[h])
     if data.lock_conflicts:
@@ -199,8 +198,6 @@ def _why_unmatched(instance, data, result, h, waited) -> Unmatched:
             waited_days=waited,
         )
     eligible = data.candidates.eligible_free(h)
-    taken_by = {int(d): int(k) for k, d in enumerate(result.assignment)
-                if d >= 0}
     rivals = sorted(
         {
             (taken_by[int(d)], int(d))

@@ -67,6 +67,8 @@ def solve_flow_priced(
     value = household_value(data)
     rounds = 0
     build = solve = 0.0
+    present = set(zip(data.pair_household.tolist(),
+                      data.pair_dwelling.tolist()))
     while True:
         result = solve_flow(data, potentials=True)
         build += result.build_seconds
@@ -74,8 +76,6 @@ def solve_flow_priced(
         if result.status != Status.OPTIMAL:
             return result, data
         pot_h, pot_d = result.extra["potentials"]
-        present = set(zip(data.pair_household.tolist(),
-                          data.pair_dwelling.tolist()))
         new_h, new_d = data.candidates.price(value, pot_h, pot_d, present,
                                              PER_ROUND)
         if not len(new_h):
@@ -87,6 +87,7 @@ def solve_flow_priced(
                                          bound=None)
             break
         data = with_pairs(data, new_h, new_d)
+        present.update(zip(new_h.tolist(), new_d.tolist()))
     detail = dict(result.detail)
     detail.update({
         "pricing_rounds": str(rounds),
