@@ -72,7 +72,7 @@ def build_proposal(
             scores = data.locked_scores[h]
             rank, eligible = 1, 1
         else:
-            scores = data.pair_scores[_pair_of(data, h, d)]
+            scores = _pair_scores(data, h, d)
             rank, eligible = data.candidates.rank(h, d)
         matches.append(
             Match(
@@ -137,6 +137,15 @@ def build_proposal(
         ),
         provenance=provenance(instance, policy),
     )
+
+
+def _pair_scores(data: AllocationData, h: int, d: int) -> np.ndarray:
+    """Criterion scores of a chosen pair; an engine that priced pruned
+    pairs may choose one the compiled data left out."""
+    p = _pair_of(data, h, d)
+    if p < data.household_ptr[h + 1] and data.pair_dwelling[p] == d:
+        return data.pair_scores[p]
+    return data.candidates.pair_scores(np.array([h]), np.array([d]))[1][0]
 
 
 def _pair_of(data: AllocationData, h: int, d: int) -> int:

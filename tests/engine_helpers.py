@@ -5,17 +5,21 @@ from __future__ import annotations
 import itertools
 
 from allocator.check import check_matches
+from allocator.engines import class_model_applies
 from allocator.pipeline import propose
 from models import Instance, Policy
 
-EXACT_ENGINES = ("flow", "mip", "cpsat")
+EXACT_ENGINES = ("flow", "mip", "cpsat", "classes")
 
 
 def engines_for(data) -> tuple[str, ...]:
     """The exact engines that accept this compiled problem."""
+    engines = ["auto", "mip", "cpsat"]
     if data.network_representable:
-        return ("auto", *EXACT_ENGINES)
-    return ("auto", "mip", "cpsat")
+        engines.append("flow")
+    if class_model_applies(data):
+        engines.append("classes")
+    return tuple(engines)
 
 
 def run(instance: Instance, policy: Policy | None = None, engine="auto"):
