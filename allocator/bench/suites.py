@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-ENGINES = ("auto", "flow", "mip", "cpsat")
+ENGINES = ("auto", "flow", "mip", "cpsat", "classes")
 """Engines of the product, as ``allocator.engines.solve`` names them."""
 
 PEERS = ("limit", "naive", "cpsat-alone", "fcfs")

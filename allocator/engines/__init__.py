@@ -150,7 +150,8 @@ def solve(
                 "the class model does not cover rooms in shared housing; "
                 "use mip or cpsat."
             )
-        result = solve_classes(data, time_limit=time_limit, seed=seed)
+        result = solve_classes(data, time_limit=time_limit, seed=seed,
+                               **params)
         if engine == "auto":
             result = dataclasses.replace(result, engine="auto:classes")
         return result

@@ -55,6 +55,9 @@ INITIAL_SPARE = 8
 PER_ROUND = 8
 """Columns added per group and pricing round beyond one per member."""
 
+PRICING_SHARE = 0.5
+"""Share of a stage's time that pricing may take under a time limit."""
+
 MAX_ROUNDS = 200
 """Pricing rounds before giving up the proof."""
 
@@ -240,6 +243,51 @@ class _ClassModel:
         self.x_group = np.concatenate([self.x_group, groups_])
         self.x_pos = np.concatenate([self.x_pos, positions])
 
+    def start_from_pairs(self, pairs) -> np.ndarray:
+        """
+        The column vector of a feasible assignment given as household-
+        dwelling pairs, adding the columns it needs.
+        """
+        group_of = np.full(self.data.num_households, -1, dtype=np.int64)
+        group_of[self.y_household] = self.y_group
+        y_col = np.full(self.data.num_households, -1, dtype=np.int64)
+        y_col[self.y_household] = np.arange(self.num_y)
+        ys, wanted = [], []
+        for h, d in pairs:
+            g = int(group_of[h])
+            if g < 0:
+                continue
+            pos = np.flatnonzero(self.groups.dwellings[g] == d)
+            if not len(pos):
+                continue
+            ys.append(int(y_col[h]))
+            wanted.append((g, int(pos[0])))
+        missing = [(g, p) for g, p in wanted if not self.taken[g][p]]
+        if missing:
+            g = np.array([a for a, _ in missing], dtype=np.int64)
+            p = np.array([b for _, b in missing], dtype=np.int64)
+            self.add_columns(g, p, np.array(
+                [self.groups.quality[a][b] * self.quality_weight
+                 for a, b in missing], dtype=float))
+        column = {
+            (g, p): self.num_y + self.num_e + k
+            for k, (g, p) in enumerate(zip(self.x_group.tolist(),
+                                           self.x_pos.tolist()))
+        }
+        x = np.zeros(self.num_cols)
+        x[ys] = 1
+        for key in wanted:
+            x[column[key]] = 1
+        if self.num_e:
+            area = self.data.dwelling_area[
+                np.array([self.groups.dwellings[g][p] for g, p in wanted],
+                         dtype=np.int64)
+            ] if wanted else np.zeros(0, dtype=np.int64)
+            used = np.bincount(area, minlength=self.A)
+            x[self.num_y:self.num_y + self.num_e] = np.clip(
+                used - self.data.area_target, 0, None)
+        return x
+
     # --- objectives --------------------------------------------------------
 
     def x_cost(self, g: int, quality_weight: int) -> np.ndarray:
@@ -385,6 +433,7 @@ def solve_classes(
     data: AllocationData,
     time_limit: float | None = None,
     seed: int = 0,
+    hint=None,
     **_,
 ) -> Result:
     """
@@ -404,6 +453,7 @@ def solve_classes(
         init_g.append(np.full(k, g, dtype=np.int64))
         init_p.append(np.arange(k, dtype=np.int64))
     stages = _stages(data, model)
+    hint = _hint_pairs(data, hint)
     built = time.perf_counter()
     detail: dict[str, str] = {}
     rounds = 0
@@ -418,6 +468,8 @@ def solve_classes(
                 model.add_columns(g, p, np.array(
                     [groups.quality[a][b] * quality_weight
                      for a, b in zip(g.tolist(), p.tolist())]))
+            if hint:
+                x = model.start_from_pairs(hint)
         else:
             model.integral(False)
             model.set_costs(y_cost, quality_weight, penalty_weight)
@@ -458,6 +510,25 @@ def solve_classes(
     return result
 
 
+def _hint_pairs(data: AllocationData, hint) -> list[tuple[int, int]]:
+    """
+    Pairs of a feasible start: the given chosen pairs, or by default the
+    repaired flow relaxation, so that a run stopped by its time limit
+    still has an answer. ``hint=False`` starts from nothing.
+    """
+    if hint is False:
+        return []
+    if hint is None:
+        from .relax import flow_hint
+
+        hint = flow_hint(data)
+        if hint is None:
+            return []
+    hint = np.asarray(hint, dtype=np.int64)
+    return list(zip(data.pair_household[hint].tolist(),
+                    data.pair_dwelling[hint].tolist()))
+
+
 def _stages(data: AllocationData, model: _ClassModel):
     """(y costs, quality weight, penalty weight) per stage."""
     priority = data.priority[model.y_household].astype(np.int64)
@@ -478,8 +549,13 @@ def _price_and_branch(model: _ClassModel, deadline, start=None):
     """
     rounds = 0
     bound = np.inf
+    # Pricing may take at most half the time: the integer solve needs the
+    # rest to improve on the start.
+    pricing_deadline = None if deadline is None else (
+        time.perf_counter() + PRICING_SHARE * (deadline - time.perf_counter())
+    )
     while True:
-        model.run(deadline)
+        model.run(pricing_deadline)
         status = model.highs.getModelStatus()
         if status != model.hs.HighsModelStatus.kOptimal:
             break
@@ -492,7 +568,8 @@ def _price_and_branch(model: _ClassModel, deadline, start=None):
         scale = max(1.0, float(np.abs(model.y_cost).max(initial=0)),
                     float(model.quality_weight))
         g, p = model.price(rows, tolerance=1e-9 * scale)
-        out_of_time = deadline is not None and time.perf_counter() > deadline
+        out_of_time = (pricing_deadline is not None
+                       and time.perf_counter() > pricing_deadline)
         if not len(g) or rounds >= MAX_ROUNDS or out_of_time:
             break
         rounds += 1
@@ -511,15 +588,29 @@ def _price_and_branch(model: _ClassModel, deadline, start=None):
                 log.debug("integral LP optimum %.1f, bound %.1f", value,
                           bound)
                 return x, value, bound, rounds, True
+    if status == model.hs.HighsModelStatus.kOptimal:
+        rounded = _round(model, model.solution())
+        if start is None or _value(model, rounded) > _value(
+            model, _padded(model, start)
+        ):
+            start = rounded
     model.integral(True)
     if start is not None:
         model.start(start)
     model.run(deadline)
     info = model.highs.getInfo()
     if info.primal_solution_status != 2:
-        return None
+        if start is None:
+            return None
+        # Stopped before the solver found anything: the start stands.
+        x = np.concatenate([start, np.zeros(model.num_cols - len(start))])
+        return x, _value(model, x), bound, rounds, False
     x = np.rint(model.solution())
     value = _value(model, x)
+    if start is not None:
+        padded = np.concatenate([start, np.zeros(model.num_cols - len(start))])
+        if _value(model, padded) > value:
+            x, value = padded, _value(model, padded)
     log.debug("integer: %.1f (%s, %.1f s), bound %.1f", value,
               model.highs.getModelStatus(), model.highs.getRunTime(), bound)
     slack = BOUND_SLACK * max(1.0, abs(bound)) if np.isfinite(bound) else 0
@@ -557,6 +648,81 @@ def _price_and_branch(model: _ClassModel, deadline, start=None):
         proven = (model.highs.getModelStatus()
                   == model.hs.HighsModelStatus.kOptimal)
     return x, value, bound, rounds, proven
+
+
+def _padded(model: _ClassModel, x: np.ndarray) -> np.ndarray:
+    return np.concatenate([x, np.zeros(model.num_cols - len(x))])
+
+
+def _round(model: _ClassModel, x_lp: np.ndarray) -> np.ndarray:
+    """
+    A feasible integer point near the LP optimum: the columns the LP
+    takes whole, then the fractional ones and every other generated
+    column, best first, while every row still holds. Dropping columns
+    keeps a point feasible (their coefficients are non-negative), so only
+    the added ones are checked.
+    """
+    data = model.data
+    first = model.num_y + model.num_e
+    xs = x_lp[first:]
+    cost = np.array(
+        [model.groups.quality[g][p] * model.quality_weight
+         for g, p in zip(model.x_group.tolist(), model.x_pos.tolist())],
+        dtype=float,
+    )
+    # Best household value each group can still earn: its members sorted
+    # by y cost, best first.
+    members = [np.sort(model.y_cost[model.y_group == g])[::-1]
+               for g in range(model.G)] if model.G else []
+    y_pos = [np.flatnonzero(model.y_group == g) for g in range(model.G)]
+    y_order = [pos[np.argsort(-model.y_cost[pos], kind="stable")]
+               for pos in y_pos]
+    housed = np.zeros(model.G, dtype=np.int64)
+    dwelling = model.groups.dwellings
+    d_of = np.array([dwelling[g][p] for g, p in
+                     zip(model.x_group.tolist(), model.x_pos.tolist())],
+                    dtype=np.int64)
+    used_d = np.zeros(model.D, dtype=bool)
+    used_b = np.zeros(model.B, dtype=np.int64)
+    used_a = np.zeros(model.A, dtype=np.int64)
+    used_q = np.zeros((model.M, model.Q), dtype=np.int64)
+    b_cap, a_cap, q_cap = data.building_cap, data.area_cap, data.quota_cap
+    out = np.zeros(model.num_cols)
+
+    def fits(k):
+        g, d = model.x_group[k], d_of[k]
+        b, a = data.dwelling_building[d], data.dwelling_area[d]
+        m = data.dwelling_municipality[d]
+        use = model.groups.usage[g]
+        return (housed[g] < len(y_pos[g]) and not used_d[d]
+                and (b < 0 or used_b[b] < b_cap[b]) and used_a[a] < a_cap[a]
+                and np.all(used_q[m] + use <= q_cap[m]))
+
+    def take(k):
+        g, d = model.x_group[k], d_of[k]
+        b, a = data.dwelling_building[d], data.dwelling_area[d]
+        used_d[d] = True
+        if b >= 0:
+            used_b[b] += 1
+        used_a[a] += 1
+        used_q[data.dwelling_municipality[d]] += model.groups.usage[g]
+        out[y_order[g][housed[g]]] = 1
+        housed[g] += 1
+        out[first + k] = 1
+
+    whole = np.flatnonzero(xs > 1 - 1e-6)
+    value_if = np.array(
+        [cost[k] + (members[g][housed[g]] if housed[g] < len(members[g])
+                    else 0)
+         for k, g in enumerate(model.x_group.tolist())]
+    ) if len(cost) else np.zeros(0)
+    rest = np.lexsort((-value_if, -xs))
+    for k in np.concatenate([whole, rest]).tolist():
+        if out[first + k] == 0 and fits(k):
+            take(k)
+    if model.num_e:
+        out[model.num_y:first] = np.clip(used_a - data.area_target, 0, None)
+    return out
 
 
 def _value(model: _ClassModel, x: np.ndarray) -> float:
