@@ -241,16 +241,16 @@ FULL = Suite(
         Family(
             preset="national", seeds=(0,), policies=("default",),
             engines=("auto", "limit", "fcfs"),
-            repeats=1, time_limit=900, wall_limit=2400,
+            repeats=1, time_limit=300, wall_limit=1200,
         ),
         Family(
             preset="region", seeds=(0,), policies=("default",),
             engines=("auto", "mip", "cpsat", "limit", "naive", "cpsat-alone",
                      "fcfs"),
             repeats=1, time_limit=300,
-            time_limits={"mip": 180, "cpsat": 120, "cpsat-alone": 120,
+            time_limits={"mip": 120, "cpsat": 60, "cpsat-alone": 60,
                          "naive": 300},
-            wall_limit=1200,
+            wall_limit=900,
         ),
         Family(
             # Quotas in persons make every region policy an integer
@@ -258,7 +258,7 @@ FULL = Suite(
             preset="region", seeds=(0,),
             policies=("strict-dispersion", "shared-housing", "weighted"),
             engines=("auto", "limit", "fcfs"),
-            repeats=1, time_limit=120, wall_limit=900,
+            repeats=1, time_limit=60, wall_limit=600,
         ),
     ),
 )

@@ -12,7 +12,6 @@ from models import Status
 from ..data import AllocationData
 from ..result import Result, chosen_result, empty_result
 from .classes import solve_classes
-from .cpsat import solve_cpsat
 from .flow import NotRepresentable, solve_flow
 from .mip import solve_mip
 from .pricing import solve_flow_priced
@@ -169,6 +168,10 @@ def solve(
     if engine == "mip":
         return solve_mip(data, time_limit=time_limit, seed=seed, **params)
     if engine == "cpsat":
+        # Imported here: CP-SAT's Python layer pulls in pandas, a second
+        # of start-up that no other engine needs.
+        from .cpsat import solve_cpsat
+
         return solve_cpsat(data, time_limit=time_limit, seed=seed, **params)
     raise ValueError(
         f"engine {engine!r} not understood; choose one of {ENGINES}."
