@@ -125,3 +125,16 @@ def test_a_pair_the_pruned_data_left_out_is_explained_and_checked():
     proposal = build_proposal(instance, Policy(), data, result,
                               marginal_values=False)
     assert check_proposal(instance, Policy(), proposal).ok
+
+
+def test_class_model_out_of_time_still_answers_with_a_checked_start():
+    """Tests that the class model stopped at once still returns its greedy
+    start over every eligible dwelling, and the checker accepts it."""
+    instance = generate("national", 1, scale=0.01)
+    data = compile_instance(instance, Policy(), candidates_per_household=2)
+    result = solve(data, engine="classes", time_limit=1e-6)
+    assert result.status.value in ("feasible", "optimal")
+    assert (result.assignment >= 0).sum() > 0
+    proposal = build_proposal(instance, Policy(), data, result,
+                              marginal_values=False)
+    assert check_proposal(instance, Policy(), proposal).ok

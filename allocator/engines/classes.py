@@ -184,6 +184,7 @@ class _ClassModel:
                       (self.r_tgt + np.arange(A)).astype(np.int32),
                       -np.ones(A))
         self.held_row = None
+        self.f = 1.0
 
     @property
     def num_cols(self) -> int:
@@ -235,7 +236,8 @@ class _ClassModel:
         )
         starts, rows, vals = self._entries(groups_, dwellings)
         k = len(groups_)
-        self.highs.addCols(k, cost.astype(float), np.zeros(k), np.ones(k),
+        self.highs.addCols(k, cost.astype(float) * self.f, np.zeros(k),
+                           np.ones(k),
                            len(rows), starts.astype(np.int32),
                            rows.astype(np.int32), vals)
         for g, p in zip(groups_.tolist(), positions.tolist()):
@@ -291,18 +293,31 @@ class _ClassModel:
     # --- objectives --------------------------------------------------------
 
     def x_cost(self, g: int, quality_weight: int) -> np.ndarray:
-        return self.groups.quality[g] * quality_weight
+        return self.groups.quality[g] * (quality_weight * self.f)
 
     def set_costs(self, y_cost: np.ndarray, quality_weight: int,
                   penalty_weight: int):
-        self.y_cost = y_cost.astype(float)
+        # Costs are scaled by a power of two (exact in floating point) so
+        # that the largest is near a million: HiGHS's dual simplex fails
+        # on costs of 1e10 ("excessive dual values").
+        largest = max(
+            float(np.abs(y_cost).max(initial=0)),
+            float(max((np.abs(q).max(initial=0) for q in
+                       self.groups.quality), default=0)) * quality_weight,
+            float(self.penalty * penalty_weight), 1.0,
+        )
+        self.f = 2.0 ** -max(0, int(np.ceil(np.log2(largest / 1e6))))
+        # Objective values are integers: a gap below one (unscaled) proves.
+        self.highs.setOptionValue("mip_abs_gap", 0.5 * self.f)
+        self.y_cost = y_cost.astype(float) * self.f
         self.quality_weight = quality_weight
         x_cost = np.array(
             [self.groups.quality[g][p] * quality_weight
              for g, p in zip(self.x_group.tolist(), self.x_pos.tolist())],
             dtype=float,
-        )
-        e_cost = np.full(self.num_e, -float(self.penalty * penalty_weight))
+        ) * self.f
+        e_cost = np.full(self.num_e,
+                         -float(self.penalty * penalty_weight) * self.f)
         self.e_cost = e_cost
         cost = np.concatenate([self.y_cost, e_cost, x_cost])
         self.highs.changeColsCost(len(cost), np.arange(len(cost),
@@ -311,12 +326,14 @@ class _ClassModel:
     def hold(self, y_cost: np.ndarray, at_least: float):
         """Adds the row ``y_cost . y >= at_least`` (a held stage)."""
         cols = np.flatnonzero(y_cost)
-        self.highs.addRow(float(at_least), np.inf, len(cols),
-                          cols.astype(np.int32), y_cost[cols].astype(float))
-        self.held_row = (self.num_rows, y_cost.astype(float),
-                         float(at_least))
+        f = self.f
+        self.highs.addRow(float(at_least) * f, np.inf, len(cols),
+                          cols.astype(np.int32),
+                          y_cost[cols].astype(float) * f)
+        self.held_row = (self.num_rows, y_cost.astype(float) * f,
+                         float(at_least) * f)
         self.num_rows += 1
-        self.row_lower = np.append(self.row_lower, float(at_least))
+        self.row_lower = np.append(self.row_lower, float(at_least) * f)
         self.row_upper = np.append(self.row_upper, np.inf)
 
     def integral(self, on: bool):
@@ -398,7 +415,7 @@ class _ClassModel:
                                   minlength=self.A).astype(float)
             value += float((np.clip(e_rc, 0, None) * upper_e).sum())
         value += float(sum(np.clip(r, 0, None).sum() for r in rows))
-        return value
+        return value / self.f
 
     def price(self, rows, tolerance: float, floor: float | None = None,
               per_round: int | None = PER_ROUND):
@@ -453,7 +470,7 @@ def solve_classes(
         init_g.append(np.full(k, g, dtype=np.int64))
         init_p.append(np.arange(k, dtype=np.int64))
     stages = _stages(data, model)
-    hint = _hint_pairs(data, hint)
+    hint = _hint_pairs(data, groups, hint)
     built = time.perf_counter()
     detail: dict[str, str] = {}
     rounds = 0
@@ -510,23 +527,62 @@ def solve_classes(
     return result
 
 
-def _hint_pairs(data: AllocationData, hint) -> list[tuple[int, int]]:
+def _hint_pairs(data: AllocationData, groups: _Groups,
+                hint) -> list[tuple[int, int]]:
     """
-    Pairs of a feasible start: the given chosen pairs, or by default the
-    repaired flow relaxation, so that a run stopped by its time limit
-    still has an answer. ``hint=False`` starts from nothing.
+    Pairs of a feasible start, so that a run stopped by its time limit
+    still has an answer: the given chosen pairs, or by default a greedy
+    pass over the class rows. ``hint=False`` starts from nothing.
     """
     if hint is False:
         return []
     if hint is None:
-        from .relax import flow_hint
-
-        hint = flow_hint(data)
-        if hint is None:
-            return []
+        return _greedy(data, groups)
     hint = np.asarray(hint, dtype=np.int64)
     return list(zip(data.pair_household[hint].tolist(),
                     data.pair_dwelling[hint].tolist()))
+
+
+def _greedy(data: AllocationData, groups: _Groups) -> list[tuple[int, int]]:
+    """
+    Households by priority, each to the best dwelling of its row that is
+    free and within every cap and quota. The pruned pairs cannot serve
+    here: every class's best few dwellings are the same few hundred across
+    the country, while this spreads over every eligible dwelling.
+    """
+    free_dwelling = np.ones(data.num_dwellings, dtype=bool)
+    left_building = data.building_cap.astype(np.int64).copy()
+    left_area = data.area_cap.astype(np.int64).copy()
+    left_quota = data.quota_cap.astype(np.int64).copy()
+    building, area = data.dwelling_building, data.dwelling_area
+    municipality = data.dwelling_municipality
+    order = sorted(
+        ((int(data.priority[h]), -h, g)
+         for g, members in enumerate(groups.members)
+         for h in members.tolist()),
+        reverse=True,
+    )
+    pairs = []
+    for _, minus_h, g in order:
+        row = groups.dwellings[g]
+        use = groups.usage[g]
+        quota_ok = np.all(left_quota >= use, axis=1)
+        ok = free_dwelling[row] & (left_area[area[row]] > 0) & quota_ok[
+            municipality[row]]
+        if len(left_building):
+            b = building[row]
+            ok &= (b < 0) | (left_building[np.maximum(b, 0)] > 0)
+        k = int(np.argmax(ok)) if len(ok) else 0
+        if not len(ok) or not ok[k]:
+            continue
+        d = int(row[k])
+        free_dwelling[d] = False
+        if building[d] >= 0:
+            left_building[building[d]] -= 1
+        left_area[area[d]] -= 1
+        left_quota[municipality[d]] -= use
+        pairs.append((-minus_h, d))
+    return pairs
 
 
 def _stages(data: AllocationData, model: _ClassModel):
@@ -558,12 +614,14 @@ def _price_and_branch(model: _ClassModel, deadline, start=None):
         model.run(pricing_deadline)
         status = model.highs.getModelStatus()
         if status != model.hs.HighsModelStatus.kOptimal:
+            log.debug("LP stopped: %s", status)
             break
         duals = model.duals()
         y_rc, e_rc, rows = model.reduced_costs(duals)
         bound = min(bound, model.lagrangian_bound(duals, y_rc, e_rc, rows))
         log.debug("round %d: lp %.1f bound %.1f columns %d", rounds,
-                  model.highs.getInfo().objective_function_value, bound,
+                  model.highs.getInfo().objective_function_value / model.f,
+                  bound,
                   model.num_cols)
         scale = max(1.0, float(np.abs(model.y_cost).max(initial=0)),
                     float(model.quality_weight))
@@ -628,7 +686,7 @@ def _price_and_branch(model: _ClassModel, deadline, start=None):
         y_rc, e_rc, rows = model.reduced_costs(duals)
         bound = min(bound, model.lagrangian_bound(duals, y_rc, e_rc, rows))
         gap = bound - value
-        g, p = model.price(rows, tolerance=0, floor=-gap - 1e-9,
+        g, p = model.price(rows, tolerance=0, floor=-gap * model.f - 1e-9,
                            per_round=None)
         log.debug("gap %.1f: %d columns within it", gap, len(g))
         if len(g) > GAP_COLUMNS_LIMIT:
@@ -672,10 +730,11 @@ def _round(model: _ClassModel, x_lp: np.ndarray) -> np.ndarray:
     )
     # Best household value each group can still earn: its members sorted
     # by y cost, best first.
-    members = [np.sort(model.y_cost[model.y_group == g])[::-1]
+    y_cost = model.y_cost / model.f
+    members = [np.sort(y_cost[model.y_group == g])[::-1]
                for g in range(model.G)] if model.G else []
     y_pos = [np.flatnonzero(model.y_group == g) for g in range(model.G)]
-    y_order = [pos[np.argsort(-model.y_cost[pos], kind="stable")]
+    y_order = [pos[np.argsort(-y_cost[pos], kind="stable")]
                for pos in y_pos]
     housed = np.zeros(model.G, dtype=np.int64)
     dwelling = model.groups.dwellings
@@ -731,7 +790,8 @@ def _value(model: _ClassModel, x: np.ndarray) -> float:
          for g, p in zip(model.x_group.tolist(), model.x_pos.tolist())],
         dtype=float,
     )
-    cost = np.concatenate([model.y_cost, model.e_cost, x_cost])
+    cost = np.concatenate([model.y_cost / model.f, model.e_cost / model.f,
+                           x_cost])
     return float(np.rint(cost @ x[:len(cost)]))
 
 
