@@ -407,6 +407,7 @@ class _Travel:
         self.table = {(t.dwelling, t.kind): t.minutes
                       for t in instance.travel_times}
         self._from = {}
+        self._nearest = {}
 
     def between(self, a, b) -> float:
         if a is None or b is None or a not in self.graph:
@@ -420,10 +421,19 @@ class _Travel:
     def to_kind(self, d, kind) -> float:
         if (d.id, kind) in self.table:
             return self.table[(d.id, kind)]
-        return min(
-            (self.between(node, d.node) for node in self.sites[kind]),
-            default=math.inf,
-        )
+        if d.node is None:
+            return math.inf
+        if kind not in self._nearest:
+            # One search from every site of the kind at once: the nearest
+            # site's minutes to every node (the network is undirected).
+            sources = [n for n in self.sites[kind]
+                       if n is not None and n in self.graph]
+            self._nearest[kind] = (
+                nx.multi_source_dijkstra_path_length(
+                    self.graph, sources, weight="minutes")
+                if sources else {}
+            )
+        return self._nearest[kind].get(d.node, math.inf)
 
 
 def criterion_scores(instance, policy, h, d, shared, travel) -> dict:
