@@ -66,13 +66,14 @@ def build_proposal(
     locked = {h for h, _, _ in data.locked_pairs}
 
     matches = []
+    free_scores = _free_scores(data, assignment, locked)
     for h in np.flatnonzero(assignment >= 0).tolist():
         d = int(assignment[h])
         if h in locked:
             scores = data.locked_scores[h]
             rank, eligible = 1, 1
         else:
-            scores = _pair_scores(data, h, d)
+            scores = free_scores[h]
             rank, eligible = data.candidates.rank(h, d)
         matches.append(
             Match(
@@ -90,10 +91,14 @@ def build_proposal(
             )
         )
 
-    taken_by = {int(d): k for k, d in enumerate(assignment.tolist())
-                if d >= 0}
+    # Who holds each dwelling (-1: empty), for the competitors.
+    taken_by = np.full(data.num_dwellings, -1, dtype=np.int64)
+    housed = np.flatnonzero(assignment >= 0)
+    taken_by[assignment[housed]] = housed
+    per_class: dict = {}
     unmatched = [
-        _why_unmatched(instance, data, taken_by, h, int(waited[h]))
+        _why_unmatched(instance, data, taken_by, h, int(waited[h]),
+                       per_class)
         for h in np.flatnonzero(assignment < 0).tolist()
     ]
     binding = (
@@ -139,13 +144,27 @@ def build_proposal(
     )
 
 
-def _pair_scores(data: AllocationData, h: int, d: int) -> np.ndarray:
-    """Criterion scores of a chosen pair; an engine that priced pruned
-    pairs may choose one the compiled data left out."""
-    p = _pair_of(data, h, d)
-    if p < data.household_ptr[h + 1] and data.pair_dwelling[p] == d:
-        return data.pair_scores[p]
-    return data.candidates.pair_scores(np.array([h]), np.array([d]))[1][0]
+def _free_scores(data: AllocationData, assignment, locked) -> dict:
+    """
+    Criterion scores of every chosen free pair by household. An engine
+    that priced pruned pairs may choose pairs the compiled data left out:
+    those are scored from the candidates, all in one call.
+    """
+    hs = [h for h in np.flatnonzero(assignment >= 0).tolist()
+          if h not in locked]
+    out, missing = {}, []
+    for h in hs:
+        d = int(assignment[h])
+        p = _pair_of(data, h, d)
+        if p < data.household_ptr[h + 1] and data.pair_dwelling[p] == d:
+            out[h] = data.pair_scores[p]
+        else:
+            missing.append(h)
+    if missing:
+        ph = np.array(missing, dtype=np.int64)
+        scores = data.candidates.pair_scores(ph, assignment[ph])[1]
+        out.update(zip(missing, scores))
+    return out
 
 
 def _pair_of(data: AllocationData, h: int, d: int) -> int:
@@ -182,7 +201,40 @@ def _short(rule: str) -> str:
     return RULE_LABEL[rule]
 
 
-def _why_unmatched(instance, data, taken_by, h, waited) -> Unmatched:
+def _rivals(data, taken_by, h, cache):
+    """
+    The households holding a household's eligible dwellings, highest
+    priority first (at most ``MAX_COMPETITORS``), how many there are, how
+    many of its eligible dwellings stay empty, and their areas. Households
+    of one class without locked rivals share the answer: at national scale
+    thousands of households with thousands of eligible dwellings each are
+    explained.
+    """
+    locked = [(k, d) for k, d, _ in data.locked_pairs
+              if d in data.locked_eligible.get(h, ())]
+    key = None if locked else int(data.candidates.class_of[h])
+    if key is not None and key in cache:
+        return cache[key]
+    eligible = data.candidates.eligible_free(h)
+    holder = taken_by[eligible]
+    held = holder >= 0
+    rival_h = np.concatenate([holder[held], [k for k, _ in locked]]).astype(
+        np.int64)
+    rival_d = np.concatenate([eligible[held], [d for _, d in locked]]).astype(
+        np.int64)
+    order = np.lexsort((rival_h, -data.priority[rival_h]))[:MAX_COMPETITORS]
+    empty = eligible[~held]
+    areas = sorted(data.area_ids[a]
+                   for a in np.unique(data.dwelling_area[empty]).tolist())
+    answer = (list(zip(rival_h[order].tolist(), rival_d[order].tolist())),
+              len(rival_h), len(empty), areas)
+    if key is not None:
+        cache[key] = answer
+    return answer
+
+
+def _why_unmatched(instance, data, taken_by, h, waited,
+                   cache=None) -> Unmatched:
     hid = instance.households[h].id
     priority = int(data.priority[h])
     if data.lock_conflicts:
@@ -206,36 +258,22 @@ def _why_unmatched(instance, data, taken_by, h, waited) -> Unmatched:
             excluded_by=excluded,
             waited_days=waited,
         )
-    eligible = data.candidates.eligible_free(h)
-    rivals = sorted(
-        {
-            (taken_by[int(d)], int(d))
-            for d in eligible
-            if int(d) in taken_by
-        }
-        | {
-            (k, d)
-            for k, d, _ in data.locked_pairs
-            if d in data.locked_eligible.get(h, ())
-        },
-        key=lambda kd: (-int(data.priority[kd[0]]), kd[0]),
-    )
-    empty = [int(d) for d in eligible if int(d) not in taken_by]
+    rivals, num_rivals, num_empty, areas = _rivals(
+        data, taken_by, h, {} if cache is None else cache)
     competitors = tuple(
         Competitor(
             household=instance.households[k].id,
             dwelling=instance.dwellings[d].id,
             priority=int(data.priority[k]),
         )
-        for k, d in rivals[:MAX_COMPETITORS]
+        for k, d in rivals
     )
-    if empty:
-        areas = sorted({data.area_ids[data.dwelling_area[d]] for d in empty})
+    if num_empty:
         return Unmatched(
             household=hid,
             priority=priority,
             reason=UnmatchedReason.CAPACITY,
-            message=f"{len(empty)} of its {int(data.num_eligible_all[h])} "
+            message=f"{num_empty} of its {int(data.num_eligible_all[h])} "
             "eligible dwellings stay empty because a cap or quota is full "
             f"(areas {', '.join(areas[:5])}); housing it would displace a "
             "household with higher priority or cost more than it gains.",
@@ -252,7 +290,7 @@ def _why_unmatched(instance, data, taken_by, h, waited) -> Unmatched:
         reason=UnmatchedReason.OUTCOMPETED,
         message=f"Every one of its {int(data.num_eligible_all[h])} eligible "
         f"dwellings went to another household: {names}"
-        + (", ..." if len(rivals) > MAX_COMPETITORS else "")
+        + (", ..." if num_rivals > MAX_COMPETITORS else "")
         + f". Its priority is {priority}.",
         excluded_by=excluded,
         competitors=competitors,
