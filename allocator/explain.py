@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import subprocess
+import time
 from collections import Counter
 from datetime import UTC, datetime
 from importlib import metadata
@@ -28,6 +29,7 @@ from models import (
     UnmatchedReason,
 )
 
+from . import interrupt
 from .compile import bedrooms_needed, deadline_days
 from .data import CRITERIA, RULE_LABEL, RULES, UNLIMITED, AllocationData
 from .result import Result
@@ -37,6 +39,9 @@ MAX_COMPETITORS = 3
 
 MAX_MARGINAL_SOLVES = 25
 """Binding caps whose marginal value is found by re-solving."""
+
+MIN_MARGINAL_SECONDS = 0.05
+"""Least time left under a time limit for another marginal-value re-solve."""
 
 MARGINAL_PAIRS_LIMIT = 2_000_000
 """Above this many pairs (or with pruned pairs) re-solving for marginal
@@ -50,12 +55,26 @@ def build_proposal(
     result: Result,
     marginal_values: bool = True,
     time_limit: float | None = None,
+    ends_at: float | None = None,
 ) -> Proposal:
     """
     Builds the proposal: matches with scores and ranks, every unmatched
     household with its reason, binding caps with their marginal values,
     KPIs, solver statistics and provenance.
+
+    Parameters
+    ----------
+    time_limit
+        The solve's time limit in seconds, recorded in the proposal. The
+        re-solves for marginal values share what the solve left of it.
+    ends_at
+        When that budget ends, on the ``time.perf_counter()`` clock.
+        Default: ``time_limit`` less the result's build and solve seconds,
+        from now.
     """
+    if ends_at is None and time_limit is not None:
+        spent = result.build_seconds + result.solve_seconds
+        ends_at = time.perf_counter() + max(0.0, time_limit - spent)
     assignment = result.assignment
     households = instance.households
     dwellings = instance.dwellings
@@ -102,7 +121,7 @@ def build_proposal(
         for h in np.flatnonzero(assignment < 0).tolist()
     ]
     binding = (
-        _binding_caps(data, result, time_limit, marginal_values)
+        _binding_caps(data, result, ends_at, marginal_values)
         if result.status in (Status.OPTIMAL, Status.FEASIBLE)
         else []
     )
@@ -130,15 +149,15 @@ def build_proposal(
             engine=result.engine,
             status=result.status,
             proven_optimal=result.proven_optimal,
-            build_seconds=round(result.build_seconds, 4),
-            solve_seconds=round(result.solve_seconds, 4),
             num_households=data.num_households,
             num_dwellings=data.num_dwellings,
             num_pairs=data.num_pairs,
             workers=result.workers,
             seed=result.seed,
             time_limit=time_limit,
-            detail=dict(result.detail),
+            # Seconds vary from run to run: they go to the run log.
+            detail={k: v for k, v in result.detail.items()
+                    if not k.endswith("_seconds")},
         ),
         provenance=provenance(instance, policy),
     )
@@ -298,10 +317,13 @@ def _why_unmatched(instance, data, taken_by, h, waited,
     )
 
 
-def _binding_caps(data, result, time_limit, marginal_values) -> list[Binding]:
-    """Full caps and quotas, with what one more place would give."""
-    from .engines import solve
+def _binding_caps(data, result, ends_at, marginal_values) -> list[Binding]:
+    """
+    Full caps and quotas, with what one more place would give.
 
+    The re-solves share the time left before ``ends_at`` and stop when
+    a stop is requested (see ``_resolve_one_more``).
+    """
     free = np.flatnonzero(result.assignment >= 0)
     locked = {h for h, _, _ in data.locked_pairs}
     free = np.array([h for h in free.tolist() if h not in locked], dtype=int)
@@ -338,10 +360,8 @@ def _binding_caps(data, result, time_limit, marginal_values) -> list[Binding]:
         if (marginal_values and k < MAX_MARGINAL_SOLVES
                 and result.proven_optimal and not data.pruned
                 and data.num_pairs <= MARGINAL_PAIRS_LIMIT):
-            more = _one_more(data, rule, index)
-            again = solve(more, engine=result.engine.split(":")[0],
-                          time_limit=time_limit)
-            if again.proven_optimal:
+            again = _resolve_one_more(data, result, rule, index, ends_at)
+            if again is not None and again.proven_optimal:
                 marginal_housed = int((again.assignment >= 0).sum()) - housed
                 marginal_objective = int(again.value - result.value)
         what = {
@@ -360,6 +380,24 @@ def _binding_caps(data, result, time_limit, marginal_values) -> list[Binding]:
                            marginal_objective=marginal_objective,
                            message=message))
     return out
+
+
+def _resolve_one_more(data, result, rule, index, ends_at):
+    """The solve with one more place, or None when time or a stop says
+    not to start it."""
+    from .engines import solve
+
+    if interrupt.stop_requested():
+        return None
+    left = None if ends_at is None else ends_at - time.perf_counter()
+    # A re-solve needs about as long as the solve itself (the flow engine
+    # has no time limit of its own), so none starts with less left.
+    if left is not None and left < max(
+        MIN_MARGINAL_SECONDS, result.build_seconds + result.solve_seconds
+    ):
+        return None
+    return solve(_one_more(data, rule, index),
+                 engine=result.engine.split(":")[0], time_limit=left)
 
 
 def _one_more(data: AllocationData, rule, index) -> AllocationData:

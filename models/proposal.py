@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ._base import Identifier, StrictModel
 
-SCHEMA_VERSION = "1"
-"""Version of the proposal format."""
+SCHEMA_VERSION = "2"
+"""Version of the proposal format. 2: the seconds moved from ``solver`` to
+the run log (``RunLog``, ``run.json``); version 1 files still read."""
 
 
 class Status(StrEnum):
@@ -130,11 +131,17 @@ class Objective(StrictModel):
 
 
 class SolverStats(StrictModel):
+    """
+    How the proposal was solved: engine, proof and settings.
+
+    Seconds are not here: they differ from run to run, and a proposal
+    depends only on its input, policy, seed and engine settings (apart
+    from ``Provenance.created_at``). They go to the run log, ``RunLog``.
+    """
+
     engine: str
     status: Status
     proven_optimal: bool
-    build_seconds: float
-    solve_seconds: float
     num_households: int
     num_dwellings: int
     num_pairs: int
@@ -142,6 +149,17 @@ class SolverStats(StrictModel):
     seed: int = 0
     time_limit: float | None = None
     detail: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_version_1_seconds(cls, data):
+        # Proposals of format 1 carried the seconds here; they still read.
+        if isinstance(data, dict) and (
+            "build_seconds" in data or "solve_seconds" in data
+        ):
+            data = {k: v for k, v in data.items()
+                    if k not in ("build_seconds", "solve_seconds")}
+        return data
 
 
 class Provenance(StrictModel):
@@ -186,3 +204,36 @@ class Proposal(StrictModel):
     kpis: Kpis | None = None
     solver: SolverStats
     provenance: Provenance
+
+
+class RunLog(StrictModel):
+    """
+    How one run went, written beside the proposal as ``run.json``.
+
+    What differs between two runs of the same input, policy, seed and
+    engine settings lives here, not in the proposal: seconds by stage, and
+    whether Ctrl-C stopped the solve.
+
+    Parameters
+    ----------
+    created_at
+        The proposal's ``Provenance.created_at``.
+    stopped
+        Whether Ctrl-C stopped the solve early; the proposal is then the
+        best found so far, with its bound and gap (``feasible`` unless
+        that bound proves it optimal).
+    seconds
+        Wall-clock seconds by stage: ``read``, ``compile``, ``solve``
+        (everything the engine did), ``explain`` (with the marginal-value
+        re-solves), ``check``, ``write`` and ``total``; the engine's own
+        split of its solve, ``engine_build`` and ``engine_solve``; and any
+        ``..._seconds`` the engine adds to its detail (``pricing``).
+    """
+
+    schema_version: str = SCHEMA_VERSION
+    created_at: datetime
+    status: Status
+    engine: str
+    time_limit: float | None = None
+    stopped: bool = False
+    seconds: dict[str, float] = Field(default_factory=dict)

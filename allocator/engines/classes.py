@@ -43,6 +43,7 @@ import numpy as np
 
 from models import Status
 
+from .. import interrupt
 from ..data import UNLIMITED, AllocationData
 from ..result import Result, chosen_result, combine, empty_result
 from .pricing import with_pairs
@@ -110,6 +111,11 @@ def _groups(data: AllocationData) -> _Groups:
                    np.array(usage, dtype=np.int64).reshape(len(usage), Q))
 
 
+def _interrupt_when_asked(event) -> None:
+    if interrupt.stop_requested():
+        event.interrupt()
+
+
 def _finite(cap: np.ndarray) -> np.ndarray:
     return np.where(cap >= UNLIMITED, np.inf, cap.astype(float))
 
@@ -166,6 +172,11 @@ class _ClassModel:
         h.setOptionValue("mip_rel_gap", 0.0)
         h.setOptionValue("mip_abs_gap", 0.5)
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        # A stop request (Ctrl-C in the CLI) ends a run as a time limit
+        # would: the start or the incumbent stands.
+        for event in (h.cbSimplexInterrupt, h.cbIpmInterrupt,
+                      h.cbMipInterrupt):
+            event.subscribe(_interrupt_when_asked)
         h.addRows(self.num_rows, lower, upper, 0,
                   np.zeros(self.num_rows, np.int32), np.zeros(0, np.int32),
                   np.zeros(0))
@@ -626,8 +637,9 @@ def _price_and_branch(model: _ClassModel, deadline, start=None):
         scale = max(1.0, float(np.abs(model.y_cost).max(initial=0)),
                     float(model.quality_weight))
         g, p = model.price(rows, tolerance=1e-9 * scale)
-        out_of_time = (pricing_deadline is not None
-                       and time.perf_counter() > pricing_deadline)
+        out_of_time = interrupt.stop_requested() or (
+            pricing_deadline is not None
+            and time.perf_counter() > pricing_deadline)
         if not len(g) or rounds >= MAX_ROUNDS or out_of_time:
             break
         rounds += 1

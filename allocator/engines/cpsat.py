@@ -9,9 +9,11 @@ from ortools.sat.python import cp_model
 
 from models import Status
 
+from .. import interrupt
 from ..data import AllocationData
-from ..result import Result, chosen_result, empty_result
+from ..result import Result, chosen_result, empty_result, evaluate
 from .linear import build_linear_model, objective_stages
+from .mip import best_bound
 
 #: CP-SAT works in 64-bit integers; keep the objective well inside them.
 EXACT_BELOW = 2.0**60
@@ -41,13 +43,118 @@ def solve_cpsat(
     few cores (shared/MEASUREMENTS.md).
     """
     start = time.perf_counter()
+    deadline = None if time_limit is None else start + time_limit
+    if hint is None:
+        from .relax import flow_hint
+
+        hint = flow_hint(data)
+    start_pairs = (np.asarray(hint) if hint is not None and hint is not False
+                   else None)
+
+    def time_is_up() -> bool:
+        return interrupt.stop_requested() or (
+            deadline is not None and time.perf_counter() >= deadline
+        )
+
     lm = build_linear_model(data)
+    # With a feasible start in hand, a stop request or the end of the time
+    # ends the work at once, building included: on the city, building the
+    # model takes longer than a short limit.
+    model, x = _build(lm, lambda: start_pairs is not None and time_is_up())
+    if model is not None and start_pairs is not None:
+        _hint(model, x, lm.num_pairs, start_pairs)
+    built = time.perf_counter()
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = int(workers)
+    solver.parameters.random_seed = int(seed)
+    # Ctrl-C is the caller's: CP-SAT's own handler would replace Python's
+    # for the length of the solve (see allocator.interrupt).
+    solver.parameters.catch_sigint_signal = False
+    stages = objective_stages(data, lm, EXACT_BELOW)
+    proven = model is not None
+    values = None
+    bound = None
+    for k, objective in enumerate(stages if model is not None else ()):
+        if (values is not None or start_pairs is not None) and time_is_up():
+            # Stopped, or out of time: keep the last stage's solution, or
+            # the hint, without starting CP-SAT (again).
+            proven = False
+            break
+        if deadline is not None:
+            solver.parameters.max_time_in_seconds = max(
+                0.01, deadline - time.perf_counter()
+            )
+        cols = np.flatnonzero(objective)
+        expr = cp_model.LinearExpr.weighted_sum(
+            [x[c] for c in cols.tolist()], objective[cols].tolist()
+        )
+        model.maximize(expr)
+        with interrupt.on_stop(solver.stop_search):
+            status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if values is None and (
+                status == cp_model.INFEASIBLE or start_pairs is None
+            ):
+                return empty_result(
+                    data, "cpsat",
+                    Status.INFEASIBLE if status == cp_model.INFEASIBLE
+                    else Status.UNKNOWN,
+                    build_seconds=built - start,
+                    solve_seconds=time.perf_counter() - built,
+                    workers=int(workers), seed=int(seed),
+                )
+            # Stopped or out of time before a solution of this stage: the
+            # previous stage's solution, or the hint, still holds.
+            proven, bound = False, None
+            break
+        proven &= status == cp_model.OPTIMAL
+        bound = (int(np.floor(solver.best_objective_bound))
+                 if np.isfinite(solver.best_objective_bound) else None)
+        values = np.array([solver.value(v) for v in x[: lm.num_pairs]])
+        if k + 1 < len(stages):
+            best = int(round(solver.objective_value))
+            model.add(expr >= best)
+            _hint(model, x, lm.num_pairs, np.flatnonzero(values))
+    chosen = (start_pairs if values is None
+              else np.flatnonzero(values > 0))
+    if start_pairs is not None and not proven and (
+        evaluate(data, start_pairs)[3] > evaluate(data, chosen)[3]
+    ):
+        # Never return worse than the feasible start CP-SAT was given.
+        chosen = start_pairs
+    # The last stage's bound is on the combined value when there is one
+    # stage; after two stages only a proof or the relaxation gives one.
+    # CP-SAT alone (hint=False) keeps to its own bound, for comparison.
+    bound = bound if len(stages) == 1 else None
+    if not proven and hint is not False:
+        bound, proven = best_bound(data, chosen, bound)
+    return chosen_result(
+        data, "cpsat", chosen, proven=proven,
+        bound=bound,
+        build_seconds=built - start,
+        solve_seconds=time.perf_counter() - built,
+        workers=int(workers),
+        seed=int(seed),
+        detail={"rows": str(lm.num_rows), "vars": str(lm.num_vars)},
+    )
+
+
+def _build(lm, give_up):
+    """
+    The CP-SAT model of the linear model and its variables, or
+    ``(None, None)`` when ``give_up()`` says so while it is being built.
+    """
+    if give_up():
+        return None, None
     model = cp_model.CpModel()
     x = [
         model.new_int_var(int(lo), int(up), "")
         for lo, up in zip(lm.var_lower, lm.var_upper)
     ]
     for i in range(lm.num_rows):
+        if i % 512 == 0 and give_up():
+            return None, None
         cols, vals = lm.row(i)
         expr = cp_model.LinearExpr.weighted_sum(
             [x[c] for c in cols.tolist()], vals.tolist()
@@ -59,61 +166,9 @@ def solve_cpsat(
             model.add(expr <= int(up))
         elif np.isfinite(lo):
             model.add(expr >= int(lo))
-    if hint is None:
-        from .relax import flow_hint
-
-        hint = flow_hint(data)
-    if hint is not None and hint is not False:  # False: CP-SAT alone
-        _hint(model, x, lm.num_pairs, hint)
-    built = time.perf_counter()
-
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = int(workers)
-    solver.parameters.random_seed = int(seed)
-    deadline = None if time_limit is None else start + time_limit
-    stages = objective_stages(data, lm, EXACT_BELOW)
-    proven = True
-    values = None
-    bound = None
-    for k, objective in enumerate(stages):
-        if deadline is not None:
-            solver.parameters.max_time_in_seconds = max(
-                0.01, deadline - time.perf_counter()
-            )
-        cols = np.flatnonzero(objective)
-        expr = cp_model.LinearExpr.weighted_sum(
-            [x[c] for c in cols.tolist()], objective[cols].tolist()
-        )
-        model.maximize(expr)
-        status = solver.solve(model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return empty_result(
-                data, "cpsat",
-                Status.INFEASIBLE if status == cp_model.INFEASIBLE
-                else Status.UNKNOWN,
-                build_seconds=built - start,
-                solve_seconds=time.perf_counter() - built,
-                workers=int(workers), seed=int(seed),
-            )
-        proven &= status == cp_model.OPTIMAL
-        bound = (int(np.floor(solver.best_objective_bound))
-                 if np.isfinite(solver.best_objective_bound) else None)
-        values = np.array([solver.value(v) for v in x[: lm.num_pairs]])
-        if k + 1 < len(stages):
-            best = int(round(solver.objective_value))
-            model.add(expr >= best)
-            _hint(model, x, lm.num_pairs, np.flatnonzero(values))
-    return chosen_result(
-        data, "cpsat", np.flatnonzero(values > 0), proven=proven,
-        # The last stage's bound is on the combined value when there is one
-        # stage; after two stages only a proof gives a bound.
-        bound=bound if len(stages) == 1 else None,
-        build_seconds=built - start,
-        solve_seconds=time.perf_counter() - built,
-        workers=int(workers),
-        seed=int(seed),
-        detail={"rows": str(lm.num_rows), "vars": str(lm.num_vars)},
-    )
+    if give_up():
+        return None, None
+    return model, x
 
 
 def _hint(model, x, num_pairs, chosen):

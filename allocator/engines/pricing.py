@@ -9,6 +9,7 @@ import numpy as np
 
 from models import Status
 
+from .. import interrupt
 from ..data import AllocationData
 from ..result import Result
 from .flow import solve_flow
@@ -58,8 +59,9 @@ def solve_flow_priced(
     that prove it optimal there, and adds every pruned pair whose reduced
     cost under them is negative. When none is left the potentials prove
     the flow optimal for all eligible pairs: adding the rest could not
-    lower its cost. When ``time_limit`` runs out first, the last flow is
-    returned as feasible, without a bound. Returns the result and the
+    lower its cost. When ``time_limit`` runs out first, or a stop is
+    requested (``allocator.interrupt``), the last flow is returned as
+    feasible, without a bound. Returns the result and the
     final data.
     """
     start = time.perf_counter()
@@ -82,7 +84,7 @@ def solve_flow_priced(
             break
         rounds += 1
         out_of_time = deadline is not None and time.perf_counter() > deadline
-        if rounds > MAX_ROUNDS or out_of_time:
+        if rounds > MAX_ROUNDS or out_of_time or interrupt.stop_requested():
             result = dataclasses.replace(result, status=Status.FEASIBLE,
                                          bound=None)
             break

@@ -1,0 +1,180 @@
+"""Is ``--time-limit`` honoured? Wall time of ``allocator solve`` runs.
+
+Runs ``allocator solve`` as a user does, in a fresh process, for several
+engines and time limits on the city preset under the shared-housing
+policy (too hard to prove within the limits, so every run uses all its
+time), and reports the median over repeats in a Markdown table:
+
+- ``wall``: the process, start to exit;
+- ``before``: what the limit does not cover before the solve: start-up,
+  imports, reading and compiling (``wall`` less the stages below);
+- ``limited``: what the limit covers: the solve (engine build, warm start,
+  search) and the marginal-value re-solves in ``explain``;
+- ``after``: the independent check and writing the files;
+- ``overshoot``: ``wall - limit - before``, i.e. how long the run went on
+  after the limit, check and writing included;
+- ``solve over``: ``limited - limit``, the overshoot of the limited stages
+  alone;
+- ``cpu``: CPU seconds the process used, and ``load``: the one-minute load
+  average after the run. On a shared machine a load above the number of
+  cores stretches every stage, the solvers' own stopping included.
+
+The stages come from the ``run.json`` the command writes beside the
+proposal. The run fails (exit status 1) when a median ``overshoot``
+exceeds the margin, ``--margin-seconds`` plus ``--margin-share`` of the
+limit (default 1 s + 10 %).
+
+Usage::
+
+    uv run python benchmarks/time_limit.py                  # about 5 min
+    uv run python benchmarks/time_limit.py --limits 2 --repeats 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CASES = (
+    ("city", 7, "shared-housing", "cpsat"),
+    ("city", 7, "shared-housing", "mip"),
+    ("city", 7, "shared-housing", "auto"),
+)
+"""(preset, seed, policy, engine) of each configuration."""
+
+
+def _allocator(*args: str) -> list[str]:
+    return [sys.executable, "-m", "allocator.cli", *args]
+
+
+def _run(instance: Path, policy: str, engine: str, limit: float,
+         out: Path) -> dict:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(
+        _allocator("solve", str(instance), "--policy", policy, "--engine",
+                   engine, "--time-limit", f"{limit:g}", "--out", str(out)),
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    wall = time.perf_counter() - started
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (now.ru_utime - used.ru_utime) + (now.ru_stime - used.ru_stime)
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"allocator solve failed ({done.returncode}):\n{done.stderr}"
+        )
+    run = json.loads((out / "run.json").read_text())
+    proposal = json.loads((out / "proposal.json").read_text())
+    seconds = run["seconds"]
+    limited = seconds["solve"] + seconds["explain"]
+    after = seconds["check"] + seconds["write"]
+    before = wall - limited - after
+    return {
+        "wall": wall,
+        "before": before,
+        "limited": limited,
+        "after": after,
+        "overshoot": wall - limit - before,
+        "solve_over": limited - limit,
+        "cpu": cpu,
+        "load": os.getloadavg()[0],
+        "status": proposal["status"],
+        "gap": (proposal["objective"] or {}).get("gap"),
+    }
+
+
+def _median(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limits", type=float, nargs="+",
+                        default=[2.0, 5.0, 10.0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--engines", nargs="+", default=None,
+                        help="Only these engines of CASES.")
+    parser.add_argument("--margin-seconds", type=float, default=1.0)
+    parser.add_argument("--margin-share", type=float, default=0.10)
+    parser.add_argument("--out", type=Path, default=None,
+                        help="Also write the table to this Markdown file.")
+    args = parser.parse_args(argv)
+
+    cases = [c for c in CASES if args.engines is None
+             or c[3] in args.engines]
+    lines = [
+        f"`benchmarks/time_limit.py --limits "
+        f"{' '.join(f'{x:g}' for x in args.limits)} --repeats "
+        f"{args.repeats}`: median of {args.repeats}; margin "
+        f"{args.margin_seconds:g} s + {args.margin_share:.0%} of the limit. "
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"{os.cpu_count()} cores, load average at start "
+        f"{os.getloadavg()[0]:.2f}.",
+        "",
+        "| instance | policy | engine | limit s | wall s | before s | "
+        "limited s | after s | overshoot s | solve over s | margin s | "
+        "cpu s | load | status | gap | ok |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | ---: | ---: | --- | ---: | --- |",
+    ]
+    failed = False
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        instances = {}
+        for preset, seed, _, _ in cases:
+            if (preset, seed) in instances:
+                continue
+            folder = scratch / f"{preset}-{seed}"
+            subprocess.run(
+                _allocator("generate", "--preset", preset, "--seed",
+                           str(seed), "--out", str(folder)),
+                check=True, capture_output=True, cwd=ROOT,
+            )
+            instances[preset, seed] = folder
+        for preset, seed, policy, engine in cases:
+            for limit in args.limits:
+                runs = [
+                    _run(instances[preset, seed], policy, engine, limit,
+                         scratch / "out")
+                    for _ in range(args.repeats)
+                ]
+                margin = args.margin_seconds + args.margin_share * limit
+                overshoot = _median(runs, "overshoot")
+                ok = overshoot <= margin
+                failed |= not ok
+                statuses = sorted({r["status"] for r in runs})
+                gaps = [r["gap"] for r in runs if r["gap"] is not None]
+                lines.append(
+                    f"| {preset} (seed {seed}) | {policy} | {engine} | "
+                    f"{limit:g} | {_median(runs, 'wall'):.2f} | "
+                    f"{_median(runs, 'before'):.2f} | "
+                    f"{_median(runs, 'limited'):.2f} | "
+                    f"{_median(runs, 'after'):.2f} | {overshoot:.2f} | "
+                    f"{_median(runs, 'solve_over'):.2f} | {margin:.2f} | "
+                    f"{_median(runs, 'cpu'):.1f} | "
+                    f"{_median(runs, 'load'):.1f} | "
+                    f"{', '.join(statuses)} | "
+                    + (f"{statistics.median(gaps):.2%}" if gaps else "-")
+                    + f" | {'yes' if ok else '**no**'} |"
+                )
+                print(lines[-1], file=sys.stderr, flush=True)
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out is not None:
+        args.out.write_text(text)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
