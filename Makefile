@@ -3,7 +3,7 @@
 # when the machine does not have it.
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: demo test bench-quick lock clean
+.PHONY: demo test bench-quick simulate-city lock clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -21,6 +21,14 @@ test: .venv/.synced
 
 bench-quick: .venv/.synced
 	$(UV) run allocator bench --suite quick --out out/bench
+
+# The policy lab's reference sweep (10 minutes on 2 busy cores); figures
+# in benchmarks/simulate/RESULTS.md.
+simulate-city: .venv/.synced
+	$(UV) run allocator generate --preset city --seed 0 --out out/simulate-city/instance
+	$(UV) run allocator simulate out/simulate-city/instance --months 12 \
+		--round weekly --policy default --policy strict-dispersion \
+		--seeds 5 --out out/simulate-city/lab
 
 lock: | $(UV)
 	$(UV) lock

@@ -1,0 +1,168 @@
+"""The body of ``allocator simulate`` (kept apart so the CLI stays light)."""
+
+from __future__ import annotations
+
+import time
+import tomllib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from models import SimulationParams
+
+INPUT_ERROR = 2
+CHECK_FAILED = 1
+
+
+def read_params(path: Path | None, overrides: dict) -> SimulationParams:
+    """
+    Simulation parameters from an optional TOML file, with command-line
+    values (those not ``None``) on top.
+
+    Raises
+    ------
+    ValueError
+        With every problem, each naming the file and field.
+    """
+    data: dict = {}
+    label = "command line"
+    if path is not None:
+        label = str(path)
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
+        except FileNotFoundError:
+            raise ValueError(f"{path}: file not found.") from None
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ValueError(f"{path}: TOML not understood: {exc}.") \
+                from None
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return SimulationParams.model_validate(data)
+    except ValidationError as exc:
+        lines = [
+            f"{label}: {'.'.join(str(p) for p in e['loc']) or 'params'}: "
+            f"{e['msg']}."
+            for e in exc.errors()
+        ]
+        raise ValueError("\n".join(lines)) from None
+
+
+def labels_for(specs: list[str], policies) -> list[str]:
+    """A unique label per policy: its name, else its file's stem, else a
+    numbered name; never ``fcfs``, the baseline's label."""
+    from .rolling import FCFS
+
+    out: list[str] = []
+    for spec, policy in zip(specs, policies, strict=True):
+        for candidate in (policy.name, Path(spec).stem):
+            if candidate not in out and candidate != FCFS:
+                out.append(candidate)
+                break
+        else:
+            k = 2
+            while f"{policy.name}-{k}" in out:
+                k += 1
+            out.append(f"{policy.name}-{k}")
+    return out
+
+
+def simulate_command(*, path, out_dir, policies, overrides, params_file,
+                     rule_prices, workers, scheduler, read_instance,
+                     read_policy, out, err) -> int:
+    """Reads the inputs, runs the sweep and writes the report; returns the
+    exit status (2 for bad input, 1 when a round fails the checker)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from .report import write_report
+    from .rolling import SimulationError
+    from .runner import RULE_PRICES, run_sweep
+
+    try:
+        params = read_params(params_file, overrides)
+    except ValueError as exc:
+        err.print("[bold red]simulation parameters are not valid:[/]")
+        err.print(str(exc), markup=False, highlight=False)
+        return INPUT_ERROR
+    if rule_prices not in RULE_PRICES:
+        err.print(f"[red]--rule-prices {rule_prices!r} not understood; "
+                  f"choose one of {', '.join(RULE_PRICES)}.[/]")
+        return INPUT_ERROR
+    if workers is not None and workers < 1:
+        err.print(f"[red]--workers {workers} not understood; use 1 or "
+                  "more.[/]")
+        return INPUT_ERROR
+    instance = read_instance(path)
+    chosen = [read_policy(spec) for spec in policies]
+    labelled = list(zip(labels_for(policies, chosen), chosen, strict=True))
+
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("simulating"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err, transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("runs", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            sweep = run_sweep(instance, labelled, params,
+                              rule_prices=rule_prices, workers=workers,
+                              scheduler=scheduler, progress=progress)
+        except SimulationError as exc:
+            err.print(f"[bold red]{exc}[/]", highlight=False)
+            return CHECK_FAILED
+        except ValueError as exc:
+            err.print(f"[red]{exc}[/]", markup=False, highlight=False)
+            return INPUT_ERROR
+        except OSError as exc:
+            # A Dask scheduler that cannot be reached.
+            err.print(f"[red]could not run the sweep: {exc}[/]",
+                      markup=False, highlight=False)
+            return INPUT_ERROR
+    report = write_report(sweep, instance, out_dir)
+    elapsed = time.perf_counter() - started
+    _print_headline(sweep, out)
+    out.print(f"{len(sweep.runs)} runs and {len(sweep.hindsights)} "
+              f"hindsight optima on {sweep.backend} in {elapsed:.0f} s")
+    out.print(f"wrote {report} (tables/ and figures/ beside it as CSV)")
+    return 0
+
+
+def _print_headline(sweep, out) -> None:
+    from rich.table import Table
+
+    table = Table(title="Settled within deadline, of the households whose "
+                  "deadline fell within the horizon (mean over seeds)")
+    for column in ("policy", "all: count", "all: share", "families: count",
+                   "families: share", "of hindsight"):
+        table.add_column(column, justify="right")
+    value = {(r["policy"], r["group"], r["indicator"]): r["mean"]
+             for r in sweep.tables.indicators}
+    ratio = {r["policy"]: r["cohort_ratio_mean"]
+             for r in sweep.tables.hindsight}
+
+    def fmt(v, share=False):
+        if v is None:
+            return "-"
+        return f"{100 * v:.1f} %" if share else f"{v:.1f}"
+
+    for label in sweep.labels:
+        table.add_row(
+            label,
+            fmt(value.get((label, "all", "cohort_within_deadline"))),
+            fmt(value.get((label, "all", "within_deadline_share")), True),
+            fmt(value.get((label, "families_with_children",
+                           "cohort_within_deadline"))),
+            fmt(value.get((label, "families_with_children",
+                           "within_deadline_share")), True),
+            fmt(ratio.get(label), True),
+        )
+    out.print(table)

@@ -1,0 +1,222 @@
+"""
+The hindsight optimum: every arrival and vacancy known in advance, solved
+once as one matching.
+
+A pair (household, dwelling) is eligible by the same compiled rules as in
+the rounds. It can be matched at the first round at which the household
+waits, the dwelling is known and the policy's horizon reaches its
+availability, provided the dwelling's window is still open then; it then
+settles at that round or when the dwelling is free, whichever is later.
+Matching it at that earliest round is never worse, so one bipartite
+matching over the whole horizon, with the policy's caps and quotas, gives
+the most households settled within their deadline that any sequence of
+rounds could reach; among those, the most households settled at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from models import DecisionKind, Instance, Policy, SimulationParams
+
+from ..compile import compile_instance
+from ..data import AllocationData
+from ..engines.flow import solve_flow
+from ..engines.relax import relaxed
+from .world import World, deadline_of
+
+
+@dataclass(frozen=True)
+class Hindsight:
+    """
+    The hindsight optimum of one world under one policy.
+
+    Parameters
+    ----------
+    within
+        Households settled within their deadline.
+    housed
+        Households settled during the horizon.
+    within_by_household
+        Ids of the households settled within their deadline.
+    bound_only
+        Whether rules beyond a network (shared rooms, quotas in persons)
+        were relaxed: the figure is then an upper bound, not a matching
+        the rules allow.
+    """
+
+    within: int
+    housed: int
+    within_by_household: frozenset[str]
+    bound_only: bool
+
+
+def union_instance(world: World) -> Instance:
+    """Every household and dwelling of the world in one instance, dated at
+    the end of the horizon (so every permit lies before it)."""
+    inst = world.instance
+    households = {h.id for h in world.households}
+    dwellings = {d.id for d in world.dwellings}
+    bans = tuple(
+        d for d in inst.decisions
+        if d.kind == DecisionKind.BAN and d.household in households
+        and d.dwelling in dwellings
+    )
+    travel = tuple(
+        t.model_copy(update={"dwelling": did})
+        for did in sorted(world.templates)
+        for t in inst.travel_times
+        if t.dwelling == world.templates[did]
+    ) if inst.travel_times else ()
+    return Instance(
+        name=f"{inst.name[:80]}-hindsight",
+        as_of=max(world.end, *(h.permit_date for h in world.households))
+        if world.households else world.end,
+        municipalities=inst.municipalities,
+        areas=inst.areas,
+        buildings=inst.buildings,
+        area_nationalities=inst.area_nationalities,
+        nodes=inst.nodes,
+        edges=inst.edges,
+        sites=inst.sites,
+        travel_times=travel,
+        dwellings=world.dwellings,
+        households=tuple(
+            h if h.current_dwelling is None or h.current_dwelling in dwellings
+            else h.model_copy(update={"current_dwelling": None})
+            for h in world.households
+        ),
+        decisions=bans,
+    )
+
+
+def timing(world: World, policy: Policy, params: SimulationParams,
+           pair_household: np.ndarray, pair_dwelling: np.ndarray):
+    """
+    For each pair: whether some round can match it, and whether it then
+    settles within the household's deadline.
+    """
+    start = world.start
+
+    def day(d: date) -> int:
+        return (d - start).days
+
+    rounds = np.array([day(r) for r in world.rounds], dtype=np.int64)
+    joins = np.array([day(j) for j in world.joins], dtype=np.int64)
+    permits = np.array([day(h.permit_date) for h in world.households],
+                       dtype=np.int64)
+    deadlines = np.array([deadline_of(h, params) for h in world.households],
+                         dtype=np.int64)
+    known = np.array([day(k) for k in world.known], dtype=np.int64)
+    opens = np.array([day(d.available_from) for d in world.dwellings],
+                     dtype=np.int64)
+    never = np.iinfo(np.int64).max // 4
+    until = np.array([
+        never if d.available_until is None else day(d.available_until)
+        for d in world.dwellings
+    ], dtype=np.int64)
+
+    h, d = pair_household, pair_dwelling
+    earliest = np.maximum(joins[h], known[d])
+    if policy.hard.availability:
+        earliest = np.maximum(earliest, opens[d] - policy.horizon_days)
+    k = np.searchsorted(rounds, earliest, side="left")
+    exists = k < len(rounds)
+    matched_at = np.where(exists, rounds[np.minimum(k, len(rounds) - 1)],
+                          never)
+    feasible = exists & (matched_at <= until[d])
+    settled = np.maximum(matched_at, opens[d])
+    within = feasible & (settled - permits[h] <= deadlines[h])
+    return feasible, within
+
+
+def hindsight(world: World, policy: Policy,
+              params: SimulationParams) -> Hindsight:
+    """
+    Solves the hindsight matching of one world under one policy.
+
+    The pairs are compiled from the union instance with the availability
+    rule switched off (timing is added here instead); their value is
+    ``num_households + 1`` for a settlement within the deadline plus 1 for
+    any settlement, so the flow maximises settlements within deadline
+    first. Soft dispersion is left out: it does not count here.
+    """
+    union = union_instance(world)
+    rules = policy.model_copy(update={
+        "hard": policy.hard.model_copy(update={"availability": False}),
+    })
+    data = compile_instance(union, rules)
+    ph, pd = _all_pairs(data)
+    feasible, within = timing(world, policy, params, ph, pd)
+    ph, pd, within = ph[feasible], pd[feasible], within[feasible]
+    H = data.num_households
+    value = within.astype(np.int64) * (H + 1) + 1
+    flow_data = _with_pairs(data, ph, pd, value)
+    bound_only = not flow_data.network_representable
+    if bound_only:
+        flow_data = relaxed(flow_data)
+    result = solve_flow(flow_data)
+    chosen = result.assignment
+    wins = set()
+    housed = 0
+    pair_of = {
+        (int(a), int(b)): bool(w)
+        for a, b, w in zip(ph.tolist(), pd.tolist(), within.tolist(),
+                           strict=True)
+    }
+    for hh, dd in enumerate(chosen.tolist()):
+        if dd < 0:
+            continue
+        housed += 1
+        if pair_of.get((hh, dd), False):
+            wins.add(data.household_ids[hh])
+    return Hindsight(within=len(wins), housed=housed,
+                     within_by_household=frozenset(wins),
+                     bound_only=bound_only)
+
+
+def _all_pairs(data: AllocationData) -> tuple[np.ndarray, np.ndarray]:
+    """Every eligible pair, also those a pruning compiler left out."""
+    if not data.pruned:
+        return (data.pair_household.astype(np.int64),
+                data.pair_dwelling.astype(np.int64))
+    hs, ds = [], []
+    for h in range(data.num_households):
+        free = np.asarray(data.candidates.eligible_free(h), dtype=np.int64)
+        hs.append(np.full(len(free), h, dtype=np.int64))
+        ds.append(np.sort(free))
+    return np.concatenate(hs), np.concatenate(ds)
+
+
+def _with_pairs(data: AllocationData, ph: np.ndarray, pd: np.ndarray,
+                value: np.ndarray) -> AllocationData:
+    """The compiled data with these pairs valued ``value`` each, no
+    priority and no dispersion penalty."""
+    order = np.lexsort((pd, ph))
+    ph, pd, value = ph[order], pd[order], value[order]
+    room = np.zeros(len(ph), dtype=bool)
+    if data.candidates is not None and len(ph):
+        room, _ = data.candidates.pair_scores(ph, pd)
+    return dataclasses.replace(
+        data,
+        priority=np.zeros(data.num_households, dtype=np.int64),
+        pair_household=ph.astype(np.int32),
+        pair_dwelling=pd.astype(np.int32),
+        pair_scores=np.zeros((len(ph), data.pair_scores.shape[1]),
+                             dtype=np.int64),
+        pair_quality=value.astype(np.int64),
+        pair_room=np.asarray(room, dtype=bool),
+        household_ptr=np.searchsorted(
+            ph, np.arange(data.num_households + 1)
+        ).astype(np.int64),
+        dispersion_penalty=0,
+        lexicographic=True,
+        scale=1,
+        locked_pairs=(),
+        locked_value=(0, 0),
+        pruned=False,
+    )

@@ -1,0 +1,449 @@
+"""
+The policy lab's report: one self-contained HTML page (tables and inline
+SVG figures, no script and no network fetch), every table and the data of
+every figure as CSV beside it, and a JSON summary.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import math
+from collections import defaultdict
+from pathlib import Path
+
+from models import Instance
+
+from ..io._atomic import atomic_folder
+from .indicators import (
+    GROUPS,
+    INDICATORS,
+    SENSITIVE_GROUPS,
+    SHARES,
+    wait_samples,
+)
+from .runner import Sweep
+
+OUTPUTS = frozenset({"report.html", "summary.json", "tables", "figures"})
+"""What ``write_report`` writes into its folder (other files are kept)."""
+
+GROUP_TEXT = {
+    "all": "all households",
+    "families_with_children": "families with children",
+    "single_adults": "single adults",
+    "large_families": "large families (5 or more persons)",
+    "unaccompanied_minors": "unaccompanied minors",
+    "accessibility_needs": "households with accessibility needs",
+}
+
+HEADLINE = (
+    "cohort_within_deadline", "within_deadline_share",
+    "settled_within_deadline", "within_3m_share",
+    "within_6m_share", "within_12m_share", "median_wait_months",
+    "p90_wait_months", "waiting_at_end",
+)
+
+
+def write_report(sweep: Sweep, instance: Instance, out_dir: Path) -> Path:
+    """
+    Writes ``report.html``, ``summary.json``, ``tables/*.csv`` and
+    ``figures/*.csv`` into ``out_dir`` atomically.
+
+    Returns the path of the report.
+    """
+    out_dir = Path(out_dir)
+    figures = _figures(sweep, instance)
+    with atomic_folder(out_dir, OUTPUTS) as tmp:
+        (tmp / "tables").mkdir()
+        (tmp / "figures").mkdir()
+        t = sweep.tables
+        for name in ("indicators", "hindsight", "rule_prices", "dispersion",
+                     "tenure", "quota", "audit", "world"):
+            _write_csv(tmp / "tables" / f"{name}.csv", getattr(t, name))
+        for name, (_, rows) in figures.items():
+            _write_csv(tmp / "figures" / f"{name}.csv", rows)
+        (tmp / "summary.json").write_text(
+            json.dumps(summary(sweep), indent=2, sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
+        (tmp / "report.html").write_text(
+            _html(sweep, {k: svg for k, (svg, _) in figures.items()}),
+            encoding="utf-8",
+        )
+    return out_dir / "report.html"
+
+
+def summary(sweep: Sweep) -> dict:
+    """The headline figures as plain data."""
+    head = {}
+    for row in sweep.tables.indicators:
+        if row["indicator"] in HEADLINE and row["group"] in (
+            "all", "families_with_children"
+        ):
+            head.setdefault(row["policy"], {}).setdefault(
+                row["group"], {}
+            )[row["indicator"]] = {k: row[k] for k in ("mean", "min", "max")}
+    return {
+        "instance": sweep.instance_name,
+        "policies": sweep.labels,
+        "params": json.loads(sweep.params.model_dump_json()),
+        "headline": head,
+        "hindsight": sweep.tables.hindsight,
+        "rule_prices": sweep.tables.rule_prices,
+    }
+
+
+def _write_csv(path: Path, rows: list[dict]) -> None:
+    columns: list[str] = []
+    for row in rows:
+        for key in row:
+            if key not in columns:
+                columns.append(key)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns or ["empty"])
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "" if v is None else v
+                             for k, v in row.items()})
+
+
+# --- figures -----------------------------------------------------------------
+
+
+def _figures(sweep: Sweep, instance: Instance) -> dict:
+    """Each figure as ``(svg text, rows of its data)``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.hashsalt": "allocator", "font.size": 9,
+                         "svg.fonttype": "none"})
+    out = {
+        "queue": _queue_figure(plt, sweep),
+        "waits": _wait_figure(plt, sweep),
+        "areas": _area_figure(plt, sweep),
+        "map": _map_figure(plt, sweep, instance),
+    }
+    plt.close("all")
+    return out
+
+
+def _svg(fig) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight",
+                metadata={"Date": None, "Creator": None})
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def _queue_figure(plt, sweep: Sweep):
+    rows = sweep.tables.queue
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
+    for label in sweep.labels:
+        mine = [r for r in rows if r["policy"] == label]
+        days = [r["day"] / 30.44 for r in mine]
+        axes[0].plot(days, [r["waiting_mean"] for r in mine], label=label)
+        axes[0].fill_between(days, [r["waiting_min"] for r in mine],
+                             [r["waiting_max"] for r in mine], alpha=0.15)
+        axes[1].plot(days, [r["vacancies_mean"] for r in mine], label=label)
+    axes[0].set_title("Households waiting at each round (band: seeds)")
+    axes[1].set_title("Dwellings free or soon free at each round")
+    for ax in axes:
+        ax.set_xlabel("months from start")
+        ax.grid(alpha=0.3)
+    axes[0].legend()
+    return _svg(fig), rows
+
+
+def _wait_figure(plt, sweep: Sweep):
+    groups = [g for g in GROUPS if g not in SENSITIVE_GROUPS]
+    fig, axes = plt.subplots(1, len(groups), figsize=(2.4 * len(groups), 3.4),
+                             sharey=True)
+    rows = []
+    for ax, g in zip(axes, groups, strict=True):
+        data, names = [], []
+        for label in sweep.labels:
+            samples = wait_samples(sweep.runs, label, g)
+            data.append(samples or [math.nan])
+            names.append(label)
+            rows += [{"policy": label, "group": g,
+                      "wait_months": round(x, 4)} for x in samples]
+        ax.boxplot(data, showfliers=False)
+        ax.set_xticks(range(1, len(names) + 1), names, rotation=30)
+        ax.set_title(GROUP_TEXT[g], fontsize=8)
+        ax.grid(alpha=0.3, axis="y")
+    axes[0].set_ylabel("months from permit to settlement")
+    return _svg(fig), rows
+
+
+def _area_figure(plt, sweep: Sweep):
+    rows = sweep.tables.areas
+    areas = sorted({r["area"] for r in rows})
+    fig, ax = plt.subplots(figsize=(max(6, 0.5 * len(areas) + 2), 3.4))
+    width = 0.8 / (len(sweep.labels) + 1)
+    start = {r["area"]: r["share_start"] for r in rows
+             if r["policy"] == sweep.labels[0]}
+    xs = range(len(areas))
+    ax.bar([x - 0.4 + width / 2 for x in xs],
+           [start.get(a) or 0 for a in areas], width, label="start",
+           color="lightgrey")
+    for k, label in enumerate(sweep.labels, start=1):
+        end = {r["area"]: r["share_end"] for r in rows
+               if r["policy"] == label}
+        ax.bar([x - 0.4 + width / 2 + k * width for x in xs],
+               [end.get(a) or 0 for a in areas], width, label=f"{label} end")
+    ax.set_xticks(list(xs), areas, rotation=60)
+    ax.set_ylabel("refugee share of households")
+    ax.set_title("Refugee households per area, at the start and the end")
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3, axis="y")
+    return _svg(fig), rows
+
+
+def _map_figure(plt, sweep: Sweep, instance: Instance):
+    rows = sweep.tables.placements
+    xy = {n.id: (n.x, n.y) for n in instance.nodes}
+    fig, axes = plt.subplots(1, len(sweep.labels),
+                             figsize=(3.6 * len(sweep.labels), 3.6),
+                             squeeze=False)
+    colours = {"family_with_children": "tab:orange",
+               "single_parent": "tab:orange",
+               "single_adult": "tab:blue",
+               "unaccompanied_minor": "tab:green"}
+    centre = defaultdict(list)
+    for d in instance.dwellings:
+        if d.node in xy:
+            centre[d.area].append(xy[d.node])
+    for ax, label in zip(axes[0], sweep.labels, strict=True):
+        for e in instance.edges:
+            if e.source in xy and e.target in xy:
+                (x0, y0), (x1, y1) = xy[e.source], xy[e.target]
+                ax.plot([x0, x1], [y0, y1], color="0.88", lw=0.4,
+                        zorder=0)
+        mine = [r for r in rows if r["policy"] == label
+                and r["x"] is not None]
+        ax.scatter([r["x"] for r in mine], [r["y"] for r in mine], s=6,
+                   c=[colours.get(r["household_type"], "tab:purple")
+                      for r in mine], alpha=0.6, linewidths=0)
+        for area, points in sorted(centre.items()):
+            if len(centre) > 40:
+                break
+            ax.annotate(area, (sum(p[0] for p in points) / len(points),
+                               sum(p[1] for p in points) / len(points)),
+                        fontsize=6, ha="center", color="0.3")
+        seed = mine[0]["seed"] if mine else 0
+        ax.set_title(f"{label}: placements, seed {seed}", fontsize=8)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=t)
+               for t, c in (("families", "tab:orange"),
+                            ("single adults", "tab:blue"),
+                            ("minors", "tab:green"),
+                            ("other", "tab:purple"))]
+    axes[0][-1].legend(handles=handles, fontsize=7, loc="lower right")
+    return _svg(fig), rows
+
+
+# --- the page ----------------------------------------------------------------
+
+
+CSS = """
+body { font-family: system-ui, sans-serif; margin: 2em; max-width: 1200px;
+       color: #222; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; }
+table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.85em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
+th { background: #f2f2f2; } td.text, th.text { text-align: left; }
+p.note { color: #555; font-size: 0.85em; max-width: 60em; }
+figure { margin: 1em 0; } figure svg { max-width: 100%; height: auto; }
+div.wide { overflow-x: auto; }
+"""
+
+
+def _html(sweep: Sweep, svgs: dict[str, str]) -> str:
+    p = sweep.params
+    t = sweep.tables
+    parts = [
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+        "<meta name=\"viewport\" content=\"width=device-width\">",
+        f"<title>Policy lab: {_e(sweep.instance_name)}</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>Policy lab: {_e(sweep.instance_name)}</h1>",
+        f"<p>{p.months} months of {p.round.value} matching rounds, "
+        f"{p.seeds} seeds; policies {_e(', '.join(sweep.labels[1:]))} "
+        "against first come, first served (<em>fcfs</em>). Every policy "
+        "meets the same arrivals and vacancies in each seed. Figures are "
+        "means over seeds, with the lowest and highest seed in brackets. "
+        "Indicator definitions and sources: docs/indicators.md.</p>",
+        "<h2 id=\"world\">The simulated world</h2>",
+        _table(t.world, ["policy", "seeds", "households",
+                         "arrivals_per_month", "vacancies_per_month",
+                         "rounds", "vacancies_lapsed_mean"]),
+        "<h2 id=\"headline\">Settled within deadline</h2>",
+        _headline(sweep),
+        "<h2 id=\"hindsight\">The price of a rule</h2>",
+        "<p class=\"note\">Hindsight: every arrival and vacancy known in "
+        "advance and solved once, under the policy's rules. The ratio is "
+        "the simulated households settled within deadline over the "
+        "hindsight optimum; <em>cohort</em> counts only households whose "
+        "deadline fell within the horizon (nothing censored at the end), "
+        "the other columns every household, so a household that arrived "
+        "late and still waits at the end counts against the rounds though "
+        "its deadline has not passed. Families: the same for families "
+        "with children.</p>",
+        _table(t.hindsight, ["policy", "cohort_simulated_within_deadline",
+                             "cohort_hindsight_within_deadline",
+                             "cohort_ratio_mean", "cohort_ratio_min",
+                             "cohort_ratio_max",
+                             "cohort_families_ratio_mean",
+                             "simulated_within_deadline",
+                             "hindsight_within_deadline", "ratio_mean",
+                             "ratio_min", "ratio_max", "families_ratio_mean",
+                             "hindsight_is_bound_only", "seeds"],
+               table_id="hindsight-table"),
+        "<p class=\"note\">Each rule switched off in turn: households "
+        "settled within deadline gained without it (its cost), in hindsight"
+        + (" and simulated" if sweep.rule_prices == "simulation" else "")
+        + ".</p>",
+        _table(t.rule_prices, ["policy", "rule_off", "hindsight_cost_mean",
+                               "hindsight_cost_min", "hindsight_cost_max",
+                               "simulated_cost_mean", "simulated_cost_min",
+                               "simulated_cost_max", "seeds"],
+               table_id="rule-prices"),
+        "<h2 id=\"queue\">The queue over time</h2>",
+        f"<figure id=\"fig-queue\">{svgs['queue']}</figure>",
+        "<h2 id=\"indicators\">Indicators by household group</h2>",
+    ]
+    for g in GROUPS:
+        parts.append(f"<h3>{_e(GROUP_TEXT[g])}</h3>")
+        parts.append(_group_table(sweep, g))
+    parts += [
+        "<h2 id=\"waits\">Wait from permit to settlement, by group</h2>",
+        f"<figure id=\"fig-waits\">{svgs['waits']}</figure>",
+        "<h2 id=\"dispersion\">Dispersion</h2>",
+        _table(t.dispersion, ["policy", "when", "largest_area_share_mean",
+                              "largest_area_share_min",
+                              "largest_area_share_max", "dissimilarity_mean",
+                              "dissimilarity_min", "dissimilarity_max"]),
+        f"<figure id=\"fig-areas\">{svgs['areas']}</figure>",
+        "<h2 id=\"map\">Where households were settled</h2>",
+        f"<figure id=\"fig-map\">{svgs['map']}</figure>",
+        "<h2 id=\"tenure\">Tenure and contract mix</h2>",
+        _table(t.tenure, ["policy", "tenure", "share_mean", "share_min",
+                          "share_max"]),
+        "<h2 id=\"quota\">Quota fulfilment</h2>",
+        _table(t.quota, sorted({k for r in t.quota for k in r},
+                               key=_quota_order)),
+        "<h2 id=\"audit\">Who waits longest (fairness audit)</h2>",
+        "<p class=\"note\">Groups by mean days from permit to settlement "
+        "(or to the end, for those still waiting); groups of fewer than "
+        "five households are left out so that no household can be singled "
+        "out.</p>",
+        _table([r for r in t.audit if r["rank"] <= 12],
+               ["policy", "rank", "group", "households", "mean_days_waited",
+                "waiting_at_end_share", "within_deadline_share"],
+               table_id="audit-table"),
+        "<h2 id=\"policies\">Policies and parameters</h2>",
+        _table([{"policy": k, "name": v.name, "description": v.description}
+                for k, v in sweep.policies.items()],
+               ["policy", "name", "description"]),
+        f"<pre>{_e(p.model_dump_json(indent=2))}</pre>",
+        f"<p class=\"note\">Run on {_e(sweep.backend)}; rule prices: "
+        f"{_e(sweep.rule_prices)}.</p>",
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _quota_order(key: str):
+    first = ["policy", "municipality", "requested", "settled_households"]
+    return (first.index(key) if key in first else len(first), key)
+
+
+def _headline(sweep: Sweep) -> str:
+    rows = []
+    for label in sweep.labels:
+        for g in ("all", "families_with_children"):
+            row = {"policy": label, "group": GROUP_TEXT[g]}
+            for r in sweep.tables.indicators:
+                if (r["policy"], r["group"]) == (label, g) and \
+                        r["indicator"] in HEADLINE:
+                    row[r["indicator"]] = _cell(r)
+            rows.append(row)
+    names = dict(INDICATORS)
+    return _table(rows, ["policy", "group", *HEADLINE],
+                  headers={k: names.get(k, k) for k in HEADLINE},
+                  table_id="headline-table", raw=frozenset(HEADLINE))
+
+
+def _group_table(sweep: Sweep, group: str) -> str:
+    mine = [r for r in sweep.tables.indicators if r["group"] == group]
+    if mine and all(r["note"] for r in mine):
+        return (f"<p class=\"note\" id=\"group-{group}\">Fewer than five "
+                "households in this group: its figures are left out so "
+                "that no household can be singled out.</p>")
+    rows = []
+    for key, name in INDICATORS:
+        row = {"indicator": name}
+        for r in sweep.tables.indicators:
+            if r["group"] == group and r["indicator"] == key:
+                row[r["policy"]] = _cell(r)
+        rows.append(row)
+    return _table(rows, ["indicator", *sweep.labels],
+                  table_id=f"group-{group}", raw=frozenset(sweep.labels))
+
+
+def _cell(r: dict) -> str:
+    if r["note"]:
+        return "<em>suppressed</em>"
+    if r["mean"] is None:
+        return "–"
+    share = r["indicator"] in SHARES
+    fmt = (lambda v: f"{100 * v:.1f} %") if share else (
+        lambda v: f"{v:.2f}" if abs(v) < 100 else f"{v:.1f}")
+    if r["min"] == r["max"]:
+        return fmt(r["mean"])
+    return (f"{fmt(r['mean'])} <small>[{fmt(r['min'])}–{fmt(r['max'])}]"
+            "</small>")
+
+
+def _table(rows: list[dict], columns: list[str], headers=None,
+           table_id: str | None = None,
+           raw: frozenset = frozenset()) -> str:
+    """An HTML table; columns in ``raw`` hold cells already in HTML."""
+    headers = headers or {}
+    ident = f" id=\"{table_id}\"" if table_id else ""
+    if not rows:
+        return f"<p class=\"note\"{ident}>Nothing to show.</p>"
+    out = [f"<div class=\"wide\"><table{ident}><thead><tr>"]
+    for c in columns:
+        out.append(f"<th class=\"text\">{_e(headers.get(c, c))}</th>")
+    out.append("</tr></thead><tbody>")
+    for row in rows:
+        out.append("<tr>")
+        for c in columns:
+            value = row.get(c)
+            text = "" if value is None else (
+                str(value) if c in raw else _e(_fmt(value)))
+            cls = " class=\"text\"" if isinstance(value, str) else ""
+            out.append(f"<td{cls}>{text}</td>")
+        out.append("</tr>")
+    out.append("</tbody></table></div>")
+    return "".join(out)
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _e(text) -> str:
+    return html.escape(str(text))
+
+
+__all__ = ["OUTPUTS", "summary", "write_report"]

@@ -1,0 +1,502 @@
+"""
+The rolling horizon: matching rounds over a world, under one policy.
+
+Each round the housing office sees the households waiting and the
+dwellings free (or soon free); the engine proposes (or, for the baseline,
+first come first served assigns), the independent checker verifies the
+round's proposal, households accept or decline, declined pairs are banned
+for a while, and accepted households leave the queue. Leases that end
+(early, or at a term not renewed) send households back to the queue for
+re-housing, and municipal dwellings they leave come back as vacancies.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from models import (
+    Decision,
+    DecisionKind,
+    Dwelling,
+    Household,
+    Instance,
+    Policy,
+    QuotaDimension,
+    SimulationParams,
+    TravelTime,
+)
+
+from ..check import check_matches
+from ..compile import compile_instance, quota_usage
+from ..pipeline import propose
+from .world import (
+    DAYS_PER_MONTH,
+    DECLINE,
+    EARLY_END,
+    PRIVATE_MARKET,
+    RENEWAL,
+    RUN,
+    World,
+    add_months,
+    initial_bans,
+    key_of,
+    keyed_rng,
+    school_children,
+)
+
+FCFS = "fcfs"
+"""Label of the baseline: first come, first served."""
+
+
+class SimulationError(RuntimeError):
+    """A round's proposal failed the independent checker."""
+
+
+@dataclass
+class Tenancy:
+    """One household in one dwelling."""
+
+    household: str
+    dwelling: Dwelling
+    start: date
+    term: int = 0  # terms renewed so far
+
+
+@dataclass
+class HouseholdOutcome:
+    """What happened to one household over the horizon."""
+
+    first_settled: date | None = None
+    first_dwelling: Dwelling | None = None
+    shared: bool = False
+    moves: int = 0
+    school_changes: int = 0
+    declines: int = 0
+    rehousing_since: date | None = None
+
+
+@dataclass
+class RoundRecord:
+    """The queue and the pool at one round, and what the round did."""
+
+    day: date
+    waiting: int
+    waiting_priority: int
+    rehousing: int
+    vacancies: int
+    lapsed: int
+    offers: int
+    declined: int
+    accepted: int
+
+
+@dataclass
+class RunState:
+    """Everything that changes as the rounds go by."""
+
+    queue: dict[str, Household] = field(default_factory=dict)
+    pool: dict[str, Dwelling] = field(default_factory=dict)
+    bans: dict[tuple[str, str], date] = field(default_factory=dict)
+    offers: Counter = field(default_factory=Counter)
+    area_refugees: Counter = field(default_factory=Counter)
+    building_refugees: Counter = field(default_factory=Counter)
+    quota_left: dict[str, dict] = field(default_factory=dict)
+    homes: dict[str, Tenancy] = field(default_factory=dict)
+    events: list = field(default_factory=list)
+    outcomes: dict[str, HouseholdOutcome] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Run:
+    """
+    One policy over one world: per-household outcomes, per-round queue,
+    area counts at the start and the end.
+    """
+
+    label: str
+    seed: int
+    variant: str
+    outcomes: dict[str, HouseholdOutcome]
+    rounds: tuple[RoundRecord, ...]
+    area_start: dict[str, int]
+    area_end: dict[str, int]
+    quota_start: dict[str, dict]
+    quota_used: dict[str, dict]
+    placements: tuple[tuple[str, str, date], ...]
+    offers: tuple[tuple[date, str, str, bool], ...] = ()
+
+
+def run_seed(seed: int, label: str) -> int:
+    """The engine's seed for one run, keyed by (seed, policy label) so
+    that no result depends on which worker ran it or when."""
+    return int(keyed_rng(seed, RUN, key_of(label)).integers(2**31 - 1))
+
+
+def simulate_run(
+    world: World,
+    params: SimulationParams,
+    policy: Policy,
+    label: str,
+    baseline: bool = False,
+    variant: str = "",
+) -> Run:
+    """
+    Runs the rounds of one world under one policy.
+
+    Parameters
+    ----------
+    world
+        The world (arrivals and vacancies of one seed).
+    params
+        Declines, bans, lease ends and renewals.
+    policy
+        The matching rules. For the baseline, the hard rules, caps and
+        quotas that first come, first served must respect.
+    label
+        The policy's label in the results.
+    baseline
+        First come, first served instead of the engine.
+    variant
+        Name of a rule switched off, for the price of a rule.
+
+    Raises
+    ------
+    SimulationError
+        When a round's proposal fails the independent checker.
+    """
+    inst = world.instance
+    state = RunState()
+    state.area_refugees.update({a.id: a.refugee_households
+                                for a in inst.areas})
+    state.building_refugees.update({b.id: b.refugee_households
+                                    for b in inst.buildings})
+    state.quota_left = {m.id: {str(k): v for k, v in m.quotas.items()}
+                        for m in inst.municipalities}
+    quota_start = {m: dict(q) for m, q in state.quota_left.items()}
+    area_start = dict(state.area_refugees)
+    for hid in (h.id for h in world.households):
+        state.outcomes[hid] = HouseholdOutcome()
+    by_id = {h.id: h for h in world.households}
+    locks = [d for d in inst.decisions if d.kind == DecisionKind.LOCK]
+    banned_forever = initial_bans(inst)
+    engine_seed = run_seed(world.seed, label)
+
+    next_h = next_d = 0
+    records = []
+    placements = []
+    offers = []
+    for k, today in enumerate(world.rounds):
+        _due_events(world, params, state, today, by_id)
+        while (next_h < len(world.households)
+               and world.joins[next_h] <= today):
+            h = world.households[next_h]
+            state.queue[h.id] = h
+            next_h += 1
+        while next_d < len(world.dwellings) and world.known[next_d] <= today:
+            d = world.dwellings[next_d]
+            if d.available_until is None or d.available_until >= today:
+                state.pool[d.id] = d
+            next_d += 1
+        lapsed = [did for did, d in state.pool.items()
+                  if d.available_until is not None
+                  and d.available_until < today]
+        for did in lapsed:
+            del state.pool[did]
+        for pair in [p for p, until in state.bans.items() if until < today]:
+            del state.bans[pair]
+
+        waiting = len(state.queue)
+        record = RoundRecord(
+            day=today, waiting=waiting,
+            waiting_priority=sum(h.is_priority_group
+                                 for h in state.queue.values()),
+            rehousing=sum(state.outcomes[h].first_settled is not None
+                          for h in state.queue),
+            vacancies=len(state.pool), lapsed=len(lapsed), offers=0,
+            declined=0, accepted=0,
+        )
+        records.append(record)
+        if not state.queue or not state.pool:
+            continue
+        decisions = _decisions(state, banned_forever,
+                               locks if k == 0 else ())
+        instance = _round_instance(world, state, today, k, decisions)
+        matches = _round_matches(instance, policy, baseline, engine_seed)
+        record.offers = len(matches)
+        taken = set()
+        for hid, did, shared in sorted(matches):
+            dwelling = state.pool[did]
+            n = state.offers[(hid, did)]
+            state.offers[(hid, did)] += 1
+            declines = keyed_rng(world.seed, DECLINE, key_of(hid),
+                                 key_of(did), n).random()
+            offers.append((today, hid, did,
+                           declines >= params.decline_probability))
+            if declines < params.decline_probability:
+                record.declined += 1
+                state.outcomes[hid].declines += 1
+                state.bans[(hid, did)] = today + timedelta(
+                    days=params.ban_days
+                )
+                continue
+            record.accepted += 1
+            household = state.queue.pop(hid)
+            settled = max(today, dwelling.available_from)
+            _move_in(world, params, state, household, dwelling, shared,
+                     settled)
+            placements.append((hid, did, settled))
+            taken.add(did)
+        # A shared dwelling leaves the pool with its first tenant: its
+        # other rooms would need the co-residents' consent to be offered.
+        for did in taken:
+            del state.pool[did]
+
+    quota_used = {
+        m: {dim: quota_start[m][dim] - left for dim, left in q.items()}
+        for m, q in state.quota_left.items()
+    }
+    return Run(
+        label=label,
+        seed=world.seed,
+        variant=variant,
+        outcomes=state.outcomes,
+        rounds=tuple(records),
+        area_start=area_start,
+        area_end=dict(state.area_refugees),
+        quota_start=quota_start,
+        quota_used=quota_used,
+        placements=tuple(placements),
+        offers=tuple(offers),
+    )
+
+
+def _round_matches(instance: Instance, policy: Policy, baseline: bool,
+                   engine_seed: int) -> list[tuple[str, str, bool]]:
+    """The round's matches, verified by the independent checker."""
+    if baseline:
+        from ..bench.peers import first_come_first_served
+
+        data = compile_instance(instance, policy)
+        assignment, room = first_come_first_served(instance, data)
+        matches = [
+            (data.household_ids[h], data.dwelling_ids[int(d)], bool(room[h]))
+            for h, d in enumerate(assignment.tolist()) if d >= 0
+        ]
+        report = check_matches(instance, policy, matches)
+    else:
+        outcome = propose(instance, policy, marginal_values=False,
+                          seed=engine_seed)
+        matches = [(m.household, m.dwelling, m.shared)
+                   for m in outcome.proposal.matches]
+        report = outcome.check
+    if not report.ok:
+        raise SimulationError(
+            f"round {instance.name}: the independent checker rejected the "
+            f"proposal: {report.violations[0]}"
+        )
+    return matches
+
+
+def _decisions(state: RunState, banned_forever, locks) -> tuple:
+    out = []
+    for hid, did in sorted(set(state.bans) | banned_forever):
+        if hid in state.queue and did in state.pool:
+            out.append(Decision(household=hid, dwelling=did,
+                                kind=DecisionKind.BAN,
+                                note="declined offer"))
+    banned = {(d.household, d.dwelling) for d in out}
+    for lock in locks:
+        if (lock.household in state.queue and lock.dwelling in state.pool
+                and (lock.household, lock.dwelling) not in banned):
+            out.append(lock)
+    return tuple(out)
+
+
+def _round_instance(world: World, state: RunState, today: date, k: int,
+                    decisions) -> Instance:
+    """The instance the housing office solves at one round."""
+    inst = world.instance
+    areas = []
+    for a in inst.areas:
+        refugees = state.area_refugees[a.id]
+        areas.append(a.model_copy(update={
+            "refugee_households": refugees,
+            "resident_households": max(a.resident_households, refugees),
+        }) if refugees != a.refugee_households else a)
+    buildings = []
+    for b in inst.buildings:
+        refugees = state.building_refugees[b.id]
+        buildings.append(b.model_copy(update={
+            "refugee_households": refugees,
+            "units": max(b.units, refugees),
+        }) if refugees != b.refugee_households else b)
+    municipalities = [
+        m.model_copy(update={"quotas": {
+            QuotaDimension(dim): max(0, left)
+            for dim, left in state.quota_left[m.id].items()
+        }})
+        if m.quotas else m
+        for m in inst.municipalities
+    ]
+    dwellings = sorted(state.pool.values(), key=lambda d: d.id)
+    pool_ids = {d.id for d in dwellings}
+    travel = _travel_times(world, pool_ids)
+    households = [
+        h if h.current_dwelling is None or h.current_dwelling in pool_ids
+        else h.model_copy(update={"current_dwelling": None})
+        for h in sorted(state.queue.values(), key=lambda h: h.id)
+    ]
+    return Instance(
+        name=f"{inst.name[:80]}-round{k + 1}",
+        as_of=today,
+        municipalities=tuple(municipalities),
+        areas=tuple(areas),
+        buildings=tuple(buildings),
+        area_nationalities=inst.area_nationalities,
+        nodes=inst.nodes,
+        edges=inst.edges,
+        sites=inst.sites,
+        travel_times=travel,
+        dwellings=tuple(dwellings),
+        households=tuple(households),
+        decisions=decisions,
+    )
+
+
+def _travel_times(world: World, pool_ids: set[str]) -> tuple:
+    """Precomputed travel times of the dwellings in the pool; a vacancy
+    copied from a dwelling takes its template's minutes."""
+    table = world.instance.travel_times
+    if not table:
+        return ()
+    by_dwelling: dict[str, list[TravelTime]] = {}
+    for t in table:
+        by_dwelling.setdefault(t.dwelling, []).append(t)
+    out = []
+    for did in sorted(pool_ids):
+        template = world.templates.get(did, did)
+        for t in by_dwelling.get(template, ()):
+            out.append(t.model_copy(update={"dwelling": did}))
+    return tuple(out)
+
+
+def _move_in(world: World, params: SimulationParams, state: RunState,
+             household: Household, dwelling: Dwelling, shared: bool,
+             settled: date) -> None:
+    """A household accepts: counts, moves, school changes, its lease."""
+    outcome = state.outcomes[household.id]
+    new_school = world.school_of(dwelling)
+    children = school_children(household)
+    old = state.homes.get(household.id)
+    if old is not None:
+        outcome.moves += 1
+        _move_out(state, household.id, old.dwelling)
+        outcome.rehousing_since = None
+    else:
+        outcome.first_settled = settled
+        outcome.first_dwelling = dwelling
+        outcome.shared = shared
+        # Quotas count first settlements: a re-housing stays in the
+        # municipality it was settled in.
+        m = dwelling.municipality
+        for dim in list(state.quota_left.get(m, {})):
+            state.quota_left[m][dim] -= quota_usage(household, dim)
+    if (children and household.current_school is not None
+            and new_school is not None
+            and new_school != household.current_school):
+        outcome.school_changes += children
+    state.area_refugees[dwelling.area] += 1
+    if dwelling.building is not None:
+        state.building_refugees[dwelling.building] += 1
+    state.homes[household.id] = Tenancy(household.id, dwelling, settled)
+    _schedule(world, params, state, household.id, dwelling, settled, 0)
+
+
+def _move_out(state: RunState, hid: str, dwelling: Dwelling) -> None:
+    state.area_refugees[dwelling.area] -= 1
+    if dwelling.building is not None:
+        state.building_refugees[dwelling.building] -= 1
+    state.homes.pop(hid, None)
+
+
+def _schedule(world: World, params: SimulationParams, state: RunState,
+              hid: str, dwelling: Dwelling, start: date, term: int) -> None:
+    """The next event of a tenancy: an early end, or its term."""
+    horizon = world.end
+    term_end = None
+    if dwelling.lease_months is not None:
+        term_end = add_months(start, dwelling.lease_months)
+    early = None
+    if dwelling.tenure in PRIVATE_MARKET and params.early_end_per_month > 0:
+        rng = keyed_rng(world.seed, EARLY_END, key_of(hid),
+                        key_of(dwelling.id), term)
+        months = rng.geometric(params.early_end_per_month)
+        early = start + timedelta(
+            days=int(math.floor((months - rng.random()) * DAYS_PER_MONTH))
+        )
+    notice = timedelta(days=params.notice_days)
+    if early is not None and (term_end is None or early < term_end):
+        if early - notice < horizon:
+            heapq.heappush(state.events, (max(early - notice, start),
+                                          "rehouse", hid, dwelling.id, term))
+    elif term_end is not None and term_end - notice < horizon:
+        heapq.heappush(state.events, (max(term_end - notice, start),
+                                      "term", hid, dwelling.id, term))
+
+
+def _due_events(world: World, params: SimulationParams, state: RunState,
+                today: date, by_id: dict[str, Household]) -> None:
+    """Lease ends and terms due by ``today``."""
+    while state.events and state.events[0][0] <= today:
+        day, kind, hid, did, term = heapq.heappop(state.events)
+        home = state.homes.get(hid)
+        if home is None or home.dwelling.id != did:
+            continue  # moved since
+        if kind == "term":
+            renewed = keyed_rng(world.seed, RENEWAL, key_of(hid),
+                                key_of(did), term).random()
+            if renewed < params.renewal_probability:
+                start = add_months(home.start, home.dwelling.lease_months)
+                home.start, home.term = start, term + 1
+                _schedule(world, params, state, hid, home.dwelling, start,
+                          term + 1)
+                continue
+            if home.dwelling.tenure not in PRIVATE_MARKET:
+                # The household moves on (a private let or its own home);
+                # the municipal dwelling comes back as a vacancy.
+                _move_out(state, hid, home.dwelling)
+                opens = day + timedelta(days=params.notice_days)
+                again = home.dwelling.model_copy(update={
+                    "available_from": opens,
+                    "available_until": None if params.vacancy_days is None
+                    else opens + timedelta(days=params.vacancy_days),
+                })
+                state.pool[did] = again
+                continue
+        _requeue(world, state, by_id[hid], home.dwelling, day)
+
+
+def _requeue(world: World, state: RunState, household: Household,
+             dwelling: Dwelling, day: date) -> None:
+    """A household whose lease ends waits to be re-housed; its children
+    go to the school of the dwelling it leaves."""
+    school = world.school_of(dwelling) if school_children(household) \
+        else None
+    state.queue[household.id] = household.model_copy(
+        update={"current_school": school}
+    )
+    state.outcomes[household.id].rehousing_since = day
+
+
+__all__ = [
+    "FCFS",
+    "HouseholdOutcome",
+    "RoundRecord",
+    "Run",
+    "SimulationError",
+    "simulate_run",
+]

@@ -1,0 +1,323 @@
+"""
+A sweep: every policy (and the baseline) on every seed, plus the hindsight
+optimum of each, and the rules switched off in turn.
+
+Runs are independent, so they run in parallel: on the local cores by
+default (one process per core), or on an existing Dask cluster given by
+its scheduler address. Every run is a pure function of the instance, the
+parameters, its policy and its seed, and results are gathered in task
+order, so the tables are the same whichever way and in whichever order the
+runs were done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from models import Instance, Policy, RuleMode, SimulationParams
+
+from .hindsight import hindsight
+from .indicators import (
+    HindsightSummary,
+    RunSummary,
+    Tables,
+    aggregate,
+    summarise,
+    summarise_hindsight,
+)
+from .rolling import FCFS, simulate_run
+from .world import make_world
+
+RULE_PRICES = ("hindsight", "simulation", "none")
+"""How the price of each rule is found: in hindsight only (one matching
+per rule and seed), also by simulating with the rule off, or not at all."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One independent piece of a sweep."""
+
+    kind: str  # "run" or "hindsight"
+    label: str
+    policy: Policy
+    seed: int
+    baseline: bool = False
+    variant: str = ""
+
+
+@dataclass
+class Sweep:
+    """Everything a sweep produced."""
+
+    labels: list[str]
+    policies: dict[str, Policy]
+    params: SimulationParams
+    runs: list[RunSummary]
+    hindsights: list[HindsightSummary]
+    tables: Tables
+    instance_name: str
+    backend: str
+    workers: int
+    rule_prices: str
+    notes: list[str] = field(default_factory=list)
+
+
+def rule_variants(policy: Policy,
+                  instance: Instance) -> list[tuple[str, Policy]]:
+    """
+    The policy with each of its active rules switched off in turn.
+
+    Rules that are already off, or have nothing to act on in the instance
+    (quotas where no municipality has a council decision), are left out.
+    Dwelling availability is not a rule here: the rolling horizon itself
+    decides what is free. Accessibility and avoided features go together
+    as ``individual_need``, as the engine counts them.
+    """
+    hard, size, disp = policy.hard, policy.size, policy.dispersion
+
+    def with_(part: str, **changes) -> Policy:
+        section = getattr(policy, part)
+        return policy.model_copy(update={
+            part: section.model_copy(update=changes)
+        })
+
+    out = []
+    if hard.accessibility or hard.avoid_features:
+        # One rule, as the engine reports it, so that no output tells
+        # which kind of individual need is at stake.
+        out.append(("individual_need", with_(
+            "hard", accessibility=False, avoid_features=False,
+        )))
+    if hard.child_safety:
+        out.append(("child_safety", with_("hard", child_safety=False)))
+    if hard.care_housing != RuleMode.IGNORE:
+        out.append(("care_housing",
+                    with_("hard", care_housing=RuleMode.IGNORE)))
+    if hard.assigned_municipality and any(
+        h.assigned_municipality for h in instance.households
+    ) and len(instance.municipalities) > 1:
+        out.append(("assigned_municipality",
+                    with_("hard", assigned_municipality=False)))
+    if hard.municipality_quota and any(m.quotas
+                                       for m in instance.municipalities):
+        out.append(("municipality_quota",
+                    with_("hard", municipality_quota=False)))
+    if size.crowding != RuleMode.IGNORE:
+        out.append(("no_crowding", with_("size", crowding=RuleMode.IGNORE)))
+    if size.allowed_surplus < 12:
+        out.append(("allowed_surplus", with_("size", allowed_surplus=12)))
+    if size.count_reunification:
+        out.append(("count_reunification",
+                    with_("size", count_reunification=False)))
+    if disp.area_cap_share is not None:
+        out.append(("area_cap", with_("dispersion", area_cap_share=None)))
+    if disp.building_cap is not None:
+        out.append(("building_cap", with_("dispersion", building_cap=None)))
+    if disp.area_target_share is not None:
+        out.append(("soft_dispersion",
+                    with_("dispersion", area_target_share=None)))
+    return out
+
+
+def plan(instance: Instance, policies: list[tuple[str, Policy]],
+         params: SimulationParams, rule_prices: str) -> list[Task]:
+    """Every task of a sweep: runs first (the longest), then hindsights."""
+    if rule_prices not in RULE_PRICES:
+        raise ValueError(f"rule_prices {rule_prices!r} not understood; "
+                         f"choose one of {', '.join(RULE_PRICES)}.")
+    seeds = range(params.seeds)
+    runs, hind = [], []
+    baseline_rules = Policy()
+    for seed in seeds:
+        runs.append(Task("run", FCFS, baseline_rules, seed, baseline=True))
+        hind.append(Task("hindsight", FCFS, baseline_rules, seed))
+        for label, policy in policies:
+            runs.append(Task("run", label, policy, seed))
+            hind.append(Task("hindsight", label, policy, seed))
+            if rule_prices == "none":
+                continue
+            for rule, off in rule_variants(policy, instance):
+                hind.append(Task("hindsight", label, off, seed,
+                                 variant=rule))
+                if rule_prices == "simulation":
+                    runs.append(Task("run", label, off, seed, variant=rule))
+    return runs + hind
+
+
+# --- executing tasks ---------------------------------------------------------
+
+_WORLDS: dict = {}
+_CONTEXT: dict = {}
+
+
+def _world(key: str, instance: Instance, params: SimulationParams,
+           seed: int):
+    """The world of a seed, drawn once per process."""
+    if (key, seed) not in _WORLDS:
+        if len(_WORLDS) > 16:
+            _WORLDS.clear()
+        _WORLDS[(key, seed)] = make_world(instance, params, seed)
+    return _WORLDS[(key, seed)]
+
+
+def execute(task: Task, instance: Instance, params: SimulationParams,
+            key: str = ""):
+    """Runs one task; a pure function of its arguments."""
+    world = _world(key or sweep_key(instance, params), instance, params,
+                   task.seed)
+    if task.kind == "run":
+        run = simulate_run(world, params, task.policy, task.label,
+                           baseline=task.baseline, variant=task.variant)
+        return summarise(world, run, params, task.baseline)
+    result = hindsight(world, task.policy, params)
+    return summarise_hindsight(world, result, task.label, task.variant,
+                               params)
+
+
+def _init_worker(instance: Instance, params: SimulationParams,
+                 key: str) -> None:
+    _CONTEXT.update(instance=instance, params=params, key=key)
+
+
+def _execute_in_worker(task: Task):
+    return execute(task, _CONTEXT["instance"], _CONTEXT["params"],
+                   _CONTEXT["key"])
+
+
+def sweep_key(instance: Instance, params: SimulationParams) -> str:
+    """A content hash naming the worlds of an instance and parameters."""
+    text = instance.model_dump_json() + params.model_dump_json()
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def run_local(tasks: list[Task], instance: Instance,
+              params: SimulationParams, workers: int,
+              progress: Callable[[int, int], None] | None = None) -> list:
+    """Runs the tasks on local processes; results in task order."""
+    key = sweep_key(instance, params)
+    if workers <= 1:
+        out = []
+        for k, task in enumerate(tasks):
+            out.append(execute(task, instance, params, key))
+            if progress:
+                progress(k + 1, len(tasks))
+        return out
+    # Fresh interpreters: nothing of the parent's state (threads of a
+    # solver, open files) leaks into the workers.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=_init_worker,
+                             initargs=(instance, params, key)) as pool:
+        futures = [pool.submit(_execute_in_worker, t) for t in tasks]
+        done = 0
+        for future in futures:
+            future.result()
+            done += 1
+            if progress:
+                progress(done, len(tasks))
+        return [f.result() for f in futures]
+
+
+def run_dask(tasks: list[Task], instance: Instance,
+             params: SimulationParams, scheduler: str,
+             progress: Callable[[int, int], None] | None = None) -> list:
+    """Runs the tasks on an existing Dask cluster; results in task order."""
+    from distributed import Client, as_completed
+
+    key = sweep_key(instance, params)
+    with Client(scheduler, set_as_default=False) as client:
+        inst, par = client.scatter([instance, params], broadcast=True)
+        futures = [
+            client.submit(execute, task, inst, par, key, pure=False)
+            for task in tasks
+        ]
+        done = 0
+        for _ in as_completed(futures, loop=client.loop):
+            done += 1
+            if progress:
+                progress(done, len(tasks))
+        results = client.gather(futures)
+    return list(results)
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_sweep(
+    instance: Instance,
+    policies: list[tuple[str, Policy]],
+    params: SimulationParams | None = None,
+    *,
+    rule_prices: str = "hindsight",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Sweep:
+    """
+    Simulates every policy and the first-come-first-served baseline on
+    every seed, with hindsight optima and rule prices, and aggregates the
+    indicators.
+
+    Parameters
+    ----------
+    instance
+        The starting instance: its households wait, its dwellings are the
+        first vacancies, its areas and network are the world's.
+    policies
+        ``(label, policy)`` pairs; labels must be unique and not ``fcfs``.
+    params
+        The simulated world. Default ``SimulationParams()``.
+    rule_prices
+        ``hindsight`` (default), ``simulation`` or ``none``.
+    workers
+        Local processes; default one per core. Ignored with ``scheduler``.
+    scheduler
+        Address of a Dask scheduler (``tcp://host:8786``) to run on.
+    progress
+        Called with (tasks done, tasks) as tasks finish.
+
+    Raises
+    ------
+    ValueError
+        When labels repeat or a parameter is not understood.
+    """
+    params = SimulationParams() if params is None else params
+    labels = [FCFS] + [label for label, _ in policies]
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"policy labels must be unique and not {FCFS!r}: "
+                         f"{', '.join(labels[1:])}.")
+    # Fail early, in the parent, on a world that cannot be drawn.
+    make_world(instance, params.model_copy(update={"months": 1}), 0)
+    tasks = plan(instance, policies, params, rule_prices)
+    if scheduler:
+        results = run_dask(tasks, instance, params, scheduler, progress)
+        backend, used = f"dask ({scheduler})", 0
+    else:
+        used = workers or default_workers()
+        results = run_local(tasks, instance, params, used, progress)
+        backend = "local processes" if used > 1 else "this process"
+    runs = [r for r in results if isinstance(r, RunSummary)]
+    hindsights = [r for r in results if isinstance(r, HindsightSummary)]
+    tables = aggregate(runs, hindsights, labels)
+    return Sweep(
+        labels=labels,
+        policies={FCFS: Policy(), **dict(policies)},
+        params=params,
+        runs=runs,
+        hindsights=hindsights,
+        tables=tables,
+        instance_name=instance.name,
+        backend=backend,
+        workers=used,
+        rule_prices=rule_prices,
+    )

@@ -1,0 +1,101 @@
+"""The report: a page that opens without errors, with its data as CSV."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from allocator.simulate import write_report
+from models import SENSITIVE_FIELDS
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+    "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+"""Debian's chromium, offline (``playwright install`` cannot download)."""
+
+
+@pytest.fixture(scope="module")
+def report(small_sweep, town, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("lab")
+    return write_report(small_sweep, town, out / "lab")
+
+
+def test_report_opens_in_a_headless_browser_without_errors(report):
+    """Tests that report.html renders in chromium with no page or console
+    error and no request beyond the file itself, and that its key tables
+    and figures are there."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must install chromium (see .ci/run).")
+        pytest.skip("Debian's chromium is not installed.")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    errors, requests = [], []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM),
+                                    args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text)
+                    if m.type == "error" else None)
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(report.resolve().as_uri())
+            page.wait_for_load_state("load")
+            for selector in ("#headline-table", "#hindsight-table",
+                             "#rule-prices", "#audit-table",
+                             "#group-families_with_children"):
+                assert page.locator(selector).count() == 1, selector
+            for figure in ("fig-queue", "fig-waits", "fig-areas",
+                           "fig-map"):
+                assert page.locator(f"#{figure} svg").count() == 1, figure
+            text = page.inner_text("#headline-table")
+        finally:
+            browser.close()
+    assert errors == []
+    assert requests == [report.resolve().as_uri()]
+    assert "fcfs" in text and "default" in text
+
+
+def test_every_figure_and_table_is_also_a_csv_file(report):
+    """Tests that each figure's data and each table is written as CSV
+    beside the report, with a header and rows."""
+    folder = report.parent
+    for name in ("queue", "waits", "areas", "map"):
+        rows = list(csv.DictReader((folder / "figures" /
+                                    f"{name}.csv").open()))
+        assert rows, name
+        assert "policy" in rows[0]
+    for name in ("indicators", "hindsight", "rule_prices", "dispersion",
+                 "tenure", "quota", "audit", "world"):
+        assert (folder / "tables" / f"{name}.csv").stat().st_size > 0
+    assert (folder / "summary.json").exists()
+
+
+def test_report_names_no_household_and_no_sensitive_field(report, town):
+    """Tests that no household id and no sensitive field name appears in
+    the report or its files: only groups, counted in aggregate."""
+    ids = {h.id for h in town.households}
+    for path in report.parent.rglob("*"):
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert not any(hid in text for hid in ids), path
+        assert "HA-0" not in text, path  # arrivals' ids
+        for name in SENSITIVE_FIELDS:
+            assert name not in text, (path, name)
+
+
+def test_rewriting_a_report_keeps_other_files(report, small_sweep, town):
+    """Tests that writing the report again replaces its own files whole
+    and keeps a user's note beside them."""
+    note = report.parent / "notes.txt"
+    note.write_text("keep me")
+    write_report(small_sweep, town, report.parent)
+    assert note.read_text() == "keep me"
+    assert report.exists()
