@@ -24,17 +24,20 @@ from .io import (
     write_proposal,
 )
 from .pipeline import Outcome, propose
+from .placement import PlacementOutcome, place
 from .story import household_story
 
 __all__ = [
     "ENGINES",
     "InputError",
     "Outcome",
+    "PlacementOutcome",
     "build_proposal",
     "check_proposal",
     "compile_instance",
     "generate",
     "household_story",
+    "place",
     "propose",
     "read_instance",
     "read_policy",

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from models import Proposal
+from models import Proposal, Status
 
 app = typer.Typer(
     add_completion=False,
@@ -120,7 +120,7 @@ def validate(
 @app.command()
 def generate(
     preset: Annotated[str, typer.Option(help="tiny, rural, town, city, "
-                                        "region or national")],
+                                        "county, region or national")],
     out_path: Annotated[Path, typer.Option("--out", help="Output folder "
                                            "(CSV), .xlsx or .json")],
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
@@ -128,13 +128,33 @@ def generate(
         float | None,
         typer.Option(help="Dwellings per household (default: preset's)."),
     ] = None,
+    scale: Annotated[
+        float, typer.Option(help="Multiplies the households (keeps the "
+                            "municipalities).")
+    ] = 1.0,
+    dimension: Annotated[
+        list[str] | None,
+        typer.Option("--dimension", help="A further dimension of the "
+                     "council decisions (children, single_adults, ...; "
+                     "repeat)."),
+    ] = None,
+    services: Annotated[
+        bool, typer.Option("--services", help="Add the services "
+                           "municipalities offer (placement).")
+    ] = False,
+    scores: Annotated[
+        bool, typer.Option("--scores", help="Add imported pair scores of "
+                           "households in municipalities (placement).")
+    ] = False,
 ):
     """Generate a synthetic, seeded instance."""
     from .generate import generate as make
     from .io import write_instance
 
     try:
-        instance = make(preset, seed=seed, supply=supply)
+        instance = make(preset, seed=seed, supply=supply, scale=scale,
+                        dimensions=tuple(dimension or ()),
+                        services=services, scores=scores)
     except ValueError as exc:
         err.print(f"[red]{exc}[/]")
         raise _Stop(INPUT_ERROR) from None
@@ -156,7 +176,11 @@ def solve(
         str, typer.Option(help="auto, flow, mip or cpsat")
     ] = "auto",
     time_limit: Annotated[
-        float | None, typer.Option(help="Seconds for the solve.")
+        float | None,
+        typer.Option(help="Seconds for the solve and the marginal values "
+                     "of full caps (reading and compiling are not "
+                     "counted); the proposal states whether it is proven "
+                     "optimal, and its gap if not."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     export_sensitive: Annotated[
@@ -167,21 +191,94 @@ def solve(
                      "Sensitive: keep it apart."),
     ] = None,
 ):
-    """Propose an allocation, check it, and write the proposal files."""
-    proposal, instance, pol = _solve(path, policy, engine, time_limit, seed)
+    """
+    Propose an allocation, check it, and write the proposal files.
+
+    Ctrl-C stops the solve and writes the best proposal found so far,
+    stating whether it is proven optimal and its bound and gap; a second
+    Ctrl-C aborts at once and writes nothing. Seconds and the stop go to
+    run.json beside the proposal, so that proposal.json depends only on
+    the input, policy, seed and engine settings (and its creation time).
+    """
+    from . import interrupt
     from .io import write_proposal, write_sensitive_export
 
-    written = write_proposal(proposal, out_dir)
+    started = time.perf_counter()
+    seconds: dict[str, float] = {}
+    with interrupt.sigint_stops(_say_stopping, ABORTED) as ctrl_c:
+        # The solve runs beside the main thread, which stays free to take
+        # Ctrl-C at once whatever the solver is doing.
+        proposal, instance, pol = interrupt.run_beside(
+            _solve, path, policy, engine, time_limit, seed, seconds=seconds
+        )
+        if ctrl_c.stopped and proposal.status not in (Status.OPTIMAL,
+                                                      Status.FEASIBLE):
+            err.print("[bold red]Stopped before any proposal was found: "
+                      f"nothing written; {out_dir} is unchanged.[/]")
+            raise _Stop(interrupt.EXIT_INTERRUPTED)
+        with ctrl_c.committing():
+            mark = time.perf_counter()
+            written = write_proposal(proposal, out_dir)
+            if export_sensitive is not None:
+                write_sensitive_export(instance, proposal, export_sensitive,
+                                       pol)
+            seconds["write"] = time.perf_counter() - mark
+            seconds["total"] = time.perf_counter() - started
+            written.append(_write_run_log(proposal, out_dir, seconds,
+                                          stopped=ctrl_c.stopped))
     if export_sensitive is not None:
-        write_sensitive_export(instance, proposal, export_sensitive, pol)
         err.print(f"[yellow]wrote sensitive data to {export_sensitive} "
                   "(mode 0600): keep it apart from the proposal[/]")
-    _print_summary(proposal)
+    _print_summary(proposal, seconds)
+    if ctrl_c.stopped:
+        err.print("[yellow]Stopped by Ctrl-C: this is the best proposal "
+                  "found so far"
+                  + ("" if proposal.solver.proven_optimal
+                     else ", not proven optimal") + ".[/]")
     for p in written:
         out.print(f"wrote {p}")
 
 
-def _solve(path, policy, engine, time_limit, seed):
+RUN_LOG_NAME = "run.json"
+"""The run log beside the proposal files: seconds by stage, and whether
+Ctrl-C stopped the solve (``models.proposal.RunLog``)."""
+
+
+def _say_stopping():
+    err.print("[yellow]Ctrl-C: stopping the solve; the best proposal found "
+              "so far will be checked and written. Press Ctrl-C again to "
+              "abort without writing anything.[/]")
+
+
+ABORTED = ("Aborted: nothing written; any previous proposal is "
+           "unchanged.\n")
+"""What a second Ctrl-C during ``solve`` prints before exiting with 130."""
+
+
+def _write_run_log(proposal: Proposal, out_dir: Path, seconds, stopped):
+    from models.proposal import RunLog
+
+    from .io._atomic import write_text_atomic
+
+    log_ = RunLog(
+        created_at=proposal.provenance.created_at,
+        status=proposal.status,
+        engine=proposal.solver.engine,
+        time_limit=proposal.solver.time_limit,
+        stopped=stopped,
+        seconds={k: round(v, 4) for k, v in seconds.items()},
+    )
+    path = Path(out_dir) / RUN_LOG_NAME
+    write_text_atomic(path, log_.model_dump_json(indent=2) + "\n")
+    return path
+
+
+def _solve(path, policy, engine, time_limit, seed, seconds=None):
+    """
+    Reads, compiles, solves, explains and checks; returns ``(proposal,
+    instance, policy)``. Fills ``seconds``, when given, with the seconds of
+    each stage (see ``models.proposal.RunLog``).
+    """
     from .check import check_proposal
     from .compile import compile_instance
     from .engines import ENGINES
@@ -200,26 +297,36 @@ def _solve(path, policy, engine, time_limit, seed):
         transient=True,
         disable=not err.is_terminal,
     ) as progress:
-        task = progress.add_task("reading instance")
+        stage = _Stages(progress, seconds)
+        stage("reading instance", "read")
         instance = _read_instance(path)
         pol = _read_policy(policy)
-        progress.update(task, description="compiling eligible pairs")
+        stage("compiling eligible pairs", "compile")
         data = compile_instance(instance, pol)
-        progress.update(
-            task,
-            description=f"solving {data.num_pairs} pairs with {engine}",
-        )
+        if engine == "cpsat":
+            # Loaded here, not on the solve's clock: CP-SAT's Python layer
+            # takes a second or more to import (it pulls in pandas).
+            from .engines import cpsat  # noqa: F401
+        stage(f"solving {data.num_pairs} pairs with {engine}"
+              + ("" if time_limit is None else f" (limit {time_limit:g} s)"),
+              "solve")
+        # The time limit covers the solve and the marginal-value re-solves
+        # in explain; reading and compiling are not limited.
+        deadline = (None if time_limit is None
+                    else time.perf_counter() + time_limit)
         try:
             result = run(data, engine=engine, time_limit=time_limit,
                          seed=seed)
         except ValueError as exc:
             err.print(f"[red]{exc}[/]")
             raise _Stop(INPUT_ERROR) from None
-        progress.update(task, description="explaining")
+        stage("explaining", "explain")
         proposal = build_proposal(instance, pol, data, result,
-                                  time_limit=time_limit)
-        progress.update(task, description="checking independently")
+                                  time_limit=time_limit, ends_at=deadline)
+        stage("checking independently", "check")
         report = check_proposal(instance, pol, proposal)
+        stage.end()
+        stage.engine_seconds(result)
     if not report.ok:
         err.print("[bold red]The independent checker rejected the "
                   "proposal:[/]")
@@ -229,7 +336,47 @@ def _solve(path, policy, engine, time_limit, seed):
     return proposal, instance, pol
 
 
-def _print_summary(proposal: Proposal):
+class _Stages:
+    """
+    Names each stage on the progress line and times it.
+
+    When stderr is not a terminal (a log, a test) the solve's start is
+    written there as a line of its own, so a long run shows what it is
+    doing and that Ctrl-C will find a solve to stop; the other stages stay
+    quiet, so that input errors are the only lines of a failed run.
+    """
+
+    def __init__(self, progress, seconds):
+        self.progress = progress
+        self.task = progress.add_task("")
+        self.seconds = {} if seconds is None else seconds
+        self.current = None
+        self.mark = time.perf_counter()
+
+    def __call__(self, description: str, key: str):
+        self.end()
+        self.current, self.mark = key, time.perf_counter()
+        self.progress.update(self.task, description=description)
+        if key == "solve" and not err.is_terminal:
+            err.print(f"{description} ...", markup=False, highlight=False)
+
+    def end(self):
+        if self.current is not None:
+            self.seconds[self.current] = time.perf_counter() - self.mark
+            self.current = None
+
+    def engine_seconds(self, result):
+        self.seconds["engine_build"] = result.build_seconds
+        self.seconds["engine_solve"] = result.solve_seconds
+        for name, value in result.detail.items():
+            if name.endswith("_seconds"):
+                try:
+                    self.seconds[name.removesuffix("_seconds")] = float(value)
+                except ValueError:
+                    pass
+
+
+def _print_summary(proposal: Proposal, seconds=None):
     k = proposal.kpis
     s = proposal.solver
     table = Table(title="Proposal", show_header=False)
@@ -237,16 +384,24 @@ def _print_summary(proposal: Proposal):
     table.add_column("value", justify="right")
     rows = [
         ("status", f"{proposal.status.value}"
-         + (" (proven)" if s.proven_optimal else "")),
+         + (" (proven)" if s.proven_optimal
+            else " (not proven)" if proposal.objective is not None
+            else "")),
         ("engine", s.engine),
         ("eligible pairs", f"{s.num_pairs}"),
-        ("build / solve seconds",
-         f"{s.build_seconds:.3f} / {s.solve_seconds:.3f}"),
     ]
+    if seconds and "solve" in seconds:
+        rows.append(("compile / solve seconds",
+                     f"{seconds.get('compile', 0.0):.3f} / "
+                     f"{seconds['solve']:.3f}"))
     if proposal.objective is not None:
         o = proposal.objective
         rows.append(("objective (priority, quality)",
                      f"{o.primary}, {o.secondary}"))
+        if not s.proven_optimal:
+            rows.append(("bound / gap",
+                         "none found" if o.bound is None
+                         else f"{o.bound} / {o.gap:.4%}"))
     if k is not None:
         rows += [
             ("households housed", f"{k.housed} of {k.households}"),
@@ -266,6 +421,57 @@ def _print_summary(proposal: Proposal):
     out.print(table)
     for c in proposal.conflicts:
         err.print(f"[yellow]conflict:[/] {c}", markup=True, highlight=False)
+
+
+@app.command()
+def place(
+    path: Annotated[Path, typer.Argument(help="CSV folder, .xlsx or .json")],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Output folder")
+    ] = None,
+    policy: Annotated[
+        str | None, typer.Option(help="Policy TOML file or preset name.")
+    ] = None,
+    mode: Annotated[
+        str, typer.Option(help="placement (households to municipalities), "
+                          "chained (placement, then each municipality's "
+                          "dwellings), dwelling-first (households "
+                          "nationwide for the dwellings) or compare (both, "
+                          "and how many more are housed within deadline)")
+    ] = "placement",
+    engine: Annotated[
+        str, typer.Option(help="Placement engine: auto, mip, cpsat, pulp "
+                          "or flow")
+    ] = "auto",
+    dwelling_engine: Annotated[
+        str, typer.Option(help="Dwelling-level engine: auto, flow, mip or "
+                          "cpsat")
+    ] = "auto",
+    time_limit: Annotated[
+        float | None, typer.Option(help="Seconds for each solve.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    household: Annotated[
+        str | None, typer.Option(help="Also print this household's story.")
+    ] = None,
+    check_file: Annotated[
+        Path | None,
+        typer.Option("--check", help="Re-verify this placement.json "
+                     "against the instance instead of solving."),
+    ] = None,
+):
+    """Place households in municipalities within council decisions."""
+    from .placement.cli import run_place
+
+    code = run_place(
+        path=path, out_dir=out_dir, policy=policy, mode=mode, engine=engine,
+        dwelling_engine=dwelling_engine, time_limit=time_limit, seed=seed,
+        household=household, check_file=check_file,
+        read_instance=_read_instance, read_policy=_read_policy,
+        fail_on_input=_fail_on_input, console=out, errors=err,
+    )
+    if code:
+        raise _Stop(code)
 
 
 @app.command()
@@ -341,9 +547,11 @@ def demo(
     out.rule("2. validate")
     validate(instance_dir, None)
     out.rule("3. solve with the default policy, check independently")
-    proposal, _, _ = _solve(instance_dir, None, "auto", None, seed)
+    seconds: dict[str, float] = {}
+    proposal, _, _ = _solve(instance_dir, None, "auto", None, seed,
+                            seconds=seconds)
     written = write_proposal(proposal, out_dir / "proposal")
-    _print_summary(proposal)
+    _print_summary(proposal, seconds)
     out.rule("4. explain")
     for pick in (proposal.matches[:1], proposal.unmatched[:1]):
         for item in pick:
@@ -380,6 +588,70 @@ def bench(
 
     code = run_bench(suite=suite, out_dir=out_dir, engines=engines,
                      repeats=repeats, console=out)
+    if code:
+        raise _Stop(code)
+
+
+@app.command()
+def simulate(
+    path: Annotated[Path, typer.Argument(help="The starting instance: CSV "
+                                         "folder, .xlsx or .json")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder "
+                                          "(report.html, tables, figures)")],
+    policies: Annotated[
+        list[str] | None,
+        typer.Option("--policy", help="Policy TOML file or preset name "
+                     "(repeat); first come, first served always runs as "
+                     "the baseline. Default: default."),
+    ] = None,
+    months: Annotated[int | None, typer.Option(help="Months simulated "
+                                               "(default 12).")] = None,
+    round_: Annotated[
+        str | None, typer.Option("--round", help="weekly, biweekly or "
+                                 "monthly matching rounds (default weekly).")
+    ] = None,
+    seeds: Annotated[int | None, typer.Option(help="Seeds (worlds) per "
+                                              "policy (default 5).")] = None,
+    params_file: Annotated[
+        Path | None, typer.Option("--params", help="TOML file of simulation "
+                                  "parameters (see docs/indicators.md); "
+                                  "options given here override it."),
+    ] = None,
+    arrivals: Annotated[
+        float | None, typer.Option("--arrivals-per-month",
+                                   help="Households granted residence per "
+                                   "month (default: calibrated).")
+    ] = None,
+    vacancies: Annotated[
+        float | None, typer.Option("--vacancies-per-month",
+                                   help="Dwellings freed per month "
+                                   "(default: as many as arrive).")
+    ] = None,
+    rule_prices: Annotated[
+        str, typer.Option(help="Price of each rule: hindsight, simulation "
+                          "(also simulate with each rule off) or none.")
+    ] = "hindsight",
+    workers: Annotated[
+        int | None, typer.Option(help="Local processes (default: one per "
+                                 "core).")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Run on this Dask scheduler "
+                                 "(tcp://host:8786) instead.")
+    ] = None,
+):
+    """Simulate months of arrivals and vacancies under competing policies."""
+    from .simulate.cli import simulate_command
+
+    code = simulate_command(
+        path=path, out_dir=out_dir, policies=policies or ["default"],
+        overrides={"months": months, "round": round_, "seeds": seeds,
+                   "arrivals_per_month": arrivals,
+                   "vacancies_per_month": vacancies},
+        params_file=params_file, rule_prices=rule_prices, workers=workers,
+        scheduler=scheduler, read_instance=_read_instance,
+        read_policy=_read_policy, out=out, err=err,
+    )
     if code:
         raise _Stop(code)
 

@@ -25,21 +25,48 @@ from .household import (
     Sex,
 )
 from .instance import TABLES, Instance, instance_problems
+from .placement import (
+    PLACEMENT_SCHEMA_VERSION,
+    Blocker,
+    ChainedReport,
+    Compatibility,
+    DimensionUse,
+    GroupShare,
+    ModeComparison,
+    ModeFigures,
+    MunicipalityService,
+    MunicipalityStage,
+    MunicipalityUse,
+    PairScore,
+    Placement,
+    PlacementKpis,
+    PlacementProposal,
+    PlacementService,
+    PlacementStats,
+    Taker,
+    Unhoused,
+    Unplaced,
+    UnplacedReason,
+)
 from .policy import (
     Deadlines,
     Dispersion,
     HardRules,
     ObjectiveMode,
+    PlacementPolicy,
     Policy,
     Priority,
     RuleMode,
     Services,
     SharedHousing,
     SizeNorm,
+    Spread,
     UnknownNeed,
+    UnlistedPairs,
     Weights,
 )
 from .problems import Location, Problem
+from .simulation import RoundKind, SimulationParams
 from .proposal import (
     SCHEMA_VERSION,
     Binding,

@@ -23,6 +23,12 @@ from .geography import (
     TravelTime,
 )
 from .household import ADULT_AGE, Household, Relation
+from .placement import (
+    Compatibility,
+    MunicipalityService,
+    PairScore,
+    placement_problems,
+)
 from .problems import Problem
 
 MIN_PARENT_AGE_GAP = 12
@@ -40,6 +46,9 @@ TABLES = (
     "dwellings",
     "households",
     "decisions",
+    "municipality_services",
+    "compatibility",
+    "pair_scores",
 )
 """Entity tables of an instance, in reading order (references point back)."""
 
@@ -71,6 +80,15 @@ class Instance(StrictModel):
         where given. Default empty.
     decisions
         Locks and bans set by the housing office. Default empty.
+    municipality_services
+        Services municipalities offer the households they settle, with
+        places, for placement in municipalities. Default empty.
+    compatibility
+        Imported household-municipality pairs allowed (or not) for
+        placement. Default empty.
+    pair_scores
+        Imported household-municipality scores (e.g. a predicted
+        employment probability) for placement. Default empty.
     """
 
     name: str = Field(min_length=1, max_length=100)
@@ -86,6 +104,9 @@ class Instance(StrictModel):
     dwellings: tuple[Dwelling, ...] = ()
     households: tuple[Household, ...] = ()
     decisions: tuple[Decision, ...] = ()
+    municipality_services: tuple[MunicipalityService, ...] = ()
+    compatibility: tuple[Compatibility, ...] = ()
+    pair_scores: tuple[PairScore, ...] = ()
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Self:
@@ -208,6 +229,10 @@ def _problems(inst: Instance) -> Iterator[Problem]:  # noqa: C901
             i, h, inst.as_of, municipalities, dwellings, nodes, site_kind
         )
     yield from _decision_problems(inst.decisions, households, dwellings)
+    yield from placement_problems(
+        inst.municipality_services, inst.compatibility, inst.pair_scores,
+        households, municipalities,
+    )
 
 
 def _dwelling_problems(i, d, municipalities, area_of, building_of, nodes):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Self
 
-from pydantic import Field, NonNegativeInt, model_validator
+from pydantic import Field, NonNegativeInt, field_serializer, model_validator
 
 from ._base import StrictModel
-from .geography import ServiceKind
+from .geography import QuotaDimension, ServiceKind
+from .placement import PlacementService
 
 
 class RuleMode(StrEnum):
@@ -223,6 +224,90 @@ class Weights(StrictModel):
     )
 
 
+class UnlistedPairs(StrEnum):
+    """Household-municipality pairs the compatibility table leaves out."""
+
+    ALLOW = "allow"
+    FORBID = "forbid"
+
+
+class Spread(StrictModel):
+    """
+    National spread rules of placement. In each municipality, of the
+    households this run places there, at most ``share`` times their number
+    plus ``allowance`` may be of one nationality (households of unknown
+    nationality are not counted), or of one household type. ``None``
+    switches a rule off; shares count to three decimals.
+    """
+
+    nationality_share: float | None = Field(default=None, gt=0, le=1)
+    household_type_share: float | None = Field(default=None, gt=0, le=1)
+    allowance: NonNegativeInt = Field(
+        default=1, le=1000,
+        description="Households of one group always allowed on top of the "
+        "share.",
+    )
+
+
+class PlacementPolicy(StrictModel):
+    """
+    Placement of households in municipalities (IMDi's utsøking) within
+    the council decisions. Every default has no effect on the dwelling
+    level and leaves the placement level with quotas and priority only.
+
+    The objective is the dwelling level's: in lexicographic mode first the
+    households' priority points (waiting time against the deadline,
+    priority groups, overdue), then the pair-score points; in weighted
+    mode ``weights.housed`` per priority point plus the pair-score
+    points. A pair's score points are ``round(score_weight * score)``
+    with the imported score, or ``missing_score`` for unlisted pairs.
+
+    Parameters
+    ----------
+    dimensions
+        Quota dimensions counted; ``None`` (default): every dimension any
+        municipality's decision names.
+    services
+        Services whose need is binding: a household needing one is only
+        placed where it is offered, within its places. Default none.
+    introduction_min_age, introduction_max_age
+        Members of these ages need an introduction-programme place.
+    unlisted_pairs
+        ``allow`` (default) or ``forbid`` pairs the compatibility table
+        does not list.
+    score_weight
+        Objective points per unit of imported pair score. Default 0:
+        scores are ignored.
+    missing_score
+        Score of a pair the score table does not list. Default 0.
+    spread
+        Shares of one nationality or household type per municipality.
+    """
+
+    dimensions: tuple[QuotaDimension, ...] | None = None
+    services: frozenset[PlacementService] = frozenset()
+    introduction_min_age: int = Field(default=18, ge=0, le=120)
+    introduction_max_age: int = Field(default=55, ge=0, le=120)
+    unlisted_pairs: UnlistedPairs = UnlistedPairs.ALLOW
+    score_weight: NonNegativeInt = Field(default=0, le=1_000_000)
+    missing_score: float = Field(default=0.0, ge=-1_000_000, le=1_000_000)
+    spread: Spread = Spread()
+
+    @field_serializer("services")
+    def _sorted_services(self, services):
+        # Sets serialise in hash order; sorting keeps files and hashes
+        # stable.
+        return sorted(services)
+
+    @model_validator(mode="after")
+    def _ages_ordered(self) -> Self:
+        if self.introduction_min_age > self.introduction_max_age:
+            raise ValueError(
+                "introduction_min_age must not exceed introduction_max_age."
+            )
+        return self
+
+
 class Policy(StrictModel):
     """
     Every matching rule, with defaults documented in the README's rules
@@ -245,3 +330,4 @@ class Policy(StrictModel):
     dispersion: Dispersion = Dispersion()
     services: Services = Services()
     weights: Weights = Weights()
+    placement: PlacementPolicy = PlacementPolicy()

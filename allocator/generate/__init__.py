@@ -25,6 +25,12 @@ from ._calibration import DEFAULT_AS_OF
 from ._dwellings import BuildingDraft, buildings
 from ._geography import SITE_LABELS, lay_out, places
 from ._households import households, place_households
+from ._placement import (
+    BASE_DIMENSIONS,
+    extra_quotas,
+    municipality_services,
+    pair_scores,
+)
 from ._presets import PRESETS, PresetSpec
 from ._quotas import council_decisions
 from ._util import apportion, ids, stream
@@ -33,6 +39,9 @@ __all__ = ["DEFAULT_AS_OF", "PRESETS", "PresetSpec", "generate"]
 
 # Spawn keys of the random streams, one per part (see ``stream``).
 _PLACES, _NETWORK, _HOUSEHOLDS, _QUOTAS, _DWELLINGS, _PLACING = range(6)
+# Parts drawn only when asked for (placement), so that other instances
+# stay exactly as they were.
+_DIMENSIONS, _SERVICES, _SCORES = range(6, 9)
 
 
 def generate(
@@ -42,6 +51,9 @@ def generate(
     as_of: date | None = None,
     *,
     scale: float = 1.0,
+    dimensions: tuple[str, ...] = (),
+    services: bool = False,
+    scores: bool = False,
 ) -> Instance:
     """
     Generates a synthetic instance from a named preset.
@@ -67,6 +79,16 @@ def generate(
     scale
         Multiplies the number of households (and so dwellings), keeping the
         municipalities; for quick tests of the large presets. Default 1.
+    dimensions
+        Further dimensions of the council decisions, beyond households,
+        persons and the preset's own (``children``, ``single_adults``,
+        ...); for presets with decisions. Default none.
+    services
+        Add the services municipalities offer for placement
+        (introduction-programme places, minors' care, health follow-up).
+    scores
+        Add imported pair scores: a predicted probability of employment
+        of each household in each municipality of its home county.
 
     Returns
     -------
@@ -94,6 +116,7 @@ def generate(
     if not (math.isfinite(scale) and scale > 0):
         raise ValueError(f"scale {scale!r} not understood; use a number "
                          "> 0.")
+    extra = _dimensions(spec, dimensions)
     seed = int(seed)
     as_of = DEFAULT_AS_OF if as_of is None else as_of
     num_households = max(1, round(spec.households * scale))
@@ -140,7 +163,63 @@ def generate(
         label += f"-supply{supply:g}"
     if scale != 1:
         label += f"-scale{scale:g}"
-    return _instance(label, as_of, towns, decided, drafted, drafts)
+    asked = tuple(d for d in extra if d.value not in spec.quota_dimensions)
+    if asked:
+        label += "-" + "-".join(d.value for d in asked)
+    if services:
+        label += "-services"
+    if scores:
+        label += "-scores"
+    instance = _instance(label, as_of, towns, decided, drafted, drafts)
+    if not (extra or services or scores):
+        return instance
+    return _with_placement(instance, towns, decided, drafts, extra,
+                           services, scores, rng)
+
+
+def _dimensions(spec: PresetSpec, asked) -> tuple[QuotaDimension, ...]:
+    """The further decision dimensions, checked, in a stable order."""
+    try:
+        wanted = {QuotaDimension(d) for d in (*spec.quota_dimensions,
+                                               *asked)}
+    except ValueError:
+        raise ValueError(
+            f"dimensions {tuple(asked)!r} not understood; choose from "
+            f"{', '.join(d.value for d in QuotaDimension)}."
+        ) from None
+    wanted -= set(BASE_DIMENSIONS)
+    if wanted and not spec.quotas:
+        raise ValueError(
+            f"Preset {spec.name!r} has no council decisions; dimensions "
+            "need a preset with decisions (county, region, national)."
+        )
+    return tuple(d for d in QuotaDimension if d in wanted)
+
+
+def _with_placement(instance, towns, decided, drafts, dims, services,
+                    scores, rng) -> Instance:
+    """The instance with what placement needs, drawn on new streams."""
+    update: dict = {}
+    if dims:
+        rows = extra_quotas(decided, drafts, dims, rng(_DIMENSIONS))
+        update["municipalities"] = tuple(
+            m.model_copy(update={"quotas": {**m.quotas, **row}})
+            for m, row in zip(instance.municipalities, rows, strict=True)
+        )
+    if services:
+        update["municipality_services"] = tuple(municipality_services(
+            towns, decided, drafts, rng(_SERVICES)
+        ))
+    if scores:
+        node_town = np.concatenate([
+            np.full(t.num_nodes, t.index, dtype=np.int64) for t in towns
+        ])
+        update["pair_scores"] = tuple(pair_scores(
+            drafts, [h.id for h in instance.households], towns, node_town,
+            rng(_SCORES),
+        ))
+    # Validated again as a whole: the new rows reference the instance.
+    return Instance.model_validate({**dict(instance), **update})
 
 
 def _instance(label, as_of, towns, decided, drafted, drafts) -> Instance:

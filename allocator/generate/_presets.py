@@ -69,6 +69,9 @@ class PresetSpec:
         school from a reception centre in the municipality.
     household_mix
         Household type shares; default ``HOUSEHOLD_MIX``.
+    quota_dimensions
+        Dimensions of the council decisions beyond households and persons
+        (for instance ``children``), when ``quotas``. Default none.
     """
 
     name: str
@@ -96,6 +99,7 @@ class PresetSpec:
     household_mix: Mapping[str, float] = field(
         default_factory=lambda: dict(cal.HOUSEHOLD_MIX)
     )
+    quota_dimensions: tuple[str, ...] = ()
 
     @property
     def dwellings(self) -> int:
@@ -215,6 +219,21 @@ PRESETS: dict[str, PresetSpec] = {
             house_weight=0.6,
             price_level=1.25,
             reception_school_share=0.05,
+        ),
+        PresetSpec(
+            name="county",
+            description="One county for IMDi's placement: 20 "
+            "municipalities with council decisions in households, persons "
+            "and children; no household assigned yet.",
+            households=300,
+            supply=1.5,
+            municipalities=20,
+            total_population=270_000,
+            county_codes=(15,),
+            tenure=_MIXED_TENURE,
+            quotas=True,
+            assigned_share=0.0,
+            quota_dimensions=("children",),
         ),
         PresetSpec(
             name="region",

@@ -38,6 +38,11 @@ REFERENCES = {
     ("households", "current_school"): "sites",
     ("decisions", "household"): "households",
     ("decisions", "dwelling"): "dwellings",
+    ("municipality_services", "municipality"): "municipalities",
+    ("compatibility", "household"): "households",
+    ("compatibility", "municipality"): "municipalities",
+    ("pair_scores", "household"): "households",
+    ("pair_scores", "municipality"): "municipalities",
 }
 
 

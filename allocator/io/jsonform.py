@@ -11,7 +11,7 @@ from models import TABLES, Instance, Member
 from ._atomic import write_text_atomic
 from .assemble import Parsed, Record, build_instance
 from .detect import FileFormat, FormatReport, is_direct_identifier
-from .layout import HEADER, MEMBERS, row_model
+from .layout import HEADER, MEMBERS, OPTIONAL_TABLES, row_model
 from .problems import InputError, LocatedProblem
 
 
@@ -231,5 +231,8 @@ def write_json(instance: Instance, path: Path) -> None:
             for name, value in row.items():
                 if isinstance(getattr(model_row, name), frozenset):
                     row[name] = sorted(value)
+    for table in OPTIONAL_TABLES:
+        if not document[table]:
+            del document[table]  # written only when they hold rows
     text = json.dumps(document, indent=2, ensure_ascii=False)
     write_text_atomic(path, text + "\n")

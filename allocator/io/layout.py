@@ -33,6 +33,13 @@ REQUIRED_TABLES = frozenset(
 )
 """Tables whose file (or sheet) must be present."""
 
+OPTIONAL_TABLES = frozenset(
+    {"municipality_services", "compatibility", "pair_scores"}
+)
+"""Tables of national placement, written only when they hold rows, so
+that instances without them are written as before; a missing one reads
+as empty."""
+
 LIST_SEPARATOR = "|"
 """Separator of the values of a set-valued cell, e.g. ``waterfront|noise``."""
 

@@ -22,6 +22,7 @@ from .layout import (
     ALL_TABLES,
     HEADER,
     MEMBERS,
+    OPTIONAL_TABLES,
     PARENT_KEY,
     REQUIRED_TABLES,
     Conventions,
@@ -695,6 +696,8 @@ def write_folder(instance: Instance, path: Path) -> None:
     rows = instance_rows(instance)
     with atomic_folder(path, keep=_file_names()) as temporary:
         for table in ALL_TABLES:
+            if table in OPTIONAL_TABLES and not rows[table]:
+                continue
             text = _csv_text(layout(table).columns, rows[table])
             (temporary / f"{table}{CSV_SUFFIX}").write_text(
                 text, encoding="utf-8", newline=""
@@ -722,7 +725,8 @@ def write_workbook(instance: Instance, path: Path) -> None:
         The workbook file.
     """
     rows = instance_rows(instance)
-    sheets = {table: (layout(table).columns, rows[table]) for table in rows}
+    sheets = {table: (layout(table).columns, rows[table]) for table in rows
+              if rows[table] or table not in OPTIONAL_TABLES}
     with atomic_file(path) as temporary:
         save_workbook(sheets, temporary)
 

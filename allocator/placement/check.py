@@ -1,0 +1,396 @@
+"""
+Independent checker of placement proposals.
+
+It shares no code with the placement compiler or engines: it reads the
+pydantic objects, one household at a time, in plain Python, and recomputes
+from their definitions each household's use of every quota dimension and
+service (from its members), compatibility (the imported table, the
+services it needs), the spread shares, the priority points, the
+pair-score points and the objective. Where the two implementations
+disagree, one of them is wrong.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from models import Instance, PlacementProposal, Policy
+
+ADULT = 18
+SENIOR = 67
+MONTH_DAYS = 30.44
+THOUSAND = 1000
+
+
+@dataclass
+class PlacementCheck:
+    """Violations found, and the objective recomputed from scratch."""
+
+    violations: list[str] = field(default_factory=list)
+    primary: int = 0
+    secondary: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def check_placement(
+    instance: Instance, policy: Policy, proposal: PlacementProposal
+) -> PlacementCheck:
+    """
+    Checks every rule of a placement proposal and recomputes its
+    objective, municipality use and reasons for no compatible municipality.
+
+    Returns a report whose ``violations`` is empty when the proposal is
+    valid and everything it states matches the recomputation.
+    """
+    report = PlacementCheck()
+    bad = report.violations
+    households = {h.id: h for h in instance.households}
+    munis = {m.id: m for m in instance.municipalities}
+    rules = policy.placement
+
+    placed: dict[str, str] = {}
+    for p in proposal.placements:
+        if p.household not in households or p.municipality not in munis:
+            bad.append(f"Placement {p.household} -> {p.municipality} names "
+                       "an unknown id.")
+            continue
+        if p.household in placed:
+            bad.append(f"Household {p.household} is placed twice.")
+        placed[p.household] = p.municipality
+    unplaced = Counter(u.household for u in proposal.unplaced)
+    for hid, n in unplaced.items():
+        if n > 1 or hid in placed:
+            bad.append(f"Household {hid} is listed as unplaced "
+                       f"{n + (hid in placed)} times or also placed.")
+    missing = set(households) - set(placed) - set(unplaced)
+    if missing:
+        bad.append(f"{len(missing)} household(s) neither placed nor listed "
+                   f"as unplaced, e.g. {sorted(missing)[0]}.")
+
+    # Households IMDi had assigned stay where they are, and count.
+    given = {
+        h.id: h.assigned_municipality for h in instance.households
+        if h.assigned_municipality is not None
+        and policy.hard.assigned_municipality
+    }
+    for hid, mid in given.items():
+        if placed.get(hid) != mid:
+            bad.append(f"Household {hid} was assigned to {mid} before; the "
+                       f"proposal places it in {placed.get(hid)}.")
+    for p in proposal.placements:
+        if p.given != (p.household in given):
+            bad.append(f"Placement of {p.household} is marked "
+                       f"given={p.given}, but it was "
+                       f"{'' if p.household in given else 'not '}assigned "
+                       "before.")
+
+    # Compatibility of every new placement.
+    table = {(c.household, c.municipality): c.allowed
+             for c in instance.compatibility}
+    offers = defaultdict(dict)
+    for row in instance.municipality_services:
+        offers[row.municipality][row.service.value] = row.places
+    for hid, mid in placed.items():
+        if hid in given:
+            continue
+        for reason in incompatibility(policy, households[hid], mid, table,
+                                      offers):
+            bad.append(f"Placement {hid} -> {mid}: {reason}.")
+
+    # Quotas in every dimension, and service places: what the new
+    # placements use fits in what the given ones leave.
+    dims = quota_dimensions(instance, policy)
+    services = sorted(s.value for s in rules.services)
+    use_given = defaultdict(Counter)
+    use_new = defaultdict(Counter)
+    for hid, mid in placed.items():
+        h = households[hid]
+        use = use_given if hid in given else use_new
+        for dim in dims:
+            use[mid][dim] += usage(h, dim)
+        for s in services:
+            use[mid][f"service:{s}"] += service_need(policy, h, s)
+    for mid, m in munis.items():
+        limits = {dim: limit for dim, limit in _quotas(m).items()
+                  if dim in dims}
+        for s in services:
+            if offers[mid].get(s) is not None:
+                limits[f"service:{s}"] = offers[mid][s]
+        for name, limit in limits.items():
+            room = max(0, limit - use_given[mid][name])
+            if use_new[mid][name] > room:
+                bad.append(f"Municipality {mid} gets {use_new[mid][name]} "
+                           f"{name} from new placements; its limit "
+                           f"{limit} leaves {room} after households "
+                           "already assigned.")
+
+    listed = {c.household for c in instance.compatibility}
+    memo: dict[tuple, list[str]] = {}
+
+    def possible(h) -> list[str]:
+        # Municipalities a household could go to on its own: compatible,
+        # and with enough left of every limit after the given households.
+        if h.id in given:
+            return [given[h.id]]
+        needs = {d: usage(h, d) for d in dims}
+        for s in services:
+            needs[f"service:{s}"] = service_need(policy, h, s)
+        # Households the table does not name differ only by their needs.
+        key = tuple(needs.values()) if h.id not in listed else None
+        if key is not None and key in memo:
+            return memo[key]
+        found = []
+        for mid, m in munis.items():
+            if incompatibility(policy, h, mid, table, offers):
+                continue
+            limits = {d: v for d, v in _quotas(m).items() if d in dims}
+            for s in services:
+                if offers[mid].get(s) is not None:
+                    limits[f"service:{s}"] = offers[mid][s]
+            if all(needs[name] <= max(0, limit - use_given[mid][name])
+                   for name, limit in limits.items()):
+                found.append(mid)
+        if key is not None:
+            memo[key] = found
+        return found
+
+    reach = {h.id: possible(h) for h in instance.households}
+    _check_spread(policy, households, placed, given, bad)
+    _check_objective(instance, policy, proposal, households, placed, reach,
+                     report)
+    _check_uses(proposal, munis, dims, services, use_given, use_new, offers,
+                bad)
+    for u in proposal.unplaced:
+        # A household said to have no compatible municipality has none.
+        if u.reason.value == "no_compatible_municipality" and reach.get(
+            u.household
+        ):
+            bad.append(f"{u.household} is said to have no compatible "
+                       f"municipality, but {reach[u.household][0]} is.")
+    return report
+
+
+# --- definitions -------------------------------------------------------------
+
+
+def usage(h, dim: str) -> int:
+    """What a household uses of a quota dimension, from its members."""
+    ages = [m.age for m in h.members]
+    adults = sum(a >= ADULT for a in ages)
+    kind = h.household_type.value
+    if dim == "households":
+        return 1
+    if dim == "persons":
+        return len(ages)
+    if dim == "single_adults":
+        return int(kind == "single_adult")
+    if dim == "families":
+        # Every household of several persons, other than minors alone.
+        return int(len(ages) > 1 and adults > 0)
+    if dim == "unaccompanied_minors":
+        return int(adults == 0)
+    if dim == "children":
+        return len(ages) - adults
+    if dim == "adults":
+        return sum(ADULT <= a < SENIOR for a in ages)
+    if dim == "seniors":
+        return sum(a >= SENIOR for a in ages)
+    raise ValueError(f"quota dimension {dim!r} not understood.")
+
+
+def service_need(policy: Policy, h, service: str) -> int:
+    """Places of a service a household needs."""
+    rules = policy.placement
+    if service == "introduction_programme":
+        return sum(rules.introduction_min_age <= m.age
+                   <= rules.introduction_max_age for m in h.members)
+    if service == "minors_care":
+        return len(h.members) if all(m.age < ADULT for m in h.members) \
+            else 0
+    if service == "health_follow_up":
+        need = h.health_follow_up
+        if need is None:
+            need = policy.unknown_need.value == "need"
+        return int(bool(need))
+    raise ValueError(f"service {service!r} not understood.")
+
+
+def quota_dimensions(instance: Instance, policy: Policy) -> list[str]:
+    """The quota dimensions in force."""
+    if not policy.hard.municipality_quota:
+        return []
+    if policy.placement.dimensions is not None:
+        return sorted({d.value for d in policy.placement.dimensions})
+    return sorted({d.value for m in instance.municipalities
+                   for d in m.quotas})
+
+
+def _quotas(m) -> dict[str, int]:
+    return {d.value: v for d, v in m.quotas.items()}
+
+
+def incompatibility(policy: Policy, h, mid: str, table, offers) -> list[str]:
+    """Why a household may not go to a municipality (empty: it may)."""
+    found = []
+    allowed = table.get((h.id, mid))
+    if allowed is False:
+        found.append("the compatibility table forbids the pair")
+    elif allowed is None and policy.placement.unlisted_pairs.value == \
+            "forbid":
+        found.append("the compatibility table does not list the pair")
+    for service in sorted(s.value for s in policy.placement.services):
+        if service_need(policy, h, service) and service not in offers[mid]:
+            found.append(
+                "an individual need is not met there"
+                if service == "health_follow_up"
+                else f"it needs {service.replace('_', ' ')}, which the "
+                "municipality does not offer"
+            )
+    return found
+
+
+def priority_points(instance: Instance, policy: Policy, h) -> int:
+    """Priority points, straight from the policy's definition."""
+    waited = (instance.as_of - h.permit_date).days
+    group = h.is_priority_group
+    months = (policy.deadlines.priority_months if group
+              else policy.deadlines.standard_months)
+    p = policy.priority
+    points = p.base + int(round(
+        p.per_deadline * min(waited / (months * MONTH_DAYS), p.cap)
+    ))
+    if group:
+        points += p.group_bonus
+    if waited > policy.deadlines.maximum_months * MONTH_DAYS:
+        points += p.overdue_bonus
+    return points
+
+
+def score_points(policy: Policy, scores: dict, hid: str, mid: str) -> int:
+    """Pair-score points: the weight times the imported (or missing) score."""
+    rules = policy.placement
+    score = scores.get((hid, mid), rules.missing_score)
+    return round(rules.score_weight * score)
+
+
+# --- checks ------------------------------------------------------------------
+
+
+def _check_spread(policy, households, placed, given, bad) -> None:
+    spread = policy.placement.spread
+    for kind, share in (("nationality", spread.nationality_share),
+                        ("household type", spread.household_type_share)):
+        if share is None:
+            continue
+        total = Counter()
+        count = Counter()
+        for hid, mid in placed.items():
+            if hid in given:
+                continue
+            h = households[hid]
+            total[mid] += 1
+            group = (h.nationality if kind == "nationality"
+                     else h.household_type.value)
+            if group is not None:
+                count[mid, group] += 1
+        permille = round(share * THOUSAND)
+        for (mid, group), n in sorted(count.items()):
+            if THOUSAND * n > (permille * total[mid]
+                               + THOUSAND * spread.allowance):
+                bad.append(
+                    f"Municipality {mid} gets {n} of {total[mid]} new "
+                    f"households of one {kind} ({group}); the spread rule "
+                    f"allows {share} of them plus {spread.allowance}."
+                )
+
+
+def _check_objective(instance, policy, proposal, households, placed, reach,
+                     report) -> None:
+    bad = report.violations
+    scores = {(s.household, s.municipality): s.score
+              for s in instance.pair_scores}
+    stated = {p.household: p for p in proposal.placements}
+    for hid, mid in placed.items():
+        h = households[hid]
+        prio = priority_points(instance, policy, h)
+        points = score_points(policy, scores, hid, mid)
+        report.primary += prio
+        report.secondary += points
+        p = stated[hid]
+        if p.priority != prio:
+            bad.append(f"Priority of {hid} stated as {p.priority}, "
+                       f"recomputed as {prio}.")
+        if p.scores.get("pair_score", 0) != points:
+            bad.append(f"Pair-score points of {hid} in {mid} stated as "
+                       f"{p.scores.get('pair_score')}, recomputed as "
+                       f"{points}.")
+        if p.pair_score != scores.get((hid, mid)):
+            bad.append(f"Pair score of {hid} in {mid} stated as "
+                       f"{p.pair_score}, imported as "
+                       f"{scores.get((hid, mid))}.")
+    obj = proposal.objective
+    if obj is None:
+        if proposal.status.value in ("optimal", "feasible"):
+            bad.append("A solved proposal states no objective.")
+        return
+    if (obj.primary, obj.secondary) != (report.primary, report.secondary):
+        bad.append(f"Objective stated as ({obj.primary}, {obj.secondary}), "
+                   f"recomputed as ({report.primary}, {report.secondary}).")
+    if policy.objective.value == "weighted":
+        value = policy.weights.housed * report.primary + report.secondary
+        if obj.scale != policy.weights.housed:
+            bad.append(f"Weighted objective states scale {obj.scale}, not "
+                       f"weights.housed {policy.weights.housed}.")
+    else:
+        value = report.primary * obj.scale + report.secondary
+        # The scale must exceed any possible sum of pair-score points, or
+        # the combined value would not order proposals lexicographically.
+        best = sum(
+            max((abs(score_points(policy, scores, hid, mid))
+                 for mid in mids), default=0)
+            for hid, mids in reach.items()
+        )
+        if obj.scale <= best and any(
+            p.scores.get("pair_score") for p in proposal.placements
+        ):
+            bad.append(f"Scale {obj.scale} does not exceed the largest "
+                       f"possible pair-score points {best}.")
+    if obj.value != value:
+        bad.append(f"Objective value stated as {obj.value}, recomputed as "
+                   f"{value}.")
+
+
+def _check_uses(proposal, munis, dims, services, use_given, use_new, offers,
+                bad) -> None:
+    stated = {u.municipality: u for u in proposal.municipalities}
+    for mid, m in munis.items():
+        u = stated.get(mid)
+        if u is None:
+            bad.append(f"Municipality {mid} is missing from the use table.")
+            continue
+        rows = {d.dimension: d for d in u.dimensions}
+        names = list(dims) + [f"service:{s}" for s in services]
+        for name in names:
+            row = rows.get(name)
+            if row is None:
+                bad.append(f"Use of {name} in {mid} is not stated.")
+                continue
+            if name.startswith("service:"):
+                limit = offers[mid].get(name.removeprefix("service:"))
+            else:
+                limit = _quotas(m).get(name)
+            given, new = use_given[mid][name], use_new[mid][name]
+            remaining = None if limit is None else max(0, limit - given - new)
+            if (row.limit, row.given, row.placed, row.remaining) != (
+                limit, given, new, remaining
+            ):
+                bad.append(
+                    f"Use of {name} in {mid} stated as limit {row.limit}, "
+                    f"given {row.given}, placed {row.placed}, remaining "
+                    f"{row.remaining}; recomputed as {limit}, {given}, "
+                    f"{new}, {remaining}."
+                )

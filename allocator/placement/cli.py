@@ -1,0 +1,332 @@
+"""``allocator place``: the placement level and its modes on the command
+line. Called from ``allocator.cli``, which owns reading and exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.table import Table
+
+from models import PlacementProposal
+
+INPUT_ERROR = 2
+CHECK_FAILED = 1
+
+
+def run_place(*, path, out_dir, policy, mode, engine, dwelling_engine,
+              time_limit, seed, household, check_file, read_instance,
+              read_policy, fail_on_input, console, errors) -> int:
+    """Runs one ``allocator place`` command; returns the exit code."""
+    from ..engines import ENGINES
+    from . import MODES, PLACEMENT_ENGINES
+
+    for value, allowed, what in (
+        (mode, MODES, "mode"),
+        (engine, PLACEMENT_ENGINES, "engine"),
+        (dwelling_engine, ENGINES, "dwelling engine"),
+    ):
+        if value not in allowed:
+            errors.print(f"[red]{what} {value!r} not understood; choose one "
+                         f"of {', '.join(allowed)}.[/]")
+            return INPUT_ERROR
+    if check_file is None and out_dir is None:
+        errors.print("[red]--out is required (or --check FILE to verify a "
+                     "placement).[/]")
+        return INPUT_ERROR
+    instance = read_instance(path)
+    pol = read_policy(policy)
+    if check_file is not None:
+        return _check(instance, pol, check_file, household, fail_on_input,
+                      console, errors)
+    try:
+        if mode == "placement":
+            return _placement(instance, pol, out_dir, engine, time_limit,
+                              seed, household, console, errors)
+        if mode == "chained":
+            return _chained(instance, pol, out_dir, engine, dwelling_engine,
+                            time_limit, seed, household, console, errors)
+        if mode == "dwelling-first":
+            return _dwelling_first(instance, pol, out_dir, dwelling_engine,
+                                   time_limit, seed, console, errors)
+        return _compare(instance, pol, out_dir, engine, dwelling_engine,
+                        time_limit, seed, console, errors)
+    except ValueError as exc:
+        errors.print(f"[red]{exc}[/]", markup=True, highlight=False)
+        return INPUT_ERROR
+
+
+def _rejected(violations, errors, what="proposal") -> int:
+    errors.print(f"[bold red]The independent checker rejected the {what}:"
+                 "[/]")
+    for v in violations:
+        errors.print(f"  {v}", markup=False)
+    return CHECK_FAILED
+
+
+def _placement(instance, policy, out_dir, engine, time_limit, seed,
+               household, console, errors) -> int:
+    from . import place
+    from .io import write_placement
+
+    outcome = place(instance, policy, engine=engine, time_limit=time_limit,
+                    seed=seed)
+    if not outcome.check.ok:
+        return _rejected(outcome.check.violations, errors, "placement")
+    written = write_placement(outcome.proposal, out_dir)
+    print_placement(outcome.proposal, console, errors)
+    _story(outcome.proposal, household, console, errors)
+    for p in written:
+        console.print(f"wrote {p}")
+    return 0
+
+
+def _chained(instance, policy, out_dir, engine, dwelling_engine, time_limit,
+             seed, household, console, errors) -> int:
+    from .io import write_chained, write_placement
+    from .modes import run_chained
+
+    outcome = run_chained(instance, policy, engine=engine,
+                          dwelling_engine=dwelling_engine,
+                          time_limit=time_limit, seed=seed)
+    if not outcome.ok:
+        return _rejected(outcome.violations(), errors, "chained proposal")
+    out = Path(out_dir)
+    written = write_placement(outcome.placement.proposal, out)
+    written += write_chained(outcome.report, out)
+    print_placement(outcome.placement.proposal, console, errors)
+    print_chained(outcome.report, console)
+    _story(outcome.placement.proposal, household, console, errors)
+    for p in written:
+        console.print(f"wrote {p}")
+    return 0
+
+
+def _dwelling_first(instance, policy, out_dir, dwelling_engine, time_limit,
+                    seed, console, errors) -> int:
+    from ..io import write_proposal
+    from ..io._atomic import write_text_atomic
+    from .modes import run_dwelling_first
+
+    first = run_dwelling_first(instance, policy, engine=dwelling_engine,
+                               time_limit=time_limit, seed=seed)
+    if not first.ok:
+        return _rejected(first.outcome.check.violations, errors)
+    out = Path(out_dir)
+    written = write_proposal(first.outcome.proposal, out)
+    summary = out / "dwelling-first.md"
+    lines = ["# Dwelling-first", "", *[f"- {n}" for n in first.notes],
+             f"- Placement-rule breaches: {len(first.breaches)}",
+             *[f"  - {b}" for b in first.breaches], ""]
+    write_text_atomic(summary, "\n".join(lines))
+    written.append(summary)
+    p = first.outcome.proposal
+    k = p.kpis
+    table = Table(title="Dwelling-first", show_header=False)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    for name, value in (
+        ("status", p.status.value
+         + (" (proven)" if p.solver.proven_optimal else "")),
+        ("engine", p.solver.engine),
+        ("households housed", f"{k.housed} of {k.households}"),
+        ("housed within deadline", str(k.housed_within_deadline)),
+        ("priority group housed",
+         f"{k.housed_priority_group} of {k.priority_group}"),
+        ("placement-rule breaches", str(len(first.breaches))),
+    ):
+        table.add_row(name, value)
+    console.print(table)
+    for n in first.notes:
+        errors.print(f"[yellow]note:[/] {n}", highlight=False)
+    for path in written:
+        console.print(f"wrote {path}")
+    return 0
+
+
+def _compare(instance, policy, out_dir, engine, dwelling_engine, time_limit,
+             seed, console, errors) -> int:
+    from ..io import write_proposal
+    from .io import (
+        comparison_rows,
+        write_chained,
+        write_comparison,
+        write_placement,
+    )
+    from .modes import compare_modes
+
+    outcome = compare_modes(instance, policy, engine=engine,
+                            dwelling_engine=dwelling_engine,
+                            time_limit=time_limit, seed=seed)
+    if not outcome.chained.ok:
+        return _rejected(outcome.chained.violations(), errors,
+                         "chained proposal")
+    if not outcome.dwelling_first.ok:
+        return _rejected(outcome.dwelling_first.outcome.check.violations,
+                         errors, "dwelling-first proposal")
+    out = Path(out_dir)
+    written = write_placement(outcome.chained.placement.proposal,
+                              out / "chained")
+    written += write_chained(outcome.chained.report, out / "chained")
+    written += write_proposal(outcome.dwelling_first.outcome.proposal,
+                              out / "dwelling-first")
+    written += write_comparison(outcome.report, out)
+    r = outcome.report
+    table = Table(title=f"Chained against dwelling-first: "
+                  f"{r.instance_name}")
+    for name, justify in (("", "left"), ("chained", "right"),
+                          ("dwelling-first", "right"),
+                          ("difference", "right")):
+        table.add_column(name, justify=justify)
+    for row in comparison_rows(r):
+        table.add_row(*row)
+    console.print(table)
+    console.print(f"Dwelling-first houses {r.more_housed:+d} households, "
+                  f"{r.more_housed_within_deadline:+d} within deadline.")
+    for n in r.notes:
+        errors.print(f"[yellow]note:[/] {n}", highlight=False)
+    for p in written:
+        console.print(f"wrote {p}")
+    return 0
+
+
+def _check(instance, policy, check_file, household, fail_on_input, console,
+           errors) -> int:
+    from ..io import InputError
+    from .check import check_placement
+    from .io import read_placement
+
+    try:
+        proposal = read_placement(check_file)
+    except InputError as exc:
+        fail_on_input(exc.problems, f"{check_file} is not a placement")
+    report = check_placement(instance, policy, proposal)
+    if not report.ok:
+        errors.print(f"[bold red]{len(report.violations)} violation(s):[/]")
+        for v in report.violations:
+            errors.print(f"  {v}", markup=False)
+        return CHECK_FAILED
+    console.print(f"[green]OK[/]: {len(proposal.placements)} placements "
+                  "pass every quota, compatibility and spread rule; "
+                  f"objective ({report.primary}, {report.secondary}) "
+                  "recomputed.")
+    _story(proposal, household, console, errors)
+    return 0
+
+
+def _story(proposal, household, console, errors) -> None:
+    if household is None:
+        return
+    story = placement_story(proposal, household)
+    if story is None:
+        errors.print(f"[red]household {household!r} is not in the "
+                     "placement.[/]")
+        return
+    console.print(story, markup=False, highlight=False)
+
+
+def placement_story(proposal: PlacementProposal, household: str
+                    ) -> str | None:
+    """One household's placement in words, or ``None`` if unknown."""
+    for p in proposal.placements:
+        if p.household != household:
+            continue
+        lines = [f"{household}: placed in {p.municipality}"
+                 + (" (assigned before this run)." if p.given else ".")]
+        lines.append(f"  priority {p.priority}; waited {p.waited_days} "
+                     "days, " + ("within" if p.within_deadline
+                                 else "past") + " its deadline")
+        if not p.given:
+            score = ("no imported score" if p.pair_score is None
+                     else f"imported score {p.pair_score}")
+            lines.append(f"  {score} ({p.scores.get('pair_score', 0)} "
+                         f"points); rank {p.rank} of {p.compatible} "
+                         "compatible municipalities")
+        return "\n".join(lines)
+    for u in proposal.unplaced:
+        if u.household != household:
+            continue
+        reason = u.reason.value.replace("_", " ")
+        lines = [f"{household}: not placed ({reason}).", f"  {u.message}"]
+        for b in u.blocked:
+            took = ", ".join(f"{t.household} (priority {t.priority})"
+                             for t in b.taken_by)
+            lines.append(f"  {b.municipality}: {b.rule} needs {b.need}, "
+                         f"{b.used} of {b.limit} used"
+                         + (f"; taken by {took}" if took else ""))
+        return "\n".join(lines)
+    return None
+
+
+def print_placement(proposal: PlacementProposal, console, errors) -> None:
+    """The placement summary and each municipality's use, as tables."""
+    k, s = proposal.kpis, proposal.solver
+    table = Table(title="Placement", show_header=False)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    rows = [
+        ("status", proposal.status.value
+         + (" (proven)" if s.proven_optimal else "")),
+        ("engine", s.engine),
+        ("pairs / classes", f"{s.num_pairs} / {s.num_classes}"),
+        ("build / solve seconds",
+         f"{s.build_seconds:.3f} / {s.solve_seconds:.3f}"),
+    ]
+    if proposal.objective is not None:
+        rows.append(("objective (priority, pair scores)",
+                     f"{proposal.objective.primary}, "
+                     f"{proposal.objective.secondary}"))
+    rows += [
+        ("households placed", f"{k.placed} of {k.households}"
+         + (f" ({k.given} assigned before)" if k.given else "")),
+        ("priority group placed",
+         f"{k.placed_priority_group} of {k.priority_group}"),
+        ("placed within deadline", str(k.placed_within_deadline)),
+        ("pair-score total", f"{k.pair_score_total:.3f}"),
+    ]
+    reasons: dict[str, int] = {}
+    for u in proposal.unplaced:
+        reasons[u.reason.value] = reasons.get(u.reason.value, 0) + 1
+    rows += [(f"unplaced: {r.replace('_', ' ')}", str(n))
+             for r, n in sorted(reasons.items())]
+    for name, value in rows:
+        table.add_row(name, value)
+    console.print(table)
+    dims = [d.dimension for d in (proposal.municipalities[0].dimensions
+                                  if proposal.municipalities else ())]
+    uses = Table(title="Use of every quota dimension (used / limit)")
+    uses.add_column("municipality")
+    uses.add_column("households", justify="right")
+    for dim in dims:
+        uses.add_column(dim.replace("_", " "), justify="right")
+    for u in proposal.municipalities:
+        if not u.households and all(d.limit is None or not d.limit
+                                    for d in u.dimensions):
+            continue
+        uses.add_row(u.municipality, str(u.households), *[
+            f"{d.given + d.placed} / {'-' if d.limit is None else d.limit}"
+            for d in u.dimensions
+        ])
+    console.print(uses)
+    for c in proposal.conflicts:
+        errors.print(f"[yellow]conflict:[/] {c}", highlight=False)
+
+
+def print_chained(report, console) -> None:
+    """Per municipality: placed, dwellings, housed and why not."""
+    table = Table(title="Chained: each municipality's dwellings")
+    for name in ("municipality", "placed", "dwellings", "housed",
+                 "not housed", "why not"):
+        table.add_column(name, justify="left" if name in (
+            "municipality", "why not") else "right")
+    for m in report.municipalities:
+        why = ", ".join(f"{r.replace('_', ' ')} {n}"
+                        for r, n in m.reasons.items())
+        table.add_row(m.municipality, str(m.placed), str(m.dwellings),
+                      str(m.housed), str(m.not_housed), why)
+    console.print(table)
+    console.print(
+        f"housed {len(report.matches)}; not housed "
+        f"{len(report.unhoused)} (placement "
+        f"{sum(u.stage == 'placement' for u in report.unhoused)}, dwelling "
+        f"{sum(u.stage == 'dwelling' for u in report.unhoused)})"
+    )

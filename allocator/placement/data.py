@@ -1,0 +1,462 @@
+"""
+Compiles an instance and a policy into placement arrays: households to
+municipalities, with quotas in several dimensions, service places,
+compatibility, pair scores and spread rules.
+
+Households that are the same in everything the model sees (priority, use
+of every capacity, compatible municipalities and their score points,
+spread groups) form one class, and the model counts how many of a class
+go where. Classes are exact: any split of a class is equally good.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from models import (
+    HouseholdType,
+    Instance,
+    PlacementService,
+    Policy,
+    UnknownNeed,
+    UnlistedPairs,
+)
+from models.policy import ObjectiveMode
+
+from ..compile import deadline_days, household_priority, quota_usage
+
+UNLIMITED = np.iinfo(np.int64).max // 4
+"""Limit of a capacity that has none."""
+
+SPREAD_SCALE = 1000
+"""Spread shares count in thousandths, so every coefficient is an integer."""
+
+SPREAD_KINDS = ("nationality", "household_type")
+"""Spread rules: one nationality, one household type per municipality."""
+
+INDIVIDUAL_NEED = "individual_need"
+"""Rule name of health follow-up: explanations never say which need."""
+
+
+def service_rule(service: PlacementService) -> str:
+    """The rule name under which a service's exclusions are counted."""
+    if service == PlacementService.HEALTH_FOLLOW_UP:
+        return INDIVIDUAL_NEED
+    return f"service:{service.value}"
+
+
+@dataclass(frozen=True)
+class PlacementData:
+    """
+    Read-only arrays of one placement problem.
+
+    Parameters
+    ----------
+    household_ids, municipality_ids
+        Ids by position.
+    priority, waited, deadline
+        Priority points, days waited and deadline in days per household.
+    given
+        Municipality each household was already assigned to (kept and
+        counted), -1 for households this run places.
+    capacity_names
+        Capacity columns: quota dimensions (``persons``...) first, then
+        service places (``service:introduction_programme``...).
+    num_quota
+        How many of the columns are quota dimensions.
+    capacity_limit
+        ``(M, K)`` limits as decided, ``UNLIMITED`` where none.
+    capacity_left
+        ``(M, K)`` what is left after the given households.
+    usage
+        ``(H, K)`` what each household uses of each column.
+    compatible
+        ``(H, M)`` whether a household may go to a municipality (all
+        hard rules; false everywhere for given households).
+    excluded_by
+        Per household: rule -> municipalities it rules out.
+    points
+        ``(H, M)`` pair-score points.
+    scores
+        ``(household, municipality) -> imported score``, for reporting.
+    class_of
+        Class of each household, -1 for given ones.
+    class_members
+        Households of each class, in order.
+    class_priority, class_usage
+        Priority and ``(C, K)`` usage of each class.
+    pair_class, pair_municipality, pair_points
+        The model's variables: a class in a compatible municipality, and
+        the pair-score points of one household of the class there.
+    spread_kinds, spread_permille, spread_allowance
+        Spread rules in force, their shares in thousandths, and the
+        allowance.
+    group_of
+        ``(len(spread_kinds), H)`` group index of each household per
+        rule, -1 when not counted (unknown nationality).
+    group_names
+        Names of the groups per rule.
+    class_groups
+        ``(len(spread_kinds), C)`` group index of each class per rule.
+    lexicographic, priority_weight, scale
+        The objective (see ``models.policy.PlacementPolicy``).
+    given_value
+        ``(primary, secondary)`` of the given households.
+    conflicts
+        Plain-words notes on given households that a decision cannot
+        hold.
+    """
+
+    household_ids: tuple[str, ...]
+    municipality_ids: tuple[str, ...]
+    priority: np.ndarray
+    waited: np.ndarray
+    deadline: np.ndarray
+    given: np.ndarray
+    capacity_names: tuple[str, ...]
+    num_quota: int
+    capacity_limit: np.ndarray
+    capacity_left: np.ndarray
+    usage: np.ndarray
+    compatible: np.ndarray
+    excluded_by: tuple[dict[str, int], ...]
+    points: np.ndarray
+    scores: dict[tuple[int, int], float]
+    class_of: np.ndarray
+    class_members: tuple[np.ndarray, ...]
+    class_priority: np.ndarray
+    class_usage: np.ndarray
+    pair_class: np.ndarray
+    pair_municipality: np.ndarray
+    pair_points: np.ndarray
+    spread_kinds: tuple[str, ...]
+    spread_permille: tuple[int, ...]
+    spread_allowance: int
+    group_of: np.ndarray
+    group_names: tuple[tuple[str, ...], ...]
+    class_groups: np.ndarray
+    lexicographic: bool
+    priority_weight: int
+    scale: int
+    given_value: tuple[int, int]
+    conflicts: tuple[str, ...] = ()
+
+    @property
+    def num_households(self) -> int:
+        return len(self.household_ids)
+
+    @property
+    def num_municipalities(self) -> int:
+        return len(self.municipality_ids)
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_members)
+
+    @property
+    def num_pairs(self) -> int:
+        return len(self.pair_class)
+
+    @property
+    def class_size(self) -> np.ndarray:
+        return np.array([len(m) for m in self.class_members], dtype=np.int64)
+
+    @property
+    def network_representable(self) -> bool:
+        """
+        Whether the problem is a transportation problem: every capacity
+        in force counts households (one place each) and no spread rule.
+        """
+        if self.spread_kinds:
+            return False
+        for k, name in enumerate(self.capacity_names):
+            limited = self.capacity_left[:, k] < UNLIMITED
+            if not limited.any():
+                continue
+            if name != "households":
+                return False
+        return True
+
+    def pair_value(self) -> np.ndarray:
+        """The combined objective value of one household of each pair."""
+        prio = self.class_priority[self.pair_class]
+        if self.lexicographic:
+            return prio * self.scale + self.pair_points
+        return prio * self.priority_weight + self.pair_points
+
+    def combine(self, primary: int, secondary: int) -> int:
+        if self.lexicographic:
+            return primary * self.scale + secondary
+        return primary * self.priority_weight + secondary
+
+
+def needs(household, service: PlacementService, policy: Policy) -> int:
+    """
+    What a household uses of a service: introduction-programme
+    participants, minors in care, or one household in health follow-up.
+    """
+    rules = policy.placement
+    if service == PlacementService.INTRODUCTION_PROGRAMME:
+        return sum(
+            rules.introduction_min_age <= m.age <= rules.introduction_max_age
+            for m in household.members
+        )
+    if service == PlacementService.MINORS_CARE:
+        if household.household_type == HouseholdType.UNACCOMPANIED_MINOR:
+            return household.size
+        return 0
+    need = household.health_follow_up
+    if need is None:
+        need = policy.unknown_need == UnknownNeed.NEED
+    return int(bool(need))
+
+
+def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
+    """
+    The placement problem of an instance under a policy, as arrays.
+
+    Every hard rule is applied here, pair by pair, so that each household
+    left with no compatible municipality gets exact counts of what ruled
+    each one out: the compatibility table, services it needs, and quota
+    dimensions (or service places) with less left than it uses.
+    """
+    rules = policy.placement
+    households = instance.households
+    munis = instance.municipalities
+    H, M = len(households), len(munis)
+    hindex = {h.id: i for i, h in enumerate(households)}
+    mindex = {m.id: i for i, m in enumerate(munis)}
+
+    priority = np.array(
+        [household_priority(h, instance.as_of, policy) for h in households],
+        dtype=np.int64,
+    )
+    waited = np.array(
+        [(instance.as_of - h.permit_date).days for h in households],
+        dtype=np.int64,
+    )
+    deadline = np.array(
+        [deadline_days(h, policy) for h in households], dtype=np.int64
+    )
+    given = np.full(H, -1, dtype=np.int64)
+    if policy.hard.assigned_municipality:
+        for i, h in enumerate(households):
+            if h.assigned_municipality is not None:
+                given[i] = mindex[h.assigned_municipality]
+    free = given < 0
+
+    # Capacity columns: quota dimensions, then service places.
+    if not policy.hard.municipality_quota:
+        dims: tuple[str, ...] = ()
+    elif rules.dimensions is not None:
+        dims = tuple(dict.fromkeys(d.value for d in rules.dimensions))
+    else:
+        dims = tuple(sorted({d.value for m in munis for d in m.quotas}))
+    services = tuple(sorted(rules.services, key=lambda s: s.value))
+    names = dims + tuple(f"service:{s.value}" for s in services)
+    K = len(names)
+    limit = np.full((M, K), UNLIMITED, dtype=np.int64)
+    usage = np.zeros((H, K), dtype=np.int64)
+    for q, dim in enumerate(dims):
+        for j, m in enumerate(munis):
+            value = {d.value: v for d, v in m.quotas.items()}.get(dim)
+            if value is not None:
+                limit[j, q] = value
+        usage[:, q] = [quota_usage(h, dim) for h in households]
+    offered = np.zeros((M, len(services)), dtype=bool)
+    for row in instance.municipality_services:
+        if row.service not in rules.services:
+            continue
+        s = services.index(row.service)
+        j = mindex[row.municipality]
+        offered[j, s] = True
+        if row.places is not None:
+            limit[j, len(dims) + s] = row.places
+    for s, service in enumerate(services):
+        usage[:, len(dims) + s] = [
+            needs(h, service, policy) for h in households
+        ]
+
+    # What the given households use first.
+    given_use = np.zeros((M, K), dtype=np.int64)
+    for i in np.flatnonzero(~free).tolist():
+        given_use[given[i]] += usage[i]
+    left = np.where(
+        limit < UNLIMITED, np.maximum(limit - given_use, 0), UNLIMITED
+    )
+    conflicts = []
+    over = (limit < UNLIMITED) & (given_use > limit)
+    for j, k in zip(*np.nonzero(over), strict=True):
+        conflicts.append(
+            f"Municipality {munis[j].id}: households already assigned "
+            f"to it use {given_use[j, k]} {_what(names[k])}; its limit "
+            f"is {limit[j, k]}. Nobody else is placed there in that "
+            "dimension."
+        )
+
+    # Hard rules, one exclusion matrix per rule.
+    excluded: dict[str, np.ndarray] = {}
+
+    def exclude(rule: str, mask: np.ndarray) -> None:
+        if rule in excluded:
+            excluded[rule] |= mask
+        else:
+            excluded[rule] = mask
+
+    if instance.compatibility or rules.unlisted_pairs == UnlistedPairs.FORBID:
+        forbidden = np.zeros((H, M), dtype=bool)
+        listed = np.zeros((H, M), dtype=bool)
+        for row in instance.compatibility:
+            h, j = hindex[row.household], mindex[row.municipality]
+            if row.allowed:
+                listed[h, j] = True
+            else:
+                forbidden[h, j] = True
+        if rules.unlisted_pairs == UnlistedPairs.FORBID:
+            forbidden |= ~listed
+        exclude("compatibility", forbidden)
+    for s, service in enumerate(services):
+        need = usage[:, len(dims) + s] > 0
+        exclude(service_rule(service), need[:, None] & ~offered[None, :, s])
+    for k, name in enumerate(names):
+        too_big = usage[:, k][:, None] > left[None, :, k]
+        if too_big.any():
+            rule = (
+                f"quota:{name}" if k < len(dims)
+                else service_rule(services[k - len(dims)])
+            )
+            exclude(rule, too_big)
+    compatible = np.ones((H, M), dtype=bool)
+    for mask in excluded.values():
+        compatible &= ~mask
+    compatible[~free] = False
+    excluded_by = tuple(
+        {rule: int(mask[h].sum()) for rule, mask in excluded.items()
+         if mask[h].any()} if free[h] else {}
+        for h in range(H)
+    )
+
+    # Pair scores.
+    missing = int(round(rules.score_weight * rules.missing_score))
+    points = np.full((H, M), missing, dtype=np.int64)
+    scores: dict[tuple[int, int], float] = {}
+    if instance.pair_scores:
+        hs = np.array([hindex[r.household] for r in instance.pair_scores])
+        ms = np.array([mindex[r.municipality] for r in instance.pair_scores])
+        values = np.array([r.score for r in instance.pair_scores])
+        points[hs, ms] = np.rint(rules.score_weight * values).astype(np.int64)
+        scores = dict(zip(zip(hs.tolist(), ms.tolist()), values.tolist()))
+
+    # Spread groups.
+    kinds, permille, group_names = [], [], []
+    group_of = np.full((2, H), -1, dtype=np.int64)
+    for kind, share in zip(
+        SPREAD_KINDS,
+        (rules.spread.nationality_share, rules.spread.household_type_share),
+        strict=True,
+    ):
+        if share is None:
+            continue
+        values = [
+            h.nationality if kind == "nationality"
+            else h.household_type.value
+            for h in households
+        ]
+        names_ = tuple(sorted({v for v in values if v is not None}))
+        lookup = {v: g for g, v in enumerate(names_)}
+        group_of[len(kinds)] = [lookup.get(v, -1) for v in values]
+        kinds.append(kind)
+        permille.append(int(round(share * SPREAD_SCALE)))
+        group_names.append(names_)
+    group_of = group_of[: len(kinds)]
+
+    # Classes of identical free households.
+    class_index: dict[tuple, int] = {}
+    class_of = np.full(H, -1, dtype=np.int64)
+    members: list[list[int]] = []
+    for h in np.flatnonzero(free).tolist():
+        row = compatible[h]
+        key = (
+            int(priority[h]),
+            usage[h].tobytes(),
+            row.tobytes(),
+            points[h, row].tobytes(),
+            group_of[:, h].tobytes(),
+        )
+        c = class_index.setdefault(key, len(members))
+        if c == len(members):
+            members.append([])
+        members[c].append(h)
+        class_of[h] = c
+    reps = np.array([m[0] for m in members], dtype=np.int64)
+    C = len(members)
+    pair_class, pair_muni = (
+        np.nonzero(compatible[reps]) if C else (np.zeros(0, int),) * 2
+    )
+    pair_class = pair_class.astype(np.int64)
+    pair_muni = pair_muni.astype(np.int64)
+    pair_points = (
+        points[reps[pair_class], pair_muni] if C else np.zeros(0, np.int64)
+    )
+
+    gi = np.flatnonzero(~free)
+    given_value = (
+        int(priority[gi].sum()),
+        int(points[gi, given[gi]].sum()) if len(gi) else 0,
+    )
+    best = np.where(compatible, np.abs(points), 0).max(axis=1, initial=0)
+    best[~free] = np.abs(points[gi, given[gi]]) if len(gi) else 0
+    scale = int(best.sum()) + 1
+
+    def ro(a):
+        a = np.asarray(a)
+        a.setflags(write=False)
+        return a
+
+    return PlacementData(
+        household_ids=tuple(h.id for h in households),
+        municipality_ids=tuple(m.id for m in munis),
+        priority=ro(priority),
+        waited=ro(waited),
+        deadline=ro(deadline),
+        given=ro(given),
+        capacity_names=names,
+        num_quota=len(dims),
+        capacity_limit=ro(limit),
+        capacity_left=ro(left),
+        usage=ro(usage),
+        compatible=ro(compatible),
+        excluded_by=excluded_by,
+        points=ro(points),
+        scores=scores,
+        class_of=ro(class_of),
+        class_members=tuple(
+            ro(np.array(m, dtype=np.int64)) for m in members
+        ),
+        class_priority=ro(priority[reps] if C else np.zeros(0, np.int64)),
+        class_usage=ro(usage[reps] if C else np.zeros((0, K), np.int64)),
+        pair_class=ro(pair_class),
+        pair_municipality=ro(pair_muni),
+        pair_points=ro(pair_points),
+        spread_kinds=tuple(kinds),
+        spread_permille=tuple(permille),
+        spread_allowance=int(rules.spread.allowance),
+        group_of=ro(group_of),
+        group_names=tuple(group_names),
+        class_groups=ro(
+            group_of[:, reps] if C else np.zeros((len(kinds), 0), np.int64)
+        ),
+        lexicographic=policy.objective == ObjectiveMode.LEXICOGRAPHIC,
+        priority_weight=int(policy.weights.housed),
+        scale=scale,
+        given_value=given_value,
+        conflicts=tuple(conflicts),
+    )
+
+
+def _what(name: str) -> str:
+    if name.startswith("service:"):
+        return f"places of {name.removeprefix('service:').replace('_', ' ')}"
+    return name.replace("_", " ")

@@ -1,0 +1,373 @@
+"""The placement proposal: placements, reasons, use of every quota."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from models import (
+    Blocker,
+    DimensionUse,
+    GroupShare,
+    Instance,
+    MunicipalityUse,
+    Objective,
+    Placement,
+    PlacementKpis,
+    PlacementProposal,
+    PlacementStats,
+    Policy,
+    Status,
+    Taker,
+    Unplaced,
+    UnplacedReason,
+)
+
+from ..explain import provenance
+from .data import SPREAD_SCALE, UNLIMITED, PlacementData
+from .engines import PlacementResult
+
+BLOCKED_SHOWN = 5
+"""Compatible municipalities whose blockers an explanation lists."""
+
+TAKERS_SHOWN = 3
+"""Households named as having taken the places."""
+
+
+def build_placement_proposal(
+    instance: Instance,
+    policy: Policy,
+    data: PlacementData,
+    result: PlacementResult,
+    time_limit: float | None = None,
+) -> PlacementProposal:
+    """
+    Builds the placement proposal: every placed household with its score
+    breakdown and rank, every unplaced household with its reason, each
+    municipality's use and remainder of every quota dimension and service
+    capacity, KPIs, solver statistics and provenance.
+    """
+    state = _State(data, result.assignment)
+    placements = [
+        _placement(data, h, int(result.assignment[h]))
+        for h in np.flatnonzero(result.assignment >= 0).tolist()
+    ]
+    solved = result.status in (Status.OPTIMAL, Status.FEASIBLE)
+    unplaced = [
+        _why_unplaced(data, state, h, solved, result.proven_optimal)
+        for h in np.flatnonzero(result.assignment < 0).tolist()
+    ]
+    objective = None
+    if solved:
+        objective = Objective(
+            mode=policy.objective.value,
+            value=result.value,
+            primary=result.objective[0],
+            secondary=result.objective[1],
+            scale=data.scale if data.lexicographic else data.priority_weight,
+            bound=result.bound,
+            gap=result.gap,
+        )
+    return PlacementProposal(
+        status=result.status,
+        objective=objective,
+        placements=tuple(placements),
+        unplaced=tuple(unplaced),
+        municipalities=tuple(_municipality_uses(instance, data, state)),
+        conflicts=data.conflicts,
+        kpis=_kpis(instance, policy, data, result.assignment),
+        solver=PlacementStats(
+            engine=result.engine,
+            status=result.status,
+            proven_optimal=result.proven_optimal,
+            build_seconds=round(result.build_seconds, 4),
+            solve_seconds=round(result.solve_seconds, 4),
+            num_households=data.num_households,
+            num_municipalities=data.num_municipalities,
+            num_pairs=data.num_pairs,
+            num_classes=data.num_classes,
+            workers=result.workers,
+            seed=result.seed,
+            time_limit=time_limit,
+            detail=dict(result.detail),
+        ),
+        provenance=provenance(instance, policy),
+    )
+
+
+class _State:
+    """What the assignment uses of every capacity and spread group."""
+
+    def __init__(self, data: PlacementData, assignment: np.ndarray):
+        M, K = data.num_municipalities, len(data.capacity_names)
+        self.assignment = assignment
+        given = data.given >= 0
+        placed = (assignment >= 0) & ~given
+        self.given_use = np.zeros((M, K), dtype=np.int64)
+        self.placed_use = np.zeros((M, K), dtype=np.int64)
+        np.add.at(self.given_use, data.given[given], data.usage[given])
+        np.add.at(self.placed_use, assignment[placed], data.usage[placed])
+        self.placed = placed
+        self.total = np.bincount(assignment[placed], minlength=M)
+        self.group_count = [
+            Counter(zip(assignment[placed].tolist(),
+                        data.group_of[r, placed].tolist()))
+            for r in range(len(data.spread_kinds))
+        ]
+        self.at = [[] for _ in range(M)]
+        for h in np.flatnonzero(placed).tolist():
+            self.at[int(assignment[h])].append(h)
+
+
+def _placement(data: PlacementData, h: int, m: int) -> Placement:
+    given = bool(data.given[h] >= 0)
+    row = data.compatible[h]
+    if given or not row[m]:
+        rank, compatible = 1, 1
+    else:
+        rank = 1 + int((data.points[h, row] > data.points[h, m]).sum())
+        compatible = int(row.sum())
+    return Placement(
+        household=data.household_ids[h],
+        municipality=data.municipality_ids[m],
+        priority=int(data.priority[h]),
+        pair_score=data.scores.get((h, m)),
+        scores={"pair_score": int(data.points[h, m])},
+        rank=rank,
+        compatible=compatible,
+        given=given,
+        waited_days=int(data.waited[h]),
+        within_deadline=bool(data.waited[h] <= data.deadline[h]),
+    )
+
+
+def _takers(data, state, m, uses) -> tuple[Taker, ...]:
+    chosen = sorted(
+        (h for h in state.at[m] if uses(h)),
+        key=lambda h: (int(data.priority[h]), data.household_ids[h]),
+    )[:TAKERS_SHOWN]
+    return tuple(
+        Taker(household=data.household_ids[h], priority=int(data.priority[h]))
+        for h in chosen
+    )
+
+
+def _blockers(data: PlacementData, state: _State, h: int, m: int):
+    """What stops municipality ``m`` from also taking household ``h``."""
+    found = []
+    for k, name in enumerate(data.capacity_names):
+        need = int(data.usage[h, k])
+        left = int(data.capacity_left[m, k])
+        if left >= UNLIMITED or need == 0:
+            continue
+        if state.placed_use[m, k] + need > left:
+            rule = name if name.startswith("service:") else f"quota:{name}"
+            if name == "service:health_follow_up":
+                rule = "individual_need"
+            found.append(Blocker(
+                municipality=data.municipality_ids[m],
+                rule=rule,
+                need=need,
+                used=int(state.given_use[m, k] + state.placed_use[m, k]),
+                limit=int(data.capacity_limit[m, k]),
+                taken_by=_takers(data, state, m,
+                                 lambda o, k=k: data.usage[o, k] > 0),
+            ))
+    total = int(state.total[m])
+    for r, kind in enumerate(data.spread_kinds):
+        g = int(data.group_of[r, h])
+        if g < 0:
+            continue
+        count = state.group_count[r][(m, g)]
+        share = data.spread_permille[r]
+        allowance = data.spread_allowance
+        if SPREAD_SCALE * (count + 1) > (share * (total + 1)
+                                         + SPREAD_SCALE * allowance):
+            found.append(Blocker(
+                municipality=data.municipality_ids[m],
+                rule=f"spread:{kind}",
+                need=1,
+                used=count,
+                limit=share * (total + 1) // SPREAD_SCALE + allowance,
+                taken_by=_takers(data, state, m,
+                                 lambda o, r=r, g=g: data.group_of[r, o] == g),
+            ))
+    return found
+
+
+def _why_unplaced(data, state, h, solved, proven) -> Unplaced:
+    hid = data.household_ids[h]
+    common = dict(household=hid, priority=int(data.priority[h]),
+                  waited_days=int(data.waited[h]))
+    row = data.compatible[h]
+    compatible = int(row.sum())
+    if compatible == 0:
+        excluded = data.excluded_by[h]
+        parts = ", ".join(
+            f"{_rule_words(rule)} rules out {n}"
+            for rule, n in sorted(excluded.items(), key=lambda kv: -kv[1])
+        )
+        return Unplaced(
+            **common,
+            reason=UnplacedReason.NO_COMPATIBLE_MUNICIPALITY,
+            message=f"No compatible municipality: 0 of "
+            f"{data.num_municipalities}"
+            + (f"; {parts}." if parts else "."),
+            excluded_by=dict(excluded),
+        )
+    if not solved:
+        return Unplaced(
+            **common, reason=UnplacedReason.NO_SOLUTION, compatible=compatible,
+            message=f"The engine found no placement in time; {compatible} "
+            "municipalities are compatible.",
+        )
+    ms = np.flatnonzero(row)
+    ms = ms[np.lexsort((ms, -data.points[h, ms]))]
+    blocked, free_room = [], None
+    for m in ms.tolist():
+        found = _blockers(data, state, h, m)
+        if not found and free_room is None:
+            free_room = m
+        blocked.append((m, found))
+    if free_room is not None:
+        where = data.municipality_ids[free_room]
+        message = (
+            f"{where} has room for it, but placing it there would lower "
+            f"the objective (pair-score points "
+            f"{int(data.points[h, free_room])})."
+            if proven else
+            f"{where} has room for it; the engine stopped before finding "
+            "a better placement (not proven optimal)."
+        )
+        return Unplaced(**common, reason=UnplacedReason.OBJECTIVE,
+                        message=message, compatible=compatible)
+    spread_only = any(
+        all(b.rule.startswith("spread:") for b in found)
+        for _, found in blocked
+    )
+    shown = tuple(b for _, found in blocked[:BLOCKED_SHOWN] for b in found)
+    takers = {t.household: t for b in shown for t in b.taken_by}
+    first = ", ".join(
+        f"{b.municipality} {_rule_words(b.rule)} {b.used} of {b.limit}"
+        for _, found in blocked[:3] for b in found[:1]
+    )
+    took = ", ".join(
+        f"{t.household} (priority {t.priority})"
+        for t in sorted(takers.values(), key=lambda t: t.priority)[:3]
+    )
+    if spread_only:
+        reason = UnplacedReason.SPREAD
+        message = (
+            f"Every compatible municipality ({compatible}) is full or at "
+            "a spread limit, and some only at a spread limit: "
+            f"{first}."
+        )
+    else:
+        reason = UnplacedReason.QUOTA_FULL
+        message = (
+            f"Every compatible municipality ({compatible}) has its "
+            f"decision or places used up: {first}."
+        )
+    if took:
+        message += f" Places went to {took}."
+    return Unplaced(**common, reason=reason, message=message,
+                    blocked=shown, compatible=compatible)
+
+
+def _rule_words(rule: str) -> str:
+    if rule == "individual_need":
+        return "an individual need"
+    kind, _, name = rule.partition(":")
+    words = name.replace("_", " ")
+    return {
+        "quota": f"quota {words}",
+        "service": f"service {words}",
+        "spread": f"spread of one {words}",
+    }.get(kind, rule.replace("_", " "))
+
+
+def _municipality_uses(instance, data, state) -> list[MunicipalityUse]:
+    assignment = state.assignment
+    housed = assignment >= 0
+    households = np.bincount(assignment[housed],
+                             minlength=data.num_municipalities)
+    sizes = np.array([h.size for h in instance.households], dtype=np.int64)
+    persons = np.bincount(assignment[housed], weights=sizes[housed],
+                          minlength=data.num_municipalities)
+    uses = []
+    for m, muni in enumerate(instance.municipalities):
+        dims = []
+        for k, name in enumerate(data.capacity_names):
+            limit = int(data.capacity_limit[m, k])
+            given, placed = int(state.given_use[m, k]), int(
+                state.placed_use[m, k])
+            unlimited = limit >= UNLIMITED
+            dims.append(DimensionUse(
+                dimension=name,
+                limit=None if unlimited else limit,
+                given=given,
+                placed=placed,
+                remaining=None if unlimited
+                else max(0, limit - given - placed),
+            ))
+        spread = []
+        total = int(state.total[m])
+        for r, kind in enumerate(data.spread_kinds):
+            allowed = (data.spread_permille[r] * total // SPREAD_SCALE
+                       + data.spread_allowance)
+            for (mm, g), n in sorted(state.group_count[r].items()):
+                if mm == m and g >= 0:
+                    spread.append(GroupShare(
+                        kind=kind, group=data.group_names[r][g],
+                        households=n, allowed=allowed,
+                    ))
+        uses.append(MunicipalityUse(
+            municipality=muni.id,
+            name=muni.name,
+            households=int(households[m]),
+            persons=int(persons[m]),
+            dimensions=tuple(dims),
+            spread=tuple(spread),
+        ))
+    return uses
+
+
+def _kpis(instance, policy, data, assignment) -> PlacementKpis:
+    placed = assignment >= 0
+    hs = instance.households
+    group = np.array([h.is_priority_group for h in hs], dtype=bool)
+    by_type: dict[str, list[int]] = {}
+    for h, ok in zip(hs, placed.tolist(), strict=True):
+        row = by_type.setdefault(h.household_type.value, [0, 0])
+        row[0] += int(ok)
+        row[1] += 1
+    missing = policy.placement.missing_score
+    score_total = sum(
+        data.scores.get((h, int(assignment[h])), missing)
+        for h in np.flatnonzero(placed).tolist()
+    )
+    quota_use = {}
+    for k, name in enumerate(data.capacity_names):
+        limited = data.capacity_limit[:, k] < UNLIMITED
+        if not limited.any():
+            continue
+        used = np.bincount(
+            assignment[placed], weights=data.usage[placed, k],
+            minlength=data.num_municipalities,
+        )
+        quota_use[name] = (int(used[limited].sum()),
+                           int(data.capacity_limit[limited, k].sum()))
+    return PlacementKpis(
+        households=len(hs),
+        placed=int(placed.sum()),
+        given=int((data.given >= 0).sum()),
+        placed_within_deadline=int(
+            (placed & (data.waited <= data.deadline)).sum()
+        ),
+        placed_priority_group=int((placed & group).sum()),
+        priority_group=int(group.sum()),
+        pair_score_total=round(float(score_total), 6),
+        by_type={k: (v[0], v[1]) for k, v in sorted(by_type.items())},
+        quota_use=quota_use,
+    )

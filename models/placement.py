@@ -1,0 +1,493 @@
+"""
+National placement: households to municipalities within council decisions.
+
+Three optional tables of the instance (what IMDi knows about households and
+municipalities at the level of utsøking, DOMAIN.md 1.3 and 1.9 (a)), and
+the placement level's output: a proposal of which municipality settles
+which household, and the comparison of placement first with dwelling-first
+matching (DOMAIN.md R4).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from enum import StrEnum
+
+from pydantic import Field, NonNegativeInt, field_validator
+
+from ._base import Identifier, StrictModel
+from .problems import Problem
+from .proposal import Match, Objective, Provenance, Status
+
+PLACEMENT_SCHEMA_VERSION = "1"
+"""Version of the placement proposal and mode comparison formats."""
+
+
+class PlacementService(StrEnum):
+    """
+    A service a household may need from its settlement municipality.
+
+    Who needs it follows from the household (see ``Placement`` in
+    ``models.policy``): an introduction-programme place for each member of
+    programme age (18-55 by default), care for unaccompanied minors, and
+    close health follow-up for households that need it (sensitive: never
+    named in an explanation).
+    """
+
+    INTRODUCTION_PROGRAMME = "introduction_programme"
+    MINORS_CARE = "minors_care"
+    HEALTH_FOLLOW_UP = "health_follow_up"
+
+
+class MunicipalityService(StrictModel):
+    """
+    A service a municipality offers the households it settles.
+
+    Parameters
+    ----------
+    municipality
+        The municipality.
+    service
+        ``introduction_programme``, ``minors_care`` or ``health_follow_up``.
+    places
+        How many it can take: participants for the introduction programme
+        (persons of programme age), minors for minors' care, households
+        for health follow-up. ``None`` (blank) for no limit.
+    """
+
+    municipality: Identifier
+    service: PlacementService
+    places: NonNegativeInt | None = None
+
+
+class Compatibility(StrictModel):
+    """
+    Whether a household may be placed in a municipality, as imported.
+
+    A row with ``allowed`` false forbids the pair. Pairs not listed are
+    allowed unless the policy's ``placement.unlisted_pairs`` is
+    ``forbid`` (then the table lists every allowed pair).
+    """
+
+    household: Identifier
+    municipality: Identifier
+    allowed: bool
+
+
+class PairScore(StrictModel):
+    """
+    An imported score of a household in a municipality, such as a
+    predicted probability of employment from an external model
+    (GeoMatch-style). Weighted in the objective by the policy's
+    ``placement.score_weight``; unlisted pairs score
+    ``placement.missing_score``.
+    """
+
+    household: Identifier
+    municipality: Identifier
+    score: float = Field(ge=-1_000_000, le=1_000_000)
+
+    @field_validator("score")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError("score must be a finite number.")
+        return value
+
+
+def placement_problems(
+    services, compatibility, pair_scores, households, municipalities
+) -> Iterator[Problem]:
+    """
+    Cross-row problems of the placement tables: unknown households and
+    municipalities, and pairs or services listed twice.
+
+    Parameters
+    ----------
+    services, compatibility, pair_scores
+        The rows of the three tables.
+    households, municipalities
+        Known ids.
+    """
+    seen: dict[tuple, int] = {}
+    for i, row in enumerate(services):
+        yield from _unknown_reference(
+            "municipality_services", i, "municipality", row.municipality,
+            municipalities, "municipality",
+        )
+        key = ("municipality_services", row.municipality, row.service)
+        yield from _repeated(seen, key, i, "municipality_services",
+                             "service", f"{row.service} of "
+                             f"{row.municipality!r}")
+    for table, rows in (("compatibility", compatibility),
+                        ("pair_scores", pair_scores)):
+        for i, row in enumerate(rows):
+            yield from _unknown_reference(
+                table, i, "household", row.household, households,
+                "household",
+            )
+            yield from _unknown_reference(
+                table, i, "municipality", row.municipality, municipalities,
+                "municipality",
+            )
+            key = (table, row.household, row.municipality)
+            yield from _repeated(seen, key, i, table, "municipality",
+                                 f"pair {row.household}/{row.municipality}")
+
+
+def _unknown_reference(table, index, field, value, known, what):
+    if value not in known:
+        yield Problem(
+            loc=(table, index, field),
+            rule="unknown-reference",
+            message=f"{field} references unknown {what} {value!r}.",
+        )
+
+
+def _repeated(seen, key, index, table, field, what):
+    if key in seen:
+        yield Problem(
+            loc=(table, index, field),
+            rule="contradictory-rows",
+            message=f"{what} is already listed in row {seen[key] + 1} of "
+            f"{table}.",
+        )
+    else:
+        seen[key] = index
+
+
+# --- the placement proposal ---------------------------------------------
+
+
+class Placement(StrictModel):
+    """
+    One household placed in a municipality.
+
+    Parameters
+    ----------
+    priority
+        The household's priority points (waiting time against its
+        deadline, priority group, overdue), as at the dwelling level.
+    pair_score
+        The imported score of the pair; ``None`` when the table has none.
+    scores
+        Objective points per term: ``priority`` and ``pair_score``
+        (``round(score_weight * score)``).
+    rank
+        Rank of this municipality among the household's compatible ones
+        by pair score (1 is best; ties share a rank).
+    compatible
+        Number of municipalities compatible with the household.
+    given
+        Whether IMDi had already assigned the household to this
+        municipality before this run (kept, and counted in the quotas).
+    """
+
+    household: Identifier
+    municipality: Identifier
+    priority: int
+    pair_score: float | None = None
+    scores: dict[str, int]
+    rank: int = Field(ge=1)
+    compatible: int = Field(ge=1)
+    given: bool = False
+    waited_days: int = 0
+    within_deadline: bool = True
+
+
+class UnplacedReason(StrEnum):
+    NO_COMPATIBLE_MUNICIPALITY = "no_compatible_municipality"
+    QUOTA_FULL = "quota_full"
+    SPREAD = "spread"
+    OBJECTIVE = "objective"
+    NO_SOLUTION = "no_solution"
+
+
+class Taker(StrictModel):
+    """A household that took a place another household could have used."""
+
+    household: Identifier
+    priority: int
+
+
+class Blocker(StrictModel):
+    """
+    Why one compatible municipality could not also take a household.
+
+    Parameters
+    ----------
+    rule
+        ``quota:<dimension>``, ``service:<service>`` (places), or
+        ``spread:nationality`` / ``spread:household_type``.
+    need
+        What the household would use of it.
+    used, limit
+        What the proposal uses of it, and the limit.
+    taken_by
+        Households placed there that use it, lowest priority first.
+    """
+
+    municipality: Identifier
+    rule: str
+    need: int
+    used: int
+    limit: int
+    taken_by: tuple[Taker, ...] = ()
+
+
+class Unplaced(StrictModel):
+    """
+    A household left without a municipality, and why.
+
+    Parameters
+    ----------
+    reason
+        ``no_compatible_municipality`` (exact, before solving: see
+        ``excluded_by``), ``quota_full`` (every compatible municipality's
+        decision, or a service's places, is used up: see ``blocked``),
+        ``spread`` (some compatible municipality had room but a spread
+        rule stopped it), ``objective`` (placing it would lower the
+        weighted objective) or ``no_solution`` (the engine found none).
+    excluded_by
+        For ``no_compatible_municipality``: how many municipalities each
+        rule rules out for this household on its own.
+    blocked
+        For ``quota_full`` and ``spread``: what stopped each compatible
+        municipality (at most the five most preferred).
+    """
+
+    household: Identifier
+    priority: int
+    reason: UnplacedReason
+    message: str
+    excluded_by: dict[str, int] = Field(default_factory=dict)
+    blocked: tuple[Blocker, ...] = ()
+    compatible: int = 0
+    waited_days: int = 0
+
+
+class DimensionUse(StrictModel):
+    """
+    One municipality's use of one quota dimension or service capacity.
+
+    Parameters
+    ----------
+    dimension
+        A quota dimension (``households``, ``persons``, ``children``...) or
+        ``service:<service>`` for a service's places.
+    limit
+        The council decision (or places); ``None`` when unlimited.
+    given
+        Used by households IMDi had already assigned.
+    placed
+        Used by the households this proposal places.
+    remaining
+        ``limit - given - placed`` (0 at least); ``None`` when unlimited.
+    """
+
+    dimension: str
+    limit: int | None
+    given: int
+    placed: int
+    remaining: int | None
+
+
+class GroupShare(StrictModel):
+    """One nationality or household type in one municipality."""
+
+    kind: str
+    group: str
+    households: int
+    allowed: int
+
+
+class MunicipalityUse(StrictModel):
+    """
+    What the proposal gives one municipality.
+
+    Parameters
+    ----------
+    households, persons
+        Households and persons placed there, given ones included.
+    dimensions
+        Use of every quota dimension the policy names and every service
+        capacity in force.
+    spread
+        Per nationality and household type placed there, when a spread
+        rule is in force: households and the most the rule allows.
+    """
+
+    municipality: Identifier
+    name: str = ""
+    households: int
+    persons: int
+    dimensions: tuple[DimensionUse, ...]
+    spread: tuple[GroupShare, ...] = ()
+
+
+class PlacementKpis(StrictModel):
+    households: int
+    placed: int
+    given: int
+    placed_within_deadline: int
+    placed_priority_group: int
+    priority_group: int
+    pair_score_total: float
+    by_type: dict[str, tuple[int, int]] = Field(
+        default_factory=dict,
+        description="Household type -> (placed, total).",
+    )
+    quota_use: dict[str, tuple[int, int]] = Field(
+        default_factory=dict,
+        description="Dimension -> (used, limit) over municipalities with "
+        "a limit in it.",
+    )
+
+
+class PlacementStats(StrictModel):
+    engine: str
+    status: Status
+    proven_optimal: bool
+    build_seconds: float
+    solve_seconds: float
+    num_households: int
+    num_municipalities: int
+    num_pairs: int
+    num_classes: int
+    workers: int = 1
+    seed: int = 0
+    time_limit: float | None = None
+    detail: dict[str, str] = Field(default_factory=dict)
+
+
+class PlacementProposal(StrictModel):
+    """The output of one placement solve."""
+
+    schema_version: str = PLACEMENT_SCHEMA_VERSION
+    status: Status
+    objective: Objective | None
+    placements: tuple[Placement, ...]
+    unplaced: tuple[Unplaced, ...]
+    municipalities: tuple[MunicipalityUse, ...]
+    conflicts: tuple[str, ...] = ()
+    kpis: PlacementKpis
+    solver: PlacementStats
+    provenance: Provenance
+
+
+# --- chained mode and the comparison of modes ------------------------------
+
+
+class Unhoused(StrictModel):
+    """
+    A household the chained run did not house, and why.
+
+    Parameters
+    ----------
+    stage
+        ``placement`` (no municipality) or ``dwelling`` (placed, but the
+        municipality's dwellings could not take it).
+    municipality
+        Where it was placed, for the dwelling stage.
+    reason
+        The placement or dwelling-level reason code.
+    """
+
+    household: Identifier
+    stage: str
+    municipality: Identifier | None = None
+    reason: str
+    message: str
+    priority: int
+    waited_days: int = 0
+
+
+class MunicipalityStage(StrictModel):
+    """The dwelling stage of one municipality in a chained run."""
+
+    municipality: Identifier
+    placed: int
+    dwellings: int
+    housed: int
+    not_housed: int
+    reasons: dict[str, int] = Field(default_factory=dict)
+    status: Status
+    proven_optimal: bool
+    seconds: float
+
+
+class ChainedReport(StrictModel):
+    """
+    Placement first, then each municipality's dwelling matching.
+
+    ``matches`` are the dwelling-level matches of every municipality,
+    checked together against the whole instance with the placement as
+    the assigned municipalities.
+    """
+
+    schema_version: str = PLACEMENT_SCHEMA_VERSION
+    placement_status: Status
+    placement_proven_optimal: bool
+    status: Status
+    proven_optimal: bool
+    municipalities: tuple[MunicipalityStage, ...]
+    matches: tuple[Match, ...]
+    unhoused: tuple[Unhoused, ...]
+    provenance: Provenance
+
+
+class ModeFigures(StrictModel):
+    """
+    Outcome of one mode on an instance, counted the same way for both.
+
+    Parameters
+    ----------
+    mode
+        ``chained`` or ``dwelling-first``.
+    housed_within_deadline
+        Housed households that have not waited past their deadline
+        (permit date plus the policy's deadline for their type).
+    housed_within_maximum
+        Housed households that have not waited past the maximum deadline
+        (``deadlines.maximum_months``): when the priority serves the
+        longest waiting first, few of those housed are still within
+        their own deadline, and this tells the modes apart instead.
+    by_group
+        Group -> (housed within deadline, housed, households).
+    placement_breaches
+        Breaches of the placement rules the dwelling level cannot apply
+        (spread shares, service places), on the households housed:
+        dwelling-first does not apply them; this counts how often that
+        matters.
+    pair_score_total
+        Sum of the imported pair scores of where households were housed.
+    """
+
+    mode: str
+    status: Status
+    proven_optimal: bool
+    seconds: float
+    households: int
+    housed: int
+    housed_within_deadline: int
+    housed_within_maximum: int
+    housed_priority_group: int
+    priority_group: int
+    by_group: dict[str, tuple[int, int, int]]
+    placement_breaches: int = 0
+    pair_score_total: float = 0.0
+
+
+class ModeComparison(StrictModel):
+    """Chained against dwelling-first on one instance and policy."""
+
+    schema_version: str = PLACEMENT_SCHEMA_VERSION
+    instance_name: str
+    policy_name: str
+    chained: ModeFigures
+    dwelling_first: ModeFigures
+    more_housed: int
+    more_housed_within_deadline: int
+    notes: tuple[str, ...] = ()
+    provenance: Provenance
