@@ -633,6 +633,20 @@ def solve_program(data: PlacementData, engine: str = "mip",
         )
         if start_x is None:
             start_x = greedy_start(data, model)
+    if (engine == "mip" and best_primary is not None
+            and not model.secondary.any()):
+        # Priority is the whole objective, and the small program (HiGHS)
+        # proved the start's priority total the best there is: nothing is
+        # left to find or prove.
+        pairs = _pairs(data, model, start_x)
+        return _result(
+            data, engine, Status.OPTIMAL, pairs, build=built - started,
+            solve=time.perf_counter() - built, seed=seed,
+            workers=runner.workers,
+            detail={"backend": "highspy (types)", "rows": str(
+                model.num_rows), "vars": str(model.num_vars),
+                "counts": str(model.num_counts), "stages": "types"},
+        )
     stages = objective_stages(data, model, runner.exact_below)
     status, x, bound = _run_stages(runner, stages, start_x)
     if x is None:

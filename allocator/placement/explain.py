@@ -118,6 +118,7 @@ class _State:
         self.at = [[] for _ in range(M)]
         for h in np.flatnonzero(placed).tolist():
             self.at[int(assignment[h])].append(h)
+        self.takers: dict[tuple, tuple[Taker, ...]] = {}
 
 
 def _placement(data: PlacementData, h: int, m: int) -> Placement:
@@ -142,38 +143,42 @@ def _placement(data: PlacementData, h: int, m: int) -> Placement:
     )
 
 
-def _takers(data, state, m, uses) -> tuple[Taker, ...]:
-    chosen = sorted(
-        (h for h in state.at[m] if uses(h)),
-        key=lambda h: (int(data.priority[h]), data.household_ids[h]),
-    )[:TAKERS_SHOWN]
-    return tuple(
-        Taker(household=data.household_ids[h], priority=int(data.priority[h]))
-        for h in chosen
-    )
+def _takers(data, state, key, uses) -> tuple[Taker, ...]:
+    """Households placed at ``key[0]`` that ``uses``, lowest priority
+    first; cached per municipality and rule."""
+    found = state.takers.get(key)
+    if found is None:
+        chosen = sorted(
+            (h for h in state.at[key[0]] if uses(h)),
+            key=lambda h: (int(data.priority[h]), data.household_ids[h]),
+        )[:TAKERS_SHOWN]
+        found = state.takers[key] = tuple(
+            Taker(household=data.household_ids[h],
+                  priority=int(data.priority[h]))
+            for h in chosen
+        )
+    return found
 
 
-def _blockers(data: PlacementData, state: _State, h: int, m: int):
-    """What stops municipality ``m`` from also taking household ``h``."""
+def _blocks(data: PlacementData, state: _State, h: int, m: int):
+    """
+    What stops municipality ``m`` from also taking household ``h``: one
+    ``(rule, need, used, limit, key)`` per quota, service or spread rule
+    it would break.
+    """
     found = []
-    for k, name in enumerate(data.capacity_names):
-        need = int(data.usage[h, k])
-        left = int(data.capacity_left[m, k])
-        if left >= UNLIMITED or need == 0:
-            continue
-        if state.placed_use[m, k] + need > left:
-            rule = name if name.startswith("service:") else f"quota:{name}"
-            if name == "service:health_follow_up":
-                rule = "individual_need"
-            found.append(Blocker(
-                municipality=data.municipality_ids[m],
-                rule=rule,
-                need=need,
-                used=int(state.given_use[m, k] + state.placed_use[m, k]),
-                limit=int(data.capacity_limit[m, k]),
-                taken_by=_takers(data, state, m,
-                                 lambda o, k=k: data.usage[o, k] > 0),
-            ))
+    need_row = data.usage[h]
+    for k in np.flatnonzero(
+        (need_row > 0) & (data.capacity_left[m] < UNLIMITED)
+        & (state.placed_use[m] + need_row > data.capacity_left[m])
+    ).tolist():
+        name = data.capacity_names[k]
+        rule = name if name.startswith("service:") else f"quota:{name}"
+        if name == "service:health_follow_up":
+            rule = "individual_need"
+        found.append((rule, int(need_row[k]),
+                      int(state.given_use[m, k] + state.placed_use[m, k]),
+                      int(data.capacity_limit[m, k]), (m, "cap", k)))
     total = int(state.total[m])
     for r, kind in enumerate(data.spread_kinds):
         g = int(data.group_of[r, h])
@@ -184,16 +189,28 @@ def _blockers(data: PlacementData, state: _State, h: int, m: int):
         allowance = data.spread_allowance
         if SPREAD_SCALE * (count + 1) > (share * (total + 1)
                                          + SPREAD_SCALE * allowance):
-            found.append(Blocker(
-                municipality=data.municipality_ids[m],
-                rule=f"spread:{kind}",
-                need=1,
-                used=count,
-                limit=share * (total + 1) // SPREAD_SCALE + allowance,
-                taken_by=_takers(data, state, m,
-                                 lambda o, r=r, g=g: data.group_of[r, o] == g),
-            ))
+            found.append((f"spread:{kind}", 1, count,
+                          share * (total + 1) // SPREAD_SCALE + allowance,
+                          (m, "spread", r, g)))
     return found
+
+
+def _blocker(data, state, m, block) -> Blocker:
+    rule, need, used, limit, key = block
+    if key[1] == "cap":
+        k = key[2]
+
+        def uses(o):
+            return data.usage[o, k] > 0
+    else:
+        r, g = key[2], key[3]
+
+        def uses(o):
+            return data.group_of[r, o] == g
+    return Blocker(
+        municipality=data.municipality_ids[m], rule=rule, need=need,
+        used=used, limit=limit, taken_by=_takers(data, state, key, uses),
+    )
 
 
 def _why_unplaced(data, state, h, solved, proven) -> Unplaced:
@@ -224,12 +241,27 @@ def _why_unplaced(data, state, h, solved, proven) -> Unplaced:
         )
     ms = np.flatnonzero(row)
     ms = ms[np.lexsort((ms, -data.points[h, ms]))]
-    blocked, free_room = [], None
-    for m in ms.tolist():
-        found = _blockers(data, state, h, m)
-        if not found and free_room is None:
-            free_room = m
-        blocked.append((m, found))
+    # Which rules stop each compatible municipality, all at once.
+    need = data.usage[h]
+    left = data.capacity_left[ms]
+    by_quota = ((need > 0) & (left < UNLIMITED)
+                & (state.placed_use[ms] + need > left)).any(axis=1)
+    by_spread = np.zeros(len(ms), dtype=bool)
+    total = state.total[ms]
+    for r in range(len(data.spread_kinds)):
+        g = int(data.group_of[r, h])
+        if g < 0:
+            continue
+        count = np.array([state.group_count[r][(int(m), g)] for m in ms])
+        by_spread |= SPREAD_SCALE * (count + 1) > (
+            data.spread_permille[r] * (total + 1)
+            + SPREAD_SCALE * data.spread_allowance
+        )
+    open_ = np.flatnonzero(~(by_quota | by_spread))
+    free_room = int(ms[open_[0]]) if len(open_) else None
+    spread_only = bool((by_spread & ~by_quota).any())
+    blocked = [(m, _blocks(data, state, h, m))
+               for m in ms[:BLOCKED_SHOWN].tolist()]
     if free_room is not None:
         where = data.municipality_ids[free_room]
         message = (
@@ -242,15 +274,12 @@ def _why_unplaced(data, state, h, solved, proven) -> Unplaced:
         )
         return Unplaced(**common, reason=UnplacedReason.OBJECTIVE,
                         message=message, compatible=compatible)
-    spread_only = any(
-        all(b.rule.startswith("spread:") for b in found)
-        for _, found in blocked
-    )
-    shown = tuple(b for _, found in blocked[:BLOCKED_SHOWN] for b in found)
+    shown = tuple(_blocker(data, state, m, b)
+                  for m, found in blocked for b in found)
     takers = {t.household: t for b in shown for t in b.taken_by}
     first = ", ".join(
         f"{b.municipality} {_rule_words(b.rule)} {b.used} of {b.limit}"
-        for _, found in blocked[:3] for b in found[:1]
+        for b in _first_per_municipality(shown)[:3]
     )
     took = ", ".join(
         f"{t.household} (priority {t.priority})"
@@ -273,6 +302,15 @@ def _why_unplaced(data, state, h, solved, proven) -> Unplaced:
         message += f" Places went to {took}."
     return Unplaced(**common, reason=reason, message=message,
                     blocked=shown, compatible=compatible)
+
+
+def _first_per_municipality(blockers) -> list[Blocker]:
+    seen, first = set(), []
+    for b in blockers:
+        if b.municipality not in seen:
+            seen.add(b.municipality)
+            first.append(b)
+    return first
 
 
 def _rule_words(rule: str) -> str:
