@@ -462,6 +462,10 @@ class ModeFigures(StrictModel):
         matters.
     pair_score_total
         Sum of the imported pair scores of where households were housed.
+    priority_points
+        Sum of the housed households' priority points: the first part of
+        the dwelling level's objective, which serves the longest waiting
+        first.
     """
 
     mode: str
@@ -477,6 +481,7 @@ class ModeFigures(StrictModel):
     by_group: dict[str, tuple[int, int, int]]
     placement_breaches: int = 0
     pair_score_total: float = 0.0
+    priority_points: int = 0
 
 
 class ModeComparison(StrictModel):

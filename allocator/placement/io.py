@@ -223,6 +223,8 @@ def comparison_rows(report: ModeComparison) -> list[tuple[str, str, str,
             b.housed_within_maximum),
         row("priority group housed", a.housed_priority_group,
             b.housed_priority_group),
+        row("priority points housed", a.priority_points,
+            b.priority_points),
     ]
     for group in sorted(set(a.by_group) | set(b.by_group)):
         x = a.by_group.get(group, (0, 0, 0))

@@ -587,6 +587,7 @@ def mode_figures(instance: Instance, policy: Policy, mode: str,
         by_group={k: tuple(v) for k, v in sorted(groups.items())},
         placement_breaches=breaches,
         pair_score_total=round(score_total, 6),
+        priority_points=sum(m.priority for m in matches),
     )
 
 
