@@ -11,6 +11,7 @@ the two implementations disagree, one of them is wrong.
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -534,4 +535,13 @@ def criterion_scores(instance, policy, h, d, shared, travel) -> dict:
         if policy.hard.care_housing == "penalise" and feats & CARE
         else 0
     )
+
+    # Late: the dwelling frees after the deadline the household could
+    # still meet on the day of the proposal.
+    months = (policy.deadlines.priority_months if h.is_priority_group
+              else policy.deadlines.standard_months)
+    deadline = h.permit_date + timedelta(days=round(months * MONTH_DAYS))
+    move_in = max(instance.as_of, d.available_from)
+    late = instance.as_of <= deadline < move_in
+    out["late_move_in"] = -100 * w.late_move_in if late else 0
     return out

@@ -266,10 +266,38 @@ def _households(instance: Instance, policy: Policy, nationality_index):
 CLASS_FIELDS = (
     "need", "need_reunited", "size", "minors", "family", "reunification",
     "step_free", "ground", "no_basement", "avoid", "open_shared", "assigned",
-    "wish_central", "nationality",
+    "wish_central", "nationality", "late_from",
 )
 """Household attributes that rules and class criteria read: households
 equal in all of them (and in ``services``) form one class."""
+
+
+NEVER_LATE = np.iinfo(np.int64).max
+"""``late_from`` of a household no dwelling can make late."""
+
+
+def _late_from(instance: Instance, policy: Policy,
+               free_in: np.ndarray) -> np.ndarray:
+    """
+    For each household, the fewest days until a dwelling is free that make
+    it move in after its settlement deadline, or ``NEVER_LATE``.
+
+    Households already past the deadline, and those whose deadline falls
+    after every dwelling is free, are never late. The value is rounded up
+    to the next day on which some dwelling frees, so that households late
+    for the same dwellings share a class.
+    """
+    opens = np.unique(free_in)
+    out = np.full(len(instance.households), NEVER_LATE, dtype=np.int64)
+    for i, h in enumerate(instance.households):
+        slack = ((h.permit_date - instance.as_of).days
+                 + deadline_days(h, policy))
+        if slack < 0:
+            continue  # already late, whichever dwelling it takes
+        k = int(np.searchsorted(opens, slack, side="right"))
+        if k < len(opens):
+            out[i] = opens[k]
+    return out
 
 
 def _dwellings(instance: Instance, policy: Policy, graph, nationality_index):
@@ -328,6 +356,8 @@ def _dwellings(instance: Instance, policy: Policy, graph, nationality_index):
             bool,
         ),
         shared_rooms=arr((d.shared_rooms for d in ds), np.int64),
+        free_in=arr((max(0, (d.available_from - as_of).days) for d in ds),
+                    np.int64),
         condition=arr((d.condition for d in ds), np.int64),
         damp=arr((d.damp for d in ds), bool),
         tenure=arr(
@@ -430,6 +460,7 @@ def compile_instance(
     graph = travel_graph(instance)
     hh = _households(instance, policy, nationality_index)
     dw = _dwellings(instance, policy, graph, nationality_index)
+    hh.late_from = _late_from(instance, policy, dw.free_in[dw.available])
     H, D = hh.n, dw.n
 
     h_index = {h.id: i for i, h in enumerate(instance.households)}

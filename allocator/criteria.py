@@ -139,6 +139,11 @@ def class_scores(h, d, policy: Policy) -> np.ndarray:
         100, 10 * compatriots
     )
 
+    # A dwelling free only after the household's deadline makes it miss
+    # the settlement target it could still meet (DOMAIN.md 7.2 item 12).
+    late = d.free_in >= h.late_from
+    out[..., col["late_move_in"]] = -100 * w.late_move_in * late
+
     if policy.hard.care_housing == RuleMode.PENALISE:
         out[..., col["care_housing"]] = -100 * w.care_housing * d.care
     return out

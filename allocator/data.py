@@ -63,6 +63,7 @@ CRITERIA = (
     "wish_place",
     "school_change",
     "care_housing",
+    "late_move_in",
 )
 """Scored criteria of a pair; each weighted contribution is an integer."""
 

@@ -18,6 +18,7 @@ LABELS = {
     "wish_place": "wish: near a named place",
     "school_change": "keeping the children's school",
     "care_housing": "beside care housing",
+    "late_move_in": "moving in after the settlement deadline",
 }
 
 

@@ -217,6 +217,11 @@ class Weights(StrictModel):
     wish_place: NonNegativeInt = 4
     school_change: NonNegativeInt = 10
     care_housing: NonNegativeInt = 10
+    late_move_in: NonNegativeInt = Field(
+        default=20,
+        description="Per point of the penalty for a dwelling that frees "
+        "only after the deadline a household could still meet.",
+    )
     dispersion: NonNegativeInt = Field(
         default=300,
         description="Objective units per refugee household above the "

@@ -218,6 +218,36 @@ def test_dwelling_must_be_available_within_the_horizon():
     }
 
 
+@pytest.mark.parametrize("engine", EXACT_ENGINES)
+def test_a_dwelling_free_after_the_deadline_goes_to_who_can_wait(engine):
+    """Tests the late move-in penalty: a family 11 days from its 3-month
+    deadline takes the dwelling free today, a single adult with 83 days
+    left the better one free in 20 days; without the penalty the family
+    would take the better one and miss its deadline."""
+    near = family(children=((8, "F"), (9, "F")), waited=80)
+    patient = single(waited=100)
+    ds = [dwelling("D-1", 2, condition=3),
+          dwelling("D-2", 2, condition=5,
+                   available_from=AS_OF + timedelta(days=20))]
+    out = run(instance([near, patient], ds), engine=engine)
+    assert matched(out) == {"H-F": "D-1", "H-1": "D-2"}
+    assert all(m.scores["late_move_in"] == 0 for m in out.proposal.matches)
+    off = run(instance([near, patient], ds),
+              _policy(weights={"late_move_in": 0}), engine=engine)
+    assert matched(off) == {"H-F": "D-2", "H-1": "D-1"}
+
+
+def test_late_move_in_is_scored_only_while_the_deadline_can_be_met():
+    """Tests that only a household still within its deadline is penalised,
+    by the engine and the independent checker alike."""
+    late = dwelling("D-1", 2, available_from=AS_OF + timedelta(days=20))
+    near = run(instance([family(children=((8, "F"),), waited=80)], [late]))
+    assert near.proposal.matches[0].scores["late_move_in"] == -100 * 20
+    overdue = run(instance([family(children=((8, "F"),), waited=120)],
+                           [late]))
+    assert overdue.proposal.matches[0].scores["late_move_in"] == 0
+
+
 def _two_municipalities():
     return dict(
         municipalities=(
