@@ -135,6 +135,8 @@ def test_run_bench_writes_records_table_and_plots_and_fails_a_wrong_optimum(
     auto = next(r for r in records if r["engine"] == "auto")
     assert auto["misses_known_optimum"] is True
     assert auto["ratio_to_limit"] is not None
+    assert auto["solve_ratio_to_limit"] == pytest.approx(
+        auto["solve_seconds"] / auto["limit_solve_seconds"])
     assert auto["households"] == 5 and auto["pairs"] > 0
     assert auto["peak_memory_mb"] > 0
     assert (out / "records.csv").read_text().startswith("suite,")

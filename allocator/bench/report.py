@@ -59,13 +59,14 @@ def markdown_table(records: list[dict]) -> str:
 
     Times, memory and ratios are medians over repeats, then over seeds.
     ``x limit`` is total time over the limit's solve time on the same
-    instance; ``proven`` counts runs that proved optimality; ``housed`` is
+    instance, ``solve x limit`` the method's solve time over it; ``proven`` counts runs that proved optimality; ``housed`` is
     the median number housed with its median difference to the optimum;
     ``objective`` is the value over the optimum's.
     """
     columns = (
         "family", "households", "pairs", "policy", "method", "runs",
-        "total s", "solve s", "peak MB", "x limit", "proven",
+        "total s", "solve s", "peak MB", "x limit", "solve x limit",
+        "proven",
         "housed (vs opt)", "in deadline (vs opt)", "objective / opt",
         "notes",
     )
@@ -89,6 +90,7 @@ def markdown_table(records: list[dict]) -> str:
                 _seconds(_median_of_medians(done, "solve_seconds")),
                 _int(_median_of_medians(runs, "memory_mb")),
                 _ratio(_median_of_medians(done, "ratio_to_limit")),
+                _ratio(_median_of_medians(done, "solve_ratio_to_limit")),
                 f"{proven}/{len(runs)}",
                 _versus(_median_of_medians(done, "housed"),
                         _median_of_medians(done, "housed_vs_optimum")),
@@ -299,6 +301,15 @@ def headline(records: list[dict]) -> dict:
             )
             for family in dict.fromkeys(r["family"] for r in auto)
         },
+        "auto_solve_over_limit_median": _median_per_instance(
+            auto, "solve_ratio_to_limit"),
+        "auto_solve_over_limit_by_family": {
+            family: _median_per_instance(
+                [r for r in auto if r["family"] == family],
+                "solve_ratio_to_limit",
+            )
+            for family in dict.fromkeys(r["family"] for r in auto)
+        },
         "region_naive_over_auto": (
             naive_time / region_auto
             if naive_time and region_auto else None
@@ -336,7 +347,7 @@ def _shares(records: list[dict], field: str, of: str) -> list[dict]:
 HEADLINE_COLUMNS = (
     "date", "revision", "national auto s", "national auto peak MB",
     "city auto s", "auto / limit: city, all (median)",
-    "region naive / auto",
+    "auto solve / limit solve: city, all (median)", "region naive / auto",
     "FCFS housed / opt", "FCFS in deadline / opt", "FCFS objective / opt",
 )
 """Columns of a row of benchmarks/RESULTS.md."""
@@ -356,6 +367,8 @@ def headline_row(figures: dict, date: str) -> str:
         _int(figures["national_auto_peak_mb"]),
         _seconds(figures["city_auto_seconds"]),
         f"{city_ratio}; {_ratio(figures['auto_over_limit_median'])}",
+        f"{_ratio(figures['auto_solve_over_limit_by_family'].get('city'))}; "
+        f"{_ratio(figures['auto_solve_over_limit_median'])}",
         "" if naive is None else f"{naive:,.1f}",
         _share(figures["fcfs_housed_share_of_optimum"]),
         _share(figures["fcfs_within_deadline_share_of_optimum"]),
