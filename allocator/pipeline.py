@@ -24,6 +24,13 @@ class Outcome:
     check: CheckReport
 
 
+def _positions(data, pairs) -> list[tuple[int, int]]:
+    """(household, dwelling) ids as positions; unknown ids are left out."""
+    h_at = {h: i for i, h in enumerate(data.household_ids)}
+    d_at = {d: i for i, d in enumerate(data.dwelling_ids)}
+    return [(h_at[h], d_at[d]) for h, d in pairs if h in h_at and d in d_at]
+
+
 def propose(
     instance: Instance,
     policy: Policy | None = None,
@@ -48,9 +55,14 @@ def propose(
         Seconds for the solve; ``None`` for no limit.
     marginal_values
         Whether to re-solve for the marginal value of each full cap.
+    params
+        Engine parameters; ``start``, a feasible assignment as (household
+        id, dwelling id) pairs, seeds the class model (see ``solve``).
     """
     policy = Policy() if policy is None else policy
     data = compile_instance(instance, policy)
+    if params.get("start") is not None:
+        params["start"] = _positions(data, params["start"])
     result = solve(data, engine=engine, time_limit=time_limit, seed=seed,
                    **params)
     proposal = build_proposal(

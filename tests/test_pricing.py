@@ -127,6 +127,28 @@ def test_a_pair_the_pruned_data_left_out_is_explained_and_checked():
     assert check_proposal(instance, Policy(), proposal).ok
 
 
+def test_class_model_starts_from_a_given_assignment_when_it_is_better():
+    """Tests that a feasible start housing more priority than the greedy
+    one is what a solve stopped at once returns (as the chained mode's
+    matches start dwelling-first), and that the checker accepts it."""
+    instance = generate("national", 1, scale=0.01)
+    data = compile_instance(instance, Policy(), candidates_per_household=2)
+    best = solve(data, engine="classes")
+    assert best.status.value == "optimal"
+    pairs = [(h, int(d)) for h, d in enumerate(best.assignment) if d >= 0]
+
+    def priority(result):
+        return int(data.priority[result.assignment >= 0].sum())
+
+    greedy = solve(data, engine="classes", time_limit=1e-6)
+    started = solve(data, engine="classes", time_limit=1e-6, start=pairs)
+    assert priority(greedy) < priority(best)
+    assert priority(started) == priority(best)
+    proposal = build_proposal(instance, Policy(), data, started,
+                              marginal_values=False)
+    assert check_proposal(instance, Policy(), proposal).ok
+
+
 def test_class_model_out_of_time_still_answers_with_a_checked_start():
     """Tests that the class model stopped at once still returns its greedy
     start over every eligible dwelling, and the checker accepts it."""

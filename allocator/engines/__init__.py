@@ -121,7 +121,9 @@ def solve(
     seed
         Random seed for engines that use one.
     params
-        Engine parameters (``workers`` for cpsat, ``backend`` for mip).
+        Engine parameters (``workers`` for cpsat, ``backend`` for mip,
+        ``start`` for the class model: (household, dwelling) positions of
+        a feasible assignment to start from; the other engines ignore it).
 
     Raises
     ------
@@ -139,6 +141,7 @@ def solve(
         return empty_result(data, engine, Status.INFEASIBLE)
     if data.num_pairs == 0:
         return nothing_to_choose(data, engine)
+    start = params.pop("start", None)
     if engine == "classes" or (
         engine == "auto"
         and not (data.network_representable and not data.pruned)
@@ -150,7 +153,7 @@ def solve(
                 "use mip or cpsat."
             )
         result = solve_classes(data, time_limit=time_limit, seed=seed,
-                               **params)
+                               start=start, **params)
         if engine == "auto":
             result = dataclasses.replace(result, engine="auto:classes")
         return result

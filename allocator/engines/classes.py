@@ -462,17 +462,23 @@ def solve_classes(
     time_limit: float | None = None,
     seed: int = 0,
     hint=None,
+    start=None,
     **_,
 ) -> Result:
     """
     Solves with the class model (see the module docstring), exactly over
     every eligible pair whether or not the data is pruned.
 
+    ``start`` is a feasible assignment to start from, as (household,
+    dwelling) positions, for instance a decomposition's (place households
+    in municipalities, then match each municipality); the solve starts
+    from it or from the greedy start, whichever houses more priority.
+
     Shared rooms are outside this model (a room's co-residents must be
     compatible pair by pair); callers use the pair model for them.
     """
-    start = time.perf_counter()
-    deadline = None if time_limit is None else start + time_limit
+    began = time.perf_counter()
+    deadline = None if time_limit is None else began + time_limit
     groups = _groups(data)
     model = _ClassModel(data, groups, seed)
     init_g, init_p = [], []
@@ -482,6 +488,10 @@ def solve_classes(
         init_p.append(np.arange(k, dtype=np.int64))
     stages = _stages(data, model)
     hint = _hint_pairs(data, groups, hint)
+    if start is not None:
+        start = [(int(h), int(d)) for h, d in start]
+        if _priority_of(data, start) > _priority_of(data, hint):
+            hint = start
     built = time.perf_counter()
     detail: dict[str, str] = {}
     rounds = 0
@@ -509,7 +519,7 @@ def solve_classes(
         outcome = _price_and_branch(model, stage_deadline, x)
         if outcome is None:
             return empty_result(data, "classes", Status.UNKNOWN,
-                                build_seconds=built - start,
+                                build_seconds=built - began,
                                 solve_seconds=time.perf_counter() - built)
         x, value, bound, stage_rounds, stage_proven = outcome
         rounds += stage_rounds
@@ -529,7 +539,7 @@ def solve_classes(
         )) + combine(data, *data.locked_value)
     result = chosen_result(
         data_out, "classes", chosen_pairs, proven=proven,
-        bound=combined_bound, build_seconds=built - start,
+        bound=combined_bound, build_seconds=built - began,
         solve_seconds=time.perf_counter() - built, seed=seed,
         detail={**detail, "groups": str(model.G),
                 "columns": str(model.num_cols),
@@ -552,6 +562,10 @@ def _hint_pairs(data: AllocationData, groups: _Groups,
     hint = np.asarray(hint, dtype=np.int64)
     return list(zip(data.pair_household[hint].tolist(),
                     data.pair_dwelling[hint].tolist()))
+
+
+def _priority_of(data: AllocationData, pairs) -> int:
+    return int(sum(int(data.priority[h]) for h, _ in pairs))
 
 
 def _greedy(data: AllocationData, groups: _Groups) -> list[tuple[int, int]]:
