@@ -144,9 +144,32 @@ def test_class_model_starts_from_a_given_assignment_when_it_is_better():
     started = solve(data, engine="classes", time_limit=1e-6, start=pairs)
     assert priority(greedy) < priority(best)
     assert priority(started) == priority(best)
+    # A start that breaks a row (a dwelling taken twice) is not used.
+    waiting = next(h for h in range(data.num_households)
+                   if best.assignment[h] < 0)
+    clash = pairs + [(waiting, pairs[0][1])]
+    ignored = solve(data, engine="classes", time_limit=1e-6, start=clash)
+    assert priority(ignored) == priority(greedy)
     proposal = build_proposal(instance, Policy(), data, started,
                               marginal_values=False)
     assert check_proposal(instance, Policy(), proposal).ok
+
+
+def test_class_model_in_two_stages_keeps_the_priority_optimum(monkeypatch):
+    """Tests the two-stage solve national scale needs (priority, then
+    quality with the priority held): it reaches the one-stage optimum's
+    priority and value; a rounding of the quality LP that drops housed
+    households must not replace a start that keeps the held priority."""
+    from allocator.engines import classes
+
+    instance = generate("national", 1, scale=0.01)
+    data = compile_instance(instance, Policy(), candidates_per_household=2)
+    one = solve(data, engine="classes")
+    monkeypatch.setattr(classes, "EXACT_BELOW", 0.0)
+    two = solve(data, engine="classes")
+    assert two.detail.get("stage2_bound") is not None
+    assert one.status.value == two.status.value == "optimal"
+    assert two.objective == one.objective
 
 
 def test_class_model_out_of_time_still_answers_with_a_checked_start():

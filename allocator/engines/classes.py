@@ -347,6 +347,15 @@ class _ClassModel:
         self.row_lower = np.append(self.row_lower, float(at_least) * f)
         self.row_upper = np.append(self.row_upper, np.inf)
 
+    def keeps_hold(self, x: np.ndarray) -> bool:
+        """Whether a point keeps the held stage's value (rounding that
+        drops households can lose it)."""
+        if self.held_row is None:
+            return True
+        _, coef, at_least = self.held_row
+        return float(coef @ x[:self.num_y]) >= at_least - 1e-9 * max(
+            1.0, abs(at_least))
+
     def integral(self, on: bool):
         kind = (self.hs.HighsVarType.kInteger if on
                 else self.hs.HighsVarType.kContinuous)
@@ -490,7 +499,9 @@ def solve_classes(
     hint = _hint_pairs(data, groups, hint)
     if start is not None:
         start = [(int(h), int(d)) for h, d in start]
-        if _priority_of(data, start) > _priority_of(data, hint):
+        if _priority_of(data, start) > _priority_of(data, hint) and (
+            _fits(data, groups, start)
+        ):
             hint = start
     built = time.perf_counter()
     detail: dict[str, str] = {}
@@ -566,6 +577,48 @@ def _hint_pairs(data: AllocationData, groups: _Groups,
 
 def _priority_of(data: AllocationData, pairs) -> int:
     return int(sum(int(data.priority[h]) for h, _ in pairs))
+
+
+def _fits(data: AllocationData, groups: _Groups, pairs) -> bool:
+    """
+    Whether pairs from outside (a caller's start) keep every row of the
+    model: each household and dwelling once, each pair eligible, and the
+    building, area and quota caps. A start that breaks one is not used.
+    """
+    if not pairs:
+        return True
+    h = np.array([a for a, _ in pairs], dtype=np.int64)
+    d = np.array([b for _, b in pairs], dtype=np.int64)
+    if len(np.unique(h)) < len(h) or len(np.unique(d)) < len(d):
+        return False
+    group_of = np.full(data.num_households, -1, dtype=np.int64)
+    for g, members in enumerate(groups.members):
+        group_of[members] = g
+    if (group_of[h] < 0).any():
+        return False
+    if not all(np.isin(dw, groups.dwellings[g]).all() for g, dw in
+               _by_group(group_of[h], d)):
+        return False
+    building = data.dwelling_building[d]
+    used = np.bincount(building[building >= 0],
+                       minlength=len(data.building_cap))
+    if (used > data.building_cap).any():
+        return False
+    used = np.bincount(data.dwelling_area[d], minlength=len(data.area_cap))
+    if (used > data.area_cap).any():
+        return False
+    quota = np.zeros_like(data.quota_cap)
+    np.add.at(quota, data.dwelling_municipality[d], data.household_usage[h])
+    return bool((quota <= data.quota_cap).all())
+
+
+def _by_group(group: np.ndarray, dwellings: np.ndarray):
+    """(group, its dwellings) for each group among the pairs."""
+    order = np.argsort(group, kind="stable")
+    keys, starts = np.unique(group[order], return_index=True)
+    for k, g in enumerate(keys.tolist()):
+        end = starts[k + 1] if k + 1 < len(keys) else len(order)
+        yield g, dwellings[order[starts[k]:end]]
 
 
 def _greedy(data: AllocationData, groups: _Groups) -> list[tuple[int, int]]:
@@ -674,8 +727,9 @@ def _price_and_branch(model: _ClassModel, deadline, start=None):
                 return x, value, bound, rounds, True
     if status == model.hs.HighsModelStatus.kOptimal:
         rounded = _round(model, model.solution())
-        if start is None or _value(model, rounded) > _value(
-            model, _padded(model, start)
+        if model.keeps_hold(rounded) and (
+            start is None
+            or _value(model, rounded) > _value(model, _padded(model, start))
         ):
             start = rounded
     model.integral(True)
