@@ -282,8 +282,8 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None):
     from .check import check_proposal
     from .compile import compile_instance
     from .engines import ENGINES
-    from .engines import solve as run
     from .explain import build_proposal
+    from .pipeline import solve_instance
 
     if engine not in ENGINES:
         err.print(f"[red]engine {engine!r} not understood; choose one of "
@@ -315,8 +315,8 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None):
         deadline = (None if time_limit is None
                     else time.perf_counter() + time_limit)
         try:
-            result = run(data, engine=engine, time_limit=time_limit,
-                         seed=seed)
+            result = solve_instance(instance, pol, data, engine=engine,
+                                    time_limit=time_limit, seed=seed)
         except ValueError as exc:
             err.print(f"[red]{exc}[/]")
             raise _Stop(INPUT_ERROR) from None
