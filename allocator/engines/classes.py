@@ -688,6 +688,7 @@ def _price_and_branch(model: _ClassModel, deadline, start=None):
     pricing_deadline = None if deadline is None else (
         time.perf_counter() + PRICING_SHARE * (deadline - time.perf_counter())
     )
+    lp_began = time.perf_counter()
     while True:
         model.run(pricing_deadline)
         status = model.highs.getModelStatus()
@@ -732,6 +733,16 @@ def _price_and_branch(model: _ClassModel, deadline, start=None):
             or _value(model, rounded) > _value(model, _padded(model, start))
         ):
             start = rounded
+    elif start is not None and deadline is not None and (
+        deadline - time.perf_counter() < time.perf_counter() - lp_began
+    ):
+        # The LP did not finish in the time it had, and less is left: the
+        # integer solve could not even finish its root relaxation, and
+        # HiGHS overruns its limit in presolve on a model this size (on
+        # national by 20 s). The start stands.
+        log.debug("LP unfinished: keeping the start")
+        x = _padded(model, start)
+        return x, _value(model, x), bound, rounds, False
     model.integral(True)
     if start is not None:
         model.start(start)
