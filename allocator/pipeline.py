@@ -80,18 +80,19 @@ def solve_instance(
     (``decomposes``), whose seconds count in the solve's and its time
     limit; and a ``start`` given as (household id, dwelling id) pairs.
     """
-    began = time.perf_counter()
     start = params.pop("start", None)
-    if start is None and decomposes(instance, data, engine):
+    decomposed = start is None and decomposes(instance, data, engine)
+    if decomposed:
+        began = time.perf_counter()
         start = decomposition_start(instance, policy, time_limit, seed)
-    spent = time.perf_counter() - began
-    if time_limit is not None:
-        time_limit = max(0.01, time_limit - spent)
+        spent = time.perf_counter() - began
+        if time_limit is not None:
+            time_limit = max(0.01, time_limit - spent)
     if start is not None:
         params["start"] = _positions(data, start)
     result = solve(data, engine=engine, time_limit=time_limit, seed=seed,
                    **params)
-    if spent < 1e-3:
+    if not decomposed:
         return result
     return replace(
         result, solve_seconds=result.solve_seconds + spent,

@@ -295,21 +295,11 @@ def headline(records: list[dict]) -> dict:
         "city_auto_seconds": _median_of_medians(city, "total_seconds"),
         "auto_over_limit_median": _median_per_instance(auto,
                                                        "ratio_to_limit"),
-        "auto_over_limit_by_family": {
-            family: _median_per_instance(
-                [r for r in auto if r["family"] == family], "ratio_to_limit"
-            )
-            for family in dict.fromkeys(r["family"] for r in auto)
-        },
+        "auto_over_limit_by_family": _by_family(auto, "ratio_to_limit"),
         "auto_solve_over_limit_median": _median_per_instance(
             auto, "solve_ratio_to_limit"),
-        "auto_solve_over_limit_by_family": {
-            family: _median_per_instance(
-                [r for r in auto if r["family"] == family],
-                "solve_ratio_to_limit",
-            )
-            for family in dict.fromkeys(r["family"] for r in auto)
-        },
+        "auto_solve_over_limit_by_family": _by_family(
+            auto, "solve_ratio_to_limit"),
         "region_naive_over_auto": (
             naive_time / region_auto
             if naive_time and region_auto else None
@@ -331,6 +321,15 @@ def headline(records: list[dict]) -> dict:
         ),
         "fcfs_objective_ratio": _median_per_instance(fcfs,
                                                      "objective_ratio"),
+    }
+
+
+def _by_family(records: list[dict], field: str) -> dict:
+    """``field``'s median per instance, for each family in order."""
+    return {
+        family: _median_per_instance(
+            [r for r in records if r["family"] == family], field)
+        for family in dict.fromkeys(r["family"] for r in records)
     }
 
 

@@ -526,11 +526,9 @@ def priority_bounds(data: PlacementData, model: PlacementModel,
         return lower[:C + Q], upper[:C + Q]
     # The program counted coarser types (quota use only): one of its
     # counts held at zero holds every model count it sums at zero.
-    loose_types, types = class_types(loose), class_types(data)
-    loose_of = np.zeros(int(types.max()) + 1, dtype=np.int64)
-    loose_of[types] = loose_types
+    loose_of = _coarse_types(data, loose)
     M = data.num_municipalities
-    index = np.full((int(loose_types.max()) + 1) * M, -1, dtype=np.int64)
+    index = np.full((int(loose_of.max()) + 1) * M, -1, dtype=np.int64)
     index[program_model.count_type * M
           + program_model.count_municipality] = np.arange(
         program_model.num_counts)
@@ -539,6 +537,14 @@ def priority_bounds(data: PlacementData, model: PlacementModel,
     count_upper[upper[C + mine] < 0.5] = 0
     return (np.concatenate([lower[:C], np.zeros(Q)]),
             np.concatenate([upper[:C], count_upper]))
+
+
+def _coarse_types(data: PlacementData, loose: PlacementData) -> np.ndarray:
+    """For each type of ``data``, its type without the spread rules."""
+    types = class_types(data)
+    coarse = np.zeros(int(types.max()) + 1, dtype=np.int64)
+    coarse[types] = class_types(loose)
+    return coarse
 
 
 def _without_spread(data: PlacementData) -> PlacementData:
@@ -633,24 +639,14 @@ def _spread_counts(data, model, loose, loose_model, solution, time_limit):
     priority total stays. A feasibility program in HiGHS; ``None`` when
     no such split exists (or none was found in time).
     """
-    import highspy
-
-    C, P, Q = data.num_classes, model.num_pairs, model.num_counts
+    C, Q = data.num_classes, model.num_counts
     M = data.num_municipalities
-    loose_types, types = class_types(loose), class_types(data)
+    loose_types = class_types(loose)
     placed = solution[:C]
     loose_counts = solution[C:C + loose_model.num_counts]
-    n = C + model.first_class - P
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
-    if time_limit is not None:
-        h.setOptionValue("time_limit", float(time_limit))
-    upper = np.concatenate([data.class_size,
-                            model.var_upper[P:model.first_class]])
-    h.addVars(n, np.zeros(n), upper.astype(float))
-    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
-                            np.array([highspy.HighsVarType.kInteger] * n))
+    # The type program with the rules (its priority objective is constant
+    # once the rows below fix who is placed), plus those rows.
+    h = _type_program(data, model, time_limit=time_limit)
 
     def equal(cols, vals, value):
         h.addRow(float(value), float(value), len(cols),
@@ -662,22 +658,13 @@ def _spread_counts(data, model, loose, loose_model, solution, time_limit):
     for key in np.unique(level).tolist():
         cs = np.flatnonzero(level == key)
         equal(cs, np.ones(len(cs)), placed[cs].sum())
-    for t in range(int(types.max()) + 1):
-        cs = np.flatnonzero(types == t)
-        qs = C + np.flatnonzero(model.count_type == t)
-        equal(np.concatenate([cs, qs]),
-              np.concatenate([np.ones(len(cs)), -np.ones(len(qs))]), 0)
-    loose_of = np.zeros(int(types.max()) + 1, dtype=np.int64)
-    loose_of[types] = loose_types
-    key = loose_of[model.count_type] * M + model.count_municipality
+    coarse_count = (_coarse_types(data, loose)[model.count_type] * M
+                    + model.count_municipality)
     for q, value in enumerate(loose_counts.tolist()):
         mine = np.flatnonzero(
-            key == loose_model.count_type[q] * M
+            coarse_count == loose_model.count_type[q] * M
             + loose_model.count_municipality[q])
         equal(C + mine, np.ones(len(mine)), value)
-    for cols, vals, lo, up in _count_rows(model):
-        h.addRow(float(lo), float(up), len(cols),
-                 (C + cols).astype(np.int32), vals.astype(float))
     h.run()
     if h.getInfo().primal_solution_status != 2:
         return None
