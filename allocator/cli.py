@@ -282,8 +282,8 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None):
     from .check import check_proposal
     from .compile import compile_instance
     from .engines import ENGINES
+    from .engines import solve as run
     from .explain import build_proposal
-    from .pipeline import solve_instance
 
     if engine not in ENGINES:
         err.print(f"[red]engine {engine!r} not understood; choose one of "
@@ -315,8 +315,8 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None):
         deadline = (None if time_limit is None
                     else time.perf_counter() + time_limit)
         try:
-            result = solve_instance(instance, pol, data, engine=engine,
-                                    time_limit=time_limit, seed=seed)
+            result = run(data, engine=engine, time_limit=time_limit,
+                         seed=seed)
         except ValueError as exc:
             err.print(f"[red]{exc}[/]")
             raise _Stop(INPUT_ERROR) from None
@@ -402,6 +402,10 @@ def _print_summary(proposal: Proposal, seconds=None):
             rows.append(("bound / gap",
                          "none found" if o.bound is None
                          else f"{o.bound} / {o.gap:.4%}"))
+            if o.primary_bound is not None:
+                gap = (o.primary_bound - o.primary) / max(1, o.primary)
+                rows.append(("priority bound / gap",
+                             f"{o.primary_bound} / {gap:.4%}"))
     if k is not None:
         rows += [
             ("households housed", f"{k.housed} of {k.households}"),

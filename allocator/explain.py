@@ -136,6 +136,8 @@ def build_proposal(
             scale=data.scale if data.lexicographic else data.priority_weight,
             bound=result.bound,
             gap=result.gap,
+            primary_bound=(result.primary_bound if data.lexicographic
+                           else None),
         )
     return Proposal(
         status=result.status,

@@ -31,6 +31,10 @@ class Result:
         secondary holds the whole weighted sum.
     bound
         The engine's best bound on the combined value, when it has one.
+    primary_bound
+        In lexicographic mode, a bound on the primary part alone (the
+        priority), when the engine has one; two-stage solves have this
+        but no combined bound.
     """
 
     engine: str
@@ -45,6 +49,7 @@ class Result:
     workers: int = 1
     seed: int = 0
     detail: dict[str, str] = field(default_factory=dict)
+    primary_bound: int | None = None
     extra: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -108,6 +113,7 @@ def chosen_result(data: AllocationData, engine: str, chosen, *,
     the value its own bound.
     """
     assignment, room, objective, value = evaluate(data, chosen)
+    primary_bound = fields.pop("primary_bound", None)
     return Result(
         engine=engine,
         status=Status.OPTIMAL if proven else Status.FEASIBLE,
@@ -116,6 +122,7 @@ def chosen_result(data: AllocationData, engine: str, chosen, *,
         objective=objective,
         value=value,
         bound=value if proven else bound,
+        primary_bound=objective[0] if proven else primary_bound,
         build_seconds=build_seconds,
         solve_seconds=solve_seconds,
         **fields,

@@ -128,6 +128,9 @@ class Objective(StrictModel):
     scale: int
     bound: int | None = None
     gap: float | None = None
+    primary_bound: int | None = None
+    """In lexicographic mode, a bound on ``primary`` alone (the priority
+    that can be housed), when the engine has one."""
 
 
 class SolverStats(StrictModel):

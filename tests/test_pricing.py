@@ -155,39 +155,6 @@ def test_class_model_starts_from_a_given_assignment_when_it_is_better():
     assert check_proposal(instance, Policy(), proposal).ok
 
 
-def test_decomposition_start_is_checked_and_carried_by_the_class_model(
-    monkeypatch,
-):
-    """Tests the national start: placing households in municipalities and
-    matching each municipality gives matches the independent checker
-    accepts, and propose on pruned data hands them to the class model (a
-    solve stopped at once houses at least their priority and passes the
-    check). Which start wins is tested above; here, at 1 % of national,
-    the greedy one does."""
-    from allocator import pipeline
-    from allocator.check import check_matches
-    from allocator.compile import household_priority
-
-    instance = generate("national", 1, scale=0.01)
-    pairs = pipeline.decomposition_start(instance, Policy(), None, 0)
-    assert pairs
-    assert check_matches(instance, Policy(),
-                         [(h, d, False) for h, d in pairs]).ok
-    priority = {h.id: household_priority(h, instance.as_of, Policy())
-                for h in instance.households}
-
-    def pruned(instance, policy):
-        return compile_instance(instance, policy, candidates_per_household=2)
-
-    monkeypatch.setattr(pipeline, "compile_instance", pruned)
-    monkeypatch.setattr(pipeline, "DECOMPOSE_FROM", 1)
-    out = pipeline.propose(instance, Policy(), time_limit=1e-6,
-                           marginal_values=False)
-    assert out.check.ok
-    assert sum(priority[m.household] for m in out.proposal.matches) >= sum(
-        priority[h] for h, _ in pairs)
-
-
 def test_class_model_in_two_stages_keeps_the_priority_optimum(monkeypatch):
     """Tests the two-stage solve national scale needs (priority, then
     quality with the priority held): it reaches the one-stage optimum's

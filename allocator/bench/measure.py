@@ -12,7 +12,7 @@ from models import Instance, Policy
 from ..check import CheckReport, check_proposal
 from ..compile import deadline_days
 from ..data import AllocationData
-from ..pipeline import solve_instance
+from ..engines import solve
 from ..explain import build_proposal
 from ..result import Result
 
@@ -114,8 +114,7 @@ def engine_measurement(
     binding caps rather than the engine.
     """
     start = time.perf_counter()
-    result = solve_instance(instance, policy, data, engine=engine,
-                            time_limit=time_limit, **params)
+    result = solve(data, engine=engine, time_limit=time_limit, **params)
     solved = time.perf_counter()
     proposal = build_proposal(instance, policy, data, result,
                               marginal_values=False, time_limit=time_limit)

@@ -47,6 +47,7 @@ from .. import interrupt
 from ..data import UNLIMITED, AllocationData
 from ..result import Result, chosen_result, combine, empty_result
 from .pricing import with_pairs
+from .priority import counts, solve_priority
 
 log = logging.getLogger(__name__)
 
@@ -527,7 +528,13 @@ def solve_classes(
         if deadline is not None and k + 1 < len(stages):
             stage_deadline = time.perf_counter() + (
                 deadline - time.perf_counter()) / 2
-        outcome = _price_and_branch(model, stage_deadline, x)
+        outcome = None
+        if k == 0 and len(stages) > 1:
+            # Priority alone: exact on counts, far smaller than the pairs.
+            outcome = _count_priority(data, groups, model, stage_deadline,
+                                      seed, hint, detail)
+        if outcome is None:
+            outcome = _price_and_branch(model, stage_deadline, x)
         if outcome is None:
             return empty_result(data, "classes", Status.UNKNOWN,
                                 build_seconds=built - began,
@@ -536,6 +543,8 @@ def solve_classes(
         rounds += stage_rounds
         proven &= stage_proven
         detail[f"stage{k + 1}_bound"] = f"{bound:.1f}"
+        if k == 0:
+            first_bound = bound
         if k + 1 < len(stages):
             # Hold this stage's best (proven or not) while improving the
             # next one.
@@ -548,15 +557,48 @@ def solve_classes(
         combined_bound = int(np.floor(
             bound + BOUND_SLACK * max(1.0, abs(bound))
         )) + combine(data, *data.locked_value)
+    # The first of two stages bounds the priority alone.
+    primary_bound = None
+    if len(stages) > 1 and np.isfinite(first_bound):
+        primary_bound = int(np.floor(
+            first_bound + BOUND_SLACK * max(1.0, abs(first_bound))
+        )) + data.locked_value[0]
     result = chosen_result(
         data_out, "classes", chosen_pairs, proven=proven,
-        bound=combined_bound, build_seconds=built - began,
+        bound=combined_bound, primary_bound=primary_bound,
+        build_seconds=built - began,
         solve_seconds=time.perf_counter() - built, seed=seed,
         detail={**detail, "groups": str(model.G),
                 "columns": str(model.num_cols),
                 "rows": str(model.num_rows), "pricing_rounds": str(rounds)},
     )
     return result
+
+
+def _count_priority(data: AllocationData, groups: _Groups,
+                    model: _ClassModel, deadline, seed: int, hint, detail):
+    """
+    The priority stage solved on counts (see ``priority``), in the form
+    ``_price_and_branch`` returns, or ``None`` when counting does not
+    apply or its LP did not finish (then the class model's own first
+    stage runs).
+    """
+    c = counts(data, groups.members, groups.dwellings, groups.usage)
+    if c is None:
+        return None
+    stage = solve_priority(data, c, deadline, seed)
+    if stage is None:
+        return None
+    detail.update(counted_kinds=str(c.num_kinds),
+                  counted_types=str(c.num_types),
+                  count_seconds=f"{stage.seconds:.1f}")
+    pairs = stage.pairs
+    if hint and _priority_of(data, hint) > stage.value:
+        pairs = hint  # a caller's start the time limit kept ahead
+    x = model.start_from_pairs(pairs)
+    value = _value(model, x)
+    return x, value, max(stage.bound, value), 0, stage.proven and (
+        value >= stage.value)
 
 
 def _hint_pairs(data: AllocationData, groups: _Groups,
