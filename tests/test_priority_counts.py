@@ -138,3 +138,48 @@ def test_two_stage_proposal_states_its_priority_bound(monkeypatch):
     best = solve_priority(data, c, None).value
     assert o.primary_bound is not None
     assert o.primary_bound >= best >= o.primary
+
+
+def test_counted_households_get_the_best_dwellings_of_their_municipality():
+    """
+    Tests the quality step after counting: the same households stay in
+    the same municipalities, and their quality is the optimum of the
+    instance where each is assigned to its municipality (solved by the
+    pair integer program), no worse than the counted dwellings'.
+    """
+    from allocator.engines.priority import best_within_municipalities
+    from allocator.placement.modes import assigned_instance
+    from allocator.result import evaluate
+
+    instance = generate("national", 1, scale=0.01)
+    data = compile_instance(instance, Policy())
+    groups, c = _counts(data)
+    counted = solve_priority(data, c, deadline=None).pairs
+    group_of = np.full(data.num_households, -1)
+    for g, members in enumerate(groups.members):
+        group_of[members] = g
+    best = best_within_municipalities(
+        data, lambda h: groups.dwellings[group_of[h]], counted)
+    municipality = data.dwelling_municipality
+    assert {h: municipality[d] for h, d in best} == {
+        h: municipality[d] for h, d in counted}
+    assert check_matches(instance, Policy(), _matches(data, best)).ok
+
+    def quality(pairs):
+        with_them, chosen = _chosen(data, pairs)
+        return evaluate(with_them, chosen)[2][1]
+
+    at = {data.household_ids[h]: data.municipality_ids[municipality[d]]
+          for h, d in best}
+    assigned = assigned_instance(instance, at)
+    placed = assigned.model_copy(update={
+        "households": tuple(h for h in assigned.households if h.id in at)})
+    exact = solve(compile_instance(placed, Policy()), engine="mip")
+    assert exact.proven_optimal
+    assert quality(best) == exact.objective[1] >= quality(counted)
+
+
+def _chosen(data, pairs):
+    from allocator.engines.classes import _chosen_pairs
+
+    return _chosen_pairs(data, pairs)

@@ -47,7 +47,7 @@ from .. import interrupt
 from ..data import UNLIMITED, AllocationData
 from ..result import Result, chosen_result, combine, empty_result
 from .pricing import with_pairs
-from .priority import counts, solve_priority
+from .priority import best_within_municipalities, counts, solve_priority
 
 log = logging.getLogger(__name__)
 
@@ -595,6 +595,10 @@ def _count_priority(data: AllocationData, groups: _Groups,
     pairs = stage.pairs
     if hint and _priority_of(data, hint) > stage.value:
         pairs = hint  # a caller's start the time limit kept ahead
+    group_of = np.full(data.num_households, -1, dtype=np.int64)
+    group_of[model.y_household] = model.y_group
+    pairs = best_within_municipalities(
+        data, lambda h: groups.dwellings[group_of[h]], pairs)
     x = model.start_from_pairs(pairs)
     value = _value(model, x)
     return x, value, max(stage.bound, value), 0, stage.proven and (

@@ -394,3 +394,50 @@ def solve_priority(data: AllocationData, c: Counts, deadline: float | None,
         proven = value >= np.floor(bound + 1e-9 * max(1.0, abs(bound)))
     return PriorityStage(pairs=assignment(c, n), value=value, bound=bound,
                          proven=proven, seconds=time.perf_counter() - began)
+
+
+def best_within_municipalities(data: AllocationData, dwellings,
+                               pairs) -> list[tuple[int, int]]:
+    """
+    The best dwellings for the same households in the same municipalities:
+    one min-cost flow over every eligible dwelling of each household's
+    municipality (``dwellings``: each household's eligible dwellings).
+    The quotas hold as they did, for each municipality keeps its
+    households; only the quality and dispersion terms change. A counted
+    solution gives each household the next dwelling of its type, so this
+    is where its quality comes from. Returns ``pairs`` unchanged when the
+    flow houses fewer.
+    """
+    from .flow import solve_flow
+    from .pricing import with_pairs
+
+    if not pairs:
+        return pairs
+    municipality = data.dwelling_municipality
+    ph, pd = [], []
+    for h, d in pairs:
+        row = dwellings(h)
+        row = row[municipality[row] == municipality[d]]
+        ph.append(np.full(len(row), h, dtype=np.int64))
+        pd.append(row)
+    H, M = data.num_households, len(data.municipality_ids)
+    # The quotas are left out: they hold for any dwellings in the same
+    # municipalities, and without them the rules are a network.
+    bare = dataclasses.replace(
+        data,
+        pair_household=np.zeros(0, np.int32),
+        pair_dwelling=np.zeros(0, np.int32),
+        pair_scores=data.pair_scores[:0], pair_quality=np.zeros(0, np.int64),
+        pair_room=np.zeros(0, dtype=bool),
+        household_ptr=np.zeros(H + 1, dtype=np.int64),
+        quota_dims=(), quota_cap=np.zeros((M, 0), dtype=np.int64),
+        household_usage=np.zeros((H, 0), dtype=np.int64), pruned=False,
+    )
+    within = with_pairs(bare, np.concatenate(ph), np.concatenate(pd))
+    if not within.network_representable:
+        return pairs
+    result = solve_flow(within)
+    housed = np.flatnonzero(result.assignment >= 0)
+    if len(housed) < len(pairs):
+        return pairs
+    return list(zip(housed.tolist(), result.assignment[housed].tolist()))
