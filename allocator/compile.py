@@ -26,7 +26,7 @@ from models import (
 from models.policy import ObjectiveMode
 
 from .candidates import Candidates, ClassTable, Individual
-from .criteria import class_scores, reach_score, rooms, rule_failures
+from .criteria import class_quality, reach_score, rooms, rule_failures
 from .data import RULES, UNLIMITED, AllocationData
 from .locks import apply_locks
 from .proximity import minutes_to_services, travel_graph
@@ -688,7 +688,7 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
         excluded_once = fail & (failures == 1)[None]
         only[start:start + len(reps)] = excluded_once.sum(axis=2).T
         ok = failures == 0
-        scores = class_scores(h, every, policy).sum(axis=-1)
+        scores = class_quality(h, every, policy)
         is_room = np.broadcast_to(rooms(h, every, policy), ok.shape)
         for k in range(len(reps)):
             ds = np.flatnonzero(ok[k])

@@ -81,12 +81,30 @@ def class_scores(h, d, policy: Policy) -> np.ndarray:
     individual criteria (a named place, a current school) are left at zero
     and added by ``Individual``.
     """
+    shape = rooms(h, d, policy).shape
+    out = np.zeros((*shape, len(CRITERIA)), dtype=np.int64)
+    for criterion, values in _class_criteria(h, d, policy):
+        out[..., CRITERION_COL[criterion]] = values
+    return out
+
+
+def class_quality(h, d, policy: Policy) -> np.ndarray:
+    """
+    The sum of ``class_scores`` over the criteria, added up criterion by
+    criterion: on national's class tables the per-criterion array would
+    be most of the compile's time and memory.
+    """
+    total = np.zeros(rooms(h, d, policy).shape, dtype=np.int64)
+    for _, values in _class_criteria(h, d, policy):
+        total += values
+    return total
+
+
+def _class_criteria(h, d, policy: Policy):
+    """(criterion, weighted values) of each class criterion in turn."""
     w = policy.weights
     sv = policy.services
     room = rooms(h, d, policy)
-    shape = room.shape
-    out = np.zeros((*shape, len(CRITERIA)), dtype=np.int64)
-    col = CRITERION_COL
 
     surplus = d.bedrooms - h.need
     size = np.where(surplus >= 0, 100 - 40 * surplus, -100)
@@ -96,23 +114,23 @@ def class_scores(h, d, policy: Policy) -> np.ndarray:
     size = size - np.minimum(
         100, np.floor(4 * np.maximum(0.0, 25.0 - per_person))
     ).astype(np.int64)
-    out[..., col["size_fit"]] = w.size_fit * np.where(room, 60, size)
+    yield "size_fit", w.size_fit * np.where(room, 60, size)
 
     wanted = h.services & d.counted
     count = wanted.sum(axis=-1)
     total = (d.reach * wanted).sum(axis=-1)
     mean = np.where(count > 0, total / np.maximum(count, 1), 0.0)
-    out[..., col["services"]] = np.rint(w.services * mean).astype(np.int64)
+    yield "services", np.rint(w.services * mean).astype(np.int64)
 
     condition = (d.condition - 1) * 25 - 50 * d.damp
     # Standard matters more for children (DOMAIN.md 7.2 item 14).
-    out[..., col["condition"]] = w.condition * condition * (1 + h.minors)
+    yield "condition", w.condition * condition * (1 + h.minors)
 
     child = np.where(h.minors, 100 * d.playground - 100 * d.nuisance, 0)
-    out[..., col["child_suitability"]] = w.child_suitability * child
+    yield "child_suitability", w.child_suitability * child
 
     # Security of tenure weighs double for families (DOMAIN.md R2).
-    out[..., col["tenure"]] = w.tenure * d.tenure * (1 + h.family)
+    yield "tenure", w.tenure * d.tenure * (1 + h.family)
 
     gap = h.need_reunited - h.need
     have = np.clip(d.bedrooms - h.need, 0, None)
@@ -121,7 +139,7 @@ def class_scores(h, d, policy: Policy) -> np.ndarray:
         np.rint(100 * np.minimum(have, gap) / np.maximum(gap, 1)),
         0,
     ).astype(np.int64)
-    out[..., col["reunification"]] = w.reunification * np.where(
+    yield "reunification", w.reunification * np.where(
         room, 0, reunion
     )
 
@@ -130,23 +148,22 @@ def class_scores(h, d, policy: Policy) -> np.ndarray:
         reach_score(d.centre_minutes, sv.central_minutes, sv.zero_at_factor),
         0.0,
     )
-    out[..., col["wish_central"]] = np.rint(w.wish_central * central).astype(
+    yield "wish_central", np.rint(w.wish_central * central).astype(
         np.int64
     )
 
     compatriots = _compatriots(h, d)
-    out[..., col["wish_compatriots"]] = w.wish_compatriots * np.minimum(
+    yield "wish_compatriots", w.wish_compatriots * np.minimum(
         100, 10 * compatriots
     )
 
     # A dwelling free only after the household's deadline makes it miss
     # the settlement target it could still meet (DOMAIN.md 7.2 item 12).
     late = d.free_in >= h.late_from
-    out[..., col["late_move_in"]] = -100 * w.late_move_in * late
+    yield "late_move_in", -100 * w.late_move_in * late
 
     if policy.hard.care_housing == RuleMode.PENALISE:
-        out[..., col["care_housing"]] = -100 * w.care_housing * d.care
-    return out
+        yield "care_housing", -100 * w.care_housing * d.care
 
 
 def _compatriots(h, d):
