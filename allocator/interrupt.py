@@ -57,6 +57,20 @@ def stoppable() -> Iterator[None]:
                 _stop.clear()
 
 
+def highs_listens(highs) -> None:
+    """
+    Makes a HiGHS instance answer a stop request as it would its time
+    limit: it ends the run and keeps its incumbent and its bound.
+    """
+    def interrupt_when_asked(event) -> None:
+        if stop_requested():
+            event.interrupt()
+
+    for event in (highs.cbSimplexInterrupt, highs.cbIpmInterrupt,
+                  highs.cbMipInterrupt):
+        event.subscribe(interrupt_when_asked)
+
+
 @contextlib.contextmanager
 def on_stop(action: Callable[[], None]) -> Iterator[None]:
     """

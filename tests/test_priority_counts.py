@@ -183,3 +183,29 @@ def _chosen(data, pairs):
     from allocator.engines.classes import _chosen_pairs
 
     return _chosen_pairs(data, pairs)
+
+
+def test_a_stop_request_ends_a_two_stage_solve_with_a_checked_answer(
+    monkeypatch,
+):
+    """
+    Tests that Ctrl-C (a stop request) during a two-stage class-model
+    solve, counting program included, ends it with a proposal the
+    independent checker accepts.
+    """
+    from allocator import interrupt
+    from allocator.check import check_proposal
+    from allocator.engines import classes
+    from allocator.explain import build_proposal
+
+    instance = generate("national", 2, scale=0.01)
+    data = compile_instance(instance, Policy(), candidates_per_household=2)
+    monkeypatch.setattr(classes, "EXACT_BELOW", 0.0)
+    with interrupt.stoppable():
+        interrupt.request_stop()
+        result = solve(data, engine="classes")
+    assert result.status.value in ("feasible", "optimal")
+    assert (result.assignment >= 0).any()
+    proposal = build_proposal(instance, Policy(), data, result,
+                              marginal_values=False)
+    assert check_proposal(instance, Policy(), proposal).ok

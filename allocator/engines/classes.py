@@ -112,11 +112,6 @@ def _groups(data: AllocationData) -> _Groups:
                    np.array(usage, dtype=np.int64).reshape(len(usage), Q))
 
 
-def _interrupt_when_asked(event) -> None:
-    if interrupt.stop_requested():
-        event.interrupt()
-
-
 def _finite(cap: np.ndarray) -> np.ndarray:
     return np.where(cap >= UNLIMITED, np.inf, cap.astype(float))
 
@@ -175,9 +170,7 @@ class _ClassModel:
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         # A stop request (Ctrl-C in the CLI) ends a run as a time limit
         # would: the start or the incumbent stands.
-        for event in (h.cbSimplexInterrupt, h.cbIpmInterrupt,
-                      h.cbMipInterrupt):
-            event.subscribe(_interrupt_when_asked)
+        interrupt.highs_listens(h)
         h.addRows(self.num_rows, lower, upper, 0,
                   np.zeros(self.num_rows, np.int32), np.zeros(0, np.int32),
                   np.zeros(0))

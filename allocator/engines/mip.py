@@ -147,11 +147,6 @@ def best_bound(data: AllocationData, chosen, bound: int | None):
     return bound, bound is not None and value >= bound
 
 
-def _interrupt_when_asked(event) -> None:
-    if interrupt.stop_requested():
-        event.interrupt()
-
-
 class _HighsSolver:
     """HiGHS through highspy, fed with the arrays."""
 
@@ -189,9 +184,7 @@ class _HighsSolver:
         self._highspy = highspy
         # A stop request (Ctrl-C in the CLI) ends the run as a time limit
         # would: HiGHS keeps its incumbent and its dual bound.
-        for event in (h.cbSimplexInterrupt, h.cbIpmInterrupt,
-                      h.cbMipInterrupt):
-            event.subscribe(_interrupt_when_asked)
+        interrupt.highs_listens(h)
 
     def hint(self, chosen_pairs):
         self._start = np.zeros(self.model.num_pairs)

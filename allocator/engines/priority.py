@@ -34,6 +34,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from .. import interrupt
 from ..data import UNLIMITED, AllocationData
 
 log = logging.getLogger(__name__)
@@ -243,6 +244,8 @@ class _Program:
         h.setOptionValue("mip_rel_gap", 0.0)
         # Priorities are integers: a gap below one proves.
         h.setOptionValue("mip_abs_gap", 0.5)
+        # Ctrl-C ends the run as the time limit would.
+        interrupt.highs_listens(h)
         h.passModel(lp)
         self.areas, self.buildings = areas, buildings
 
