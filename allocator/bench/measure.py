@@ -48,7 +48,8 @@ class Measurement:
     check_ok, check_violations, first_violation
         The checker's verdict (``None`` where nothing is checked).
     detail
-        Free text: the engine's own name for what ran, pricing rounds.
+        Free text: the engine's own name for what ran, pricing rounds,
+        and for a two-stage solve without proof the priority bound.
     """
 
     status: str
@@ -162,4 +163,7 @@ def _detail(result: Result, start: float, solved: float) -> str:
     for key in sorted(result.detail):
         if key.startswith("pric"):
             parts.append(f"{key} {result.detail[key]}")
+    if result.primary_bound is not None and not result.proven_optimal:
+        parts.append(f"priority {result.objective[0]} of at most "
+                     f"{result.primary_bound}")
     return "; ".join(parts)

@@ -594,6 +594,8 @@ def _count_priority(data: AllocationData, groups: _Groups,
         data, lambda h: groups.dwellings[group_of[h]], pairs)
     x = model.start_from_pairs(pairs)
     value = _value(model, x)
+    log.debug("counted priority %d, bound %.1f (%.1f s)", value,
+              stage.bound, stage.seconds)
     return x, value, max(stage.bound, value), 0, stage.proven and (
         value >= stage.value)
 
