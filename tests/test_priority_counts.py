@@ -209,3 +209,27 @@ def test_a_stop_request_ends_a_two_stage_solve_with_a_checked_answer(
     proposal = build_proposal(instance, Policy(), data, result,
                               marginal_values=False)
     assert check_proposal(instance, Policy(), proposal).ok
+
+
+def test_one_stage_solve_starts_from_the_counted_priority(monkeypatch):
+    """
+    Tests that a single-stage (combined) class-model solve under council
+    decisions starts from counting: stopped before it improves on its
+    start, it still houses the proven priority optimum, and states that
+    bound.
+    """
+    from allocator.engines import classes
+
+    instance = generate("national", 2, scale=0.01)
+    data = compile_instance(instance, Policy(), candidates_per_household=2)
+    # The combined stage answers with its start, as when out of time.
+    monkeypatch.setattr(classes, "_price_and_branch",
+                        lambda model, deadline, start=None: (
+                            start, classes._value(model, start), np.inf, 0,
+                            False))
+    result = solve(data, engine="classes", time_limit=60)
+    assert "counted_kinds" in result.detail and "stage2_bound" not in (
+        result.detail)
+    _, c = _counts(data)
+    best = solve_priority(data, c, None).value
+    assert _housed_priority(data, result) == best == result.primary_bound

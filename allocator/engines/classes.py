@@ -490,6 +490,7 @@ def solve_classes(
         init_g.append(np.full(k, g, dtype=np.int64))
         init_p.append(np.arange(k, dtype=np.int64))
     stages = _stages(data, model)
+    starts = hint is not False
     hint = _hint_pairs(data, groups, hint)
     if start is not None:
         start = [(int(h), int(d)) for h, d in start]
@@ -499,6 +500,20 @@ def solve_classes(
             hint = start
     built = time.perf_counter()
     detail: dict[str, str] = {}
+    priority_bound = np.inf
+    if len(stages) == 1 and data.lexicographic and data.quota_dims and (
+        starts
+    ):
+        # Quotas make priority a knapsack the combined LP rounds poorly
+        # (on region it stopped 2 points short); counting proves it in
+        # seconds, and its answer starts the combined stage.
+        half = None if deadline is None else (
+            built + (deadline - built) / 2)
+        counted = _counted(data, groups, half, seed, hint, detail)
+        if counted is not None:
+            priority_bound = counted[1].bound
+            if _priority_of(data, counted[0]) > _priority_of(data, hint):
+                hint = counted[0]
     rounds = 0
     x = None
     proven = True
@@ -536,8 +551,8 @@ def solve_classes(
         rounds += stage_rounds
         proven &= stage_proven
         detail[f"stage{k + 1}_bound"] = f"{bound:.1f}"
-        if k == 0:
-            first_bound = bound
+        if k == 0 and len(stages) > 1:
+            priority_bound = bound
         if k + 1 < len(stages):
             # Hold this stage's best (proven or not) while improving the
             # next one.
@@ -550,11 +565,11 @@ def solve_classes(
         combined_bound = int(np.floor(
             bound + BOUND_SLACK * max(1.0, abs(bound))
         )) + combine(data, *data.locked_value)
-    # The first of two stages bounds the priority alone.
+    # The first of two stages, or counting, bounds the priority alone.
     primary_bound = None
-    if len(stages) > 1 and np.isfinite(first_bound):
+    if np.isfinite(priority_bound):
         primary_bound = int(np.floor(
-            first_bound + BOUND_SLACK * max(1.0, abs(first_bound))
+            priority_bound + BOUND_SLACK * max(1.0, abs(priority_bound))
         )) + data.locked_value[0]
     result = chosen_result(
         data_out, "classes", chosen_pairs, proven=proven,
@@ -568,13 +583,12 @@ def solve_classes(
     return result
 
 
-def _count_priority(data: AllocationData, groups: _Groups,
-                    model: _ClassModel, deadline, seed: int, hint, detail):
+def _counted(data: AllocationData, groups: _Groups, deadline, seed: int,
+             hint, detail):
     """
-    The priority stage solved on counts (see ``priority``), in the form
-    ``_price_and_branch`` returns, or ``None`` when counting does not
-    apply or its LP did not finish (then the class model's own first
-    stage runs).
+    The priority stage solved on counts (see ``priority``), its households
+    in the best dwellings of their municipalities: ``(pairs, stage)``, or
+    ``None`` when counting does not apply or its LP did not finish.
     """
     c = counts(data, groups.members, groups.dwellings, groups.usage)
     if c is None:
@@ -589,13 +603,27 @@ def _count_priority(data: AllocationData, groups: _Groups,
     if hint and _priority_of(data, hint) > stage.value:
         pairs = hint  # a caller's start the time limit kept ahead
     group_of = np.full(data.num_households, -1, dtype=np.int64)
-    group_of[model.y_household] = model.y_group
+    for g, members in enumerate(groups.members):
+        group_of[members] = g
     pairs = best_within_municipalities(
         data, lambda h: groups.dwellings[group_of[h]], pairs)
+    log.debug("counted priority %d, bound %.1f (%.1f s)",
+              _priority_of(data, pairs), stage.bound, stage.seconds)
+    return pairs, stage
+
+
+def _count_priority(data: AllocationData, groups: _Groups,
+                    model: _ClassModel, deadline, seed: int, hint, detail):
+    """
+    The first of two stages on counts, in the form ``_price_and_branch``
+    returns, or ``None`` (then the class model's own first stage runs).
+    """
+    counted = _counted(data, groups, deadline, seed, hint, detail)
+    if counted is None:
+        return None
+    pairs, stage = counted
     x = model.start_from_pairs(pairs)
     value = _value(model, x)
-    log.debug("counted priority %d, bound %.1f (%.1f s)", value,
-              stage.bound, stage.seconds)
     return x, value, max(stage.bound, value), 0, stage.proven and (
         value >= stage.value)
 
