@@ -46,6 +46,7 @@ from models import Status
 from .. import interrupt
 from ..data import UNLIMITED, AllocationData
 from ..result import Result, chosen_result, combine, empty_result
+from ._highs import exact_highs
 from .pricing import with_pairs
 from .priority import best_within_municipalities, counts, solve_priority
 
@@ -161,16 +162,8 @@ class _ClassModel:
         self.x_pos = np.zeros(0, dtype=np.int64)
         self.taken = [np.zeros(len(r), dtype=bool) for r in groups.dwellings]
 
-        h = self.highs = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("random_seed", int(seed))
-        h.setOptionValue("threads", 1)
-        h.setOptionValue("mip_rel_gap", 0.0)
-        h.setOptionValue("mip_abs_gap", 0.5)
+        h = self.highs = exact_highs(seed)
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        # A stop request (Ctrl-C in the CLI) ends a run as a time limit
-        # would: the start or the incumbent stands.
-        interrupt.highs_listens(h)
         h.addRows(self.num_rows, lower, upper, 0,
                   np.zeros(self.num_rows, np.int32), np.zeros(0, np.int32),
                   np.zeros(0))

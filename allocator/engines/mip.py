@@ -11,11 +11,8 @@ from models import Status
 from .. import interrupt
 from ..data import AllocationData
 from ..result import Result, chosen_result, empty_result, evaluate
+from ._highs import ABS_GAP, exact_highs
 from .linear import LinearModel, build_linear_model, objective_stages
-
-#: Objective values are integers, so an absolute gap below one proves
-#: optimality; a relative tolerance would not at national scale.
-ABS_GAP = 0.5
 
 #: Largest objective value handled in one stage: doubles hold integers
 #: exactly to 2**53, and this leaves room for the solver's arithmetic.
@@ -155,12 +152,7 @@ class _HighsSolver:
 
         self.name = "highspy"
         self.model = model
-        self.highs = h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("mip_abs_gap", ABS_GAP)
-        h.setOptionValue("mip_rel_gap", 0.0)
-        h.setOptionValue("random_seed", int(seed))
-        h.setOptionValue("threads", 1)
+        self.highs = h = exact_highs(seed)
         if time_limit is not None:
             h.setOptionValue("time_limit", float(time_limit))
         self.deadline = (
@@ -182,9 +174,6 @@ class _HighsSolver:
         lp.sense_ = highspy.ObjSense.kMaximize
         h.passModel(lp)
         self._highspy = highspy
-        # A stop request (Ctrl-C in the CLI) ends the run as a time limit
-        # would: HiGHS keeps its incumbent and its dual bound.
-        interrupt.highs_listens(h)
 
     def hint(self, chosen_pairs):
         self._start = np.zeros(self.model.num_pairs)

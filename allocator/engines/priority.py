@@ -34,8 +34,8 @@ from collections import defaultdict
 
 import numpy as np
 
-from .. import interrupt
 from ..data import UNLIMITED, AllocationData
+from ._highs import exact_highs
 
 log = logging.getLogger(__name__)
 
@@ -237,16 +237,8 @@ class _Program:
         lp.a_matrix_.index_ = rows[order].astype(np.int32)
         lp.a_matrix_.value_ = vals[order]
         lp.sense_ = highspy.ObjSense.kMaximize
-        h = self.highs = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("random_seed", int(seed))
-        h.setOptionValue("threads", 1)
-        h.setOptionValue("mip_rel_gap", 0.0)
-        # Priorities are integers: a gap below one proves.
-        h.setOptionValue("mip_abs_gap", 0.5)
-        # Ctrl-C ends the run as the time limit would.
-        interrupt.highs_listens(h)
-        h.passModel(lp)
+        self.highs = exact_highs(seed)
+        self.highs.passModel(lp)
         self.areas, self.buildings = areas, buildings
 
     def run(self, deadline: float | None):

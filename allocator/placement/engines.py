@@ -42,13 +42,11 @@ import numpy as np
 
 from models import Status
 
+from ..engines._highs import ABS_GAP, exact_highs
 from .data import SPREAD_SCALE, UNLIMITED, PlacementData
 
 PLACEMENT_ENGINES = ("auto", "mip", "cpsat", "pulp", "flow")
 """Engines of ``solve_placement``."""
-
-#: Objective values are integers: an absolute gap below one is a proof.
-ABS_GAP = 0.5
 
 #: Largest objective handled in one stage by HiGHS and CBC, whose
 #: arithmetic is in doubles (exact to 2**53, with room to spare).
@@ -585,11 +583,7 @@ def _type_program(data: PlacementData, model: PlacementModel,
     types = class_types(data)
     C, P = data.num_classes, model.num_pairs
     n = C + model.first_class - P
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("mip_rel_gap", 0.0)
-    h.setOptionValue("mip_abs_gap", ABS_GAP)
-    h.setOptionValue("threads", 1)
+    h = exact_highs(seed=0)
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
     upper = np.concatenate([data.class_size,
@@ -1055,12 +1049,7 @@ class _Highs:
         self.deadline = (
             None if time_limit is None else time.perf_counter() + time_limit
         )
-        self.highs = h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("mip_abs_gap", ABS_GAP)
-        h.setOptionValue("mip_rel_gap", 0.0)
-        h.setOptionValue("random_seed", int(seed))
-        h.setOptionValue("threads", 1)
+        self.highs = h = exact_highs(seed)
         lp = highspy.HighsLp()
         n = model.num_vars
         lp.num_col_ = n
