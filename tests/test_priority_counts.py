@@ -59,19 +59,26 @@ def test_counting_proves_the_pair_models_priority_optimum(seed):
     assert check_matches(instance, Policy(), _matches(data, stage.pairs)).ok
 
 
-def test_binding_area_caps_split_the_dwelling_types():
+def test_binding_area_and_building_caps_split_the_dwelling_types():
     """
-    Tests that area caps below an area's dwellings become rows of the
-    counting program, which still proves the pair model's priority
-    optimum and keeps every cap.
+    Tests that area and building caps below their dwellings become rows
+    of the counting program, which still proves the pair model's
+    priority optimum and keeps every cap.
     """
     instance = generate("national", 1, scale=0.01)
     data = compile_instance(instance, Policy())
     per_area = np.bincount(data.dwelling_area, minlength=len(data.area_cap))
-    tight = dataclasses.replace(data, area_cap=np.maximum(per_area // 3, 1))
+    in_building = data.dwelling_building[data.dwelling_building >= 0]
+    per_building = np.bincount(in_building,
+                               minlength=len(data.building_cap))
+    assert (per_building >= 2).any()
+    tight = dataclasses.replace(
+        data, area_cap=np.maximum(per_area // 3, 1),
+        building_cap=np.where(per_building >= 2, 1, data.building_cap))
     _, loose = _counts(data)
     groups, c = _counts(tight)
     assert (c.type_area >= 0).any() and (loose.type_area < 0).all()
+    assert (c.type_building >= 0).any() and (loose.type_building < 0).all()
     stage = solve_priority(tight, c, deadline=None)
     assert stage.proven
     assert stage.value == _housed_priority(tight, solve(tight, engine="mip"))
@@ -94,6 +101,8 @@ def test_rounded_start_keeps_every_row():
     assert (n >= 0).all() and np.allclose(n, np.rint(n))
     pairs = assignment(c, n)
     assert _fits(data, groups, pairs)
+    # The start handed to HiGHS earns the same priority.
+    assert int(program.levels(n) @ program.y_value) == program.value(n)
     refilled = program.value(_repair(data, c, program, np.zeros_like(n_lp)))
     assert program.value(n) >= refilled > 0
     assert program.value(n) <= solve_priority(data, c, None).value

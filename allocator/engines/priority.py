@@ -176,7 +176,7 @@ class _Program:
             y_count.append(count[::-1])
         self.y_kind = np.concatenate(y_kind)
         self.y_value = np.concatenate(y_value).astype(np.int64)
-        y_count = np.concatenate(y_count)
+        self.y_count = y_count = np.concatenate(y_count)
         self.P, self.Y = P, len(self.y_kind)
         # Rows: kind balance, type, binding areas, binding buildings,
         # quotas.
@@ -264,17 +264,18 @@ class _Program:
         return int(sum(int(self.data.priority[m[:h]].sum())
                        for m, h in zip(self.c.kind_members, housed)))
 
-    def start(self, n: np.ndarray):
+    def levels(self, n: np.ndarray) -> np.ndarray:
+        """The ``y`` columns of counts: each kind's housed members fill
+        its priority levels best first (the order of a kind's columns)."""
         housed = np.bincount(self.c.pair_kind, weights=n,
                              minlength=self.c.num_kinds).astype(np.int64)
-        y = np.zeros(self.Y)
-        for k in range(self.c.num_kinds):
-            left = housed[k]
-            for j in np.flatnonzero(self.y_kind == k).tolist():
-                ub = self.highs.getLp().col_upper_[self.P + j]
-                y[j] = min(left, ub)
-                left -= y[j]
-        x = np.concatenate([n, y]).astype(float)
+        before = np.cumsum(self.y_count) - self.y_count
+        first = np.searchsorted(self.y_kind, self.y_kind)
+        return np.clip(housed[self.y_kind] - (before - before[first]), 0,
+                       self.y_count)
+
+    def start(self, n: np.ndarray):
+        x = np.concatenate([n, self.levels(n)]).astype(float)
         self.highs.setSolution(len(x), np.arange(len(x), dtype=np.int32), x)
 
 
