@@ -33,8 +33,9 @@ class Result:
         The engine's best bound on the combined value, when it has one.
     primary_bound
         In lexicographic mode, a bound on the primary part alone (the
-        priority), when the engine has one; two-stage solves have this
-        but no combined bound.
+        priority), when the engine has one: a solve in two stages has
+        this but no combined bound, and a class-model solve under
+        council decisions has it from counting.
     """
 
     engine: str

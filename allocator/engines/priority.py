@@ -166,7 +166,7 @@ class _Program:
                              dtype=np.int64)
         kind_size = np.array([len(m) for m in c.kind_members],
                              dtype=np.int64)
-        self.type_size, self.kind_size = type_size, kind_size
+        self.type_size = type_size
         # y columns: each kind's members grouped by priority, best first.
         y_kind, y_value, y_count = [], [], []
         for k, hs in enumerate(c.kind_members):
@@ -239,7 +239,6 @@ class _Program:
         lp.sense_ = highspy.ObjSense.kMaximize
         self.highs = exact_highs(seed)
         self.highs.passModel(lp)
-        self.areas, self.buildings = areas, buildings
 
     def run(self, deadline: float | None):
         if deadline is not None:
@@ -357,12 +356,11 @@ def assignment(c: Counts, n: np.ndarray) -> list[tuple[int, int]]:
 
 
 def solve_priority(data: AllocationData, c: Counts, deadline: float | None,
-                   seed: int = 0, start=None) -> PriorityStage | None:
+                   seed: int = 0) -> PriorityStage | None:
     """
     The most priority the instance can house, on counts: the LP, a
-    rounded start from it (or ``start``, integer counts, when better),
-    then HiGHS's branch and bound until proven or ``deadline``. ``None``
-    when the LP did not finish.
+    rounded start from it, then HiGHS's branch and bound until proven or
+    ``deadline``. ``None`` when the LP did not finish.
     """
     began = time.perf_counter()
     program = _Program(data, c, seed)
@@ -374,9 +372,7 @@ def solve_priority(data: AllocationData, c: Counts, deadline: float | None,
     value = program.value(n)
     log.debug("counts LP %.1f, rounded %d (%.1f s)", lp_bound, value,
               time.perf_counter() - began)
-    if start is not None and program.value(start) > value:
-        n, value = start, program.value(start)
-    bound, proven = lp_bound, value >= np.floor(lp_bound + 1e-9)
+    bound, proven = lp_bound, _reaches(value, lp_bound)
     if not proven:
         program.integral()
         program.start(n)
@@ -387,9 +383,15 @@ def solve_priority(data: AllocationData, c: Counts, deadline: float | None,
             if program.value(found) > value:
                 n, value = found, program.value(found)
         bound = min(bound, info.mip_dual_bound)
-        proven = value >= np.floor(bound + 1e-9 * max(1.0, abs(bound)))
+        proven = _reaches(value, bound)
     return PriorityStage(pairs=assignment(c, n), value=value, bound=bound,
                          proven=proven, seconds=time.perf_counter() - began)
+
+
+def _reaches(value: int, bound: float) -> bool:
+    """Whether an integer value proves itself against a floating-point
+    bound (with room for the solver's rounding)."""
+    return value >= np.floor(bound + 1e-9 * max(1.0, abs(bound)))
 
 
 def best_within_municipalities(data: AllocationData, dwellings,

@@ -27,6 +27,20 @@ from models import (
 )
 from tests.factory import AS_OF
 
+SCORES = Policy.model_validate({
+    "placement": {"score_weight": 100,
+                  "services": ["introduction_programme"]},
+})
+"""Pair scores weighted in, and an introduction-programme place needed."""
+
+SPREAD = Policy.model_validate({
+    "placement": {"score_weight": 100,
+                  "spread": {"nationality_share": 0.5,
+                             "household_type_share": 0.6,
+                             "allowance": 0}},
+})
+"""Spread rules on nationality and household type, no allowance."""
+
 
 def person(age: int, relation: str = "head", sex: str = "M") -> Member:
     return Member(age=age, sex=sex, relation=relation)

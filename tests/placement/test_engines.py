@@ -15,6 +15,8 @@ from allocator.placement import (
 )
 from models import Policy
 from tests.placement.helpers import (
+    SCORES,
+    SPREAD,
     brute_force,
     household,
     municipality,
@@ -25,22 +27,14 @@ from tests.placement.helpers import (
 ENGINES = ("mip", "cpsat", "pulp")
 
 POLICIES = {
-    "lexicographic": Policy.model_validate({
-        "placement": {"score_weight": 100,
-                      "services": ["introduction_programme"]},
-    }),
+    "lexicographic": SCORES,
     "weighted": Policy.model_validate({
         "objective": "weighted",
         "weights": {"housed": 1},
         "placement": {"score_weight": 300, "missing_score": -0.5,
                       "services": ["introduction_programme"]},
     }),
-    "spread": Policy.model_validate({
-        "placement": {"score_weight": 100,
-                      "spread": {"nationality_share": 0.5,
-                                 "household_type_share": 0.6,
-                                 "allowance": 0}},
-    }),
+    "spread": SPREAD,
 }
 
 

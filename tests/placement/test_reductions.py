@@ -15,19 +15,11 @@ import pytest
 from allocator.generate import generate
 from allocator.placement import compile_placement, engines, solve_placement
 from models import Policy
-from tests.placement.helpers import random_instance
+from tests.placement.helpers import SCORES, SPREAD, random_instance
 
 POLICIES = {
-    "scores": Policy.model_validate({
-        "placement": {"score_weight": 100,
-                      "services": ["introduction_programme"]},
-    }),
-    "spread": Policy.model_validate({
-        "placement": {"score_weight": 100,
-                      "spread": {"nationality_share": 0.5,
-                                 "household_type_share": 0.6,
-                                 "allowance": 0}},
-    }),
+    "scores": SCORES,
+    "spread": SPREAD,
     "spread-allowance": Policy.model_validate({
         "placement": {"score_weight": 100,
                       "spread": {"nationality_share": 0.4,
