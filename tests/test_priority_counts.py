@@ -156,7 +156,7 @@ def test_counted_households_get_the_best_dwellings_of_their_municipality():
     instance where each is assigned to its municipality (solved by the
     pair integer program), no worse than the counted dwellings'.
     """
-    from allocator.engines.priority import best_within_municipalities
+    from allocator.engines.exchange import best_within_municipalities
     from allocator.placement.modes import assigned_instance
     from allocator.result import evaluate
 

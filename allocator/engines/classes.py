@@ -47,8 +47,9 @@ from .. import interrupt
 from ..data import UNLIMITED, AllocationData
 from ..result import Result, chosen_result, combine, empty_result
 from ._highs import exact_highs
+from .exchange import best_within_municipalities, improve
 from .pricing import with_pairs
-from .priority import best_within_municipalities, counts, solve_priority
+from .priority import counts, solve_priority
 
 log = logging.getLogger(__name__)
 
@@ -509,6 +510,7 @@ def solve_classes(
                 hint = counted[0]
     rounds = 0
     x = None
+    counted = None
     proven = True
     for k, (y_cost, quality_weight, penalty_weight) in enumerate(stages):
         if k == 0:
@@ -532,8 +534,24 @@ def solve_classes(
         outcome = None
         if k == 0 and len(stages) > 1:
             # Priority alone: exact on counts, far smaller than the pairs.
-            outcome = _count_priority(data, groups, model, stage_deadline,
-                                      seed, hint, detail)
+            counted = _counted(data, groups, stage_deadline, seed, hint,
+                               detail)
+            if counted is not None:
+                outcome = _counted_outcome(model, *counted)
+        elif counted is not None:
+            # Quality moves that keep the counted priority and every quota
+            # first: on national they are all the quality stage achieves,
+            # for its LP does not finish.
+            moves_began = time.perf_counter()
+            moved = model.start_from_pairs(improve(
+                data, groups.members, groups.dwellings, groups.quality,
+                counted[0], stage_deadline))
+            if model.keeps_hold(moved) and (
+                _value(model, moved) >= _value(model, _padded(model, x))
+            ):
+                x = moved
+            detail["moves_seconds"] = (
+                f"{time.perf_counter() - moves_began:.1f}")
         if outcome is None:
             outcome = _price_and_branch(model, stage_deadline, x)
         if outcome is None:
@@ -605,16 +623,11 @@ def _counted(data: AllocationData, groups: _Groups, deadline, seed: int,
     return pairs, stage
 
 
-def _count_priority(data: AllocationData, groups: _Groups,
-                    model: _ClassModel, deadline, seed: int, hint, detail):
+def _counted_outcome(model: _ClassModel, pairs, stage):
     """
-    The first of two stages on counts, in the form ``_price_and_branch``
-    returns, or ``None`` (then the class model's own first stage runs).
+    The first of two stages from counting (``_counted``), in the form
+    ``_price_and_branch`` returns.
     """
-    counted = _counted(data, groups, deadline, seed, hint, detail)
-    if counted is None:
-        return None
-    pairs, stage = counted
     x = model.start_from_pairs(pairs)
     value = _value(model, x)
     return x, value, max(stage.bound, value), 0, stage.proven and (

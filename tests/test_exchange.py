@@ -1,0 +1,152 @@
+"""Quality moves after counting keep the priority and every quota row."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from allocator.check import check_matches
+from allocator.compile import compile_instance
+from allocator.engines import solve
+from allocator.engines.classes import _chosen_pairs, _fits, _groups
+from allocator.engines.exchange import (
+    _within_usages,
+    best_within_municipalities,
+    improve,
+)
+from allocator.engines.priority import counts, solve_priority
+from allocator.generate import generate
+from allocator.result import evaluate
+from models import Policy
+
+
+def _counted(seed):
+    instance = generate("national", seed, scale=0.01)
+    data = compile_instance(instance, Policy())
+    groups = _groups(data)
+    c = counts(data, groups.members, groups.dwellings, groups.usage)
+    pairs = solve_priority(data, c, deadline=None).pairs
+    group_of = np.full(data.num_households, -1)
+    for g, members in enumerate(groups.members):
+        group_of[members] = g
+    pairs = best_within_municipalities(
+        data, lambda h: groups.dwellings[group_of[h]], pairs)
+    return instance, data, groups, pairs
+
+
+def _objective(data, pairs):
+    with_them, chosen = _chosen_pairs(data, pairs)
+    return evaluate(with_them, chosen)[2]
+
+
+def _use(data, pairs):
+    """Each municipality's use of every quota dimension."""
+    use = np.zeros_like(data.quota_cap)
+    for h, d in pairs:
+        use[data.dwelling_municipality[d]] += data.household_usage[h]
+    return use
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_moves_between_municipalities_keep_every_quota_and_gain_quality(
+        seed):
+    """
+    Tests that households moved between municipalities (each dwelling
+    keeping a household of its occupant's quota usage) leave every
+    municipality's use of every dimension as it was, house the same
+    priority, pass the independent checker, and gain quality over the
+    best dwellings within the counted municipalities.
+    """
+    instance, data, groups, start = _counted(seed)
+    moved, objective = _within_usages(data, groups.members,
+                                      groups.dwellings, groups.quality,
+                                      start)
+    municipality = data.dwelling_municipality
+    assert any(municipality[d] != municipality[dict(start)[h]]
+               for h, d in moved if h in dict(start))
+    assert (_use(data, moved) == _use(data, start)).all()
+    assert sorted({d for _, d in moved}) == sorted({d for _, d in start})
+    before = _objective(data, start)
+    assert objective == _objective(data, moved)
+    assert objective[0] == before[0] and objective[1] > before[1]
+    assert _fits(data, groups, moved)
+    matches = [(data.household_ids[h], data.dwelling_ids[d], False)
+               for h, d in moved]
+    assert check_matches(instance, Policy(), matches).ok
+
+
+def test_alternating_moves_never_lose_and_stop_when_nothing_gains():
+    """
+    Tests that alternating both moves ends at a point neither move
+    improves, with the priority held and at least the quality of one
+    move alone.
+    """
+    _, data, groups, start = _counted(1)
+    once = _within_usages(data, groups.members, groups.dwellings,
+                          groups.quality, start)[1]
+    best = improve(data, groups.members, groups.dwellings, groups.quality,
+                   start, deadline=None)
+    objective = _objective(data, best)
+    assert objective[0] == _objective(data, start)[0]
+    assert objective[1] >= once[1]
+    again = _within_usages(data, groups.members, groups.dwellings,
+                           groups.quality, best)[1]
+    assert again <= objective
+    assert _fits(data, groups, best)
+
+
+def test_two_stage_quality_stage_starts_from_the_moves(monkeypatch):
+    """
+    Tests that a two-stage class-model solve runs the moves before its
+    own quality stage and, stopped before that stage improves anything,
+    keeps their quality and the counted priority.
+    """
+    from allocator.engines import classes
+
+    _, data, groups, start = _counted(2)
+    monkeypatch.setattr(classes, "EXACT_BELOW", 0.0)
+    monkeypatch.setattr(classes, "_price_and_branch",
+                        lambda model, deadline, start=None: (
+                            start, classes._value(model, start), np.inf, 0,
+                            False))
+    result = solve(data, engine="classes", time_limit=60)
+    assert "moves_seconds" in result.detail
+    moved = improve(data, groups.members, groups.dwellings, groups.quality,
+                    start, deadline=None)
+    assert result.objective == _objective(data, moved)
+    assert result.objective[1] > _objective(data, start)[1]
+
+
+def test_a_waiting_household_takes_the_place_of_one_it_outranks():
+    """
+    Tests that when a household waits while one of its quota usage with
+    less priority is housed in a dwelling it may take (a start counting
+    did not prove), the move within usages houses it instead, and keeps
+    every quota row.
+    """
+    instance, data, groups, start = _counted(1)
+    group_of = np.full(data.num_households, -1)
+    for g, members in enumerate(groups.members):
+        group_of[members] = g
+    housed = dict(start)
+    usage = [tuple(u) for u in data.household_usage.tolist()]
+    swap = next(
+        (h, w, housed[h])
+        for h in sorted(housed, key=lambda h: -data.priority[h])
+        for w in range(data.num_households)
+        if w not in housed and group_of[w] >= 0 and usage[w] == usage[h]
+        and data.priority[w] < data.priority[h]
+        and housed[h] in groups.dwellings[group_of[w]]
+    )
+    h, w, d = swap
+    worse = [(w, d) if x == h else (x, y) for x, y in start]
+    moved, objective = _within_usages(data, groups.members,
+                                      groups.dwellings, groups.quality,
+                                      worse)
+    assert h in dict(moved)
+    assert objective[0] == _objective(data, start)[0] > _objective(
+        data, worse)[0]
+    assert (_use(data, moved) == _use(data, start)).all()
+    matches = [(data.household_ids[a], data.dwelling_ids[b], False)
+               for a, b in moved]
+    assert check_matches(instance, Policy(), matches).ok
