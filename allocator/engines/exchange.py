@@ -44,15 +44,19 @@ dwelling makes 131 million pairs on national; 128 make 1.7 million, and
 gain as much per second as more."""
 
 
-def _flow(data: AllocationData, ph: np.ndarray, pd: np.ndarray):
+def _flow(data: AllocationData, options, at_least: int):
     """
-    The best assignment over the pairs ``(ph, pd)`` with the quotas left
-    out, as ``(pairs, objective)``, or ``None`` when the rule set is not
-    a network.
+    The best assignment over ``options`` (pairs of a household and the
+    dwellings it may move to) with the quotas left out, as ``(pairs,
+    objective)``; ``None`` when the rule set is not a network or it
+    houses fewer than ``at_least``.
     """
     from .flow import solve_flow
     from .pricing import with_pairs
 
+    ph = np.concatenate([np.full(len(row), h, dtype=np.int64)
+                         for h, row in options])
+    pd = np.concatenate([row for _, row in options])
     H, M = data.num_households, len(data.municipality_ids)
     bare = dataclasses.replace(
         data,
@@ -69,6 +73,8 @@ def _flow(data: AllocationData, ph: np.ndarray, pd: np.ndarray):
         return None
     result = solve_flow(moves)
     housed = np.flatnonzero(result.assignment >= 0)
+    if len(housed) < at_least:
+        return None
     pairs = list(zip(housed.tolist(), result.assignment[housed].tolist()))
     return pairs, result.objective
 
@@ -90,16 +96,11 @@ def _within_municipalities(data, dwellings, pairs):
     if not pairs:
         return None
     municipality = data.dwelling_municipality
-    ph, pd = [], []
+    options = []
     for h, d in pairs:
         row = dwellings(h)
-        row = row[municipality[row] == municipality[d]]
-        ph.append(np.full(len(row), h, dtype=np.int64))
-        pd.append(row)
-    moved = _flow(data, np.concatenate(ph), np.concatenate(pd))
-    if moved is None or len(moved[0]) < len(pairs):
-        return None
-    return moved
+        options.append((h, row[municipality[row] == municipality[d]]))
+    return _flow(data, options, len(pairs))
 
 
 def _within_usages(data: AllocationData, members, dwellings, quality,
@@ -129,26 +130,18 @@ def _within_usages(data: AllocationData, members, dwellings, quality,
     is_housed = current >= 0
     lowest = np.full(int(usage.max(initial=0)) + 1, np.inf)
     np.minimum.at(lowest, usage[is_housed], data.priority[is_housed])
-    ph, pd = [], []
+    options = []
     for group, row, q in zip(members, dwellings, quality):
         same = dwelling_usage[row] == usage[group[0]]
         row, q = row[same], q[same]
         waiting = group[~is_housed[group]]
         waiting = waiting[data.priority[waiting] >= lowest[usage[waiting]]]
-        for h in waiting.tolist():
-            ph.append(np.full(len(row), h, dtype=np.int64))
-            pd.append(row)
-        housed = group[is_housed[group]]
+        options += [(h, row) for h in waiting.tolist()]
         if CHOICES < len(row):
             row = row[np.argpartition(-q, CHOICES - 1)[:CHOICES]]
-        for h in housed.tolist():
-            options = np.union1d(row, [current[h]])
-            ph.append(np.full(len(options), h, dtype=np.int64))
-            pd.append(options)
-    moved = _flow(data, np.concatenate(ph), np.concatenate(pd))
-    if moved is None or len(moved[0]) < len(pairs):
-        return None
-    return moved
+        options += [(h, np.union1d(row, [current[h]]))
+                    for h in group[is_housed[group]].tolist()]
+    return _flow(data, options, len(pairs))
 
 
 def improve(data: AllocationData, members, dwellings, quality, pairs,
