@@ -95,16 +95,19 @@ def test_alternating_moves_never_lose_and_stop_when_nothing_gains():
     assert _fits(data, groups, best)
 
 
-def test_two_stage_quality_stage_starts_from_the_moves(monkeypatch):
+@pytest.mark.parametrize("two_stages", [True, False])
+def test_class_model_starts_from_the_moves(monkeypatch, two_stages):
     """
-    Tests that a two-stage class-model solve runs the moves before its
-    own quality stage and, stopped before that stage improves anything,
-    keeps their quality and the counted priority.
+    Tests that a class-model solve under council decisions, in two stages
+    or in one combined stage, runs the moves from the counted answer
+    before its own (quality) stage and, stopped before that stage
+    improves anything, keeps their quality and the counted priority.
     """
     from allocator.engines import classes
 
     _, data, groups, start = _counted(2)
-    monkeypatch.setattr(classes, "EXACT_BELOW", 0.0)
+    if two_stages:
+        monkeypatch.setattr(classes, "EXACT_BELOW", 0.0)
     monkeypatch.setattr(classes, "_price_and_branch",
                         lambda model, deadline, start=None: (
                             start, classes._value(model, start), np.inf, 0,

@@ -45,7 +45,7 @@ from models import Status
 
 from .. import interrupt
 from ..data import UNLIMITED, AllocationData
-from ..result import Result, chosen_result, combine, empty_result
+from ..result import Result, chosen_result, combine, empty_result, evaluate
 from ._highs import exact_highs
 from .exchange import best_within_municipalities, improve
 from .pricing import with_pairs
@@ -500,17 +500,23 @@ def solve_classes(
     ):
         # Quotas make priority a knapsack the combined LP rounds poorly
         # (on region it stopped 2 points short); counting proves it in
-        # seconds, and its answer starts the combined stage.
+        # seconds, and its answer, improved by the quality moves, starts
+        # the combined stage.
         half = None if deadline is None else (
             built + (deadline - built) / 2)
         counted = _counted(data, groups, half, seed, hint, detail)
         if counted is not None:
             priority_bound = counted[1].bound
-            if _priority_of(data, counted[0]) > _priority_of(data, hint):
-                hint = counted[0]
+            moves_began = time.perf_counter()
+            moved = improve(data, groups.members, groups.dwellings,
+                            groups.quality, counted[0], half)
+            detail["moves_seconds"] = (
+                f"{time.perf_counter() - moves_began:.1f}")
+            if _objective_of(data, moved) > _objective_of(data, hint):
+                hint = moved
     rounds = 0
     x = None
-    counted = None
+    counted_pairs = None  # the first stage's, when counting answered it
     proven = True
     for k, (y_cost, quality_weight, penalty_weight) in enumerate(stages):
         if k == 0:
@@ -537,15 +543,16 @@ def solve_classes(
             counted = _counted(data, groups, stage_deadline, seed, hint,
                                detail)
             if counted is not None:
+                counted_pairs = counted[0]
                 outcome = _counted_outcome(model, *counted)
-        elif counted is not None:
+        elif counted_pairs is not None:
             # Quality moves that keep the counted priority and every quota
             # first: on national they are all the quality stage achieves,
             # for its LP does not finish.
             moves_began = time.perf_counter()
             moved = model.start_from_pairs(improve(
                 data, groups.members, groups.dwellings, groups.quality,
-                counted[0], stage_deadline))
+                counted_pairs, stage_deadline))
             if model.keeps_hold(moved) and (
                 _value(model, moved) >= _value(model, _padded(model, x))
             ):
@@ -652,6 +659,11 @@ def _hint_pairs(data: AllocationData, groups: _Groups,
 
 def _priority_of(data: AllocationData, pairs) -> int:
     return int(sum(int(data.priority[h]) for h, _ in pairs))
+
+
+def _objective_of(data: AllocationData, pairs) -> tuple[int, int]:
+    """(primary, secondary) of household-dwelling pairs."""
+    return evaluate(*_chosen_pairs(data, pairs))[2]
 
 
 def _fits(data: AllocationData, groups: _Groups, pairs) -> bool:
