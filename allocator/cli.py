@@ -399,13 +399,17 @@ def _print_summary(proposal: Proposal, seconds=None):
         rows.append(("objective (priority, quality)",
                      f"{o.primary}, {o.secondary}"))
         if not s.proven_optimal:
-            rows.append(("bound / gap",
-                         "none found" if o.bound is None
-                         else f"{o.bound} / {o.gap:.4%}"))
+            if o.bound is not None or o.primary_bound is None:
+                rows.append(("bound / gap",
+                             "none found" if o.bound is None
+                             else f"{o.bound} / {o.gap:.4%}"))
             if o.primary_bound is not None:
                 gap = (o.primary_bound - o.primary) / max(1, o.primary)
                 rows.append(("priority bound / gap",
                              f"{o.primary_bound} / {gap:.4%}"))
+                if o.bound is None:
+                    # Two stages: the quality stage has no bound of its own.
+                    rows.append(("quality bound", "none found"))
     if k is not None:
         rows += [
             ("households housed", f"{k.housed} of {k.households}"),

@@ -242,3 +242,34 @@ def test_one_stage_solve_starts_from_the_counted_priority(monkeypatch):
     _, c = _counts(data)
     best = solve_priority(data, c, None).value
     assert _housed_priority(data, result) == best == result.primary_bound
+
+
+def test_summary_of_an_unproven_two_stage_solve_names_both_bounds(
+    monkeypatch, capsys,
+):
+    """
+    Tests that the CLI summary of a two-stage solve whose quality stage
+    proved nothing prints the priority bound and gap, and says that the
+    quality has no bound (not that no bound was found at all).
+    """
+    from allocator.cli import _print_summary
+    from allocator.engines import classes
+    from allocator.explain import build_proposal
+
+    instance = generate("national", 2, scale=0.01)
+    data = compile_instance(instance, Policy(), candidates_per_household=2)
+    monkeypatch.setattr(classes, "EXACT_BELOW", 0.0)
+    monkeypatch.setattr(classes, "_price_and_branch",
+                        lambda model, deadline, start=None: (
+                            start, classes._value(model, start), np.inf, 0,
+                            False))
+    result = solve(data, engine="classes", time_limit=60)
+    proposal = build_proposal(instance, Policy(), data, result,
+                              marginal_values=False)
+    o = proposal.objective
+    assert not proposal.solver.proven_optimal and o.bound is None
+    _print_summary(proposal)
+    printed = " ".join(capsys.readouterr().out.split())
+    assert f"priority bound / gap │ {o.primary_bound} / 0.0000%" in printed
+    assert "quality bound │ none found" in printed
+    assert "│ bound / gap" not in printed

@@ -1,5 +1,5 @@
 """
-Quality moves that keep the priority housed and every quota row.
+Quality moves that keep every quota row and lose no priority.
 
 After the priority stage on counts, who is housed is settled, and each
 municipality's use of every quota dimension with it. The quality stage
@@ -17,9 +17,9 @@ them):
   outranks.
 
 Both contain the current assignment, so neither makes the objective
-worse (priority first), and ``improve`` alternates them while time is left. On
-national the class model's own quality stage does not finish its first
-LP; these moves are how the quality improves there.
+worse (priority first), and ``improve`` alternates them while time is
+left. On national the class model's own quality stage does not finish
+its first LP; these moves are how the quality improves there.
 """
 
 from __future__ import annotations
@@ -40,8 +40,9 @@ MAX_ROUNDS = 20
 CHOICES = 128
 """Dwellings a group of households may choose among in a move within
 usages, besides its members' own: its best by quality. Every eligible
-dwelling makes 131 million pairs on national; 128 make 1.7 million, and
-gain as much per second as more."""
+dwelling makes 131 million pairs on national; 128 make 1.7 million and
+gained the most quality per second on national (256 and "housed members
++ 32" gained less)."""
 
 
 def _flow(data: AllocationData, options, at_least: int):
