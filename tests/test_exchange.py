@@ -10,9 +10,9 @@ from allocator.compile import compile_instance
 from allocator.engines import solve
 from allocator.engines.classes import _chosen_pairs, _fits, _groups
 from allocator.engines.exchange import (
-    _within_usages,
-    best_within_municipalities,
     improve,
+    within_municipalities,
+    within_usages,
 )
 from allocator.engines.priority import counts, solve_priority
 from allocator.generate import generate
@@ -20,7 +20,7 @@ from allocator.result import evaluate
 from models import Policy
 
 
-def _counted(seed):
+def _counted(seed, moved=True):
     instance = generate("national", seed, scale=0.01)
     data = compile_instance(instance, Policy())
     groups = _groups(data)
@@ -29,8 +29,9 @@ def _counted(seed):
     group_of = np.full(data.num_households, -1)
     for g, members in enumerate(groups.members):
         group_of[members] = g
-    pairs = best_within_municipalities(
-        data, lambda h: groups.dwellings[group_of[h]], pairs)
+    if moved:
+        pairs, _ = within_municipalities(
+            data, lambda h: groups.dwellings[group_of[h]], pairs)
     return instance, data, groups, pairs
 
 
@@ -58,7 +59,7 @@ def test_moves_between_municipalities_keep_every_quota_and_gain_quality(
     best dwellings within the counted municipalities.
     """
     instance, data, groups, start = _counted(seed)
-    moved, objective = _within_usages(data, groups.members,
+    moved, objective = within_usages(data, groups.members,
                                       groups.dwellings, groups.quality,
                                       start)
     municipality = data.dwelling_municipality
@@ -82,14 +83,14 @@ def test_alternating_moves_never_lose_and_stop_when_nothing_gains():
     move alone.
     """
     _, data, groups, start = _counted(1)
-    once = _within_usages(data, groups.members, groups.dwellings,
+    once = within_usages(data, groups.members, groups.dwellings,
                           groups.quality, start)[1]
     best = improve(data, groups.members, groups.dwellings, groups.quality,
                    start, deadline=None)
     objective = _objective(data, best)
     assert objective[0] == _objective(data, start)[0]
     assert objective[1] >= once[1]
-    again = _within_usages(data, groups.members, groups.dwellings,
+    again = within_usages(data, groups.members, groups.dwellings,
                            groups.quality, best)[1]
     assert again <= objective
     assert _fits(data, groups, best)
@@ -143,7 +144,7 @@ def test_a_waiting_household_takes_the_place_of_one_it_outranks():
     )
     h, w, d = swap
     worse = [(w, d) if x == h else (x, y) for x, y in start]
-    moved, objective = _within_usages(data, groups.members,
+    moved, objective = within_usages(data, groups.members,
                                       groups.dwellings, groups.quality,
                                       worse)
     assert h in dict(moved)
@@ -153,3 +154,24 @@ def test_a_waiting_household_takes_the_place_of_one_it_outranks():
     matches = [(data.household_ids[a], data.dwelling_ids[b], False)
                for a, b in moved]
     assert check_matches(instance, Policy(), matches).ok
+
+
+def test_out_of_time_the_moves_still_find_the_best_dwellings_in_place():
+    """
+    Tests that with no time left the moves still give the counted
+    households the best dwellings of their municipalities (the counted
+    ones are merely the next of their types) and stop there.
+    """
+    _, data, groups, counted = _counted(1, moved=False)
+    group_of = np.full(data.num_households, -1)
+    for g, members in enumerate(groups.members):
+        group_of[members] = g
+    within, objective = within_municipalities(
+        data, lambda h: groups.dwellings[group_of[h]], counted)
+    assert objective[1] > _objective(data, counted)[1]
+    late = improve(data, groups.members, groups.dwellings, groups.quality,
+                   counted, deadline=0.0)
+    assert _objective(data, late) == objective
+    assert _objective(data, improve(
+        data, groups.members, groups.dwellings, groups.quality, counted,
+        deadline=None))[1] > objective[1]

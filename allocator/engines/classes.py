@@ -47,7 +47,7 @@ from .. import interrupt
 from ..data import UNLIMITED, AllocationData
 from ..result import Result, chosen_result, combine, empty_result, evaluate
 from ._highs import exact_highs
-from .exchange import best_within_municipalities, improve
+from .exchange import improve
 from .pricing import with_pairs
 from .priority import counts, solve_priority
 
@@ -604,9 +604,10 @@ def solve_classes(
 def _counted(data: AllocationData, groups: _Groups, deadline, seed: int,
              hint, detail):
     """
-    The priority stage solved on counts (see ``priority``), its households
-    in the best dwellings of their municipalities: ``(pairs, stage)``, or
-    ``None`` when counting does not apply or its LP did not finish.
+    The priority stage solved on counts (see ``priority``): ``(pairs,
+    stage)``, each counted household in the next dwelling of its type
+    (``exchange.improve`` then finds it a good one), or ``None`` when
+    counting does not apply or its LP did not finish.
     """
     c = counts(data, groups.members, groups.dwellings, groups.usage)
     if c is None:
@@ -620,11 +621,6 @@ def _counted(data: AllocationData, groups: _Groups, deadline, seed: int,
     pairs = stage.pairs
     if hint and _priority_of(data, hint) > stage.value:
         pairs = hint  # a caller's start the time limit kept ahead
-    group_of = np.full(data.num_households, -1, dtype=np.int64)
-    for g, members in enumerate(groups.members):
-        group_of[members] = g
-    pairs = best_within_municipalities(
-        data, lambda h: groups.dwellings[group_of[h]], pairs)
     log.debug("counted priority %d, bound %.1f (%.1f s)",
               _priority_of(data, pairs), stage.bound, stage.seconds)
     return pairs, stage

@@ -80,20 +80,12 @@ def _flow(data: AllocationData, options, at_least: int):
     return pairs, result.objective
 
 
-def best_within_municipalities(data: AllocationData, dwellings,
-                               pairs) -> list[tuple[int, int]]:
+def within_municipalities(data: AllocationData, dwellings, pairs):
     """
-    The best dwellings for the same households in the same municipalities
-    (``dwellings``: each household's eligible dwellings). A counted
-    solution gives each household the next dwelling of its type, so this
-    is where its quality first comes from. Returns ``pairs`` unchanged
-    when the flow does not apply or houses fewer.
+    The best dwellings for the same households in the same
+    municipalities (``dwellings``: each household's eligible dwellings),
+    as ``(pairs, objective)``, or ``None`` when the flow does not apply.
     """
-    moved = _within_municipalities(data, dwellings, pairs)
-    return pairs if moved is None else moved[0]
-
-
-def _within_municipalities(data, dwellings, pairs):
     if not pairs:
         return None
     municipality = data.dwelling_municipality
@@ -104,7 +96,7 @@ def _within_municipalities(data, dwellings, pairs):
     return _flow(data, options, len(pairs))
 
 
-def _within_usages(data: AllocationData, members, dwellings, quality,
+def within_usages(data: AllocationData, members, dwellings, quality,
                    pairs):
     """
     The best households for the occupied dwellings, each dwelling kept
@@ -148,10 +140,12 @@ def _within_usages(data: AllocationData, members, dwellings, quality,
 def improve(data: AllocationData, members, dwellings, quality, pairs,
             deadline: float | None) -> list[tuple[int, int]]:
     """
-    Alternates moves within usages and within municipalities from
-    ``pairs`` until a round of both gains nothing, or the next round
-    would not finish by ``deadline`` (a round is assumed to take as long
-    as the last one).
+    Moves within municipalities from ``pairs`` (always: counted pairs
+    come in the next dwellings of their types, far from the best), then
+    alternately within usages and within municipalities until a round of
+    both gains nothing or the next move would not finish by ``deadline``
+    (a move is assumed to take as long as its last one, or as the other
+    move's).
     """
     group_of = np.full(data.num_households, -1, dtype=np.int64)
     for g, group in enumerate(members):
@@ -160,25 +154,28 @@ def improve(data: AllocationData, members, dwellings, quality, pairs,
     def eligible(h):
         return dwellings[group_of[h]]
 
+    moves = (
+        lambda p: within_municipalities(data, eligible, p),
+        lambda p: within_usages(data, members, dwellings, quality, p),
+    )
+    took = [0.0, 0.0]
     best = None
-    last = 0.0
-    for _ in range(MAX_ROUNDS):
+    since_gain = 0  # moves in a row that gained nothing
+    for k in range(2 * MAX_ROUNDS):
+        step = k % 2
         began = time.perf_counter()
-        if deadline is not None and began + last > deadline:
-            break
-        gained = False
-        for step in (
-            lambda p: _within_usages(data, members, dwellings, quality, p),
-            lambda p: _within_municipalities(data, eligible, p),
+        if k and deadline is not None and (
+            began + (took[step] or max(took)) > deadline
         ):
-            moved = step(pairs)
-            if moved is None:
-                continue
-            if best is None or moved[1] > best:
-                gained = best is not None
-                pairs, best = moved
-        last = time.perf_counter() - began
-        log.debug("exchange round: %s (%.1f s)", best, last)
-        if not gained:
             break
+        moved = moves[step](pairs)
+        took[step] = time.perf_counter() - began
+        if moved is not None and (best is None or moved[1] > best):
+            pairs, best = moved
+            since_gain = 0
+        else:
+            since_gain += 1
+        log.debug("exchange move %d: %s (%.1f s)", k, best, took[step])
+        if since_gain == 2:
+            break  # neither move gains from here
     return pairs
