@@ -18,6 +18,7 @@ from allocator.engines.priority import counts, solve_priority
 from allocator.generate import generate
 from allocator.result import evaluate
 from models import Policy
+from tests.engine_helpers import answer_with_the_start
 
 
 def _counted(seed, moved=True):
@@ -109,10 +110,7 @@ def test_class_model_starts_from_the_moves(monkeypatch, two_stages):
     _, data, groups, start = _counted(2)
     if two_stages:
         monkeypatch.setattr(classes, "EXACT_BELOW", 0.0)
-    monkeypatch.setattr(classes, "_price_and_branch",
-                        lambda model, deadline, start=None: (
-                            start, classes._value(model, start), np.inf, 0,
-                            False))
+    answer_with_the_start(monkeypatch)
     result = solve(data, engine="classes", time_limit=60)
     assert "moves_seconds" in result.detail
     moved = improve(data, groups.members, groups.dwellings, groups.quality,
@@ -166,7 +164,7 @@ def test_out_of_time_the_moves_still_find_the_best_dwellings_in_place():
     group_of = np.full(data.num_households, -1)
     for g, members in enumerate(groups.members):
         group_of[members] = g
-    within, objective = within_municipalities(
+    _, objective = within_municipalities(
         data, lambda h: groups.dwellings[group_of[h]], counted)
     assert objective[1] > _objective(data, counted)[1]
     late = improve(data, groups.members, groups.dwellings, groups.quality,

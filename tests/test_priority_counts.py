@@ -20,6 +20,7 @@ from allocator.engines.priority import (
 )
 from allocator.generate import generate
 from models import Policy
+from tests.engine_helpers import answer_with_the_start
 
 
 def _counts(data):
@@ -227,15 +228,10 @@ def test_one_stage_solve_starts_from_the_counted_priority(monkeypatch):
     start, it still houses the proven priority optimum, and states that
     bound.
     """
-    from allocator.engines import classes
-
     instance = generate("national", 2, scale=0.01)
     data = compile_instance(instance, Policy(), candidates_per_household=2)
     # The combined stage answers with its start, as when out of time.
-    monkeypatch.setattr(classes, "_price_and_branch",
-                        lambda model, deadline, start=None: (
-                            start, classes._value(model, start), np.inf, 0,
-                            False))
+    answer_with_the_start(monkeypatch)
     result = solve(data, engine="classes", time_limit=60)
     assert "counted_kinds" in result.detail and "stage2_bound" not in (
         result.detail)
@@ -259,10 +255,7 @@ def test_summary_of_an_unproven_two_stage_solve_names_both_bounds(
     instance = generate("national", 2, scale=0.01)
     data = compile_instance(instance, Policy(), candidates_per_household=2)
     monkeypatch.setattr(classes, "EXACT_BELOW", 0.0)
-    monkeypatch.setattr(classes, "_price_and_branch",
-                        lambda model, deadline, start=None: (
-                            start, classes._value(model, start), np.inf, 0,
-                            False))
+    answer_with_the_start(monkeypatch)
     result = solve(data, engine="classes", time_limit=60)
     proposal = build_proposal(instance, Policy(), data, result,
                               marginal_values=False)
