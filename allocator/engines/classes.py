@@ -507,11 +507,7 @@ def solve_classes(
         counted = _counted(data, groups, half, seed, hint, detail)
         if counted is not None:
             priority_bound = counted[1].bound
-            moves_began = time.perf_counter()
-            moved = improve(data, groups.members, groups.dwellings,
-                            groups.quality, counted[0], half)
-            detail["moves_seconds"] = (
-                f"{time.perf_counter() - moves_began:.1f}")
+            moved = _moved(data, groups, counted[0], half, detail)
             if _objective_of(data, moved) > _objective_of(data, hint):
                 hint = moved
     rounds = 0
@@ -549,16 +545,12 @@ def solve_classes(
             # Quality moves that keep the counted priority and every quota
             # first: on national they are all the quality stage achieves,
             # for its LP does not finish.
-            moves_began = time.perf_counter()
-            moved = model.start_from_pairs(improve(
-                data, groups.members, groups.dwellings, groups.quality,
-                counted_pairs, stage_deadline))
+            moved = model.start_from_pairs(_moved(
+                data, groups, counted_pairs, stage_deadline, detail))
             if model.keeps_hold(moved) and (
                 _value(model, moved) >= _value(model, _padded(model, x))
             ):
                 x = moved
-            detail["moves_seconds"] = (
-                f"{time.perf_counter() - moves_began:.1f}")
         if outcome is None:
             outcome = _price_and_branch(model, stage_deadline, x)
         if outcome is None:
@@ -609,6 +601,11 @@ def _counted(data: AllocationData, groups: _Groups, deadline, seed: int,
     (``exchange.improve`` then finds it a good one), or ``None`` when
     counting does not apply or its LP did not finish.
     """
+    if deadline is not None and time.perf_counter() >= deadline:
+        # Out of time already: the LP would still get HiGHS's shortest
+        # limit and might finish, so whether counting answers would
+        # depend on the machine's load.
+        return None
     c = counts(data, groups.members, groups.dwellings, groups.usage)
     if c is None:
         return None
@@ -624,6 +621,16 @@ def _counted(data: AllocationData, groups: _Groups, deadline, seed: int,
     log.debug("counted priority %d, bound %.1f (%.1f s)",
               _priority_of(data, pairs), stage.bound, stage.seconds)
     return pairs, stage
+
+
+def _moved(data: AllocationData, groups: _Groups, pairs, deadline,
+           detail):
+    """The quality moves from ``pairs`` (see ``exchange``), timed."""
+    began = time.perf_counter()
+    moved = improve(data, groups.members, groups.dwellings, groups.quality,
+                    pairs, deadline)
+    detail["moves_seconds"] = f"{time.perf_counter() - began:.1f}"
+    return moved
 
 
 def _counted_outcome(model: _ClassModel, pairs, stage):
