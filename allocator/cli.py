@@ -399,10 +399,10 @@ def _print_summary(proposal: Proposal, seconds=None):
         rows.append(("objective (priority, quality)",
                      f"{o.primary}, {o.secondary}"))
         if not s.proven_optimal:
-            if o.bound is not None or o.primary_bound is None:
-                rows.append(("bound / gap",
-                             "none found" if o.bound is None
-                             else f"{o.bound} / {o.gap:.4%}"))
+            if o.bound is not None:
+                rows.append(("bound / gap", f"{o.bound} / {o.gap:.4%}"))
+            elif o.primary_bound is None:
+                rows.append(("bound / gap", "none found"))
             if o.primary_bound is not None:
                 gap = (o.primary_bound - o.primary) / max(1, o.primary)
                 rows.append(("priority bound / gap",

@@ -97,7 +97,7 @@ def within_municipalities(data: AllocationData, dwellings, pairs):
 
 
 def within_usages(data: AllocationData, members, dwellings, quality,
-                   pairs):
+                  pairs):
     """
     The best households for the occupied dwellings, each dwelling kept
     for a household of its occupant's quota usage: housed households of
