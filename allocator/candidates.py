@@ -150,30 +150,80 @@ def _sparse_reach(graph, on_node, node, target, factor, weight):
             np.array(values, dtype=np.int64)[order])
 
 
+def lock_check(hh, dw, policy, take, h: int, d: int):
+    """Whether a locked pair passes every hard rule, its room flag and the
+    rules it breaks."""
+    hi = take(hh, np.array([h]), dense=False)
+    di = take(dw, np.array([d]), dense=False)
+    fail = rule_failures(hi, di, policy)[:, 0]
+    return (
+        not fail.any(),
+        bool(np.broadcast_to(rooms(hi, di, policy), (1,))[0]),
+        [RULES[i] for i in np.flatnonzero(fail)],
+    )
+
+
 class Candidates:
     """Eligible pairs of an instance, materialised only when asked."""
 
     def __init__(self, *, hh, dw, policy, class_of, tables: ClassTable,
                  individual: Individual, locked_households,
-                 locked_dwellings, take):
+                 locked_dwellings, take, co_residents=None):
         self.hh, self.dw, self.policy = hh, dw, policy
         self.class_of = class_of
         self.tables = tables
         self.individual = individual
         self.locked_households = locked_households
         self.locked_dwellings = locked_dwellings
+        # Shared dwellings whose locks leave rooms free: dwelling -> the
+        # locked co-residents the other rooms' tenants must suit.
+        self.co_residents = dict(co_residents or {})
         self._take = take
         self.members = [[] for _ in tables.eligible]
         for h, c in enumerate(class_of.tolist()):
             if h not in locked_households:
                 self.members[c].append(h)
         self.members = [np.array(m, dtype=np.int64) for m in self.members]
-        # Eligible dwellings without the locked ones, best first.
+        # Eligible dwellings without the locked ones that are full, best
+        # first.
+        full = np.setdiff1d(locked_dwellings,
+                            np.fromiter(self.co_residents, dtype=np.int64))
         self.free = []
         for c in range(len(tables.eligible)):
-            keep = ~np.isin(tables.eligible[c], locked_dwellings)
+            keep = ~np.isin(tables.eligible[c], full)
             self.free.append((tables.eligible[c][keep],
                               tables.quality[c][keep]))
+
+    def admits(self, ph: np.ndarray, pd: np.ndarray) -> np.ndarray:
+        """
+        Which pairs may be chosen beside the locks: in a shared dwelling
+        that locks occupy in part, only a room, and only for a household
+        that may live with every locked co-resident (same sex where the
+        policy asks, ages within its band). Everywhere else every pair.
+        """
+        ok = np.ones(len(ph), dtype=bool)
+        if not self.co_residents or not len(ph):
+            return ok
+        partial = np.fromiter(self.co_residents, dtype=np.int64)
+        at = np.flatnonzero(np.isin(pd, partial))
+        if not len(at):
+            return ok
+        h = self._take(self.hh, ph[at], dense=False)
+        d = self._take(self.dw, pd[at], dense=False)
+        ok[at] = np.broadcast_to(rooms(h, d, self.policy), at.shape)
+        shared = self.policy.shared
+        for k in at[ok[at]].tolist():
+            holders = np.array(self.co_residents[int(pd[k])], dtype=np.int64)
+            age = self.hh.age[holders]
+            fits = (
+                abs(int(self.hh.age[ph[k]]) - age).max()
+                <= shared.max_age_gap
+            )
+            if shared.same_sex:
+                fits &= bool((self.hh.sex[holders] == self.hh.sex[ph[k]])
+                             .all())
+            ok[k] = fits
+        return ok
 
     @property
     def has_rooms(self) -> bool:
@@ -196,6 +246,12 @@ class Candidates:
     def num_free_eligible(self) -> np.ndarray:
         sizes = np.array([len(d) for d, _ in self.free], dtype=np.int32)
         out = sizes[self.class_of]
+        for d in self.co_residents:
+            # Rooms beside locks are open only to those who suit them.
+            h = np.flatnonzero(
+                [np.isin(d, self.free[c][0]) for c in self.class_of.tolist()]
+            )
+            out[h] -= ~self.admits(h, np.full(len(h), d, dtype=np.int64))
         out[list(self.locked_households)] = 0
         return out
 
@@ -217,12 +273,22 @@ class Candidates:
         """Free dwellings eligible for a household."""
         if h in self.locked_households:
             return np.zeros(0, dtype=np.int64)
-        return self.free[self.class_of[h]][0]
+        return self._free_of(h)[0]
+
+    def _free_of(self, h: int) -> tuple[np.ndarray, np.ndarray]:
+        """The class's free row without the rooms beside locks that the
+        household may not take."""
+        dwellings, quality = self.free[self.class_of[h]]
+        if self.co_residents:
+            keep = self.admits(np.full(len(dwellings), h, dtype=np.int64),
+                               dwellings)
+            dwellings, quality = dwellings[keep], quality[keep]
+        return dwellings, quality
 
     def exact_row(self, h: int) -> tuple[np.ndarray, np.ndarray]:
         """Free eligible dwellings of a household and their exact quality,
         best first."""
-        dwellings, quality = self.free[self.class_of[h]]
+        dwellings, quality = self._free_of(h)
         if h not in self.individual:
             return dwellings, quality
         index, gain = self.individual.row_gain(h)
@@ -288,6 +354,8 @@ class Candidates:
         if not hs:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         ph, pd = np.concatenate(hs), np.concatenate(ds)
+        keep = self.admits(ph, pd)
+        ph, pd = ph[keep], pd[keep]
         order = np.lexsort((pd, ph))
         return ph[order], pd[order]
 
@@ -301,18 +369,6 @@ class Candidates:
         scores[:, CRITERION_COL["school_change"]] += school
         room = np.broadcast_to(rooms(h, d, self.policy), ph.shape).copy()
         return room, scores
-
-    def lock_check(self, h: int, d: int):
-        """Whether a locked pair passes every hard rule, its room flag and
-        the rules it breaks."""
-        hi = self._take(self.hh, np.array([h]), dense=False)
-        di = self._take(self.dw, np.array([d]), dense=False)
-        fail = rule_failures(hi, di, self.policy)[:, 0]
-        return (
-            not fail.any(),
-            bool(np.broadcast_to(rooms(hi, di, self.policy), (1,))[0]),
-            [RULES[i] for i in np.flatnonzero(fail)],
-        )
 
     # --- pricing ----------------------------------------------------------
 
@@ -352,7 +408,10 @@ class Candidates:
                 taken = 0
                 for i in hits.tolist():
                     d = int(row[i])
-                    if (h, d) in present:
+                    if (h, d) in present or (
+                        d in self.co_residents
+                        and not self.admits(np.array([h]), np.array([d]))[0]
+                    ):
                         continue
                     new_h.append(h)
                     new_d.append(d)

@@ -25,10 +25,10 @@ from models import (
 )
 from models.policy import ObjectiveMode
 
-from .candidates import Candidates, ClassTable, Individual
+from .candidates import Candidates, ClassTable, Individual, lock_check
 from .criteria import class_quality, reach_score, rooms, rule_failures
 from .data import RULES, UNLIMITED, AllocationData
-from .locks import apply_locks
+from .locks import apply_locks, rooms_left
 from .proximity import minutes_to_services, travel_graph
 
 FULL_PAIRS_LIMIT = 4_000_000
@@ -478,11 +478,22 @@ def compile_instance(
     class_of, representatives = _classes(hh, banned)
     tables = _class_tables(hh, dw, policy, representatives, class_of, banned)
 
+    shared_on = policy.shared.enabled
+    dwelling_slots = np.where(
+        shared_on & (dw.shared_rooms >= 2), dw.shared_rooms, 1
+    ).astype(np.int64)
+    lock_rules = {
+        h: lock_check(hh, dw, policy, _take, h, d) for h, d in locks.items()
+    }
+    # Locks on rooms of a shared dwelling leave its other rooms free.
+    slots_left, co_residents = rooms_left(locks, lock_rules, dwelling_slots)
+
     locked_dwellings = np.array(sorted(set(locks.values())), dtype=np.int64)
     candidates = Candidates(
         hh=hh, dw=dw, policy=policy, class_of=class_of, tables=tables,
         individual=individual, locked_households=frozenset(locks),
         locked_dwellings=locked_dwellings, take=_take,
+        co_residents=co_residents,
     )
     total = candidates.num_free_eligible().sum()
     keep = candidates_per_household
@@ -494,11 +505,6 @@ def compile_instance(
     pair_quality = pair_scores.sum(axis=1, dtype=np.int64)
     household_ptr = np.searchsorted(
         pair_household, np.arange(H + 1)
-    ).astype(np.int64)
-
-    shared_on = policy.shared.enabled
-    dwelling_slots = np.where(
-        shared_on & (dw.shared_rooms >= 2), dw.shared_rooms, 1
     ).astype(np.int64)
 
     building_ids = tuple(b.id for b in instance.buildings)
@@ -558,9 +564,6 @@ def compile_instance(
         else 0
     )
 
-    lock_rules = {
-        h: candidates.lock_check(h, d) for h, d in locks.items()
-    }
     target_before = area_target.copy()
     conflicts, locked_pairs = apply_locks(
         instance, locks, lock_rules, hh, dw, dwelling_slots,
@@ -612,7 +615,7 @@ def compile_instance(
         pair_quality=pair_quality,
         pair_room=pair_room,
         household_ptr=household_ptr,
-        dwelling_slots=dwelling_slots,
+        dwelling_slots=slots_left,
         dwelling_building=dwelling_building,
         dwelling_area=dw.area.astype(np.int32),
         dwelling_municipality=dw.municipality.astype(np.int32),

@@ -4,7 +4,34 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
+
 from .data import RULE_TEXT, UNLIMITED, LockConflict
+
+
+def rooms_left(locks, lock_rules, dwelling_slots):
+    """
+    Places each dwelling still offers beside the locks that hold, and the
+    shared dwellings that locks fill only in part, with their locked
+    co-residents.
+
+    A lock on a room uses one place; a lock on a whole dwelling uses all
+    of them. A shared dwelling with places left stays open to households
+    that take a room beside its locked co-residents.
+    """
+    left = dwelling_slots.copy()
+    holders = defaultdict(list)
+    for h, d in locks.items():
+        ok, room, _ = lock_rules[h]
+        if not ok:
+            continue
+        left[d] -= 1 if room else dwelling_slots[d]
+        holders[d].append(h)
+    co_residents = {
+        d: tuple(sorted(hs)) for d, hs in holders.items()
+        if left[d] > 0 and all(lock_rules[h][1] for h in hs)
+    }
+    return np.maximum(left, 0), co_residents
 
 
 def apply_locks(
@@ -50,8 +77,10 @@ def apply_locks(
         )
 
     groups = defaultdict(list)
-    for h, d, _ in locked_pairs:
+    places = defaultdict(int)
+    for h, d, room in locked_pairs:
         groups[("dwelling", d)].append(h)
+        places[d] += 1 if room else int(dwelling_slots[d])
         if dwelling_building[d] >= 0:
             groups[("building", int(dwelling_building[d]))].append(h)
         groups[("area", int(dwelling_area[d]))].append(h)
@@ -61,8 +90,8 @@ def apply_locks(
     mids = [m.id for m in instance.municipalities]
     for (kind, i), holders in sorted(groups.items()):
         used = len(holders)
-        if kind == "dwelling" and used > dwelling_slots[i]:
-            over("dwelling_capacity", did[i], holders, used,
+        if kind == "dwelling" and places[i] > dwelling_slots[i]:
+            over("dwelling_capacity", did[i], holders, places[i],
                  int(dwelling_slots[i]), "places")
         if kind == "dwelling" and used > 1:
             _shared_conflicts(holders, did[i], hh, policy, conflicts, hid)

@@ -395,7 +395,6 @@ def _member_problems(i, h):
 def _decision_problems(decisions, households, dwellings):
     t = "decisions"
     locked_household: dict[str, int] = {}
-    locked_dwelling: dict[str, int] = {}
     kinds: dict[tuple[str, str], set] = {}
     for i, dec in enumerate(decisions):
         yield from _unknown(
@@ -415,16 +414,14 @@ def _decision_problems(decisions, households, dwellings):
             )
         if dec.kind != DecisionKind.LOCK:
             continue
-        for key, seen, what in (
-            (dec.household, locked_household, "household"),
-            (dec.dwelling, locked_dwelling, "dwelling"),
-        ):
-            if key in seen:
-                yield Problem(
-                    loc=(t, i, what),
-                    rule="contradictory-rows",
-                    message=f"{what} {key!r} is already locked in row "
-                    f"{seen[key] + 1} of decisions.",
-                )
-            else:
-                seen[key] = i
+        # Several locks may share a dwelling (rooms of shared housing);
+        # whether they fit is the compiler's to say, in plain words.
+        if dec.household in locked_household:
+            yield Problem(
+                loc=(t, i, "household"),
+                rule="contradictory-rows",
+                message=f"household {dec.household!r} is already locked in "
+                f"row {locked_household[dec.household] + 1} of decisions.",
+            )
+        else:
+            locked_household[dec.household] = i
