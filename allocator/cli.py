@@ -275,15 +275,13 @@ def _write_run_log(proposal: Proposal, out_dir: Path, seconds, stopped):
 
 def _solve(path, policy, engine, time_limit, seed, seconds=None):
     """
-    Reads, compiles, solves, explains and checks; returns ``(proposal,
-    instance, policy)``. Fills ``seconds``, when given, with the seconds of
-    each stage (see ``models.proposal.RunLog``).
+    Reads, then runs the one solve chain (``pipeline.propose``: compile,
+    solve, explain, check); returns ``(proposal, instance, policy)``.
+    Fills ``seconds``, when given, with the seconds of each stage (see
+    ``models.proposal.RunLog``).
     """
-    from .check import check_proposal
-    from .compile import compile_instance
     from .engines import ENGINES
-    from .engines import solve as run
-    from .explain import build_proposal
+    from .pipeline import propose
 
     if engine not in ENGINES:
         err.print(f"[red]engine {engine!r} not understood; choose one of "
@@ -301,39 +299,26 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None):
         stage("reading instance", "read")
         instance = _read_instance(path)
         pol = _read_policy(policy)
-        stage("compiling eligible pairs", "compile")
-        data = compile_instance(instance, pol)
         if engine == "cpsat":
             # Loaded here, not on the solve's clock: CP-SAT's Python layer
             # takes a second or more to import (it pulls in pandas).
             from .engines import cpsat  # noqa: F401
-        stage(f"solving {data.num_pairs} pairs with {engine}"
-              + ("" if time_limit is None else f" (limit {time_limit:g} s)"),
-              "solve")
-        # The time limit covers the solve and the marginal-value re-solves
-        # in explain; reading and compiling are not limited.
-        deadline = (None if time_limit is None
-                    else time.perf_counter() + time_limit)
         try:
-            result = run(data, engine=engine, time_limit=time_limit,
-                         seed=seed)
+            outcome = propose(instance, pol, engine=engine,
+                              time_limit=time_limit, seed=seed,
+                              on_stage=stage)
         except ValueError as exc:
             err.print(f"[red]{exc}[/]")
             raise _Stop(INPUT_ERROR) from None
-        stage("explaining", "explain")
-        proposal = build_proposal(instance, pol, data, result,
-                                  time_limit=time_limit, ends_at=deadline)
-        stage("checking independently", "check")
-        report = check_proposal(instance, pol, proposal)
         stage.end()
-        stage.engine_seconds(result)
-    if not report.ok:
+        stage.engine_seconds(outcome.result)
+    if not outcome.check.ok:
         err.print("[bold red]The independent checker rejected the "
                   "proposal:[/]")
-        for v in report.violations:
+        for v in outcome.check.violations:
             err.print(f"  {v}", markup=False)
         raise _Stop(CHECK_FAILED)
-    return proposal, instance, pol
+    return outcome.proposal, instance, pol
 
 
 class _Stages:

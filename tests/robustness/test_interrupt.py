@@ -238,7 +238,7 @@ def test_ctrl_c_before_any_solution_writes_nothing(tmp_path, monkeypatch,
     Tests that when Ctrl-C stops the solve before any solution exists,
     ``allocator solve`` writes nothing, says so, and exits with 130.
     """
-    import allocator.engines
+    import allocator.pipeline
     from allocator.result import empty_result
 
     def no_solution_yet(data, engine="auto", **_):
@@ -249,7 +249,7 @@ def test_ctrl_c_before_any_solution_writes_nothing(tmp_path, monkeypatch,
         assert interrupt.stop_requested()
         return empty_result(data, engine, Status.UNKNOWN)
 
-    monkeypatch.setattr(allocator.engines, "solve", no_solution_yet)
+    monkeypatch.setattr(allocator.pipeline, "solve", no_solution_yet)
     out = tmp_path / "proposal"
     assert main(["solve", str(SAMPLE), "--out", str(out)]) == \
         interrupt.EXIT_INTERRUPTED
