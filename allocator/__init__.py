@@ -10,22 +10,43 @@ The Python API mirrors the command line::
     outcome.check.ok       # the independent checker's verdict
 """
 
-from .check import check_proposal
-from .compile import compile_instance
-from .engines import ENGINES, solve
-from .explain import build_proposal
-from .generate import generate
-from .io import (
-    InputError,
-    read_instance,
-    read_policy,
-    read_proposal,
-    write_instance,
-    write_proposal,
-)
-from .pipeline import Outcome, propose
-from .placement import PlacementOutcome, place
-from .story import household_story
+from importlib import import_module
+
+# Where each name of the API lives. They are imported on first use, so a
+# command pays only for what it runs (``allocator --help`` needs none of
+# NumPy, NetworkX or the engines).
+_API = {
+    "ENGINES": ".engines",
+    "InputError": ".io",
+    "Outcome": ".pipeline",
+    "PlacementOutcome": ".placement",
+    "build_proposal": ".explain",
+    "check_proposal": ".check",
+    "compile_instance": ".compile",
+    "generate": ".generate",
+    "household_story": ".story",
+    "place": ".placement",
+    "propose": ".pipeline",
+    "read_instance": ".io",
+    "read_policy": ".io",
+    "read_proposal": ".io",
+    "solve": ".engines",
+    "write_instance": ".io",
+    "write_proposal": ".io",
+}
+
+
+def __getattr__(name: str):
+    if name not in _API:
+        raise AttributeError(f"module 'allocator' has no attribute {name!r}")
+    value = getattr(import_module(_API[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_API))
+
 
 __all__ = [
     "ENGINES",

@@ -7,19 +7,23 @@ import logging
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from models import Proposal, Status
+if TYPE_CHECKING:
+    from models import Proposal
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Plain help: rich's help renderer (markdown, syntax) doubles the
+    # start-up of every command for boxes around the options.
+    rich_markup_mode=None,
     help="Housing allocation for refugee settlement: validate, solve, "
     "check and explain.",
 )
@@ -200,6 +204,8 @@ def solve(
     run.json beside the proposal, so that proposal.json depends only on
     the input, policy, seed and engine settings (and its creation time).
     """
+    from models import Status
+
     from . import interrupt
     from .io import write_proposal, write_sensitive_export
 
