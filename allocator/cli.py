@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .engine_catalogue import ENGINES, engine_help
+
 if TYPE_CHECKING:
     from models import Proposal
 
@@ -177,7 +179,7 @@ def solve(
         str | None, typer.Option(help="Policy TOML file or preset name.")
     ] = None,
     engine: Annotated[
-        str, typer.Option(help="auto, flow, mip or cpsat")
+        str, typer.Option(help=engine_help())
     ] = "auto",
     time_limit: Annotated[
         float | None,
@@ -286,7 +288,6 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None):
     Fills ``seconds``, when given, with the seconds of each stage (see
     ``models.proposal.RunLog``).
     """
-    from .engines import ENGINES
     from .pipeline import propose
 
     if engine not in ENGINES:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-ENGINES = ("auto", "flow", "mip", "cpsat", "classes")
-"""Engines of the product, as ``allocator.engines.solve`` names them."""
+# Engines of the product, as ``allocator.engines.solve`` names them.
+from ..engine_catalogue import ENGINES
 
 PEERS = ("limit", "naive", "cpsat-alone", "fcfs")
 """Methods measured beside the engines; not engines of the product."""

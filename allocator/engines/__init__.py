@@ -1,15 +1,19 @@
-"""Engines behind one solve(): flow, mip and cpsat, and auto to pick."""
+"""Engines behind one solve(): a registry of exact engines, and auto to
+pick the first that applies."""
 
 from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from models import Status
 
 from ..data import AllocationData
+from ..engine_catalogue import ENGINE_SUMMARIES, ENGINES
 from ..result import Result, chosen_result, empty_result
 from .classes import solve_classes
 from .flow import NotRepresentable, solve_flow
@@ -84,15 +88,124 @@ def nothing_to_choose(data: AllocationData, engine: str) -> Result:
                          build_seconds=0.0, solve_seconds=0.0)
 
 
-ENGINES = ("auto", "flow", "mip", "cpsat", "classes")
-
-
 def class_model_applies(data: AllocationData) -> bool:
     """Whether the class model covers the rules: every pair takes a whole
     dwelling (shared rooms are compatible only pair by pair)."""
     if data.has_rooms or data.candidates is None:
         return False
     return data.relaxation or not data.candidates.has_rooms
+
+
+def _exact_flow_applies(data: AllocationData) -> bool:
+    """Whether the min-cost flow alone is exact: the rules are a network
+    and every eligible pair is present."""
+    return data.network_representable and not data.pruned
+
+
+def _run_flow(data, time_limit, seed, **params):
+    return solve_flow(data, **params)
+
+
+def _run_mip(data, time_limit, seed, **params):
+    return solve_mip(data, time_limit=time_limit, seed=seed, **params)
+
+
+def _run_cpsat(data, time_limit, seed, **params):
+    # Imported here: CP-SAT's Python layer pulls in pandas, a second of
+    # start-up that no other engine needs.
+    from .cpsat import solve_cpsat
+
+    return solve_cpsat(data, time_limit=time_limit, seed=seed, **params)
+
+
+def _run_classes(data, time_limit, seed, **params):
+    if not class_model_applies(data):
+        raise NotRepresentable(
+            "the class model does not cover rooms in shared housing; "
+            "use mip or cpsat."
+        )
+    return solve_classes(data, time_limit=time_limit, seed=seed, **params)
+
+
+@dataclass(frozen=True)
+class Engine:
+    """
+    An exact engine behind ``solve``.
+
+    Parameters
+    ----------
+    name
+        What ``solve(engine=...)`` and ``allocator solve --engine`` call it.
+    summary
+        One line for the CLI's help.
+    parameters
+        The engine parameters it takes; any other is an error.
+    applies
+        Whether it takes the compiled problem as it is (``auto`` picks the
+        first engine of ``AUTO_ORDER`` that does).
+    run
+        ``run(data, time_limit, seed, **parameters) -> Result``.
+    """
+
+    name: str
+    summary: str
+    parameters: frozenset[str]
+    applies: Callable[[AllocationData], bool]
+    run: Callable[..., Result]
+
+
+REGISTRY: dict[str, Engine] = {
+    e.name: e for e in (
+        Engine("flow", ENGINE_SUMMARIES["flow"], frozenset(),
+               lambda data: data.network_representable, _run_flow),
+        Engine("mip", ENGINE_SUMMARIES["mip"], frozenset({"backend", "hint"}),
+               lambda data: True, _run_mip),
+        Engine("cpsat", ENGINE_SUMMARIES["cpsat"],
+               frozenset({"hint", "workers"}), lambda data: True,
+               _run_cpsat),
+        Engine("classes", ENGINE_SUMMARIES["classes"],
+               frozenset({"hint", "start"}), class_model_applies,
+               _run_classes),
+    )
+}
+"""Every engine by name; ``auto`` is not one of them but a choice."""
+
+AUTO_ORDER = (
+    ("flow", _exact_flow_applies),
+    ("classes", class_model_applies),
+    ("mip", lambda data: True),
+)
+"""``auto``'s choice: the first engine whose test holds. The flow only
+when it is exact alone; the class model where it covers the rules; the
+pair integer program otherwise (shared rooms)."""
+
+
+AUTO_PARAMETERS = frozenset().union(
+    *(REGISTRY[name].parameters for name, _ in AUTO_ORDER)
+)
+
+
+def _checked(engine: str, params: dict) -> None:
+    """Unknown engines and parameters are errors that name the engine."""
+    if engine not in ENGINES:
+        raise ValueError(
+            f"engine {engine!r} not understood; choose one of "
+            f"{', '.join(ENGINES)}."
+        )
+    allowed = (AUTO_PARAMETERS if engine == "auto"
+               else REGISTRY[engine].parameters)
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        raise ValueError(
+            f"engine {engine!r} takes no parameter "
+            f"{', '.join(map(repr, unknown))}; it takes "
+            f"{', '.join(sorted(allowed)) or 'none'}."
+        )
+
+
+def auto_choice(data: AllocationData) -> str:
+    """The engine ``auto`` runs for this compiled problem."""
+    return next(name for name, applies in AUTO_ORDER if applies(data))
 
 
 def solve(
@@ -110,76 +223,53 @@ def solve(
     model (one column per household class and dwelling, generated by
     pricing, proven over every eligible pair) when no household takes a
     room in shared housing; and otherwise the pair integer program through
-    HiGHS, warm-started from the repaired flow relaxation.
+    HiGHS, warm-started from the repaired flow relaxation (see
+    ``AUTO_ORDER``). The result's ``engine`` names the route, such as
+    ``auto:classes``.
 
     Parameters
     ----------
     engine
-        ``auto``, ``flow``, ``mip``, ``cpsat`` or ``classes``.
+        ``auto`` or a name in ``REGISTRY``.
     time_limit
         Seconds; ``None`` for no limit.
     seed
         Random seed for engines that use one.
     params
-        Engine parameters (``workers`` for cpsat, ``backend`` for mip,
-        ``start`` for the class model: (household, dwelling) positions of
-        a feasible assignment to start from; the other engines ignore it).
+        Engine parameters, each engine's own (``REGISTRY[name].parameters``):
+        ``workers`` for cpsat, ``backend`` for mip, ``start`` for the
+        class model (household, dwelling) positions of a feasible
+        assignment to start from, ``hint`` for the integer programs.
+        ``auto`` passes on those the engine it picks takes.
 
     Raises
     ------
     ValueError
-        When the engine is not understood, or ``flow`` is asked for a rule
-        set that is not network representable.
+        When the engine or a parameter is not understood.
+    NotRepresentable
+        When ``flow`` or ``classes`` is asked for rules it does not cover.
     """
-    if engine not in ENGINES:
-        raise ValueError(
-            f"engine {engine!r} not understood; choose one of {ENGINES}."
-        )
+    _checked(engine, params)
     if data.lock_conflicts:
         # The office's locks cannot all hold: no proposal, only the
         # conflicts (already explained exactly by the compiler).
         return empty_result(data, engine, Status.INFEASIBLE)
     if data.num_pairs == 0:
         return nothing_to_choose(data, engine)
-    start = params.pop("start", None)
-    if engine == "classes" or (
-        engine == "auto"
-        and not (data.network_representable and not data.pruned)
-        and class_model_applies(data)
-    ):
-        if not class_model_applies(data):
-            raise NotRepresentable(
-                "the class model does not cover rooms in shared housing; "
-                "use mip or cpsat."
-            )
-        result = solve_classes(data, time_limit=time_limit, seed=seed,
-                               start=start, **params)
-        if engine == "auto":
-            result = dataclasses.replace(result, engine="auto:classes")
-        return result
-    if data.pruned:
+    chosen = auto_choice(data) if engine == "auto" else engine
+    if chosen != "classes" and data.pruned:
+        params.pop("start", None)
         return _solve_pruned(data, engine, time_limit, seed, **params)
     if engine == "auto":
-        if data.network_representable:
-            return solve_flow(data)
-        hint = flow_hint(data)
-        result = solve_mip(data, time_limit=time_limit, seed=seed,
-                           hint=hint, **params)
-        return dataclasses.replace(result, engine="auto:mip")
-    if engine == "flow":
-        return solve_flow(data)
-    if engine == "mip":
-        return solve_mip(data, time_limit=time_limit, seed=seed, **params)
-    if engine == "cpsat":
-        # Imported here: CP-SAT's Python layer pulls in pandas, a second
-        # of start-up that no other engine needs.
-        from .cpsat import solve_cpsat
-
-        return solve_cpsat(data, time_limit=time_limit, seed=seed, **params)
-    raise ValueError(
-        f"engine {engine!r} not understood; choose one of {ENGINES}."
-    )
+        params = {k: v for k, v in params.items()
+                  if k in REGISTRY[chosen].parameters}
+        if chosen == "mip":
+            params.setdefault("hint", flow_hint(data))
+    result = REGISTRY[chosen].run(data, time_limit, seed, **params)
+    if engine == "auto" and chosen != "flow":
+        result = dataclasses.replace(result, engine=f"auto:{chosen}")
+    return result
 
 
-__all__ = ["ENGINES", "NotRepresentable", "Result", "class_model_applies",
-           "solve"]
+__all__ = ["AUTO_ORDER", "ENGINES", "REGISTRY", "Engine", "NotRepresentable",
+           "Result", "auto_choice", "class_model_applies", "solve"]

@@ -318,7 +318,8 @@ def _repair(data: AllocationData, c: Counts, program: _Program,
         ok = (left_type[t] > 0) & np.all(
             left_quota[c.type_municipality[t]] >= c.kind_usage[k], axis=1)
         ok &= (a < 0) | (left_area[np.maximum(a, 0)] > 0)
-        ok &= (b < 0) | (left_building[np.maximum(b, 0)] > 0)
+        if len(left_building):  # an instance may have no buildings
+            ok &= (b < 0) | (left_building[np.maximum(b, 0)] > 0)
         if not ok.any():
             continue  # rows only tighten: this kind fits nowhere from now
         p = int(ps[ok][np.argmax(fraction[ps[ok]])])

@@ -17,7 +17,7 @@ def run_place(*, path, out_dir, policy, mode, engine, dwelling_engine,
               time_limit, seed, household, check_file, read_instance,
               read_policy, fail_on_input, console, errors) -> int:
     """Runs one ``allocator place`` command; returns the exit code."""
-    from ..engines import ENGINES
+    from ..engine_catalogue import ENGINES
     from . import MODES, PLACEMENT_ENGINES
 
     for value, allowed, what in (
