@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
 import logging
@@ -202,12 +203,9 @@ def test_solve_writes_the_sensitive_export_only_when_asked(needy, tmp_path):
     nothing sensitive is written; with it, the file (mode 0600, headed
     by the warning) holds every sensitive field.
     """
-    import inspect
-
     from allocator import cli
 
-    if "export_sensitive" not in inspect.signature(cli.solve).parameters:
-        pytest.skip("cli.py: solve has no --export-sensitive option yet")
+    assert "export_sensitive" in inspect.signature(cli.solve).parameters
     folder, _ = needy
     out = tmp_path / "proposal"
     assert main(["solve", str(folder), "--out", str(out)]) == 0
