@@ -8,7 +8,9 @@ import json
 import logging
 import math
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Annotated
@@ -828,6 +830,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    if threading.current_thread() is threading.main_thread():
+        # Loaded: Ctrl-C raises KeyboardInterrupt again (see the start-up
+        # handler in allocator/__init__.py).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         code = app(args=argv, standalone_mode=False)
         # Typer answers Ctrl-C outside a solve with the status 130 it
