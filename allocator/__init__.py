@@ -10,7 +10,21 @@ The Python API mirrors the command line::
     outcome.check.ok       # the independent checker's verdict
 """
 
+import os as _os
+import signal as _signal
+import sys as _sys
 from importlib import import_module
+
+if _os.path.basename(_sys.argv[0] if _sys.argv else "") in ("allocator",
+                                                           "-m"):
+    # Started as the command: Ctrl-C while the modules load (a second
+    # or two) ends quietly with 130 instead of a traceback from inside an
+    # import; ``cli.main`` puts Python's own handler back once loaded.
+    def _interrupted_while_loading(signum, frame):
+        _os.write(2, b"interrupted: nothing written.\n")
+        _os._exit(130)
+
+    _signal.signal(_signal.SIGINT, _interrupted_while_loading)
 
 # Where each name of the API lives. They are imported on first use, so a
 # command pays only for what it runs (``allocator --help`` needs none of

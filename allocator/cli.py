@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import logging
+import math
+import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -13,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from .engine_catalogue import ENGINES, engine_help
 
@@ -29,12 +36,26 @@ app = typer.Typer(
     help="Housing allocation for refugee settlement: validate, solve, "
     "check and explain.",
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# Markup off: household ids, paths, policy and engine names are user text,
+# and rich would read square brackets in them as styles (or fail on them).
+# Colour is given with ``style=`` instead.
+out = Console(soft_wrap=True, markup=False)
+err = Console(stderr=True, soft_wrap=True, markup=False)
 log = logging.getLogger("allocator")
 
-INPUT_ERROR = 2
+# Exit statuses (documented in the README's "Exit statuses").
 CHECK_FAILED = 1
+"""The independent checker rejected a proposal."""
+INPUT_ERROR = 2
+"""Invalid input (every problem located) or a wrong argument."""
+OUTPUT_ERROR = 3
+"""An output could not be written (not a folder, read-only, no space,
+name too long); the previous output folder is left as it was."""
+TOO_LARGE = 4
+"""An input beyond the documented limits, or more eligible pairs than the
+machine's memory holds; refused before the work starts."""
+INTERNAL_ERROR = 70
+"""A defect of the allocator, not of the input (EX_SOFTWARE)."""
 
 
 class _Stop(Exception):
@@ -45,18 +66,25 @@ class _Stop(Exception):
 def _fail_on_input(problems, what: str):
     from .io import format_problems
 
-    err.print(f"[bold red]{what}: {len(problems)} problem(s)[/]")
+    err.print(f"{what}: {len(problems)} problem(s)", style="bold red")
     err.print(format_problems(problems), markup=False, highlight=False)
     raise _Stop(INPUT_ERROR)
 
 
 def _read_instance(path: Path, report=None):
-    from .io import InputError, read_instance
+    from .io import InputError, TooLarge, read_instance
 
     try:
         return read_instance(path, report)
+    except TooLarge as exc:
+        err.print(str(exc), style="bold red")
+        raise _Stop(TOO_LARGE) from None
     except InputError as exc:
         _fail_on_input(exc.problems, f"{path} is not a valid instance")
+    except OSError as exc:
+        err.print(f"{path}: cannot be read: {_os_reason(exc)}",
+                  style="bold red")
+        raise _Stop(INPUT_ERROR) from None
 
 
 def _read_policy(policy: str | None):
@@ -162,7 +190,7 @@ def generate(
                         dimensions=tuple(dimension or ()),
                         services=services, scores=scores)
     except ValueError as exc:
-        err.print(f"[red]{exc}[/]")
+        err.print(f"{exc}", style="red")
         raise _Stop(INPUT_ERROR) from None
     write_instance(instance, out_path)
     out.print(
@@ -211,6 +239,11 @@ def solve(
     from . import interrupt
     from .io import write_proposal, write_sensitive_export
 
+    _check_time_limit(time_limit)
+    _check_seed(seed)
+    if export_sensitive is not None:
+        _check_export(export_sensitive, path, policy, out_dir)
+    _check_output_folder(out_dir)
     started = time.perf_counter()
     seconds: dict[str, float] = {}
     with interrupt.sigint_stops(_say_stopping, ABORTED) as ctrl_c:
@@ -221,28 +254,33 @@ def solve(
         )
         if ctrl_c.stopped and proposal.status not in (Status.OPTIMAL,
                                                       Status.FEASIBLE):
-            err.print("[bold red]Stopped before any proposal was found: "
-                      f"nothing written; {out_dir} is unchanged.[/]")
+            err.print("Stopped before any proposal was found: nothing "
+                      f"written; {out_dir} is unchanged.", style="bold red")
             raise _Stop(interrupt.EXIT_INTERRUPTED)
         with ctrl_c.committing():
             mark = time.perf_counter()
-            written = write_proposal(proposal, out_dir)
+
+            def run_log() -> str:
+                seconds["write"] = time.perf_counter() - mark
+                seconds["total"] = time.perf_counter() - started
+                return _run_log(proposal, seconds, stopped=ctrl_c.stopped)
+
+            # The proposal files and run.json replace the folder as a
+            # whole; the export lies outside it (``_check_export``).
+            written = write_proposal(proposal, out_dir,
+                                     extra={RUN_LOG_NAME: run_log})
             if export_sensitive is not None:
                 write_sensitive_export(instance, proposal, export_sensitive,
                                        pol)
-            seconds["write"] = time.perf_counter() - mark
-            seconds["total"] = time.perf_counter() - started
-            written.append(_write_run_log(proposal, out_dir, seconds,
-                                          stopped=ctrl_c.stopped))
     if export_sensitive is not None:
-        err.print(f"[yellow]wrote sensitive data to {export_sensitive} "
-                  "(mode 0600): keep it apart from the proposal[/]")
+        err.print(f"wrote sensitive data to {export_sensitive} (mode "
+                  "0600): keep it apart from the proposal", style="yellow")
     _print_summary(proposal, seconds)
     if ctrl_c.stopped:
-        err.print("[yellow]Stopped by Ctrl-C: this is the best proposal "
+        err.print("Stopped by Ctrl-C: this is the best proposal "
                   "found so far"
                   + ("" if proposal.solver.proven_optimal
-                     else ", not proven optimal") + ".[/]")
+                     else ", not proven optimal") + ".", style="yellow")
     for p in written:
         out.print(f"wrote {p}")
 
@@ -253,9 +291,9 @@ Ctrl-C stopped the solve (``models.proposal.RunLog``)."""
 
 
 def _say_stopping():
-    err.print("[yellow]Ctrl-C: stopping the solve; the best proposal found "
+    err.print("Ctrl-C: stopping the solve; the best proposal found "
               "so far will be checked and written. Press Ctrl-C again to "
-              "abort without writing anything.[/]")
+              "abort without writing anything.", style="yellow")
 
 
 ABORTED = ("Aborted: nothing written; any previous proposal is "
@@ -263,10 +301,8 @@ ABORTED = ("Aborted: nothing written; any previous proposal is "
 """What a second Ctrl-C during ``solve`` prints before exiting with 130."""
 
 
-def _write_run_log(proposal: Proposal, out_dir: Path, seconds, stopped):
+def _run_log(proposal: Proposal, seconds, stopped) -> str:
     from models.proposal import RunLog
-
-    from .io._atomic import write_text_atomic
 
     log_ = RunLog(
         created_at=proposal.provenance.created_at,
@@ -276,9 +312,7 @@ def _write_run_log(proposal: Proposal, out_dir: Path, seconds, stopped):
         stopped=stopped,
         seconds={k: round(v, 4) for k, v in seconds.items()},
     )
-    path = Path(out_dir) / RUN_LOG_NAME
-    write_text_atomic(path, log_.model_dump_json(indent=2) + "\n")
-    return path
+    return log_.model_dump_json(indent=2) + "\n"
 
 
 def _solve(path, policy, engine, time_limit, seed, seconds=None):
@@ -288,15 +322,16 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None):
     Fills ``seconds``, when given, with the seconds of each stage (see
     ``models.proposal.RunLog``).
     """
+    from .engines import NotRepresentable
     from .pipeline import propose
 
     if engine not in ENGINES:
-        err.print(f"[red]engine {engine!r} not understood; choose one of "
-                  f"{', '.join(ENGINES)}.[/]")
+        err.print(f"engine {engine!r} not understood; choose one of "
+                  f"{', '.join(ENGINES)}.", style="red")
         raise _Stop(INPUT_ERROR)
     with Progress(
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         TimeElapsedColumn(),
         console=err,
         transient=True,
@@ -314,14 +349,16 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None):
             outcome = propose(instance, pol, engine=engine,
                               time_limit=time_limit, seed=seed,
                               on_stage=stage)
-        except ValueError as exc:
-            err.print(f"[red]{exc}[/]")
+        except NotRepresentable as exc:
+            # The engine asked for does not cover this policy's rules: a
+            # wrong argument. Any other error is a defect (see ``main``).
+            err.print(f"--engine {engine}: {exc}", style="red")
             raise _Stop(INPUT_ERROR) from None
         stage.end()
         stage.engine_seconds(outcome.result)
     if not outcome.check.ok:
-        err.print("[bold red]The independent checker rejected the "
-                  "proposal:[/]")
+        err.print("The independent checker rejected the "
+                  "proposal:", style="bold red")
         for v in outcome.check.violations:
             err.print(f"  {v}", markup=False)
         raise _Stop(CHECK_FAILED)
@@ -420,7 +457,8 @@ def _print_summary(proposal: Proposal, seconds=None):
         table.add_row(name, value)
     out.print(table)
     for c in proposal.conflicts:
-        err.print(f"[yellow]conflict:[/] {c}", markup=True, highlight=False)
+        err.print(Text.assemble(("conflict:", "yellow"), f" {c}"),
+                  highlight=False)
 
 
 @app.command()
@@ -493,16 +531,17 @@ def check(
     except InputError as exc:
         _fail_on_input(exc.problems, f"{proposal_path} is not a proposal")
     if policy is None and proposal.provenance.policy_name != pol.name:
-        err.print(f"[yellow]the proposal was made with policy "
+        err.print(f"the proposal was made with policy "
                   f"{proposal.provenance.policy_name!r}; checking with "
-                  f"{pol.name!r}. Pass --policy to match.[/]")
+                  f"{pol.name!r}. Pass --policy to match.", style="yellow")
     report = check_proposal(instance, pol, proposal)
     if report.ok:
-        out.print(f"[green]OK[/]: {len(proposal.matches)} matches pass "
-                  "every hard rule; objective "
-                  f"({report.primary}, {report.secondary}) recomputed.")
+        out.print(Text.assemble(
+            ("OK", "green"),
+            f": {len(proposal.matches)} matches pass every hard rule; "
+            f"objective ({report.primary}, {report.secondary}) recomputed."))
         return
-    err.print(f"[bold red]{len(report.violations)} violation(s):[/]")
+    err.print(f"{len(report.violations)} violation(s):", style="bold red")
     for v in report.violations:
         err.print(f"  {v}", markup=False)
     raise _Stop(CHECK_FAILED)
@@ -523,7 +562,8 @@ def explain(
         _fail_on_input(exc.problems, f"{proposal_path} is not a proposal")
     story = household_story(proposal, household)
     if story is None:
-        err.print(f"[red]household {household!r} is not in the proposal.[/]")
+        err.print(f"household {household!r} is not in the proposal.",
+                  style="red")
         raise _Stop(INPUT_ERROR)
     out.print(story, markup=False, highlight=False)
 
@@ -677,24 +717,162 @@ def pseudonymise(
     out.print(summary, markup=False, highlight=False)
 
 
+def _check_time_limit(time_limit: float | None) -> None:
+    if time_limit is not None and not (
+        math.isfinite(time_limit) and 0 < time_limit <= MAX_TIME_LIMIT
+    ):
+        err.print(f"--time-limit {time_limit}: give a number of seconds "
+                  f"above 0 and at most {MAX_TIME_LIMIT:,} (or leave it "
+                  "out for no limit).", style="red")
+        raise _Stop(INPUT_ERROR)
+
+
+MAX_TIME_LIMIT = 7 * 24 * 3600
+"""The longest ``--time-limit`` accepted: a week, in seconds."""
+
+
+def _check_seed(seed: int) -> None:
+    if not 0 <= seed < 2**31:
+        err.print(f"--seed {seed}: give a whole number from 0 to "
+                  f"{2**31 - 1}.", style="red")
+        raise _Stop(INPUT_ERROR)
+
+
+def _same_or_inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_export(export: Path, instance: Path, policy: str | None,
+                  out_dir: Path) -> None:
+    """
+    The sensitive export may overwrite neither an input nor an output of
+    the run: it must lie outside the instance (its folder, or its file),
+    the policy file and the output folder, which is replaced as a whole.
+    """
+    target = export.resolve()
+    clashes = [(instance.resolve(), "the instance"),
+               (out_dir.resolve(), "the output folder")]
+    if policy is not None and Path(policy).is_file():
+        clashes.append((Path(policy).resolve(), "the policy file"))
+    for other, what in clashes:
+        if _same_or_inside(target, other):
+            err.print(f"--export-sensitive {export}: would overwrite or "
+                      f"lie inside {what} ({other}); write it elsewhere.",
+                      style="red")
+            raise _Stop(INPUT_ERROR)
+    if target.is_dir():
+        err.print(f"--export-sensitive {export}: is a folder; give a "
+                  "file name.", style="red")
+        raise _Stop(INPUT_ERROR)
+
+
+def _check_output_folder(out_dir: Path) -> None:
+    """
+    Refuses, before any work, an output folder that cannot be written:
+    an existing file, a dangling link, a read-only or virtual parent, or
+    a name too long. A probe folder of the kind the write will use is
+    made beside it and removed.
+    """
+    import tempfile
+
+    from .io._atomic import clean_stale
+
+    problem = None
+    if out_dir.is_symlink() and not out_dir.exists():
+        problem = "is a link to nothing; remove it or choose another folder"
+    elif out_dir.exists() and not out_dir.is_dir():
+        problem = "exists and is not a folder; choose another name"
+    else:
+        try:
+            out_dir.parent.mkdir(parents=True, exist_ok=True)
+            clean_stale(out_dir)
+            probe = tempfile.mkdtemp(dir=out_dir.parent,
+                                     prefix=f".{out_dir.name}.{os.getpid()}.",
+                                     suffix=".tmp")
+            os.rmdir(probe)
+        except OSError as exc:
+            problem = f"cannot be written: {_os_reason(exc)}"
+    if problem is not None:
+        err.print(f"--out {out_dir}: {problem}.", style="bold red")
+        raise _Stop(OUTPUT_ERROR)
+
+
+def _os_reason(exc: OSError) -> str:
+    """An ``OSError`` in words that say what to do."""
+    reasons = {
+        errno.ENOSPC: "no space left on the disk; free some and run again",
+        errno.EDQUOT: "disk quota exceeded; free some space and run again",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "operation not permitted",
+        errno.EROFS: "the file system is read-only",
+        errno.ENAMETOOLONG: "a name is too long; choose a shorter one",
+        errno.ENOTDIR: "a part of the path is not a folder",
+        errno.EISDIR: "is a folder, not a file",
+        errno.ENOENT: "no such file or folder",
+        errno.ELOOP: "too many levels of symbolic links",
+    }
+    return reasons.get(exc.errno, exc.strerror or type(exc).__name__)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``allocator`` command."""
     logging.basicConfig(
         level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    if threading.current_thread() is threading.main_thread():
+        # Loaded: Ctrl-C raises KeyboardInterrupt again (see the start-up
+        # handler in allocator/__init__.py).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
+        # Typer answers Ctrl-C outside a solve with the status 130 it
+        # returns (not raises) here; it used to be dropped, exiting 0.
+        if isinstance(code, int) and code:
+            if code == 130:
+                _say_last("interrupted: nothing written.")
+            return code
     except _Stop as stop:
         return stop.code
     except typer.Exit as exit_:
         return exit_.exit_code
-    except typer.Abort:
-        err.print("aborted")
+    except (typer.Abort, KeyboardInterrupt):
+        # Ctrl-C outside a solve (reading, compiling, start-up): nothing
+        # has been written.
+        _say_last("interrupted: nothing written.")
         return 130
     except typer.TyperException as exc:  # usage errors: bad options
-        err.print(exc.format_message(), markup=False, highlight=False)
+        err.print(exc.format_message(), highlight=False)
         return exc.exit_code
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _say_last(f"{where}cannot be written: {_os_reason(exc)}. Any "
+                  "previous output folder is unchanged.")
+        return OUTPUT_ERROR
+    except MemoryError:
+        _say_last("out of memory: the instance is too large for this "
+                  "machine; split it by municipality or use a machine "
+                  "with more memory.")
+        return TOO_LARGE
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if os.environ.get("ALLOCATOR_TRACEBACK"):
+            raise
+        # The type and the first line only: a message could carry a
+        # value, and values of sensitive fields must not reach a log.
+        _say_last(f"internal error ({type(exc).__name__}): a defect of "
+                  "the allocator, not of your input; set "
+                  "ALLOCATOR_TRACEBACK=1 to see where, and report it.")
+        return INTERNAL_ERROR
     return 0
+
+
+def _say_last(text: str) -> None:
+    """One line to stderr that cannot fail (a broken or closed stderr)."""
+    with contextlib.suppress(Exception):
+        err.print(text, style="bold red", highlight=False)
 
 
 if __name__ == "__main__":

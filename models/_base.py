@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 Identifier = Annotated[
     str,
@@ -16,6 +22,38 @@ Identifier = Annotated[
     ),
 ]
 """A stable, pseudonymous identifier such as ``"H-0017"``: never a name."""
+
+
+MAX_COUNT = 1_000_000
+"""The largest count (households, quota places, units) the contract takes:
+far above any municipality, and small enough that every engine's sums of
+counts times scores stay exact in 64-bit integers and in double floats."""
+
+MAX_WEIGHT = 10_000
+"""The largest policy weight or priority parameter: a full criterion score
+is 100, so a weight of 10,000 is worth a million per pair, and an
+objective over a million households stays below 2**53 (exact in the
+floats of the LP solvers)."""
+
+
+def _no_control(text: str) -> str:
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
+        raise ValueError(
+            "control characters (line breaks, tabs, NUL and the like) are "
+            "not allowed in text: spreadsheets and logs cannot hold them"
+        )
+    return text
+
+
+Text = Annotated[str, AfterValidator(_no_control)]
+"""Free text (names, notes, descriptions) without control characters,
+which every writer (CSV, XLSX, JSON, the terminal) accepts."""
+
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+"""A non-negative count, bounded by ``MAX_COUNT``."""
+
+Weight = Annotated[int, Field(ge=0, le=MAX_WEIGHT)]
+"""A non-negative policy weight, bounded by ``MAX_WEIGHT``."""
 
 
 def sensitive(description: str, **kwargs):

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from ._base import Identifier, StrictModel
+from ._base import Identifier, StrictModel, Text
 
 
 class DecisionKind(StrEnum):
@@ -22,4 +22,4 @@ class Decision(StrictModel):
     household: Identifier
     dwelling: Identifier
     kind: DecisionKind
-    note: str = Field(default="", max_length=500)
+    note: Text = Field(default="", max_length=500)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field, NonNegativeInt, PositiveInt
+from pydantic import Field
 
-from ._base import Identifier, StrictModel
+from ._base import MAX_COUNT, Count, Identifier, StrictModel, Text
 
 
 class QuotaDimension(StrEnum):
@@ -48,10 +49,10 @@ class Municipality(StrictModel):
     """
 
     id: Identifier
-    name: str = Field(default="", max_length=100)
+    name: Text = Field(default="", max_length=100)
     centre_node: Identifier | None = None
-    quotas: dict[QuotaDimension, NonNegativeInt] = Field(default_factory=dict)
-    requested: NonNegativeInt | None = None
+    quotas: dict[QuotaDimension, Count] = Field(default_factory=dict)
+    requested: Count | None = None
 
 
 class Area(StrictModel):
@@ -74,9 +75,9 @@ class Area(StrictModel):
 
     id: Identifier
     municipality: Identifier
-    name: str = Field(default="", max_length=100)
-    resident_households: NonNegativeInt = 0
-    refugee_households: NonNegativeInt = 0
+    name: Text = Field(default="", max_length=100)
+    resident_households: Count = 0
+    refugee_households: Count = 0
 
 
 class Building(StrictModel):
@@ -97,8 +98,8 @@ class Building(StrictModel):
 
     id: Identifier
     area: Identifier
-    units: PositiveInt = 1
-    refugee_households: NonNegativeInt = 0
+    units: Annotated[int, Field(ge=1, le=MAX_COUNT)] = 1
+    refugee_households: Count = 0
 
 
 class AreaNationality(StrictModel):
@@ -106,7 +107,7 @@ class AreaNationality(StrictModel):
 
     area: Identifier
     nationality: str = Field(pattern=r"^[A-Z]{2,3}$")
-    households: NonNegativeInt
+    households: Count
 
 
 class ServiceKind(StrEnum):
@@ -127,7 +128,7 @@ class ServiceSite(StrictModel):
     id: Identifier
     kind: ServiceKind
     node: Identifier
-    name: str = Field(default="", max_length=100)
+    name: Text = Field(default="", max_length=100)
 
 
 class TravelMode(StrEnum):

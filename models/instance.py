@@ -8,7 +8,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from ._base import StrictModel
+from ._base import StrictModel, Text
 from .decision import Decision, DecisionKind
 from .dwelling import Dwelling
 from .geography import (
@@ -91,7 +91,7 @@ class Instance(StrictModel):
         employment probability) for placement. Default empty.
     """
 
-    name: str = Field(min_length=1, max_length=100)
+    name: Text = Field(min_length=1, max_length=100)
     as_of: date
     municipalities: tuple[Municipality, ...] = Field(min_length=1)
     areas: tuple[Area, ...] = Field(min_length=1)

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from pydantic import Field, NonNegativeInt, field_validator
 
-from ._base import Identifier, StrictModel
+from ._base import Count, Identifier, StrictModel
 from .problems import Problem
 from .proposal import Match, Objective, Provenance, Status
 
@@ -58,7 +58,7 @@ class MunicipalityService(StrictModel):
 
     municipality: Identifier
     service: PlacementService
-    places: NonNegativeInt | None = None
+    places: Count | None = None
 
 
 class Compatibility(StrictModel):

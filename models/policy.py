@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Self
+from typing import Annotated, Self
 
 from pydantic import Field, NonNegativeInt, field_serializer, model_validator
 
-from ._base import StrictModel
+from ._base import StrictModel, Text, Weight
 from .geography import QuotaDimension, ServiceKind
 from .placement import PlacementService
 
@@ -49,7 +49,7 @@ class SizeNorm(StrictModel):
     mixed_sex_until_age: int = Field(default=7, ge=0, le=18)
     own_room_age: int = Field(default=13, ge=0, le=18)
     allowed_surplus: NonNegativeInt = Field(
-        default=2,
+        default=2, le=12,
         description="Bedrooms above need still eligible (hard upper bound).",
     )
     crowding: RuleMode = Field(
@@ -96,11 +96,11 @@ class Priority(StrictModel):
     maximum deadline has passed. Integers, so all engines agree exactly.
     """
 
-    base: NonNegativeInt = 100
-    per_deadline: NonNegativeInt = 100
+    base: Weight = 100
+    per_deadline: Weight = 100
     cap: float = Field(default=2.0, ge=0, le=10)
-    group_bonus: NonNegativeInt = 50
-    overdue_bonus: NonNegativeInt = 100
+    group_bonus: Weight = 50
+    overdue_bonus: Weight = 100
 
 
 class HardRules(StrictModel):
@@ -149,7 +149,7 @@ class Dispersion(StrictModel):
     """
 
     area_cap_share: float | None = Field(default=0.30, gt=0, le=1)
-    building_cap: int | None = Field(default=None, ge=1)
+    building_cap: int | None = Field(default=None, ge=1, le=1_000_000)
     area_target_share: float | None = Field(default=0.15, ge=0, le=1)
 
     @model_validator(mode="after")
@@ -185,7 +185,9 @@ class Services(StrictModel):
     health and shops for all.
     """
 
-    target_minutes: dict[ServiceKind, int] = Field(
+    target_minutes: dict[
+        ServiceKind, Annotated[int, Field(ge=1, le=240)]
+    ] = Field(
         default_factory=_default_minutes
     )
     zero_at_factor: float = Field(default=3.0, gt=1, le=20)
@@ -202,27 +204,27 @@ class Weights(StrictModel):
     (penalties -100-0), so a weight is the value of a full score.
     """
 
-    housed: NonNegativeInt = Field(
+    housed: Weight = Field(
         default=10,
         description="Objective units per priority point in weighted mode.",
     )
-    size_fit: NonNegativeInt = 10
-    services: NonNegativeInt = 8
-    condition: NonNegativeInt = 5
-    child_suitability: NonNegativeInt = 5
-    tenure: NonNegativeInt = 5
-    reunification: NonNegativeInt = 5
-    wish_central: NonNegativeInt = 4
-    wish_compatriots: NonNegativeInt = 3
-    wish_place: NonNegativeInt = 4
-    school_change: NonNegativeInt = 10
-    care_housing: NonNegativeInt = 10
-    late_move_in: NonNegativeInt = Field(
+    size_fit: Weight = 10
+    services: Weight = 8
+    condition: Weight = 5
+    child_suitability: Weight = 5
+    tenure: Weight = 5
+    reunification: Weight = 5
+    wish_central: Weight = 4
+    wish_compatriots: Weight = 3
+    wish_place: Weight = 4
+    school_change: Weight = 10
+    care_housing: Weight = 10
+    late_move_in: Weight = Field(
         default=20,
         description="Per point of the penalty for a dwelling that frees "
         "only after the deadline a household could still meet.",
     )
-    dispersion: NonNegativeInt = Field(
+    dispersion: Weight = Field(
         default=300,
         description="Objective units per refugee household above the "
         "area target.",
@@ -319,8 +321,8 @@ class Policy(StrictModel):
     table. Load from TOML with ``allocator.io.read_policy``.
     """
 
-    name: str = "default"
-    description: str = ""
+    name: Text = Field(default="default", max_length=100)
+    description: Text = Field(default="", max_length=2000)
     objective: ObjectiveMode = ObjectiveMode.LEXICOGRAPHIC
     horizon_days: int = Field(
         default=30, ge=0, le=3650,

@@ -266,3 +266,26 @@ def test_summary_of_an_unproven_two_stage_solve_names_both_bounds(
     assert f"priority bound / gap │ {o.primary_bound} / 0.0000%" in printed
     assert "quality bound │ none found" in printed
     assert "│ bound / gap" not in printed
+
+
+def test_counting_without_any_quota_dimension(monkeypatch):
+    """
+    Tests that the two-stage solve counts an instance whose municipalities
+    have no council quota at all (no quota dimension): it was refused with
+    "cannot reshape array of size 0", and the CLI called that an input
+    error.
+    """
+    from allocator.engines import classes
+
+    instance = generate("town", 3)
+    instance = instance.model_copy(update={"municipalities": tuple(
+        m.model_copy(update={"quotas": {}})
+        for m in instance.municipalities)})
+    data = compile_instance(instance, Policy())
+    assert data.quota_cap.shape[1] == 0
+    monkeypatch.setattr(classes, "EXACT_BELOW", 0.0)
+    result = solve(data, engine="classes", time_limit=60)
+    assert "counted_kinds" in result.detail
+    pairs = [(h, int(d)) for h, d in enumerate(result.assignment) if d >= 0]
+    assert pairs
+    assert check_matches(instance, Policy(), _matches(data, pairs)).ok

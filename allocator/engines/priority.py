@@ -142,7 +142,10 @@ def counts(data: AllocationData, members, dwellings, usage) -> Counts | None:
     Q = usage.shape[1]
     return Counts(
         kind_members=kind_members,
-        kind_usage=np.array(kind_usage, dtype=np.int64).reshape(-1, Q),
+        # Shaped by count, not by -1: with no quota dimension (Q = 0) the
+        # number of kinds cannot be inferred from an empty array.
+        kind_usage=np.array(kind_usage, dtype=np.int64).reshape(
+            len(kind_members), Q),
         type_dwellings=type_dwellings,
         type_municipality=data.dwelling_municipality[first].astype(np.int64),
         type_area=area[first], type_building=building[first],

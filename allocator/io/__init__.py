@@ -9,6 +9,7 @@ each located by file, row and column. Writing is atomic.
 
 from .detect import FormatReport
 from .instance import FORMS, detected_format, read_instance, write_instance
+from .limits import TooLarge
 from .policy import policy_presets, read_policy, write_policy
 from .problems import InputError, LocatedProblem
 from .proposal import read_proposal, write_proposal
@@ -21,6 +22,7 @@ __all__ = [
     "FormatReport",
     "InputError",
     "LocatedProblem",
+    "TooLarge",
     "detected_format",
     "format_problems",
     "json_schemas",

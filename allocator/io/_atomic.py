@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,8 +30,9 @@ def atomic_file(path: Path) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(path)
     handle, name = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        dir=path.parent, prefix=_prefix(path), suffix=".tmp"
     )
     os.close(handle)
     temporary = Path(name)
@@ -63,9 +67,15 @@ def atomic_folder(path: Path, keep: frozenset[str]) -> Iterator[Path]:
     ours, so they are copied into the new folder before the swap: writing an
     instance must not delete a user's notes lying beside it.
 
-    The swap is two renames (old folder aside, new folder in), each atomic;
-    if the second fails the old folder is put back. On failure before the
-    swap, ``path`` is untouched.
+    The swap exchanges the two folders in one atomic ``renameat2`` where
+    the system has it (Linux), so ``path`` always exists and holds either
+    the old run's files or the new run's, never a mix; elsewhere it is two
+    renames (old folder aside, new folder in), and a run killed between
+    them leaves the old folder aside, where the next run puts it back
+    (``clean_stale``). On failure before the swap, ``path`` is untouched.
+
+    Temporary siblings left by a killed run (their names carry the
+    writer's process id) are removed first.
 
     Parameters
     ----------
@@ -77,12 +87,13 @@ def atomic_folder(path: Path, keep: frozenset[str]) -> Iterator[Path]:
     """
     path = Path(path)
     if path.exists() and not path.is_dir():
-        raise NotADirectoryError(f"{path} exists and is not a folder.")
+        raise NotADirectoryError(
+            errno.ENOTDIR, "exists and is not a folder", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(path)
     temporary = Path(
-        tempfile.mkdtemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
+        tempfile.mkdtemp(dir=path.parent, prefix=_prefix(path),
+                         suffix=".tmp")
     )
     try:
         yield temporary
@@ -95,6 +106,63 @@ def atomic_folder(path: Path, keep: frozenset[str]) -> Iterator[Path]:
         shutil.rmtree(temporary, ignore_errors=True)
 
 
+def _prefix(path: Path) -> str:
+    return f".{path.name}.{os.getpid()}."
+
+
+def clean_stale(path: Path) -> list[Path]:
+    """
+    Remove the temporary siblings of ``path`` that a killed writer left
+    (``.NAME.PID.*.tmp`` and ``.old`` folders of a process no longer
+    running); when ``path`` itself is missing and a killed writer had
+    moved it aside, put it back first. Returns the entries removed.
+
+    Parameters
+    ----------
+    path
+        The output folder.
+    """
+    path = Path(path)
+    parent = path.parent
+    if not parent.is_dir():
+        return []
+    stale: list[Path] = []
+    head = f".{path.name}."
+    for entry in parent.iterdir():
+        name = entry.name
+        if not name.startswith(head) or not name.endswith((".tmp", ".old")):
+            continue
+        pid = name[len(head):].split(".", 1)[0]
+        if not pid.isdigit() or _running(int(pid)):
+            continue
+        stale.append(entry)
+    # The old folder of an interrupted two-rename swap is the last
+    # complete output: it goes back in place before anything is removed.
+    for entry in sorted(stale):
+        if entry.name.endswith(".old") and not path.exists():
+            os.replace(entry, path)
+            stale.remove(entry)
+            break
+    for entry in stale:
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+    return stale
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _carry_over(old: Path, new: Path, keep: frozenset[str]) -> None:
     for entry in old.iterdir():
         if entry.name in keep:
@@ -105,9 +173,36 @@ def _carry_over(old: Path, new: Path, keep: frozenset[str]) -> None:
             shutil.copy2(entry, new / entry.name, follow_symlinks=False)
 
 
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step; ``False`` where unsupported."""
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
+                          ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b),
+                 _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(a))
+
+
 def _swap(old: Path, new: Path) -> None:
+    if _exchange(old, new):
+        # ``new`` now holds the old files; the caller removes it.
+        return
     aside = Path(
-        tempfile.mkdtemp(dir=old.parent, prefix=f".{old.name}.", suffix=".old")
+        tempfile.mkdtemp(dir=old.parent, prefix=_prefix(old), suffix=".old")
     )
     # mkdtemp made an empty folder only to reserve a unique name.
     aside.rmdir()

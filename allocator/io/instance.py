@@ -8,6 +8,7 @@ from models import Instance
 
 from .detect import FormatReport
 from .jsonform import read_json, write_json
+from .limits import check_file
 from .problems import InputError, LocatedProblem
 from .tabular import read_folder, read_workbook, write_folder, write_workbook
 
@@ -55,11 +56,15 @@ def read_instance(
     ------
     InputError
         Listing every problem found, each located by file, row and column;
-        never another exception for bad input.
+        never another exception for bad input. ``limits.TooLarge`` (an
+        ``InputError``) when a file is beyond the limits of
+        ``allocator.io.limits``, before it is read.
     """
     path = Path(path)
     options = {"report": report, "drop_identifiers": drop_identifiers}
     if path.is_dir():
+        for entry in sorted(path.glob("*.csv")):
+            check_file(entry)
         return read_folder(path, **options)
     if not path.exists():
         raise InputError([LocatedProblem(
@@ -72,6 +77,7 @@ def read_instance(
             path.name, None, None, "unreadable",
             f"{path} is not a file.",
         )])
+    check_file(path)
     if form == "xlsx":
         return read_workbook(path, **options)
     if form == "json":

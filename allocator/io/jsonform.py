@@ -189,8 +189,10 @@ def load_json(path: Path, detected: FileFormat | None = None):
             f"File is not UTF-8 text (line {line}, byte "
             f"0x{data[error.start]:02x}).",
         )]) from None
+    duplicated: list[str] = []
     try:
-        return json.loads(text)
+        document = json.loads(
+            text, object_pairs_hook=lambda pairs: _object(pairs, duplicated))
     except json.JSONDecodeError as error:
         raise InputError([LocatedProblem(
             label, None, None, "syntax",
@@ -206,6 +208,28 @@ def load_json(path: Path, detected: FileFormat | None = None):
         raise InputError([LocatedProblem(
             label, None, None, "syntax", f"JSON not understood: {error}.",
         )]) from None
+    if duplicated:
+        # json keeps the last of two equal keys without a word; one of
+        # them was written by mistake, and which is not ours to guess.
+        raise InputError([
+            LocatedProblem(label, None, key, "duplicate-key",
+                           f"Key {key!r} appears twice in one object; "
+                           "keep one.")
+            for key in sorted(set(duplicated))[:50]
+        ])
+    return document
+
+
+def _object(pairs: list[tuple[str, object]], duplicated: list[str]) -> dict:
+    """A JSON object, noting keys that appear more than once."""
+    document = dict(pairs)
+    if len(document) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                duplicated.append(key[:64])
+            seen.add(key)
+    return document
 
 
 def write_json(instance: Instance, path: Path) -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from models import Proposal
 
-from ._atomic import atomic_file, write_text_atomic
+from ._atomic import atomic_folder
 from .jsonform import json_path, load_json
 from .layout import text_of
 from .problems import InputError, LocatedProblem, message_of, rule_of
@@ -39,10 +41,23 @@ _BINDING_COLUMNS = (
 )
 
 
-def write_proposal(proposal: Proposal, out_dir: str | Path) -> list[Path]:
+OUTPUT_NAMES = frozenset({JSON_NAME, CSV_NAME, XLSX_NAME, "run.json"})
+"""Files of an output folder that a run replaces; other entries (a user's
+notes) are carried over."""
+
+
+def write_proposal(
+    proposal: Proposal,
+    out_dir: str | Path,
+    extra: Mapping[str, Callable[[], str]] | None = None,
+) -> list[Path]:
     """
     Write a proposal as ``proposal.json``, ``proposal.csv`` and
-    ``proposal.xlsx`` in ``out_dir``, each file atomically.
+    ``proposal.xlsx`` in ``out_dir``, the folder as a whole: the files are
+    written into a temporary sibling folder that then takes the place of
+    ``out_dir`` (``_atomic.atomic_folder``), so a run that fails or is
+    killed leaves the previous run's folder as it was, never a mix of
+    both.
 
     The proposal model holds no sensitive household fields, so none can
     reach these files.
@@ -53,6 +68,10 @@ def write_proposal(proposal: Proposal, out_dir: str | Path) -> list[Path]:
         The proposal.
     out_dir
         Output folder; created when missing.
+    extra
+        Further files of the same folder, by name (one of
+        ``OUTPUT_NAMES``): each function gives its text, called once the
+        proposal files are written.
 
     Returns
     -------
@@ -60,13 +79,26 @@ def write_proposal(proposal: Proposal, out_dir: str | Path) -> list[Path]:
         The paths written.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = [out / JSON_NAME, out / CSV_NAME, out / XLSX_NAME]
-    write_text_atomic(paths[0], proposal.model_dump_json(indent=2) + "\n")
-    write_text_atomic(paths[1], _csv_text(proposal))
-    with atomic_file(paths[2]) as temporary:
-        save_workbook(_sheets(proposal), temporary)
-    return paths
+    names = [JSON_NAME, CSV_NAME, XLSX_NAME, *(extra or {})]
+    with atomic_folder(out, OUTPUT_NAMES | set(names)) as staging:
+        (staging / JSON_NAME).write_text(
+            proposal.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        (staging / CSV_NAME).write_text(
+            _csv_text(proposal), encoding="utf-8", newline="")
+        save_workbook(_sheets(proposal), staging / XLSX_NAME)
+        for name, text in (extra or {}).items():
+            (staging / name).write_text(text(), encoding="utf-8",
+                                        newline="")
+        _sync(staging, names)
+    return [out / name for name in names]
+
+
+def _sync(folder: Path, names) -> None:
+    """Flush the files to disk before the folder is swapped in, so a
+    power cut after the swap cannot leave empty files."""
+    for name in names:
+        with open(folder / name, "rb") as handle:
+            os.fsync(handle.fileno())
 
 
 def read_proposal(path: str | Path) -> Proposal:

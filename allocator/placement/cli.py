@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.table import Table
+from rich.text import Text
 
 from models import PlacementProposal
 
@@ -26,12 +27,12 @@ def run_place(*, path, out_dir, policy, mode, engine, dwelling_engine,
         (dwelling_engine, ENGINES, "dwelling engine"),
     ):
         if value not in allowed:
-            errors.print(f"[red]{what} {value!r} not understood; choose one "
-                         f"of {', '.join(allowed)}.[/]")
+            errors.print(f"{what} {value!r} not understood; choose one "
+                         f"of {', '.join(allowed)}.", style="red")
             return INPUT_ERROR
     if check_file is None and out_dir is None:
-        errors.print("[red]--out is required (or --check FILE to verify a "
-                     "placement).[/]")
+        errors.print("--out is required (or --check FILE to verify a "
+                     "placement).", style="red")
         return INPUT_ERROR
     instance = read_instance(path)
     pol = read_policy(policy)
@@ -51,13 +52,13 @@ def run_place(*, path, out_dir, policy, mode, engine, dwelling_engine,
         return _compare(instance, pol, out_dir, engine, dwelling_engine,
                         time_limit, seed, console, errors)
     except ValueError as exc:
-        errors.print(f"[red]{exc}[/]", markup=True, highlight=False)
+        errors.print(f"{exc}", highlight=False, style="red")
         return INPUT_ERROR
 
 
 def _rejected(violations, errors, what="proposal") -> int:
-    errors.print(f"[bold red]The independent checker rejected the {what}:"
-                 "[/]")
+    errors.print(f"The independent checker rejected the {what}:"
+                 "", style="bold red")
     for v in violations:
         errors.print(f"  {v}", markup=False)
     return CHECK_FAILED
@@ -137,7 +138,8 @@ def _dwelling_first(instance, policy, out_dir, dwelling_engine, time_limit,
         table.add_row(name, value)
     console.print(table)
     for n in first.notes:
-        errors.print(f"[yellow]note:[/] {n}", highlight=False)
+        errors.print(Text.assemble(("note:", "yellow"), f" {n}"),
+                     highlight=False)
     for path in written:
         console.print(f"wrote {path}")
     return 0
@@ -183,7 +185,8 @@ def _compare(instance, policy, out_dir, engine, dwelling_engine, time_limit,
     console.print(f"Dwelling-first houses {r.more_housed:+d} households, "
                   f"{r.more_housed_within_deadline:+d} within deadline.")
     for n in r.notes:
-        errors.print(f"[yellow]note:[/] {n}", highlight=False)
+        errors.print(Text.assemble(("note:", "yellow"), f" {n}"),
+                     highlight=False)
     for p in written:
         console.print(f"wrote {p}")
     return 0
@@ -201,14 +204,16 @@ def _check(instance, policy, check_file, household, fail_on_input, console,
         fail_on_input(exc.problems, f"{check_file} is not a placement")
     report = check_placement(instance, policy, proposal)
     if not report.ok:
-        errors.print(f"[bold red]{len(report.violations)} violation(s):[/]")
+        errors.print(f"{len(report.violations)} violation(s):",
+                     style="bold red")
         for v in report.violations:
             errors.print(f"  {v}", markup=False)
         return CHECK_FAILED
-    console.print(f"[green]OK[/]: {len(proposal.placements)} placements "
-                  "pass every quota, compatibility and spread rule; "
-                  f"objective ({report.primary}, {report.secondary}) "
-                  "recomputed.")
+    console.print(Text.assemble(
+        ("OK", "green"),
+        f": {len(proposal.placements)} placements pass every quota, "
+        "compatibility and spread rule; objective "
+        f"({report.primary}, {report.secondary}) recomputed."))
     _story(proposal, household, console, errors)
     return 0
 
@@ -218,8 +223,8 @@ def _story(proposal, household, console, errors) -> None:
         return
     story = placement_story(proposal, household)
     if story is None:
-        errors.print(f"[red]household {household!r} is not in the "
-                     "placement.[/]")
+        errors.print(f"household {household!r} is not in the "
+                     "placement.", style="red")
         return
     console.print(story, markup=False, highlight=False)
 
@@ -308,7 +313,8 @@ def print_placement(proposal: PlacementProposal, console, errors) -> None:
         ])
     console.print(uses)
     for c in proposal.conflicts:
-        errors.print(f"[yellow]conflict:[/] {c}", highlight=False)
+        errors.print(Text.assemble(("conflict:", "yellow"), f" {c}"),
+                     highlight=False)
 
 
 def print_chained(report, console) -> None:

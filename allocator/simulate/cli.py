@@ -86,16 +86,16 @@ def simulate_command(*, path, out_dir, policies, overrides, params_file,
     try:
         params = read_params(params_file, overrides)
     except ValueError as exc:
-        err.print("[bold red]simulation parameters are not valid:[/]")
+        err.print("simulation parameters are not valid:", style="bold red")
         err.print(str(exc), markup=False, highlight=False)
         return INPUT_ERROR
     if rule_prices not in RULE_PRICES:
-        err.print(f"[red]--rule-prices {rule_prices!r} not understood; "
-                  f"choose one of {', '.join(RULE_PRICES)}.[/]")
+        err.print(f"--rule-prices {rule_prices!r} not understood; "
+                  f"choose one of {', '.join(RULE_PRICES)}.", style="red")
         return INPUT_ERROR
     if workers is not None and workers < 1:
-        err.print(f"[red]--workers {workers} not understood; use 1 or "
-                  "more.[/]")
+        err.print(f"--workers {workers} not understood; use 1 or "
+                  "more.", style="red")
         return INPUT_ERROR
     instance = read_instance(path)
     chosen = [read_policy(spec) for spec in policies]
@@ -117,15 +117,15 @@ def simulate_command(*, path, out_dir, policies, overrides, params_file,
                               rule_prices=rule_prices, workers=workers,
                               scheduler=scheduler, progress=progress)
         except SimulationError as exc:
-            err.print(f"[bold red]{exc}[/]", highlight=False)
+            err.print(f"{exc}", highlight=False, style="bold red")
             return CHECK_FAILED
         except ValueError as exc:
-            err.print(f"[red]{exc}[/]", markup=False, highlight=False)
+            err.print(f"{exc}", markup=False, highlight=False, style="red")
             return INPUT_ERROR
         except OSError as exc:
             # A Dask scheduler that cannot be reached.
-            err.print(f"[red]could not run the sweep: {exc}[/]",
-                      markup=False, highlight=False)
+            err.print(f"could not run the sweep: {exc}",
+                      markup=False, highlight=False, style="red")
             return INPUT_ERROR
     report = write_report(sweep, instance, out_dir)
     elapsed = time.perf_counter() - started
