@@ -19,7 +19,7 @@ RULE_OFF = {
     "child_safety": {"hard": {"child_safety": False}},
     "care_housing": {"hard": {"care_housing": "ignore"}},
     "size_too_small": {"size": {"crowding": "ignore"}},
-    "size_too_large": {"size": {"allowed_surplus": 99}},
+    "size_too_large": {"size": {"allowed_surplus": 12}},  # the most allowed
 }
 
 

@@ -250,12 +250,12 @@ def test_an_engine_defect_is_not_an_input_error(tiny, tmp_path, capsys,
     Tests that an error inside an engine is reported as a defect (exit 70,
     one line, no value shown), not as an input error (exit 2).
     """
-    import allocator.engines as engines
+    import allocator.pipeline as pipeline
 
     def broken(*args, **kwargs):
         raise ValueError("secret value 42")
 
-    monkeypatch.setattr(engines, "solve", broken)
+    monkeypatch.setattr(pipeline, "solve", broken)
     code, err = _run(capsys, "solve", tiny, "--out", tmp_path / "o")
     assert code == cli.INTERNAL_ERROR
     assert "internal error (ValueError)" in err and "42" not in err
