@@ -65,14 +65,50 @@ class Compatibility(StrictModel):
     """
     Whether a household may be placed in a municipality, as imported.
 
-    A row with ``allowed`` false forbids the pair. Pairs not listed are
-    allowed unless the policy's ``placement.unlisted_pairs`` is
-    ``forbid`` (then the table lists every allowed pair).
+    A row with ``allowed`` false forbids the pair; ``allowed`` blank (or
+    the column left out) allows it, so a table of pairs alone lists the
+    allowed ones. Pairs not listed follow the policy's
+    ``placement.unlisted_pairs``: by default (``auto``) they are forbidden
+    when the table lists any allowed pair, and allowed when it lists only
+    forbidden pairs (see ``unlisted_pairs_allowed``).
     """
 
     household: Identifier
     municipality: Identifier
-    allowed: bool
+    allowed: bool = True
+
+
+def compatibility_kind(compatibility) -> str:
+    """
+    What a compatibility table lists: ``"none"`` (no rows), ``"allowed"``
+    (only allowed pairs), ``"forbidden"`` (only forbidden pairs) or
+    ``"both"``.
+    """
+    kinds = {row.allowed for row in compatibility}
+    if not kinds:
+        return "none"
+    if kinds == {True, False}:
+        return "both"
+    return "allowed" if True in kinds else "forbidden"
+
+
+def unlisted_pairs_allowed(unlisted: str, compatibility) -> bool:
+    """
+    Whether a pair the compatibility table does not list is allowed.
+
+    Parameters
+    ----------
+    unlisted
+        The policy's ``placement.unlisted_pairs``: ``auto``, ``allow`` or
+        ``forbid``.
+    compatibility
+        The table's rows.
+    """
+    if unlisted == "allow":
+        return True
+    if unlisted == "forbid":
+        return False
+    return compatibility_kind(compatibility) in ("none", "forbidden")
 
 
 class PairScore(StrictModel):

@@ -239,8 +239,7 @@ def incompatibility(policy: Policy, h, mid: str, table, offers) -> list[str]:
     allowed = table.get((h.id, mid))
     if allowed is False:
         found.append("the compatibility table forbids the pair")
-    elif allowed is None and policy.placement.unlisted_pairs.value == \
-            "forbid":
+    elif allowed is None and not unlisted_allowed(policy, table):
         found.append("the compatibility table does not list the pair")
     for service in sorted(s.value for s in policy.placement.services):
         if service_need(policy, h, service) and service not in offers[mid]:
@@ -251,6 +250,26 @@ def incompatibility(policy: Policy, h, mid: str, table, offers) -> list[str]:
                 "municipality does not offer"
             )
     return found
+
+
+_LISTS_ALLOWED: dict[int, tuple[dict, bool]] = {}
+
+
+def unlisted_allowed(policy: Policy, table: dict) -> bool:
+    """
+    Whether a pair the table ``(household, municipality) -> allowed``
+    leaves out is allowed: as the policy says, or under ``auto`` only when
+    the table lists no allowed pair.
+    """
+    rule = policy.placement.unlisted_pairs.value
+    if rule != "auto":
+        return rule == "allow"
+    cached = _LISTS_ALLOWED.get(id(table))
+    if cached is None or cached[0] is not table:
+        cached = (table, any(table.values()))
+        _LISTS_ALLOWED.clear()
+        _LISTS_ALLOWED[id(table)] = cached
+    return not cached[1]
 
 
 def priority_points(instance: Instance, policy: Policy, h) -> int:

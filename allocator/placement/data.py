@@ -21,7 +21,7 @@ from models import (
     PlacementService,
     Policy,
     UnknownNeed,
-    UnlistedPairs,
+    unlisted_pairs_allowed,
 )
 from models.policy import ObjectiveMode
 
@@ -305,7 +305,9 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
         else:
             excluded[rule] = mask
 
-    if instance.compatibility or rules.unlisted_pairs == UnlistedPairs.FORBID:
+    unlisted_allowed = unlisted_pairs_allowed(rules.unlisted_pairs.value,
+                                              instance.compatibility)
+    if instance.compatibility or not unlisted_allowed:
         forbidden = np.zeros((H, M), dtype=bool)
         listed = np.zeros((H, M), dtype=bool)
         for row in instance.compatibility:
@@ -314,7 +316,7 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
                 listed[h, j] = True
             else:
                 forbidden[h, j] = True
-        if rules.unlisted_pairs == UnlistedPairs.FORBID:
+        if not unlisted_allowed:
             forbidden |= ~listed
         exclude("compatibility", forbidden)
     for s, service in enumerate(services):

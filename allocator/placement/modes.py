@@ -35,6 +35,7 @@ from models import (
     Policy,
     Status,
     Unhoused,
+    unlisted_pairs_allowed,
 )
 
 from ..check import CheckReport, check_matches
@@ -444,9 +445,9 @@ def dwelling_first_instance(
            if s in {x.value for x in policy.placement.services}):
         notes.append("Service places are not applied by dwelling-first "
                      "matching; breaches are counted.")
-    if not table and not policy.placement.services and (
-        policy.placement.unlisted_pairs.value == "allow"
-    ):
+    unlisted_ok = unlisted_pairs_allowed(
+        policy.placement.unlisted_pairs.value, instance.compatibility)
+    if not table and not policy.placement.services and unlisted_ok:
         return instance, 0, notes
     by_muni = defaultdict(list)
     for d in instance.dwellings:
@@ -458,7 +459,7 @@ def dwelling_first_instance(
     listed = defaultdict(set)
     for (hid, mid), allowed in table.items():
         (listed if allowed else forbidden)[hid].add(mid)
-    only_listed = policy.placement.unlisted_pairs.value == "forbid"
+    only_listed = not unlisted_ok
     households, decisions = [], list(instance.decisions)
     bans = 0
     for h in instance.households:
