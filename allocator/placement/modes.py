@@ -42,6 +42,7 @@ from ..check import CheckReport, check_matches
 from ..compile import DAYS_PER_MONTH
 from ..explain import provenance
 from ..pipeline import Outcome, propose
+from ..requirements import require_dwelling_level
 from . import check as rules
 from . import place
 
@@ -147,8 +148,15 @@ def run_chained(
         Also check every match together against the whole instance with
         the placement as assigned municipalities (the dwelling-level
         checker; costs a travel-network search per service site).
+
+    Raises
+    ------
+    ModeUnavailable
+        When the instance has no dwellings, areas, permit dates or
+        members' sex (``allocator.requirements``).
     """
     policy = Policy() if policy is None else policy
+    require_dwelling_level(instance, "chained mode")
     started = time.perf_counter()
     placed = place(instance, policy, engine=engine, time_limit=time_limit,
                    seed=seed)
@@ -402,10 +410,14 @@ def run_dwelling_first(
 
     Raises
     ------
+    ModeUnavailable
+        When the instance has no dwellings, areas, permit dates or
+        members' sex (``allocator.requirements``).
     ValueError
         When compatibility would need more than ``MAX_BANS`` bans.
     """
     policy = Policy() if policy is None else policy
+    require_dwelling_level(instance, "dwelling-first mode")
     started = time.perf_counter()
     first, bans, notes = dwelling_first_instance(instance, policy)
     outcome = propose(first, policy, engine=engine, time_limit=time_limit,
@@ -627,6 +639,7 @@ def compare_modes(
     date), by household group.
     """
     policy = Policy() if policy is None else policy
+    require_dwelling_level(instance, "compare mode")
     chained = run_chained(instance, policy, engine=engine,
                           dwelling_engine=dwelling_engine,
                           time_limit=time_limit, seed=seed,
