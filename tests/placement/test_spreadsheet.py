@@ -198,3 +198,40 @@ def test_chained_mode_without_dwellings_exits_with_its_status(
     assert "solve cannot run" in capsys.readouterr().err
     with pytest.raises(ModeUnavailable, match="chained mode"):
         run_chained(read_instance(folder), Policy())
+
+
+def test_the_readmes_worked_examples_of_the_three_objectives():
+    """
+    Tests the README's example: one place, A with priority 150 and score
+    0.2, B with priority 120 and score 0.9. Lexicographic places A with
+    objective (150, 20); weighted (housed 1) places B, 120 + 90 = 210;
+    the score objective places B.
+    """
+    from tests.placement.helpers import (
+        household,
+        municipality,
+        placement_instance,
+    )
+
+    instance = placement_instance(
+        [household("A", waited=91), household("B", waited=37)],
+        [municipality("K-1", households=1)],
+        scores=[("A", "K-1", 0.2), ("B", "K-1", 0.9)],
+    )
+    lexicographic = Policy.model_validate(
+        {"placement": {"score_weight": 100}})
+    weighted = Policy.model_validate({
+        "objective": "weighted", "weights": {"housed": 1},
+        "placement": {"score_weight": 100}})
+    by_score = Policy.model_validate({"placement": {"objective": "score"}})
+    first = place(instance, lexicographic).proposal
+    assert [(p.household, p.priority) for p in first.placements] == [
+        ("A", 150)]
+    assert (first.objective.primary, first.objective.secondary) == (150, 20)
+    assert next(u for u in first.unplaced).priority == 120
+    second = place(instance, weighted).proposal
+    assert [p.household for p in second.placements] == ["B"]
+    assert second.objective.value == 210
+    third = place(instance, by_score).proposal
+    assert [p.household for p in third.placements] == ["B"]
+    assert "B (score 0.9 there)" in third.unplaced[0].message
