@@ -283,9 +283,10 @@ class PlacementPolicy(StrictModel):
     ``round(score_weight * score)`` with the imported score, or
     ``missing_score`` for unlisted pairs. With ``objective = "score"``
     placement maximises the total score itself (``missing_score`` for
-    unlisted pairs), exact to the data's decimals (at most
-    ``SCORE_DECIMALS``), then the number of households placed; priority
-    and ``score_weight`` play no part.
+    unlisted pairs), exact to the data's decimals (at most 9, fewer only
+    where the total would reach 2**46 units; the proposal's notes say
+    so), then the number of households placed; priority and
+    ``score_weight`` play no part.
 
     Parameters
     ----------
