@@ -87,6 +87,28 @@ def _read_instance(path: Path, report=None):
         raise _Stop(INPUT_ERROR) from None
 
 
+def _require_dwellings(instance, command: str):
+    """Stop with ``MODE_UNAVAILABLE`` when the dwelling level cannot run
+    on the instance (no dwellings, areas, permit dates or members' sex);
+    returns the instance."""
+    from .requirements import (
+        MODE_UNAVAILABLE,
+        ModeUnavailable,
+        require_dwelling_level,
+    )
+
+    try:
+        require_dwelling_level(instance, command)
+    except ModeUnavailable as exc:
+        err.print(str(exc), style="red", markup=False, highlight=False)
+        raise _Stop(MODE_UNAVAILABLE) from None
+    return instance
+
+
+def _read_dwelling_instance(path: Path, report=None):
+    return _require_dwellings(_read_instance(path, report), "simulate")
+
+
 def _read_policy(policy: str | None):
     from models import Policy
 
@@ -142,13 +164,14 @@ def validate(
 ):
     """Check an instance and report every problem (exit 2 when invalid)."""
     from .io import FormatReport, summary_rows
+    from .placement.cli import placement_rows
 
     report = FormatReport()
     instance = _read_instance(path, report)
-    if policy is not None:
-        _read_policy(policy)
-    out.print(_summary_table(summary_rows(instance, report),
-                             f"{path}: valid"))
+    pol = _read_policy(policy)
+    out.print(_summary_table(
+        summary_rows(instance, report) + placement_rows(instance, pol),
+        f"{path}: valid"))
 
 
 @app.command()
@@ -339,7 +362,7 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None):
     ) as progress:
         stage = _Stages(progress, seconds)
         stage("reading instance", "read")
-        instance = _read_instance(path)
+        instance = _require_dwellings(_read_instance(path), "solve")
         pol = _read_policy(policy)
         if engine == "cpsat":
             # Loaded here, not on the solve's clock: CP-SAT's Python layer
@@ -524,7 +547,7 @@ def check(
     from .check import check_proposal
     from .io import InputError, read_proposal
 
-    instance = _read_instance(path)
+    instance = _require_dwellings(_read_instance(path), "check")
     pol = _read_policy(policy)
     try:
         proposal = read_proposal(proposal_path)
@@ -689,7 +712,7 @@ def simulate(
                    "arrivals_per_month": arrivals,
                    "vacancies_per_month": vacancies},
         params_file=params_file, rule_prices=rule_prices, workers=workers,
-        scheduler=scheduler, read_instance=_read_instance,
+        scheduler=scheduler, read_instance=_read_dwelling_instance,
         read_policy=_read_policy, out=out, err=err,
     )
     if code:

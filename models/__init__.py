@@ -47,12 +47,15 @@ from .placement import (
     Unhoused,
     Unplaced,
     UnplacedReason,
+    compatibility_kind,
+    unlisted_pairs_allowed,
 )
 from .policy import (
     Deadlines,
     Dispersion,
     HardRules,
     ObjectiveMode,
+    PlacementObjective,
     PlacementPolicy,
     Policy,
     Priority,

@@ -12,16 +12,25 @@ from pydantic import (
     StringConstraints,
 )
 
+IDENTIFIER_LENGTH = 100
+"""Longest identifier: as long as a display name may be."""
+
 Identifier = Annotated[
     str,
     StringConstraints(
         strip_whitespace=True,
         min_length=1,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+        max_length=IDENTIFIER_LENGTH,
+        pattern=r"^[^\x00-\x1f\x7f-\x9f]+$",
     ),
 ]
-"""A stable, pseudonymous identifier such as ``"H-0017"``: never a name."""
+"""
+A stable identifier: any printable text up to ``IDENTIFIER_LENGTH``
+characters, such as ``"H-0017"``, ``"K-4601"`` or a locality's name as an
+analyst's spreadsheet has it (``"CA-Los Angeles"``); spaces at either end
+are dropped, control characters refused. A household's id is
+pseudonymous: never a person's name.
+"""
 
 
 MAX_COUNT = 1_000_000

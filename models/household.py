@@ -55,12 +55,14 @@ class Member(StrictModel):
     sex
         ``"F"``, ``"M"`` or ``"X"``; used by the size norm (who may share a
         bedroom) and for shared housing (co-residents of the same sex).
+        Blank (``None``) when not known: placement in municipalities does
+        not use it, and the dwelling level refuses to run without it.
     relation
         ``head``, ``partner``, ``child`` or ``other``. Default ``head``.
     """
 
     age: int = Field(ge=0, le=120)
-    sex: Sex
+    sex: Sex | None = None
     relation: Relation = Relation.HEAD
 
 
@@ -81,6 +83,8 @@ class Household(StrictModel):
         The persons in the household; exactly one has relation ``head``.
     permit_date
         Date residence was granted (vedtak om opphold): waiting starts here.
+        Blank (``None``) when not known: only placement with the ``score``
+        objective runs without it (priority counts the waiting time).
     case_created
         Date the case was opened, when known; on or before ``permit_date``.
     nationality
@@ -116,7 +120,7 @@ class Household(StrictModel):
 
     id: Identifier
     members: tuple[Member, ...] = Field(min_length=1, max_length=20)
-    permit_date: date
+    permit_date: date | None = None
     case_created: date | None = None
     nationality: str | None = Field(
         default=None, pattern=r"^[A-Z]{2,3}$"

@@ -68,6 +68,9 @@ class Instance(StrictModel):
         Who waits, and what can be offered.
     municipalities, areas, buildings
         Where dwellings are, with quotas and existing refugee households.
+        Areas, buildings and dwellings may be empty: placement in
+        municipalities needs none of them (the dwelling level says so
+        when it runs without them).
     area_nationalities
         Existing households per nationality and area, for the wish to live
         near compatriots. Default empty.
@@ -94,7 +97,7 @@ class Instance(StrictModel):
     name: Text = Field(min_length=1, max_length=100)
     as_of: date
     municipalities: tuple[Municipality, ...] = Field(min_length=1)
-    areas: tuple[Area, ...] = Field(min_length=1)
+    areas: tuple[Area, ...] = ()
     buildings: tuple[Building, ...] = ()
     area_nationalities: tuple[AreaNationality, ...] = ()
     nodes: tuple[Node, ...] = ()
@@ -306,14 +309,17 @@ def _household_problems(
             message=f"current_school {h.current_school!r} is a {kind} site, "
             "not a school.",
         )
-    if h.permit_date > as_of:
+    if h.permit_date is not None and h.permit_date > as_of:
         yield Problem(
             loc=(t, i, "permit_date"),
             rule="dates-out-of-order",
             message=f"permit_date {h.permit_date} is after the planning "
             f"date {as_of}.",
         )
-    if h.case_created is not None and h.case_created > h.permit_date:
+    if (
+        h.case_created is not None and h.permit_date is not None
+        and h.case_created > h.permit_date
+    ):
         yield Problem(
             loc=(t, i, "case_created"),
             rule="dates-out-of-order",
@@ -322,6 +328,7 @@ def _household_problems(
         )
     if (
         h.expected_reunification_date is not None
+        and h.permit_date is not None
         and h.expected_reunification_date < h.permit_date
     ):
         yield Problem(

@@ -65,14 +65,50 @@ class Compatibility(StrictModel):
     """
     Whether a household may be placed in a municipality, as imported.
 
-    A row with ``allowed`` false forbids the pair. Pairs not listed are
-    allowed unless the policy's ``placement.unlisted_pairs`` is
-    ``forbid`` (then the table lists every allowed pair).
+    A row with ``allowed`` false forbids the pair; ``allowed`` blank (or
+    the column left out) allows it, so a table of pairs alone lists the
+    allowed ones. Pairs not listed follow the policy's
+    ``placement.unlisted_pairs``: by default (``auto``) they are forbidden
+    when the table lists any allowed pair, and allowed when it lists only
+    forbidden pairs (see ``unlisted_pairs_allowed``).
     """
 
     household: Identifier
     municipality: Identifier
-    allowed: bool
+    allowed: bool = True
+
+
+def compatibility_kind(compatibility) -> str:
+    """
+    What a compatibility table lists: ``"none"`` (no rows), ``"allowed"``
+    (only allowed pairs), ``"forbidden"`` (only forbidden pairs) or
+    ``"both"``.
+    """
+    kinds = {row.allowed for row in compatibility}
+    if not kinds:
+        return "none"
+    if kinds == {True, False}:
+        return "both"
+    return "allowed" if True in kinds else "forbidden"
+
+
+def unlisted_pairs_allowed(unlisted: str, compatibility) -> bool:
+    """
+    Whether a pair the compatibility table does not list is allowed.
+
+    Parameters
+    ----------
+    unlisted
+        The policy's ``placement.unlisted_pairs``: ``auto``, ``allow`` or
+        ``forbid``.
+    compatibility
+        The table's rows.
+    """
+    if unlisted == "allow":
+        return True
+    if unlisted == "forbid":
+        return False
+    return compatibility_kind(compatibility) in ("none", "forbidden")
 
 
 class PairScore(StrictModel):
@@ -172,8 +208,9 @@ class Placement(StrictModel):
     pair_score
         The imported score of the pair; ``None`` when the table has none.
     scores
-        Objective points per term: ``priority`` and ``pair_score``
-        (``round(score_weight * score)``).
+        Objective points per term: ``pair_score``, which is
+        ``round(score_weight * score)``, or under the ``score`` objective
+        the score in units of ``10**-score_decimals`` of the proposal.
     rank
         Rank of this municipality among the household's compatible ones
         by pair score (1 is best; ties share a rank).
@@ -182,6 +219,9 @@ class Placement(StrictModel):
     given
         Whether IMDi had already assigned the household to this
         municipality before this run (kept, and counted in the quotas).
+    waited_days, within_deadline
+        Days since the permit date, and whether that is within the
+        household's deadline; ``None`` without a permit date.
     """
 
     household: Identifier
@@ -192,8 +232,8 @@ class Placement(StrictModel):
     rank: int = Field(ge=1)
     compatible: int = Field(ge=1)
     given: bool = False
-    waited_days: int = 0
-    within_deadline: bool = True
+    waited_days: int | None = 0
+    within_deadline: bool | None = True
 
 
 class UnplacedReason(StrEnum):
@@ -205,10 +245,15 @@ class UnplacedReason(StrEnum):
 
 
 class Taker(StrictModel):
-    """A household that took a place another household could have used."""
+    """
+    A household that took a place another household could have used,
+    with its priority and, under the ``score`` objective, its score in
+    that municipality (the missing score when the table has none).
+    """
 
     household: Identifier
     priority: int
+    score: float | None = None
 
 
 class Blocker(StrictModel):
@@ -264,7 +309,7 @@ class Unplaced(StrictModel):
     excluded_by: dict[str, int] = Field(default_factory=dict)
     blocked: tuple[Blocker, ...] = ()
     compatible: int = 0
-    waited_days: int = 0
+    waited_days: int | None = 0
 
 
 class DimensionUse(StrictModel):
@@ -362,7 +407,20 @@ class PlacementStats(StrictModel):
 
 
 class PlacementProposal(StrictModel):
-    """The output of one placement solve."""
+    """
+    The output of one placement solve.
+
+    Parameters
+    ----------
+    score_decimals
+        Decimals of the pair scores as counted: under the ``score``
+        objective, the unit of its points is ``10**-score_decimals``;
+        otherwise the data's precision, for reporting. ``None`` without
+        pair scores.
+    notes
+        How the objective treated the data, in words: scores ignored,
+        scores rounded, missing scores.
+    """
 
     schema_version: str = PLACEMENT_SCHEMA_VERSION
     status: Status
@@ -374,6 +432,8 @@ class PlacementProposal(StrictModel):
     kpis: PlacementKpis
     solver: PlacementStats
     provenance: Provenance
+    score_decimals: int | None = None
+    notes: tuple[str, ...] = ()
 
 
 # --- chained mode and the comparison of modes ------------------------------

@@ -234,8 +234,23 @@ class Weights(StrictModel):
 class UnlistedPairs(StrEnum):
     """Household-municipality pairs the compatibility table leaves out."""
 
+    AUTO = "auto"
+    """The opposite of what the table lists: forbidden when it lists any
+    allowed pair (a list of allowed pairs, or of both), allowed when it
+    lists only forbidden pairs or nothing."""
     ALLOW = "allow"
     FORBID = "forbid"
+
+
+class PlacementObjective(StrEnum):
+    """What placement maximises."""
+
+    PRIORITY = "priority"
+    """The policy's ``objective``: priority points first and then pair-score
+    points (lexicographic), or one weighted sum of the two."""
+    SCORE = "score"
+    """The total imported pair score of the households placed, counted
+    exactly to the precision of the data, then the number placed."""
 
 
 class Spread(StrictModel):
@@ -262,12 +277,18 @@ class PlacementPolicy(StrictModel):
     the council decisions. Every default has no effect on the dwelling
     level and leaves the placement level with quotas and priority only.
 
-    The objective is the dwelling level's: in lexicographic mode first the
-    households' priority points (waiting time against the deadline,
-    priority groups, overdue), then the pair-score points; in weighted
-    mode ``weights.housed`` per priority point plus the pair-score
-    points. A pair's score points are ``round(score_weight * score)``
-    with the imported score, or ``missing_score`` for unlisted pairs.
+    By default the objective is the dwelling level's: in lexicographic
+    mode first the households' priority points (waiting time against the
+    deadline, priority groups, overdue), then the pair-score points; in
+    weighted mode ``weights.housed`` per priority point plus the
+    pair-score points. A pair's score points are
+    ``round(score_weight * score)`` with the imported score, or
+    ``missing_score`` for unlisted pairs. With ``objective = "score"``
+    placement maximises the total score itself (``missing_score`` for
+    unlisted pairs), exact to the data's decimals (at most 9, fewer only
+    where the total would reach 2**46 units; the proposal's notes say
+    so), then the number of households placed; priority and
+    ``score_weight`` play no part.
 
     Parameters
     ----------
@@ -279,9 +300,12 @@ class PlacementPolicy(StrictModel):
         placed where it is offered, within its places. Default none.
     introduction_min_age, introduction_max_age
         Members of these ages need an introduction-programme place.
+    objective
+        ``priority`` (default: the policy's objective) or ``score``.
     unlisted_pairs
-        ``allow`` (default) or ``forbid`` pairs the compatibility table
-        does not list.
+        Pairs the compatibility table does not list: ``auto`` (default;
+        forbidden when the table lists any allowed pair, allowed when it
+        lists only forbidden ones or none), ``allow`` or ``forbid``.
     score_weight
         Objective points per unit of imported pair score. Default 0:
         scores are ignored.
@@ -295,7 +319,8 @@ class PlacementPolicy(StrictModel):
     services: frozenset[PlacementService] = frozenset()
     introduction_min_age: int = Field(default=18, ge=0, le=120)
     introduction_max_age: int = Field(default=55, ge=0, le=120)
-    unlisted_pairs: UnlistedPairs = UnlistedPairs.ALLOW
+    objective: PlacementObjective = PlacementObjective.PRIORITY
+    unlisted_pairs: UnlistedPairs = UnlistedPairs.AUTO
     score_weight: NonNegativeInt = Field(default=0, le=1_000_000)
     missing_score: float = Field(default=0.0, ge=-1_000_000, le=1_000_000)
     spread: Spread = Spread()

@@ -118,11 +118,16 @@ class FormatReport:
         File label -> its format, in reading order.
     dropped
         ``(file, column)`` of every direct-identifier column dropped.
+    wide
+        Placement tables read as wide matrices, described, e.g.
+        ``pair_scores.csv: wide matrix, 661 households x 40
+        municipalities``.
     """
 
     form: str = ""
     files: dict[str, FileFormat] = field(default_factory=dict)
     dropped: list[tuple[str, str]] = field(default_factory=list)
+    wide: list[str] = field(default_factory=list)
 
     def file(self, label: str) -> FileFormat:
         """The format record of ``label``, created on first use."""
@@ -157,6 +162,7 @@ class FormatReport:
             shown = ", ".join(f"{file}:{column}"
                               for file, column in self.dropped)
             parts.append(f"dropped identifier columns {shown}")
+        parts += self.wide
         return f"{self.form}: " + ", ".join(p for p in parts if p)
 
 

@@ -29,9 +29,11 @@ ALL_TABLES = (HEADER, *TABLES, MEMBERS)
 """Every table of the tabular forms, in reading order."""
 
 REQUIRED_TABLES = frozenset(
-    {HEADER, "municipalities", "areas", "dwellings", "households", MEMBERS}
+    {HEADER, "municipalities", "households", MEMBERS}
 )
-"""Tables whose file (or sheet) must be present."""
+"""Tables whose file (or sheet) must be present. Areas and dwellings may
+be left out (placement in municipalities needs neither): a missing file
+is an empty table."""
 
 OPTIONAL_TABLES = frozenset(
     {"municipality_services", "compatibility", "pair_scores"}

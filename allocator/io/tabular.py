@@ -7,7 +7,7 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -34,6 +34,7 @@ from .layout import (
     text_of,
 )
 from .problems import InputError, LocatedProblem
+from .wide import WIDE_TABLES, drop_missing, is_wide, widen
 
 CSV_SUFFIX = ".csv"
 
@@ -445,6 +446,8 @@ def _build(
             unreadable.add(table)
             records[table] = []
             continue
+        if table in WIDE_TABLES:
+            sheet = _placement_sheet(table, sheet, problems, report)
         conventions = Conventions(decimal_comma=sheet.decimal_comma)
         records[table], missing = _records(
             layout(table), sheet, problems, conventions,
@@ -467,6 +470,22 @@ def _build(
         locator=locator,
     )
     return build_instance(parsed)
+
+
+def _placement_sheet(table: str, sheet: Sheet, problems: list,
+                     report: FormatReport) -> Sheet:
+    """
+    A score or compatibility sheet as a long table: a wide matrix turned
+    into rows (``allocator.io.wide``), missing values (``NA``, ``-``)
+    left out.
+    """
+    if is_wide(table, sheet.rows[0][1]):
+        rows, found, described = widen(table, sheet.label, sheet.rows)
+        problems.extend(found)
+        report.wide.append(described)
+    else:
+        rows = drop_missing(table, sheet.rows)
+    return replace(sheet, rows=rows)
 
 
 def _records(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from models import Instance, PlacementProposal, Policy
 
@@ -21,6 +22,8 @@ ADULT = 18
 SENIOR = 67
 MONTH_DAYS = 30.44
 THOUSAND = 1000
+MOST_DECIMALS = 9
+EXACT_UNITS = 2**46
 
 
 @dataclass
@@ -239,8 +242,7 @@ def incompatibility(policy: Policy, h, mid: str, table, offers) -> list[str]:
     allowed = table.get((h.id, mid))
     if allowed is False:
         found.append("the compatibility table forbids the pair")
-    elif allowed is None and policy.placement.unlisted_pairs.value == \
-            "forbid":
+    elif allowed is None and not unlisted_allowed(policy, table):
         found.append("the compatibility table does not list the pair")
     for service in sorted(s.value for s in policy.placement.services):
         if service_need(policy, h, service) and service not in offers[mid]:
@@ -253,8 +255,31 @@ def incompatibility(policy: Policy, h, mid: str, table, offers) -> list[str]:
     return found
 
 
+_LISTS_ALLOWED: dict[int, tuple[dict, bool]] = {}
+
+
+def unlisted_allowed(policy: Policy, table: dict) -> bool:
+    """
+    Whether a pair the table ``(household, municipality) -> allowed``
+    leaves out is allowed: as the policy says, or under ``auto`` only when
+    the table lists no allowed pair.
+    """
+    rule = policy.placement.unlisted_pairs.value
+    if rule != "auto":
+        return rule == "allow"
+    cached = _LISTS_ALLOWED.get(id(table))
+    if cached is None or cached[0] is not table:
+        cached = (table, any(table.values()))
+        _LISTS_ALLOWED.clear()
+        _LISTS_ALLOWED[id(table)] = cached
+    return not cached[1]
+
+
 def priority_points(instance: Instance, policy: Policy, h) -> int:
-    """Priority points, straight from the policy's definition."""
+    """Priority points, straight from the policy's definition (none
+    without a permit date, which only the score objective accepts)."""
+    if h.permit_date is None:
+        return 0
     waited = (instance.as_of - h.permit_date).days
     group = h.is_priority_group
     months = (policy.deadlines.priority_months if group
@@ -270,11 +295,41 @@ def priority_points(instance: Instance, policy: Policy, h) -> int:
     return points
 
 
-def score_points(policy: Policy, scores: dict, hid: str, mid: str) -> int:
-    """Pair-score points: the weight times the imported (or missing) score."""
+def score_points(policy: Policy, scores: dict, hid: str, mid: str,
+                 places: int | None = None) -> int:
+    """
+    Pair-score points: the weight times the imported (or missing) score;
+    under the score objective the score in units of ``10**-places``.
+    """
     rules = policy.placement
     score = scores.get((hid, mid), rules.missing_score)
+    if rules.objective.value == "score":
+        return int(round(Decimal(repr(float(score))).scaleb(places or 0)))
     return round(rules.score_weight * score)
+
+
+def score_places(instance: Instance, policy: Policy) -> int | None:
+    """
+    Decimals the score objective counts: those of the data as written,
+    at most nine, fewer only where every household at its largest score
+    would reach 2**46 units. ``None`` without scores.
+    """
+    values = [s.score for s in instance.pair_scores]
+    if not values:
+        return None
+    missing = policy.placement.missing_score
+    written = []
+    for v in [*values, missing]:
+        exponent = Decimal(repr(float(v))).normalize().as_tuple().exponent
+        written.append(max(0, -exponent))
+    places = min(max(written), MOST_DECIMALS)
+    largest = max(abs(v) for v in [*values, missing])
+    free = sum(1 for h in instance.households
+               if h.assigned_municipality is None
+               or not policy.hard.assigned_municipality)
+    while places > 0 and largest * 10**places * max(free, 1) >= EXACT_UNITS:
+        places -= 1
+    return places
 
 
 # --- checks ------------------------------------------------------------------
@@ -314,12 +369,23 @@ def _check_objective(instance, policy, proposal, households, placed, reach,
     scores = {(s.household, s.municipality): s.score
               for s in instance.pair_scores}
     stated = {p.household: p for p in proposal.placements}
+    by_score = policy.placement.objective.value == "score"
+    places = score_places(instance, policy) if by_score else None
+    if by_score and proposal.score_decimals != places and (
+        instance.pair_scores
+    ):
+        bad.append(f"Scores are counted to {proposal.score_decimals} "
+                   f"decimals; the data's precision gives {places}.")
     for hid, mid in placed.items():
         h = households[hid]
         prio = priority_points(instance, policy, h)
-        points = score_points(policy, scores, hid, mid)
-        report.primary += prio
-        report.secondary += points
+        points = score_points(policy, scores, hid, mid, places)
+        if by_score:
+            report.primary += points
+            report.secondary += 1
+        else:
+            report.primary += prio
+            report.secondary += points
         p = stated[hid]
         if p.priority != prio:
             bad.append(f"Priority of {hid} stated as {p.priority}, "
@@ -340,7 +406,18 @@ def _check_objective(instance, policy, proposal, households, placed, reach,
     if (obj.primary, obj.secondary) != (report.primary, report.secondary):
         bad.append(f"Objective stated as ({obj.primary}, {obj.secondary}), "
                    f"recomputed as ({report.primary}, {report.secondary}).")
-    if policy.objective.value == "weighted":
+    if by_score:
+        value = report.primary * obj.scale + report.secondary
+        # Households placed break ties, so the scale must exceed how many
+        # this run could place.
+        free = sum(1 for h in instance.households
+                   if h.assigned_municipality is None
+                   or not policy.hard.assigned_municipality)
+        if obj.mode != "score" or obj.scale <= free:
+            bad.append(f"Score objective stated as mode {obj.mode} with "
+                       f"scale {obj.scale}; it needs mode score and a "
+                       f"scale above the {free} households to place.")
+    elif policy.objective.value == "weighted":
         value = policy.weights.housed * report.primary + report.secondary
         if obj.scale != policy.weights.housed:
             bad.append(f"Weighted objective states scale {obj.scale}, not "

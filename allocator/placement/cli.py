@@ -10,6 +10,8 @@ from rich.text import Text
 
 from models import PlacementProposal
 
+from ..requirements import MODE_UNAVAILABLE, ModeUnavailable
+
 INPUT_ERROR = 2
 CHECK_FAILED = 1
 
@@ -51,6 +53,9 @@ def run_place(*, path, out_dir, policy, mode, engine, dwelling_engine,
                                    time_limit, seed, console, errors)
         return _compare(instance, pol, out_dir, engine, dwelling_engine,
                         time_limit, seed, console, errors)
+    except ModeUnavailable as exc:
+        errors.print(str(exc), style="red", markup=False, highlight=False)
+        return MODE_UNAVAILABLE
     except ValueError as exc:
         errors.print(f"{exc}", highlight=False, style="red")
         return INPUT_ERROR
@@ -232,20 +237,30 @@ def _story(proposal, household, console, errors) -> None:
 def placement_story(proposal: PlacementProposal, household: str
                     ) -> str | None:
     """One household's placement in words, or ``None`` if unknown."""
+    from .explain import taker_words
+
     for p in proposal.placements:
         if p.household != household:
             continue
         lines = [f"{household}: placed in {p.municipality}"
                  + (" (assigned before this run)." if p.given else ".")]
-        lines.append(f"  priority {p.priority}; waited {p.waited_days} "
-                     "days, " + ("within" if p.within_deadline
-                                 else "past") + " its deadline")
+        by_score = (proposal.objective is not None
+                     and proposal.objective.mode == "score")
+        waited = ("no permit date" if p.waited_days is None else
+                  f"waited {p.waited_days} days, "
+                  + ("within" if p.within_deadline else "past")
+                  + " its deadline")
+        if not by_score:
+            lines.append(f"  priority {p.priority}; {waited}")
         if not p.given:
             score = ("no imported score" if p.pair_score is None
                      else f"imported score {p.pair_score}")
-            lines.append(f"  {score} ({p.scores.get('pair_score', 0)} "
-                         f"points); rank {p.rank} of {p.compatible} "
-                         "compatible municipalities")
+            points = ("" if by_score else
+                      f" ({p.scores.get('pair_score', 0)} points)")
+            lines.append(f"  {score}{points}; rank {p.rank} of "
+                         f"{p.compatible} compatible municipalities")
+        if by_score:
+            lines.append(f"  {waited}")
         return "\n".join(lines)
     for u in proposal.unplaced:
         if u.household != household:
@@ -253,8 +268,7 @@ def placement_story(proposal: PlacementProposal, household: str
         reason = u.reason.value.replace("_", " ")
         lines = [f"{household}: not placed ({reason}).", f"  {u.message}"]
         for b in u.blocked:
-            took = ", ".join(f"{t.household} (priority {t.priority})"
-                             for t in b.taken_by)
+            took = ", ".join(taker_words(t) for t in b.taken_by)
             lines.append(f"  {b.municipality}: {b.rule} needs {b.need}, "
                          f"{b.used} of {b.limit} used"
                          + (f"; taken by {took}" if took else ""))
@@ -277,16 +291,15 @@ def print_placement(proposal: PlacementProposal, console, errors) -> None:
          f"{s.build_seconds:.3f} / {s.solve_seconds:.3f}"),
     ]
     if proposal.objective is not None:
-        rows.append(("objective (priority, pair scores)",
-                     f"{proposal.objective.primary}, "
-                     f"{proposal.objective.secondary}"))
+        rows.append(objective_row(proposal))
     rows += [
         ("households placed", f"{k.placed} of {k.households}"
          + (f" ({k.given} assigned before)" if k.given else "")),
         ("priority group placed",
          f"{k.placed_priority_group} of {k.priority_group}"),
         ("placed within deadline", str(k.placed_within_deadline)),
-        ("pair-score total", f"{k.pair_score_total:.3f}"),
+        ("pair-score total", score_text(k.pair_score_total,
+                                        proposal.score_decimals)),
     ]
     reasons: dict[str, int] = {}
     for u in proposal.unplaced:
@@ -315,6 +328,69 @@ def print_placement(proposal: PlacementProposal, console, errors) -> None:
     for c in proposal.conflicts:
         errors.print(Text.assemble(("conflict:", "yellow"), f" {c}"),
                      highlight=False)
+    for n in proposal.notes:
+        errors.print("note: " + n, markup=False, highlight=False)
+
+
+def score_text(total: float, places: int | None) -> str:
+    """A score total to the data's precision (``places`` decimals)."""
+    return f"{total:.{3 if places is None else places}f}"
+
+
+def objective_row(proposal: PlacementProposal) -> tuple[str, str]:
+    """The summary row of the objective in force, with what it counts."""
+    o = proposal.objective
+    if o.mode == "score":
+        places = proposal.score_decimals or 0
+        total = score_text(o.primary / 10**places, places)
+        return ("objective (total score, households placed)",
+                f"{total}, {o.secondary}")
+    if o.mode == "weighted":
+        return (f"objective ({o.scale} x priority + pair-score points)",
+                f"{o.value} ({o.primary} priority, {o.secondary} points)")
+    return ("objective (priority, then pair-score points)",
+            f"{o.primary}, {o.secondary}")
+
+
+def placement_rows(instance, policy) -> list[tuple[str, str]]:
+    """
+    Validation summary rows of placement: what the compatibility table
+    lists and what an unlisted pair is under the policy, the pair scores
+    and their precision, and the placement objective.
+    """
+    from models import compatibility_kind, unlisted_pairs_allowed
+
+    from .data import decimals
+
+    rules = policy.placement
+    kind = compatibility_kind(instance.compatibility)
+    lists = {"none": "no table", "allowed": "allowed pairs only",
+             "forbidden": "forbidden pairs only",
+             "both": "allowed and forbidden pairs"}[kind]
+    allowed = unlisted_pairs_allowed(rules.unlisted_pairs.value,
+                                     instance.compatibility)
+    rows = [
+        ("compatibility", f"{len(instance.compatibility)} pairs: {lists}"),
+        ("  unlisted pairs", ("allowed" if allowed else "forbidden")
+         + f" (policy {policy.name}: placement.unlisted_pairs = "
+         f"{rules.unlisted_pairs.value})"),
+    ]
+    scores = instance.pair_scores
+    places = max((decimals(s.score) for s in scores), default=0)
+    rows.append(("pair scores", f"{len(scores)} pairs"
+                 + (f", up to {places} decimals" if scores else "")))
+    if rules.objective.value == "score":
+        objective = ("score: the total pair score, then households "
+                     f"placed; a missing score counts {rules.missing_score:g}")
+    elif rules.score_weight == 0:
+        objective = (f"{policy.objective.value}: priority only; the pair "
+                     "scores do not count (placement.score_weight 0; "
+                     "--policy score places by score)")
+    else:
+        objective = (f"{policy.objective.value}: priority and "
+                     f"{rules.score_weight} points per unit of score")
+    rows.append(("placement objective", objective))
+    return rows
 
 
 def print_chained(report, console) -> None:

@@ -12,20 +12,23 @@ go where. Classes are exact: any split of a class is equally good.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 
 from models import (
     HouseholdType,
     Instance,
+    PlacementObjective,
     PlacementService,
     Policy,
     UnknownNeed,
-    UnlistedPairs,
+    unlisted_pairs_allowed,
 )
 from models.policy import ObjectiveMode
 
 from ..compile import deadline_days, household_priority, quota_usage
+from ..requirements import ModeUnavailable, permit_date_gaps
 
 UNLIMITED = np.iinfo(np.int64).max // 4
 """Limit of a capacity that has none."""
@@ -35,6 +38,13 @@ SPREAD_SCALE = 1000
 
 SPREAD_KINDS = ("nationality", "household_type")
 """Spread rules: one nationality, one household type per municipality."""
+
+SCORE_DECIMALS = 9
+"""Most decimals of a score the ``score`` objective counts."""
+
+EXACT_TOTAL = 2**46
+"""The ``score`` objective keeps its total of score units below this, so
+that every engine (HiGHS and CBC in doubles) counts it exactly."""
 
 INDIVIDUAL_NEED = "individual_need"
 """Rule name of health follow-up: explanations never say which need."""
@@ -102,6 +112,18 @@ class PlacementData:
         ``(len(spread_kinds), C)`` group index of each class per rule.
     lexicographic, priority_weight, scale
         The objective (see ``models.policy.PlacementPolicy``).
+    score_first
+        The ``score`` objective: the total of ``points`` (scores in units
+        of ``10**-score_decimals``) first, then the number of households
+        placed (``class_priority`` is 1 per household), combined as
+        ``points * scale + placed``.
+    score_decimals, data_decimals
+        Decimals the score points keep, and the decimals of the data
+        (``None`` without scores).
+    dated
+        Whether each household has a permit date (waiting time known).
+    notes
+        Plain-words notes on how the objective treats the data.
     given_value
         ``(primary, secondary)`` of the given households.
     conflicts
@@ -142,6 +164,11 @@ class PlacementData:
     scale: int
     given_value: tuple[int, int]
     conflicts: tuple[str, ...] = ()
+    score_first: bool = False
+    score_decimals: int | None = None
+    data_decimals: int | None = None
+    dated: np.ndarray | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def num_households(self) -> int:
@@ -182,14 +209,28 @@ class PlacementData:
     def pair_value(self) -> np.ndarray:
         """The combined objective value of one household of each pair."""
         prio = self.class_priority[self.pair_class]
+        if self.score_first:
+            return self.pair_points * self.scale + prio
         if self.lexicographic:
             return prio * self.scale + self.pair_points
         return prio * self.priority_weight + self.pair_points
 
     def combine(self, primary: int, secondary: int) -> int:
-        if self.lexicographic:
+        """
+        The combined value of ``(primary, secondary)``: priority and
+        pair-score points, or under the ``score`` objective score points
+        and households placed.
+        """
+        if self.lexicographic or self.score_first:
             return primary * self.scale + secondary
         return primary * self.priority_weight + secondary
+
+    @property
+    def mode(self) -> str:
+        """``lexicographic``, ``weighted`` or ``score``."""
+        if self.score_first:
+            return "score"
+        return "lexicographic" if self.lexicographic else "weighted"
 
 
 def needs(household, service: PlacementService, policy: Policy) -> int:
@@ -228,13 +269,26 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
     H, M = len(households), len(munis)
     hindex = {h.id: i for i, h in enumerate(households)}
     mindex = {m.id: i for i, m in enumerate(munis)}
+    score_first = rules.objective == PlacementObjective.SCORE
+    if not score_first:
+        gaps = permit_date_gaps(instance, "priority points")
+        if gaps:
+            raise ModeUnavailable("placement", [
+                *gaps, "Give every permit date, or place by the score "
+                "alone (--policy score, or placement.objective = "
+                "\"score\").",
+            ])
 
+    dated = np.array([h.permit_date is not None for h in households],
+                     dtype=bool)
     priority = np.array(
-        [household_priority(h, instance.as_of, policy) for h in households],
+        [household_priority(h, instance.as_of, policy)
+         if h.permit_date is not None else 0 for h in households],
         dtype=np.int64,
     )
     waited = np.array(
-        [(instance.as_of - h.permit_date).days for h in households],
+        [(instance.as_of - h.permit_date).days
+         if h.permit_date is not None else 0 for h in households],
         dtype=np.int64,
     )
     deadline = np.array(
@@ -305,7 +359,9 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
         else:
             excluded[rule] = mask
 
-    if instance.compatibility or rules.unlisted_pairs == UnlistedPairs.FORBID:
+    unlisted_allowed = unlisted_pairs_allowed(rules.unlisted_pairs.value,
+                                              instance.compatibility)
+    if instance.compatibility or not unlisted_allowed:
         forbidden = np.zeros((H, M), dtype=bool)
         listed = np.zeros((H, M), dtype=bool)
         for row in instance.compatibility:
@@ -314,7 +370,7 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
                 listed[h, j] = True
             else:
                 forbidden[h, j] = True
-        if rules.unlisted_pairs == UnlistedPairs.FORBID:
+        if not unlisted_allowed:
             forbidden |= ~listed
         exclude("compatibility", forbidden)
     for s, service in enumerate(services):
@@ -339,15 +395,39 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
     )
 
     # Pair scores.
-    missing = int(round(rules.score_weight * rules.missing_score))
-    points = np.full((H, M), missing, dtype=np.int64)
     scores: dict[tuple[int, int], float] = {}
-    if instance.pair_scores:
-        hs = np.array([hindex[r.household] for r in instance.pair_scores])
-        ms = np.array([mindex[r.municipality] for r in instance.pair_scores])
-        values = np.array([r.score for r in instance.pair_scores])
-        points[hs, ms] = np.rint(rules.score_weight * values).astype(np.int64)
-        scores = dict(zip(zip(hs.tolist(), ms.tolist()), values.tolist()))
+    hs = np.array([hindex[r.household] for r in instance.pair_scores],
+                  dtype=np.int64)
+    ms = np.array([mindex[r.municipality] for r in instance.pair_scores],
+                  dtype=np.int64)
+    values = np.array([r.score for r in instance.pair_scores], dtype=float)
+    scores = dict(zip(zip(hs.tolist(), ms.tolist()), values.tolist()))
+    data_decimals = (
+        max(decimals(v) for v in [*values.tolist(), rules.missing_score])
+        if instance.pair_scores else None
+    )
+    notes = []
+    score_decimals = data_decimals
+    if score_first:
+        score_decimals = score_precision(
+            values, rules.missing_score, data_decimals or 0,
+            np.count_nonzero(given < 0),
+        )
+        points = np.full((H, M), score_units(rules.missing_score,
+                                             score_decimals), np.int64)
+        points[hs, ms] = [score_units(v, score_decimals)
+                          for v in values.tolist()]
+        notes.append(score_note(score_decimals, data_decimals,
+                                rules.missing_score,
+                                bool(instance.pair_scores)))
+    else:
+        missing = int(round(rules.score_weight * rules.missing_score))
+        points = np.full((H, M), missing, dtype=np.int64)
+        if len(values):
+            points[hs, ms] = np.rint(
+                rules.score_weight * values).astype(np.int64)
+        notes += weight_notes(len(instance.pair_scores), rules.score_weight,
+                              data_decimals)
 
     # Spread groups.
     kinds, permille, group_names = [], [], []
@@ -379,7 +459,7 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
     for h in np.flatnonzero(free).tolist():
         row = compatible[h]
         key = (
-            int(priority[h]),
+            0 if score_first else int(priority[h]),
             usage[h].tobytes(),
             row.tobytes(),
             points[h, row].tobytes(),
@@ -402,13 +482,20 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
     )
 
     gi = np.flatnonzero(~free)
-    given_value = (
-        int(priority[gi].sum()),
-        int(points[gi, given[gi]].sum()) if len(gi) else 0,
-    )
-    best = np.where(compatible, np.abs(points), 0).max(axis=1, initial=0)
-    best[~free] = np.abs(points[gi, given[gi]]) if len(gi) else 0
-    scale = int(best.sum()) + 1
+    given_points = int(points[gi, given[gi]].sum()) if len(gi) else 0
+    if score_first:
+        # Score points first, then households placed: one more than the
+        # households this run may place keeps the order exact.
+        given_value = (given_points, len(gi))
+        scale = int(free.sum()) + 1
+        class_priority = np.ones(C, dtype=np.int64)
+    else:
+        given_value = (int(priority[gi].sum()), given_points)
+        best = np.where(compatible, np.abs(points), 0).max(axis=1,
+                                                            initial=0)
+        best[~free] = np.abs(points[gi, given[gi]]) if len(gi) else 0
+        scale = int(best.sum()) + 1
+        class_priority = priority[reps] if C else np.zeros(0, np.int64)
 
     def ro(a):
         a = np.asarray(a)
@@ -435,7 +522,7 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
         class_members=tuple(
             ro(np.array(m, dtype=np.int64)) for m in members
         ),
-        class_priority=ro(priority[reps] if C else np.zeros(0, np.int64)),
+        class_priority=ro(class_priority),
         class_usage=ro(usage[reps] if C else np.zeros((0, K), np.int64)),
         pair_class=ro(pair_class),
         pair_municipality=ro(pair_muni),
@@ -453,7 +540,73 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
         scale=scale,
         given_value=given_value,
         conflicts=tuple(conflicts),
+        score_first=score_first,
+        score_decimals=score_decimals,
+        data_decimals=data_decimals,
+        dated=ro(dated),
+        notes=tuple(notes),
     )
+
+
+def decimals(value: float) -> int:
+    """Decimals of a number as written (``0.4371`` has 4; ``2.0`` none)."""
+    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def score_units(value: float, places: int) -> int:
+    """A score in units of ``10**-places``, rounded half to even."""
+    return int(round(Decimal(repr(float(value))).scaleb(places)))
+
+
+def score_precision(values: np.ndarray, missing: float, data: int,
+                    households: int) -> int:
+    """
+    Decimals the ``score`` objective keeps: the data's, at most
+    ``SCORE_DECIMALS``, and fewer only where the total of every household
+    at its largest score would not stay below ``EXACT_TOTAL`` units.
+    """
+    largest = max([abs(missing), *np.abs(values).tolist()], default=0.0)
+    places = min(data, SCORE_DECIMALS)
+    while places > 0 and largest * 10**places * max(households, 1) >= (
+        EXACT_TOTAL
+    ):
+        places -= 1
+    return places
+
+
+def score_note(places: int, data: int | None, missing: float,
+               any_scores: bool) -> str:
+    """How the ``score`` objective counts the scores, in words."""
+    if not any_scores:
+        return ("The score objective has no pair scores to count: every "
+                f"pair scores the missing score {missing:g}, so placement "
+                "maximises the households placed.")
+    if data is not None and places < data:
+        precision = (f"rounded to {places} decimals (the data has {data}) "
+                     "so that the total stays exact")
+    else:
+        precision = (f"counted exactly, to {places} decimals (the "
+                     "data's precision)")
+    return (f"Objective: the total pair score, {precision}, then the "
+            f"number of households placed; a pair without a score counts "
+            f"{missing:g}.")
+
+
+def weight_notes(rows: int, weight: int, data: int | None) -> list[str]:
+    """Notes on pair scores under the priority objective."""
+    if not rows:
+        return []
+    if weight == 0:
+        return [f"The pair_scores table ({rows} rows) does not count: the "
+                "policy weights scores 0 (placement.score_weight). Place "
+                "by the score with --policy score, or set a score_weight."]
+    kept = len(str(weight)) - 1 if str(weight).rstrip("0") == "1" else None
+    if data is not None and kept is not None and kept < data:
+        return [f"Pair scores count round({weight} x score) points: "
+                f"rounded to {kept} decimals (the data has {data}). The "
+                "score objective (--policy score) counts them exactly."]
+    return []
 
 
 def _what(name: str) -> str:

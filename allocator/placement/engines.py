@@ -21,7 +21,8 @@ municipality with integers ``y`` and leaves who they are to continuous
     1000 sum_{t in g} y[t, m] - s h[m] <= 1000 a  spread: group g at most
                                                   s/1000 of m's households + a
     maximise  sum priority[c] z[c]  then  sum points[c, m] x[c, m]
-              (lexicographic), or weight * priority + points (weighted)
+              (lexicographic), or weight * priority + points (weighted),
+              or sum points[c, m] x[c, m]  then  sum z[c]  (score)
 
 For integer ``y`` what remains is a transportation problem per type
 (totally unimodular), so an integer ``x`` as good as any continuous one
@@ -339,6 +340,14 @@ def build_model(data: PlacementData) -> PlacementModel:
     lengths = np.concatenate(lengths) if lengths else np.zeros(0, np.int64)
     zeros = np.zeros(Q + len(total_muni), dtype=np.int64)
     has_pairs = np.bincount(pc, minlength=C) > 0
+    by_class = np.concatenate([np.zeros(P, dtype=np.int64), zeros,
+                               data.class_priority])
+    by_pair = np.concatenate([data.pair_points, zeros,
+                              np.zeros(C, dtype=np.int64)])
+    # The score objective: score points first, households placed
+    # (class_priority is 1 each) second.
+    primary, secondary = ((by_pair, by_class) if data.score_first
+                          else (by_class, by_pair))
     return PlacementModel(
         num_pairs=P,
         var_upper=np.concatenate([
@@ -355,10 +364,8 @@ def build_model(data: PlacementData) -> PlacementModel:
         row_lower=np.array(lower, dtype=float),
         row_upper=np.array(upper, dtype=float),
         row_names=tuple(names),
-        primary=np.concatenate([np.zeros(P, dtype=np.int64), zeros,
-                                data.class_priority]),
-        secondary=np.concatenate([data.pair_points, zeros,
-                                  np.zeros(C, dtype=np.int64)]),
+        primary=primary,
+        secondary=secondary,
     )
 
 
@@ -369,11 +376,12 @@ def objective_stages(data: PlacementData, model: PlacementModel,
     stays exact for the solver, otherwise priority and then pair scores
     with the priority held at its optimum.
     """
-    if not data.lexicographic:
+    if not (data.lexicographic or data.score_first):
         return [model.primary * data.priority_weight + model.secondary]
     if not model.secondary.any():
         return [model.primary]
-    largest = data.scale * (int(model.primary @ model.var_upper) + 1)
+    largest = data.scale * (int(np.abs(model.primary) @ model.var_upper)
+                            + 1)
     if largest < exact_below:
         return [model.primary * data.scale + model.secondary]
     return [model.primary, model.secondary]
@@ -801,8 +809,11 @@ def _relaxation(model: PlacementModel, data: PlacementData
 def evaluate(data: PlacementData, assignment: np.ndarray):
     """``(primary, secondary)`` and combined value of an assignment."""
     placed = np.flatnonzero(assignment >= 0)
-    primary = int(data.priority[placed].sum())
-    secondary = int(data.points[placed, assignment[placed]].sum())
+    points = int(data.points[placed, assignment[placed]].sum())
+    if data.score_first:
+        primary, secondary = points, len(placed)
+    else:
+        primary, secondary = int(data.priority[placed].sum()), points
     return (primary, secondary), data.combine(primary, secondary)
 
 

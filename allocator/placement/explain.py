@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import numpy as np
@@ -61,11 +62,12 @@ def build_placement_proposal(
     objective = None
     if solved:
         objective = Objective(
-            mode=policy.objective.value,
+            mode=data.mode,
             value=result.value,
             primary=result.objective[0],
             secondary=result.objective[1],
-            scale=data.scale if data.lexicographic else data.priority_weight,
+            scale=data.scale if data.mode != "weighted"
+            else data.priority_weight,
             bound=result.bound,
             gap=result.gap,
         )
@@ -93,6 +95,8 @@ def build_placement_proposal(
             detail=dict(result.detail),
         ),
         provenance=provenance(instance, policy),
+        score_decimals=data.score_decimals,
+        notes=data.notes,
     )
 
 
@@ -138,9 +142,26 @@ def _placement(data: PlacementData, h: int, m: int) -> Placement:
         rank=rank,
         compatible=compatible,
         given=given,
-        waited_days=int(data.waited[h]),
-        within_deadline=bool(data.waited[h] <= data.deadline[h]),
+        waited_days=_waited(data, h),
+        within_deadline=(bool(data.waited[h] <= data.deadline[h])
+                         if _dated(data, h) else None),
     )
+
+
+def _dated(data: PlacementData, h: int) -> bool:
+    return data.dated is None or bool(data.dated[h])
+
+
+def _waited(data: PlacementData, h: int) -> int | None:
+    return int(data.waited[h]) if _dated(data, h) else None
+
+
+def _score_of(data: PlacementData, h: int, m: int) -> float | None:
+    """The score a pair counts under the score objective (the missing
+    score where the table has none), from its points."""
+    if data.score_decimals is None and not data.score_first:
+        return None
+    return int(data.points[h, m]) / 10 ** (data.score_decimals or 0)
 
 
 def _takers(data, state, key, uses) -> tuple[Taker, ...]:
@@ -148,13 +169,19 @@ def _takers(data, state, key, uses) -> tuple[Taker, ...]:
     first; cached per municipality and rule."""
     found = state.takers.get(key)
     if found is None:
+        m = key[0]
+        # Lowest first by what the objective counts: the score there
+        # under the score objective, priority otherwise.
         chosen = sorted(
-            (h for h in state.at[key[0]] if uses(h)),
-            key=lambda h: (int(data.priority[h]), data.household_ids[h]),
+            (h for h in state.at[m] if uses(h)),
+            key=lambda h: (int(data.points[h, m]) if data.score_first
+                           else int(data.priority[h]),
+                           data.household_ids[h]),
         )[:TAKERS_SHOWN]
         found = state.takers[key] = tuple(
             Taker(household=data.household_ids[h],
-                  priority=int(data.priority[h]))
+                  priority=int(data.priority[h]),
+                  score=_score_of(data, h, m) if data.score_first else None)
             for h in chosen
         )
     return found
@@ -216,7 +243,7 @@ def _blocker(data, state, m, block) -> Blocker:
 def _why_unplaced(data, state, h, solved, proven) -> Unplaced:
     hid = data.household_ids[h]
     common = dict(household=hid, priority=int(data.priority[h]),
-                  waited_days=int(data.waited[h]))
+                  waited_days=_waited(data, h))
     row = data.compatible[h]
     compatible = int(row.sum())
     if compatible == 0:
@@ -265,9 +292,8 @@ def _why_unplaced(data, state, h, solved, proven) -> Unplaced:
     if free_room is not None:
         where = data.municipality_ids[free_room]
         message = (
-            f"{where} has room for it, but placing it there would lower "
-            f"the objective (pair-score points "
-            f"{int(data.points[h, free_room])})."
+            f"{where} has room for it, but placing it there "
+            f"{_what_placing_adds(data, h, free_room)}."
             if proven else
             f"{where} has room for it; the engine stopped before finding "
             "a better placement (not proven optimal)."
@@ -282,8 +308,10 @@ def _why_unplaced(data, state, h, solved, proven) -> Unplaced:
         for b in _first_per_municipality(shown)[:3]
     )
     took = ", ".join(
-        f"{t.household} (priority {t.priority})"
-        for t in sorted(takers.values(), key=lambda t: t.priority)[:3]
+        taker_words(t)
+        for t in sorted(takers.values(),
+                        key=lambda t: (t.priority if t.score is None
+                                       else t.score))[:3]
     )
     if spread_only:
         reason = UnplacedReason.SPREAD
@@ -302,6 +330,34 @@ def _why_unplaced(data, state, h, solved, proven) -> Unplaced:
         message += f" Places went to {took}."
     return Unplaced(**common, reason=reason, message=message,
                     blocked=shown, compatible=compatible)
+
+
+def taker_words(taker: Taker) -> str:
+    """``H-7 (priority 120)``, or under the score objective
+    ``H-7 (score 0.31 there)``."""
+    if taker.score is not None:
+        return f"{taker.household} (score {taker.score:g} there)"
+    return f"{taker.household} (priority {taker.priority})"
+
+
+def _what_placing_adds(data: PlacementData, h: int, m: int) -> str:
+    """What placing household ``h`` in ``m`` would do to the objective in
+    force, in words."""
+    points = int(data.points[h, m])
+    if data.score_first:
+        return (f"would lower the total score: its score there is "
+                f"{_score_of(data, h, m):g}")
+    if data.lexicographic:
+        gain = int(data.priority[h])
+        terms = (f"priority {gain}, pair-score points {points}")
+        value = gain * data.scale + points
+    else:
+        value = data.priority_weight * int(data.priority[h]) + points
+        terms = (f"{data.priority_weight} x priority {int(data.priority[h])}"
+                 f" + pair-score points {points}")
+    if value == 0:
+        return f"would add nothing to the objective ({terms} = 0)"
+    return f"would lower the objective ({terms} = {value})"
 
 
 def _first_per_municipality(blockers) -> list[Blocker]:
@@ -381,10 +437,11 @@ def _kpis(instance, policy, data, assignment) -> PlacementKpis:
         row[0] += int(ok)
         row[1] += 1
     missing = policy.placement.missing_score
-    score_total = sum(
+    score_total = math.fsum(
         data.scores.get((h, int(assignment[h])), missing)
         for h in np.flatnonzero(placed).tolist()
     )
+    places = 6 if data.data_decimals is None else data.data_decimals
     quota_use = {}
     for k, name in enumerate(data.capacity_names):
         limited = data.capacity_limit[:, k] < UNLIMITED
@@ -401,11 +458,12 @@ def _kpis(instance, policy, data, assignment) -> PlacementKpis:
         placed=int(placed.sum()),
         given=int((data.given >= 0).sum()),
         placed_within_deadline=int(
-            (placed & (data.waited <= data.deadline)).sum()
+            (placed & (data.waited <= data.deadline)
+             & (True if data.dated is None else data.dated)).sum()
         ),
         placed_priority_group=int((placed & group).sum()),
         priority_group=int(group.sum()),
-        pair_score_total=round(float(score_total), 6),
+        pair_score_total=round(float(score_total), places),
         by_type={k: (v[0], v[1]) for k, v in sorted(by_type.items())},
         quota_use=quota_use,
     )

@@ -35,12 +35,14 @@ from models import (
     Policy,
     Status,
     Unhoused,
+    unlisted_pairs_allowed,
 )
 
 from ..check import CheckReport, check_matches
 from ..compile import DAYS_PER_MONTH
 from ..explain import provenance
 from ..pipeline import Outcome, propose
+from ..requirements import require_dwelling_level
 from . import check as rules
 from . import place
 
@@ -146,8 +148,15 @@ def run_chained(
         Also check every match together against the whole instance with
         the placement as assigned municipalities (the dwelling-level
         checker; costs a travel-network search per service site).
+
+    Raises
+    ------
+    ModeUnavailable
+        When the instance has no dwellings, areas, permit dates or
+        members' sex (``allocator.requirements``).
     """
     policy = Policy() if policy is None else policy
+    require_dwelling_level(instance, "chained mode")
     started = time.perf_counter()
     placed = place(instance, policy, engine=engine, time_limit=time_limit,
                    seed=seed)
@@ -401,10 +410,14 @@ def run_dwelling_first(
 
     Raises
     ------
+    ModeUnavailable
+        When the instance has no dwellings, areas, permit dates or
+        members' sex (``allocator.requirements``).
     ValueError
         When compatibility would need more than ``MAX_BANS`` bans.
     """
     policy = Policy() if policy is None else policy
+    require_dwelling_level(instance, "dwelling-first mode")
     started = time.perf_counter()
     first, bans, notes = dwelling_first_instance(instance, policy)
     outcome = propose(first, policy, engine=engine, time_limit=time_limit,
@@ -444,9 +457,9 @@ def dwelling_first_instance(
            if s in {x.value for x in policy.placement.services}):
         notes.append("Service places are not applied by dwelling-first "
                      "matching; breaches are counted.")
-    if not table and not policy.placement.services and (
-        policy.placement.unlisted_pairs.value == "allow"
-    ):
+    unlisted_ok = unlisted_pairs_allowed(
+        policy.placement.unlisted_pairs.value, instance.compatibility)
+    if not table and not policy.placement.services and unlisted_ok:
         return instance, 0, notes
     by_muni = defaultdict(list)
     for d in instance.dwellings:
@@ -458,7 +471,7 @@ def dwelling_first_instance(
     listed = defaultdict(set)
     for (hid, mid), allowed in table.items():
         (listed if allowed else forbidden)[hid].add(mid)
-    only_listed = policy.placement.unlisted_pairs.value == "forbid"
+    only_listed = not unlisted_ok
     households, decisions = [], list(instance.decisions)
     bans = 0
     for h in instance.households:
@@ -626,6 +639,7 @@ def compare_modes(
     date), by household group.
     """
     policy = Policy() if policy is None else policy
+    require_dwelling_level(instance, "compare mode")
     chained = run_chained(instance, policy, engine=engine,
                           dwelling_engine=dwelling_engine,
                           time_limit=time_limit, seed=seed,

@@ -137,14 +137,16 @@ def test_read_instance_reports_missing_and_unknown_sheets(instance, tmp_path):
 
 
 def test_read_instance_reports_json_without_required_table(instance, tmp_path):
-    """Tests that a JSON instance without areas names the missing table."""
+    """Tests that a JSON instance without municipalities names the missing
+    table (areas and dwellings may be left out: placement needs
+    neither)."""
     path = tmp_path / "instance.json"
     write_instance(instance, path)
     document = json.loads(path.read_text())
-    del document["areas"]
+    del document["municipalities"]
     path.write_text(json.dumps(document))
     with pytest.raises(InputError) as caught:
         read_instance(path)
-    assert ("instance.json", None, "areas", "required") in {
+    assert ("instance.json", None, "municipalities", "required") in {
         (p.file, p.row, p.column, p.rule) for p in caught.value.problems
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from allocator.placement.check import (
     incompatibility,
@@ -151,6 +152,8 @@ def brute_force(instance: Instance, policy: Policy) -> int | None:
     The best combined objective over every assignment of households to
     municipalities (or none), checked rule by rule with the definitions
     of the independent checker; ``None`` if no household may be placed.
+    Under the score objective: ``(total score, households placed)``, the
+    total an exact ``Decimal`` of the scores as written.
     """
     rules = policy.placement
     table = {(c.household, c.municipality): c.allowed
@@ -222,8 +225,18 @@ def brute_force(instance: Instance, policy: Policy) -> int | None:
             score_points(policy, scores, h.id, mid)
             for h, mid in zip(hs, choice, strict=True) if mid is not None
         )
-        value = (primary, secondary) if policy.objective.value == (
-            "lexicographic") else policy.weights.housed * primary + secondary
+        if rules.objective.value == "score":
+            value = (
+                sum((Decimal(repr(scores.get((h.id, mid),
+                                             rules.missing_score)))
+                     for h, mid in zip(hs, choice, strict=True)
+                     if mid is not None), Decimal(0)),
+                sum(mid is not None for mid in choice),
+            )
+        elif policy.objective.value == "lexicographic":
+            value = (primary, secondary)
+        else:
+            value = policy.weights.housed * primary + secondary
         if best is None or value > best:
             best = value
     return best

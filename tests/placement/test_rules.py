@@ -51,19 +51,60 @@ def test_persons_quota_counts_every_member():
 
 
 def test_compatibility_table_forbids_and_unlisted_pairs_follow_policy():
-    """Tests that a pair marked not allowed is never used, and that with
-    unlisted pairs forbidden only listed pairs are."""
+    """Tests that a pair marked not allowed is never used, that unlisted
+    pairs are allowed under ``allow``, and that under ``forbid`` and under
+    the default (``auto``, for a table listing allowed pairs) only listed
+    pairs are."""
     instance = placement_instance(
         [household("H-1"), household("H-2")],
         [municipality("K-1", households=2), municipality("K-2")],
         compatibility=[("H-1", "K-1", False), ("H-2", "K-1", True)],
     )
-    assert _where(place(instance))["H-1"] == "K-2"
+    loose = Policy.model_validate({"placement": {"unlisted_pairs":
+                                                 "allow"}})
+    assert _where(place(instance, loose))["H-1"] == "K-2"
     strict = Policy.model_validate({"placement": {"unlisted_pairs":
                                                   "forbid"}})
-    outcome = place(instance, strict)
-    assert _where(outcome) == {"H-2": "K-1"}
-    assert _unplaced(outcome, "H-1").excluded_by == {"compatibility": 2}
+    for policy in (strict, Policy()):
+        outcome = place(instance, policy)
+        assert outcome.check.ok
+        assert _where(outcome) == {"H-2": "K-1"}
+        assert _unplaced(outcome, "H-1").excluded_by == {"compatibility": 2}
+
+
+def test_a_table_of_allowed_pairs_forbids_the_rest_by_default():
+    """
+    Tests that a compatibility table listing only allowed pairs (a list
+    of 1s, or pairs with no allowed column) forbids every unlisted pair
+    under the default policy, and that the checker refuses a placement in
+    an unlisted pair; a table of forbidden pairs alone still allows the
+    rest.
+    """
+    hs = [household(f"H-{k}") for k in range(3)]
+    ms = [municipality("K-1", households=3), municipality("K-2",
+                                                          households=3)]
+    allowed_only = placement_instance(
+        hs, ms, compatibility=[("H-0", "K-1", True), ("H-1", "K-2", True)])
+    outcome = place(allowed_only)
+    assert outcome.check.ok
+    assert _where(outcome) == {"H-0": "K-1", "H-1": "K-2"}
+    assert _unplaced(outcome, "H-2").reason == (
+        UnplacedReason.NO_COMPATIBLE_MUNICIPALITY)
+    from allocator.placement.check import check_placement
+
+    tampered = outcome.proposal.model_copy(update={
+        "placements": tuple(
+            p.model_copy(update={"municipality": "K-2"})
+            if p.household == "H-0" else p
+            for p in outcome.proposal.placements),
+    })
+    violations = check_placement(allowed_only, Policy(), tampered).violations
+    assert any("does not list the pair" in v for v in violations)
+    forbidden_only = placement_instance(
+        hs, ms, compatibility=[("H-0", "K-1", False)])
+    outcome = place(forbidden_only)
+    assert len(outcome.proposal.placements) == 3
+    assert _where(outcome)["H-0"] == "K-2"
 
 
 def test_introduction_places_limit_adults_of_programme_age():

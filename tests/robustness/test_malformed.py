@@ -84,9 +84,11 @@ def _case_folder_as_file(tmp):
 
 def _case_missing_column(tmp):
     folder = _town(tmp)
+    # Age is required (sex may be left out: placement does not use it).
     _edit(folder, "members.csv",
-          lambda lines: [",".join(ln.split(",")[:2]) for ln in lines])
-    return folder, ("members.csv", 1, "sex")
+          lambda lines: [",".join(ln.split(",")[:1] + ln.split(",")[2:])
+                         for ln in lines])
+    return folder, ("members.csv", 1, "age")
 
 
 def _case_duplicated_column(tmp):
