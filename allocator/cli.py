@@ -29,6 +29,14 @@ log = logging.getLogger("allocator")
 
 INPUT_ERROR = 2
 CHECK_FAILED = 1
+NO_PROPOSAL = 3
+LOCKS_SET_ASIDE = 4
+"""Exit statuses: 0 a proposal written; 1 the independent checker
+rejected it (nothing written); 2 bad input, located (nothing written); 3
+no proposal found (infeasible, or none within the time limit): nothing
+written, any earlier proposal stays; 4 a proposal written, but locks that
+could not all hold were set aside (named in every output); 130 a second
+Ctrl-C (nothing written)."""
 
 
 class _Stop(Exception):
@@ -64,6 +72,32 @@ def _read_policy(policy: str | None):
         return read_policy(policy)
     except InputError as exc:
         _fail_on_input(exc.problems, f"policy {policy} is not valid")
+
+
+def _read_decisions(path: Path | None, instance, pol):
+    """The decision log at ``path`` (``None`` for none), checked against
+    the instance and the policy's offer expiry."""
+    if path is None:
+        return None
+    from .io import InputError
+    from .io.decisions import read_decisions
+
+    try:
+        return read_decisions(path, instance, pol)
+    except InputError as exc:
+        _fail_on_input(exc.problems, f"{path} is not a valid decision log")
+
+
+def _read_previous(path: Path | None):
+    """The previous proposal at ``path`` (``None`` for none)."""
+    if path is None:
+        return None
+    from .io import InputError, read_proposal
+
+    try:
+        return read_proposal(path)
+    except InputError as exc:
+        _fail_on_input(exc.problems, f"{path} is not a proposal")
 
 
 def _summary_table(rows, title: str) -> Table:
@@ -190,9 +224,30 @@ def solve(
                      "each individual need rules out to this CSV file. "
                      "Sensitive: keep it apart."),
     ] = None,
+    decisions: Annotated[
+        Path | None,
+        typer.Option("--decisions", help="Decision log (.csv, .xlsx or "
+                     ".json): dated offers, accepts, declines, parks, "
+                     "locks, bans and overrides; the policy's [decisions] "
+                     "says what follows from them."),
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="The previous proposal "
+                     "(proposal.json or its folder): keep its matches "
+                     "unless changing them houses more priority, and say "
+                     "what changed and why."),
+    ] = None,
 ):
     """
     Propose an allocation, check it, and write the proposal files.
+
+    A proposal already in the output folder moves to
+    OUT/history/<its created_at>/ first. A round without a proposal
+    (infeasible, or none found in time) writes nothing and exits 3; locks
+    that cannot all hold are set aside, named, and the rest is solved
+    (exit 4). Exit statuses: 0 written; 1 checker rejected; 2 bad input;
+    3 no proposal; 4 written with locks set aside; 130 aborted.
 
     Ctrl-C stops the solve and writes the best proposal found so far,
     stating whether it is proven optimal and its bound and gap; a second
@@ -209,15 +264,24 @@ def solve(
         # The solve runs beside the main thread, which stays free to take
         # Ctrl-C at once whatever the solver is doing.
         proposal, instance, pol = interrupt.run_beside(
-            _solve, path, policy, engine, time_limit, seed, seconds=seconds
+            _solve, path, policy, engine, time_limit, seed, seconds=seconds,
+            decisions=decisions, previous=previous,
         )
         if ctrl_c.stopped and proposal.status not in (Status.OPTIMAL,
                                                       Status.FEASIBLE):
             err.print("[bold red]Stopped before any proposal was found: "
                       f"nothing written; {out_dir} is unchanged.[/]")
             raise _Stop(interrupt.EXIT_INTERRUPTED)
+        if proposal.status not in (Status.OPTIMAL, Status.FEASIBLE):
+            _print_summary(proposal, seconds)
+            err.print(f"[bold red]No proposal ({proposal.status.value}): "
+                      f"nothing written; {out_dir} is unchanged.[/]")
+            raise _Stop(NO_PROPOSAL)
         with ctrl_c.committing():
             mark = time.perf_counter()
+            from .io.history import keep_previous
+
+            kept_in = keep_previous(out_dir)
             written = write_proposal(proposal, out_dir)
             if export_sensitive is not None:
                 write_sensitive_export(instance, proposal, export_sensitive,
@@ -235,8 +299,14 @@ def solve(
                   "found so far"
                   + ("" if proposal.solver.proven_optimal
                      else ", not proven optimal") + ".[/]")
+    if kept_in is not None:
+        out.print(f"kept the earlier proposal in {kept_in}")
     for p in written:
         out.print(f"wrote {p}")
+    if proposal.set_aside:
+        err.print(f"[bold yellow]{len(proposal.set_aside)} lock(s) set "
+                  "aside: see above and the proposal's decisions.[/]")
+        raise _Stop(LOCKS_SET_ASIDE)
 
 
 RUN_LOG_NAME = "run.json"
@@ -273,7 +343,8 @@ def _write_run_log(proposal: Proposal, out_dir: Path, seconds, stopped):
     return path
 
 
-def _solve(path, policy, engine, time_limit, seed, seconds=None):
+def _solve(path, policy, engine, time_limit, seed, seconds=None,
+           decisions=None, previous=None):
     """
     Reads, then runs the one solve chain (``pipeline.propose``: compile,
     solve, explain, check); returns ``(proposal, instance, policy)``.
@@ -299,6 +370,8 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None):
         stage("reading instance", "read")
         instance = _read_instance(path)
         pol = _read_policy(policy)
+        log_ = _read_decisions(decisions, instance, pol)
+        before = _read_previous(previous)
         if engine == "cpsat":
             # Loaded here, not on the solve's clock: CP-SAT's Python layer
             # takes a second or more to import (it pulls in pandas).
@@ -306,7 +379,8 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None):
         try:
             outcome = propose(instance, pol, engine=engine,
                               time_limit=time_limit, seed=seed,
-                              on_stage=stage)
+                              on_stage=stage, decisions=log_,
+                              previous=before)
         except ValueError as exc:
             err.print(f"[red]{exc}[/]")
             raise _Stop(INPUT_ERROR) from None
@@ -409,11 +483,29 @@ def _print_summary(proposal: Proposal, seconds=None):
     for reason, n in sorted(reasons.items()):
         rows.append((f"unmatched: {reason.replace('_', ' ')}", str(n)))
     rows.append(("binding caps and quotas", str(len(proposal.binding))))
+    if proposal.objective is not None and proposal.objective.kept is not None:
+        rows.append(("previous matches kept / changed",
+                     f"{proposal.objective.kept} / "
+                     f"{len(proposal.changes)}"))
+    if proposal.overrides:
+        rows.append(("overrides (hard rule broken on purpose)",
+                     str(len(proposal.overrides))))
+    if proposal.set_aside:
+        rows.append(("locks set aside", str(len(proposal.set_aside))))
     for name, value in rows:
         table.add_row(name, value)
     out.print(table)
     for c in proposal.conflicts:
-        err.print(f"[yellow]conflict:[/] {c}", markup=True, highlight=False)
+        err.print(f"[yellow]lock set aside:[/] {c}", markup=True,
+                  highlight=False)
+    for o in proposal.overrides:
+        err.print(f"[yellow]override:[/] {o.message}", markup=True,
+                  highlight=False)
+    for c in proposal.changes[:20]:
+        err.print(f"changed: {c.message}", markup=False, highlight=False)
+    if len(proposal.changes) > 20:
+        err.print(f"changed: ... and {len(proposal.changes) - 20} more "
+                  "(see the proposal)", markup=False, highlight=False)
 
 
 @app.command()
@@ -474,13 +566,25 @@ def check(
     policy: Annotated[
         str | None, typer.Option(help="Policy TOML file or preset name.")
     ] = None,
+    decisions: Annotated[
+        Path | None,
+        typer.Option("--decisions", help="The decision log the proposal "
+                     "was made with."),
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="The previous proposal it was "
+                     "made from."),
+    ] = None,
 ):
     """Re-verify every hard rule and the objective of a proposal."""
-    from .check import check_proposal
     from .io import InputError, read_proposal
+    from .pipeline import check_with_decisions
 
     instance = _read_instance(path)
     pol = _read_policy(policy)
+    log_ = _read_decisions(decisions, instance, pol)
+    before = _read_previous(previous)
     try:
         proposal = read_proposal(proposal_path)
     except InputError as exc:
@@ -489,7 +593,7 @@ def check(
         err.print(f"[yellow]the proposal was made with policy "
                   f"{proposal.provenance.policy_name!r}; checking with "
                   f"{pol.name!r}. Pass --policy to match.[/]")
-    report = check_proposal(instance, pol, proposal)
+    report = check_with_decisions(instance, pol, proposal, log_, before)
     if report.ok:
         out.print(f"[green]OK[/]: {len(proposal.matches)} matches pass "
                   "every hard rule; objective "

@@ -138,6 +138,36 @@ def propose(
     return Outcome(proposal, data, result, check, derived, effective)
 
 
+def check_with_decisions(instance: Instance, policy: Policy,
+                         proposal: Proposal,
+                         decisions: DecisionLog | None = None,
+                         previous: Proposal | None = None) -> CheckReport:
+    """
+    Checks a proposal made with a decision log and a previous proposal:
+    the locks and bans derived from the log hold, except the locks the
+    proposal sets aside (each must be one of them), overrides only as the
+    log allows, and the kept count and changes against ``previous``.
+    """
+    derived = derive(instance, policy, decisions)
+    aside = {s.household for s in proposal.set_aside}
+    effective = derived.instance(instance, frozenset(aside))
+    report = check_proposal(
+        effective, policy, proposal,
+        overrides={(k.household, k.dwelling): (k.rule, k.note)
+                   for k in derived.locks.values()
+                   if k.decision == "override"},
+        previous=None if previous is None else {
+            m.household: m.dwelling for m in previous.matches},
+    )
+    for s in proposal.set_aside:
+        lock = derived.locks.get(s.household)
+        if lock is None or lock.dwelling != s.dwelling:
+            report.violations.append(
+                f"Lock {s.household} -> {s.dwelling} is set aside but no "
+                "decision locks it.")
+    return report
+
+
 def _settle_locks(instance, policy, derived: Derived, before):
     """
     Compiles with every lock that can hold. Locks that cannot all hold
