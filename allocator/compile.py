@@ -520,7 +520,7 @@ def compile_instance(
         else 0
     )
     keep_bonus = 0
-    if previous:
+    if previous is not None:
         keep_bonus = _keep(instance, policy, candidates, previous, locks,
                            h_index, d_index, lexicographic, penalty)
     total = candidates.num_free_eligible().sum()
