@@ -142,7 +142,8 @@ def counts(data: AllocationData, members, dwellings, usage) -> Counts | None:
     Q = usage.shape[1]
     return Counts(
         kind_members=kind_members,
-        kind_usage=np.array(kind_usage, dtype=np.int64).reshape(-1, Q),
+        kind_usage=np.array(kind_usage, dtype=np.int64).reshape(
+            len(kind_usage), Q),
         type_dwellings=type_dwellings,
         type_municipality=data.dwelling_municipality[first].astype(np.int64),
         type_area=area[first], type_building=building[first],
