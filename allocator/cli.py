@@ -607,17 +607,39 @@ def check(
 
 @app.command()
 def explain(
-    proposal_path: Annotated[Path, typer.Argument(help="proposal.json")],
-    household: Annotated[str, typer.Option(help="Household id")],
+    proposal_path: Annotated[Path, typer.Argument(
+        help="The proposal: proposal.json, proposal.xlsx (read from the "
+        "proposal.json beside it) or their folder")],
+    household: Annotated[
+        str | None, typer.Option(help="Household id")] = None,
+    all_to: Annotated[
+        Path | None,
+        typer.Option("--all", help="Write every household's story to this "
+                     "text file"),
+    ] = None,
 ):
-    """Print one household's story from a proposal."""
+    """Print one household's story from a proposal, or write them all."""
     from .io import InputError, read_proposal
+    from .io._atomic import write_text_atomic
     from .story import household_story
 
+    if proposal_path.suffix.lower() == ".xlsx":
+        proposal_path = proposal_path.with_name("proposal.json")
+    if household is None and all_to is None:
+        err.print("[red]give --household ID or --all FILE.[/]")
+        raise _Stop(INPUT_ERROR)
     try:
         proposal = read_proposal(proposal_path)
     except InputError as exc:
         _fail_on_input(exc.problems, f"{proposal_path} is not a proposal")
+    if all_to is not None:
+        ids = sorted([m.household for m in proposal.matches]
+                     + [u.household for u in proposal.unmatched])
+        text = "\n\n".join(household_story(proposal, h) for h in ids)
+        write_text_atomic(all_to, text + "\n")
+        out.print(f"wrote {len(ids)} stories to {all_to}")
+        if household is None:
+            return
     story = household_story(proposal, household)
     if story is None:
         err.print(f"[red]household {household!r} is not in the proposal.[/]")

@@ -389,3 +389,62 @@ def test_previous_matches_no_longer_eligible_are_changes_with_reasons():
     assert reasons == {"H-1": "not_eligible", "H-2": "more_priority"}
     assert all(m.kept is False for m in out.proposal.matches)
     assert out.proposal.previous_created_at == before.provenance.created_at
+
+
+# --- the command line ---------------------------------------------------------
+
+
+def test_the_cli_keeps_history_sets_locks_aside_and_explains(tmp_path):
+    """
+    Tests the round on the command line: a re-solve with a conflicting
+    lock keeps the earlier proposal in history, names the lock, exits 4;
+    a malformed log exits 2 with located errors; explain --all writes
+    every household.
+    """
+    import json
+
+    from allocator.cli import main
+    from allocator.io import write_instance
+
+    inst = generate("town", seed=0)
+    town, out = tmp_path / "town", tmp_path / "out"
+    write_instance(inst, town)
+    assert main(["solve", str(town), "--out", str(out)]) == 0
+    first = json.loads((out / "proposal.json").read_text())
+    family_ = next(h for h in inst.households if len(h.members) >= 4)
+    bedsit = next(d for d in inst.dwellings if d.bedrooms == 0)
+    log = tmp_path / "decisions.csv"
+    log.write_text(
+        "date,kind,household,dwelling,officer,reason,rule,until,note\n"
+        f"2026-10-30,lock,{family_.id},{bedsit.id},off-1,,,,\n",
+        encoding="utf-8")
+    assert main(["solve", str(town), "--out", str(out), "--decisions",
+                 str(log), "--previous", str(out)]) == 4
+    (kept,) = (out / "history").iterdir()
+    assert json.loads((kept / "proposal.json").read_text()) == first
+    again = json.loads((out / "proposal.json").read_text())
+    assert [s["household"] for s in again["set_aside"]] == [family_.id]
+    assert again["objective"]["kept"] == len(first["matches"])
+    assert main(["check", str(town), str(out), "--decisions", str(log),
+                 "--previous", str(kept)]) == 0
+    csv_text = (out / "proposal.csv").read_text()
+    assert "set_aside" in csv_text and bedsit.id in csv_text
+    import openpyxl
+
+    book = openpyxl.load_workbook(out / "proposal.xlsx", read_only=True)
+    assert book.sheetnames[0] == "decisions"
+    book.close()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "date,kind,household,dwelling,officer,reason,rule,until,note\n"
+        f"2026-10-30,accept,{family_.id},{bedsit.id},off-1,,,,\n",
+        encoding="utf-8")
+    assert main(["solve", str(town), "--out", str(out), "--decisions",
+                 str(bad)]) == 2
+    assert len(list((out / "history").iterdir())) == 1
+    stories = tmp_path / "all.txt"
+    assert main(["explain", str(out / "proposal.xlsx"), "--all",
+                 str(stories)]) == 0
+    text = stories.read_text()
+    assert all(h.id in text for h in inst.households)
+    assert "Lock set aside" in text
