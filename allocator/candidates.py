@@ -67,6 +67,9 @@ class Individual:
         self.index: dict[int, np.ndarray] = {}
         self.place: dict[int, np.ndarray] = {}
         self.school: dict[int, np.ndarray] = {}
+        self.keep: dict[int, np.ndarray] = {}
+        self.keep_of: dict[int, int] = {}
+        self.keep_bonus = 0
         cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
         def reached(node, target, weight):
@@ -99,12 +102,50 @@ class Individual:
                     values[np.searchsorted(index, i)] = v
                 getattr(self, name)[h] = values
 
+    def set_keep(self, keep: dict[int, int], bonus: int) -> None:
+        """
+        Adds the bonus of keeping a previous match: ``bonus`` on the pair
+        of each household and its previous dwelling. It is part of the
+        pair's quality for the engines (so every engine optimises it
+        unchanged), but no criterion's score.
+        """
+        self.keep_bonus = int(bonus)
+        self.keep_of = {int(h): int(d) for h, d in keep.items()}
+        empty = np.zeros(0, dtype=np.int64)
+        for h, d in self.keep_of.items():
+            index = self.index.get(h, empty)
+            new = np.union1d(index, [d]).astype(np.int64)
+            at = np.searchsorted(new, index)
+            for name in ("place", "school"):
+                values = np.zeros(len(new), dtype=np.int64)
+                if h in getattr(self, name):
+                    values[at] = getattr(self, name)[h]
+                getattr(self, name)[h] = values
+            bonus_row = np.zeros(len(new), dtype=np.int64)
+            bonus_row[np.searchsorted(new, d)] = self.keep_bonus
+            self.keep[h] = bonus_row
+            self.index[h] = new
+
+    def keep_columns(self, ph: np.ndarray, pd: np.ndarray) -> np.ndarray:
+        """The keep bonus of pairs: on each household's previous match."""
+        out = np.zeros(len(ph), dtype=np.int64)
+        if not self.keep_of or not len(ph):
+            return out
+        previous = np.array([self.keep_of.get(int(h), -1)
+                             for h in ph.tolist()], dtype=np.int64)
+        out[previous == pd] = self.keep_bonus
+        return out
+
     def __contains__(self, h: int) -> bool:
         return h in self.index
 
     def row_gain(self, h: int) -> tuple[np.ndarray, np.ndarray]:
-        """Dwellings with a sparse term and the total term there."""
-        return self.index[h], self.place[h] + self.school[h]
+        """Dwellings with a sparse term and the total term there (the
+        keep bonus included)."""
+        gain = self.place[h] + self.school[h]
+        if h in self.keep:
+            gain = gain + self.keep[h]
+        return self.index[h], gain
 
     def max_gain(self, h: int) -> int:
         if h not in self.index:
@@ -369,6 +410,13 @@ class Candidates:
         scores[:, CRITERION_COL["school_change"]] += school
         room = np.broadcast_to(rooms(h, d, self.policy), ph.shape).copy()
         return room, scores
+
+    def pair_quality(self, ph: np.ndarray, pd: np.ndarray,
+                     scores: np.ndarray) -> np.ndarray:
+        """The engines' quality of pairs: their scores' sum plus the keep
+        bonus of previous matches."""
+        return (scores.sum(axis=1, dtype=np.int64)
+                + self.individual.keep_columns(ph, pd))
 
     # --- pricing ----------------------------------------------------------
 

@@ -51,13 +51,28 @@ class CheckReport:
 
 
 def check_proposal(
-    instance: Instance, policy: Policy, proposal: Proposal
+    instance: Instance, policy: Policy, proposal: Proposal, *,
+    overrides: dict | None = None, previous: dict | None = None,
 ) -> CheckReport:
     """
     Checks every hard rule and recomputes the objective of a proposal.
 
     Returns a report whose ``violations`` is empty when the proposal is
     valid and its stated objective and scores match the recomputation.
+
+    Parameters
+    ----------
+    instance
+        The instance as solved: its ``decisions`` table holds the locks
+        and bans in force.
+    overrides
+        (household, dwelling) -> (rule, reason): a match of that pair may
+        break that hard rule, and no other, if it has a reason; the
+        proposal must list it among its overrides.
+    previous
+        Household -> dwelling of the previous proposal: the kept count is
+        recomputed, and each previous match not kept must be listed among
+        the changes.
     """
     matches = [(m.household, m.dwelling, m.shared) for m in proposal.matches]
     if proposal.status == "infeasible":
@@ -71,7 +86,10 @@ def check_proposal(
                 "An infeasible proposal states no conflict."
             )
         return report
-    report = check_matches(instance, policy, matches)
+    report = check_matches(instance, policy, matches, overrides)
+    _check_overrides(proposal, overrides or {}, report.violations)
+    if previous is not None:
+        _check_kept(policy, proposal, previous, report)
     claimed = {m.household: m for m in proposal.matches}
     for hid, scores in report.scores.items():
         stated = dict(claimed[hid].scores)
@@ -101,8 +119,13 @@ def check_proposal(
     return report
 
 
-def check_matches(instance: Instance, policy: Policy, matches) -> CheckReport:
-    """Checks a list of ``(household_id, dwelling_id, shared)`` matches."""
+def check_matches(instance: Instance, policy: Policy, matches,
+                  overrides: dict | None = None) -> CheckReport:
+    """
+    Checks a list of ``(household_id, dwelling_id, shared)`` matches;
+    ``overrides`` as for ``check_proposal``.
+    """
+    overrides = overrides or {}
     report = CheckReport()
     bad = report.violations
     households = {h.id: h for h in instance.households}
@@ -139,7 +162,10 @@ def check_matches(instance: Instance, policy: Policy, matches) -> CheckReport:
             continue
         h, d = households[hid], dwellings[did]
         occupants[did].append((h, shared))
-        for reason in hard_rule_breaches(instance, policy, h, d, shared):
+        allowed, why = overrides.get((hid, did), (None, ""))
+        for rule, reason in rule_breaches(instance, policy, h, d, shared):
+            if rule == allowed and why.strip():
+                continue  # broken on purpose, with a reason
             bad.append(f"Match {hid} -> {did}: {reason}.")
         if (hid, did) in bans:
             bad.append(f"Match {hid} -> {did} was banned.")
@@ -201,7 +227,13 @@ def _known_need(value, policy) -> bool:
 
 def hard_rule_breaches(instance, policy, h, d, shared) -> list[str]:
     """Every hard rule a single match breaks, in words."""
-    out = []
+    return [text for _, text in rule_breaches(instance, policy, h, d,
+                                              shared)]
+
+
+def rule_breaches(instance, policy, h, d, shared) -> list[tuple[str, str]]:
+    """Every hard rule a single match breaks: (rule name, words)."""
+    out = _Breaches()
     hard = policy.hard
     as_of = instance.as_of
     if hard.availability:
@@ -256,6 +288,80 @@ def hard_rule_breaches(instance, policy, h, d, shared) -> list[str]:
     if hard.care_housing == "forbid" and set(d.features) & CARE:
         out.append("beside care housing")
     return out
+
+
+class _Breaches(list):
+    """Breaches named by rule from their words (the rule names of
+    ``models.OVERRIDABLE_RULES``; shared housing is ``shared_housing``)."""
+
+    RULE_OF = (
+        ("available", "availability"),
+        ("assigned municipality", "assigned_municipality"),
+        ("exceed need", "size_too_large"),
+        ("bedrooms for a need", "size_too_small"),
+        (INDIVIDUAL, "individual_need"),
+        ("unsuitable for children", "child_safety"),
+        ("care housing", "care_housing"),
+    )
+
+    def append(self, text):
+        rule = next((r for key, r in self.RULE_OF if key in text),
+                    "shared_housing")
+        super().append((rule, text))
+
+
+def _check_overrides(proposal, overrides, bad):
+    """Every stated override is allowed, with its rule and a reason, and
+    every match on an allowed override pair is stated."""
+    matched = {(m.household, m.dwelling) for m in proposal.matches}
+    stated = {(o.household, o.dwelling): o for o in proposal.overrides}
+    for pair, o in stated.items():
+        rule, why = overrides.get(pair, (None, ""))
+        if rule is None or pair not in matched:
+            bad.append(f"Override {pair[0]} -> {pair[1]} stated without an "
+                       "override decision or match.")
+        elif o.rule != rule or not o.reason.strip() or not why.strip():
+            bad.append(f"Override {pair[0]} -> {pair[1]} stated as breaking "
+                       f"'{o.rule}' with reason {o.reason!r}; the decision "
+                       f"allows '{rule}' with reason {why!r}.")
+    for pair in matched & set(overrides):
+        if pair not in stated:
+            bad.append(f"Match {pair[0]} -> {pair[1]} is an override the "
+                       "proposal does not state.")
+
+
+def _check_kept(policy, proposal, previous, report):
+    """The kept count, per match and in the objective, from the previous
+    matches; every previous match not kept is a stated change."""
+    bad = report.violations
+    now = {m.household: m.dwelling for m in proposal.matches}
+    kept = {h for h, d in previous.items() if now.get(h) == d}
+    for m in proposal.matches:
+        if m.kept != (m.household in kept):
+            bad.append(f"Match {m.household} -> {m.dwelling} stated as "
+                       f"kept={m.kept}; the previous proposal says "
+                       f"{m.household in kept}.")
+    changed = {c.household for c in proposal.changes}
+    lost = {h for h in previous if h not in kept}
+    if changed != lost:
+        bad.append(f"Changes listed for {len(changed)} household(s); "
+                   f"{len(lost)} previous match(es) were not kept.")
+    obj = proposal.objective
+    if obj is None:
+        return
+    if obj.kept != len(kept):
+        bad.append(f"Kept matches stated as {obj.kept}, recomputed as "
+                   f"{len(kept)}.")
+    per = obj.scale if policy.objective == "lexicographic" else (
+        policy.weights.housed)
+    value = obj.primary * per + len(kept) * obj.keep_bonus + obj.secondary
+    if obj.value != value:
+        bad.append(f"Objective value stated as {obj.value}; its parts give "
+                   f"{value}.")
+    weight = policy.decisions.keep_weight
+    if weight is not None and obj.keep_bonus != weight:
+        bad.append(f"Keep bonus {obj.keep_bonus}; the policy's keep_weight "
+                   f"is {weight}.")
 
 
 def _reunion_rooms(h) -> int:

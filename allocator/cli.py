@@ -56,6 +56,12 @@ TOO_LARGE = 4
 machine's memory holds; refused before the work starts."""
 INTERNAL_ERROR = 70
 """A defect of the allocator, not of the input (EX_SOFTWARE)."""
+NO_PROPOSAL = 6
+"""No proposal found (infeasible, or none within the time limit):
+nothing written, any earlier proposal stays."""
+LOCKS_SET_ASIDE = 7
+"""A proposal written, but locks that could not all hold were set aside
+(named in every output)."""
 
 
 class _Stop(Exception):
@@ -120,6 +126,32 @@ def _read_policy(policy: str | None):
         return read_policy(policy)
     except InputError as exc:
         _fail_on_input(exc.problems, f"policy {policy} is not valid")
+
+
+def _read_decisions(path: Path | None, instance, pol):
+    """The decision log at ``path`` (``None`` for none), checked against
+    the instance and the policy's offer expiry."""
+    if path is None:
+        return None
+    from .io import InputError
+    from .io.decisions import read_decisions
+
+    try:
+        return read_decisions(path, instance, pol)
+    except InputError as exc:
+        _fail_on_input(exc.problems, f"{path} is not a valid decision log")
+
+
+def _read_previous(path: Path | None):
+    """The previous proposal at ``path`` (``None`` for none)."""
+    if path is None:
+        return None
+    from .io import InputError, read_proposal
+
+    try:
+        return read_proposal(path)
+    except InputError as exc:
+        _fail_on_input(exc.problems, f"{path} is not a proposal")
 
 
 def _summary_table(rows, title: str) -> Table:
@@ -247,9 +279,29 @@ def solve(
                      "each individual need rules out to this CSV file. "
                      "Sensitive: keep it apart."),
     ] = None,
+    decisions: Annotated[
+        Path | None,
+        typer.Option("--decisions", help="Decision log (.csv, .xlsx or "
+                     ".json): dated offers, accepts, declines, parks, "
+                     "locks, bans and overrides; the policy's [decisions] "
+                     "says what follows from them."),
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="The previous proposal "
+                     "(proposal.json or its folder): keep its matches "
+                     "unless changing them houses more priority, and say "
+                     "what changed and why."),
+    ] = None,
 ):
     """
     Propose an allocation, check it, and write the proposal files.
+
+    A proposal already in the output folder moves to
+    OUT/history/<its created_at>/ first. A round without a proposal
+    (infeasible, or none found in time) writes nothing and exits 6; locks
+    that cannot all hold are set aside, named, and the rest is solved
+    (exit 7). Every exit status is listed in the README.
 
     Ctrl-C stops the solve and writes the best proposal found so far,
     stating whether it is proven optimal and its bound and gap; a second
@@ -273,25 +325,32 @@ def solve(
         # The solve runs beside the main thread, which stays free to take
         # Ctrl-C at once whatever the solver is doing.
         proposal, instance, pol = interrupt.run_beside(
-            _solve, path, policy, engine, time_limit, seed, seconds=seconds
+            _solve, path, policy, engine, time_limit, seed, seconds=seconds,
+            decisions=decisions, previous=previous,
         )
         if ctrl_c.stopped and proposal.status not in (Status.OPTIMAL,
                                                       Status.FEASIBLE):
             err.print("Stopped before any proposal was found: nothing "
                       f"written; {out_dir} is unchanged.", style="bold red")
             raise _Stop(interrupt.EXIT_INTERRUPTED)
+        if proposal.status not in (Status.OPTIMAL, Status.FEASIBLE):
+            _print_summary(proposal, seconds)
+            err.print(f"No proposal ({proposal.status.value}): nothing "
+                      f"written; {out_dir} is unchanged.", style="bold red")
+            raise _Stop(NO_PROPOSAL)
         with ctrl_c.committing():
             mark = time.perf_counter()
-
             def run_log() -> str:
                 seconds["write"] = time.perf_counter() - mark
                 seconds["total"] = time.perf_counter() - started
                 return _run_log(proposal, seconds, stopped=ctrl_c.stopped)
 
             # The proposal files and run.json replace the folder as a
-            # whole; the export lies outside it (``_check_export``).
+            # whole, with the earlier proposal kept in its history; the
+            # export lies outside it (``_check_export``).
             written = write_proposal(proposal, out_dir,
-                                     extra={RUN_LOG_NAME: run_log})
+                                     extra={RUN_LOG_NAME: run_log},
+                                     keep_history=True)
             if export_sensitive is not None:
                 write_sensitive_export(instance, proposal, export_sensitive,
                                        pol)
@@ -306,6 +365,10 @@ def solve(
                      else ", not proven optimal") + ".", style="yellow")
     for p in written:
         out.print(f"wrote {p}")
+    if proposal.set_aside:
+        err.print(f"{len(proposal.set_aside)} lock(s) set aside: see above "
+                  "and the proposal's decisions.", style="bold yellow")
+        raise _Stop(LOCKS_SET_ASIDE)
 
 
 RUN_LOG_NAME = "run.json"
@@ -338,7 +401,8 @@ def _run_log(proposal: Proposal, seconds, stopped) -> str:
     return log_.model_dump_json(indent=2) + "\n"
 
 
-def _solve(path, policy, engine, time_limit, seed, seconds=None):
+def _solve(path, policy, engine, time_limit, seed, seconds=None,
+           decisions=None, previous=None):
     """
     Reads, then runs the one solve chain (``pipeline.propose``: compile,
     solve, explain, check); returns ``(proposal, instance, policy)``.
@@ -364,6 +428,8 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None):
         stage("reading instance", "read")
         instance = _require_dwellings(_read_instance(path), "solve")
         pol = _read_policy(policy)
+        log_ = _read_decisions(decisions, instance, pol)
+        before = _read_previous(previous)
         if engine == "cpsat":
             # Loaded here, not on the solve's clock: CP-SAT's Python layer
             # takes a second or more to import (it pulls in pandas).
@@ -371,7 +437,8 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None):
         try:
             outcome = propose(instance, pol, engine=engine,
                               time_limit=time_limit, seed=seed,
-                              on_stage=stage)
+                              on_stage=stage, decisions=log_,
+                              previous=before)
         except NotRepresentable as exc:
             # The engine asked for does not cover this policy's rules: a
             # wrong argument. Any other error is a defect (see ``main``).
@@ -476,12 +543,29 @@ def _print_summary(proposal: Proposal, seconds=None):
     for reason, n in sorted(reasons.items()):
         rows.append((f"unmatched: {reason.replace('_', ' ')}", str(n)))
     rows.append(("binding caps and quotas", str(len(proposal.binding))))
+    if proposal.objective is not None and proposal.objective.kept is not None:
+        rows.append(("previous matches kept / changed",
+                     f"{proposal.objective.kept} / "
+                     f"{len(proposal.changes)}"))
+    if proposal.overrides:
+        rows.append(("overrides (hard rule broken on purpose)",
+                     str(len(proposal.overrides))))
+    if proposal.set_aside:
+        rows.append(("locks set aside", str(len(proposal.set_aside))))
     for name, value in rows:
         table.add_row(name, value)
     out.print(table)
     for c in proposal.conflicts:
-        err.print(Text.assemble(("conflict:", "yellow"), f" {c}"),
+        err.print(Text.assemble(("lock set aside:", "yellow"), f" {c}"),
                   highlight=False)
+    for o in proposal.overrides:
+        err.print(Text.assemble(("override:", "yellow"), f" {o.message}"),
+                  highlight=False)
+    for c in proposal.changes[:20]:
+        err.print(f"changed: {c.message}", highlight=False)
+    if len(proposal.changes) > 20:
+        err.print(f"changed: ... and {len(proposal.changes) - 20} more "
+                  "(see the proposal)", highlight=False)
 
 
 @app.command()
@@ -542,13 +626,25 @@ def check(
     policy: Annotated[
         str | None, typer.Option(help="Policy TOML file or preset name.")
     ] = None,
+    decisions: Annotated[
+        Path | None,
+        typer.Option("--decisions", help="The decision log the proposal "
+                     "was made with."),
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="The previous proposal it was "
+                     "made from."),
+    ] = None,
 ):
     """Re-verify every hard rule and the objective of a proposal."""
-    from .check import check_proposal
     from .io import InputError, read_proposal
+    from .pipeline import check_with_decisions
 
     instance = _require_dwellings(_read_instance(path), "check")
     pol = _read_policy(policy)
+    log_ = _read_decisions(decisions, instance, pol)
+    before = _read_previous(previous)
     try:
         proposal = read_proposal(proposal_path)
     except InputError as exc:
@@ -557,7 +653,7 @@ def check(
         err.print(f"the proposal was made with policy "
                   f"{proposal.provenance.policy_name!r}; checking with "
                   f"{pol.name!r}. Pass --policy to match.", style="yellow")
-    report = check_proposal(instance, pol, proposal)
+    report = check_with_decisions(instance, pol, proposal, log_, before)
     if report.ok:
         out.print(Text.assemble(
             ("OK", "green"),
@@ -572,17 +668,39 @@ def check(
 
 @app.command()
 def explain(
-    proposal_path: Annotated[Path, typer.Argument(help="proposal.json")],
-    household: Annotated[str, typer.Option(help="Household id")],
+    proposal_path: Annotated[Path, typer.Argument(
+        help="The proposal: proposal.json, proposal.xlsx (read from the "
+        "proposal.json beside it) or their folder")],
+    household: Annotated[
+        str | None, typer.Option(help="Household id")] = None,
+    all_to: Annotated[
+        Path | None,
+        typer.Option("--all", help="Write every household's story to this "
+                     "text file"),
+    ] = None,
 ):
-    """Print one household's story from a proposal."""
+    """Print one household's story from a proposal, or write them all."""
     from .io import InputError, read_proposal
+    from .io._atomic import write_text_atomic
     from .story import household_story
 
+    if proposal_path.suffix.lower() == ".xlsx":
+        proposal_path = proposal_path.with_name("proposal.json")
+    if household is None and all_to is None:
+        err.print("give --household ID or --all FILE.", style="red")
+        raise _Stop(INPUT_ERROR)
     try:
         proposal = read_proposal(proposal_path)
     except InputError as exc:
         _fail_on_input(exc.problems, f"{proposal_path} is not a proposal")
+    if all_to is not None:
+        ids = sorted([m.household for m in proposal.matches]
+                     + [u.household for u in proposal.unmatched])
+        text = "\n\n".join(household_story(proposal, h) for h in ids)
+        write_text_atomic(all_to, text + "\n")
+        out.print(f"wrote {len(ids)} stories to {all_to}")
+        if household is None:
+            return
     story = household_story(proposal, household)
     if story is None:
         err.print(f"household {household!r} is not in the proposal.",

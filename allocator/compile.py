@@ -421,6 +421,9 @@ def compile_instance(
     instance: Instance,
     policy: Policy,
     candidates_per_household: int | None = None,
+    *,
+    previous: dict[str, str] | None = None,
+    overrides: dict[tuple[str, str], str] | None = None,
 ) -> AllocationData:
     """
     Compiles a validated instance into solver-ready arrays.
@@ -441,6 +444,15 @@ def compile_instance(
         leaving the rest to be priced by the engines. ``None`` (default)
         keeps every eligible pair unless there are more than
         ``FULL_PAIRS_LIMIT``, and then keeps ``CANDIDATES_PER_HOUSEHOLD``.
+    previous
+        Household id -> dwelling id of a previous proposal. Each still
+        eligible previous pair gets the keep bonus in its quality (see
+        ``keep_bonus``), so that the engines house the most priority,
+        then keep the most previous matches, then seek quality.
+    overrides
+        (household id, dwelling id) -> the hard rule a lock of that pair
+        breaks on purpose: the lock holds although it breaks that rule
+        (and only that one).
 
     Returns
     -------
@@ -482,9 +494,15 @@ def compile_instance(
     dwelling_slots = np.where(
         shared_on & (dw.shared_rooms >= 2), dw.shared_rooms, 1
     ).astype(np.int64)
-    lock_rules = {
-        h: lock_check(hh, dw, policy, _take, h, d) for h, d in locks.items()
-    }
+    overrides = overrides or {}
+    lock_rules = {}
+    for h, d in locks.items():
+        ok, room, rules = lock_check(hh, dw, policy, _take, h, d)
+        rule = overrides.get((instance.households[h].id,
+                              instance.dwellings[d].id))
+        if not ok and rule is not None and set(rules) <= {rule}:
+            ok, rules = True, []  # broken on purpose, with a reason
+        lock_rules[h] = (ok, room, rules)
     # Locks on rooms of a shared dwelling leave its other rooms free.
     slots_left, co_residents = rooms_left(locks, lock_rules, dwelling_slots)
 
@@ -495,6 +513,16 @@ def compile_instance(
         locked_dwellings=locked_dwellings, take=_take,
         co_residents=co_residents,
     )
+    lexicographic = policy.objective == ObjectiveMode.LEXICOGRAPHIC
+    penalty = (
+        policy.weights.dispersion
+        if policy.dispersion.area_target_share is not None
+        else 0
+    )
+    keep_bonus = 0
+    if previous is not None:
+        keep_bonus = _keep(instance, policy, candidates, previous, locks,
+                           h_index, d_index, lexicographic, penalty)
     total = candidates.num_free_eligible().sum()
     keep = candidates_per_household
     if keep is None and total > FULL_PAIRS_LIMIT:
@@ -502,7 +530,8 @@ def compile_instance(
     pair_household, pair_dwelling = candidates.initial_pairs(keep)
     pair_room, pair_scores = candidates.pair_scores(pair_household,
                                                     pair_dwelling)
-    pair_quality = pair_scores.sum(axis=1, dtype=np.int64)
+    pair_quality = candidates.pair_quality(pair_household, pair_dwelling,
+                                           pair_scores)
     household_ptr = np.searchsorted(
         pair_household, np.arange(H + 1)
     ).astype(np.int64)
@@ -557,13 +586,6 @@ def compile_instance(
         dtype=np.int64,
     ).reshape(H, len(quota_dims))
 
-    lexicographic = policy.objective == ObjectiveMode.LEXICOGRAPHIC
-    penalty = (
-        policy.weights.dispersion
-        if disp.area_target_share is not None
-        else 0
-    )
-
     target_before = area_target.copy()
     conflicts, locked_pairs = apply_locks(
         instance, locks, lock_rules, hh, dw, dwelling_slots,
@@ -588,6 +610,12 @@ def compile_instance(
     secondary = sum(locked_quality.values()) - penalty * int(
         np.clip(locked_per_area - target_before, 0, None).sum()
     )
+    # Locks on previous matches are kept matches too.
+    previous_at = {h_index[h]: d_index.get(d) for h, d in
+                   (previous or {}).items() if h in h_index}
+    secondary += keep_bonus * sum(
+        previous_at.get(h) == d for h, d, _ in locked_pairs
+    )
 
     # Exact lexicographic order: the secondary objective can move by at most
     # the best absolute quality of every household plus every possible
@@ -597,6 +625,7 @@ def compile_instance(
         + penalty * H
         + sum(abs(q) for q in locked_quality.values())
         + 1
+        + keep_bonus
     )
 
     return AllocationData(
@@ -643,7 +672,46 @@ def compile_instance(
         locked_eligible=candidates.locked_eligible(locks),
         candidates=candidates,
         pruned=keep is not None,
+        keep_bonus=keep_bonus,
     )
+
+
+def _keep(instance, policy, candidates, previous, locks, h_index, d_index,
+          lexicographic, penalty) -> int:
+    """
+    Gives each previous match that is still an eligible free pair the keep
+    bonus, and returns the bonus.
+
+    In lexicographic mode (and without ``decisions.keep_weight``) the
+    bonus exceeds any difference in quality between two assignments
+    (twice every household's largest absolute quality, every dispersion
+    penalty and the quality of locks, plus one), so one more kept match
+    always outweighs quality; the scale of priority grows by the bonuses,
+    so priority stays strictly first.
+    """
+    weight = policy.decisions.keep_weight
+    if weight is not None:
+        bonus = int(weight)
+    elif lexicographic:
+        locked = 0
+        if locks:
+            lh = np.array(sorted(locks), dtype=np.int64)
+            ld = np.array([locks[h] for h in lh.tolist()], dtype=np.int64)
+            _, s = candidates.pair_scores(lh, ld)
+            locked = int(np.abs(s.sum(axis=1)).sum())
+        bonus = (2 * int(candidates.best_abs_quality().sum())
+                 + penalty * len(instance.households) + 2 * locked + 1)
+    else:
+        bonus = 100 * int(policy.weights.housed)
+    keep = {}
+    for hid, did in previous.items():
+        h, d = h_index.get(hid), d_index.get(did)
+        if h is None or d is None or h in locks:
+            continue
+        if np.isin(d, candidates.eligible_free(h)):
+            keep[h] = d
+    candidates.individual.set_keep(keep, bonus)
+    return bonus
 
 
 def _classes(hh, banned) -> tuple[np.ndarray, np.ndarray]:

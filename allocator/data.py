@@ -147,6 +147,11 @@ class AllocationData:
     relaxation
         Whether this is the network relaxation of a problem (shared rooms
         taken as plain places, quotas in households only).
+    keep_bonus
+        With a previous proposal: the quality units added to each previous
+        match that is still an eligible pair (``pair_quality`` includes
+        them, ``pair_scores`` does not), and to ``locked_value`` for each
+        lock on a previous match. 0 without one.
     lexicographic
         Whether priority comes strictly before quality.
     priority_weight
@@ -202,6 +207,7 @@ class AllocationData:
     candidates: Any = None
     pruned: bool = False
     relaxation: bool = False
+    keep_bonus: int = 0
 
     def __post_init__(self):
         for name in self.__dataclass_fields__:

@@ -6,11 +6,24 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from models import Instance, Policy, Proposal
+from models import (
+    Change,
+    ChangeReason,
+    DecisionLog,
+    Instance,
+    Override,
+    Policy,
+    Proposal,
+    SetAsideLock,
+    Unmatched,
+    UnmatchedReason,
+)
 
+from .candidates import lock_check
 from .check import CheckReport, check_proposal
 from .compile import compile_instance
-from .data import AllocationData
+from .data import RULE_TEXT, AllocationData
+from .decisions import Derived, derive, set_aside_order
 from .engines import solve
 from .explain import build_proposal
 from .result import Result
@@ -24,6 +37,11 @@ class Outcome:
     data: AllocationData
     result: Result
     check: CheckReport
+    derived: Derived | None = None
+    """The locks, bans, parks and holds the decisions gave."""
+    effective: Instance | None = None
+    """The instance as solved: its decisions table holds the derived
+    locks (without those set aside) and bans."""
 
 
 def _positions(data, pairs) -> list[tuple[int, int]]:
@@ -45,6 +63,8 @@ def propose(
     seed: int = 0,
     marginal_values: bool = True,
     on_stage: Callable[[str, str], None] = _quiet,
+    decisions: DecisionLog | None = None,
+    previous: Proposal | None = None,
     **params,
 ) -> Outcome:
     """
@@ -70,13 +90,27 @@ def propose(
         Called as ``on_stage(description, key)`` when each stage starts,
         ``key`` one of ``compile``, ``solve``, ``explain``, ``check``: the
         CLI's progress line and stage timings, the workbench's progress.
+    decisions
+        The office's decision log: the policy's ``[decisions]`` rules
+        derive locks, bans and parks from it, on top of the instance's
+        own ``decisions`` table.
+    previous
+        The previous proposal of the round: the re-solve keeps its
+        matches unless changing them houses more priority, and states
+        what it kept and changed, and why.
     params
         Engine parameters; ``start``, a feasible assignment as (household
         id, dwelling id) pairs, seeds the class model.
     """
     policy = Policy() if policy is None else policy
     on_stage("compiling eligible pairs", "compile")
-    data = compile_instance(instance, policy)
+    derived = derive(instance, policy, decisions)
+    before = (
+        {m.household: m.dwelling for m in previous.matches}
+        if previous is not None else None
+    )
+    effective, data, set_aside = _settle_locks(instance, policy, derived,
+                                               before)
     if params.get("start") is not None:
         params["start"] = _positions(data, params["start"])
     on_stage(f"solving {data.num_pairs} pairs with {engine}"
@@ -92,6 +126,215 @@ def propose(
         marginal_values=marginal_values, time_limit=time_limit,
         ends_at=ends_at,
     )
+    proposal = _with_decisions(instance, policy, data, proposal, derived,
+                               set_aside, previous, before)
     on_stage("checking independently", "check")
-    return Outcome(proposal, data, result,
-                   check_proposal(instance, policy, proposal))
+    allowed = {
+        (k.household, k.dwelling): (k.rule, k.note)
+        for k in derived.locks.values() if k.decision == "override"
+    }
+    check = check_proposal(effective, policy, proposal, overrides=allowed,
+                           previous=before)
+    return Outcome(proposal, data, result, check, derived, effective)
+
+
+def check_with_decisions(instance: Instance, policy: Policy,
+                         proposal: Proposal,
+                         decisions: DecisionLog | None = None,
+                         previous: Proposal | None = None) -> CheckReport:
+    """
+    Checks a proposal made with a decision log and a previous proposal:
+    the locks and bans derived from the log hold, except the locks the
+    proposal sets aside (each must be one of them), overrides only as the
+    log allows, and the kept count and changes against ``previous``.
+    """
+    derived = derive(instance, policy, decisions)
+    aside = {s.household for s in proposal.set_aside}
+    effective = derived.instance(instance, frozenset(aside))
+    report = check_proposal(
+        effective, policy, proposal,
+        overrides={(k.household, k.dwelling): (k.rule, k.note)
+                   for k in derived.locks.values()
+                   if k.decision == "override"},
+        previous=None if previous is None else {
+            m.household: m.dwelling for m in previous.matches},
+    )
+    for s in proposal.set_aside:
+        lock = derived.locks.get(s.household)
+        if lock is None or lock.dwelling != s.dwelling:
+            report.violations.append(
+                f"Lock {s.household} -> {s.dwelling} is set aside but no "
+                "decision locks it.")
+    return report
+
+
+def _settle_locks(instance, policy, derived: Derived, before):
+    """
+    Compiles with every lock that can hold. Locks that cannot all hold
+    are set aside, deterministically: a lock that breaks a hard rule (not
+    overridden) alone; among locks that together overfill a dwelling, a
+    building, an area or a quota, one per conflict in the order of
+    ``set_aside_order`` (open offers first, the most recent first), until
+    the rest hold. Locks of parked or held households are set aside too.
+    """
+    set_aside: dict[str, SetAsideLock] = {}
+    for hid, lock in sorted(derived.locks.items()):
+        why = derived.unavailable(hid)
+        if why:
+            set_aside[hid] = SetAsideLock(
+                household=hid, dwelling=lock.dwelling,
+                decision=lock.decision,
+                rule="held" if hid in derived.held else "parked",
+                message=f"The {lock.describe()} is set aside: the household "
+                f"is {why}.",
+            )
+    while True:
+        effective = derived.instance(instance, frozenset(set_aside))
+        data = compile_instance(effective, policy, previous=before,
+                                overrides=derived.overrides)
+        if not data.lock_conflicts:
+            return effective, data, set_aside
+        this_round: set[str] = set()
+        for conflict in data.lock_conflicts:
+            if this_round & set(conflict.households):
+                continue  # another conflict's choice may settle this one
+            locks = [derived.locks[h] for h in conflict.households
+                     if h in derived.locks and h not in set_aside]
+            if not locks:
+                continue
+            lock = min(locks, key=set_aside_order)
+            others = [h for h in conflict.households if h != lock.household]
+            kept = (f" The other locks ({', '.join(others)}) hold."
+                    if others else "")
+            set_aside[lock.household] = SetAsideLock(
+                household=lock.household, dwelling=lock.dwelling,
+                decision=lock.decision, rule=conflict.rule,
+                message=f"The {lock.describe()} is set aside: "
+                f"{conflict.message}{kept} The rest of the round is solved "
+                "without it.",
+            )
+            this_round.add(lock.household)
+        if not this_round:
+            raise AssertionError("lock conflicts without a lock to set "
+                                 "aside")
+
+
+def _with_decisions(instance, policy, data, proposal, derived, set_aside,
+                    previous, before) -> Proposal:
+    """The proposal with what the decisions did: the source of each lock,
+    overrides, set-aside locks, parked and held households, and with a
+    previous proposal what was kept and changed."""
+    locks = {h: k for h, k in derived.locks.items() if h not in set_aside}
+    before = before or {}
+    now = {m.household: m.dwelling for m in proposal.matches}
+    kept = sum(now.get(h) == d for h, d in before.items())
+    matches = []
+    overrides = []
+    for m in proposal.matches:
+        lock = locks.get(m.household) if m.locked else None
+        update = {}
+        if lock is not None:
+            update["decision"] = lock.decision
+            if lock.decision == "override":
+                update["override_rule"] = lock.rule
+                overrides.append(Override(
+                    household=m.household, dwelling=m.dwelling,
+                    rule=lock.rule, reason=lock.note, officer=lock.officer,
+                    date=lock.date,
+                    message=f"Override by {lock.officer} on {lock.date}: "
+                    f"{m.household} -> {m.dwelling} breaks the rule "
+                    f"'{lock.rule}' (the dwelling {RULE_TEXT[lock.rule]}) "
+                    f"on purpose: {lock.note}",
+                ))
+        if previous is not None:
+            update["kept"] = before.get(m.household) == m.dwelling
+        matches.append(m.model_copy(update=update) if update else m)
+    unmatched = []
+    for u in proposal.unmatched:
+        why = derived.unavailable(u.household)
+        if why:
+            u = Unmatched(
+                household=u.household, priority=u.priority,
+                reason=(UnmatchedReason.HELD if u.household in derived.held
+                        else UnmatchedReason.PARKED),
+                message=f"Not proposed anything: {why}.",
+                waited_days=u.waited_days,
+            )
+        elif u.household in set_aside:
+            u = u.model_copy(update={
+                "message": f"{set_aside[u.household].message} {u.message}"})
+        unmatched.append(u)
+    update = {
+        "matches": tuple(matches), "unmatched": tuple(unmatched),
+        "set_aside": tuple(set_aside[h] for h in sorted(set_aside)),
+        "conflicts": tuple(set_aside[h].message for h in sorted(set_aside)),
+        "overrides": tuple(overrides),
+    }
+    if previous is not None:
+        update["previous_created_at"] = previous.provenance.created_at
+        update["changes"] = tuple(_changes(instance, policy, data, derived,
+                                           locks, before, now))
+        if proposal.objective is not None:
+            update["objective"] = proposal.objective.model_copy(update={
+                "kept": kept, "keep_bonus": data.keep_bonus,
+                "secondary": proposal.objective.secondary
+                - data.keep_bonus * kept,
+            })
+    return proposal.model_copy(update=update)
+
+
+def _changes(instance, policy, data, derived, locks, before, now):
+    """Each previous match not kept, and why."""
+    h_at = {h: i for i, h in enumerate(data.household_ids)}
+    d_at = {d: i for i, d in enumerate(data.dwelling_ids)}
+    holder = {d: h for h, d in now.items()}
+    locked_to = {k.dwelling: h for h, k in locks.items()}
+    cand = data.candidates
+    weighted = policy.decisions.keep_weight is not None or (
+        not data.lexicographic)
+    for hid, did in sorted(before.items()):
+        if now.get(hid) == did:
+            continue
+        got = now.get(hid)
+        where = (f"it now has {got}" if got else "it now waits")
+        if hid not in h_at or did not in d_at:
+            gone = "household" if hid not in h_at else "dwelling"
+            reason, text = ChangeReason.NOT_ELIGIBLE, (
+                f"the {gone} is no longer in the data")
+        elif derived.unavailable(hid):
+            reason = ChangeReason.PARKED
+            text = f"the household is {derived.unavailable(hid)}"
+        elif (hid, did) in derived.bans:
+            source = derived.bans[(hid, did)]
+            reason = ChangeReason.NOT_ELIGIBLE
+            text = {"decline": "the household declined this dwelling",
+                    "ban": "the office banned this pair",
+                    "table": "the decisions table bans this pair"}[source]
+        elif hid in locks and locks[hid].dwelling != did:
+            reason = ChangeReason.LOCKED_ELSEWHERE
+            text = f"the {locks[hid].describe()} holds"
+        elif locked_to.get(did, hid) != hid:
+            reason = ChangeReason.LOCKED_ELSEWHERE
+            text = f"the {locks[locked_to[did]].describe()} holds"
+        elif cand.individual.keep_of.get(h_at[hid]) != d_at[did]:
+            ok, _, rules = lock_check(cand.hh, cand.dw, policy, cand._take,
+                                      h_at[hid], d_at[did])
+            reason = ChangeReason.NOT_ELIGIBLE
+            text = ("the pair is no longer eligible: the dwelling "
+                    + "; ".join(RULE_TEXT[r] for r in rules)
+                    if not ok else "the pair no longer fits beside the "
+                    "locks")
+        else:
+            taker = holder.get(did)
+            took = (f"{did} now goes to {taker}" if taker
+                    else f"{did} stays empty")
+            if weighted:
+                reason = ChangeReason.QUALITY
+                text = (f"{took}; worth more than keeping the match "
+                        f"({data.keep_bonus} units a kept match)")
+            else:
+                reason = ChangeReason.MORE_PRIORITY
+                text = (f"{took}, so that the round houses more priority "
+                        "points; keeping it would house less")
+        yield Change(household=hid, previous=did, now=got, reason=reason,
+                     message=f"{hid} had {did}; {where}: {text}.")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from models import Instance
 
-MODE_UNAVAILABLE = 3
+MODE_UNAVAILABLE = 5
 """Exit status of a command whose mode cannot run on the data."""
 
 EXAMPLES = 3

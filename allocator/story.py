@@ -23,6 +23,20 @@ LABELS = {
 
 
 def household_story(proposal: Proposal, household: str) -> str | None:
+    """One household's story, with what the office's decisions did."""
+    story = _story(proposal, household)
+    if story is None:
+        return None
+    notes = [f"Lock set aside: {x.message}" for x in proposal.set_aside
+             if x.household == household]
+    notes += [f"Override: {o.message}" for o in proposal.overrides
+              if o.household == household]
+    notes += [f"Changed since the previous proposal: {c.message}"
+              for c in proposal.changes if c.household == household]
+    return "\n".join([story, *notes])
+
+
+def _story(proposal: Proposal, household: str) -> str | None:
     """
     The proposal for one household in plain words: where and why, or why
     it waits. Sensitive details never appear, only the rule they trigger.

@@ -321,15 +321,19 @@ def test_lock_forces_a_pair_and_ban_forbids_one(engine):
     assert banned.proposal.unmatched[0].excluded_by == {"banned": 1}
 
 
-def test_lock_breaking_a_hard_rule_is_reported_as_a_conflict():
-    """Tests that a lock onto a too-small dwelling is named in plain words."""
-    inst = instance([family()], [dwelling("D-1", 1)],
+def test_lock_breaking_a_hard_rule_is_set_aside_and_named():
+    """Tests that a lock onto a too-small dwelling is set aside, named in
+    plain words, and the rest is solved."""
+    inst = instance([family(), single("H-1")],
+                    [dwelling("D-1", 1), dwelling("D-2", 1)],
                     decisions=[("H-F", "D-1", "lock")])
     out = run(inst)
-    assert out.proposal.status.value == "infeasible"
-    assert not out.proposal.matches
+    assert out.proposal.status.value == "optimal"
+    assert [s.household for s in out.proposal.set_aside] == ["H-F"]
+    assert out.proposal.set_aside[0].rule == "size_too_small"
     assert "H-F -> D-1" in out.proposal.conflicts[0]
     assert "too few bedrooms" in out.proposal.conflicts[0]
+    assert "H-1" in matched(out)
 
 
 def test_locks_over_an_area_cap_are_a_sufficient_conflict():
@@ -347,6 +351,9 @@ def test_locks_over_an_area_cap_are_a_sufficient_conflict():
     out = run(inst)
     assert any("area A-1" in c and "H-1" in c and "H-2" in c
                for c in out.proposal.conflicts)
+    # The later lock (by id among table locks) is set aside; one holds.
+    assert len(out.proposal.set_aside) == 1
+    assert len([m for m in out.proposal.matches if m.locked]) == 1
 
 
 # --- shared housing -----------------------------------------------------------

@@ -30,12 +30,15 @@ def with_pairs(data: AllocationData, ph, pd) -> AllocationData:
     pair_dwelling = np.concatenate([data.pair_dwelling, pd])
     order = np.lexsort((pair_dwelling, pair_household))
     pair_scores = np.concatenate([data.pair_scores, scores])[order]
+    quality = np.concatenate([
+        data.pair_quality, data.candidates.pair_quality(ph, pd, scores)
+    ])[order]
     return dataclasses.replace(
         data,
         pair_household=pair_household[order].astype(np.int32),
         pair_dwelling=pair_dwelling[order].astype(np.int32),
         pair_scores=pair_scores,
-        pair_quality=pair_scores.sum(axis=1, dtype=np.int64),
+        pair_quality=quality,
         pair_room=np.concatenate([data.pair_room, room])[order],
         household_ptr=np.searchsorted(
             pair_household[order], np.arange(data.num_households + 1)

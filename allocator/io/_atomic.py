@@ -168,7 +168,10 @@ def _carry_over(old: Path, new: Path, keep: frozenset[str]) -> None:
         if entry.name in keep:
             continue
         if entry.is_dir():
-            shutil.copytree(entry, new / entry.name, symlinks=True)
+            # Merged: the new folder may already hold a part of it (the
+            # history folder gains the proposal it replaces).
+            shutil.copytree(entry, new / entry.name, symlinks=True,
+                            dirs_exist_ok=True)
         else:
             shutil.copy2(entry, new / entry.name, follow_symlinks=False)
 

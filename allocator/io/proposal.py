@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from models import Proposal
 
 from ._atomic import atomic_folder
+from .history import keep_previous
 from .jsonform import json_path, load_json
 from .layout import text_of
 from .problems import InputError, LocatedProblem, message_of, rule_of
@@ -29,8 +30,11 @@ _MATCH_COLUMNS = (
 _CSV_COLUMNS = (
     "household", "matched", "dwelling", "priority", "quality", "rank",
     "eligible", "shared", "locked", "waited_days", "within_deadline",
-    "reason", "message",
+    "reason", "message", "decision", "decision_note",
 )
+"""``decision``: where a lock came from (``offer``, ``accept``, ``lock``,
+``override``, ``table``), or ``set_aside`` or ``changed``;
+``decision_note``: the set-aside lock, override or change in words."""
 _UNMATCHED_COLUMNS = (
     "household", "priority", "reason", "message", "waited_days",
     "excluded_by", "competitors",
@@ -50,6 +54,7 @@ def write_proposal(
     proposal: Proposal,
     out_dir: str | Path,
     extra: Mapping[str, Callable[[], str]] | None = None,
+    keep_history: bool = False,
 ) -> list[Path]:
     """
     Write a proposal as ``proposal.json``, ``proposal.csv`` and
@@ -90,7 +95,8 @@ def write_proposal(
             (staging / name).write_text(text(), encoding="utf-8",
                                         newline="")
         _sync(staging, names)
-    return [out / name for name in names]
+        kept = keep_previous(out, staging) if keep_history else None
+    return [out / name for name in names] + ([kept] if kept else [])
 
 
 def _sync(folder: Path, names) -> None:
@@ -156,10 +162,14 @@ def _match_values(match, scores: list[str]) -> list:
 def _csv_text(proposal: Proposal) -> str:
     """One row per household, matched or not, sorted by household id."""
     scores = _score_names(proposal)
+    notes: dict[str, tuple[str, str]] = {}
+    for what, household, _, _, message in reversed(_decision_rows(proposal)):
+        notes[household] = (what, message)  # set-aside locks win
     rows = []
     for m in proposal.matches:
         values = dict(zip(_MATCH_COLUMNS, _match_values(m, []), strict=True))
-        values.update(matched=True, reason=None, message=None)
+        values.update(matched=True, reason=None, message=None,
+                      decision=m.decision or None)
         rows.append(
             [values.get(c) for c in _CSV_COLUMNS]
             + [m.scores.get(name) for name in scores]
@@ -173,6 +183,10 @@ def _csv_text(proposal: Proposal) -> str:
         rows.append(
             [values.get(c) for c in _CSV_COLUMNS] + [None] * len(scores)
         )
+    at = _CSV_COLUMNS.index("decision")
+    for row in rows:
+        if row[0] in notes:
+            row[at], row[at + 1] = notes[row[0]]
     rows.sort(key=lambda row: row[0])
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -181,9 +195,29 @@ def _csv_text(proposal: Proposal) -> str:
     return buffer.getvalue()
 
 
+def _decision_rows(proposal: Proposal) -> list[list]:
+    """Set-aside locks, overrides and changed previous matches: what an
+    office must see first."""
+    rows = [["set_aside", s.household, s.dwelling, s.rule, s.message]
+            for s in proposal.set_aside]
+    rows += [["override", o.household, o.dwelling, o.rule, o.message]
+             for o in proposal.overrides]
+    rows += [["changed", c.household, c.previous, c.reason.value, c.message]
+             for c in proposal.changes]
+    return rows
+
+
 def _sheets(proposal: Proposal) -> dict[str, tuple[list, list]]:
     scores = _score_names(proposal)
+    first = {}
+    if proposal.set_aside or proposal.overrides or proposal.changes:
+        # First, so that no one opens the workbook without seeing them.
+        first["decisions"] = (
+            ["what", "household", "dwelling", "rule_or_reason", "message"],
+            _decision_rows(proposal),
+        )
     return {
+        **first,
         "matches": (
             [*_MATCH_COLUMNS, *(f"score_{name}" for name in scores)],
             [_match_values(m, scores) for m in proposal.matches],

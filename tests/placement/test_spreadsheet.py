@@ -180,7 +180,7 @@ def test_chained_mode_without_dwellings_exits_with_its_status(
         folder, tmp_path, capsys):
     """
     Tests that chained, dwelling-first and compare modes on data without
-    dwellings stop with exit status 3 (MODE_UNAVAILABLE) and a message
+    dwellings stop with exit status 5 (MODE_UNAVAILABLE) and a message
     naming the mode and what is missing, writing nothing; and that the
     API raises the same.
     """
@@ -188,7 +188,7 @@ def test_chained_mode_without_dwellings_exits_with_its_status(
         out = tmp_path / mode
         code = main(["place", str(folder), "--policy", "score", "--mode",
                      mode, "--out", str(out)])
-        assert code == MODE_UNAVAILABLE == 3
+        assert code == MODE_UNAVAILABLE == 5
         said = capsys.readouterr().err
         assert f"{mode} mode cannot run on this instance" in said
         assert "no dwellings" in said
