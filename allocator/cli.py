@@ -190,9 +190,15 @@ def solve(
                      "each individual need rules out to this CSV file. "
                      "Sensitive: keep it apart."),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Language of report.html and the "
+                     "workbook: nb or en (default: the locale's)."),
+    ] = None,
 ):
     """
-    Propose an allocation, check it, and write the proposal files.
+    Propose an allocation, check it, and write the proposal files and
+    report.html beside them.
 
     Ctrl-C stops the solve and writes the best proposal found so far,
     stating whether it is proven optimal and its bound and gap; a second
@@ -203,6 +209,7 @@ def solve(
     from . import interrupt
     from .io import write_proposal, write_sensitive_export
 
+    lang = _lang(lang)
     started = time.perf_counter()
     seconds: dict[str, float] = {}
     with interrupt.sigint_stops(_say_stopping, ABORTED) as ctrl_c:
@@ -219,6 +226,8 @@ def solve(
         with ctrl_c.committing():
             mark = time.perf_counter()
             written = write_proposal(proposal, out_dir)
+            written += _write_office_files(proposal, instance, pol,
+                                           out_dir, lang)
             if export_sensitive is not None:
                 write_sensitive_export(instance, proposal, export_sensitive,
                                        pol)
@@ -237,6 +246,24 @@ def solve(
                      else ", not proven optimal") + ".[/]")
     for p in written:
         out.print(f"wrote {p}")
+
+
+def _lang(lang: str | None) -> str:
+    """The language asked for (or the locale's); exit 2 when unknown."""
+    from .i18n import resolve_lang
+
+    try:
+        return resolve_lang(lang)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/]")
+        raise _Stop(INPUT_ERROR) from None
+
+
+def _write_office_files(proposal, instance, pol, out_dir, lang) -> list:
+    """``report.html`` beside the proposal files."""
+    from .office import write_report
+
+    return [write_report(proposal, instance, out_dir, lang, pol)]
 
 
 RUN_LOG_NAME = "run.json"
@@ -522,6 +549,55 @@ def explain(
 
 
 @app.command()
+def report(
+    proposal_path: Annotated[Path, typer.Argument(
+        help="proposal.json, or the folder holding it")],
+    instance_path: Annotated[Path, typer.Option(
+        "--instance", help="The instance the proposal was made from "
+        "(CSV folder, .xlsx or .json).")],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder of report.html (default: the "
+                     "proposal's)."),
+    ] = None,
+    policy: Annotated[
+        str | None, typer.Option(help="Policy TOML file or preset name "
+                                 "(default: the proposal's preset).")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="nb or en (default: the "
+                                 "locale's).")
+    ] = None,
+):
+    """Write report.html of a proposal: figures, map, matches, reasons."""
+    from .io import InputError, policy_presets, read_proposal
+    from .office import write_report
+
+    lang = _lang(lang)
+    try:
+        proposal = read_proposal(proposal_path)
+    except InputError as exc:
+        _fail_on_input(exc.problems, f"{proposal_path} is not a proposal")
+    instance = _read_instance(instance_path)
+    if policy is None and proposal.provenance.policy_name in \
+            policy_presets():
+        policy = proposal.provenance.policy_name
+    pol = _read_policy(policy)
+    import hashlib
+
+    if hashlib.sha256(instance.model_dump_json().encode()).hexdigest() \
+            != proposal.provenance.instance_sha256:
+        err.print(f"[yellow]{instance_path} differs from the instance the "
+                  "proposal was made from; the report joins them by "
+                  "id.[/]")
+    if out_dir is None:
+        out_dir = (proposal_path if proposal_path.is_dir()
+                   else proposal_path.parent)
+    path = write_report(proposal, instance, out_dir, lang, pol)
+    out.print(f"wrote {path}")
+
+
+@app.command()
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder")] =
     Path("out/demo"),
@@ -541,9 +617,11 @@ def demo(
     validate(instance_dir, None)
     out.rule("3. solve with the default policy, check independently")
     seconds: dict[str, float] = {}
-    proposal, _, _ = _solve(instance_dir, None, "auto", None, seed,
-                            seconds=seconds)
+    proposal, instance, pol = _solve(instance_dir, None, "auto", None, seed,
+                                     seconds=seconds)
     written = write_proposal(proposal, out_dir / "proposal")
+    written += _write_office_files(proposal, instance, pol,
+                                   out_dir / "proposal", _lang(None))
     _print_summary(proposal, seconds)
     out.rule("4. explain")
     for pick in (proposal.matches[:1], proposal.unmatched[:1]):
