@@ -207,7 +207,7 @@ def solve(
     the input, policy, seed and engine settings (and its creation time).
     """
     from . import interrupt
-    from .io import write_proposal, write_sensitive_export
+    from .io import write_sensitive_export
 
     lang = _lang(lang)
     started = time.perf_counter()
@@ -225,9 +225,8 @@ def solve(
             raise _Stop(interrupt.EXIT_INTERRUPTED)
         with ctrl_c.committing():
             mark = time.perf_counter()
-            written = write_proposal(proposal, out_dir)
-            written += _write_office_files(proposal, instance, pol,
-                                           out_dir, lang)
+            written = _write_proposal_files(proposal, instance, pol, path,
+                                            out_dir, lang)
             if export_sensitive is not None:
                 write_sensitive_export(instance, proposal, export_sensitive,
                                        pol)
@@ -259,11 +258,19 @@ def _lang(lang: str | None) -> str:
         raise _Stop(INPUT_ERROR) from None
 
 
-def _write_office_files(proposal, instance, pol, out_dir, lang) -> list:
-    """``report.html`` beside the proposal files."""
+def _write_proposal_files(proposal, instance, pol, path, out_dir,
+                          lang) -> list:
+    """The proposal files (the workbook for people, the CSV in the
+    input's dialect) and ``report.html`` beside them."""
+    from .io import write_proposal
     from .office import write_report
+    from .office.workbook import sniff_dialect
 
-    return [write_report(proposal, instance, out_dir, lang, pol)]
+    written = write_proposal(proposal, out_dir, instance=instance,
+                             lang=lang, dialect=sniff_dialect(path),
+                             policy=pol)
+    written.append(write_report(proposal, instance, out_dir, lang, pol))
+    return written
 
 
 RUN_LOG_NAME = "run.json"
@@ -605,7 +612,7 @@ def demo(
 ):
     """Generate a town, validate it, solve, check and explain: the chain."""
     from .generate import generate as make
-    from .io import write_instance, write_proposal
+    from .io import write_instance
     from .story import household_story
 
     started = time.perf_counter()
@@ -619,9 +626,8 @@ def demo(
     seconds: dict[str, float] = {}
     proposal, instance, pol = _solve(instance_dir, None, "auto", None, seed,
                                      seconds=seconds)
-    written = write_proposal(proposal, out_dir / "proposal")
-    written += _write_office_files(proposal, instance, pol,
-                                   out_dir / "proposal", _lang(None))
+    written = _write_proposal_files(proposal, instance, pol, instance_dir,
+                                    out_dir / "proposal", _lang(None))
     _print_summary(proposal, seconds)
     out.rule("4. explain")
     for pick in (proposal.matches[:1], proposal.unmatched[:1]):

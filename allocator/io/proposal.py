@@ -39,13 +39,16 @@ _BINDING_COLUMNS = (
 )
 
 
-def write_proposal(proposal: Proposal, out_dir: str | Path) -> list[Path]:
+def write_proposal(proposal: Proposal, out_dir: str | Path,
+                   instance=None, lang: str | None = None,
+                   dialect=None, policy=None) -> list[Path]:
     """
     Write a proposal as ``proposal.json``, ``proposal.csv`` and
     ``proposal.xlsx`` in ``out_dir``, each file atomically.
 
     The proposal model holds no sensitive household fields, so none can
-    reach these files.
+    reach these files; with the instance, only its names, addresses,
+    sizes and dates are added (``allocator.office.views``).
 
     Parameters
     ----------
@@ -53,6 +56,16 @@ def write_proposal(proposal: Proposal, out_dir: str | Path) -> list[Path]:
         The proposal.
     out_dir
         Output folder; created when missing.
+    instance
+        The instance it was made from: when given, ``proposal.xlsx``
+        opens with the officer's sheets (``allocator.office.workbook``).
+    lang
+        Language of those sheets, ``nb`` or ``en`` (default: locale).
+    dialect
+        ``allocator.office.workbook.CsvDialect`` of ``proposal.csv``
+        (default: commas and decimal points).
+    policy
+        The policy, for the officer's sheets.
 
     Returns
     -------
@@ -63,9 +76,21 @@ def write_proposal(proposal: Proposal, out_dir: str | Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / JSON_NAME, out / CSV_NAME, out / XLSX_NAME]
     write_text_atomic(paths[0], proposal.model_dump_json(indent=2) + "\n")
-    write_text_atomic(paths[1], _csv_text(proposal))
+    text = _csv_text(proposal)
+    if dialect is not None:
+        from ..office.workbook import dialect_csv
+
+        text = dialect_csv(text, dialect)
+    write_text_atomic(paths[1], text)
     with atomic_file(paths[2]) as temporary:
-        save_workbook(_sheets(proposal), temporary)
+        if instance is None:
+            save_workbook(_sheets(proposal), temporary)
+        else:
+            from ..i18n import translator
+            from ..office.workbook import save_people_workbook
+
+            save_people_workbook(temporary, _sheets(proposal), proposal,
+                                 instance, translator(lang), policy)
     return paths
 
 
