@@ -605,6 +605,54 @@ def report(
 
 
 @app.command()
+def letters(
+    proposal_path: Annotated[Path, typer.Argument(
+        help="proposal.json, or the folder holding it")],
+    instance_path: Annotated[Path, typer.Option(
+        "--instance", help="The instance the proposal was made from.")],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder of the letters (default: "
+                     "letters/ beside the proposal)."),
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(help="The office's letter template (UTF-8 text with "
+                     "$placeholders; default: the shipped one)."),
+    ] = None,
+    household: Annotated[
+        list[str] | None,
+        typer.Option("--household", help="Only this household (repeat)."),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="nb or en (default: the "
+                                 "locale's).")
+    ] = None,
+):
+    """Write an offer letter (PDF and HTML) per household offered a
+    dwelling."""
+    from .io import InputError, read_proposal
+    from .office.letters import LETTERS_DIR, TemplateProblem, write_letters
+
+    lang = _lang(lang)
+    try:
+        proposal = read_proposal(proposal_path)
+    except InputError as exc:
+        _fail_on_input(exc.problems, f"{proposal_path} is not a proposal")
+    instance = _read_instance(instance_path)
+    if out_dir is None:
+        out_dir = (proposal_path if proposal_path.is_dir()
+                   else proposal_path.parent) / LETTERS_DIR
+    try:
+        written = write_letters(proposal, instance, out_dir, lang,
+                                template=template, households=household)
+    except (TemplateProblem, OSError) as exc:
+        err.print(f"[red]{exc}[/]", markup=True, highlight=False)
+        raise _Stop(INPUT_ERROR) from None
+    out.print(f"wrote {len(written)} letter(s) to {out_dir}")
+
+
+@app.command()
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder")] =
     Path("out/demo"),

@@ -1,6 +1,7 @@
 """
 Renders the screenshots in docs/ of the city preset's proposal: its
-report.html (top and map) in Norwegian and English.
+report.html (top and map) in Norwegian and English, and an offer letter
+(H-00006, a single parent with three children) in both.
 Run with `make screenshots` (Debian's chromium, offline).
 """
 
@@ -14,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from allocator.generate import generate  # noqa: E402
-from allocator.office import write_report  # noqa: E402
+from allocator.office import write_letters, write_report  # noqa: E402
 from allocator.pipeline import propose  # noqa: E402
 from models import Policy  # noqa: E402
 from tests.browser import chromium  # noqa: E402
@@ -34,6 +35,12 @@ def main() -> None:
             page.goto(report.resolve().as_uri())
             page.screenshot(path=DOCS / f"report-{lang}.png")
             page.locator("#map").screenshot(path=DOCS / f"report-map-{lang}.png")
+            page.close()
+            [letter] = write_letters(proposal, instance, folder / "letters",
+                                     lang, households=["H-00006"], pdf=False)
+            page = browser.new_page(viewport={"width": 820, "height": 900})
+            page.goto(letter.resolve().as_uri())
+            page.screenshot(path=DOCS / f"letter-{lang}.png", full_page=True)
             page.close()
 
 
