@@ -111,10 +111,24 @@ def validate(
 
     report = FormatReport()
     instance = _read_instance(path, report)
-    if policy is not None:
-        _read_policy(policy)
+    pol = _read_policy(policy)
     out.print(_summary_table(summary_rows(instance, report),
                              f"{path}: valid"))
+    from .cautions import silent_loss
+
+    _print_warnings(silent_loss(instance, pol))
+
+
+def _print_warnings(warnings, lang: str | None = None) -> None:
+    """Warnings for silent loss on stderr, in the language asked for."""
+    from .cautions import warning_text
+    from .i18n import translator
+
+    t = translator(lang)
+    label = t._("warning")
+    for w in warnings:
+        err.print(f"[yellow]{label}:[/] {warning_text(w, t)}",
+                  markup=True, highlight=False)
 
 
 @app.command()
@@ -238,6 +252,7 @@ def solve(
         err.print(f"[yellow]wrote sensitive data to {export_sensitive} "
                   "(mode 0600): keep it apart from the proposal[/]")
     _print_summary(proposal, seconds)
+    _print_warnings(proposal.warnings, lang)
     if ctrl_c.stopped:
         err.print("[yellow]Stopped by Ctrl-C: this is the best proposal "
                   "found so far"
@@ -488,13 +503,25 @@ def place(
     ] = None,
 ):
     """Place households in municipalities within council decisions."""
+    from .cautions import silent_loss
     from .placement.cli import run_place
+
+    seen = {}
+
+    def read_instance(p):
+        seen["instance"] = _read_instance(p)
+        return seen["instance"]
+
+    def read_policy(p):
+        pol = _read_policy(p)
+        _print_warnings(silent_loss(seen["instance"], pol))
+        return pol
 
     code = run_place(
         path=path, out_dir=out_dir, policy=policy, mode=mode, engine=engine,
         dwelling_engine=dwelling_engine, time_limit=time_limit, seed=seed,
         household=household, check_file=check_file,
-        read_instance=_read_instance, read_policy=_read_policy,
+        read_instance=read_instance, read_policy=read_policy,
         fail_on_input=_fail_on_input, console=out, errors=err,
     )
     if code:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from models import Instance, Policy, Proposal
 
+from .cautions import silent_loss
 from .check import CheckReport, check_proposal
 from .compile import compile_instance
 from .data import AllocationData
@@ -92,6 +93,9 @@ def propose(
         marginal_values=marginal_values, time_limit=time_limit,
         ends_at=ends_at,
     )
+    # Input the proposal silently loses, said aloud (allocator.cautions).
+    proposal = proposal.model_copy(
+        update={"warnings": tuple(silent_loss(instance, policy))})
     on_stage("checking independently", "check")
     return Outcome(proposal, data, result,
                    check_proposal(instance, policy, proposal))

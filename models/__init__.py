@@ -75,6 +75,7 @@ from .proposal import (
     Match,
     Objective,
     Proposal,
+    ProposalWarning,
     Provenance,
     SolverStats,
     Status,

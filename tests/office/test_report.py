@@ -121,3 +121,18 @@ def test_solve_writes_the_report_and_report_rewrites_it(tmp_path):
     assert "Nøkkeltall" in (tmp_path / "nb" / "report.html").read_text()
     assert main(["report", str(tmp_path / "p"), "--instance",
                  str(instance_dir), "--lang", "fr"]) == 2
+
+
+def test_warnings_appear_in_the_report(city):
+    """Tests that a proposal's warnings for silent loss have a section of
+    the report, in the report's language; none without warnings."""
+    from models import ProposalWarning
+
+    instance, policy, proposal = city
+    quiet = proposal.model_copy(update={"warnings": ()})
+    assert "id=\"warnings\"" not in report_html(quiet, instance, "en")
+    loud = proposal.model_copy(update={"warnings": (ProposalWarning(
+        code="pair_scores_ignored", message="12 pair scores are ignored",
+        values={"pairs": 12}),)})
+    text = report_html(loud, instance, "nb", policy)
+    assert "id=\"warnings\"" in text and "12 parpoeng" in text
