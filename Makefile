@@ -3,7 +3,7 @@
 # when the machine does not have it.
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: demo test bench-quick simulate-city lock clean
+.PHONY: demo test bench-quick simulate-city catalogues screenshots lock clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -29,6 +29,17 @@ simulate-city: .venv/.synced
 	$(UV) run allocator simulate out/simulate-city/instance --months 12 \
 		--round weekly --policy default --policy strict-dispersion \
 		--seeds 5 --out out/simulate-city/lab
+
+# Adds messages marked in the code to allocator/locale/*/allocator.po
+# (English filled in, Norwegian left empty for a translator) and drops
+# those no longer used; tests/test_i18n.py fails while one is empty.
+catalogues: .venv/.synced
+	$(UV) run python -m allocator.catalogues
+
+# The screenshots in docs/ of the city's report.html and an offer letter,
+# rendered in Debian's chromium.
+screenshots: .venv/.synced
+	$(UV) run python docs/screenshots.py
 
 lock: | $(UV)
 	$(UV) lock

@@ -204,6 +204,21 @@ def validate(
     out.print(_summary_table(
         summary_rows(instance, report) + placement_rows(instance, pol),
         f"{path}: valid"))
+    from .cautions import silent_loss
+
+    _print_warnings(silent_loss(instance, pol))
+
+
+def _print_warnings(warnings, lang: str | None = None) -> None:
+    """Warnings for silent loss on stderr, in the language asked for."""
+    from .cautions import warning_text
+    from .i18n import translator
+
+    t = translator(lang)
+    label = t._("warning")
+    for w in warnings:
+        err.print(Text.assemble((f"{label}:", "yellow"),
+                                f" {warning_text(w, t)}"), highlight=False)
 
 
 @app.command()
@@ -293,9 +308,15 @@ def solve(
                      "unless changing them houses more priority, and say "
                      "what changed and why."),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Language of report.html and the "
+                     "workbook: nb or en (default: the locale's)."),
+    ] = None,
 ):
     """
-    Propose an allocation, check it, and write the proposal files.
+    Propose an allocation, check it, and write the proposal files and
+    report.html beside them.
 
     A proposal already in the output folder moves to
     OUT/history/<its created_at>/ first. A round without a proposal
@@ -312,13 +333,14 @@ def solve(
     from models import Status
 
     from . import interrupt
-    from .io import write_proposal, write_sensitive_export
+    from .io import write_sensitive_export
 
     _check_time_limit(time_limit)
     _check_seed(seed)
     if export_sensitive is not None:
         _check_export(export_sensitive, path, policy, out_dir)
     _check_output_folder(out_dir)
+    lang = _lang(lang)
     started = time.perf_counter()
     seconds: dict[str, float] = {}
     with interrupt.sigint_stops(_say_stopping, ABORTED) as ctrl_c:
@@ -345,12 +367,12 @@ def solve(
                 seconds["total"] = time.perf_counter() - started
                 return _run_log(proposal, seconds, stopped=ctrl_c.stopped)
 
-            # The proposal files and run.json replace the folder as a
-            # whole, with the earlier proposal kept in its history; the
-            # export lies outside it (``_check_export``).
-            written = write_proposal(proposal, out_dir,
-                                     extra={RUN_LOG_NAME: run_log},
-                                     keep_history=True)
+            # The proposal files, report.html and run.json replace the
+            # folder as a whole, with the earlier proposal kept in its
+            # history; the export lies outside it (``_check_export``).
+            written = _write_proposal_files(
+                proposal, instance, pol, path, out_dir, lang,
+                extra={RUN_LOG_NAME: run_log})
             if export_sensitive is not None:
                 write_sensitive_export(instance, proposal, export_sensitive,
                                        pol)
@@ -358,6 +380,7 @@ def solve(
         err.print(f"wrote sensitive data to {export_sensitive} (mode "
                   "0600): keep it apart from the proposal", style="yellow")
     _print_summary(proposal, seconds)
+    _print_warnings(proposal.warnings, lang)
     if ctrl_c.stopped:
         err.print("Stopped by Ctrl-C: this is the best proposal "
                   "found so far"
@@ -369,6 +392,35 @@ def solve(
         err.print(f"{len(proposal.set_aside)} lock(s) set aside: see above "
                   "and the proposal's decisions.", style="bold yellow")
         raise _Stop(LOCKS_SET_ASIDE)
+
+
+def _lang(lang: str | None) -> str:
+    """The language asked for (or the locale's); exit 2 when unknown."""
+    from .i18n import resolve_lang
+
+    try:
+        return resolve_lang(lang)
+    except ValueError as exc:
+        err.print(str(exc), style="red")
+        raise _Stop(INPUT_ERROR) from None
+
+
+def _write_proposal_files(proposal, instance, pol, path, out_dir,
+                          lang, extra=None) -> list:
+    """The proposal files (the workbook for people, the CSV in the
+    input's dialect), ``report.html`` and any ``extra`` files, replacing
+    the output folder as a whole and keeping the earlier proposal in its
+    history."""
+    from .io import write_proposal
+    from .office.report import REPORT_NAME, report_html
+    from .office.workbook import sniff_dialect
+
+    return write_proposal(
+        proposal, out_dir, instance=instance, lang=lang,
+        dialect=sniff_dialect(path), policy=pol, keep_history=True,
+        extra={REPORT_NAME: lambda: report_html(proposal, instance, lang,
+                                                pol),
+               **(extra or {})})
 
 
 RUN_LOG_NAME = "run.json"
@@ -606,13 +658,25 @@ def place(
     ] = None,
 ):
     """Place households in municipalities within council decisions."""
+    from .cautions import silent_loss
     from .placement.cli import run_place
+
+    seen = {}
+
+    def read_instance(p):
+        seen["instance"] = _read_instance(p)
+        return seen["instance"]
+
+    def read_policy(p):
+        pol = _read_policy(p)
+        _print_warnings(silent_loss(seen["instance"], pol))
+        return pol
 
     code = run_place(
         path=path, out_dir=out_dir, policy=policy, mode=mode, engine=engine,
         dwelling_engine=dwelling_engine, time_limit=time_limit, seed=seed,
         household=household, check_file=check_file,
-        read_instance=_read_instance, read_policy=_read_policy,
+        read_instance=read_instance, read_policy=read_policy,
         fail_on_input=_fail_on_input, console=out, errors=err,
     )
     if code:
@@ -710,6 +774,103 @@ def explain(
 
 
 @app.command()
+def report(
+    proposal_path: Annotated[Path, typer.Argument(
+        help="proposal.json, or the folder holding it")],
+    instance_path: Annotated[Path, typer.Option(
+        "--instance", help="The instance the proposal was made from "
+        "(CSV folder, .xlsx or .json).")],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder of report.html (default: the "
+                     "proposal's)."),
+    ] = None,
+    policy: Annotated[
+        str | None, typer.Option(help="Policy TOML file or preset name "
+                                 "(default: the proposal's preset).")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="nb or en (default: the "
+                                 "locale's).")
+    ] = None,
+):
+    """Write report.html of a proposal: figures, map, matches, reasons."""
+    from .io import InputError, policy_presets, read_proposal
+    from .office import write_report
+
+    lang = _lang(lang)
+    try:
+        proposal = read_proposal(proposal_path)
+    except InputError as exc:
+        _fail_on_input(exc.problems, f"{proposal_path} is not a proposal")
+    instance = _read_instance(instance_path)
+    if policy is None and proposal.provenance.policy_name in \
+            policy_presets():
+        policy = proposal.provenance.policy_name
+    pol = _read_policy(policy)
+    import hashlib
+
+    if hashlib.sha256(instance.model_dump_json().encode()).hexdigest() \
+            != proposal.provenance.instance_sha256:
+        err.print(f"{instance_path} differs from the instance the "
+                  "proposal was made from; the report joins them by id.",
+                  style="yellow")
+    if out_dir is None:
+        out_dir = (proposal_path if proposal_path.is_dir()
+                   else proposal_path.parent)
+    path = write_report(proposal, instance, out_dir, lang, pol)
+    out.print(f"wrote {path}")
+
+
+@app.command()
+def letters(
+    proposal_path: Annotated[Path, typer.Argument(
+        help="proposal.json, or the folder holding it")],
+    instance_path: Annotated[Path, typer.Option(
+        "--instance", help="The instance the proposal was made from.")],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder of the letters (default: "
+                     "letters/ beside the proposal)."),
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(help="The office's letter template (UTF-8 text with "
+                     "$placeholders; default: the shipped one)."),
+    ] = None,
+    household: Annotated[
+        list[str] | None,
+        typer.Option("--household", help="Only this household (repeat)."),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="nb or en (default: the "
+                                 "locale's).")
+    ] = None,
+):
+    """Write an offer letter (PDF and HTML) per household offered a
+    dwelling."""
+    from .io import InputError, read_proposal
+    from .office.letters import LETTERS_DIR, TemplateProblem, write_letters
+
+    lang = _lang(lang)
+    try:
+        proposal = read_proposal(proposal_path)
+    except InputError as exc:
+        _fail_on_input(exc.problems, f"{proposal_path} is not a proposal")
+    instance = _read_instance(instance_path)
+    if out_dir is None:
+        out_dir = (proposal_path if proposal_path.is_dir()
+                   else proposal_path.parent) / LETTERS_DIR
+    try:
+        written = write_letters(proposal, instance, out_dir, lang,
+                                template=template, households=household)
+    except (TemplateProblem, OSError) as exc:
+        err.print(str(exc), style="red", highlight=False)
+        raise _Stop(INPUT_ERROR) from None
+    out.print(f"wrote {len(written)} letter(s) to {out_dir}")
+
+
+@app.command()
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder")] =
     Path("out/demo"),
@@ -717,7 +878,7 @@ def demo(
 ):
     """Generate a town, validate it, solve, check and explain: the chain."""
     from .generate import generate as make
-    from .io import write_instance, write_proposal
+    from .io import write_instance
     from .story import household_story
 
     started = time.perf_counter()
@@ -729,9 +890,10 @@ def demo(
     validate(instance_dir, None)
     out.rule("3. solve with the default policy, check independently")
     seconds: dict[str, float] = {}
-    proposal, _, _ = _solve(instance_dir, None, "auto", None, seed,
-                            seconds=seconds)
-    written = write_proposal(proposal, out_dir / "proposal")
+    proposal, instance, pol = _solve(instance_dir, None, "auto", None, seed,
+                                     seconds=seconds)
+    written = _write_proposal_files(proposal, instance, pol, instance_dir,
+                                    out_dir / "proposal", _lang(None))
     _print_summary(proposal, seconds)
     out.rule("4. explain")
     for pick in (proposal.matches[:1], proposal.unmatched[:1]):

@@ -20,6 +20,7 @@ from models import (
 )
 
 from .candidates import lock_check
+from .cautions import silent_loss
 from .check import CheckReport, check_proposal
 from .compile import compile_instance
 from .data import RULE_TEXT, AllocationData
@@ -128,6 +129,9 @@ def propose(
     )
     proposal = _with_decisions(instance, policy, data, proposal, derived,
                                set_aside, previous, before)
+    # Input the proposal silently loses, said aloud (allocator.cautions).
+    proposal = proposal.model_copy(
+        update={"warnings": tuple(silent_loss(instance, policy))})
     on_stage("checking independently", "check")
     allowed = {
         (k.household, k.dwelling): (k.rule, k.note)

@@ -91,6 +91,7 @@ from .proposal import (
     Objective,
     Override,
     Proposal,
+    ProposalWarning,
     Provenance,
     SetAsideLock,
     SolverStats,

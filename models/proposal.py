@@ -283,6 +283,27 @@ class Kpis(StrictModel):
     area_refugee_share_after: dict[str, float] = Field(default_factory=dict)
 
 
+class ProposalWarning(StrictModel):
+    """
+    Something in the input that the proposal silently loses, said aloud:
+    data present but not used, or missing data scored as nothing.
+
+    Parameters
+    ----------
+    code
+        ``no_travel_data``, ``pair_scores_ignored``,
+        ``compatibility_only_allowed`` or ``stale_as_of``.
+    message
+        The warning in English.
+    values
+        The figures in the message, for other languages.
+    """
+
+    code: str
+    message: str
+    values: dict[str, int | str] = Field(default_factory=dict)
+
+
 class Proposal(StrictModel):
     """The whole output of one solve."""
 
@@ -305,6 +326,7 @@ class Proposal(StrictModel):
     kpis: Kpis | None = None
     solver: SolverStats
     provenance: Provenance
+    warnings: tuple[ProposalWarning, ...] = ()
 
 
 class RunLog(StrictModel):

@@ -75,6 +75,29 @@ def is_direct_identifier(column: str) -> bool:
     return any(w in DIRECT_IDENTIFIERS for w in words)
 
 
+NOTES = frozenset({
+    "note", "notes", "notat", "notater", "merknad", "merknader",
+    "kommentar", "kommentarer", "comment", "comments", "remarks",
+})
+"""Folded names of notes columns and sheets: the office's own text,
+accepted on any sheet (and as extra sheets of a workbook) and never
+read."""
+
+
+def is_notes(name: str) -> bool:
+    """Whether a column or sheet name is one of the office's notes."""
+    return fold(name) in NOTES
+
+
+def did_you_mean(name: str, known) -> str:
+    """`` did you mean 'x'?`` for the closest known name, else empty."""
+    import difflib
+
+    close = difflib.get_close_matches(name.strip().lower(), list(known),
+                                      n=1, cutoff=0.75)
+    return f" did you mean {close[0]!r}?" if close else ""
+
+
 @dataclass
 class FileFormat:
     """

@@ -45,9 +45,10 @@ _BINDING_COLUMNS = (
 )
 
 
-OUTPUT_NAMES = frozenset({JSON_NAME, CSV_NAME, XLSX_NAME, "run.json"})
+OUTPUT_NAMES = frozenset({JSON_NAME, CSV_NAME, XLSX_NAME, "run.json",
+                          "report.html"})
 """Files of an output folder that a run replaces; other entries (a user's
-notes) are carried over."""
+notes, the history of earlier proposals) are carried over."""
 
 
 def write_proposal(
@@ -55,6 +56,10 @@ def write_proposal(
     out_dir: str | Path,
     extra: Mapping[str, Callable[[], str]] | None = None,
     keep_history: bool = False,
+    instance=None,
+    lang: str | None = None,
+    dialect=None,
+    policy=None,
 ) -> list[Path]:
     """
     Write a proposal as ``proposal.json``, ``proposal.csv`` and
@@ -65,7 +70,8 @@ def write_proposal(
     both.
 
     The proposal model holds no sensitive household fields, so none can
-    reach these files.
+    reach these files; with the instance, only its names, addresses,
+    sizes and dates are added (``allocator.office.views``).
 
     Parameters
     ----------
@@ -77,6 +83,20 @@ def write_proposal(
         Further files of the same folder, by name (one of
         ``OUTPUT_NAMES``): each function gives its text, called once the
         proposal files are written.
+    keep_history
+        Keep the proposal already in ``out_dir`` in its
+        ``history/<created_at>/`` (``history.keep_previous``), in the same
+        swap as the new files.
+    instance
+        The instance it was made from: when given, ``proposal.xlsx``
+        opens with the officer's sheets (``allocator.office.workbook``).
+    lang
+        Language of those sheets, ``nb`` or ``en`` (default: locale).
+    dialect
+        ``allocator.office.workbook.CsvDialect`` of ``proposal.csv``
+        (default: commas and decimal points).
+    policy
+        The policy, for the officer's sheets.
 
     Returns
     -------
@@ -88,11 +108,23 @@ def write_proposal(
     with atomic_folder(out, OUTPUT_NAMES | set(names)) as staging:
         (staging / JSON_NAME).write_text(
             proposal.model_dump_json(indent=2) + "\n", encoding="utf-8")
-        (staging / CSV_NAME).write_text(
-            _csv_text(proposal), encoding="utf-8", newline="")
-        save_workbook(_sheets(proposal), staging / XLSX_NAME)
-        for name, text in (extra or {}).items():
-            (staging / name).write_text(text(), encoding="utf-8",
+        text = _csv_text(proposal)
+        if dialect is not None:
+            from ..office.workbook import dialect_csv
+
+            text = dialect_csv(text, dialect)
+        (staging / CSV_NAME).write_text(text, encoding="utf-8", newline="")
+        if instance is None:
+            save_workbook(_sheets(proposal), staging / XLSX_NAME)
+        else:
+            from ..i18n import translator
+            from ..office.workbook import save_people_workbook
+
+            save_people_workbook(staging / XLSX_NAME, _sheets(proposal),
+                                 proposal, instance, translator(lang),
+                                 policy)
+        for name, make in (extra or {}).items():
+            (staging / name).write_text(make(), encoding="utf-8",
                                         newline="")
         _sync(staging, names)
         kept = keep_previous(out, staging) if keep_history else None

@@ -17,7 +17,7 @@ from models import TABLES, Instance, Member
 
 from ._atomic import atomic_file, atomic_folder
 from .assemble import Parsed, Record, build_instance, locate_errors
-from .detect import FormatReport, is_direct_identifier
+from .detect import FormatReport, did_you_mean, is_direct_identifier, is_notes
 from .layout import (
     ALL_TABLES,
     HEADER,
@@ -333,10 +333,13 @@ def read_workbook(
     try:
         for name in book.sheetnames:
             table = name.strip().lower()
+            if table not in ALL_TABLES and is_notes(name):
+                continue  # the office's own notes
             if table not in ALL_TABLES:
                 problems.append(LocatedProblem(
                     f"{label}[{name}]", None, None, "unknown-sheet",
-                    "Sheet not part of the format; expected one of "
+                    "Sheet not part of the format;"
+                    f"{did_you_mean(table, ALL_TABLES)} expected one of "
                     f"{', '.join(ALL_TABLES)}.",
                 ))
                 continue
@@ -579,6 +582,8 @@ def _check_header(
                 f"{positions[name] + 1} and {i + 1}); the first is used.",
             ))
             continue
+        if name not in expected and is_notes(raw):
+            continue  # a notes column: the office's own, never read
         if name not in expected and dropped is not None and (
             is_direct_identifier(raw)
         ):
@@ -593,7 +598,8 @@ def _check_header(
             )
             problems.append(LocatedProblem(
                 sheet.label, number, name, "unknown-column",
-                f"Column {name!r} is not part of the format; expected "
+                f"Column {name!r} is not part of the format;"
+                f"{did_you_mean(name, table.columns)} expected "
                 f"columns: {', '.join(table.columns)}.{hint}",
             ))
             continue

@@ -7,8 +7,6 @@ every figure as CSV beside it, and a JSON summary.
 from __future__ import annotations
 
 import csv
-import html
-import io
 import json
 import math
 from collections import defaultdict
@@ -16,6 +14,7 @@ from pathlib import Path
 
 from models import Instance
 
+from ..htmlparts import BASE_CSS, escape, matplotlib_pyplot, svg_of
 from ..io._atomic import atomic_folder
 from .indicators import (
     GROUPS,
@@ -114,13 +113,7 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 
 def _figures(sweep: Sweep, instance: Instance) -> dict:
     """Each figure as ``(svg text, rows of its data)``."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update({"svg.hashsalt": "allocator", "font.size": 9,
-                         "svg.fonttype": "none"})
+    plt = matplotlib_pyplot()
     out = {
         "queue": _queue_figure(plt, sweep),
         "waits": _wait_figure(plt, sweep),
@@ -131,12 +124,7 @@ def _figures(sweep: Sweep, instance: Instance) -> dict:
     return out
 
 
-def _svg(fig) -> str:
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight",
-                metadata={"Date": None, "Creator": None})
-    text = buffer.getvalue()
-    return text[text.index("<svg"):]
+_svg = svg_of
 
 
 def _queue_figure(plt, sweep: Sweep):
@@ -251,17 +239,7 @@ def _map_figure(plt, sweep: Sweep, instance: Instance):
 # --- the page ----------------------------------------------------------------
 
 
-CSS = """
-body { font-family: system-ui, sans-serif; margin: 2em; max-width: 1200px;
-       color: #222; }
-h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; }
-table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.85em; }
-th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
-th { background: #f2f2f2; } td.text, th.text { text-align: left; }
-p.note { color: #555; font-size: 0.85em; max-width: 60em; }
-figure { margin: 1em 0; } figure svg { max-width: 100%; height: auto; }
-div.wide { overflow-x: auto; }
-"""
+CSS = BASE_CSS
 
 
 def _html(sweep: Sweep, svgs: dict[str, str]) -> str:
@@ -442,8 +420,7 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def _e(text) -> str:
-    return html.escape(str(text))
+_e = escape
 
 
 __all__ = ["OUTPUTS", "summary", "write_report"]

@@ -235,7 +235,7 @@ def test_full_disk_while_writing_keeps_the_previous_folder(
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device", str(out / "x.xlsx"))
 
-    monkeypatch.setattr(proposal_io, "save_workbook", full)
+    monkeypatch.setattr(proposal_io, "_sync", full)
     code, err = _run(capsys, "solve", tiny, "--out", out, "--seed", "1")
     assert code == cli.OUTPUT_ERROR
     last = err.strip().splitlines()[-1]

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 import pytest
 
 from allocator.simulate import write_report
 from models import SENSITIVE_FIELDS
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-    "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]
-"""Debian's chromium, offline (``playwright install`` cannot download)."""
+from tests.browser import open_page
 
 
 @pytest.fixture(scope="module")
@@ -30,33 +22,15 @@ def test_report_opens_in_a_headless_browser_without_errors(report):
     """Tests that report.html renders in chromium with no page or console
     error and no request beyond the file itself, and that its key tables
     and figures are there."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI must install chromium (see .ci/run).")
-        pytest.skip("Debian's chromium is not installed.")
-    sync_api = pytest.importorskip("playwright.sync_api")
     errors, requests = [], []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                    args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text)
-                    if m.type == "error" else None)
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(report.resolve().as_uri())
-            page.wait_for_load_state("load")
-            for selector in ("#headline-table", "#hindsight-table",
-                             "#rule-prices", "#audit-table",
-                             "#group-families_with_children"):
-                assert page.locator(selector).count() == 1, selector
-            for figure in ("fig-queue", "fig-waits", "fig-areas",
-                           "fig-map"):
-                assert page.locator(f"#{figure} svg").count() == 1, figure
-            text = page.inner_text("#headline-table")
-        finally:
-            browser.close()
+    with open_page(report, errors, requests) as page:
+        for selector in ("#headline-table", "#hindsight-table",
+                         "#rule-prices", "#audit-table",
+                         "#group-families_with_children"):
+            assert page.locator(selector).count() == 1, selector
+        for figure in ("fig-queue", "fig-waits", "fig-areas", "fig-map"):
+            assert page.locator(f"#{figure} svg").count() == 1, figure
+        text = page.inner_text("#headline-table")
     assert errors == []
     assert requests == [report.resolve().as_uri()]
     assert "fcfs" in text and "default" in text

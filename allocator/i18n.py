@@ -1,0 +1,174 @@
+"""
+Messages in Norwegian (bokmål) and English.
+
+Every user-facing text is written in English in the code, marked with
+``_`` (or ``N_`` where it is only named, to be translated later), and
+looked up in the message catalogues ``allocator/locale/<lang>/LC_MESSAGES/
+allocator.po`` through Babel. Numbers and dates are formatted for the
+language too. The language is ``--lang nb|en`` where a command takes it,
+else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, ``LANGUAGE``),
+else English.
+
+``tests/test_i18n.py`` extracts every marked message from the code and
+fails when one has no entry, or an empty one, in either catalogue.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+LANGS = ("nb", "en")
+"""Languages with a catalogue: Norwegian bokmål, English."""
+
+DOMAIN = "allocator"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+_NORWEGIAN = ("nb", "no", "nn")
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogues without translating it here."""
+    return message
+
+
+def resolve_lang(lang: str | None = None) -> str:
+    """
+    The language to use: ``lang`` when given (``nb``, ``no`` and ``nn``
+    read as ``nb``), else the locale's, else ``en``.
+
+    Raises
+    ------
+    ValueError
+        When ``lang`` names a language with no catalogue.
+    """
+    if lang:
+        code = lang.strip().lower().replace("-", "_").split("_")[0]
+        if code in _NORWEGIAN:
+            return "nb"
+        if code == "en":
+            return "en"
+        raise ValueError(
+            f"language {lang!r} not available; choose one of "
+            f"{', '.join(LANGS)}."
+        )
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(name, "")
+        code = value.split(":")[0].split(".")[0].split("_")[0].lower()
+        if code in _NORWEGIAN:
+            return "nb"
+        if code and code not in ("c", "posix"):
+            return "en"
+    return "en"
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str | tuple[str, ...]]:
+    """The catalogue of a language as ``{msgid: msgstr}`` (Babel reads it)."""
+    from babel.messages.pofile import read_po
+
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as f:
+        cat = read_po(f, locale=lang)
+    out: dict[str, str | tuple[str, ...]] = {}
+    for message in cat:
+        if not message.id:
+            continue
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        out[key] = message.string
+    return out
+
+
+@dataclass(frozen=True)
+class Translator:
+    """
+    Messages, numbers and dates in one language.
+
+    ``gettext`` (also ``_``) looks a message up and fills its
+    ``{placeholders}``; a message missing from the catalogue falls back
+    to the English text (the test of the catalogues keeps that from
+    happening).
+    """
+
+    lang: str = "en"
+    _cat: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def locale(self) -> str:
+        return "nb_NO" if self.lang == "nb" else "en_GB"
+
+    def gettext(self, message: str, /, **values) -> str:
+        text = self._cat.get(message) or message
+        if isinstance(text, tuple):
+            text = text[0] or message
+        return text.format(**values) if values else text
+
+    _ = gettext
+
+    def ngettext(self, singular: str, plural: str, n: int, /,
+                 **values) -> str:
+        found = self._cat.get(singular)
+        if isinstance(found, tuple) and all(found):
+            forms = found
+        else:
+            forms = (singular, plural)
+        text = forms[0] if n == 1 else forms[-1]
+        return text.format(n=n, **values)
+
+    def number(self, value, digits: int | None = None) -> str:
+        """A number with the language's separators (``1 234,5`` in nb)."""
+        from babel.numbers import format_decimal
+
+        if value is None:
+            return ""
+        if digits is not None:
+            pattern = "#,##0" + ("." + "0" * digits if digits else "")
+            return format_decimal(value, format=pattern,
+                                  locale=self.locale)
+        return format_decimal(value, locale=self.locale)
+
+    def percent(self, share: float | None, digits: int = 1) -> str:
+        from babel.numbers import format_percent
+
+        if share is None:
+            return ""
+        pattern = "#,##0" + ("." + "0" * digits if digits else "") + " %"
+        return format_percent(share, format=pattern, locale=self.locale)
+
+    def money(self, nok: float | None) -> str:
+        """Kroner without decimals: ``kr 12 500`` / ``NOK 12,500``."""
+        if nok is None:
+            return ""
+        return self.gettext("NOK {amount}",
+                            amount=self.number(round(nok), 0))
+
+    def date(self, day: date | None, style: str = "medium") -> str:
+        from babel.dates import format_date
+
+        if day is None:
+            return ""
+        if style == "short":
+            return day.strftime("%d.%m.%Y") if self.lang == "nb" \
+                else day.isoformat()
+        return format_date(day, format="long" if style == "long"
+                           else "medium", locale=self.locale)
+
+    def yes_no(self, value: bool | None) -> str:
+        if value is None:
+            return ""
+        return self.gettext("yes") if value else self.gettext("no")
+
+
+def translator(lang: str | None = None) -> Translator:
+    """The translator for ``lang`` (see ``resolve_lang``)."""
+    code = resolve_lang(lang)
+    return Translator(code, catalogue(code))
+
+
+__all__ = ["LANGS", "N_", "Translator", "catalogue", "resolve_lang",
+           "translator"]

@@ -1,0 +1,462 @@
+"""
+The proposal as an officer reads it: typed rows joined with the instance.
+
+The report, the workbook, the CSV and the letters all read these rows, so
+they show the same columns, in the same words. Sensitive household fields
+(accessibility needs, avoided features, health) are never read here: the
+only trace of them is the rule label "ruled out by an individual need".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from models import Instance, Policy, Proposal
+from models.household import Household, HouseholdType, Relation
+
+from ..data import PROFESSIONAL
+from ..i18n import N_, Translator
+
+TYPE_TEXT = {
+    HouseholdType.SINGLE_ADULT: N_("single adult"),
+    HouseholdType.COUPLE: N_("couple"),
+    HouseholdType.FAMILY_WITH_CHILDREN: N_("family with children"),
+    HouseholdType.SINGLE_PARENT: N_("single parent"),
+    HouseholdType.UNACCOMPANIED_MINOR: N_("unaccompanied minor"),
+    HouseholdType.OTHER_ADULTS: N_("adults together"),
+}
+
+TENURE_TEXT = {
+    "municipal": N_("municipal rental"),
+    "private_lease": N_("private lease"),
+    "sublet": N_("sublet"),
+    "guaranteed_private": N_("private with guarantee"),
+    "rent_to_own": N_("rent to own"),
+    "self_found": N_("self-found"),
+}
+
+CRITERION_TEXT = {
+    "size_fit": N_("size fit"),
+    "services": N_("services within reach"),
+    "condition": N_("dwelling condition"),
+    "child_suitability": N_("child-friendly surroundings"),
+    "tenure": N_("security of tenure"),
+    "reunification": N_("room for expected reunification"),
+    "wish_central": N_("wish: central"),
+    "wish_compatriots": N_("wish: near compatriots"),
+    "wish_place": N_("wish: near a named place"),
+    "school_change": N_("keeping the children's school"),
+    "care_housing": N_("beside care housing"),
+    "late_move_in": N_("moving in after the settlement deadline"),
+}
+
+RULE_TEXT = {
+    "availability": N_("not available in time"),
+    "assigned_municipality": N_("outside the assigned municipality"),
+    "size_too_small": N_("too few bedrooms"),
+    "size_too_large": N_("more bedrooms than the allowed surplus"),
+    "individual_need": N_("ruled out by an individual need"),
+    "child_safety": N_("damp or unsuitable for children"),
+    "care_housing": N_("beside care housing"),
+    "banned": N_("banned for this household"),
+}
+
+REASON_TEXT = {
+    "no_eligible_dwelling": N_("no eligible dwelling"),
+    "outcompeted": N_("others had higher priority"),
+    "capacity": N_("a cap or quota is full"),
+    "lock_conflict": N_("the office's locks conflict"),
+}
+
+BINDING_TEXT = {
+    "area_cap": N_("dispersion cap of an area"),
+    "building_cap": N_("dispersion cap of a building"),
+    "quota": N_("council decision (quota)"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a view: its key, header (a message) and kind.
+
+    ``kind`` is ``text``, ``id``, ``int``, ``money``, ``area``, ``date``,
+    ``bool`` or ``share``."""
+
+    key: str
+    header: str
+    kind: str = "text"
+    width: int = 12
+
+
+MATCH_COLUMNS = (
+    Column("household", N_("Household"), "id", 10),
+    Column("type", N_("Household type"), "text", 20),
+    Column("persons", N_("Persons"), "int", 8),
+    Column("composition", N_("Composition"), "text", 30),
+    Column("dwelling", N_("Dwelling"), "id", 10),
+    Column("address", N_("Address or area"), "text", 26),
+    Column("municipality", N_("Municipality"), "text", 18),
+    Column("bedrooms", N_("Bedrooms"), "int", 9),
+    Column("floor_area", N_("Floor area (m²)"), "area", 10),
+    Column("tenure", N_("Tenure"), "text", 18),
+    Column("rent", N_("Monthly rent"), "money", 12),
+    Column("move_in", N_("Move-in date"), "date", 12),
+    Column("waited_days", N_("Days waited"), "int", 9),
+    Column("within_deadline", N_("Within deadline"), "bool", 10),
+    Column("priority", N_("Priority points"), "int", 10),
+    Column("rank", N_("Rank among eligible"), "text", 12),
+    Column("shared", N_("Room in shared housing"), "bool", 10),
+    Column("locked", N_("Locked by the office"), "bool", 10),
+    Column("reasons", N_("Why this dwelling"), "text", 60),
+)
+
+WAITING_COLUMNS = (
+    Column("household", N_("Household"), "id", 10),
+    Column("type", N_("Household type"), "text", 20),
+    Column("persons", N_("Persons"), "int", 8),
+    Column("composition", N_("Composition"), "text", 30),
+    Column("waited_days", N_("Days waited"), "int", 9),
+    Column("priority", N_("Priority points"), "int", 10),
+    Column("reason", N_("Reason"), "text", 24),
+    Column("explanation", N_("Explanation"), "text", 80),
+)
+
+EMPTY_COLUMNS = (
+    Column("dwelling", N_("Dwelling"), "id", 10),
+    Column("address", N_("Address or area"), "text", 26),
+    Column("municipality", N_("Municipality"), "text", 18),
+    Column("bedrooms", N_("Bedrooms"), "int", 9),
+    Column("floor_area", N_("Floor area (m²)"), "area", 10),
+    Column("floor", N_("Floor"), "int", 7),
+    Column("tenure", N_("Tenure"), "text", 18),
+    Column("rent", N_("Monthly rent"), "money", 12),
+    Column("available_from", N_("Available from"), "date", 12),
+    Column("available_until", N_("Available until"), "date", 12),
+    Column("shared_rooms", N_("Rooms for sharing"), "int", 9),
+)
+
+BINDING_COLUMNS = (
+    Column("rule", N_("Rule"), "text", 28),
+    Column("subject", N_("Where"), "text", 22),
+    Column("used", N_("Used"), "int", 8),
+    Column("limit", N_("Limit"), "int", 8),
+    Column("marginal_housed", N_("One more place houses"), "int", 12),
+    Column("marginal_objective", N_("One more place gains (points)"),
+           "int", 14),
+    Column("explanation", N_("Explanation"), "text", 70),
+)
+
+REPORT_MATCH_KEYS = (
+    "household", "type", "composition", "dwelling", "address", "bedrooms",
+    "floor_area", "tenure", "rent", "move_in", "waited_days",
+    "within_deadline", "priority", "reasons",
+)
+"""The match columns the report prints (the workbook has them all)."""
+
+AREA_COLUMNS = (
+    Column("area", N_("Area"), "text", 22),
+    Column("municipality", N_("Municipality"), "text", 18),
+    Column("dwellings", N_("Dwellings offered"), "int", 10),
+    Column("matched", N_("Households settled"), "int", 10),
+    Column("empty", N_("Dwellings left empty"), "int", 10),
+    Column("share_before", N_("Refugee share before"), "share", 12),
+    Column("share_after", N_("Refugee share after"), "share", 12),
+)
+
+
+@dataclass(frozen=True)
+class OfficeView:
+    """The rows of every table, typed (dates as dates, yes/no as bool)."""
+
+    matches: list[dict]
+    waiting: list[dict]
+    empty: list[dict]
+    binding: list[dict]
+    areas: list[dict]
+    figures: list[tuple[str, str]]
+    """Key figures as (label, value text), in the view's language."""
+
+
+def composition(h: Household, t: Translator) -> str:
+    """``2 adults, 3 children (aged 4, 9, 15)``; no sex, no names."""
+    adults = h.adults
+    kids = sorted(m.age for m in h.members if m.age < 18)
+    parts = []
+    if adults:
+        parts.append(t.ngettext("{n} adult", "{n} adults", adults))
+    if kids:
+        parts.append(
+            t.ngettext("{n} child", "{n} children", len(kids))
+            + " " + t._("(aged {ages})",
+                        ages=", ".join(str(a) for a in kids))
+        )
+    if any(m.relation == Relation.PARTNER for m in h.members):
+        parts.append(t._("with partner"))
+    if h.expected_reunification_persons:
+        parts.append(t.ngettext(
+            "{n} more expected through reunification",
+            "{n} more expected through reunification",
+            h.expected_reunification_persons))
+    return ", ".join(parts)
+
+
+def place_text(d, areas: dict, t: Translator) -> str:
+    """The dwelling's address, or its area's name when it has none."""
+    address = getattr(d, "address", None)
+    area = areas.get(d.area)
+    name = (area.name if area is not None and area.name else d.area)
+    if address:
+        return f"{address}, {name}"
+    return name
+
+
+def move_in(d, as_of: date) -> date:
+    """The first day the household can move in: availability or today."""
+    return max(as_of, d.available_from)
+
+
+def match_reasons(m, t: Translator, limit: int = 4) -> str:
+    """The criteria that counted most for a match, in words."""
+    parts = [
+        f"{t._(CRITERION_TEXT.get(c, c))} ({v:+d})"
+        for c, v in sorted(m.scores.items(), key=lambda kv: -abs(kv[1]))
+        if v
+    ][:limit]
+    text = t._("best of {n} eligible", n=t.number(m.eligible)) \
+        if m.rank == 1 else t._("rank {rank} of {n} eligible",
+                                rank=t.number(m.rank),
+                                n=t.number(m.eligible))
+    if parts:
+        text += "; " + ", ".join(parts)
+    if m.shared:
+        text += "; " + t._("a room in shared housing")
+    if m.locked:
+        text += "; " + t._("locked by the housing office")
+    return text
+
+
+def waiting_explanation(u, num_dwellings: int, t: Translator) -> str:
+    """Why a household waits, from the proposal's structured reason."""
+    reason = u.reason.value
+    if reason == "no_eligible_dwelling":
+        ruled = ", ".join(
+            f"{t.number(n)} {t._(RULE_TEXT.get(r, r))}"
+            for r, n in sorted(u.excluded_by.items(), key=lambda kv: -kv[1])
+            if n
+        )
+        return t._("No eligible dwelling: none of the {total} dwellings "
+                   "passes every rule. Ruled out: {ruled}.",
+                   total=t.number(num_dwellings),
+                   ruled=ruled or t._("none"))
+    if reason == "outcompeted":
+        names = ", ".join(
+            t._("{dwelling} went to {household} (priority {priority})",
+                dwelling=c.dwelling, household=c.household,
+                priority=t.number(c.priority))
+            for c in u.competitors
+        )
+        return t._("Every eligible dwelling went to a household with "
+                   "higher priority: {names}. Its priority is "
+                   "{priority}.", names=names,
+                   priority=t.number(u.priority))
+    if reason == "capacity":
+        return t._("Eligible dwellings stayed empty because a dispersion "
+                   "cap or a council decision is full; see the binding "
+                   "rules.")
+    return t._("No proposal was made: the housing office's locks cannot "
+               "all hold together.")
+
+
+def _subject_text(b, areas, municipalities, t: Translator) -> str:
+    if b.rule == "area_cap" and b.subject in areas:
+        return areas[b.subject].name or b.subject
+    if b.rule == "quota" and b.subject in municipalities:
+        return municipalities[b.subject].name or b.subject
+    return b.subject
+
+
+def binding_explanation(b, t: Translator) -> str:
+    if b.marginal_housed is None and b.marginal_objective is None:
+        return t._("Full: {used} of {limit} places used. Its marginal "
+                   "value was not computed.", used=t.number(b.used),
+                   limit=t.number(b.limit))
+    return t._("Full: {used} of {limit} places used. One more place "
+               "would house {housed} more and gain {points} points.",
+               used=t.number(b.used), limit=t.number(b.limit),
+               housed=t.number(b.marginal_housed or 0),
+               points=t.number(b.marginal_objective or 0))
+
+
+def office_view(proposal: Proposal, instance: Instance, t: Translator,
+                policy: Policy | None = None) -> OfficeView:
+    """
+    Every table of the proposal as an officer reads it.
+
+    Parameters
+    ----------
+    proposal
+        The proposal.
+    instance
+        The instance it was made from (names, addresses, sizes, rent).
+    t
+        The language.
+    """
+    households = {h.id: h for h in instance.households}
+    dwellings = {d.id: d for d in instance.dwellings}
+    areas = {a.id: a for a in instance.areas}
+    municipalities = {m.id: m for m in instance.municipalities}
+
+    def m_name(mid):
+        m = municipalities.get(mid)
+        return (m.name or mid) if m is not None else mid
+
+    matches = []
+    for m in sorted(proposal.matches, key=lambda m: m.household):
+        h, d = households.get(m.household), dwellings.get(m.dwelling)
+        if h is None or d is None:
+            continue
+        matches.append({
+            "household": h.id,
+            "type": t._(TYPE_TEXT[h.household_type]),
+            "persons": h.size,
+            "composition": composition(h, t),
+            "dwelling": d.id,
+            "address": place_text(d, areas, t),
+            "municipality": m_name(d.municipality),
+            "bedrooms": d.bedrooms,
+            "floor_area": d.floor_area_m2,
+            "floor": d.floor,
+            "tenure": t._(TENURE_TEXT.get(d.tenure.value, d.tenure.value)),
+            "rent": d.rent_nok,
+            "move_in": move_in(d, instance.as_of),
+            "waited_days": m.waited_days,
+            "within_deadline": m.within_deadline,
+            "priority": m.priority,
+            "rank": t._("{rank} of {n}", rank=m.rank, n=m.eligible),
+            "shared": m.shared,
+            "locked": m.locked,
+            "reasons": match_reasons(m, t),
+        })
+    waiting = []
+    for u in sorted(proposal.unmatched, key=lambda u: (-u.priority,
+                                                       u.household)):
+        h = households.get(u.household)
+        if h is None:
+            continue
+        waiting.append({
+            "household": h.id,
+            "type": t._(TYPE_TEXT[h.household_type]),
+            "persons": h.size,
+            "composition": composition(h, t),
+            "waited_days": u.waited_days,
+            "priority": u.priority,
+            "reason": t._(REASON_TEXT.get(u.reason.value, u.reason.value)),
+            "explanation": waiting_explanation(u, len(dwellings), t),
+        })
+    taken = {m.dwelling for m in proposal.matches}
+    empty = [
+        {
+            "dwelling": d.id,
+            "address": place_text(d, areas, t),
+            "municipality": m_name(d.municipality),
+            "area_id": d.area,
+            "bedrooms": d.bedrooms,
+            "floor_area": d.floor_area_m2,
+            "floor": d.floor,
+            "tenure": t._(TENURE_TEXT.get(d.tenure.value, d.tenure.value)),
+            "rent": d.rent_nok,
+            "available_from": d.available_from,
+            "available_until": d.available_until,
+            "shared_rooms": d.shared_rooms,
+        }
+        for d in instance.dwellings if d.id not in taken
+    ]
+    binding = [
+        {
+            "rule": t._(BINDING_TEXT.get(b.rule, b.rule)),
+            "subject": _subject_text(b, areas, municipalities, t),
+            "used": b.used,
+            "limit": b.limit,
+            "marginal_housed": b.marginal_housed,
+            "marginal_objective": b.marginal_objective,
+            "explanation": binding_explanation(b, t),
+        }
+        for b in proposal.binding
+    ]
+    area_rows = _area_rows(proposal, instance, m_name)
+    return OfficeView(matches, waiting, empty, binding, area_rows,
+                      key_figures(proposal, instance, t, policy,
+                                  len(empty)))
+
+
+def _area_rows(proposal, instance, m_name) -> list[dict]:
+    dwellings = {d.id: d for d in instance.dwellings}
+    offered: dict[str, int] = {}
+    for d in instance.dwellings:
+        offered[d.area] = offered.get(d.area, 0) + 1
+    settled: dict[str, int] = {}
+    for m in proposal.matches:
+        d = dwellings.get(m.dwelling)
+        if d is not None:
+            settled[d.area] = settled.get(d.area, 0) + 1
+    after = proposal.kpis.area_refugee_share_after if proposal.kpis else {}
+    rows = []
+    for a in instance.areas:
+        before = (a.refugee_households / a.resident_households
+                  if a.resident_households else None)
+        total = a.resident_households + settled.get(a.id, 0)
+        rows.append({
+            "area_id": a.id,
+            "area": a.name or a.id,
+            "municipality": m_name(a.municipality),
+            "dwellings": offered.get(a.id, 0),
+            "matched": settled.get(a.id, 0),
+            "empty": offered.get(a.id, 0) - settled.get(a.id, 0),
+            "share_before": before,
+            "share_after": after.get(a.id, (
+                (a.refugee_households + settled.get(a.id, 0)) / total
+                if total else None)),
+        })
+    return rows
+
+
+def key_figures(proposal: Proposal, instance: Instance, t: Translator,
+                policy: Policy | None, num_empty: int
+                ) -> list[tuple[str, str]]:
+    """The round's key figures as (label, value) in the view's language."""
+    k = proposal.kpis
+    s = proposal.solver
+    rows = [
+        (t._("Planning date"), t.date(proposal.provenance.as_of)),
+        (t._("Policy"), proposal.provenance.policy_name),
+        (t._("Status"), t._("optimal, proven") if s.proven_optimal
+         else t._("not proven optimal")),
+    ]
+    if k is not None:
+        rows += [
+            (t._("Households housed"),
+             t._("{a} of {b}", a=t.number(k.housed),
+                 b=t.number(k.households))),
+            (t._("Families with children and minors housed"),
+             t._("{a} of {b}", a=t.number(k.housed_priority_group),
+                 b=t.number(k.priority_group))),
+            (t._("Housed within their settlement deadline"),
+             t.number(k.housed_within_deadline)),
+            (t._("Crowded after moving in (Statistics Norway)"),
+             t.number(k.crowded)),
+            (t._("Mean bedrooms beyond the need"),
+             t.number(k.mean_surplus_bedrooms, 2)),
+            (t._("Rooms in shared housing"), t.number(k.shared)),
+        ]
+    rows += [
+        (t._("Households waiting"), t.number(len(proposal.unmatched))),
+        (t._("Dwellings offered"), t.number(len(instance.dwellings))),
+        (t._("Dwellings left empty"), t.number(num_empty)),
+        (t._("Binding rules"), t.number(len(proposal.binding))),
+    ]
+    if proposal.objective is not None:
+        o = proposal.objective
+        rows.append((t._("Priority points / quality points"),
+                     f"{t.number(o.primary)} / {t.number(o.secondary)}"))
+    return rows
