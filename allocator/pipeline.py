@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from models import Instance, Policy, Proposal
+from models import DecisionLog, Instance, Policy, Proposal
 
 from .check import CheckReport, check_proposal
 from .compile import compile_instance
@@ -45,6 +45,8 @@ def propose(
     seed: int = 0,
     marginal_values: bool = True,
     on_stage: Callable[[str, str], None] = _quiet,
+    decisions: DecisionLog | None = None,
+    previous: Proposal | None = None,
     **params,
 ) -> Outcome:
     """
@@ -70,11 +72,22 @@ def propose(
         Called as ``on_stage(description, key)`` when each stage starts,
         ``key`` one of ``compile``, ``solve``, ``explain``, ``check``: the
         CLI's progress line and stage timings, the workbench's progress.
+    decisions
+        The office's decision log: the policy's ``[decisions]`` rules
+        derive locks, bans and parks from it, on top of the instance's
+        own ``decisions`` table.
+    previous
+        The previous proposal of the round: the re-solve keeps its
+        matches unless changing them houses more priority, and states
+        what it kept and changed, and why.
     params
         Engine parameters; ``start``, a feasible assignment as (household
         id, dwelling id) pairs, seeds the class model.
     """
     policy = Policy() if policy is None else policy
+    if decisions is not None or previous is not None:
+        raise NotImplementedError("decision logs and previous proposals "
+                                  "are not wired in yet")
     on_stage("compiling eligible pairs", "compile")
     data = compile_instance(instance, policy)
     if params.get("start") is not None:

@@ -1,6 +1,15 @@
 """The data contract of the housing allocator: inputs, policy and proposal."""
 
 from .decision import Decision, DecisionKind
+from .decision_log import (
+    LOG_COLUMNS,
+    OVERRIDABLE_RULES,
+    DecisionEvent,
+    DecisionLog,
+    DeclineReason,
+    EventKind,
+    decision_log_problems,
+)
 from .dwelling import Dwelling, DwellingFeature, Tenure
 from .geography import (
     Area,
@@ -50,6 +59,7 @@ from .placement import (
 )
 from .policy import (
     Deadlines,
+    DecisionRules,
     Dispersion,
     HardRules,
     ObjectiveMode,
@@ -70,12 +80,16 @@ from .simulation import RoundKind, SimulationParams
 from .proposal import (
     SCHEMA_VERSION,
     Binding,
+    Change,
+    ChangeReason,
     Competitor,
     Kpis,
     Match,
     Objective,
+    Override,
     Proposal,
     Provenance,
+    SetAsideLock,
     SolverStats,
     Status,
     Unmatched,

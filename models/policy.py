@@ -8,6 +8,7 @@ from typing import Self
 from pydantic import Field, NonNegativeInt, field_serializer, model_validator
 
 from ._base import StrictModel
+from .decision_log import DeclineReason
 from .geography import QuotaDimension, ServiceKind
 from .placement import PlacementService
 
@@ -313,6 +314,66 @@ class PlacementPolicy(StrictModel):
         return self
 
 
+class DecisionRules(StrictModel):
+    """
+    What the office's decisions (``models.DecisionLog``) do, and how a
+    re-solve treats the previous proposal. The defaults hold no surprise:
+    a declined pair is not offered again, nothing else follows from a
+    decline, an offer stays open 14 days, and open offers and accepted
+    matches are kept as locks.
+
+    Parameters
+    ----------
+    decline_bans_pair
+        A declined dwelling is never proposed to that household again.
+    decline_park_days
+        After a decline the household is parked (not proposed anything)
+        for this many days from the decline's date. 0 (default): not
+        parked.
+    declines_before_hold
+        After this many declines (counted since the last ``lift``) the
+        household is held: proposed nothing until an officer lifts it
+        (DOMAIN.md 1.7: declining the offer forfeits the municipality's
+        help with housing). ``None`` (default): never held.
+    uncounted_reasons
+        Decline reasons that are not the household's refusal: they ban the
+        pair (when ``decline_bans_pair``) but neither park the household
+        nor count towards the hold. Default: ``landlord_refused``.
+    offer_open_days
+        An offer is open this many days after its date (inclusive); later
+        it has expired: no longer a lock, and it cannot be accepted or
+        declined. Default 14.
+    offers_lock
+        An open offer is a lock: the re-solve keeps the dwelling for the
+        household while it decides.
+    accepts_lock
+        An accepted offer is a lock.
+    keep_weight
+        How a re-solve with a previous proposal values each previous match
+        it keeps. ``None`` (default): exactly between priority and
+        quality, so the re-solve houses the most priority, then keeps the
+        most previous matches, then has the best quality (in weighted
+        objective mode, where priority and quality are one sum, ``None``
+        counts a kept match as 100 priority points). An integer: each kept
+        match is worth that many quality units (the weighted variant).
+    """
+
+    decline_bans_pair: bool = True
+    decline_park_days: NonNegativeInt = Field(default=0, le=3650)
+    declines_before_hold: int | None = Field(default=None, ge=1, le=100)
+    uncounted_reasons: frozenset[DeclineReason] = frozenset(
+        {DeclineReason.LANDLORD_REFUSED}
+    )
+    offer_open_days: NonNegativeInt = Field(default=14, le=3650)
+    offers_lock: bool = True
+    accepts_lock: bool = True
+    keep_weight: NonNegativeInt | None = Field(default=None, le=10**9)
+
+    @field_serializer("uncounted_reasons")
+    def _sorted_reasons(self, reasons):
+        return sorted(reasons)
+
+
 class Policy(StrictModel):
     """
     Every matching rule, with defaults documented in the README's rules
@@ -336,3 +397,4 @@ class Policy(StrictModel):
     services: Services = Services()
     weights: Weights = Weights()
     placement: PlacementPolicy = PlacementPolicy()
+    decisions: DecisionRules = DecisionRules()

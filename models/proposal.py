@@ -55,6 +55,15 @@ class Match(StrictModel):
     locked: bool = False
     waited_days: int = 0
     within_deadline: bool = True
+    decision: str = ""
+    """What made this pair a lock: ``offer`` (open offer), ``accept``,
+    ``lock``, ``override`` (from the decision log) or ``table`` (the
+    instance's decisions table); blank when the engine chose it."""
+    override_rule: str | None = None
+    """For an override: the hard rule this match breaks on purpose."""
+    kept: bool | None = None
+    """With a previous proposal: whether this household had this dwelling
+    there too; ``None`` when there was no previous proposal."""
 
 
 class Competitor(StrictModel):
@@ -68,6 +77,10 @@ class UnmatchedReason(StrEnum):
     OUTCOMPETED = "outcompeted"
     CAPACITY = "capacity"
     LOCK_CONFLICT = "lock_conflict"
+    PARKED = "parked"
+    """Parked by the office (or after a decline) until a date."""
+    HELD = "held"
+    """Held after too many declines until an officer lifts it."""
 
 
 class Unmatched(StrictModel):
@@ -96,6 +109,76 @@ class Unmatched(StrictModel):
     excluded_by: dict[str, int] = Field(default_factory=dict)
     competitors: tuple[Competitor, ...] = ()
     waited_days: int = 0
+
+
+class ChangeReason(StrEnum):
+    """Why a previous match was not kept."""
+
+    MORE_PRIORITY = "more_priority"
+    """Changing it lets the round house more priority points."""
+    NOT_ELIGIBLE = "not_eligible"
+    """The pair is no longer eligible (a hard rule, a ban or a decline;
+    the household or dwelling is gone)."""
+    PARKED = "parked"
+    """The household is parked or held."""
+    LOCKED_ELSEWHERE = "locked_elsewhere"
+    """A lock gives the household or the dwelling to another pair."""
+    QUALITY = "quality"
+    """Only in the weighted variant: better quality outweighed keeping."""
+
+
+class Change(StrictModel):
+    """
+    A previous match the re-solve did not keep.
+
+    Parameters
+    ----------
+    household, previous
+        The household and the dwelling it had in the previous proposal.
+    now
+        Its dwelling now, ``None`` when it waits.
+    reason
+        Why (``ChangeReason``), and ``message`` in plain words.
+    """
+
+    household: Identifier
+    previous: Identifier
+    now: Identifier | None = None
+    reason: ChangeReason
+    message: str
+
+
+class SetAsideLock(StrictModel):
+    """
+    A lock that could not hold beside the others, set aside so that the
+    rest of the round could be solved.
+
+    Parameters
+    ----------
+    decision
+        Where the lock came from (``offer``, ``accept``, ``lock``,
+        ``override``, ``table``).
+    rule
+        The rule it broke; ``message`` says how, in plain words.
+    """
+
+    household: Identifier
+    dwelling: Identifier
+    decision: str
+    rule: str
+    message: str
+
+
+class Override(StrictModel):
+    """A lock that breaks a named hard rule on purpose, with its reason."""
+
+    household: Identifier
+    dwelling: Identifier
+    rule: str
+    reason: str = Field(min_length=1)
+    officer: Identifier
+    date: date
+    message: str = ""
 
 
 class Binding(StrictModel):
@@ -131,6 +214,12 @@ class Objective(StrictModel):
     primary_bound: int | None = None
     """In lexicographic mode, a bound on ``primary`` alone (the priority
     that can be housed), when the engine has one."""
+    kept: int | None = None
+    """With a previous proposal: its matches this proposal keeps."""
+    keep_bonus: int = 0
+    """Objective units of each kept match: ``value`` is ``primary * scale
+    + kept * keep_bonus + secondary`` (lexicographic; ``primary *
+    weights.housed + ...`` in weighted mode)."""
 
 
 class SolverStats(StrictModel):
@@ -204,6 +293,15 @@ class Proposal(StrictModel):
     unmatched: tuple[Unmatched, ...]
     binding: tuple[Binding, ...] = ()
     conflicts: tuple[str, ...] = ()
+    set_aside: tuple[SetAsideLock, ...] = ()
+    """Locks set aside because they could not all hold; the rest of the
+    round is solved without them."""
+    overrides: tuple[Override, ...] = ()
+    """Matches that break a named hard rule on purpose, with reasons."""
+    previous_created_at: datetime | None = None
+    """With a previous proposal: when it was made."""
+    changes: tuple[Change, ...] = ()
+    """With a previous proposal: its matches not kept, and why."""
     kpis: Kpis | None = None
     solver: SolverStats
     provenance: Provenance

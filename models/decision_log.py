@@ -1,0 +1,355 @@
+"""
+The decision log: dated events of a settlement round, kept apart from the
+instance data so that a fresh export of the data does not lose them.
+
+An office offers a dwelling to a household; the household accepts or
+declines it (with a coded reason); an offer may be withdrawn; a household
+may be parked (not available until a date) and the park lifted; the office
+may lock or ban a pair, override a hard rule for one pair (with its
+reason), or add a note. The engine derives locks, bans and parks from the
+log under the policy's ``[decisions]`` rules (``models.policy.
+DecisionRules``); see ``allocator.decisions``.
+
+A log is a table with the columns of ``LOG_COLUMNS``, in that order, as
+CSV, an XLSX sheet or a JSON list of objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Self
+
+from pydantic import Field, model_validator
+
+from ._base import Identifier, StrictModel
+from .problems import Problem
+
+
+class EventKind(StrEnum):
+    """What happened. Events are read in date order, rows in file order."""
+
+    OFFER = "offer"
+    """The office offered the dwelling to the household; open until
+    accepted, declined, withdrawn or expired (``offer_open_days``)."""
+    ACCEPT = "accept"
+    """The household accepted an open offer of this dwelling."""
+    DECLINE = "decline"
+    """The household declined an open offer, with a coded reason; the
+    policy decides the consequence (ban, park, hold)."""
+    WITHDRAW = "withdraw"
+    """The office took back an offer, an accepted match, a lock or an
+    override of this pair; nothing follows for the household."""
+    PARK = "park"
+    """The household is not available until ``until`` (illness, travel,
+    waiting for a document)."""
+    LIFT = "lift"
+    """Ends a park, or the hold after too many declines, of the
+    household; its count of declines starts again from zero."""
+    LOCK = "lock"
+    """This household gets this dwelling (it must pass every hard rule)."""
+    BAN = "ban"
+    """Never this pair."""
+    OVERRIDE = "override"
+    """A lock that breaks the named hard rule ``rule``, allowed with a
+    reason in ``note`` (for instance an override of IMDi's selection,
+    DOMAIN.md 7.1.10). Reported as such in every output."""
+    NOTE = "note"
+    """A note on the household (and dwelling, if given); no consequence."""
+
+
+class DeclineReason(StrEnum):
+    """
+    Why a household declined an offer, coded for reporting. Fitted to
+    Norwegian settlement: the household's own reasons first, then the
+    office's side.
+    """
+
+    TOO_SMALL = "too_small"
+    """The dwelling is too small for the household as it sees itself."""
+    UNSUITABLE = "unsuitable"
+    """The dwelling is unsuitable (standard, floor, surroundings)."""
+    FAR_FROM_NETWORK = "far_from_network"
+    """Too far from family, network, work or school."""
+    NEEDS_NOT_MET = "needs_not_met"
+    """A health or accessibility need is not met (no details here)."""
+    OTHER_MUNICIPALITY = "other_municipality"
+    """The household wants to settle in another municipality."""
+    OWN_DWELLING = "own_dwelling"
+    """The household found a dwelling of its own (egenbosetting)."""
+    NOT_READY = "not_ready"
+    """The household is no longer settlement-ready."""
+    NO_ANSWER = "no_answer"
+    """No answer within the time the offer was open."""
+    LANDLORD_REFUSED = "landlord_refused"
+    """The landlord refused the household (the provider's decline)."""
+    OTHER = "other"
+    """Another reason, given in the note (required)."""
+
+
+OVERRIDABLE_RULES = (
+    "availability",
+    "assigned_municipality",
+    "size_too_small",
+    "size_too_large",
+    "individual_need",
+    "child_safety",
+    "care_housing",
+)
+"""Hard rules an ``override`` may name: the pair rules of
+``allocator.data.RULES`` except ``banned`` (lift a ban by locking)."""
+
+NEEDS_DWELLING = frozenset({
+    EventKind.OFFER, EventKind.ACCEPT, EventKind.DECLINE, EventKind.WITHDRAW,
+    EventKind.LOCK, EventKind.BAN, EventKind.OVERRIDE,
+})
+"""Event kinds that concern one household-dwelling pair."""
+
+LOG_COLUMNS = (
+    "date", "kind", "household", "dwelling", "officer", "reason", "rule",
+    "until", "note",
+)
+"""Columns of a decision log file, in this order."""
+
+
+class DecisionEvent(StrictModel):
+    """
+    One dated event of the decision log.
+
+    Parameters
+    ----------
+    date
+        The day it happened.
+    kind
+        What happened (``EventKind``).
+    household
+        The household's id.
+    dwelling
+        The dwelling's id; required for offer, accept, decline, withdraw,
+        lock, ban and override; optional for a note; not allowed
+        otherwise.
+    officer
+        The officer's pseudonymous id (never a name).
+    reason
+        For a decline (required there, nowhere else): a ``DeclineReason``;
+        ``other`` needs a note.
+    rule
+        For an override (required there, nowhere else): the hard rule it
+        breaks, one of ``OVERRIDABLE_RULES``; the note gives the reason.
+    until
+        For a park (required there, nowhere else): the first day the
+        household is available again; after ``date``.
+    note
+        Free text. Never write health details here: notes go into the
+        proposal and its explanations.
+    """
+
+    date: date
+    kind: EventKind
+    household: Identifier
+    dwelling: Identifier | None = None
+    officer: Identifier
+    reason: DeclineReason | None = None
+    rule: str | None = None
+    until: date | None = None
+    note: str = Field(default="", max_length=1000)
+
+    def problems(self, index: int = 0) -> Iterator[Problem]:
+        """What is wrong with this event on its own, located at ``index``."""
+        t = "decisions"
+        kind = self.kind
+        if kind in NEEDS_DWELLING and self.dwelling is None:
+            yield Problem(loc=(t, index, "dwelling"), rule="missing-value",
+                          message=f"{_a(kind)} names a dwelling.")
+        if kind not in NEEDS_DWELLING and kind != EventKind.NOTE and (
+            self.dwelling is not None
+        ):
+            yield Problem(loc=(t, index, "dwelling"), rule="not-allowed",
+                          message=f"{_a(kind)} concerns the household only; "
+                          "leave dwelling blank.")
+        if kind == EventKind.DECLINE:
+            if self.reason is None:
+                yield Problem(
+                    loc=(t, index, "reason"), rule="missing-value",
+                    message="a decline needs a coded reason: one of "
+                    f"{', '.join(r.value for r in DeclineReason)}.")
+            elif self.reason == DeclineReason.OTHER and not self.note:
+                yield Problem(
+                    loc=(t, index, "note"), rule="missing-value",
+                    message="a decline for reason 'other' needs the reason "
+                    "in the note.")
+        elif self.reason is not None:
+            yield Problem(loc=(t, index, "reason"), rule="not-allowed",
+                          message="only a decline has a reason code.")
+        if kind == EventKind.OVERRIDE:
+            if self.rule is None:
+                yield Problem(
+                    loc=(t, index, "rule"), rule="missing-value",
+                    message="an override names the hard rule it breaks: one "
+                    f"of {', '.join(OVERRIDABLE_RULES)}.")
+            elif self.rule not in OVERRIDABLE_RULES:
+                yield Problem(
+                    loc=(t, index, "rule"), rule="unknown-value",
+                    message=f"rule {self.rule!r} cannot be overridden; use "
+                    f"one of {', '.join(OVERRIDABLE_RULES)}.")
+            if not self.note:
+                yield Problem(loc=(t, index, "note"), rule="missing-value",
+                              message="an override needs its reason in the "
+                              "note.")
+        elif self.rule is not None:
+            yield Problem(loc=(t, index, "rule"), rule="not-allowed",
+                          message="only an override names a rule.")
+        if kind == EventKind.PARK:
+            if self.until is None:
+                yield Problem(loc=(t, index, "until"), rule="missing-value",
+                              message="a park needs the date the household "
+                              "is available again.")
+            elif self.until <= self.date:
+                yield Problem(loc=(t, index, "until"), rule="date-order",
+                              message=f"until {self.until} is not after the "
+                              f"park's date {self.date}.")
+        elif self.until is not None:
+            yield Problem(loc=(t, index, "until"), rule="not-allowed",
+                          message="only a park has an until date.")
+
+
+class DecisionLog(StrictModel):
+    """
+    The dated events of a round, in the order they happened.
+
+    Construction validates each event and the sequence (dates in order; an
+    accept, decline or withdraw of an offer that is open; a lift of a
+    household that was parked or declined) and raises listing every
+    problem; ``decision_log_problems`` gives them located by row, and with
+    an instance also unknown ids. Whether an offer has expired depends on
+    the policy (``DecisionRules.offer_open_days``) and is checked there.
+    """
+
+    events: tuple[DecisionEvent, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_sequence(self) -> Self:
+        problems = decision_log_problems(self)
+        if problems:
+            lines = [
+                f"row {p.loc[1] + 1}, {p.loc[2]}: {p.message}"
+                if len(p.loc) > 2 else p.message
+                for p in problems
+            ]
+            raise ValueError(
+                f"{len(problems)} problem(s) in decision log:\n  "
+                + "\n  ".join(lines)
+            )
+        return self
+
+
+def decision_log_problems(
+    log: DecisionLog,
+    households=None,
+    dwellings=None,
+    offer_open_days: int | None = None,
+) -> list[Problem]:
+    """
+    Every problem of a decision log, located as ``("decisions", row index,
+    column)``.
+
+    Works on logs built with ``model_construct`` too, so readers can
+    locate each problem.
+
+    Parameters
+    ----------
+    households, dwellings
+        Known ids; when given, unknown ids are problems.
+    offer_open_days
+        When given, an accept or decline after the offer expired is a
+        problem.
+    """
+    return list(_log_problems(log.events, households, dwellings,
+                              offer_open_days))
+
+
+def _a(kind: EventKind) -> str:
+    """The event kind with its article: "an offer", "a decline"."""
+    return f"{'an' if kind.value[0] in 'aeiou' else 'a'} {kind.value}"
+
+
+def _log_problems(events, households, dwellings, open_days):
+    t = "decisions"
+    previous: date | None = None
+    open_offer: dict[str, tuple[str, date, int]] = {}
+    given: dict[tuple[str, str], int] = {}  # accepted, locked, overridden
+    may_lift: set[str] = set()
+    for i, e in enumerate(events):
+        yield from e.problems(i)
+        if households is not None and e.household not in households:
+            yield Problem(loc=(t, i, "household"), rule="unknown-reference",
+                          message="household references unknown household "
+                          f"{e.household!r}.")
+        if (dwellings is not None and e.dwelling is not None
+                and e.dwelling not in dwellings):
+            yield Problem(loc=(t, i, "dwelling"), rule="unknown-reference",
+                          message="dwelling references unknown dwelling "
+                          f"{e.dwelling!r}.")
+        if previous is not None and e.date < previous:
+            yield Problem(loc=(t, i, "date"), rule="date-order",
+                          message=f"date {e.date} is before the previous "
+                          f"row's {previous}; list events in the order they "
+                          "happened.")
+        previous = e.date if previous is None else max(previous, e.date)
+        h, d, kind = e.household, e.dwelling, e.kind
+        offer = open_offer.get(h)
+        if offer is not None and open_days is not None and (
+            offer[1] + timedelta(days=open_days) < e.date
+        ):
+            # Expired before this event: no longer open.
+            if kind in (EventKind.ACCEPT, EventKind.DECLINE) and (
+                offer[0] == d
+            ):
+                yield Problem(
+                    loc=(t, i, "date"), rule="offer-expired",
+                    message=f"the offer of {d} to {h} (row {offer[2] + 2}) "
+                    f"expired on {offer[1] + timedelta(days=open_days)}; "
+                    "offer it again first.")
+                continue
+            del open_offer[h]
+            offer = None
+        if kind == EventKind.OFFER:
+            if offer is not None and offer[0] != d:
+                yield Problem(
+                    loc=(t, i, "dwelling"), rule="offer-open",
+                    message=f"household {h} already has an open offer of "
+                    f"{offer[0]} (row {offer[2] + 2}); withdraw it first.")
+            open_offer[h] = (d, e.date, i)
+        elif kind in (EventKind.ACCEPT, EventKind.DECLINE):
+            if offer is None or offer[0] != d:
+                yield Problem(
+                    loc=(t, i, "kind"), rule=f"{kind}-without-offer",
+                    message=f"{_a(kind)} of {d} by {h} needs an open offer of "
+                    "that dwelling in an earlier row.")
+            else:
+                del open_offer[h]
+            if kind == EventKind.ACCEPT:
+                given[(h, d)] = i
+            else:
+                may_lift.add(h)
+        elif kind == EventKind.WITHDRAW:
+            if offer is not None and offer[0] == d:
+                del open_offer[h]
+            elif given.pop((h, d), None) is None:
+                yield Problem(
+                    loc=(t, i, "kind"), rule="withdraw-without-offer",
+                    message=f"nothing to withdraw: no open offer, accepted "
+                    f"match, lock or override of {d} for {h} in an earlier "
+                    "row.")
+        elif kind in (EventKind.LOCK, EventKind.OVERRIDE):
+            given[(h, d)] = i
+        elif kind == EventKind.PARK:
+            may_lift.add(h)
+        elif kind == EventKind.LIFT:
+            if h not in may_lift:
+                yield Problem(
+                    loc=(t, i, "kind"), rule="lift-without-park",
+                    message=f"nothing to lift: household {h} was neither "
+                    "parked nor declined an offer in an earlier row.")
+            may_lift.discard(h)
