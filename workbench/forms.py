@@ -29,14 +29,13 @@ SUPERVISOR_KINDS = OFFICER_KINDS | {"override"}
 NEEDS_DWELLING = {"offer", "accept", "decline", "withdraw", "lock", "ban",
                   "override"}
 HARD_RULES = [
-    ("size", _("Size norm (crowding, surplus)")),
-    ("accessibility", _("Accessibility")),
-    ("avoid_features", _("Features to avoid")),
-    ("child_safety", _("Child safety")),
-    ("care_housing", _("Care housing nearby")),
     ("availability", _("Availability date")),
     ("assigned_municipality", _("Assigned municipality")),
-    ("area_cap", _("Dispersion cap of the area")),
+    ("size_too_small", _("Size norm: too small")),
+    ("size_too_large", _("Size norm: too large")),
+    ("individual_need", _("Individual needs")),
+    ("child_safety", _("Child safety")),
+    ("care_housing", _("Care housing nearby")),
 ]
 
 

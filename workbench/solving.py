@@ -99,19 +99,23 @@ def run(solve_id: int) -> None:
     try:
         instance = Instance.model_validate_json(solve.source.instance_json)
         policy = read_policy(solve.policy)
-        extra, used = decisions.solve_arguments(solve, instance)
+        extra, used = decisions.solve_arguments(solve)
         done = threading.Event()
         watcher = threading.Thread(target=_watch, args=(solve_id, done),
                                    daemon=True)
+        options = dict(engine="auto",
+                       time_limit=settings.WORKBENCH_SOLVE_TIME_LIMIT,
+                       seed=0, marginal_values=True, on_stage=on_stage)
         with stoppable():
             watcher.start()
             try:
-                outcome = propose(
-                    extra.pop("instance", instance), policy,
-                    engine="auto",
-                    time_limit=settings.WORKBENCH_SOLVE_TIME_LIMIT,
-                    seed=0, marginal_values=True, on_stage=on_stage,
-                    **extra)
+                try:
+                    outcome = propose(instance, policy, **extra, **options)
+                except NotImplementedError:
+                    # The engine does not take a decision log yet.
+                    folded = decisions.interim_arguments(instance, extra)
+                    instance = folded.pop("instance")
+                    outcome = propose(instance, policy, **folded, **options)
             finally:
                 done.set()
                 watcher.join()

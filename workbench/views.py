@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from allocator.io import write_proposal
 
-from . import history, present, solving
+from . import decisions, history, present, solving
 from .access import in_office, is_analyst, offices, profile, role_in
 from .forms import DecisionForm, MemberForm, RoundForm, SolveForm
 from .importing import read_upload
@@ -343,14 +343,20 @@ def decide(request, round_id):
         return _back_to(round_, household)
     data = form.cleaned_data
     kind = data["kind"]
+    event = DecisionEvent(
+        round=round_, date=timezone.localdate(), kind=kind,
+        household=data["household"], dwelling=data.get("dwelling", ""),
+        officer=f"U-{request.user.pk}", reason=data.get("reason", ""),
+        rule=data.get("rule", ""), until=data.get("until"),
+        note=data.get("note", ""), recorded_by=request.user,
+        solve=_proposal_solve(round_))
+    refused = decisions.problems_with(round_.pk, event, instance)
+    if refused:
+        for problem in refused:
+            messages.error(request, problem)
+        return _back_to(round_, household)
     with transaction.atomic():
-        event = DecisionEvent.objects.create(
-            round=round_, date=timezone.localdate(), kind=kind,
-            household=data["household"], dwelling=data.get("dwelling", ""),
-            officer=f"U-{request.user.pk}", reason=data.get("reason", ""),
-            rule=data.get("rule", ""), until=data.get("until"),
-            note=data.get("note", ""), recorded_by=request.user,
-            solve=_proposal_solve(round_))
+        event.save(force_insert=True)
         _pause_for_kill_test()
         history.record(
             request.user, "override" if kind == "override" else "decision",
