@@ -15,6 +15,14 @@ def town_json(seed: int = 1) -> str:
     return generate("town", seed).model_dump_json()
 
 
+@lru_cache(maxsize=1)
+def password_hash() -> str:
+    """``PASSWORD`` hashed once (Argon2 is slow by design)."""
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(PASSWORD)
+
+
 @dataclass
 class World:
     home: object        # municipality K-3405, with a round and an import
@@ -36,7 +44,9 @@ def build_world() -> World:
     users = get_user_model()
 
     def user(name, office=None, role=None, analyst=False):
-        made = users.objects.create_user(name, password=PASSWORD)
+        made = users.objects.create_user(name)
+        made.password = password_hash()
+        made.save(update_fields=["password"])
         Profile.objects.create(user=made, language="en", analyst=analyst)
         if office is not None:
             Membership.objects.create(user=made, municipality=office,
@@ -66,3 +76,23 @@ def login(client, user):
     client.force_login(
         user, backend="django.contrib.auth.backends.ModelBackend")
     return client
+
+
+@lru_cache(maxsize=2)
+def town_proposal_json(seed: int = 1) -> str:
+    """The engine's proposal for the town, made once per test process."""
+    from allocator.pipeline import propose
+    from models import Instance
+
+    instance = Instance.model_validate_json(town_json(seed))
+    return propose(instance, time_limit=30).proposal.model_dump_json()
+
+
+def solved(round_, user):
+    """A finished solve of the round's import, without solving again."""
+    from workbench.models import Solve
+
+    return Solve.objects.create(
+        round=round_, source=round_.current_import(), policy="default",
+        requested_by=user, status="done", check_passed=True,
+        proposal_json=town_proposal_json())
