@@ -42,6 +42,7 @@ serve: .venv/.synced
 # Norwegian and English catalogues of the workbench (needs GNU gettext).
 messages: .venv/.synced
 	cd workbench && $(UV) run python -m workbench makemessages -l nb -l en --no-obsolete
+	$(UV) run python workbench/locale/nb_terms.py
 	cd workbench && $(UV) run python -m workbench compilemessages
 
 lock: | $(UV)

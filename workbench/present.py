@@ -57,6 +57,8 @@ def explanation(proposal: Proposal, household: str) -> dict | None:
                 for c, v in m.scores.items() if v
             ]
             return {"matched": True, "match": m, "scores": scores,
+                    "professional": [s for s in scores if s["professional"]],
+                    "wishes": [s for s in scores if not s["professional"]],
                     "story": household_story(proposal, household)}
     for u in proposal.unmatched:
         if u.household == household:
