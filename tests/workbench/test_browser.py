@@ -31,10 +31,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu",
 
 
 @pytest.fixture
-def page(live_server, settings):
+def page(live_server, settings, monkeypatch):
     # Playwright's sync API keeps an event loop in this thread; the ORM
     # calls of the test itself are plain synchronous calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     settings.WORKBENCH_SOLVE_INLINE = False
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium",
