@@ -3,7 +3,8 @@
 # when the machine does not have it.
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: demo test bench-quick simulate-city catalogues screenshots lock clean
+.PHONY: demo test bench-quick simulate-city catalogues screenshots lock clean \
+	serve messages
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -40,6 +41,21 @@ catalogues: .venv/.synced
 # rendered in Debian's chromium.
 screenshots: .venv/.synced
 	$(UV) run python docs/screenshots.py
+
+# The housing-office workbench on SQLite: migrate, load a demo municipality
+# (a generated town, an officer and a supervisor) and serve on localhost.
+WORKBENCH_ADDR ?= 127.0.0.1:8000
+serve: .venv/.synced
+	$(UV) run python -m workbench migrate --noinput
+	$(UV) run python -m workbench load_demo
+	@echo "Workbench: http://$(WORKBENCH_ADDR)/  (Ctrl-C stops it)"
+	$(UV) run python -m workbench runserver --noreload $(WORKBENCH_ADDR)
+
+# Norwegian and English catalogues of the workbench (needs GNU gettext).
+messages: .venv/.synced
+	cd workbench && $(UV) run python -m workbench makemessages -l nb -l en --no-obsolete
+	$(UV) run python workbench/locale/nb_terms.py
+	cd workbench && $(UV) run python -m workbench compilemessages
 
 lock: | $(UV)
 	$(UV) lock

@@ -1,0 +1,146 @@
+"""Offers, declines, parks, overrides and the fewest-changes re-solve."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from models import DecisionLog
+from workbench.decisions import as_log_event, solve_arguments
+from workbench.models import DecisionEvent, HistoryEntry, Solve
+
+from .helpers import login
+
+
+def _solve(client, round_, **extra):
+    resp = client.post(reverse("workbench:solve", args=[round_.pk]),
+                       {"policy": "default", **extra})
+    assert resp.status_code == 302
+    solve = round_.solves.order_by("-id").first()
+    assert solve.status == "done", solve.message
+    return solve
+
+
+def _decide(client, round_, **fields):
+    return client.post(reverse("workbench:decide", args=[round_.pk]),
+                       fields, follow=True)
+
+
+def _first_match(solve):
+    from workbench.present import proposal_of
+
+    m = proposal_of(solve.proposal_json).matches[0]
+    return m.household, m.dwelling
+
+
+def test_offer_decline_and_fewest_changes_resolve(client, world):
+    login(client, world.officer)
+    r = world.round
+    first = _solve(client, r)
+    household, dwelling = _first_match(first)
+    _decide(client, r, kind="offer", household=household, dwelling=dwelling)
+    page = _decide(client, r, kind="decline", household=household,
+                   dwelling=dwelling, reason="too_small")
+    assert page.status_code == 200
+    kinds = list(DecisionEvent.objects.filter(round=r)
+                 .values_list("kind", "reason"))
+    assert kinds == [("offer", ""), ("decline", "too_small")]
+    second = _solve(client, r, fewest_changes="on")
+    assert second.previous_id == first.pk
+    assert second.decisions_used == 2
+    page = client.get(reverse("workbench:proposal", args=[r.pk, second.pk]))
+    text = page.content.decode()
+    assert "What changed from the previous proposal" in text
+    new = {m.household: m.dwelling
+           for m in __import__("workbench.present", fromlist=["x"])
+           .proposal_of(second.proposal_json).matches}
+    assert new.get(household) != dwelling   # the declined pair is gone
+    assert f"{household}:" in text
+    summaries = list(HistoryEntry.objects.filter(round=r)
+                     .values_list("kind", flat=True))
+    assert summaries.count("decision") == 2
+    assert summaries.count("solve") >= 4   # started and finished, twice
+
+
+def test_decline_needs_a_reason_and_other_needs_a_note(client, world):
+    login(client, world.officer)
+    r = world.round
+    household, dwelling = _first_match(_solve(client, r))
+    _decide(client, r, kind="offer", household=household, dwelling=dwelling)
+    _decide(client, r, kind="decline", household=household,
+            dwelling=dwelling)
+    _decide(client, r, kind="decline", household=household,
+            dwelling=dwelling, reason="other")
+    assert list(DecisionEvent.objects.values_list("kind", flat=True)) == [
+        "offer"]
+    _decide(client, r, kind="decline", household=household,
+            dwelling=dwelling, reason="other", note="moved in with family")
+    assert DecisionEvent.objects.count() == 2
+
+
+def test_a_decline_without_an_open_offer_is_refused(client, world):
+    login(client, world.officer)
+    r = world.round
+    household, dwelling = _first_match(_solve(client, r))
+    page = _decide(client, r, kind="decline", household=household,
+                   dwelling=dwelling, reason="too_small")
+    assert not DecisionEvent.objects.exists()
+    assert "offer" in page.content.decode().lower()
+
+
+def test_only_a_supervisor_overrides_and_with_a_reason(client, world):
+    r = world.round
+    login(client, world.officer)
+    household, dwelling = _first_match(_solve(client, r))
+    fields = dict(kind="override", household=household, dwelling=dwelling,
+                  rule="size_too_small", note="family asked; temporary")
+    _decide(client, r, **fields)
+    assert not DecisionEvent.objects.exists()
+    login(client, world.supervisor)
+    _decide(client, r, **{**fields, "note": ""})
+    assert not DecisionEvent.objects.exists()
+    _decide(client, r, **fields)
+    event = DecisionEvent.objects.get()
+    assert (event.kind, event.rule) == ("override", "size_too_small")
+    assert HistoryEntry.objects.filter(kind="override").count() == 1
+
+
+def test_park_and_note(client, world):
+    login(client, world.officer)
+    r = world.round
+    _solve(client, r)
+    _decide(client, r, kind="park", household="H-00002",
+            until="2099-01-01", note="travelling")
+    _decide(client, r, kind="note", household="H-00002",
+            note="call again after the holiday")
+    assert list(DecisionEvent.objects.values_list("kind", flat=True)) == [
+        "park", "note"]
+    page = client.get(reverse("workbench:household",
+                              args=[r.pk, "H-00002"]))
+    assert "call again after the holiday" in page.content.decode()
+
+
+def test_the_log_given_to_the_engine_is_the_table(client, world):
+    login(client, world.officer)
+    r = world.round
+    household, dwelling = _first_match(_solve(client, r))
+    _decide(client, r, kind="offer", household=household, dwelling=dwelling)
+    _decide(client, r, kind="accept", household=household, dwelling=dwelling)
+    solve = Solve.objects.create(round=r, source=r.current_import(),
+                                 policy="default",
+                                 requested_by=world.officer)
+    extra, used = solve_arguments(solve)
+    assert used == 2
+    log = extra["decisions"]
+    assert isinstance(log, DecisionLog)
+    assert [e.kind.value for e in log.events] == ["offer", "accept"]
+    assert log.events[0] == as_log_event(DecisionEvent.objects.first())
+
+
+def test_decision_events_and_history_are_append_only(world):
+    entry = HistoryEntry.objects.create(kind="login", summary="x")
+    entry.summary = "changed"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()

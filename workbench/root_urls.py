@@ -1,0 +1,9 @@
+"""The site's addresses: the workbench, and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("workbench.urls")),
+]
