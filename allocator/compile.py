@@ -617,15 +617,16 @@ def compile_instance(
         previous_at.get(h) == d for h, d, _ in locked_pairs
     )
 
-    # Exact lexicographic order: the secondary objective can move by at most
-    # the best absolute quality of every household plus every possible
-    # dispersion penalty, so a larger scale keeps priority strictly first.
+    # Exact lexicographic order. Between two assignments the secondary
+    # objective differs by at most twice every free household's largest
+    # absolute quality (from its worst pair in one to its best in the
+    # other; the keep bonus is part of it) plus every dispersion penalty;
+    # locks are in both. A scale above that keeps priority strictly
+    # first: one priority point outweighs any change of quality.
     scale = (
-        int(candidates.best_abs_quality().sum())
+        2 * int(candidates.best_abs_quality().sum())
         + penalty * H
-        + sum(abs(q) for q in locked_quality.values())
         + 1
-        + keep_bonus
     )
 
     return AllocationData(
