@@ -3,7 +3,7 @@
 # when the machine does not have it.
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: demo test bench-quick simulate-city catalogues screenshots lock clean \
+.PHONY: demo test test-fast bench-quick simulate-city catalogues screenshots lock clean \
 	serve messages
 
 .tools/bin/uv:
@@ -19,6 +19,10 @@ demo: .venv/.synced
 
 test: .venv/.synced
 	$(UV) run pytest -n 2 -q
+
+# For development: the suite without the tests marked slow.
+test-fast: .venv/.synced
+	$(UV) run pytest -n 2 -q -m "not slow"
 
 bench-quick: .venv/.synced
 	$(UV) run allocator bench --suite quick --out out/bench
