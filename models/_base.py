@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from typing import Annotated
 
 from pydantic import (
@@ -31,6 +33,27 @@ analyst's spreadsheet has it (``"CA-Los Angeles"``); spaces at either end
 are dropped, control characters refused. A household's id is
 pseudonymous: never a person's name.
 """
+
+
+_FILE_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def file_stem(identifier: str) -> str:
+    """
+    A stable, safe file name for an identifier, where a file is named by
+    one (an offer letter per household): the id itself when it is made of
+    letters, digits, ``.``, ``_`` and ``-`` only, and otherwise those
+    characters with every other run as ``-`` and a short digest of the
+    whole id, so that two ids never share a file (``"CA-Los Angeles"``
+    becomes ``"CA-Los-Angeles-3c1f0a2b"``). The id itself stays in the
+    file's content.
+    """
+    if _FILE_SAFE.search(identifier) is None and not identifier.startswith(
+            "."):
+        return identifier
+    digest = hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:8]
+    readable = _FILE_SAFE.sub("-", identifier).strip(".-")[:60]
+    return f"{readable}-{digest}" if readable else digest
 
 
 MAX_COUNT = 1_000_000

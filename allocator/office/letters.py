@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from models import Instance, Proposal
+from models._base import file_stem
 
 from ..i18n import Translator, translator
 from ..io._atomic import atomic_file, write_text_atomic
@@ -200,6 +201,7 @@ def write_letters(proposal: Proposal, instance: Instance,
     """
     Write an offer letter for each household offered a dwelling (or for
     ``households`` only): ``<household>.html`` and ``<household>.pdf``
+    (the id as a safe file name, ``models.file_stem``)
     in ``out_dir``, each atomically.
 
     Parameters
@@ -236,10 +238,11 @@ def write_letters(proposal: Proposal, instance: Instance,
         filled = string.Template(text).substitute(values)
         title = t._("Offer of a dwelling to household {household}",
                     household=m.household)
-        path = out / f"{m.household}.html"
+        path = out / f"{file_stem(m.household)}.html"
         write_text_atomic(path, letter_html(filled, t.lang, title))
         if pdf:
-            with atomic_file(out / f"{m.household}.pdf") as temporary:
+            with atomic_file(out / f"{file_stem(m.household)}.pdf") as \
+                    temporary:
                 temporary.write_bytes(letter_pdf(filled, title, today))
         written.append(path)
     return written

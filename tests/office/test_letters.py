@@ -112,3 +112,19 @@ def test_letter_values_cover_every_placeholder(town):
     from allocator.office.letters import PLACEHOLDERS
 
     assert set(values) == set(PLACEHOLDERS)
+
+
+def test_a_household_id_with_spaces_and_slashes_names_a_safe_file(
+        tmp_path):
+    """Tests that letters of ids that are no file names (spaces, a slash)
+    get stable, distinct, safe file names, with the id kept inside."""
+    from models._base import file_stem
+
+    assert file_stem("H-00017") == "H-00017"
+    odd = ["CA-Los Angeles", "CA/Los Angeles", "..", "Å"]
+    stems = [file_stem(i) for i in odd]
+    assert len(set(stems)) == len(odd)
+    assert all("/" not in s and " " not in s and not s.startswith(".")
+               for s in stems)
+    assert stems[0].startswith("CA-Los-Angeles-")
+    assert file_stem("CA-Los Angeles") == stems[0]  # stable
