@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,9 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from allocator.io import write_proposal
-
-from . import decisions, history, present, solving
+from . import decisions, exports, history, present, solving
 from .access import in_office, is_analyst, offices, profile, role_in
 from .forms import DecisionForm, MemberForm, RoundForm, SolveForm
 from .importing import read_upload
@@ -380,25 +377,32 @@ def _back_to(round_, household):
 @in_office()
 def export_view(request, round_id, solve_id, what):
     solve = _proposal_solve(request.round, solve_id)
+    if what not in exports.KINDS:
+        raise Http404("No such export")
     instance, proposal = _loaded(request.round, solve)
+    lang = translation.get_language() or "nb"
+    lang = "en" if lang.startswith("en") else "nb"
     history.record(request.user, "export",
-                   f"export {what} of solve #{solve.pk}",
+                   f"export {what} of solve #{solve.pk} ({lang})",
                    round_=request.round)
+    stem = f"proposal-{request.round.pk}-{solve.pk}"
     if what == "workbook":
-        tmp = tempfile.mkdtemp()
-        paths = write_proposal(proposal, tmp)
-        xlsx = next(p for p in paths if p.suffix == ".xlsx")
-        return FileResponse(
-            xlsx.open("rb"), as_attachment=True,
-            filename=f"proposal-{request.round.pk}-{solve.pk}.xlsx")
-    if what in ("report", "letters"):
-        return render(request, f"workbench/{what}.html", {
-            "round": request.round, "solve": solve, "proposal": proposal,
-            "figures": present.figures(instance, proposal),
-            "dwellings": {d.id: d for d in instance.dwellings},
-            "today": timezone.localdate(),
-        })
-    raise Http404("No such export")
+        return HttpResponse(
+            exports.workbook(proposal, instance, lang, solve.policy),
+            content_type="application/vnd.openxmlformats-officedocument"
+            ".spreadsheetml.sheet",
+            headers={"Content-Disposition":
+                     f'attachment; filename="{stem}.xlsx"'})
+    if what == "letters":
+        return HttpResponse(
+            exports.letters(proposal, instance, lang),
+            content_type="application/zip",
+            headers={"Content-Disposition":
+                     f'attachment; filename="letters-{request.round.pk}-'
+                     f'{solve.pk}.zip"'})
+    return HttpResponse(
+        exports.report(proposal, instance, lang, solve.policy),
+        content_type="text/html; charset=utf-8")
 
 
 @in_office()
