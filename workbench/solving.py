@@ -99,7 +99,7 @@ def run(solve_id: int) -> None:
     try:
         instance = Instance.model_validate_json(solve.source.instance_json)
         policy = read_policy(solve.policy)
-        extra, used = decisions.solve_arguments(solve)
+        extra, used = decisions.solve_arguments(solve, instance)
         done = threading.Event()
         watcher = threading.Thread(target=_watch, args=(solve_id, done),
                                    daemon=True)

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,8 +26,9 @@ from . import decisions, exports, history, present, solving
 from .access import in_office, is_analyst, offices, profile, role_in
 from .forms import DecisionForm, MemberForm, RoundForm, SolveForm
 from .importing import read_upload
-from .models import (DecisionEvent, HistoryEntry, Import, Membership,
-                     Municipality, Role, Round, Solve, SolveStatus)
+from .models import (DecisionEvent, DeclineReview, HistoryEntry, Import,
+                     Membership, Municipality, Role, Round, Solve,
+                     SolveStatus)
 
 
 @login_required
@@ -98,6 +100,7 @@ def round_view(request, round_id):
         "solve_form": SolveForm(initial={"policy": "default"}),
         "shown": shown,
         "last_import": round_.imports.order_by("-id").first(),
+        "pending": decisions.pending_declines(round_.pk),
     }
     if current is not None:
         instance = present.instance_of(current.instance_json)
@@ -214,14 +217,12 @@ def _loaded(round_, solve):
 def proposal_view(request, round_id, solve_id):
     solve = _proposal_solve(request.round, solve_id)
     instance, proposal = _loaded(request.round, solve)
-    before = (present.proposal_of(solve.previous.proposal_json)
-              if solve.previous and solve.previous.proposal_json else None)
     offers = _decision_state(request.round)
     return render(request, "workbench/proposal.html", {
         "round": request.round, "role": request.role, "solve": solve,
         "proposal": proposal,
         "figures": present.figures(instance, proposal),
-        "changes": present.changes(before, proposal) if before else None,
+        "changes": present.changes(proposal),
         "map": present.map_points(instance, proposal),
         "tile_url": settings.WORKBENCH_TILE_URL,
         "state": offers,
@@ -270,7 +271,8 @@ def household_view(request, round_id, household):
     explanation = (present.explanation(proposal, household)
                    if proposal else None)
     events = DecisionEvent.objects.filter(
-        round=round_, household=household).select_related("recorded_by")
+        round=round_, household=household).select_related(
+        "recorded_by", "review__reviewed_by")
     dwelling = (explanation["match"].dwelling
                 if explanation and explanation["matched"] else "")
     form = DecisionForm(role=request.role, households=set(),
@@ -361,11 +363,59 @@ def decide(request, round_id):
             + (f" / {event.dwelling}" if event.dwelling else "")
             + (f" ({event.reason})" if event.reason else "")
             + (f" rule {event.rule}" if event.rule else "")
-            + (f" until {event.until}" if event.until else ""),
+            + (f" until {event.until}" if event.until else "")
+            + (", pending a supervisor" if kind == "decline" else ""),
             round_=round_)
-    messages.success(request, _("Recorded: %(kind)s.") % {
-        "kind": event.get_kind_display()})
+    if kind == "decline":
+        messages.success(request, _("Decline recorded; it takes effect "
+                                    "once a supervisor confirms it."))
+    else:
+        messages.success(request, _("Recorded: %(kind)s.") % {
+            "kind": event.get_kind_display()})
     return _back_to(round_, household)
+
+
+@in_office()
+@require_POST
+def decline_review(request, round_id, event_id):
+    """A supervisor of the round's municipality confirms a pending decline
+    (its consequences reach the next solve) or overrides it (the offer
+    stands). An officer may not; another municipality's decline is 404."""
+    round_ = request.round
+    event = get_object_or_404(DecisionEvent, pk=event_id, round=round_,
+                              kind="decline")
+    if request.role != Role.SUPERVISOR:
+        raise PermissionDenied("Only a supervisor reviews a decline.")
+    verdict = request.POST.get("verdict", "")
+    note = request.POST.get("note", "").strip()[:2000]
+    if verdict not in (DeclineReview.CONFIRM, DeclineReview.OVERRIDE):
+        messages.error(request, _("Confirm the decline or override it."))
+    elif verdict == DeclineReview.OVERRIDE and not note:
+        messages.error(request, _("Overriding a decline needs a reason."))
+    else:
+        with transaction.atomic():
+            locked = (DecisionEvent.objects.select_for_update()
+                      .filter(pk=event.pk).first())
+            if DeclineReview.objects.filter(decline=locked).exists():
+                messages.error(request,
+                               _("This decline has been reviewed already."))
+                return _back_to(round_, request.POST.get("next_household",
+                                                         ""))
+            DeclineReview.objects.create(decline=locked, verdict=verdict,
+                                         note=note,
+                                         reviewed_by=request.user)
+            history.record(
+                request.user, "decision",
+                f"decline {event.household} / {event.dwelling} "
+                f"({event.reason}) "
+                + ("confirmed" if verdict == DeclineReview.CONFIRM
+                   else "overridden, the offer stands")
+                + f" by {request.user.username}",
+                round_=round_)
+        messages.success(request, _("Decline confirmed.")
+                         if verdict == DeclineReview.CONFIRM
+                         else _("Decline overridden; the offer stands."))
+    return _back_to(round_, request.POST.get("next_household", ""))
 
 
 def _back_to(round_, household):
