@@ -90,6 +90,7 @@ def _proposal_solve(round_, solve_id=None):
 @in_office()
 def round_view(request, round_id):
     round_ = request.round
+    solving.fail_stale(round_)
     current = round_.current_import()
     shown = _proposal_solve(round_)
     context = {
@@ -188,6 +189,8 @@ def solve_start(request, round_id):
 @in_office()
 def solve_progress(request, round_id, solve_id):
     solve = get_object_or_404(Solve, pk=solve_id, round=request.round)
+    if not solve.finished and solving.fail_stale(request.round):
+        solve.refresh_from_db()
     return render(request, "workbench/_progress.html",
                   {"round": request.round, "solve": solve})
 
