@@ -217,6 +217,33 @@ class DecisionEvent(AppendOnly):
         ordering = ["id"]
 
 
+class DeclineReview(AppendOnly):
+    """
+    A supervisor's verdict on an officer's decline: confirmed, so that its
+    consequences (a ban, a park, a hold) reach the next solve, or
+    overridden, so that the offer stands as if the decline had not been
+    recorded. Until a review exists the decline is pending and the engine
+    does not see it. One review per decline, never changed.
+    """
+
+    CONFIRM = "confirm"
+    OVERRIDE = "override"
+    VERDICTS = [(CONFIRM, _("Confirmed")),
+                (OVERRIDE, _("Overridden (the offer stands)"))]
+
+    decline = models.OneToOneField(DecisionEvent, on_delete=models.PROTECT,
+                                   related_name="review")
+    verdict = models.CharField(max_length=20, choices=VERDICTS)
+    note = models.TextField(blank=True, max_length=2000)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                    on_delete=models.PROTECT,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
 class HistoryKind(models.TextChoices):
     LOGIN = "login", _("Login")
     IMPORT = "import", _("Import")

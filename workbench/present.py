@@ -89,19 +89,33 @@ def household_facts(instance: Instance, household: str, sensitive: bool):
     return facts
 
 
-def changes(before: Proposal | None, after: Proposal) -> dict:
-    """Kept, moved, newly housed and no longer housed households."""
-    old = {} if before is None else {m.household: m.dwelling
-                                     for m in before.matches}
-    new = {m.household: m.dwelling for m in after.matches}
-    kept = [h for h in new if old.get(h) == new[h]]
-    moved = [(h, old[h], new[h]) for h in new
-             if h in old and old[h] != new[h]]
-    added = [(h, new[h]) for h in new if h not in old]
-    dropped = [(h, old[h]) for h in old if h not in new]
-    return {"kept": kept, "moved": moved, "added": added,
-            "dropped": dropped,
-            "changed": len(moved) + len(added) + len(dropped)}
+CHANGE_REASONS = {
+    "more_priority": _("changing it houses more priority"),
+    "not_eligible": _("no longer eligible (a rule, a ban or a decline)"),
+    "parked": _("the household is parked or held"),
+    "locked_elsewhere": _("a lock gives the household or the dwelling "
+                          "to another pair"),
+    "quality": _("better quality outweighed keeping it"),
+}
+
+
+def changes(proposal: Proposal) -> dict | None:
+    """What a re-solve with the fewest changes kept and changed, as the
+    engine says it (``Match.kept``, ``Proposal.changes``); ``None`` for a
+    proposal made without a previous one."""
+    if proposal.previous_created_at is None and not proposal.changes:
+        return None
+    kept = [m for m in proposal.matches if m.kept]
+    changed = [{"household": c.household, "previous": c.previous,
+                "now": c.now or "", "reason": c.reason.value,
+                "label": CHANGE_REASONS.get(c.reason.value, c.reason.value),
+                "message": c.message}
+               for c in proposal.changes]
+    moved = {c.household for c in proposal.changes}
+    added = [m for m in proposal.matches
+             if m.kept is False and m.household not in moved]
+    return {"kept": kept, "changed": changed, "added": added,
+            "count": len(changed)}
 
 
 def comparison(a: Proposal, b: Proposal) -> list[dict]:

@@ -31,6 +31,11 @@ from .models import Solve, SolveStatus
 log = logging.getLogger(__name__)
 
 _queue: queue.Queue[int] = queue.Queue()
+STARTED_AT = timezone.now()
+"""When this server process started. The queue and the worker live in the
+one process that serves the workbench (see the README), so a solve asked
+for before it started and still queued or running was lost with the
+process that had it."""
 _worker: threading.Thread | None = None
 _start_lock = threading.Lock()
 WATCH_SECONDS = 0.3
@@ -99,7 +104,7 @@ def run(solve_id: int) -> None:
     try:
         instance = Instance.model_validate_json(solve.source.instance_json)
         policy = read_policy(solve.policy)
-        extra, used = decisions.solve_arguments(solve)
+        extra, used = decisions.solve_arguments(solve, instance)
         done = threading.Event()
         watcher = threading.Thread(target=_watch, args=(solve_id, done),
                                    daemon=True)
@@ -142,6 +147,35 @@ def run(solve_id: int) -> None:
         f"{housed + len(proposal.unmatched)} housed, "
         f"{proposal.status.value}" + (", stopped early" if stopped else ""),
         round_=solve.round)
+
+
+def fail_stale(round_=None) -> int:
+    """
+    Marks as failed each solve left queued or running by a server that
+    stopped (a restart, a crash, a kill), with a history line; of one
+    round, or of all. Called at start-up (``workbench.wsgi``) and when a
+    round's page or a solve's progress is opened. Returns how many.
+    """
+    stale = Solve.objects.filter(
+        status__in=[SolveStatus.QUEUED, SolveStatus.RUNNING],
+        requested_at__lt=STARTED_AT)
+    if round_ is not None:
+        stale = stale.filter(round=round_)
+    failed = 0
+    for solve in stale.select_related("round", "requested_by"):
+        done = Solve.objects.filter(
+            pk=solve.pk,
+            status__in=[SolveStatus.QUEUED, SolveStatus.RUNNING]).update(
+            status=SolveStatus.FAILED, finished_at=timezone.now(),
+            message="the server stopped before the solve finished; "
+                    "solve again")
+        if done:
+            failed += 1
+            history.record(None, "solve",
+                           f"solve #{solve.pk} failed: the server stopped "
+                           f"while it was {solve.status}",
+                           round_=solve.round)
+    return failed
 
 
 def _finish(solve_id: int, status: str, **fields) -> None:

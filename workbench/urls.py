@@ -37,6 +37,8 @@ urlpatterns = [
     path("rounds/<int:round_id>/dwellings/<str:dwelling>/",
          views.dwelling_view, name="dwelling"),
     path("rounds/<int:round_id>/decide/", views.decide, name="decide"),
+    path("rounds/<int:round_id>/declines/<int:event_id>/review/",
+         views.decline_review, name="decline_review"),
     path("rounds/<int:round_id>/history/", views.history_view,
          name="history"),
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -14,7 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,14 +22,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from allocator.io import write_proposal
-
-from . import decisions, history, present, solving
+from . import decisions, exports, history, present, solving
 from .access import in_office, is_analyst, offices, profile, role_in
 from .forms import DecisionForm, MemberForm, RoundForm, SolveForm
 from .importing import read_upload
-from .models import (DecisionEvent, HistoryEntry, Import, Membership,
-                     Municipality, Role, Round, Solve, SolveStatus)
+from .models import (DecisionEvent, DeclineReview, HistoryEntry, Import,
+                     Membership, Municipality, Role, Round, Solve,
+                     SolveStatus)
 
 
 @login_required
@@ -91,6 +90,7 @@ def _proposal_solve(round_, solve_id=None):
 @in_office()
 def round_view(request, round_id):
     round_ = request.round
+    solving.fail_stale(round_)
     current = round_.current_import()
     shown = _proposal_solve(round_)
     context = {
@@ -101,6 +101,7 @@ def round_view(request, round_id):
         "solve_form": SolveForm(initial={"policy": "default"}),
         "shown": shown,
         "last_import": round_.imports.order_by("-id").first(),
+        "pending": decisions.pending_declines(round_.pk),
     }
     if current is not None:
         instance = present.instance_of(current.instance_json)
@@ -188,6 +189,8 @@ def solve_start(request, round_id):
 @in_office()
 def solve_progress(request, round_id, solve_id):
     solve = get_object_or_404(Solve, pk=solve_id, round=request.round)
+    if not solve.finished and solving.fail_stale(request.round):
+        solve.refresh_from_db()
     return render(request, "workbench/_progress.html",
                   {"round": request.round, "solve": solve})
 
@@ -217,14 +220,12 @@ def _loaded(round_, solve):
 def proposal_view(request, round_id, solve_id):
     solve = _proposal_solve(request.round, solve_id)
     instance, proposal = _loaded(request.round, solve)
-    before = (present.proposal_of(solve.previous.proposal_json)
-              if solve.previous and solve.previous.proposal_json else None)
     offers = _decision_state(request.round)
     return render(request, "workbench/proposal.html", {
         "round": request.round, "role": request.role, "solve": solve,
         "proposal": proposal,
         "figures": present.figures(instance, proposal),
-        "changes": present.changes(before, proposal) if before else None,
+        "changes": present.changes(proposal),
         "map": present.map_points(instance, proposal),
         "tile_url": settings.WORKBENCH_TILE_URL,
         "state": offers,
@@ -273,7 +274,8 @@ def household_view(request, round_id, household):
     explanation = (present.explanation(proposal, household)
                    if proposal else None)
     events = DecisionEvent.objects.filter(
-        round=round_, household=household).select_related("recorded_by")
+        round=round_, household=household).select_related(
+        "recorded_by", "review__reviewed_by")
     dwelling = (explanation["match"].dwelling
                 if explanation and explanation["matched"] else "")
     form = DecisionForm(role=request.role, households=set(),
@@ -364,11 +366,59 @@ def decide(request, round_id):
             + (f" / {event.dwelling}" if event.dwelling else "")
             + (f" ({event.reason})" if event.reason else "")
             + (f" rule {event.rule}" if event.rule else "")
-            + (f" until {event.until}" if event.until else ""),
+            + (f" until {event.until}" if event.until else "")
+            + (", pending a supervisor" if kind == "decline" else ""),
             round_=round_)
-    messages.success(request, _("Recorded: %(kind)s.") % {
-        "kind": event.get_kind_display()})
+    if kind == "decline":
+        messages.success(request, _("Decline recorded; it takes effect "
+                                    "once a supervisor confirms it."))
+    else:
+        messages.success(request, _("Recorded: %(kind)s.") % {
+            "kind": event.get_kind_display()})
     return _back_to(round_, household)
+
+
+@in_office()
+@require_POST
+def decline_review(request, round_id, event_id):
+    """A supervisor of the round's municipality confirms a pending decline
+    (its consequences reach the next solve) or overrides it (the offer
+    stands). An officer may not; another municipality's decline is 404."""
+    round_ = request.round
+    event = get_object_or_404(DecisionEvent, pk=event_id, round=round_,
+                              kind="decline")
+    if request.role != Role.SUPERVISOR:
+        raise PermissionDenied("Only a supervisor reviews a decline.")
+    verdict = request.POST.get("verdict", "")
+    note = request.POST.get("note", "").strip()[:2000]
+    if verdict not in (DeclineReview.CONFIRM, DeclineReview.OVERRIDE):
+        messages.error(request, _("Confirm the decline or override it."))
+    elif verdict == DeclineReview.OVERRIDE and not note:
+        messages.error(request, _("Overriding a decline needs a reason."))
+    else:
+        with transaction.atomic():
+            locked = (DecisionEvent.objects.select_for_update()
+                      .filter(pk=event.pk).first())
+            if DeclineReview.objects.filter(decline=locked).exists():
+                messages.error(request,
+                               _("This decline has been reviewed already."))
+                return _back_to(round_, request.POST.get("next_household",
+                                                         ""))
+            DeclineReview.objects.create(decline=locked, verdict=verdict,
+                                         note=note,
+                                         reviewed_by=request.user)
+            history.record(
+                request.user, "decision",
+                f"decline {event.household} / {event.dwelling} "
+                f"({event.reason}) "
+                + ("confirmed" if verdict == DeclineReview.CONFIRM
+                   else "overridden, the offer stands")
+                + f" by {request.user.username}",
+                round_=round_)
+        messages.success(request, _("Decline confirmed.")
+                         if verdict == DeclineReview.CONFIRM
+                         else _("Decline overridden; the offer stands."))
+    return _back_to(round_, request.POST.get("next_household", ""))
 
 
 def _back_to(round_, household):
@@ -380,25 +430,32 @@ def _back_to(round_, household):
 @in_office()
 def export_view(request, round_id, solve_id, what):
     solve = _proposal_solve(request.round, solve_id)
+    if what not in exports.KINDS:
+        raise Http404("No such export")
     instance, proposal = _loaded(request.round, solve)
+    lang = translation.get_language() or "nb"
+    lang = "en" if lang.startswith("en") else "nb"
     history.record(request.user, "export",
-                   f"export {what} of solve #{solve.pk}",
+                   f"export {what} of solve #{solve.pk} ({lang})",
                    round_=request.round)
+    stem = f"proposal-{request.round.pk}-{solve.pk}"
     if what == "workbook":
-        tmp = tempfile.mkdtemp()
-        paths = write_proposal(proposal, tmp)
-        xlsx = next(p for p in paths if p.suffix == ".xlsx")
-        return FileResponse(
-            xlsx.open("rb"), as_attachment=True,
-            filename=f"proposal-{request.round.pk}-{solve.pk}.xlsx")
-    if what in ("report", "letters"):
-        return render(request, f"workbench/{what}.html", {
-            "round": request.round, "solve": solve, "proposal": proposal,
-            "figures": present.figures(instance, proposal),
-            "dwellings": {d.id: d for d in instance.dwellings},
-            "today": timezone.localdate(),
-        })
-    raise Http404("No such export")
+        return HttpResponse(
+            exports.workbook(proposal, instance, lang, solve.policy),
+            content_type="application/vnd.openxmlformats-officedocument"
+            ".spreadsheetml.sheet",
+            headers={"Content-Disposition":
+                     f'attachment; filename="{stem}.xlsx"'})
+    if what == "letters":
+        return HttpResponse(
+            exports.letters(proposal, instance, lang),
+            content_type="application/zip",
+            headers={"Content-Disposition":
+                     f'attachment; filename="letters-{request.round.pk}-'
+                     f'{solve.pk}.zip"'})
+    return HttpResponse(
+        exports.report(proposal, instance, lang, solve.policy),
+        content_type="text/html; charset=utf-8")
 
 
 @in_office()

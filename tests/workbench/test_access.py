@@ -12,8 +12,8 @@ import pytest
 from django.urls import URLPattern, get_resolver, reverse
 
 from models import SENSITIVE_FIELDS
-from workbench.models import (DecisionEvent, HistoryEntry, Import,
-                              Membership, Round, Solve)
+from workbench.models import (DecisionEvent, DeclineReview, HistoryEntry,
+                              Import, Membership, Round, Solve)
 
 from .helpers import login
 from .helpers import solved as made
@@ -43,6 +43,7 @@ VIEWS = {
     "decide": (["round"], {"kind": "note", "household": "H-00001",
                            "note": "seen"}),
     "history": (["round"], None),
+    "decline_review": (["round", "decline"], {"verdict": "confirm"}),
 }
 # Views that need no office: anyone logged in may use them.
 OPEN = {"home", "login", "logout", "language", "health"}
@@ -64,22 +65,38 @@ def test_every_view_is_covered_by_this_test():
 
 
 def _url(name, args, office, round_, solve):
-    values = {"office": office.pk, "round": round_.pk, "solve": solve.pk}
+    decline = DecisionEvent.objects.filter(round=round_,
+                                           kind="decline").first()
+    values = {"office": office.pk, "round": round_.pk, "solve": solve.pk,
+              "decline": decline.pk if decline else 0}
     return reverse(f"workbench:{name}",
                    args=[values.get(a, a) for a in args])
 
 
 def _counts():
     return [model.objects.count() for model in
-            (DecisionEvent, Import, Membership, Round, Solve)]
+            (DecisionEvent, DeclineReview, Import, Membership, Round,
+             Solve)]
 
 
 @pytest.fixture
 def solved(world):
-    """A finished solve in each municipality."""
-    return {r.pk: made(r, user) for r, user in (
+    """A finished solve in each municipality, and a pending decline of
+    an offer in the home round."""
+    solves = {r.pk: made(r, user) for r, user in (
         (world.round, world.officer),
         (world.foreign_round, world.foreign_officer))}
+    from datetime import date
+
+    from workbench.present import proposal_of
+
+    m = proposal_of(solves[world.round.pk].proposal_json).matches[0]
+    for kind, reason in (("offer", ""), ("decline", "too_small")):
+        DecisionEvent.objects.create(
+            round=world.round, date=date.today(), kind=kind,
+            household=m.household, dwelling=m.dwelling, officer="U-1",
+            reason=reason, recorded_by=world.officer)
+    return solves
 
 
 @pytest.mark.parametrize("name", sorted(set(VIEWS) - OPEN))
@@ -104,7 +121,8 @@ def test_a_foreign_officer_gets_404_by_every_method(client, world, solved,
 @pytest.mark.parametrize("name", sorted(set(VIEWS) - OPEN))
 def test_the_own_officer_reaches_every_view(client, world, solved, name):
     args, form = VIEWS[name]
-    own = world.supervisor if name == "members" else world.officer
+    own = (world.supervisor if name in ("members", "decline_review")
+           else world.officer)
     url = _url(name, args, world.home, world.round, solved[world.round.pk])
     login(client, own)
     if name == "figures":

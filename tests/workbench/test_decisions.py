@@ -9,6 +9,8 @@ from models import DecisionLog
 from workbench.decisions import as_log_event, solve_arguments
 from workbench.models import DecisionEvent, HistoryEntry, Solve
 
+from workbench.present import instance_of, proposal_of
+
 from .helpers import login
 
 
@@ -33,6 +35,14 @@ def _first_match(solve):
     return m.household, m.dwelling
 
 
+def _confirm(client, world, decline):
+    login(client, world.supervisor)
+    client.post(reverse("workbench:decline_review",
+                        args=[world.round.pk, decline.pk]),
+                {"verdict": "confirm"})
+    login(client, world.officer)
+
+
 def test_offer_decline_and_fewest_changes_resolve(client, world):
     login(client, world.officer)
     r = world.round
@@ -45,21 +55,52 @@ def test_offer_decline_and_fewest_changes_resolve(client, world):
     kinds = list(DecisionEvent.objects.filter(round=r)
                  .values_list("kind", "reason"))
     assert kinds == [("offer", ""), ("decline", "too_small")]
+    _confirm(client, world, DecisionEvent.objects.get(kind="decline"))
     second = _solve(client, r, fewest_changes="on")
     assert second.previous_id == first.pk
     assert second.decisions_used == 2
     page = client.get(reverse("workbench:proposal", args=[r.pk, second.pk]))
     text = page.content.decode()
     assert "What changed from the previous proposal" in text
-    new = {m.household: m.dwelling
-           for m in __import__("workbench.present", fromlist=["x"])
-           .proposal_of(second.proposal_json).matches}
+    proposal = proposal_of(second.proposal_json)
+    new = {m.household: m.dwelling for m in proposal.matches}
     assert new.get(household) != dwelling   # the declined pair is gone
-    assert f"{household}:" in text
+    # The page lists the engine's changes, each with its reason, and
+    # marks the kept matches.
+    assert proposal.changes
+    assert len(proposal.changes) <= 8
+    for change in proposal.changes:
+        assert f">{change.household}</a>" in text
+        assert change.message in text
+    assert "the household declined this dwelling" in text
+    kept = sum(1 for m in proposal.matches if m.kept)
+    assert f"{kept} matches kept" in text
+    assert text.count('class="tag kept"') == kept
     summaries = list(HistoryEntry.objects.filter(round=r)
                      .values_list("kind", flat=True))
-    assert summaries.count("decision") == 2
+    assert summaries.count("decision") == 3   # offer, decline, confirmed
     assert summaries.count("solve") >= 4   # started and finished, twice
+
+
+def test_an_override_is_listed_on_the_proposal(client, world):
+    login(client, world.supervisor)
+    r = world.round
+    _solve(client, r)
+    instance = instance_of(r.current_import().instance_json)
+    big = max(instance.households, key=lambda h: len(h.members))
+    small = min(instance.dwellings, key=lambda d: d.bedrooms)
+    _decide(client, r, kind="override", household=big.id,
+            dwelling=small.id, rule="size_too_small",
+            note="the family wants to live beside the school")
+    solve = _solve(client, r, fewest_changes="on")
+    proposal = proposal_of(solve.proposal_json)
+    assert [(o.household, o.dwelling, o.rule) for o in proposal.overrides] \
+        == [(big.id, small.id, "size_too_small")]
+    text = client.get(reverse("workbench:proposal",
+                              args=[r.pk, solve.pk])).content.decode()
+    assert 'id="overrides"' in text
+    assert "the family wants to live beside the school" in text
+    assert "1 override of a hard rule" in text
 
 
 def test_decline_needs_a_reason_and_other_needs_a_note(client, world):
