@@ -149,6 +149,23 @@ def map_points(instance: Instance, proposal: Proposal | None) -> dict:
     return {"points": points, "centre": [lat0, lon0]}
 
 
+def type_label(household_type: str) -> str:
+    """A household type in the page's language, from the engine's own
+    catalogue (``allocator.office.views.TYPE_TEXT``)."""
+    from django.utils.translation import get_language
+
+    from allocator.i18n import translator
+    from allocator.office.views import TYPE_TEXT
+    from models import HouseholdType
+
+    lang = "nb" if (get_language() or "nb").startswith("nb") else "en"
+    try:
+        text = TYPE_TEXT[HouseholdType(household_type)]
+    except ValueError:
+        return household_type
+    return translator(lang)._(text)
+
+
 def figures(instance: Instance, proposal: Proposal | None) -> dict:
     out = {"households": len(instance.households),
            "dwellings": len(instance.dwellings),
@@ -160,7 +177,8 @@ def figures(instance: Instance, proposal: Proposal | None) -> dict:
                    housed_priority_group=k.housed_priority_group,
                    crowded=k.crowded, shared=k.shared,
                    surplus=k.mean_surplus_bedrooms,
-                   by_type=sorted(k.by_type.items()),
+                   by_type=[(type_label(t), pair)
+                            for t, pair in sorted(k.by_type.items())],
                    proven=proposal.solver.proven_optimal,
                    engine=proposal.solver.engine,
                    objective=proposal.objective)
