@@ -356,7 +356,14 @@ def code_of(codes: type[Enum], text: str) -> str:
     is returned as it is (an English value, or one for pydantic to
     report).
     """
+    if text in _english(codes):
+        return text  # the common case, without folding every cell
     return _values(codes).get(fold(text), text)
+
+
+@cache
+def _english(codes: type[Enum]) -> frozenset[str]:
+    return frozenset(str(v.value) for v in codes)
 
 
 def sheet_names() -> tuple[str, ...]:
