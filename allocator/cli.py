@@ -188,6 +188,32 @@ def schema(
 
 
 @app.command()
+def template(
+    out_path: Annotated[Path, typer.Option(
+        "--out", help="The workbook to write (.xlsx).")],
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="nb or en (default: the "
+                                 "locale's).")
+    ] = None,
+):
+    """Write an empty input workbook for an office to fill in."""
+    from .io.template import write_template
+
+    lang = _lang(lang)
+    if out_path.suffix.lower() != ".xlsx":
+        err.print(f"{out_path}: the template is a workbook; name it "
+                  "FILE.xlsx.", style="red")
+        raise _Stop(INPUT_ERROR)
+    try:
+        write_template(out_path, lang)
+    except OSError as exc:
+        err.print(f"{out_path}: cannot be written: {_os_reason(exc)}",
+                  style="bold red")
+        raise _Stop(OUTPUT_ERROR) from None
+    out.print(f"wrote {out_path}")
+
+
+@app.command()
 def validate(
     path: Annotated[Path, typer.Argument(help="CSV folder, .xlsx or .json")],
     policy: Annotated[

@@ -17,7 +17,21 @@ class DecisionKind(StrEnum):
 
 
 class Decision(StrictModel):
-    """A lock or a ban on one household-dwelling pair."""
+    """
+    A lock or a ban on one household-dwelling pair.
+
+    Parameters
+    ----------
+    household
+        The household.
+    dwelling
+        The dwelling.
+    kind
+        ``lock``: the household gets this dwelling; ``ban``: never this
+        pair (for instance after a declined offer).
+    note
+        The officer's reason, in their own words.
+    """
 
     household: Identifier
     dwelling: Identifier

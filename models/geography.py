@@ -103,7 +103,18 @@ class Building(StrictModel):
 
 
 class AreaNationality(StrictModel):
-    """Households of one nationality already living in an area."""
+    """
+    Households of one nationality already living in an area.
+
+    Parameters
+    ----------
+    area
+        The area.
+    nationality
+        Country code, such as ``SYR``.
+    households
+        Households of that nationality living in the area now.
+    """
 
     area: Identifier
     nationality: str = Field(pattern=r"^[A-Z]{2,3}$")
@@ -123,7 +134,20 @@ class ServiceKind(StrEnum):
 
 
 class ServiceSite(StrictModel):
-    """A place offering one service, on the travel network."""
+    """
+    A place offering one service, on the travel network.
+
+    Parameters
+    ----------
+    id
+        Identifier of the site.
+    kind
+        The service it offers (school, kindergarten, shop...).
+    node
+        Travel-network node it sits on.
+    name
+        Display name.
+    """
 
     id: Identifier
     kind: ServiceKind
@@ -137,7 +161,16 @@ class TravelMode(StrEnum):
 
 
 class Node(StrictModel):
-    """A point of the walking and public-transport network (coordinates in km)."""
+    """
+    A point of the walking and public-transport network (coordinates in km).
+
+    Parameters
+    ----------
+    id
+        Identifier of the node.
+    x, y
+        East-west and north-south coordinates in km.
+    """
 
     id: Identifier
     x: float = Field(ge=-10_000, le=10_000)
@@ -145,7 +178,18 @@ class Node(StrictModel):
 
 
 class Edge(StrictModel):
-    """An undirected link of the network, in minutes without a car."""
+    """
+    An undirected link of the network, in minutes without a car.
+
+    Parameters
+    ----------
+    source, target
+        The nodes it links.
+    minutes
+        Travel time in minutes without a car.
+    mode
+        ``walk`` or ``transit``. Default ``walk``.
+    """
 
     source: Identifier
     target: Identifier
@@ -158,6 +202,15 @@ class TravelTime(StrictModel):
     A precomputed travel time from a dwelling to the nearest site of a kind.
 
     When given for a dwelling and kind, it replaces the network's figure.
+
+    Parameters
+    ----------
+    dwelling
+        The dwelling.
+    kind
+        The kind of service.
+    minutes
+        Minutes to the nearest site of that kind without a car.
     """
 
     dwelling: Identifier

@@ -89,6 +89,18 @@ def is_notes(name: str) -> bool:
     return fold(name) in NOTES
 
 
+INSTRUCTIONS = frozenset({
+    "instructions", "instruksjoner", "veiledning", "readme", "lesmeg",
+})
+"""Folded names of a workbook's guide sheet (the template's first sheet),
+skipped when reading."""
+
+
+def is_instructions(name: str) -> bool:
+    """Whether a sheet name is that of the template's guide sheet."""
+    return fold(name) in INSTRUCTIONS
+
+
 def did_you_mean(name: str, known) -> str:
     """`` did you mean 'x'?`` for the closest known name, else empty."""
     import difflib

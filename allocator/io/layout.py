@@ -16,6 +16,8 @@ from pydantic import BaseModel, create_model
 from models import SENSITIVE_FIELDS, TABLES, Instance, Member
 from models._base import StrictModel
 
+from .norwegian import EMPTY_SET_NB, code_of
+
 HEADER = "instance"
 """Table holding the instance's own fields (name, as_of): one row."""
 
@@ -118,6 +120,10 @@ class FieldLayout:
     columns: tuple[str, ...]
     keys: tuple[str, ...] = ()
     base: str = "text"
+    codes: type[Enum] | None = None
+    """For coded values (a scalar or the members of a set): their enum,
+    whose Norwegian names (``allocator.io.norwegian``) are read as
+    aliases."""
 
 
 @dataclass(frozen=True)
@@ -145,11 +151,12 @@ class TableLayout:
     @cached_property
     def plan(self) -> tuple[tuple, ...]:
         """
-        ``(name, kind, base, columns, keys)`` of each field: what
+        ``(name, kind, base, columns, keys, codes)`` of each field: what
         ``parse_cells`` needs, without attribute look-ups per cell.
         """
         return tuple(
-            (f.name, f.kind, f.base, f.columns, f.keys) for f in self.fields
+            (f.name, f.kind, f.base, f.columns, f.keys, f.codes)
+            for f in self.fields
         )
 
     @property
@@ -241,7 +248,8 @@ def _field_layout(name: str, info) -> FieldLayout:
     if inner is bool:
         return FieldLayout(name, "bool", optional, required, (name,))
     if origin in (frozenset, set):
-        return FieldLayout(name, "set", optional, required, (name,))
+        return FieldLayout(name, "set", optional, required, (name,),
+                           codes=_enum(typing.get_args(inner)[0]))
     if origin is dict:
         key_type, value_type = typing.get_args(inner)
         keys = tuple(str(k.value) for k in key_type)
@@ -253,8 +261,16 @@ def _field_layout(name: str, info) -> FieldLayout:
             _base(value_type),
         )
     return FieldLayout(
-        name, "scalar", optional, required, (name,), base=_base(inner)
+        name, "scalar", optional, required, (name,), base=_base(inner),
+        codes=_enum(inner),
     )
+
+
+def _enum(annotation) -> type[Enum] | None:
+    """The enum of a coded field, else ``None``."""
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return annotation
+    return None
 
 
 def _base(annotation) -> str:
@@ -362,7 +378,7 @@ def parse_cells(
     seen = conventions.seen
     data: dict = {}
     problems: list[CellProblem] = []
-    for name, kind, base, columns, keys in table.plan:
+    for name, kind, base, columns, keys, codes in table.plan:
         if kind == "mapping":
             values = {
                 key: normalise(cells[column], base, conventions)
@@ -376,7 +392,9 @@ def parse_cells(
         if not text:
             continue
         if kind == "scalar":
-            if base == "text":
+            if codes is not None:
+                data[name] = code_of(codes, text)
+            elif base == "text":
                 data[name] = text
             elif base == "date" and _NUMBER.fullmatch(text):
                 # Pydantic would take a number for seconds since 1970.
@@ -391,7 +409,10 @@ def parse_cells(
             seen["booleans", style] += 1
             data[name] = value
         else:
-            data[name] = parse_set(text)
+            values = parse_set(text)
+            if codes is not None:
+                values = [code_of(codes, v) for v in values]
+            data[name] = values
     return data, problems
 
 
@@ -481,9 +502,10 @@ def parse_set(text: str) -> list[str]:
     Parameters
     ----------
     text
-        Values separated by ``|``; ``none`` is the known empty set.
+        Values separated by ``|``; ``none`` (``ingen``) is the known empty
+        set.
     """
-    if text.strip().lower() == EMPTY_SET:
+    if text.strip().lower() in (EMPTY_SET, EMPTY_SET_NB):
         return []
     return [v.strip() for v in text.split(LIST_SEPARATOR) if v.strip()]
 

@@ -17,7 +17,14 @@ from models import TABLES, Instance, Member
 
 from ._atomic import atomic_file, atomic_folder
 from .assemble import Parsed, Record, build_instance, locate_errors
-from .detect import FormatReport, did_you_mean, is_direct_identifier, is_notes
+from . import norwegian
+from .detect import (
+    FormatReport,
+    did_you_mean,
+    is_direct_identifier,
+    is_instructions,
+    is_notes,
+)
 from .layout import (
     ALL_TABLES,
     HEADER,
@@ -57,14 +64,16 @@ class Sheet:
     rows: list[tuple[int, list[str]]]
     encoding: str = ""
     separator: str = ""
+    workbook: bool = False
 
     @property
     def decimal_comma(self) -> bool:
         """
-        Whether numbers may have a decimal comma: only in CSV separated by
-        semicolons, where a comma cannot be a separator.
+        Whether numbers may have a decimal comma: in CSV separated by
+        semicolons, where a comma cannot be a separator, and in a
+        workbook's text cells (numbers typed as numbers need no reading).
         """
-        return self.separator == ";"
+        return self.separator == ";" or self.workbook
 
 
 @dataclass
@@ -333,13 +342,18 @@ def read_workbook(
     try:
         for name in book.sheetnames:
             table = name.strip().lower()
-            if table not in ALL_TABLES and is_notes(name):
-                continue  # the office's own notes
             if table not in ALL_TABLES:
+                table = norwegian.table_of(name) or table
+            if table not in ALL_TABLES and (
+                is_notes(name) or is_instructions(name)
+            ):
+                continue  # the office's own notes, the template's guide
+            if table not in ALL_TABLES:
+                known = (*ALL_TABLES, *norwegian.sheet_names())
                 problems.append(LocatedProblem(
                     f"{label}[{name}]", None, None, "unknown-sheet",
                     "Sheet not part of the format;"
-                    f"{did_you_mean(table, ALL_TABLES)} expected one of "
+                    f"{did_you_mean(table, known)} expected one of "
                     f"{', '.join(ALL_TABLES)}.",
                 ))
                 continue
@@ -374,7 +388,7 @@ def _read_sheet(sheet, label: str) -> Sheet:
             texts.pop()
         if texts:
             rows.append((number, texts))
-    return Sheet(label, rows)
+    return Sheet(label, rows, workbook=True)
 
 
 def _raise_unreadable(label: str, error: Exception) -> NoReturn:
@@ -568,6 +582,8 @@ def _check_header(
     positions: dict[str, int] = {}
     for i, raw in enumerate(cells):
         name = raw.strip().lower()
+        if name and name not in expected:
+            name = norwegian.column_of(table.name, raw) or name
         if not name:
             if any(i < len(row) and row[i] for _, row in data):
                 problems.append(LocatedProblem(
@@ -599,7 +615,7 @@ def _check_header(
             problems.append(LocatedProblem(
                 sheet.label, number, name, "unknown-column",
                 f"Column {name!r} is not part of the format;"
-                f"{did_you_mean(name, table.columns)} expected "
+                f"{did_you_mean(name, _known_columns(table))} expected "
                 f"columns: {', '.join(table.columns)}.{hint}",
             ))
             continue
@@ -611,6 +627,11 @@ def _check_header(
             f"Required column {column!r} is missing.",
         ))
     return positions, missing
+
+
+def _known_columns(table: TableLayout) -> tuple[str, ...]:
+    """The English and Norwegian names of a table's columns."""
+    return (*table.columns, *norwegian.column_names(table.name))
 
 
 def _header_record(

@@ -121,17 +121,20 @@ def test_read_instance_locates_xlsx_cell(instance, tmp_path):
 
 
 def test_read_instance_reports_missing_and_unknown_sheets(instance, tmp_path):
-    """Tests that a renamed sheet is both unknown and missing."""
+    """
+    Tests that a renamed sheet is both unknown and missing (its Norwegian
+    name, husstander, would be read as households).
+    """
     path = tmp_path / "instance.xlsx"
     write_instance(instance, path)
     book = openpyxl.load_workbook(path)
-    book["households"].title = "Husstander"
+    book["households"].title = "Familier"
     book.save(path)
     with pytest.raises(InputError) as caught:
         read_instance(path)
     located = {(p.file, p.rule) for p in caught.value.problems}
     assert located == {
-        ("instance.xlsx[Husstander]", "unknown-sheet"),
+        ("instance.xlsx[Familier]", "unknown-sheet"),
         ("instance.xlsx[households]", "missing-sheet"),
     }
 
