@@ -765,7 +765,10 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
             ds = np.flatnonzero(ok[k])
             q = scores[k, ds]
             order = np.lexsort((ds, -q))  # best first; ties by position
-            eligible.append(ds[order])
+            # Dwelling positions fit in 32 bits: the tables hold one per
+            # eligible (class, dwelling) cell, the part of memory that
+            # grows fastest.
+            eligible.append(ds[order].astype(np.int32))
             quality.append(q[order])
             room.append(is_room[k, ds[order]])
     return ClassTable(eligible=eligible, quality=quality, room=room,
