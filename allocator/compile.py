@@ -745,6 +745,11 @@ def _estimate(hh, dw, policy, class_of, representatives,
     if keep is None and total > FULL_PAIRS_LIMIT:
         keep = CANDIDATES_PER_HOUSEHOLD
     pairs = total if keep is None else min(total, keep * H)
+    # The quality moves of the class engine may offer up to MOVE_PAIRS
+    # pairs (or MIN_CHOICES per household) beside them.
+    from .engines.exchange import MIN_CHOICES, MOVE_PAIRS
+
+    pairs = max(pairs, min(total, max(MOVE_PAIRS, MIN_CHOICES * H)))
     return memory.Estimate(H, D, n_classes, cells, pairs)
 
 

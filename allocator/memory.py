@@ -24,18 +24,18 @@ ENV_LIMIT = "ALLOCATOR_MEMORY_LIMIT"
 read instead of the machine's available memory, to run beside other work
 or to test the refusal."""
 
-BASE_BYTES = 450 * 2**20
+BASE_BYTES = 200 * 2**20
 """The interpreter, libraries and engines loaded, and the dense chunks of
 ``DENSE_CELLS`` class-by-dwelling cells evaluated at a time."""
-PER_HOUSEHOLD = 12_000
+PER_HOUSEHOLD = 20_000
 """An instance's household as read (models with members), its arrays,
 the proposal and its explanation."""
-PER_DWELLING = 6_000
+PER_DWELLING = 4_000
 """A dwelling as read, its arrays and its rows in the proposal."""
 PER_CELL = 16
 """One eligible dwelling of one household class in the class tables
 (dwelling index, class quality, room flag) and its pricing copy."""
-PER_PAIR = 700
+PER_PAIR = 450
 """One eligible pair handed to an engine: its criterion scores, quality
 and room, the model's column and the solver's working copies."""
 
