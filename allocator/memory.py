@@ -35,7 +35,7 @@ PER_DWELLING = 4_000
 PER_CELL = 16
 """One eligible dwelling of one household class in the class tables
 (dwelling index, class quality, room flag) and its pricing copy."""
-PER_PAIR = 450
+PER_PAIR = 850
 """One eligible pair handed to an engine: its criterion scores, quality
 and room, the model's column and the solver's working copies."""
 
