@@ -28,6 +28,10 @@ from .criteria import (
 from .data import RULES
 
 
+PAIR_CHUNK = 250_000
+"""Pairs whose attributes are gathered at a time to score them."""
+
+
 @dataclass(frozen=True)
 class ClassTable:
     """
@@ -79,28 +83,39 @@ class Individual:
                                            factor, weight)
             return cache[key]
 
+        # Households with the same wished place and the same school share
+        # one set of rows (read only): their number is bounded by the
+        # places and schools, so memory grows with the households, not
+        # with households times the dwellings within reach.
+        rows: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         for h, household in enumerate(instance.households):
-            terms = {}
+            keys = {}
             if household.wish_near_node is not None and w.wish_place:
-                terms["place"] = reached(household.wish_near_node,
-                                         sv.near_place_minutes, w.wish_place)
+                keys["place"] = (household.wish_near_node,
+                                 sv.near_place_minutes, w.wish_place)
             school_age = any(SCHOOL_AGE <= m.age < ADULT_AGE
                              for m in household.members)
             if household.current_school and school_age and w.school_change:
                 node = site_node.get(household.current_school)
-                terms["school"] = reached(node, school_target,
-                                          w.school_change)
+                keys["school"] = (node, school_target, w.school_change)
                 self.constant[h] = -100 * w.school_change
-            if not terms:
+            if not keys:
                 continue
-            index = np.unique(np.concatenate([i for i, _ in terms.values()]))
-            self.index[h] = index
-            for name in ("place", "school"):
-                values = np.zeros(len(index), dtype=np.int64)
-                if name in terms:
-                    i, v = terms[name]
-                    values[np.searchsorted(index, i)] = v
-                getattr(self, name)[h] = values
+            key = (keys.get("place"), keys.get("school"))
+            if key not in rows:
+                terms = {name: reached(*k) for name, k in keys.items()}
+                index = np.unique(np.concatenate(
+                    [i for i, _ in terms.values()]))
+                values = {}
+                for name in ("place", "school"):
+                    values[name] = np.zeros(len(index), dtype=np.int64)
+                    if name in terms:
+                        i, v = terms[name]
+                        values[name][np.searchsorted(index, i)] = v
+                    values[name].flags.writeable = False
+                index.flags.writeable = False
+                rows[key] = (index, values["place"], values["school"])
+            self.index[h], self.place[h], self.school[h] = rows[key]
 
     def set_keep(self, keep: dict[int, int], bonus: int) -> None:
         """
@@ -231,6 +246,11 @@ class Candidates:
                             np.fromiter(self.co_residents, dtype=np.int64))
         self.free = []
         for c in range(len(tables.eligible)):
+            if not len(full):
+                # The class rows themselves, not copies: they are the
+                # largest part of memory.
+                self.free.append((tables.eligible[c], tables.quality[c]))
+                continue
             keep = ~np.isin(tables.eligible[c], full)
             self.free.append((tables.eligible[c][keep],
                               tables.quality[c][keep]))
@@ -401,7 +421,18 @@ class Candidates:
         return ph[order], pd[order]
 
     def pair_scores(self, ph: np.ndarray, pd: np.ndarray):
-        """Room flags and weighted criterion contributions of pairs."""
+        """Room flags and weighted criterion contributions of pairs,
+        ``PAIR_CHUNK`` pairs at a time: the attributes gathered per pair
+        are many times the result, so they are bounded, not the whole."""
+        if len(ph) <= PAIR_CHUNK:
+            return self._pair_scores(ph, pd)
+        parts = [self._pair_scores(ph[i:i + PAIR_CHUNK],
+                                   pd[i:i + PAIR_CHUNK])
+                 for i in range(0, len(ph), PAIR_CHUNK)]
+        return (np.concatenate([r for r, _ in parts]),
+                np.concatenate([s for _, s in parts]))
+
+    def _pair_scores(self, ph: np.ndarray, pd: np.ndarray):
         h = self._take(self.hh, ph, dense=False)
         d = self._take(self.dw, pd, dense=False)
         scores = class_scores(h, d, self.policy)

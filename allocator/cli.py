@@ -1181,7 +1181,13 @@ def main(argv: list[str] | None = None) -> int:
         _say_last(f"{where}cannot be written: {_os_reason(exc)}. Any "
                   "previous output folder is unchanged.")
         return OUTPUT_ERROR
-    except MemoryError:
+    except MemoryError as exc:
+        from .memory import NotEnoughMemory
+
+        if isinstance(exc, NotEnoughMemory):
+            # Refused before the work: the message says what to do.
+            _say_last(str(exc))
+            return TOO_LARGE
         _say_last("out of memory: the instance is too large for this "
                   "machine; split it by municipality or use a machine "
                   "with more memory.")

@@ -27,6 +27,7 @@ from models.policy import ObjectiveMode
 
 from .candidates import Candidates, ClassTable, Individual, lock_check
 from .criteria import class_quality, reach_score, rooms, rule_failures
+from . import memory
 from .data import RULES, UNLIMITED, AllocationData
 from .locks import apply_locks, rooms_left
 from .proximity import minutes_to_services, travel_graph
@@ -488,6 +489,8 @@ def compile_instance(
     individual = Individual(instance, policy, graph)
 
     class_of, representatives = _classes(hh, banned)
+    memory.check(_estimate(hh, dw, policy, class_of, representatives,
+                           candidates_per_household))
     tables = _class_tables(hh, dw, policy, representatives, class_of, banned)
 
     shared_on = policy.shared.enabled
@@ -715,6 +718,42 @@ def _keep(instance, policy, candidates, previous, locks, h_index, d_index,
     return bonus
 
 
+SAMPLE_HOUSEHOLDS = 64
+"""Households whose eligible dwellings are counted to estimate memory."""
+
+
+def _estimate(hh, dw, policy, class_of, representatives,
+              keep) -> memory.Estimate:
+    """
+    The sizes that memory grows with, before the class tables are built:
+    the eligible cells of the class tables and the pairs the engines get,
+    from the eligible dwellings of the classes of ``SAMPLE_HOUSEHOLDS``
+    households spread evenly over the instance (bans left out: an upper
+    bound).
+    """
+    H, D = hh.n, dw.n
+    n_classes = len(representatives)
+    if not H or not D:
+        return memory.Estimate(H, D, n_classes, 0, 0)
+    sample = np.unique(np.linspace(0, H - 1, min(H, SAMPLE_HOUSEHOLDS))
+                       .round().astype(np.int64))
+    classes, weight = np.unique(class_of[sample], return_counts=True)
+    h = _take(hh, representatives[classes], dense=True)
+    eligible = (rule_failures(h, _all(dw), policy).sum(axis=0) == 0
+                ).sum(axis=1)
+    cells = int(eligible.mean() * n_classes)
+    total = int((eligible * weight).sum() / weight.sum() * H)
+    if keep is None and total > FULL_PAIRS_LIMIT:
+        keep = CANDIDATES_PER_HOUSEHOLD
+    pairs = total if keep is None else min(total, keep * H)
+    # The quality moves of the class engine may offer up to MOVE_PAIRS
+    # pairs (or MIN_CHOICES per household) beside them.
+    from .engines.exchange import MIN_CHOICES, MOVE_PAIRS
+
+    pairs = max(pairs, min(total, max(MOVE_PAIRS, MIN_CHOICES * H)))
+    return memory.Estimate(H, D, n_classes, cells, pairs)
+
+
 def _classes(hh, banned) -> tuple[np.ndarray, np.ndarray]:
     """
     Class of each household and one representative per class. Households
@@ -766,7 +805,10 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
             ds = np.flatnonzero(ok[k])
             q = scores[k, ds]
             order = np.lexsort((ds, -q))  # best first; ties by position
-            eligible.append(ds[order])
+            # Dwelling positions fit in 32 bits: the tables hold one per
+            # eligible (class, dwelling) cell, the part of memory that
+            # grows fastest.
+            eligible.append(ds[order].astype(np.int32))
             quality.append(q[order])
             room.append(is_room[k, ds[order]])
     return ClassTable(eligible=eligible, quality=quality, room=room,

@@ -80,11 +80,25 @@ def _flow(data: AllocationData, options, at_least: int):
     return pairs, result.objective
 
 
-def within_municipalities(data: AllocationData, dwellings, pairs):
+MOVE_PAIRS = 4_000_000
+"""Pairs a move within municipalities may offer in all: beyond it each
+housed household chooses among its best ``MOVE_PAIRS / housed`` dwellings
+of its municipality (at least ``MIN_CHOICES``) and its own. Every
+eligible dwelling of the municipality grows as households times
+dwellings: a town of 18,000 households offered 119 million pairs."""
+
+MIN_CHOICES = 32
+"""Dwellings a household chooses among at least, when the move is cut."""
+
+
+def within_municipalities(data: AllocationData, dwellings, pairs,
+                          quality=None):
     """
     The best dwellings for the same households in the same
-    municipalities (``dwellings``: each household's eligible dwellings),
-    as ``(pairs, objective)``, or ``None`` when the flow does not apply.
+    municipalities (``dwellings``: each household's eligible dwellings;
+    ``quality``: their class quality, by which the choices are cut to
+    ``MOVE_PAIRS`` in all), as ``(pairs, objective)``, or ``None`` when
+    the flow does not apply.
     """
     if not pairs:
         return None
@@ -92,8 +106,20 @@ def within_municipalities(data: AllocationData, dwellings, pairs):
     options = []
     for h, d in pairs:
         row = dwellings(h)
-        options.append((h, row[municipality[row] == municipality[d]]))
-    return _flow(data, options, len(pairs))
+        same = municipality[row] == municipality[d]
+        options.append((h, row[same], None if quality is None
+                        else quality(h)[same]))
+    total = sum(len(row) for _, row, _ in options)
+    if quality is not None and total > MOVE_PAIRS:
+        keep = max(MIN_CHOICES, MOVE_PAIRS // len(options))
+        cut = []
+        for (h, row, q), (_, d) in zip(options, pairs, strict=True):
+            if keep < len(row):
+                row = np.union1d(row[np.argpartition(-q, keep - 1)[:keep]],
+                                 [d])
+            cut.append((h, row, q))
+        options = cut
+    return _flow(data, [(h, row) for h, row, _ in options], len(pairs))
 
 
 def within_usages(data: AllocationData, members, dwellings, quality,
@@ -154,8 +180,12 @@ def improve(data: AllocationData, members, dwellings, quality, pairs,
     def eligible(h):
         return dwellings[group_of[h]]
 
+    def eligible_quality(h):
+        return quality[group_of[h]]
+
     moves = (
-        lambda p: within_municipalities(data, eligible, p),
+        lambda p: within_municipalities(data, eligible, p,
+                                        eligible_quality),
         lambda p: within_usages(data, members, dwellings, quality, p),
     )
     took = [0.0, 0.0]

@@ -3,6 +3,7 @@ line. Called from ``allocator.cli``, which owns reading and exit codes."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from rich.table import Table
@@ -14,6 +15,7 @@ from ..requirements import MODE_UNAVAILABLE, ModeUnavailable
 
 INPUT_ERROR = 2
 CHECK_FAILED = 1
+DWELLING_FIRST_MD = "dwelling-first.md"
 
 
 def run_place(*, path, out_dir, policy, mode, engine, dwelling_engine,
@@ -61,6 +63,32 @@ def run_place(*, path, out_dir, policy, mode, engine, dwelling_engine,
         return INPUT_ERROR
 
 
+def _write_folder(out_dir, names, write) -> list[Path]:
+    """
+    Replace ``out_dir`` as a whole with what ``write(staging)`` writes
+    into a temporary sibling folder (``allocator.io._atomic``), so a run
+    that fails or is killed while writing leaves the previous folder as
+    it was, never a mix of both; other entries of the folder (a user's
+    notes) are carried over. ``names``: the entries the mode writes.
+    Returns the paths written, under ``out_dir``.
+    """
+    from ..io._atomic import atomic_folder
+
+    out = Path(out_dir)
+    with atomic_folder(out, frozenset(names)) as staging:
+        written = write(staging)
+        _sync(staging)
+    return [out / p.relative_to(staging) for p in written]
+
+
+def _sync(folder: Path) -> None:
+    """Flush every file to disk before the folder is swapped in."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+
+
 def _rejected(violations, errors, what="proposal") -> int:
     errors.print(f"The independent checker rejected the {what}:"
                  "", style="bold red")
@@ -72,13 +100,15 @@ def _rejected(violations, errors, what="proposal") -> int:
 def _placement(instance, policy, out_dir, engine, time_limit, seed,
                household, console, errors) -> int:
     from . import place
-    from .io import write_placement
+    from .io import PLACE_OUTPUT_NAMES, write_placement
 
     outcome = place(instance, policy, engine=engine, time_limit=time_limit,
                     seed=seed)
     if not outcome.check.ok:
         return _rejected(outcome.check.violations, errors, "placement")
-    written = write_placement(outcome.proposal, out_dir)
+    written = _write_folder(
+        out_dir, PLACE_OUTPUT_NAMES,
+        lambda staging: write_placement(outcome.proposal, staging))
     print_placement(outcome.proposal, console, errors)
     _story(outcome.proposal, household, console, errors)
     for p in written:
@@ -88,7 +118,7 @@ def _placement(instance, policy, out_dir, engine, time_limit, seed,
 
 def _chained(instance, policy, out_dir, engine, dwelling_engine, time_limit,
              seed, household, console, errors) -> int:
-    from .io import write_chained, write_placement
+    from .io import PLACE_OUTPUT_NAMES, write_chained, write_placement
     from .modes import run_chained
 
     outcome = run_chained(instance, policy, engine=engine,
@@ -96,9 +126,11 @@ def _chained(instance, policy, out_dir, engine, dwelling_engine, time_limit,
                           time_limit=time_limit, seed=seed)
     if not outcome.ok:
         return _rejected(outcome.violations(), errors, "chained proposal")
-    out = Path(out_dir)
-    written = write_placement(outcome.placement.proposal, out)
-    written += write_chained(outcome.report, out)
+    def write(staging):
+        return (write_placement(outcome.placement.proposal, staging)
+                + write_chained(outcome.report, staging))
+
+    written = _write_folder(out_dir, PLACE_OUTPUT_NAMES, write)
     print_placement(outcome.placement.proposal, console, errors)
     print_chained(outcome.report, console)
     _story(outcome.placement.proposal, household, console, errors)
@@ -110,21 +142,20 @@ def _chained(instance, policy, out_dir, engine, dwelling_engine, time_limit,
 def _dwelling_first(instance, policy, out_dir, dwelling_engine, time_limit,
                     seed, console, errors) -> int:
     from ..io import write_proposal
-    from ..io._atomic import write_text_atomic
     from .modes import run_dwelling_first
 
     first = run_dwelling_first(instance, policy, engine=dwelling_engine,
                                time_limit=time_limit, seed=seed)
     if not first.ok:
         return _rejected(first.outcome.check.violations, errors)
-    out = Path(out_dir)
-    written = write_proposal(first.outcome.proposal, out)
-    summary = out / "dwelling-first.md"
     lines = ["# Dwelling-first", "", *[f"- {n}" for n in first.notes],
              f"- Placement-rule breaches: {len(first.breaches)}",
              *[f"  - {b}" for b in first.breaches], ""]
-    write_text_atomic(summary, "\n".join(lines))
-    written.append(summary)
+    # The summary is one of the proposal folder's files: the folder is
+    # replaced as a whole, with it.
+    written = write_proposal(first.outcome.proposal, out_dir,
+                             extra={DWELLING_FIRST_MD:
+                                    lambda: "\n".join(lines)})
     p = first.outcome.proposal
     k = p.kpis
     table = Table(title="Dwelling-first", show_header=False)
@@ -154,6 +185,7 @@ def _compare(instance, policy, out_dir, engine, dwelling_engine, time_limit,
              seed, console, errors) -> int:
     from ..io import write_proposal
     from .io import (
+        PLACE_OUTPUT_NAMES,
         comparison_rows,
         write_chained,
         write_comparison,
@@ -170,13 +202,15 @@ def _compare(instance, policy, out_dir, engine, dwelling_engine, time_limit,
     if not outcome.dwelling_first.ok:
         return _rejected(outcome.dwelling_first.outcome.check.violations,
                          errors, "dwelling-first proposal")
-    out = Path(out_dir)
-    written = write_placement(outcome.chained.placement.proposal,
-                              out / "chained")
-    written += write_chained(outcome.chained.report, out / "chained")
-    written += write_proposal(outcome.dwelling_first.outcome.proposal,
-                              out / "dwelling-first")
-    written += write_comparison(outcome.report, out)
+    def write(staging):
+        return (write_placement(outcome.chained.placement.proposal,
+                                staging / "chained")
+                + write_chained(outcome.chained.report, staging / "chained")
+                + write_proposal(outcome.dwelling_first.outcome.proposal,
+                                 staging / "dwelling-first")
+                + write_comparison(outcome.report, staging))
+
+    written = _write_folder(out_dir, PLACE_OUTPUT_NAMES, write)
     r = outcome.report
     table = Table(title=f"Chained against dwelling-first: "
                   f"{r.instance_name}")

@@ -27,6 +27,14 @@ CHAINED_CSV = "chained.csv"
 COMPARISON_JSON = "comparison.json"
 COMPARISON_MD = "comparison.md"
 
+PLACE_OUTPUT_NAMES = frozenset({
+    PLACEMENT_JSON, PLACEMENT_CSV, PLACEMENT_XLSX, CHAINED_JSON, CHAINED_CSV,
+    COMPARISON_JSON, COMPARISON_MD, "chained", "dwelling-first",
+})
+"""Entries of an output folder that ``allocator place`` (placement,
+chained and compare modes) replaces as a whole, whichever mode wrote them
+before; other entries (a user's notes) are carried over."""
+
 _CSV_COLUMNS = (
     "household", "placed", "municipality", "given", "priority",
     "pair_score", "score_points", "rank", "compatible", "waited_days",

@@ -133,3 +133,59 @@ def test_place_tells_one_households_story(county, policy, tmp_path,
                      "--check", str(out / "placement.json"),
                      "--household", waiting]) == 0
         assert f"{waiting}: not placed" in capsys.readouterr().out
+
+
+def _tree(folder):
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file()
+                                         else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.mark.parametrize(("mode", "module", "writer"), [
+    ("placement", "allocator.placement.io", "save_workbook"),
+    ("chained", "allocator.placement.io", "write_chained"),
+    ("dwelling-first", "allocator.io.proposal", "_sync"),
+    ("compare", "allocator.placement.io", "write_comparison"),
+])
+def test_place_failing_to_write_keeps_the_previous_folder(
+        county, policy, tmp_path, capsys, monkeypatch, mode, module, writer):
+    """
+    Tests that, in every mode, a full disk while the last file is written
+    exits 3 with one line and leaves the previous output folder exactly
+    as it was (a user's note included), with no temporary folder beside
+    it: the folder is replaced as a whole or not at all.
+    """
+    import importlib
+
+    out = tmp_path / "out"
+    args = ["place", str(county), "--policy", str(policy), "--mode", mode,
+            "--out", str(out)]
+    assert main(args) == 0
+    (out / "notes.txt").write_text("mine\n")
+    before = _tree(out)
+    capsys.readouterr()
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device", str(out / "x"))
+
+    monkeypatch.setattr(importlib.import_module(module), writer, full)
+    assert main([*args, "--seed", "1"]) == 3
+    err = capsys.readouterr().err
+    assert "no space left" in err.strip().splitlines()[-1]
+    assert "Traceback" not in err
+    assert _tree(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_place_replaces_another_modes_folder_as_a_whole(county, policy,
+                                                        tmp_path):
+    """Tests that a placement written over a comparison leaves none of
+    the comparison's files behind, but keeps a user's note."""
+    out = tmp_path / "out"
+    assert main(["place", str(county), "--mode", "compare",
+                 "--out", str(out)]) == 0
+    (out / "notes.txt").write_text("mine\n")
+    assert main(["place", str(county), "--policy", str(policy),
+                 "--out", str(out)]) == 0
+    assert {p.name for p in out.iterdir()} == {
+        "placement.json", "placement.csv", "placement.xlsx", "notes.txt"}
