@@ -423,6 +423,7 @@ def _with_prospects(instance, policy, data, taken_by, unmatched):
     queues = _queues(instance, data, taken_by, waiting)
     late, days = _late_dwellings(instance, policy)
     fits_late = _fitting(cand, policy, cand.class_of[waiting], late)
+    sizes: dict = {}  # (class, size rule) -> bedrooms of what fits but size
     out = []
     for k, (u, h) in enumerate(zip(unmatched, waiting.tolist())):
         update = {}
@@ -434,7 +435,7 @@ def _with_prospects(instance, policy, data, taken_by, unmatched):
             update["next_free"] = instance.as_of + timedelta(days=first)
         if u.reason == UnmatchedReason.NO_ELIGIBLE_DWELLING:
             update["smallest_change"] = tuple(_smallest_changes(
-                instance, policy, data, h, late[fit], days[fit]))
+                instance, policy, data, h, late[fit], days[fit], sizes))
         out.append(u.model_copy(update=update) if update else u)
     return out
 
@@ -579,13 +580,14 @@ def _queues(instance, data, taken_by, waiting) -> dict:
     return out
 
 
-def _smallest_changes(instance, policy, data, h, late, days):
+def _smallest_changes(instance, policy, data, h, late, days, cache):
     """
     For a household no dwelling is eligible for: changes to one rule each
     that would make a dwelling eligible, from the exact counts, and the
     bedroom count the stock lacks when no dwelling has one the size norm
     allows. ``late`` and ``days``: the dwellings that fit it but for the
-    horizon, and the days until each is free.
+    horizon, and the days until each is free. ``cache`` keeps what a
+    household class shares (a pass over every dwelling per size rule).
     """
     cand = data.candidates
     D = data.num_dwellings
@@ -610,10 +612,14 @@ def _smallest_changes(instance, policy, data, h, late, days):
     for rule in ("size_too_small", "size_too_large"):
         if not only[rule]:
             continue
-        fits = _fitting(cand, policy, cand.class_of[[h]],
-                        np.arange(D, dtype=np.int64), ignore=rule)[0]
-        beds = bedrooms[fits & ((bedrooms < low) if rule == "size_too_small"
-                                else (bedrooms > high))]
+        key = (int(cand.class_of[h]), rule)
+        if key not in cache:
+            fits = _fitting(cand, policy, cand.class_of[[h]],
+                            np.arange(D, dtype=np.int64), ignore=rule)[0]
+            cache[key] = bedrooms[fits & (
+                (bedrooms < low) if rule == "size_too_small"
+                else (bedrooms > high))]
+        beds = cache[key]
         if not len(beds):
             continue
         if rule == "size_too_small":
