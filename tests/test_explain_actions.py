@@ -71,6 +71,24 @@ def test_a_waiting_household_sees_its_place_in_each_queue():
         f"({h1.priority} against {u.priority}).")
 
 
+def test_first_in_the_queue_on_equal_priority_is_told_why_it_waits():
+    """Tests two singles who waited 100 days each and one dwelling: the
+    one left waiting is first in the queue (nobody has more priority), and
+    is told that the holder has equal priority and quality decided."""
+    p = _run(instance([single("H-A", waited=100), single("H-B", waited=100)],
+                      [dwelling("D-1", 1)]))
+    (m,) = p.matches
+    (u,) = p.unmatched
+    assert m.priority == u.priority
+    (q,) = u.queue
+    assert (q.dwelling, q.place, q.eligible, q.held_by, q.why) == (
+        "D-1", 1, 2, m.household, "equal_priority")
+    assert q.message == (
+        f"D-1: place 1 of 2 in its queue; {m.household} has it with equal "
+        f"priority ({m.priority}); the round's quality decides.")
+    assert m.alternative is None  # its only eligible dwelling
+
+
 def test_the_first_date_a_fitting_dwelling_frees_up():
     """Tests that the waiting H-3 is told D-3's date (45 days on), not
     D-4's (40 days on, but four bedrooms are too many for a single)."""
