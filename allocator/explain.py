@@ -226,12 +226,9 @@ def _with_alternatives(instance, data, matches, nearest, taken_by):
         did = instance.dwellings[d].id
         k = int(taken_by[d])
         holder = by_id[instance.households[k].id] if k >= 0 else None
-        if cost >= 0:
-            text = (f"Its nearest alternative, {did}, would have scored "
-                    f"{quality} against {m.quality} here ({cost} less)")
-        else:
-            text = (f"{did} would have scored {quality} against "
-                    f"{m.quality} here ({-cost} more)")
+        text = (f"Its nearest alternative, {did}, would have scored "
+                f"{quality} against {m.quality} here "
+                + (f"({cost} less)" if cost >= 0 else f"({-cost} more)"))
         if holder is None:
             text += "; it stays empty (a cap, a quota or the round's " \
                 "priority decides)."

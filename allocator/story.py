@@ -79,7 +79,7 @@ def _matched(m) -> str:
             "someone with higher priority unhoused"
         )
     if m.alternative is not None:
-        lines.append(f"  nearest alternative: {m.alternative.message}")
+        lines.append(f"  {m.alternative.message}")
     return "\n".join(lines)
 
 

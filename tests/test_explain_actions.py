@@ -233,8 +233,7 @@ def test_a_match_states_its_nearest_alternative_and_its_cost():
         f"Its nearest alternative, D-2, would have scored {there} against "
         f"{m.quality} here ({alt.cost} less); H-2 (priority "
         f"{h2.priority}) has it, scoring {h2.quality} there.")
-    assert "nearest alternative: Its nearest alternative, D-2" in (
-        household_story(p, "H-1"))
+    assert f"  {alt.message}" in household_story(p, "H-1").splitlines()
 
 
 def test_older_proposals_without_the_new_fields_still_read():
@@ -251,3 +250,29 @@ def test_older_proposals_without_the_new_fields_still_read():
     u = _waiting(p, "H-3")
     assert (u.queue, u.next_free, u.declines, u.smallest_change) == (
         (), None, (), ())
+
+
+def test_a_better_alternative_names_who_has_it():
+    """Tests H-1 (wishes to live centrally) beside H-0, for whom only the
+    central, step-free D-1 is eligible (D-2 is on a third floor without a
+    lift): H-1
+    gets D-2, and its nearest alternative is D-1, which would have scored
+    more for it (a negative cost), held by H-0."""
+    inst = instance([single("H-0", waited=50, needs_step_free=True),
+                     single("H-1", waited=300, wish_central=True)],
+                    [dwelling("D-1", 1, step_free=True),
+                     dwelling("D-2", 1, node="N-2", floor=3, lift=False)])
+    p = _run(inst)
+    m, h0 = _match(p, "H-1"), _match(p, "H-0")
+    assert (m.dwelling, m.rank, h0.dwelling) == ("D-2", 2, "D-1")
+    alt = m.alternative
+    alone = _run(instance([single("H-1", waited=300, wish_central=True)],
+                          [dwelling("D-1", 1)]))
+    assert alt.quality == _match(alone, "H-1").quality
+    assert alt.cost == m.quality - alt.quality < 0
+    assert (alt.dwelling, alt.held_by, alt.held_by_quality) == (
+        "D-1", "H-0", h0.quality)
+    assert alt.message.startswith(
+        f"Its nearest alternative, D-1, would have scored {alt.quality} "
+        f"against {m.quality} here ({-alt.cost} more); H-0")
+    assert h0.alternative is None  # its only eligible dwelling
