@@ -224,8 +224,10 @@ class Candidates:
 
     def __init__(self, *, hh, dw, policy, class_of, tables: ClassTable,
                  individual: Individual, locked_households,
-                 locked_dwellings, take, co_residents=None):
+                 locked_dwellings, take, co_residents=None, banned=None):
         self.hh, self.dw, self.policy = hh, dw, policy
+        # Household -> the dwellings banned for it (its class is its own).
+        self.banned = {h: frozenset(ds) for h, ds in (banned or {}).items()}
         self.class_of = class_of
         self.tables = tables
         self.individual = individual

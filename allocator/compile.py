@@ -514,7 +514,7 @@ def compile_instance(
         hh=hh, dw=dw, policy=policy, class_of=class_of, tables=tables,
         individual=individual, locked_households=frozenset(locks),
         locked_dwellings=locked_dwellings, take=_take,
-        co_residents=co_residents,
+        co_residents=co_residents, banned=banned,
     )
     lexicographic = policy.objective == ObjectiveMode.LEXICOGRAPHIC
     penalty = (

@@ -7,13 +7,14 @@ import hashlib
 import subprocess
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
 from models import (
+    Alternative,
     Binding,
     Competitor,
     Instance,
@@ -23,6 +24,8 @@ from models import (
     Policy,
     Proposal,
     Provenance,
+    QueuePlace,
+    SmallestChange,
     SolverStats,
     Status,
     Unmatched,
@@ -36,6 +39,14 @@ from .result import Result
 
 MAX_COMPETITORS = 3
 """Competitors named in an 'outcompeted' reason."""
+
+MAX_QUEUE = 3
+"""Dwellings for which a waiting household is told its place in the
+queue: its best eligible ones by quality."""
+
+QUEUE_DWELLINGS_LIMIT = 2_000
+"""Distinct dwellings whose queues are counted in one proposal: each costs
+a pass over the households."""
 
 MAX_MARGINAL_SOLVES = 25
 """Binding caps whose marginal value is found by re-solving."""
@@ -86,6 +97,7 @@ def build_proposal(
 
     matches = []
     free_scores = _free_scores(data, assignment, locked)
+    nearest = {}
     for h in np.flatnonzero(assignment >= 0).tolist():
         d = int(assignment[h])
         if h in locked:
@@ -93,7 +105,9 @@ def build_proposal(
             rank, eligible = 1, 1
         else:
             scores = free_scores[h]
-            rank, eligible = data.candidates.rank(h, d)
+            rank, eligible, other = _rank_and_nearest(data.candidates, h, d)
+            if other >= 0:
+                nearest[h] = other
         matches.append(
             Match(
                 household=households[h].id,
@@ -114,12 +128,16 @@ def build_proposal(
     taken_by = np.full(data.num_dwellings, -1, dtype=np.int64)
     housed = np.flatnonzero(assignment >= 0)
     taken_by[assignment[housed]] = housed
+    matches = _with_alternatives(instance, data, matches, nearest,
+                                 taken_by)
     per_class: dict = {}
     unmatched = [
         _why_unmatched(instance, data, taken_by, h, int(waited[h]),
                        per_class)
         for h in np.flatnonzero(assignment < 0).tolist()
     ]
+    unmatched = _with_prospects(instance, policy, data, taken_by,
+                                unmatched)
     binding = (
         _binding_caps(data, result, ends_at, marginal_values)
         if result.status in (Status.OPTIMAL, Status.FEASIBLE)
@@ -163,6 +181,68 @@ def build_proposal(
         ),
         provenance=provenance(instance, policy),
     )
+
+
+def _rank_and_nearest(candidates, h: int, d: int) -> tuple[int, int, int]:
+    """
+    Rank of a dwelling among the household's eligible ones (1 is best by
+    quality), how many are eligible, and its nearest alternative: the best
+    eligible dwelling other than ``d`` (-1 when there is none). One pass
+    over the household's row, as ``Candidates.rank``.
+    """
+    dwellings, quality = candidates.exact_row(h)
+    at = np.flatnonzero(dwellings == d)
+    others = np.flatnonzero(dwellings != d)
+    other = int(dwellings[others[0]]) if len(others) else -1
+    if not len(at):
+        return 1, max(1, len(dwellings)), other
+    return (int((quality > quality[at[0]]).sum()) + 1, len(dwellings),
+            other)
+
+
+def _with_alternatives(instance, data, matches, nearest, taken_by):
+    """
+    The matches with their nearest alternative (``Match.alternative``):
+    the household's quality there, scored exactly in one call for all
+    matches, what it would have cost, and who holds it.
+    """
+    if not nearest:
+        return matches
+    hs = np.fromiter(nearest, dtype=np.int64, count=len(nearest))
+    ds = np.fromiter(nearest.values(), dtype=np.int64, count=len(nearest))
+    _, scores = data.candidates.pair_scores(hs, ds)
+    there = dict(zip(hs.tolist(), scores.sum(axis=1).tolist()))
+    by_id = {m.household: m for m in matches}
+    h_at = {hid: i for i, hid in enumerate(data.household_ids)}
+    out = []
+    for m in matches:
+        h = h_at[m.household]
+        if h not in nearest:
+            out.append(m)
+            continue
+        d = nearest[h]
+        quality = int(there[h])
+        cost = m.quality - quality
+        did = instance.dwellings[d].id
+        k = int(taken_by[d])
+        holder = by_id[instance.households[k].id] if k >= 0 else None
+        text = (f"Its nearest alternative, {did}, would have scored "
+                f"{quality} against {m.quality} here "
+                + (f"({cost} less)" if cost >= 0 else f"({-cost} more)"))
+        if holder is None:
+            text += "; it stays empty (a cap, a quota or the round's " \
+                "priority decides)."
+        else:
+            text += (f"; {holder.household} (priority {holder.priority}) "
+                     f"has it, scoring {holder.quality} there.")
+        out.append(m.model_copy(update={"alternative": Alternative(
+            dwelling=did, quality=quality, cost=cost,
+            held_by=None if holder is None else holder.household,
+            held_by_priority=None if holder is None else holder.priority,
+            held_by_quality=None if holder is None else holder.quality,
+            message=text,
+        )}))
+    return out
 
 
 def _free_scores(data: AllocationData, assignment, locked) -> dict:
@@ -317,6 +397,260 @@ def _why_unmatched(instance, data, taken_by, h, waited,
         competitors=competitors,
         waited_days=waited,
     )
+
+
+def _with_prospects(instance, policy, data, taken_by, unmatched):
+    """
+    The waiting households with what they can act on: their place in the
+    queue for their best eligible dwellings, the first date a fitting
+    dwelling frees up after the horizon, and, for those no dwelling is
+    eligible for, the smallest change that would make one eligible.
+
+    The work is bounded: dwellings are tested against one representative
+    of each household class (what compiling did for every dwelling), and
+    only for the waiting households' few best dwellings and the dwellings
+    the horizon leaves out.
+    """
+    if data.lock_conflicts or data.candidates is None or not unmatched:
+        return unmatched
+    cand = data.candidates
+    h_at = {hid: i for i, hid in enumerate(data.household_ids)}
+    waiting = np.array([h_at[u.household] for u in unmatched],
+                       dtype=np.int64)
+    queues = _queues(instance, data, taken_by, waiting)
+    late, days = _late_dwellings(instance, policy)
+    fits_late = _fitting(cand, policy, cand.class_of[waiting], late)
+    sizes: dict = {}  # (class, size rule) -> bedrooms of what fits but size
+    out = []
+    for k, (u, h) in enumerate(zip(unmatched, waiting.tolist())):
+        update = {}
+        if h in queues:
+            update["queue"] = queues[h]
+        fit = fits_late[k]
+        if fit.any():
+            first = int(days[fit].min())
+            update["next_free"] = instance.as_of + timedelta(days=first)
+        if u.reason == UnmatchedReason.NO_ELIGIBLE_DWELLING:
+            update["smallest_change"] = tuple(_smallest_changes(
+                instance, policy, data, h, late[fit], days[fit], sizes))
+        out.append(u.model_copy(update=update) if update else u)
+    return out
+
+
+def _late_dwellings(instance, policy):
+    """Dwellings free only after the planning horizon (not withdrawn),
+    and the days until each is free."""
+    horizon = policy.horizon_days
+    late, days = [], []
+    for d, x in enumerate(instance.dwellings):
+        wait = (x.available_from - instance.as_of).days
+        if wait > horizon and (x.available_until is None
+                               or x.available_until >= x.available_from):
+            late.append(d)
+            days.append(wait)
+    return np.array(late, dtype=np.int64), np.array(days, dtype=np.int64)
+
+
+def _fitting(cand, policy, classes, dwellings, ignore="availability"):
+    """
+    Which of ``dwellings`` pass every hard rule but ``ignore`` for one
+    household of each of ``classes`` (rows in the order given): one rule
+    evaluation per distinct class and dwelling, in bounded chunks; bans
+    of a household count.
+    """
+    from .compile import DENSE_CELLS, _take
+    from .criteria import rule_failures
+
+    out = np.zeros((len(classes), len(dwellings)), dtype=bool)
+    if not len(dwellings) or not len(classes):
+        return out
+    distinct, back = np.unique(classes, return_inverse=True)
+    first = np.zeros(len(cand.tables.eligible), dtype=np.int64)
+    first[cand.class_of[::-1]] = np.arange(len(cand.class_of))[::-1]
+    reps = first[distinct]
+    d = _take(cand.dw, dwellings, dense=False)
+    ok = np.zeros((len(distinct), len(dwellings)), dtype=bool)
+    step = max(1, DENSE_CELLS // len(dwellings))
+    skip = RULES.index(ignore) if ignore in RULES else None
+    for start in range(0, len(reps), step):
+        part = reps[start:start + step]
+        fail = rule_failures(_take(cand.hh, part, dense=True), d, policy)
+        if skip is not None:
+            fail[skip] = False
+        ok[start:start + len(part)] = ~fail.any(axis=0)
+    for k, rep in enumerate(reps.tolist()):
+        if rep in cand.banned:
+            ok[k] &= ~np.isin(dwellings, list(cand.banned[rep]))
+    return ok[back]
+
+
+def _queues(instance, data, taken_by, waiting) -> dict:
+    """
+    Each waiting household's place in the queue for its best eligible
+    dwellings (``MAX_QUEUE``; in all at most ``QUEUE_DWELLINGS_LIMIT``
+    distinct dwellings are counted, the households first in the order
+    given): households not locked elsewhere for which the dwelling is
+    eligible, and how many of them have more priority.
+    """
+    cand = data.candidates
+    picks: dict[int, np.ndarray] = {}
+    chosen: dict[int, None] = {}
+    per_class: dict[int, np.ndarray] = {}
+    for h in waiting.tolist():
+        if data.num_eligible[h] == 0:
+            continue
+        c = int(cand.class_of[h])
+        if h in cand.individual or c not in per_class:
+            row = cand.exact_row(h)[0][:MAX_QUEUE]
+            if h not in cand.individual:
+                per_class[c] = row
+        else:
+            row = per_class[c]
+        keep = []
+        for d in row.tolist():
+            if d in chosen or len(chosen) < QUEUE_DWELLINGS_LIMIT:
+                chosen.setdefault(d, None)
+                keep.append(d)
+        if keep:
+            picks[h] = keep
+    if not picks:
+        return {}
+    dwellings = np.fromiter(chosen, dtype=np.int64, count=len(chosen))
+    column = {d: j for j, d in enumerate(dwellings.tolist())}
+    free = np.array([h for h in range(data.num_households)
+                     if h not in cand.locked_households], dtype=np.int64)
+    free_class = cand.class_of[free]
+    classes = np.unique(free_class)
+    eligible = _fitting(cand, cand.policy, classes, dwellings, ignore="")
+    free_at = np.searchsorted(classes, free_class)
+    priority = data.priority[free]
+    queue: dict[int, np.ndarray] = {}
+
+    def rivals(d: int) -> np.ndarray:
+        """Priorities of the free households the dwelling is eligible
+        for, in ascending order."""
+        if d not in queue:
+            queue[d] = np.sort(priority[eligible[free_at, column[d]]])
+        return queue[d]
+
+    locked = {h for h, _, _ in data.locked_pairs}
+    hids, dids = data.household_ids, data.dwelling_ids
+    out = {}
+    for h, row in picks.items():
+        p = int(data.priority[h])
+        places = []
+        for d in row:
+            line = rivals(d)
+            ahead = len(line) - int(np.searchsorted(line, p, side="right"))
+            count = max(1, len(line))
+            k = int(taken_by[d])
+            head = f"{dids[d]}: place {ahead + 1} of {count} in its queue"
+            if k < 0:
+                why, text = "empty", "it stays empty because a cap or " \
+                    "quota is full"
+            elif k in locked:
+                why, text = "locked", (f"the housing office locked "
+                                       f"{hids[k]} there")
+            else:
+                pk = int(data.priority[k])
+                if pk > p:
+                    why, text = "higher_priority", (
+                        f"{hids[k]} has it with more priority ({pk} "
+                        f"against {p})")
+                elif pk == p:
+                    why, text = "equal_priority", (
+                        f"{hids[k]} has it with equal priority ({pk}); "
+                        "the round's quality decides")
+                else:
+                    why, text = "rules", (
+                        f"{hids[k]} has it with less priority ({pk} "
+                        f"against {p}): housing this household there "
+                        "instead would break a cap or quota or lower the "
+                        "round's objective")
+            places.append(QueuePlace(
+                dwelling=dids[d], place=ahead + 1, eligible=count,
+                held_by=None if k < 0 else hids[k],
+                held_by_priority=None if k < 0 else int(data.priority[k]),
+                why=why, message=f"{head}; {text}.",
+            ))
+        out[h] = tuple(places)
+    return out
+
+
+def _smallest_changes(instance, policy, data, h, late, days, cache):
+    """
+    For a household no dwelling is eligible for: changes to one rule each
+    that would make a dwelling eligible, from the exact counts, and the
+    bedroom count the stock lacks when no dwelling has one the size norm
+    allows. ``late`` and ``days``: the dwellings that fit it but for the
+    horizon, and the days until each is free. ``cache`` keeps what a
+    household class shares (a pass over every dwelling per size rule).
+    """
+    cand = data.candidates
+    D = data.num_dwellings
+    only = dict(zip(RULES, data.excluded_only_by[h].tolist()))
+    excluded = dict(zip(RULES, data.excluded_by[h].tolist()))
+    need = int(cand.hh.need[h])
+    size = policy.size
+    short = {"forbid": 0, "penalise": 1}.get(size.crowding.value, 99)
+    low, high = max(0, need - short), need + size.allowed_surplus
+    out = []
+    if len(late):
+        first = int(days.min())
+        n = int((days == first).sum())
+        out.append(SmallestChange(
+            rule="availability", dwellings=n, horizon_days=first,
+            first_date=instance.as_of + timedelta(days=first),
+            message=f"A planning horizon of {first} days (now "
+            f"{policy.horizon_days}) would make {n} dwelling(s) eligible, "
+            f"the first free on {instance.as_of + timedelta(days=first)}.",
+        ))
+    bedrooms = cand.dw.bedrooms
+    for rule in ("size_too_small", "size_too_large"):
+        if not only[rule]:
+            continue
+        key = (int(cand.class_of[h]), rule)
+        if key not in cache:
+            fits = _fitting(cand, policy, cand.class_of[[h]],
+                            np.arange(D, dtype=np.int64), ignore=rule)[0]
+            cache[key] = bedrooms[fits & (
+                (bedrooms < low) if rule == "size_too_small"
+                else (bedrooms > high))]
+        beds = cache[key]
+        if not len(beds):
+            continue
+        if rule == "size_too_small":
+            b = int(beds.max())
+            text = (f"{only[rule]} dwelling(s) fail only on too few "
+                    f"bedrooms; the largest has {b}, the size norm asks "
+                    f"for at least {low}: allowing {low - b} bedroom(s) "
+                    "fewer would make one eligible.")
+        else:
+            b = int(beds.min())
+            text = (f"{only[rule]} dwelling(s) fail only on too many "
+                    f"bedrooms; the smallest has {b}: an allowed surplus "
+                    f"of {b - need} (now {size.allowed_surplus}) would "
+                    "make one eligible.")
+        out.append(SmallestChange(rule=rule, dwellings=int(only[rule]),
+                                  bedrooms=b, message=text))
+    for rule in RULES:
+        if rule in ("availability", "size_too_small", "size_too_large"):
+            continue
+        if only[rule]:
+            out.append(SmallestChange(
+                rule=rule, dwellings=int(only[rule]),
+                message=f"{only[rule]} dwelling(s) fail only on "
+                f"'{_short(rule)}'.",
+            ))
+    if D - excluded["size_too_small"] - excluded["size_too_large"] <= 0:
+        wanted = (f"{low} to {high}" if low != high else f"{low}")
+        out.append(SmallestChange(
+            rule="bedrooms", bedrooms=need,
+            message=f"None of the {D} dwellings has {wanted} bedrooms, "
+            f"as the size norm asks for this household: a dwelling with "
+            f"{need} bedrooms is needed.",
+        ))
+    return out
 
 
 def _binding_caps(data, result, ends_at, marginal_values) -> list[Binding]:

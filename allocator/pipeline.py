@@ -10,6 +10,8 @@ from models import (
     Change,
     ChangeReason,
     DecisionLog,
+    Declined,
+    EventKind,
     Instance,
     Override,
     Policy,
@@ -254,7 +256,16 @@ def _with_decisions(instance, policy, data, proposal, derived, set_aside,
             update["kept"] = before.get(m.household) == m.dwelling
         matches.append(m.model_copy(update=update) if update else m)
     unmatched = []
+    uncounted = set(policy.decisions.uncounted_reasons)
     for u in proposal.unmatched:
+        declines = tuple(
+            Declined(dwelling=e.dwelling, date=e.date,
+                     reason=str(e.reason.value if e.reason is not None
+                                else "other"),
+                     counted=e.reason not in uncounted)
+            for _, e in derived.history.get(u.household, ())
+            if e.kind == EventKind.DECLINE
+        )
         why = derived.unavailable(u.household)
         if why:
             u = Unmatched(
@@ -262,8 +273,10 @@ def _with_decisions(instance, policy, data, proposal, derived, set_aside,
                 reason=(UnmatchedReason.HELD if u.household in derived.held
                         else UnmatchedReason.PARKED),
                 message=f"Not proposed anything: {why}.",
-                waited_days=u.waited_days,
+                waited_days=u.waited_days, next_free=u.next_free,
             )
+        if declines:
+            u = u.model_copy(update={"declines": declines})
         elif u.household in set_aside:
             u = u.model_copy(update={
                 "message": f"{set_aside[u.household].message} {u.message}"})

@@ -78,6 +78,8 @@ def _matched(m) -> str:
             "  better-ranked dwellings went to others or would have left "
             "someone with higher priority unhoused"
         )
+    if m.alternative is not None:
+        lines.append(f"  {m.alternative.message}")
     return "\n".join(lines)
 
 
@@ -92,5 +94,22 @@ def _unmatched(u) -> str:
         lines.append(
             f"  - {c.dwelling} went to {c.household} (priority "
             f"{c.priority})"
+        )
+    if u.queue:
+        lines.append("  its place in the queue for its best dwellings:")
+        lines.extend(f"  - {q.message}" for q in u.queue)
+    if u.next_free is not None:
+        lines.append(f"  first date a fitting dwelling frees up: "
+                     f"{u.next_free}")
+    if u.smallest_change:
+        lines.append("  smallest change that would make a dwelling "
+                     "eligible:")
+        lines.extend(f"  - {c.message}" for c in u.smallest_change)
+    if u.declines:
+        lines.append("  declined offers:")
+        lines.extend(
+            f"  - {x.date}: {x.dwelling} ({x.reason.replace('_', ' ')}"
+            + ("" if x.counted else "; not counted") + ")"
+            for x in u.declines
         )
     return "\n".join(lines)

@@ -82,10 +82,12 @@ from .problems import Location, Problem
 from .simulation import RoundKind, SimulationParams
 from .proposal import (
     SCHEMA_VERSION,
+    Alternative,
     Binding,
     Change,
     ChangeReason,
     Competitor,
+    Declined,
     Kpis,
     Match,
     Objective,
@@ -93,7 +95,9 @@ from .proposal import (
     Proposal,
     ProposalWarning,
     Provenance,
+    QueuePlace,
     SetAsideLock,
+    SmallestChange,
     SolverStats,
     Status,
     Unmatched,

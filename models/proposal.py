@@ -64,12 +64,131 @@ class Match(StrictModel):
     kept: bool | None = None
     """With a previous proposal: whether this household had this dwelling
     there too; ``None`` when there was no previous proposal."""
+    alternative: Alternative | None = None
+    """The nearest alternative and what it would have cost; ``None`` when
+    not computed (a lock, the only eligible dwelling, an older
+    proposal)."""
+
+
+class Alternative(StrictModel):
+    """
+    A matched household's nearest alternative: its best eligible dwelling
+    other than the one proposed, and what taking it would have cost.
+
+    Parameters
+    ----------
+    dwelling
+        The alternative dwelling.
+    quality
+        The household's quality there (the sum of its criterion scores).
+    cost
+        The proposed match's quality less ``quality``: what the household
+        would have lost there (negative: it would have gained, and the
+        dwelling went elsewhere for the round's sake).
+    held_by, held_by_priority, held_by_quality
+        Who has the dwelling in the proposal, with its priority and its
+        quality there (what it would give up); ``None`` when the dwelling
+        stays empty.
+    """
+
+    dwelling: Identifier
+    quality: int
+    cost: int
+    held_by: Identifier | None = None
+    held_by_priority: int | None = None
+    held_by_quality: int | None = None
+    message: str = ""
 
 
 class Competitor(StrictModel):
     household: Identifier
     dwelling: Identifier
     priority: int
+
+
+class QueuePlace(StrictModel):
+    """
+    A waiting household's place in the queue for one dwelling it could
+    take.
+
+    Parameters
+    ----------
+    dwelling
+        One of its eligible dwellings (its best by quality come first).
+    place
+        1 plus the number of other households, not locked elsewhere, for
+        which the dwelling is eligible too and which have more priority
+        points. Caps and quotas are not counted: a place is not a promise.
+    eligible
+        Households (not locked elsewhere) for which the dwelling is
+        eligible, this one included.
+    held_by, held_by_priority
+        Who has the dwelling in the proposal; ``None`` when it stays empty.
+    why
+        Why the holder comes first, or why the dwelling stays empty:
+        ``higher_priority``, ``equal_priority`` (the round's quality
+        decides), ``rules`` (housing this household instead would break a
+        cap or quota, or lower the objective), ``locked`` (the office
+        locked the holder there) or ``empty`` (a cap or quota is full).
+    """
+
+    dwelling: Identifier
+    place: int = Field(ge=1)
+    eligible: int = Field(ge=1)
+    held_by: Identifier | None = None
+    held_by_priority: int | None = None
+    why: str
+    message: str = ""
+
+
+class Declined(StrictModel):
+    """
+    One offer a household declined, from the decision log. The officer's
+    note is left out: it may hold what no explanation should name.
+
+    Parameters
+    ----------
+    counted
+        Whether the decline counts towards parking or holding the
+        household (reasons in ``uncounted_reasons`` do not).
+    """
+
+    dwelling: Identifier
+    date: date
+    reason: str
+    counted: bool = True
+
+
+class SmallestChange(StrictModel):
+    """
+    For a household no dwelling is eligible for: one change, to one rule,
+    that would make at least one dwelling eligible.
+
+    Parameters
+    ----------
+    rule
+        The rule it changes (as in ``RULES``: ``availability``,
+        ``size_too_small``, ``size_too_large`` or ``bedrooms``, ...).
+        ``bedrooms`` means no dwelling has a bedroom count the size norm
+        allows, and names the count needed.
+    dwellings
+        Dwellings the change would make eligible (0 for ``bedrooms``:
+        the change is a dwelling the stock does not have).
+    horizon_days
+        For ``availability``: the least planning horizon that would
+        include a dwelling.
+    bedrooms
+        For ``bedrooms`` and the size rules: the bedroom count needed.
+    first_date
+        For ``availability``: the first date a fitting dwelling is free.
+    """
+
+    rule: str
+    dwellings: int = 0
+    horizon_days: int | None = None
+    bedrooms: int | None = None
+    first_date: date | None = None
+    message: str
 
 
 class UnmatchedReason(StrEnum):
@@ -100,6 +219,19 @@ class Unmatched(StrictModel):
         out on its own for this household.
     competitors
         For ``outcompeted``: who got its eligible dwellings.
+    queue
+        Its place in the queue for its best eligible dwellings (at most
+        a few), who holds each and why the holder comes first; empty when
+        not computed (no eligible dwelling, an older proposal).
+    next_free
+        The first date a dwelling that fits it (passes every rule but the
+        planning horizon) becomes free after the horizon; ``None`` when
+        there is none or it was not computed.
+    declines
+        The offers it declined, from the decision log, oldest first.
+    smallest_change
+        For ``no_eligible_dwelling``: the smallest changes, one rule each,
+        that would make a dwelling eligible; empty when not computed.
     """
 
     household: Identifier
@@ -109,6 +241,10 @@ class Unmatched(StrictModel):
     excluded_by: dict[str, int] = Field(default_factory=dict)
     competitors: tuple[Competitor, ...] = ()
     waited_days: int = 0
+    queue: tuple[QueuePlace, ...] = ()
+    next_free: date | None = None
+    declines: tuple[Declined, ...] = ()
+    smallest_change: tuple[SmallestChange, ...] = ()
 
 
 class ChangeReason(StrEnum):
