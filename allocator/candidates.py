@@ -26,6 +26,7 @@ from .criteria import (
     rule_failures,
 )
 from .data import RULES
+from .proximity import shortest_minutes
 
 
 @dataclass(frozen=True)
@@ -135,9 +136,7 @@ def _sparse_reach(graph, on_node, node, target, factor, weight):
     weighted, rounded reach score of each."""
     if node is None or node not in graph:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    dist = nx.single_source_dijkstra_path_length(
-        graph, node, cutoff=target * factor, weight="minutes"
-    )
+    dist = shortest_minutes(graph, (node,), cutoff=target * factor)
     index, values = [], []
     for n, minutes in dist.items():
         score = int(np.rint(weight * reach_score(minutes, target, factor)))
