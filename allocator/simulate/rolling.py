@@ -115,6 +115,9 @@ class RunState:
     # (municipality, day), and whether places are used at selection.
     selected: dict[str, tuple[str, date]] = field(default_factory=dict)
     mode: str = ""
+    # Rows of areas and buildings with a changed refugee count, by (kind, id,
+    # count), reused from round to round.
+    copies: dict[tuple[str, str, int], object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -362,20 +365,31 @@ def _round_instance(world: World, state: RunState, today: date, k: int,
     """The instance the housing office solves at one round (a national
     run: IMDi and the municipalities)."""
     inst = world.instance
+    # An area or building with the same refugee count as in an earlier
+    # round is the same (immutable) row: reused, not copied again.
+    copies = state.copies
     areas = []
     for a in inst.areas:
         refugees = state.area_refugees[a.id]
-        areas.append(a.model_copy(update={
-            "refugee_households": refugees,
-            "resident_households": max(a.resident_households, refugees),
-        }) if refugees != a.refugee_households else a)
+        if refugees != a.refugee_households and ("area", a.id, refugees) \
+                not in copies:
+            copies[("area", a.id, refugees)] = a.model_copy(update={
+                "refugee_households": refugees,
+                "resident_households": max(a.resident_households, refugees),
+            })
+        areas.append(a if refugees == a.refugee_households
+                     else copies[("area", a.id, refugees)])
     buildings = []
     for b in inst.buildings:
         refugees = state.building_refugees[b.id]
-        buildings.append(b.model_copy(update={
-            "refugee_households": refugees,
-            "units": max(b.units, refugees),
-        }) if refugees != b.refugee_households else b)
+        if refugees != b.refugee_households and ("building", b.id, refugees) \
+                not in copies:
+            copies[("building", b.id, refugees)] = b.model_copy(update={
+                "refugee_households": refugees,
+                "units": max(b.units, refugees),
+            })
+        buildings.append(b if refugees == b.refugee_households
+                         else copies[("building", b.id, refugees)])
     municipalities = [
         m.model_copy(update={"quotas": {
             QuotaDimension(dim): max(0, left)
