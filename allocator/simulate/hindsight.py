@@ -148,16 +148,7 @@ def hindsight(world: World, policy: Policy,
     first. Soft dispersion is left out: it does not count here.
     """
     union = union_instance(world)
-    # The pairs' scores are not used, so no criterion is weighted: the
-    # compiler then spends nothing on them (its searches for the wish to
-    # live near a place or the children's school), and eligibility, caps
-    # and quotas are the policy's.
-    rules = policy.model_copy(update={
-        "hard": policy.hard.model_copy(update={"availability": False}),
-        "weights": policy.weights.model_copy(update={
-            name: 0 for name in type(policy.weights).model_fields
-        }),
-    })
+    rules = hindsight_rules(policy)
     # Only eligibility is needed here, not the scores of the pairs: the
     # compiler keeps no scored pair per household and _all_pairs reads
     # every eligible pair from its candidates.
@@ -200,6 +191,25 @@ def _within_chosen(flow_data: AllocationData, hs: np.ndarray,
     return hs[found & (flow_data.pair_quality[pos] > 1)]
 
 
+def hindsight_rules(policy: Policy) -> Policy:
+    """
+    The rules the hindsight optimum compiles with: the policy's, with the
+    availability rule off (timing is added instead) and no criterion
+    weighted. The pairs' scores are not used, so the compiler then spends
+    nothing on them (its searches for the wish to live near a place or the
+    children's school); eligibility, caps and quotas are the policy's.
+    Two policies with the same rules have the same hindsight optimum.
+    """
+    return policy.model_copy(update={
+        "name": "hindsight",
+        "description": "",
+        "hard": policy.hard.model_copy(update={"availability": False}),
+        "weights": policy.weights.model_copy(update={
+            name: 0 for name in type(policy.weights).model_fields
+        }),
+    })
+
+
 def _all_pairs(data: AllocationData) -> tuple[np.ndarray, np.ndarray]:
     """Every eligible pair, also those a pruning compiler left out."""
     if not data.pruned:
@@ -217,8 +227,11 @@ def _with_pairs(data: AllocationData, ph: np.ndarray, pd: np.ndarray,
                 value: np.ndarray) -> AllocationData:
     """The compiled data with these pairs valued ``value`` each, no
     priority and no dispersion penalty."""
-    order = np.lexsort((pd, ph))
-    ph, pd, value = ph[order], pd[order], value[order]
+    keys = ph * max(data.num_dwellings, 1) + pd
+    if len(keys) > 1 and not (keys[1:] > keys[:-1]).all():
+        # (_all_pairs gives them sorted already.)
+        order = np.lexsort((pd, ph))
+        ph, pd, value = ph[order], pd[order], value[order]
     room = np.zeros(len(ph), dtype=bool)
     if data.candidates is not None and len(ph):
         # Only the room flags: the pairs' scores are not used here.

@@ -12,6 +12,7 @@ runs were done.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 
 from models import Instance, Policy, RuleMode, SimulationParams
 
-from .hindsight import hindsight
+from .hindsight import hindsight, hindsight_rules
 from .indicators import (
     HindsightSummary,
     RunSummary,
@@ -50,6 +51,9 @@ class Task:
     baseline: bool = False
     variant: str = ""
     mode: str = ""
+    # Hindsight: further (label, variant) whose rules give the same
+    # optimum (see ``hindsight_rules``), summarised from the same solve.
+    also: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -164,7 +168,24 @@ def plan(instance: Instance, policies: list[tuple[str, Policy]],
                                  variant=rule))
                 if rule_prices == "simulation":
                     runs.append(Task("run", label, off, seed, variant=rule))
-    return runs + hind
+    return runs + _once(hind)
+
+
+def _once(tasks: list[Task]) -> list[Task]:
+    """Hindsight tasks of one seed whose rules are the same (the baseline's
+    and a policy with the default rules) solved once."""
+    first: dict = {}
+    kept: list[Task] = []
+    for t in tasks:
+        key = (t.seed, hindsight_rules(t.policy).model_dump_json())
+        if key in first:
+            k = first[key]
+            kept[k] = dataclasses.replace(
+                kept[k], also=kept[k].also + ((t.label, t.variant),))
+        else:
+            first[key] = len(kept)
+            kept.append(t)
+    return kept
 
 
 # --- executing tasks ---------------------------------------------------------
@@ -194,8 +215,8 @@ def execute(task: Task, instance: Instance, params: SimulationParams,
                            mode=task.mode)
         return summarise(world, run, params, task.baseline)
     result = hindsight(world, task.policy, params)
-    return summarise_hindsight(world, result, task.label, task.variant,
-                               params)
+    return [summarise_hindsight(world, result, label, variant, params)
+            for label, variant in ((task.label, task.variant), *task.also)]
 
 
 def _init_worker(instance: Instance, params: SimulationParams,
@@ -337,6 +358,8 @@ def run_sweep(
         used = workers or default_workers()
         results = run_local(tasks, instance, params, used, progress)
         backend = "local processes" if used > 1 else "this process"
+    results = [x for r in results
+               for x in (r if isinstance(r, list) else [r])]
     runs = [r for r in results if isinstance(r, RunSummary)]
     hindsights = [r for r in results if isinstance(r, HindsightSummary)]
     tables = aggregate(runs, hindsights, labels)
