@@ -174,3 +174,27 @@ def test_unknown_modes_are_refused(county):
         run_sweep(county, [("default", Policy())],
                   SimulationParams(months=1, seeds=1), workers=1,
                   modes=("tomorrow",))
+
+
+def test_decision_fulfilment_and_its_unevenness_by_hand():
+    """Tests the fulfilment indicators on the hand-worked world: today's
+    practice fulfils K-1's decision and none of K-2's (mean 0.5, Gini
+    0.5); dwelling-first fulfils both (mean 1, Gini 0)."""
+    from allocator.simulate.indicators import run_indicators, summarise
+
+    params = SimulationParams(**QUIET)
+    world = make_world(two_municipalities(), params, 0)
+    figures = {}
+    for mode in ("today", "dwelling-first"):
+        run = simulate_run(world, params, Policy(), mode, mode=mode)
+        figures[mode] = run_indicators(
+            summarise(world, run, params, False))["all"]
+    assert figures["today"]["fulfilment_mean"] == 0.5
+    assert figures["today"]["fulfilment_gini"] == 0.5
+    assert figures["dwelling-first"]["fulfilment_mean"] == 1.0
+    assert figures["dwelling-first"]["fulfilment_gini"] == 0.0
+    # Both wait from the start: S is settled on day 0 under either mode,
+    # F waits the whole month under today's practice.
+    horizon = (world.end - world.start).days
+    assert figures["today"]["reception_days_total"] == horizon
+    assert figures["dwelling-first"]["reception_days_total"] == 0
