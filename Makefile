@@ -3,7 +3,7 @@
 # when the machine does not have it.
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: demo test bench-quick simulate-city lock clean
+.PHONY: demo test bench-quick simulate-city simulate-national lock clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -29,6 +29,14 @@ simulate-city: .venv/.synced
 	$(UV) run allocator simulate out/simulate-city/instance --months 12 \
 		--round weekly --policy default --policy strict-dispersion \
 		--seeds 5 --out out/simulate-city/lab
+
+simulate-national: .venv/.synced
+	$(UV) run allocator generate --preset national --scale 0.05 --seed 0 \
+		--scores --out out/simulate-national/instance
+	$(UV) run allocator simulate out/simulate-national/instance \
+		--mode today --mode chained --mode dwelling-first \
+		--policy placement --months 12 --round monthly --seeds 3 \
+		--round-time-limit 10 --out out/simulate-national/lab
 
 lock: | $(UV)
 	$(UV) lock
