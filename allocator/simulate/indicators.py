@@ -120,6 +120,7 @@ class RunSummary:
     vacancies_per_month: float = 0.0
     municipality_xy: dict[str, tuple[float, float]] = field(
         default_factory=dict)
+    unproven: int | None = None
 
 
 @dataclass
@@ -251,6 +252,7 @@ def summarise(world: World, run: Run, params: SimulationParams,
         placements=placements,
         lapsed=sum(r.lapsed for r in run.rounds),
         municipality_xy=_municipality_xy(world.instance),
+        unproven=run.unproven if run.mode else None,
         arrivals_per_month=world.arrivals_per_month,
         vacancies_per_month=world.vacancies_per_month,
     )
@@ -508,6 +510,12 @@ def aggregate(runs: list[RunSummary],
                 "rounds": len(r.rounds),
                 "vacancies_lapsed_mean": spread(
                     x.lapsed for x in by_label[label]).mean,
+                # National runs: rounds whose solves a time limit stopped
+                # (their results depend on the machine's load).
+                **({} if r.unproven is None else {
+                    "rounds_not_proven_mean": spread(
+                        x.unproven for x in by_label[label]).mean,
+                }),
             })
     return tables
 

@@ -96,10 +96,11 @@ def _headroom(left: dict[str, int]) -> int:
 
 def round_matches(mode: str, instance: Instance, policy: Policy,
                   seed: int, time_limit: float | None
-                  ) -> list[tuple[str, str, bool]]:
+                  ) -> tuple[list[tuple[str, str, bool]], bool]:
     """
     One national round's matches ``(household, dwelling, shared)``,
-    verified by the checkers.
+    verified by the checkers, and whether every solve of the round was
+    proven optimal (not stopped by its time limit).
 
     For ``today`` the instance's households are those whose municipality
     has searched long enough, each assigned to it, and its council
@@ -124,18 +125,21 @@ def round_matches(mode: str, instance: Instance, policy: Policy,
         violations = outcome.check.violations
         matches = [(m.household, m.dwelling, m.shared)
                    for m in outcome.proposal.matches]
+        proven = outcome.proposal.solver.proven_optimal
     elif mode == "chained":
         outcome = run_chained(instance, policy, time_limit=time_limit,
                               seed=seed, check_whole=True)
         violations = outcome.violations()
         matches = [(m.household, m.dwelling, m.shared)
                    for m in outcome.report.matches]
+        proven = outcome.report.proven_optimal
     elif mode == "dwelling-first":
         outcome = run_dwelling_first(instance, policy,
                                      time_limit=time_limit, seed=seed)
         violations = outcome.outcome.check.violations
         matches = [(m.household, m.dwelling, m.shared)
                    for m in outcome.outcome.proposal.matches]
+        proven = outcome.outcome.proposal.solver.proven_optimal
     else:
         raise ValueError(f"mode {mode!r} not understood; choose one of "
                          f"{', '.join(MODES)}.")
@@ -144,7 +148,7 @@ def round_matches(mode: str, instance: Instance, policy: Policy,
             f"round {instance.name} ({mode}): a checker rejected the "
             f"proposal: {violations[0]}"
         )
-    return sorted(matches)
+    return sorted(matches), bool(proven)
 
 
 __all__ = ["MODES", "NationalRoundError", "fits", "round_matches",

@@ -139,6 +139,7 @@ class Run:
     placements: tuple[tuple[str, str, date], ...]
     offers: tuple[tuple[date, str, str, bool], ...] = ()
     mode: str = ""
+    unproven: int = 0  # national rounds a time limit stopped
 
 
 def run_seed(seed: int, label: str) -> int:
@@ -205,6 +206,7 @@ def simulate_run(
     placements = []
     offers = []
     year = 0
+    unproven = 0
     for k, today in enumerate(world.rounds):
         if mode and (today - world.start).days // 365 > year:
             # Council decisions are yearly: a new year's places.
@@ -253,12 +255,13 @@ def simulate_run(
                                    params)
         if mode:
             try:
-                matches = (round_matches(mode, instance, policy,
-                                         engine_seed,
-                                         params.round_time_limit)
-                           if instance.households else [])
+                matches, proven = (
+                    round_matches(mode, instance, policy, engine_seed,
+                                  params.round_time_limit)
+                    if instance.households else ([], True))
             except NationalRoundError as exc:
                 raise SimulationError(str(exc)) from exc
+            unproven += not proven
         else:
             matches = _round_matches(instance, policy, baseline,
                                      engine_seed)
@@ -314,6 +317,7 @@ def simulate_run(
         placements=tuple(placements),
         offers=tuple(offers),
         mode=mode,
+        unproven=unproven,
     )
 
 

@@ -103,3 +103,5 @@ def test_simulate_compares_national_modes(tmp_path, capsys):
     rows = (out / "figures" / "fulfilment.csv").read_text().splitlines()
     assert rows[0].startswith("policy,municipality,x,y,fulfilment_mean")
     assert len(rows) > 1
+    world = (out / "tables" / "world.csv").read_text().splitlines()
+    assert world[0].endswith("rounds_not_proven_mean")

@@ -72,6 +72,7 @@ def test_hand_worked_national_world():
     assert today.quota_used == {"K-1": {"households": 1},
                                 "K-2": {"households": 1}}
     assert _settled(first) == {"S": "D-2", "F": "D-1"}
+    assert today.unproven == first.unproven == chained.unproven == 0
     # Chained places both within the decisions before it sees dwellings:
     # never more than dwelling-first here.
     assert set(_settled(chained)) <= {"S", "F"}
