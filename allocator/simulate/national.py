@@ -63,15 +63,20 @@ def select_households(queue, selected: dict, quota_left: dict,
         Municipality id -> dimension -> places left; updated.
     """
     out = []
-    deciding = sorted(m for m, q in quota_left.items() if q)
+    deciding = sorted(
+        m for m, q in quota_left.items()
+        if q and q.get(QuotaDimension.HOUSEHOLDS.value, 1) > 0
+    )
+    dims = sorted({dim for m in deciding for dim in quota_left[m]})
     order = sorted(queue.values(), key=lambda h: (h.permit_date, h.id))
     for h in order:
         if h.id in selected:
             continue
+        use = {dim: quota_usage(h, dim) for dim in dims}
         best = None
         for m in deciding:
             left = quota_left[m]
-            if not fits(h, left):
+            if any(use[dim] > n for dim, n in left.items()):
                 continue
             room = _headroom(left)
             if best is None or room > best[0]:
@@ -80,9 +85,13 @@ def select_households(queue, selected: dict, quota_left: dict,
             continue
         m = best[1]
         for dim in quota_left[m]:
-            quota_left[m][dim] -= quota_usage(h, dim)
+            quota_left[m][dim] -= use[dim]
         selected[h.id] = (m, today)
         out.append((h.id, m))
+        if quota_left[m].get(QuotaDimension.HOUSEHOLDS.value, 1) <= 0:
+            # Every household uses a place counted in households: this
+            # decision takes nobody more.
+            deciding.remove(m)
     return out
 
 
