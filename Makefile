@@ -3,8 +3,8 @@
 # when the machine does not have it.
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: demo test test-fast bench-quick simulate-city catalogues screenshots lock clean \
-	serve messages
+.PHONY: demo test test-fast bench-quick simulate-city simulate-national \
+	catalogues screenshots lock clean serve messages
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -60,6 +60,14 @@ messages: .venv/.synced
 	cd workbench && $(UV) run python -m workbench makemessages -l nb -l en --no-obsolete
 	$(UV) run python workbench/locale/nb_terms.py
 	cd workbench && $(UV) run python -m workbench compilemessages
+
+simulate-national: .venv/.synced
+	$(UV) run allocator generate --preset national --scale 0.05 --seed 0 \
+		--scores --out out/simulate-national/instance
+	$(UV) run allocator simulate out/simulate-national/instance \
+		--mode today --mode chained --mode dwelling-first \
+		--policy placement --months 12 --round monthly --seeds 3 \
+		--round-time-limit 10 --out out/simulate-national/lab
 
 lock: | $(UV)
 	$(UV) lock

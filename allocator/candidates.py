@@ -26,6 +26,7 @@ from .criteria import (
     rule_failures,
 )
 from .data import RULES
+from .proximity import MEMO_SEARCHES, shortest_minutes
 
 
 PAIR_CHUNK = 250_000
@@ -191,16 +192,24 @@ def _sparse_reach(graph, on_node, node, target, factor, weight):
     weighted, rounded reach score of each."""
     if node is None or node not in graph:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    dist = nx.single_source_dijkstra_path_length(
-        graph, node, cutoff=target * factor, weight="minutes"
-    )
+    # The scores of the nodes reached depend on the network alone: kept
+    # on the graph beside its searches (see ``shortest_minutes``).
+    memo = graph.graph.setdefault("reach_scores", {})
+    key = (node, target, factor, weight)
+    if key not in memo:
+        if len(memo) >= MEMO_SEARCHES:
+            memo.clear()
+        dist = shortest_minutes(graph, (node,), cutoff=target * factor)
+        memo[key] = [
+            (n, score) for n, minutes in dist.items()
+            if (score := int(np.rint(
+                weight * reach_score(minutes, target, factor))))
+        ]
     index, values = [], []
-    for n, minutes in dist.items():
-        score = int(np.rint(weight * reach_score(minutes, target, factor)))
-        if score:
-            for d in on_node.get(n, ()):
-                index.append(d)
-                values.append(score)
+    for n, score in memo[key]:
+        for d in on_node.get(n, ()):
+            index.append(d)
+            values.append(score)
     order = np.argsort(index, kind="stable")
     return (np.array(index, dtype=np.int64)[order],
             np.array(values, dtype=np.int64)[order])

@@ -497,10 +497,24 @@ def _reach(minutes, target, factor) -> float:
     return min(1.0, max(0.0, (zero - minutes) / (zero - target))) * 100.0
 
 
+_NETWORKS: list = []
+"""The checker's own searches of the last networks, kept with the
+(immutable) node, edge and site objects they were made from, so that
+instances sharing them (the policy lab's rounds) search once."""
+
+
 class _Travel:
     """Shortest minutes on the network, computed lazily per source node."""
 
     def __init__(self, instance):
+        self.table = {(t.dwelling, t.kind): t.minutes
+                      for t in instance.travel_times}
+        parts = (instance.nodes, instance.edges, instance.sites)
+        for known, shared in _NETWORKS:
+            if all(len(a) == len(b) and all(x is y for x, y in zip(a, b))
+                   for a, b in zip(known, parts, strict=True)):
+                self.__dict__.update(shared)
+                return
         self.graph = nx.Graph()
         self.graph.add_nodes_from(n.id for n in instance.nodes)
         for e in instance.edges:
@@ -511,15 +525,20 @@ class _Travel:
         for s in instance.sites:
             self.sites[s.kind].append(s.node)
         self.site_node = {s.id: s.node for s in instance.sites}
-        self.table = {(t.dwelling, t.kind): t.minutes
-                      for t in instance.travel_times}
         self._from = {}
         self._nearest = {}
+        _NETWORKS.insert(0, (parts, {
+            k: getattr(self, k)
+            for k in ("graph", "sites", "site_node", "_from", "_nearest")
+        }))
+        del _NETWORKS[4:]
 
     def between(self, a, b) -> float:
         if a is None or b is None or a not in self.graph:
             return math.inf
         if a not in self._from:
+            if len(self._from) >= 2048:
+                self._from.clear()
             self._from[a] = nx.single_source_dijkstra_path_length(
                 self.graph, a, weight="minutes"
             )

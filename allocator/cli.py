@@ -1008,6 +1008,21 @@ def simulate(
         str | None, typer.Option(help="Run on this Dask scheduler "
                                  "(tcp://host:8786) instead.")
     ] = None,
+    modes: Annotated[
+        list[str] | None,
+        typer.Option("--mode", help="National mode to compare (repeat): "
+                     "today, chained, dwelling-first; no baseline or "
+                     "hindsight then."),
+    ] = None,
+    search_days: Annotated[
+        int | None, typer.Option(help="Today's practice: days a "
+                                 "municipality searches for a dwelling "
+                                 "(default 30).")
+    ] = None,
+    round_time_limit: Annotated[
+        float | None, typer.Option(help="Seconds each round's solves may "
+                                   "take (national runs).")
+    ] = None,
 ):
     """Simulate months of arrivals and vacancies under competing policies."""
     from .simulate.cli import simulate_command
@@ -1016,9 +1031,12 @@ def simulate(
         path=path, out_dir=out_dir, policies=policies or ["default"],
         overrides={"months": months, "round": round_, "seeds": seeds,
                    "arrivals_per_month": arrivals,
-                   "vacancies_per_month": vacancies},
+                   "vacancies_per_month": vacancies,
+                   "search_days": search_days,
+                   "round_time_limit": round_time_limit},
         params_file=params_file, rule_prices=rule_prices, workers=workers,
-        scheduler=scheduler, read_instance=_read_dwelling_instance,
+        scheduler=scheduler, modes=tuple(modes or ()),
+        read_instance=_read_dwelling_instance,
         read_policy=_read_policy, out=out, err=err,
     )
     if code:

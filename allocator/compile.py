@@ -176,8 +176,25 @@ def _extra_rooms(household) -> int:
     return math.ceil(max(0, extra - partner) / 2)
 
 
+_KINDS: dict[int, tuple[tuple, frozenset]] = {}
+"""Services needed by members tuple, held so that its id is not reused."""
+
+
 def _kinds_needed(household) -> frozenset:
-    """Services that count for a household's composition (DOMAIN.md D7)."""
+    """Services that count for a household's composition (DOMAIN.md D7);
+    kept per (immutable) members tuple, as the policy lab's rounds ask
+    again for the same households."""
+    hit = _KINDS.get(id(household.members))
+    if hit is not None and hit[0] is household.members:
+        return hit[1]
+    if len(_KINDS) >= 100_000:
+        _KINDS.clear()
+    kinds = _kinds_of(household)
+    _KINDS[id(household.members)] = (household.members, kinds)
+    return kinds
+
+
+def _kinds_of(household) -> frozenset:
     ages = [m.age for m in household.members]
     kinds = {
         ServiceKind.PUBLIC_TRANSPORT,

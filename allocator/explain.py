@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import subprocess
 import time
@@ -800,20 +801,13 @@ def _kpis(instance, policy, result, waited, deadline) -> Kpis:
 
 def provenance(instance: Instance, policy: Policy) -> Provenance:
     """Hashes, versions and revision that make a proposal reproducible."""
-    versions = {}
-    for package in ("housing-allocator", "ortools", "highspy", "pulp",
-                    "numpy", "networkx", "pydantic"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = "not installed"
     return Provenance(
         instance_name=instance.name,
         instance_sha256=_sha(instance.model_dump_json()),
         as_of=instance.as_of,
         policy_name=policy.name,
         policy_sha256=_sha(policy.model_dump_json()),
-        versions=versions,
+        versions=dict(_versions()),
         git_revision=_git_revision(),
         created_at=datetime.now(UTC).replace(microsecond=0),
     )
@@ -823,7 +817,22 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@functools.cache
+def _versions() -> tuple[tuple[str, str], ...]:
+    """Installed versions, read once per process."""
+    versions = []
+    for package in ("housing-allocator", "ortools", "highspy", "pulp",
+                    "numpy", "networkx", "pydantic"):
+        try:
+            versions.append((package, metadata.version(package)))
+        except metadata.PackageNotFoundError:
+            versions.append((package, "not installed"))
+    return tuple(versions)
+
+
+@functools.cache
 def _git_revision() -> str:
+    """The checkout's revision, asked of git once per process."""
     try:
         out = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],

@@ -10,9 +10,48 @@ import numpy as np
 from models import Instance, ServiceKind
 
 
+MEMO_SEARCHES = 2048
+"""Searches kept on one graph before they are forgotten."""
+
+_GRAPHS: list[tuple[tuple, tuple, nx.Graph]] = []
+"""The last networks built, with the node and edge objects they were built
+from: instances that share those (immutable) objects, as the policy lab's
+rounds do, share one graph and its searches."""
+
+
 def travel_graph(instance: Instance) -> nx.Graph:
     """The network as an undirected graph weighted by minutes; where two
-    edges join the same nodes the faster one counts."""
+    edges join the same nodes the faster one counts. Treat it as read-only:
+    the same graph (with its searches, see ``shortest_minutes``) is
+    returned for instances made of the same node and edge objects."""
+    for nodes, edges, graph in _GRAPHS:
+        if _same(nodes, instance.nodes) and _same(edges, instance.edges):
+            return graph
+    graph = _build_graph(instance)
+    _GRAPHS.insert(0, (instance.nodes, instance.edges, graph))
+    del _GRAPHS[4:]
+    return graph
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+
+
+def shortest_minutes(graph: nx.Graph, sources, cutoff=None) -> dict:
+    """Minutes from the nearest of ``sources`` to every node reached (within
+    ``cutoff``), kept on the graph for the next call. Do not modify."""
+    key = (tuple(sources), cutoff)
+    memo = graph.graph.setdefault("shortest_minutes", {})
+    if key not in memo:
+        if len(memo) >= MEMO_SEARCHES:
+            memo.clear()
+        memo[key] = nx.multi_source_dijkstra_path_length(
+            graph, list(key[0]), cutoff=cutoff, weight="minutes"
+        )
+    return memo[key]
+
+
+def _build_graph(instance: Instance) -> nx.Graph:
     graph = nx.Graph()
     graph.add_nodes_from(n.id for n in instance.nodes)
     for e in instance.edges:
@@ -39,9 +78,7 @@ def minutes_to_services(instance: Instance, graph=None) -> np.ndarray:
         sources = sorted({s.node for s in instance.sites if s.kind == kind})
         if not sources:
             continue
-        dist = nx.multi_source_dijkstra_path_length(
-            graph, sources, weight="minutes"
-        )
+        dist = shortest_minutes(graph, sources)
         for i, d in enumerate(instance.dwellings):
             if d.node is not None:
                 out[i, k] = dist.get(d.node, math.inf)
@@ -60,8 +97,7 @@ def minutes_between(graph: nx.Graph, pairs) -> np.ndarray:
         if a is not None and b is not None and a in graph:
             by_source.setdefault(a, []).append((i, b))
     for a, items in by_source.items():
-        dist = nx.single_source_dijkstra_path_length(graph, a,
-                                                     weight="minutes")
+        dist = shortest_minutes(graph, (a,))
         for i, b in items:
             out[i] = dist.get(b, math.inf)
     return out

@@ -185,6 +185,18 @@ class Household(StrictModel):
 
     @property
     def household_type(self) -> HouseholdType:
+        # A pure function of the (immutable) members: kept per members
+        # tuple, which the entry holds so that its id is not reused.
+        hit = _TYPES.get(id(self.members))
+        if hit is not None and hit[0] is self.members:
+            return hit[1]
+        kind = self._household_type()
+        if len(_TYPES) >= 100_000:
+            _TYPES.clear()
+        _TYPES[id(self.members)] = (self.members, kind)
+        return kind
+
+    def _household_type(self) -> HouseholdType:
         if self.adults == 0:
             return HouseholdType.UNACCOMPANIED_MINOR
         if self.children == 0:
@@ -206,6 +218,10 @@ class Household(StrictModel):
         return self.has_children or (
             self.household_type == HouseholdType.UNACCOMPANIED_MINOR
         )
+
+
+_TYPES: dict[int, tuple[tuple, HouseholdType]] = {}
+"""Household types by members tuple (see ``Household.household_type``)."""
 
 
 HouseholdGroup = Literal[

@@ -73,6 +73,21 @@ class SimulationParams(StrictModel):
         must be re-housed. Default 0.02.
     renewal_probability
         Chance that a lease reaching its term is renewed. Default 0.7.
+    search_days
+        National runs, today's practice: days a municipality takes to find
+        a dwelling for a household IMDi selected for it, before it can
+        offer one. Default 30 (**a guess**: the reports give no figure for
+        this phase alone; the whole wait from permit to settlement was 5.3
+        to 8.3 months in 2009-2014, DOMAIN.md 1.3 phase 4 and 1.5).
+    decline_forfeits
+        Whether a household that declines an offer loses its right to the
+        municipality's help with housing and leaves the queue unsettled
+        (DOMAIN.md 1.7, [001 ch.2 fn.7]). Default false: the declined pair
+        is banned for ``ban_days`` and the household keeps waiting.
+    round_time_limit
+        Seconds each round's solves may take (national runs); ``None``: no
+        limit. A round stopped by its limit depends on the machine's load,
+        so only runs whose solves finish within it repeat exactly.
     deadlines
         Settlement targets that the indicators count against: IMDi's 3
         months for families with children and unaccompanied minors, 6 (at
@@ -94,6 +109,9 @@ class SimulationParams(StrictModel):
     ban_days: int = Field(default=90, ge=0, le=3650)
     early_end_per_month: float = Field(default=0.02, ge=0, le=1)
     renewal_probability: float = Field(default=0.7, ge=0, le=1)
+    search_days: int = Field(default=30, ge=0, le=3650)
+    decline_forfeits: bool = False
+    round_time_limit: float | None = Field(default=None, gt=0, le=86_400)
     deadlines: Deadlines = Deadlines()
 
     @field_validator("household_mix")

@@ -68,7 +68,7 @@ def labels_for(specs: list[str], policies) -> list[str]:
 
 def simulate_command(*, path, out_dir, policies, overrides, params_file,
                      rule_prices, workers, scheduler, read_instance,
-                     read_policy, out, err) -> int:
+                     read_policy, out, err, modes=()) -> int:
     """Reads the inputs, runs the sweep and writes the report; returns the
     exit status (2 for bad input, 1 when a round fails the checker)."""
     from rich.progress import (
@@ -115,7 +115,8 @@ def simulate_command(*, path, out_dir, policies, overrides, params_file,
         try:
             sweep = run_sweep(instance, labelled, params,
                               rule_prices=rule_prices, workers=workers,
-                              scheduler=scheduler, progress=progress)
+                              scheduler=scheduler, progress=progress,
+                              modes=modes)
         except SimulationError as exc:
             err.print(f"{exc}", highlight=False, style="bold red")
             return CHECK_FAILED

@@ -18,12 +18,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 import numpy as np
 
 from models import DecisionKind, Instance, Policy, SimulationParams
 
 from ..compile import compile_instance
+from ..criteria import rooms
 from ..data import AllocationData
 from ..engines.flow import solve_flow
 from ..engines.relax import relaxed
@@ -146,37 +148,66 @@ def hindsight(world: World, policy: Policy,
     first. Soft dispersion is left out: it does not count here.
     """
     union = union_instance(world)
-    rules = policy.model_copy(update={
-        "hard": policy.hard.model_copy(update={"availability": False}),
-    })
-    data = compile_instance(union, rules)
+    rules = hindsight_rules(policy)
+    # Only eligibility is needed here, not the scores of the pairs: the
+    # compiler keeps no scored pair per household and _all_pairs reads
+    # every eligible pair from its candidates.
+    data = compile_instance(union, rules, candidates_per_household=0)
     ph, pd = _all_pairs(data)
     feasible, within = timing(world, policy, params, ph, pd)
     ph, pd, within = ph[feasible], pd[feasible], within[feasible]
     H = data.num_households
     value = within.astype(np.int64) * (H + 1) + 1
-    flow_data = _with_pairs(data, ph, pd, value)
+    valued = _with_pairs(data, ph, pd, value)
+    flow_data = valued
     bound_only = not flow_data.network_representable
     if bound_only:
         flow_data = relaxed(flow_data)
     result = solve_flow(flow_data)
-    chosen = result.assignment
-    wins = set()
-    housed = 0
-    pair_of = {
-        (int(a), int(b)): bool(w)
-        for a, b, w in zip(ph.tolist(), pd.tolist(), within.tolist(),
-                           strict=True)
-    }
-    for hh, dd in enumerate(chosen.tolist()):
-        if dd < 0:
-            continue
-        housed += 1
-        if pair_of.get((hh, dd), False):
-            wins.add(data.household_ids[hh])
-    return Hindsight(within=len(wins), housed=housed,
-                     within_by_household=frozenset(wins),
-                     bound_only=bound_only)
+    chosen = np.asarray(result.assignment, dtype=np.int64)
+    matched = np.flatnonzero(chosen >= 0)
+    wins = _within_chosen(valued, matched, chosen[matched])
+    return Hindsight(
+        within=len(wins), housed=len(matched),
+        within_by_household=frozenset(data.household_ids[h]
+                                      for h in wins.tolist()),
+        bound_only=bound_only,
+    )
+
+
+def _within_chosen(flow_data: AllocationData, hs: np.ndarray,
+                   ds: np.ndarray) -> np.ndarray:
+    """The chosen households whose pair settles within the deadline: a
+    pair's value is above 1 exactly then (``_with_pairs`` sorts the pairs
+    by household and dwelling, so each is found by bisection)."""
+    if not len(hs):
+        return hs
+    D = max(flow_data.num_dwellings, 1)
+    keys = (flow_data.pair_household.astype(np.int64) * D
+            + flow_data.pair_dwelling.astype(np.int64))
+    want = hs * D + ds
+    pos = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+    found = keys[pos] == want
+    return hs[found & (flow_data.pair_quality[pos] > 1)]
+
+
+def hindsight_rules(policy: Policy) -> Policy:
+    """
+    The rules the hindsight optimum compiles with: the policy's, with the
+    availability rule off (timing is added instead) and no criterion
+    weighted. The pairs' scores are not used, so the compiler then spends
+    nothing on them (its searches for the wish to live near a place or the
+    children's school); eligibility, caps and quotas are the policy's.
+    Two policies with the same rules have the same hindsight optimum.
+    """
+    return policy.model_copy(update={
+        "name": "hindsight",
+        "description": "",
+        "hard": policy.hard.model_copy(update={"availability": False}),
+        "weights": policy.weights.model_copy(update={
+            name: 0 for name in type(policy.weights).model_fields
+        }),
+    })
 
 
 def _all_pairs(data: AllocationData) -> tuple[np.ndarray, np.ndarray]:
@@ -196,11 +227,20 @@ def _with_pairs(data: AllocationData, ph: np.ndarray, pd: np.ndarray,
                 value: np.ndarray) -> AllocationData:
     """The compiled data with these pairs valued ``value`` each, no
     priority and no dispersion penalty."""
-    order = np.lexsort((pd, ph))
-    ph, pd, value = ph[order], pd[order], value[order]
+    keys = ph * max(data.num_dwellings, 1) + pd
+    if len(keys) > 1 and not (keys[1:] > keys[:-1]).all():
+        # (_all_pairs gives them sorted already.)
+        order = np.lexsort((pd, ph))
+        ph, pd, value = ph[order], pd[order], value[order]
     room = np.zeros(len(ph), dtype=bool)
     if data.candidates is not None and len(ph):
-        room, _ = data.candidates.pair_scores(ph, pd)
+        # Only the room flags: the pairs' scores are not used here.
+        cand = data.candidates
+        room = np.broadcast_to(rooms(
+            SimpleNamespace(open_shared=cand.hh.open_shared[ph]),
+            SimpleNamespace(shared_rooms=cand.dw.shared_rooms[pd]),
+            cand.policy,
+        ), ph.shape)
     return dataclasses.replace(
         data,
         priority=np.zeros(data.num_households, dtype=np.int64),

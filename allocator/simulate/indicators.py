@@ -73,6 +73,12 @@ INDICATORS = (
     ("long_contract_share", "long-term contract (no term or >= 3 years)"),
     ("moves_per_100_years", "moves per 100 household-years settled"),
     ("school_changes_per_100", "school changes per 100 school children"),
+    ("reception_days_total", "days in reception during the horizon (sum)"),
+    ("reception_days_mean", "days in reception during the horizon (mean)"),
+    ("predicted_outcome_mean",
+     "predicted outcome of those settled (mean pair score)"),
+    ("fulfilment_mean", "council decisions fulfilled (mean share)"),
+    ("fulfilment_gini", "unevenness of decision fulfilment (Gini)"),
 )
 """Indicator keys and their labels, in report order."""
 
@@ -112,6 +118,9 @@ class RunSummary:
     lapsed: int = 0
     arrivals_per_month: float = 0.0
     vacancies_per_month: float = 0.0
+    municipality_xy: dict[str, tuple[float, float]] = field(
+        default_factory=dict)
+    unproven: int | None = None
 
 
 @dataclass
@@ -172,6 +181,8 @@ def summarise(world: World, run: Run, params: SimulationParams,
     start = world.start
     horizon = (world.end - start).days
     node_xy = {n.id: (n.x, n.y) for n in world.instance.nodes}
+    scores = {(p.household, p.municipality): p.score
+              for p in world.instance.pair_scores}
     rows = []
     for h, joined in zip(world.households, world.joins, strict=True):
         o = run.outcomes[h.id]
@@ -192,8 +203,10 @@ def summarise(world: World, run: Run, params: SimulationParams,
             "tenure": None,
             "long_contract": None,
             "municipality": None,
+            "score": None,
         }
         if d is not None:
+            row["score"] = scores.get((h.id, d.municipality))
             row["municipality"] = d.municipality
             row["tenure"] = d.tenure.value
             row["long_contract"] = (d.lease_months is None
@@ -238,6 +251,8 @@ def summarise(world: World, run: Run, params: SimulationParams,
                    for m in world.instance.municipalities},
         placements=placements,
         lapsed=sum(r.lapsed for r in run.rounds),
+        municipality_xy=_municipality_xy(world.instance),
+        unproven=run.unproven if run.mode else None,
         arrivals_per_month=world.arrivals_per_month,
         vacancies_per_month=world.vacancies_per_month,
     )
@@ -281,10 +296,45 @@ def run_indicators(summary: RunSummary) -> dict[str, dict[str, float]]:
     """Every indicator of one run, per group: ``{group: {key: value}}``."""
     horizon = summary.horizon_days
     out = {}
+    shares = fulfilment(summary)
     for g in GROUPS:
         rows = [r for r in summary.rows if g in r["groups"]]
         out[g] = _indicators(rows, horizon)
+        values = np.array(list(shares.values()), dtype=float)
+        whole = g == "all" and len(values)
+        out[g]["fulfilment_mean"] = float(values.mean()) if whole \
+            else math.nan
+        out[g]["fulfilment_gini"] = gini(values) if whole else math.nan
     return out
+
+
+def fulfilment(summary: RunSummary) -> dict[str, float]:
+    """
+    Council decisions fulfilled: per municipality whose decision counts
+    households, the households it settled for the first time during the
+    horizon over the places of its decision (at most 1; a decision is
+    yearly, so over a horizon of more than a year its places are counted
+    once per year begun).
+    """
+    years = max(1, -(-summary.horizon_days // 365))
+    settled = Counter(r["municipality"] for r in summary.rows
+                      if r["municipality"] is not None)
+    out = {}
+    for m, quota in sorted(summary.quota_start.items()):
+        places = quota.get("households", 0) * years
+        if places > 0:
+            out[m] = min(1.0, settled[m] / places)
+    return out
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0: all equal; towards 1:
+    one has everything); ``nan`` without values or when all are 0."""
+    v = np.sort(np.asarray(values, dtype=float))
+    if not len(v) or v.sum() <= 0:
+        return math.nan
+    n = len(v)
+    return float((2 * np.arange(1, n + 1) - n - 1) @ v / (n * v.sum()))
 
 
 def _indicators(rows: list[dict], horizon: int) -> dict[str, float]:
@@ -341,12 +391,28 @@ def _indicators(rows: list[dict], horizon: int) -> dict[str, float]:
     years = sum(horizon - r["settled"] for r in settled) / 365.25
     moves = sum(r["moves"] for r in settled)
     values["moves_per_100_years"] = 100 * moves / years if years > 0 else nan
+    reception = [(r["settled"] if r["settled"] is not None else horizon)
+                 - r["joined"] for r in rows]
+    values["reception_days_total"] = float(sum(max(0, x)
+                                               for x in reception))
+    values["reception_days_mean"] = (
+        values["reception_days_total"] / len(rows) if rows else nan)
+    scored = [r["score"] for r in settled if r.get("score") is not None]
+    values["predicted_outcome_mean"] = (float(np.mean(scored)) if scored
+                                        else nan)
     children = sum(r["school_children"] for r in settled)
     values["school_changes_per_100"] = (
         100 * sum(r["school_changes"] for r in settled) / children
         if children else nan
     )
     return values
+
+
+def _municipality_xy(instance) -> dict[str, tuple[float, float]]:
+    """Where each municipality's centre lies, for the map."""
+    xy = {n.id: (n.x, n.y) for n in instance.nodes}
+    return {m.id: xy[m.centre_node] for m in instance.municipalities
+            if m.centre_node in xy}
 
 
 def _months(days: float) -> float:
@@ -444,6 +510,12 @@ def aggregate(runs: list[RunSummary],
                 "rounds": len(r.rounds),
                 "vacancies_lapsed_mean": spread(
                     x.lapsed for x in by_label[label]).mean,
+                # National runs: rounds whose solves a time limit stopped
+                # (their results depend on the machine's load).
+                **({} if r.unproven is None else {
+                    "rounds_not_proven_mean": spread(
+                        x.unproven for x in by_label[label]).mean,
+                }),
             })
     return tables
 

@@ -12,6 +12,8 @@ import math
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
+
 from models import Instance
 
 from ..htmlparts import BASE_CSS, escape, matplotlib_pyplot, svg_of
@@ -21,6 +23,7 @@ from .indicators import (
     INDICATORS,
     SENSITIVE_GROUPS,
     SHARES,
+    fulfilment,
     wait_samples,
 )
 from .runner import Sweep
@@ -120,11 +123,49 @@ def _figures(sweep: Sweep, instance: Instance) -> dict:
         "areas": _area_figure(plt, sweep),
         "map": _map_figure(plt, sweep, instance),
     }
+    fulfilled = _fulfilment_figure(plt, sweep)
+    if fulfilled is not None:
+        out["fulfilment"] = fulfilled
     plt.close("all")
     return out
 
 
 _svg = svg_of
+
+
+def _fulfilment_figure(plt, sweep: Sweep):
+    """A map of council decisions fulfilled, by municipality and policy
+    (mean over seeds); ``None`` when no decision counts households."""
+    rows = []
+    for label in sweep.labels:
+        runs = [r for r in sweep.runs if r.label == label and not r.variant]
+        shares = [fulfilment(r) for r in runs]
+        if not runs or not shares[0]:
+            continue
+        for m, (x, y) in sorted(runs[0].municipality_xy.items()):
+            if m not in shares[0]:
+                continue
+            rows.append({"policy": label, "municipality": m, "x": x, "y": y,
+                         "fulfilment_mean": round(float(np.mean(
+                             [s[m] for s in shares])), 4)})
+    if not rows:
+        return None
+    labels = [lb for lb in sweep.labels if any(r["policy"] == lb
+                                               for r in rows)]
+    fig, axes = plt.subplots(1, len(labels),
+                             figsize=(3.6 * len(labels), 4.2), squeeze=False)
+    for ax, label in zip(axes[0], labels, strict=True):
+        mine = [r for r in rows if r["policy"] == label]
+        dots = ax.scatter([r["x"] for r in mine], [r["y"] for r in mine],
+                          c=[r["fulfilment_mean"] for r in mine], s=10,
+                          cmap="viridis", vmin=0, vmax=1, linewidths=0)
+        ax.set_title(f"{label}: decisions fulfilled", fontsize=8)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.colorbar(dots, ax=axes[0].tolist(), shrink=0.7,
+                 label="share of the decision's households settled")
+    return _svg(fig), rows
 
 
 def _queue_figure(plt, sweep: Sweep):
@@ -316,6 +357,14 @@ def _html(sweep: Sweep, svgs: dict[str, str]) -> str:
         "<h2 id=\"quota\">Quota fulfilment</h2>",
         _table(t.quota, sorted({k for r in t.quota for k in r},
                                key=_quota_order)),
+        *([
+            "<h2 id=\"fulfilment-map\">Council decisions fulfilled, by "
+            "municipality</h2>",
+            "<p class=\"note\">Households settled for the first time "
+            "over the households of each council decision (mean over "
+            "seeds; at most 1).</p>",
+            f"<figure id=\"fig-fulfilment\">{svgs['fulfilment']}</figure>",
+        ] if "fulfilment" in svgs else []),
         "<h2 id=\"audit\">Who waits longest (fairness audit)</h2>",
         "<p class=\"note\">Groups by mean days from permit to settlement "
         "(or to the end, for those still waiting); groups of fewer than "

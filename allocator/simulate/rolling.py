@@ -33,6 +33,7 @@ from models import (
 from ..check import check_matches
 from ..compile import compile_instance, quota_usage
 from ..pipeline import propose
+from .national import NationalRoundError, round_matches, select_households
 from .world import (
     DAYS_PER_MONTH,
     DECLINE,
@@ -77,6 +78,8 @@ class HouseholdOutcome:
     school_changes: int = 0
     declines: int = 0
     rehousing_since: date | None = None
+    forfeited: bool = False
+    selected: str | None = None
 
 
 @dataclass
@@ -108,6 +111,13 @@ class RunState:
     homes: dict[str, Tenancy] = field(default_factory=dict)
     events: list = field(default_factory=list)
     outcomes: dict[str, HouseholdOutcome] = field(default_factory=dict)
+    # National runs: today's practice's selections, household ->
+    # (municipality, day), and whether places are used at selection.
+    selected: dict[str, tuple[str, date]] = field(default_factory=dict)
+    mode: str = ""
+    # Rows of areas and buildings with a changed refugee count, by (kind, id,
+    # count), reused from round to round.
+    copies: dict[tuple[str, str, int], object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -128,6 +138,8 @@ class Run:
     quota_used: dict[str, dict]
     placements: tuple[tuple[str, str, date], ...]
     offers: tuple[tuple[date, str, str, bool], ...] = ()
+    mode: str = ""
+    unproven: int = 0  # national rounds a time limit stopped
 
 
 def run_seed(seed: int, label: str) -> int:
@@ -143,6 +155,7 @@ def simulate_run(
     label: str,
     baseline: bool = False,
     variant: str = "",
+    mode: str = "",
 ) -> Run:
     """
     Runs the rounds of one world under one policy.
@@ -162,6 +175,9 @@ def simulate_run(
         First come, first served instead of the engine.
     variant
         Name of a rule switched off, for the price of a rule.
+    mode
+        A national mode (``today``, ``chained``, ``dwelling-first``; see
+        ``national``), or empty for one housing office's rounds.
 
     Raises
     ------
@@ -169,7 +185,7 @@ def simulate_run(
         When a round's proposal fails the independent checker.
     """
     inst = world.instance
-    state = RunState()
+    state = RunState(mode=mode)
     state.area_refugees.update({a.id: a.refugee_households
                                 for a in inst.areas})
     state.building_refugees.update({b.id: b.refugee_households
@@ -189,7 +205,13 @@ def simulate_run(
     records = []
     placements = []
     offers = []
+    year = 0
+    unproven = 0
     for k, today in enumerate(world.rounds):
+        if mode and (today - world.start).days // 365 > year:
+            # Council decisions are yearly: a new year's places.
+            year = (today - world.start).days // 365
+            state.quota_left = {m: dict(q) for m, q in quota_start.items()}
         _due_events(world, params, state, today, by_id)
         while (next_h < len(world.households)
                and world.joins[next_h] <= today):
@@ -222,10 +244,27 @@ def simulate_run(
         records.append(record)
         if not state.queue or not state.pool:
             continue
+        if mode == "today":
+            select_households(
+                {h: x for h, x in state.queue.items()
+                 if state.outcomes[h].first_settled is None},
+                state.selected, state.quota_left, today)
         decisions = _decisions(state, banned_forever,
                                locks if k == 0 else ())
-        instance = _round_instance(world, state, today, k, decisions)
-        matches = _round_matches(instance, policy, baseline, engine_seed)
+        instance = _round_instance(world, state, today, k, decisions,
+                                   params)
+        if mode:
+            try:
+                matches, proven = (
+                    round_matches(mode, instance, policy, engine_seed,
+                                  params.round_time_limit)
+                    if instance.households else ([], True))
+            except NationalRoundError as exc:
+                raise SimulationError(str(exc)) from exc
+            unproven += not proven
+        else:
+            matches = _round_matches(instance, policy, baseline,
+                                     engine_seed)
         record.offers = len(matches)
         taken = set()
         for hid, did, shared in sorted(matches):
@@ -242,6 +281,12 @@ def simulate_run(
                 state.bans[(hid, did)] = today + timedelta(
                     days=params.ban_days
                 )
+                if (params.decline_forfeits
+                        and state.outcomes[hid].first_settled is None):
+                    # The household loses its right to the
+                    # municipality's help with housing (DOMAIN.md 1.7).
+                    state.queue.pop(hid)
+                    state.outcomes[hid].forfeited = True
                 continue
             record.accepted += 1
             household = state.queue.pop(hid)
@@ -271,6 +316,8 @@ def simulate_run(
         quota_used=quota_used,
         placements=tuple(placements),
         offers=tuple(offers),
+        mode=mode,
+        unproven=unproven,
     )
 
 
@@ -317,23 +364,36 @@ def _decisions(state: RunState, banned_forever, locks) -> tuple:
 
 
 def _round_instance(world: World, state: RunState, today: date, k: int,
-                    decisions) -> Instance:
-    """The instance the housing office solves at one round."""
+                    decisions, params: SimulationParams | None = None
+                    ) -> Instance:
+    """The instance the housing office solves at one round (a national
+    run: IMDi and the municipalities)."""
     inst = world.instance
+    # An area or building with the same refugee count as in an earlier
+    # round is the same (immutable) row: reused, not copied again.
+    copies = state.copies
     areas = []
     for a in inst.areas:
         refugees = state.area_refugees[a.id]
-        areas.append(a.model_copy(update={
-            "refugee_households": refugees,
-            "resident_households": max(a.resident_households, refugees),
-        }) if refugees != a.refugee_households else a)
+        if refugees != a.refugee_households and ("area", a.id, refugees) \
+                not in copies:
+            copies[("area", a.id, refugees)] = a.model_copy(update={
+                "refugee_households": refugees,
+                "resident_households": max(a.resident_households, refugees),
+            })
+        areas.append(a if refugees == a.refugee_households
+                     else copies[("area", a.id, refugees)])
     buildings = []
     for b in inst.buildings:
         refugees = state.building_refugees[b.id]
-        buildings.append(b.model_copy(update={
-            "refugee_households": refugees,
-            "units": max(b.units, refugees),
-        }) if refugees != b.refugee_households else b)
+        if refugees != b.refugee_households and ("building", b.id, refugees) \
+                not in copies:
+            copies[("building", b.id, refugees)] = b.model_copy(update={
+                "refugee_households": refugees,
+                "units": max(b.units, refugees),
+            })
+        buildings.append(b if refugees == b.refugee_households
+                         else copies[("building", b.id, refugees)])
     municipalities = [
         m.model_copy(update={"quotas": {
             QuotaDimension(dim): max(0, left)
@@ -350,7 +410,19 @@ def _round_instance(world: World, state: RunState, today: date, k: int,
         else h.model_copy(update={"current_dwelling": None})
         for h in sorted(state.queue.values(), key=lambda h: h.id)
     ]
-    return Instance(
+    extra = {}
+    if state.mode:
+        households = _national_households(state, households, today, params)
+        ids = {h.id for h in households}
+        decisions = tuple(d for d in decisions if d.household in ids)
+        extra = dict(
+            municipality_services=inst.municipality_services,
+            compatibility=tuple(c for c in inst.compatibility
+                                if c.household in ids),
+            pair_scores=tuple(p for p in inst.pair_scores
+                              if p.household in ids),
+        )
+    return Instance(**extra,
         name=f"{inst.name[:80]}-round{k + 1}",
         as_of=today,
         municipalities=tuple(municipalities),
@@ -365,6 +437,33 @@ def _round_instance(world: World, state: RunState, today: date, k: int,
         households=tuple(households),
         decisions=decisions,
     )
+
+
+def _national_households(state: RunState, households: list, today: date,
+                         params: SimulationParams | None) -> list:
+    """
+    Who a national round may match: a household being re-housed stays in
+    the municipality it lives in; under today's practice a first
+    settlement only once IMDi has selected it and its municipality has
+    searched ``search_days``, assigned to that municipality.
+    """
+    search = timedelta(days=params.search_days if params else 0)
+    out = []
+    for h in households:
+        home = state.homes.get(h.id)
+        if home is not None:
+            m = home.dwelling.municipality
+        elif state.mode == "today":
+            chosen = state.selected.get(h.id)
+            if chosen is None or chosen[1] + search > today:
+                continue
+            m = chosen[0]
+        else:
+            out.append(h)
+            continue
+        out.append(h if h.assigned_municipality == m
+                   else h.model_copy(update={"assigned_municipality": m}))
+    return out
 
 
 def _travel_times(world: World, pool_ids: set[str]) -> tuple:
@@ -401,10 +500,20 @@ def _move_in(world: World, params: SimulationParams, state: RunState,
         outcome.first_dwelling = dwelling
         outcome.shared = shared
         # Quotas count first settlements: a re-housing stays in the
-        # municipality it was settled in.
+        # municipality it was settled in. Today's practice used the
+        # places when IMDi selected the household.
         m = dwelling.municipality
-        for dim in list(state.quota_left.get(m, {})):
-            state.quota_left[m][dim] -= quota_usage(household, dim)
+        if state.mode == "today":
+            chosen = state.selected.pop(household.id, (None, None))[0]
+            if chosen != m:
+                raise SimulationError(
+                    f"{household.id} was selected for {chosen} but housed "
+                    f"in {m}: outside a council decision."
+                )
+            outcome.selected = chosen
+        else:
+            for dim in list(state.quota_left.get(m, {})):
+                state.quota_left[m][dim] -= quota_usage(household, dim)
     if (children and household.current_school is not None
             and new_school is not None
             and new_school != household.current_school):

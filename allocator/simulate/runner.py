@@ -12,6 +12,7 @@ runs were done.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 
 from models import Instance, Policy, RuleMode, SimulationParams
 
-from .hindsight import hindsight
+from .hindsight import hindsight, hindsight_rules
 from .indicators import (
     HindsightSummary,
     RunSummary,
@@ -30,6 +31,7 @@ from .indicators import (
     summarise,
     summarise_hindsight,
 )
+from .national import MODES
 from .rolling import FCFS, simulate_run
 from .world import make_world
 
@@ -48,6 +50,10 @@ class Task:
     seed: int
     baseline: bool = False
     variant: str = ""
+    mode: str = ""
+    # Hindsight: further (label, variant) whose rules give the same
+    # optimum (see ``hindsight_rules``), summarised from the same solve.
+    also: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -65,6 +71,7 @@ class Sweep:
     workers: int
     rule_prices: str
     notes: list[str] = field(default_factory=list)
+    modes: tuple[str, ...] = ()
 
 
 def rule_variants(policy: Policy,
@@ -124,13 +131,28 @@ def rule_variants(policy: Policy,
     return out
 
 
+def mode_label(mode: str, label: str, policies) -> str:
+    """A national run's label: the mode, and the policy's label when
+    several policies are compared."""
+    return mode if len(policies) == 1 else f"{mode}:{label}"
+
+
 def plan(instance: Instance, policies: list[tuple[str, Policy]],
-         params: SimulationParams, rule_prices: str) -> list[Task]:
-    """Every task of a sweep: runs first (the longest), then hindsights."""
+         params: SimulationParams, rule_prices: str,
+         modes: tuple[str, ...] = ()) -> list[Task]:
+    """Every task of a sweep: runs first (the longest), then hindsights.
+    With national ``modes``: each mode under each policy on each seed,
+    with no baseline and no hindsight (the modes are compared with each
+    other)."""
     if rule_prices not in RULE_PRICES:
         raise ValueError(f"rule_prices {rule_prices!r} not understood; "
                          f"choose one of {', '.join(RULE_PRICES)}.")
     seeds = range(params.seeds)
+    if modes:
+        return [Task("run", mode_label(mode, label, policies), policy, seed,
+                     mode=mode)
+                for seed in seeds for mode in modes
+                for label, policy in policies]
     runs, hind = [], []
     baseline_rules = Policy()
     for seed in seeds:
@@ -146,7 +168,24 @@ def plan(instance: Instance, policies: list[tuple[str, Policy]],
                                  variant=rule))
                 if rule_prices == "simulation":
                     runs.append(Task("run", label, off, seed, variant=rule))
-    return runs + hind
+    return runs + _once(hind)
+
+
+def _once(tasks: list[Task]) -> list[Task]:
+    """Hindsight tasks of one seed whose rules are the same (the baseline's
+    and a policy with the default rules) solved once."""
+    first: dict = {}
+    kept: list[Task] = []
+    for t in tasks:
+        key = (t.seed, hindsight_rules(t.policy).model_dump_json())
+        if key in first:
+            k = first[key]
+            kept[k] = dataclasses.replace(
+                kept[k], also=kept[k].also + ((t.label, t.variant),))
+        else:
+            first[key] = len(kept)
+            kept.append(t)
+    return kept
 
 
 # --- executing tasks ---------------------------------------------------------
@@ -172,11 +211,12 @@ def execute(task: Task, instance: Instance, params: SimulationParams,
                    task.seed)
     if task.kind == "run":
         run = simulate_run(world, params, task.policy, task.label,
-                           baseline=task.baseline, variant=task.variant)
+                           baseline=task.baseline, variant=task.variant,
+                           mode=task.mode)
         return summarise(world, run, params, task.baseline)
     result = hindsight(world, task.policy, params)
-    return summarise_hindsight(world, result, task.label, task.variant,
-                               params)
+    return [summarise_hindsight(world, result, label, variant, params)
+            for label, variant in ((task.label, task.variant), *task.also)]
 
 
 def _init_worker(instance: Instance, params: SimulationParams,
@@ -262,6 +302,7 @@ def run_sweep(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    modes: tuple[str, ...] = (),
 ) -> Sweep:
     """
     Simulates every policy and the first-come-first-served baseline on
@@ -285,6 +326,10 @@ def run_sweep(
         Address of a Dask scheduler (``tcp://host:8786``) to run on.
     progress
         Called with (tasks done, tasks) as tasks finish.
+    modes
+        National modes (``national.MODES``) to compare instead of the
+        housing office's rounds: each mode under each policy, labelled by
+        the mode (``mode:policy`` with several policies).
 
     Raises
     ------
@@ -293,12 +338,19 @@ def run_sweep(
     """
     params = SimulationParams() if params is None else params
     labels = [FCFS] + [label for label, _ in policies]
+    unknown = [m for m in modes if m not in MODES]
+    if unknown or len(set(modes)) != len(modes):
+        raise ValueError(f"modes must be distinct, of {', '.join(MODES)}: "
+                         f"{', '.join(modes)}.")
     if len(set(labels)) != len(labels):
         raise ValueError(f"policy labels must be unique and not {FCFS!r}: "
                          f"{', '.join(labels[1:])}.")
     # Fail early, in the parent, on a world that cannot be drawn.
     make_world(instance, params.model_copy(update={"months": 1}), 0)
-    tasks = plan(instance, policies, params, rule_prices)
+    tasks = plan(instance, policies, params, rule_prices, modes)
+    if modes:
+        labels = [mode_label(m, label, policies)
+                  for m in modes for label, _ in policies]
     if scheduler:
         results = run_dask(tasks, instance, params, scheduler, progress)
         backend, used = f"dask ({scheduler})", 0
@@ -306,12 +358,16 @@ def run_sweep(
         used = workers or default_workers()
         results = run_local(tasks, instance, params, used, progress)
         backend = "local processes" if used > 1 else "this process"
+    results = [x for r in results
+               for x in (r if isinstance(r, list) else [r])]
     runs = [r for r in results if isinstance(r, RunSummary)]
     hindsights = [r for r in results if isinstance(r, HindsightSummary)]
     tables = aggregate(runs, hindsights, labels)
     return Sweep(
         labels=labels,
-        policies={FCFS: Policy(), **dict(policies)},
+        policies=({mode_label(m, label, policies): p for m in modes
+                   for label, p in policies} if modes
+                  else {FCFS: Policy(), **dict(policies)}),
         params=params,
         runs=runs,
         hindsights=hindsights,
@@ -319,5 +375,6 @@ def run_sweep(
         instance_name=instance.name,
         backend=backend,
         workers=used,
-        rule_prices=rule_prices,
+        rule_prices="none" if modes else rule_prices,
+        modes=tuple(modes),
     )

@@ -80,3 +80,28 @@ def test_simulate_rejects_a_broken_params_file(rural, tmp_path, capsys):
     assert main(["simulate", str(rural), "--params", str(bad),
                  "--out", str(tmp_path / "lab")]) == 2
     assert "weeks" in capsys.readouterr().err
+
+
+def test_simulate_compares_national_modes(tmp_path, capsys):
+    """Tests --mode on a small county: the modes side by side, no
+    baseline, and the map of decisions fulfilled in the report."""
+    county = tmp_path / "county"
+    assert main(["generate", "--preset", "county", "--seed", "0",
+                 "--scale", "0.15", "--scores", "--out", str(county)]) == 0
+    out = tmp_path / "lab"
+    code = main(["simulate", str(county), "--months", "1", "--seeds", "1",
+                 "--round", "monthly", "--mode", "today",
+                 "--mode", "dwelling-first", "--policy", "placement",
+                 "--search-days", "0", "--workers", "1",
+                 "--out", str(out)])
+    assert code == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["policies"] == ["today", "dwelling-first"]
+    assert summary["params"]["search_days"] == 0
+    html = (out / "report.html").read_text()
+    assert "fig-fulfilment" in html
+    rows = (out / "figures" / "fulfilment.csv").read_text().splitlines()
+    assert rows[0].startswith("policy,municipality,x,y,fulfilment_mean")
+    assert len(rows) > 1
+    world = (out / "tables" / "world.csv").read_text().splitlines()
+    assert world[0].endswith("rounds_not_proven_mean")
