@@ -7,19 +7,14 @@ from typing import Any
 
 import numpy as np
 
+from models import OVERRIDABLE_RULES
+
 UNLIMITED = np.iinfo(np.int64).max // 4
 """Capacity used for a cap that is switched off."""
 
-RULES = (
-    "availability",
-    "assigned_municipality",
-    "size_too_small",
-    "size_too_large",
-    "individual_need",
-    "child_safety",
-    "care_housing",
-    "banned",
-)
+# The pair rules an office may override, then bans (never overridden):
+# one list, in the data contract, so the decision log can name them.
+RULES = (*OVERRIDABLE_RULES, "banned")
 """Hard rules that exclude pairs, in the order explanations list them.
 Accessibility needs and individually avoided features (health, trauma,
 disability) are one rule, ``individual_need``, so that no output reveals
