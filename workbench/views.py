@@ -259,14 +259,20 @@ def _decision_state(round_) -> dict:
     return state
 
 
+def _solve_and_instance(request):
+    """The proposal a page shows (``?solve=``, else the latest) and the
+    instance it was made from, or the round's current import."""
+    solve = _proposal_solve(request.round, request.GET.get("solve"))
+    source = solve.source if solve else request.round.current_import()
+    if source is None:
+        raise Http404("Nothing imported")
+    return solve, present.instance_of(source.instance_json)
+
+
 @in_office()
 def household_view(request, round_id, household):
     round_ = request.round
-    solve = _proposal_solve(round_, request.GET.get("solve"))
-    source = solve.source if solve else round_.current_import()
-    if source is None:
-        raise Http404("Nothing imported")
-    instance = present.instance_of(source.instance_json)
+    solve, instance = _solve_and_instance(request)
     facts = present.household_facts(instance, household, sensitive=True)
     if facts is None:
         raise Http404("No such household")
@@ -295,11 +301,7 @@ def household_view(request, round_id, household):
 @in_office()
 def dwelling_view(request, round_id, dwelling):
     round_ = request.round
-    solve = _proposal_solve(round_, request.GET.get("solve"))
-    source = solve.source if solve else round_.current_import()
-    if source is None:
-        raise Http404("Nothing imported")
-    instance = present.instance_of(source.instance_json)
+    solve, instance = _solve_and_instance(request)
     found = next((d for d in instance.dwellings if d.id == dwelling), None)
     if found is None:
         raise Http404("No such dwelling")

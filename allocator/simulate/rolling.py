@@ -372,28 +372,22 @@ def _round_instance(world: World, state: RunState, today: date, k: int,
     # An area or building with the same refugee count as in an earlier
     # round is the same (immutable) row: reused, not copied again.
     copies = state.copies
-    areas = []
-    for a in inst.areas:
-        refugees = state.area_refugees[a.id]
-        if refugees != a.refugee_households and ("area", a.id, refugees) \
-                not in copies:
-            copies[("area", a.id, refugees)] = a.model_copy(update={
+
+    def with_refugees(kind, row, refugees, size_field):
+        if refugees == row.refugee_households:
+            return row
+        key = (kind, row.id, refugees)
+        if key not in copies:
+            copies[key] = row.model_copy(update={
                 "refugee_households": refugees,
-                "resident_households": max(a.resident_households, refugees),
+                size_field: max(getattr(row, size_field), refugees),
             })
-        areas.append(a if refugees == a.refugee_households
-                     else copies[("area", a.id, refugees)])
-    buildings = []
-    for b in inst.buildings:
-        refugees = state.building_refugees[b.id]
-        if refugees != b.refugee_households and ("building", b.id, refugees) \
-                not in copies:
-            copies[("building", b.id, refugees)] = b.model_copy(update={
-                "refugee_households": refugees,
-                "units": max(b.units, refugees),
-            })
-        buildings.append(b if refugees == b.refugee_households
-                         else copies[("building", b.id, refugees)])
+        return copies[key]
+
+    areas = [with_refugees("area", a, state.area_refugees[a.id],
+                           "resident_households") for a in inst.areas]
+    buildings = [with_refugees("building", b, state.building_refugees[b.id],
+                               "units") for b in inst.buildings]
     municipalities = [
         m.model_copy(update={"quotas": {
             QuotaDimension(dim): max(0, left)
