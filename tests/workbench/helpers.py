@@ -96,3 +96,24 @@ def solved(round_, user):
         round=round_, source=round_.current_import(), policy="default",
         requested_by=user, status="done", check_passed=True,
         proposal_json=town_proposal_json())
+
+
+def solve_round(client, round_, **extra):
+    """Asks for a solve of the round (default policy) as the logged-in
+    user and returns it, done."""
+    from django.urls import reverse
+
+    resp = client.post(reverse("workbench:solve", args=[round_.pk]),
+                       {"policy": "default", **extra})
+    assert resp.status_code == 302
+    solve = round_.solves.order_by("-id").first()
+    assert solve.status == "done", solve.message
+    return solve
+
+
+def decide(client, round_, **fields):
+    """Records a decision through the round's decision form."""
+    from django.urls import reverse
+
+    return client.post(reverse("workbench:decide", args=[round_.pk]),
+                       fields, follow=True)

@@ -11,21 +11,7 @@ from workbench.models import DecisionEvent, HistoryEntry, Solve
 
 from workbench.present import instance_of, proposal_of
 
-from .helpers import login
-
-
-def _solve(client, round_, **extra):
-    resp = client.post(reverse("workbench:solve", args=[round_.pk]),
-                       {"policy": "default", **extra})
-    assert resp.status_code == 302
-    solve = round_.solves.order_by("-id").first()
-    assert solve.status == "done", solve.message
-    return solve
-
-
-def _decide(client, round_, **fields):
-    return client.post(reverse("workbench:decide", args=[round_.pk]),
-                       fields, follow=True)
+from .helpers import decide, login, solve_round
 
 
 def _first_match(solve):
@@ -46,17 +32,17 @@ def _confirm(client, world, decline):
 def test_offer_decline_and_fewest_changes_resolve(client, world):
     login(client, world.officer)
     r = world.round
-    first = _solve(client, r)
+    first = solve_round(client, r)
     household, dwelling = _first_match(first)
-    _decide(client, r, kind="offer", household=household, dwelling=dwelling)
-    page = _decide(client, r, kind="decline", household=household,
+    decide(client, r, kind="offer", household=household, dwelling=dwelling)
+    page = decide(client, r, kind="decline", household=household,
                    dwelling=dwelling, reason="too_small")
     assert page.status_code == 200
     kinds = list(DecisionEvent.objects.filter(round=r)
                  .values_list("kind", "reason"))
     assert kinds == [("offer", ""), ("decline", "too_small")]
     _confirm(client, world, DecisionEvent.objects.get(kind="decline"))
-    second = _solve(client, r, fewest_changes="on")
+    second = solve_round(client, r, fewest_changes="on")
     assert second.previous_id == first.pk
     assert second.decisions_used == 2
     page = client.get(reverse("workbench:proposal", args=[r.pk, second.pk]))
@@ -85,14 +71,14 @@ def test_offer_decline_and_fewest_changes_resolve(client, world):
 def test_an_override_is_listed_on_the_proposal(client, world):
     login(client, world.supervisor)
     r = world.round
-    _solve(client, r)
+    solve_round(client, r)
     instance = instance_of(r.current_import().instance_json)
     big = max(instance.households, key=lambda h: len(h.members))
     small = min(instance.dwellings, key=lambda d: d.bedrooms)
-    _decide(client, r, kind="override", household=big.id,
+    decide(client, r, kind="override", household=big.id,
             dwelling=small.id, rule="size_too_small",
             note="the family wants to live beside the school")
-    solve = _solve(client, r, fewest_changes="on")
+    solve = solve_round(client, r, fewest_changes="on")
     proposal = proposal_of(solve.proposal_json)
     assert [(o.household, o.dwelling, o.rule) for o in proposal.overrides] \
         == [(big.id, small.id, "size_too_small")]
@@ -106,15 +92,15 @@ def test_an_override_is_listed_on_the_proposal(client, world):
 def test_decline_needs_a_reason_and_other_needs_a_note(client, world):
     login(client, world.officer)
     r = world.round
-    household, dwelling = _first_match(_solve(client, r))
-    _decide(client, r, kind="offer", household=household, dwelling=dwelling)
-    _decide(client, r, kind="decline", household=household,
+    household, dwelling = _first_match(solve_round(client, r))
+    decide(client, r, kind="offer", household=household, dwelling=dwelling)
+    decide(client, r, kind="decline", household=household,
             dwelling=dwelling)
-    _decide(client, r, kind="decline", household=household,
+    decide(client, r, kind="decline", household=household,
             dwelling=dwelling, reason="other")
     assert list(DecisionEvent.objects.values_list("kind", flat=True)) == [
         "offer"]
-    _decide(client, r, kind="decline", household=household,
+    decide(client, r, kind="decline", household=household,
             dwelling=dwelling, reason="other", note="moved in with family")
     assert DecisionEvent.objects.count() == 2
 
@@ -122,8 +108,8 @@ def test_decline_needs_a_reason_and_other_needs_a_note(client, world):
 def test_a_decline_without_an_open_offer_is_refused(client, world):
     login(client, world.officer)
     r = world.round
-    household, dwelling = _first_match(_solve(client, r))
-    page = _decide(client, r, kind="decline", household=household,
+    household, dwelling = _first_match(solve_round(client, r))
+    page = decide(client, r, kind="decline", household=household,
                    dwelling=dwelling, reason="too_small")
     assert not DecisionEvent.objects.exists()
     assert "offer" in page.content.decode().lower()
@@ -132,15 +118,15 @@ def test_a_decline_without_an_open_offer_is_refused(client, world):
 def test_only_a_supervisor_overrides_and_with_a_reason(client, world):
     r = world.round
     login(client, world.officer)
-    household, dwelling = _first_match(_solve(client, r))
+    household, dwelling = _first_match(solve_round(client, r))
     fields = dict(kind="override", household=household, dwelling=dwelling,
                   rule="size_too_small", note="family asked; temporary")
-    _decide(client, r, **fields)
+    decide(client, r, **fields)
     assert not DecisionEvent.objects.exists()
     login(client, world.supervisor)
-    _decide(client, r, **{**fields, "note": ""})
+    decide(client, r, **{**fields, "note": ""})
     assert not DecisionEvent.objects.exists()
-    _decide(client, r, **fields)
+    decide(client, r, **fields)
     event = DecisionEvent.objects.get()
     assert (event.kind, event.rule) == ("override", "size_too_small")
     assert HistoryEntry.objects.filter(kind="override").count() == 1
@@ -149,10 +135,10 @@ def test_only_a_supervisor_overrides_and_with_a_reason(client, world):
 def test_park_and_note(client, world):
     login(client, world.officer)
     r = world.round
-    _solve(client, r)
-    _decide(client, r, kind="park", household="H-00002",
+    solve_round(client, r)
+    decide(client, r, kind="park", household="H-00002",
             until="2099-01-01", note="travelling")
-    _decide(client, r, kind="note", household="H-00002",
+    decide(client, r, kind="note", household="H-00002",
             note="call again after the holiday")
     assert list(DecisionEvent.objects.values_list("kind", flat=True)) == [
         "park", "note"]
@@ -164,9 +150,9 @@ def test_park_and_note(client, world):
 def test_the_log_given_to_the_engine_is_the_table(client, world):
     login(client, world.officer)
     r = world.round
-    household, dwelling = _first_match(_solve(client, r))
-    _decide(client, r, kind="offer", household=household, dwelling=dwelling)
-    _decide(client, r, kind="accept", household=household, dwelling=dwelling)
+    household, dwelling = _first_match(solve_round(client, r))
+    decide(client, r, kind="offer", household=household, dwelling=dwelling)
+    decide(client, r, kind="accept", household=household, dwelling=dwelling)
     solve = Solve.objects.create(round=r, source=r.current_import(),
                                  policy="default",
                                  requested_by=world.officer)

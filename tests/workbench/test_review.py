@@ -14,20 +14,7 @@ from workbench.models import (DecisionEvent, DeclineReview, HistoryEntry,
                               Membership, Profile, Role, Solve)
 from workbench.present import proposal_of
 
-from .helpers import login
-
-
-def _solve(client, round_, **extra):
-    client.post(reverse("workbench:solve", args=[round_.pk]),
-                {"policy": "default", **extra})
-    solve = round_.solves.order_by("-id").first()
-    assert solve.status == "done", solve.message
-    return solve
-
-
-def _decide(client, round_, **fields):
-    return client.post(reverse("workbench:decide", args=[round_.pk]),
-                       fields, follow=True)
+from .helpers import decide, login, solve_round
 
 
 def _review(client, round_, decline, **fields):
@@ -39,11 +26,11 @@ def _declined(client, world):
     """The officer solves, offers the first match and records a decline."""
     login(client, world.officer)
     r = world.round
-    first = _solve(client, r)
+    first = solve_round(client, r)
     m = proposal_of(first.proposal_json).matches[0]
-    _decide(client, r, kind="offer", household=m.household,
+    decide(client, r, kind="offer", household=m.household,
             dwelling=m.dwelling)
-    _decide(client, r, kind="decline", household=m.household,
+    decide(client, r, kind="decline", household=m.household,
             dwelling=m.dwelling, reason="far_from_network")
     return first, m, DecisionEvent.objects.get(kind="decline")
 
@@ -60,7 +47,7 @@ def test_a_pending_decline_does_not_reach_the_engine(client, world):
     text = page.content.decode()
     assert 'id="pending-declines"' in text
     assert "Confirm the decline" not in text   # an officer sees no buttons
-    second = _solve(client, world.round, fewest_changes="on")
+    second = solve_round(client, world.round, fewest_changes="on")
     assert second.decisions_used == 1          # the offer alone
     assert _pairs(second)[m.household] == m.dwelling   # the offer stands
     assert "pending a supervisor" in HistoryEntry.objects.filter(
@@ -83,7 +70,7 @@ def test_a_confirmed_decline_has_its_consequences(client, world):
     assert entry.summary == (
         f"decline {m.household} / {m.dwelling} (far_from_network) "
         "confirmed by supervisor")
-    second = _solve(client, world.round, fewest_changes="on")
+    second = solve_round(client, world.round, fewest_changes="on")
     assert second.decisions_used == 2
     assert _pairs(second).get(m.household) != m.dwelling
     # A decline is reviewed once.
@@ -102,12 +89,12 @@ def test_an_overridden_decline_leaves_the_offer_standing(client, world):
     _review(client, world.round, decline, verdict="override",
             note="the family's network is in this district after all")
     assert DeclineReview.objects.get().verdict == "override"
-    second = _solve(client, world.round, fewest_changes="on")
+    second = solve_round(client, world.round, fewest_changes="on")
     assert second.decisions_used == 1
     assert _pairs(second)[m.household] == m.dwelling
     # The offer is open again, so the household may now accept it.
     login(client, world.officer)
-    _decide(client, world.round, kind="accept", household=m.household,
+    decide(client, world.round, kind="accept", household=m.household,
             dwelling=m.dwelling)
     assert DecisionEvent.objects.filter(kind="accept").count() == 1
     assert "overridden, the offer stands" in " ".join(
