@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from models import Instance, Policy, Proposal, ServiceKind
+from models import DAYS_PER_MONTH, Instance, Policy, Proposal, ServiceKind
 
 ADULT = 18
 SCHOOL = 6
 INTRO = (18, 55)
-MONTH_DAYS = 30.44
 CARE = {"care_housing_substance", "care_housing_psychiatry"}
 INDIVIDUAL = "an individual need rules this dwelling out"
 """Health, trauma and disability details stay out of every message."""
@@ -483,11 +482,11 @@ def priority_points(instance, policy, h) -> int:
               else policy.deadlines.standard_months)
     p = policy.priority
     points = p.base + int(round(
-        p.per_deadline * min(waited / (months * MONTH_DAYS), p.cap)
+        p.per_deadline * min(waited / (months * DAYS_PER_MONTH), p.cap)
     ))
     if group:
         points += p.group_bonus
-    if waited > policy.deadlines.maximum_months * MONTH_DAYS:
+    if waited > policy.deadlines.maximum_months * DAYS_PER_MONTH:
         points += p.overdue_bonus
     return points
 
@@ -665,7 +664,9 @@ def criterion_scores(instance, policy, h, d, shared, travel) -> dict:
     # still meet on the day of the proposal.
     months = (policy.deadlines.priority_months if h.is_priority_group
               else policy.deadlines.standard_months)
-    deadline = h.permit_date + timedelta(days=round(months * MONTH_DAYS))
+    deadline = h.permit_date + timedelta(
+        days=round(months * DAYS_PER_MONTH)
+    )
     move_in = max(instance.as_of, d.available_from)
     late = instance.as_of <= deadline < move_in
     out["late_move_in"] = -100 * w.late_move_in if late else 0

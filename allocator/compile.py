@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from models import (
+    DAYS_PER_MONTH,
     ADULT_AGE,
     SCHOOL_AGE,
     DecisionKind,
@@ -42,7 +43,6 @@ CANDIDATES_PER_HOUSEHOLD = 24
 DENSE_CELLS = 1_000_000
 """Class-by-dwelling cells evaluated at a time: bounds memory."""
 
-DAYS_PER_MONTH = 30.44
 
 INTRO_PROGRAMME_AGES = (18, 55)
 """Ages with a right to the introduction programme (DOMAIN.md 1.6)."""

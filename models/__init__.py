@@ -60,6 +60,7 @@ from .placement import (
     unlisted_pairs_allowed,
 )
 from .policy import (
+    DAYS_PER_MONTH,
     Deadlines,
     DecisionRules,
     Dispersion,

@@ -65,6 +65,11 @@ class SizeNorm(StrictModel):
     )
 
 
+DAYS_PER_MONTH = 30.44
+"""Days in a month when a deadline in months is counted in days (the
+mean Gregorian month, 365.25 / 12, rounded)."""
+
+
 class Deadlines(StrictModel):
     """Settlement targets from the residence permit (DOMAIN.md 1.4)."""
 

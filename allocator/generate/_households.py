@@ -6,14 +6,12 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from models import DwellingFeature, Member, Relation, Sex
+from models import DAYS_PER_MONTH, DwellingFeature, Member, Relation, Sex
 
 from . import _calibration as cal
 from ._geography import Place
 from ._presets import PresetSpec
 from ._util import apportion, draw, pick
-
-DAYS_PER_MONTH = 30.44
 
 MALE, FEMALE = Sex.MALE, Sex.FEMALE
 

@@ -16,11 +16,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from models import Instance, PlacementProposal, Policy
+from models import DAYS_PER_MONTH, Instance, PlacementProposal, Policy
 
 ADULT = 18
 SENIOR = 67
-MONTH_DAYS = 30.44
 THOUSAND = 1000
 MOST_DECIMALS = 9
 EXACT_UNITS = 2**46
@@ -286,11 +285,11 @@ def priority_points(instance: Instance, policy: Policy, h) -> int:
               else policy.deadlines.standard_months)
     p = policy.priority
     points = p.base + int(round(
-        p.per_deadline * min(waited / (months * MONTH_DAYS), p.cap)
+        p.per_deadline * min(waited / (months * DAYS_PER_MONTH), p.cap)
     ))
     if group:
         points += p.group_bonus
-    if waited > policy.deadlines.maximum_months * MONTH_DAYS:
+    if waited > policy.deadlines.maximum_months * DAYS_PER_MONTH:
         points += p.overdue_bonus
     return points
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from models import HouseholdType, Policy, SimulationParams
+from models import DAYS_PER_MONTH, HouseholdType, Policy, SimulationParams
 
 from ..compile import bedrooms_needed
 from .hindsight import Hindsight
@@ -416,7 +416,7 @@ def _municipality_xy(instance) -> dict[str, tuple[float, float]]:
 
 
 def _months(days: float) -> float:
-    return float(days) / 30.44
+    return float(days) / DAYS_PER_MONTH
 
 
 # --- aggregation over seeds --------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models import Instance
+from models import DAYS_PER_MONTH, Instance
 
 from ..htmlparts import BASE_CSS, escape, matplotlib_pyplot, svg_of
 from ..io._atomic import atomic_folder
@@ -173,7 +173,7 @@ def _queue_figure(plt, sweep: Sweep):
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
     for label in sweep.labels:
         mine = [r for r in rows if r["policy"] == label]
-        days = [r["day"] / 30.44 for r in mine]
+        days = [r["day"] / DAYS_PER_MONTH for r in mine]
         axes[0].plot(days, [r["waiting_mean"] for r in mine], label=label)
         axes[0].fill_between(days, [r["waiting_min"] for r in mine],
                              [r["waiting_max"] for r in mine], alpha=0.15)

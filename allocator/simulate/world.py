@@ -20,6 +20,7 @@ import networkx as nx
 import numpy as np
 
 from models import (
+    DAYS_PER_MONTH,
     ADULT_AGE,
     SCHOOL_AGE,
     DecisionKind,
@@ -35,9 +36,6 @@ from models import (
 from ..generate import _calibration as cal
 from ..generate._households import _household
 from ..proximity import travel_graph
-
-DAYS_PER_MONTH = 30.44
-"""Days in a month, as the compiler counts deadlines."""
 
 MEAN_WAIT_MONTHS = (5.3 + 5.7 + 6.5 + 6.7 + 8.0 + 8.3) / 6
 """
