@@ -83,7 +83,11 @@ def _read_instance(path: Path, report=None):
     try:
         return read_instance(path, report)
     except TooLarge as exc:
-        err.print(str(exc), style="bold red")
+        # One line each: a refusal before reading is not a list of
+        # problems in cells.
+        for problem in exc.problems:
+            err.print(f"{problem.file}: {problem.message}",
+                      style="bold red", markup=False, highlight=False)
         raise _Stop(TOO_LARGE) from None
     except InputError as exc:
         _fail_on_input(exc.problems, f"{path} is not a valid instance")

@@ -134,11 +134,13 @@ def check(estimate: Estimate) -> None:
     need = estimate.bytes - resident()
     if need <= free:
         return
+    work = (f" ({estimate.pairs} eligible pairs to solve, "
+            f"{estimate.cells} class-by-dwelling cells)"
+            if estimate.pairs or estimate.cells else " as read")
     raise NotEnoughMemory(
         f"too large for this machine's memory: {estimate.households} "
-        f"households and {estimate.dwellings} dwellings "
-        f"({estimate.pairs} eligible pairs to solve, {estimate.cells} "
-        f"class-by-dwelling cells) need about {_gib(need)} more, "
+        f"households and {estimate.dwellings} dwellings{work} "
+        f"need about {_gib(need)} more, "
         f"{_gib(max(free, 0))} available; split the instance by "
         "municipality, plan a shorter horizon or a smaller batch of "
         "households and dwellings, or run on a machine with more memory "

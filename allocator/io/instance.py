@@ -8,7 +8,7 @@ from models import Instance
 
 from .detect import FormatReport
 from .jsonform import read_json, write_json
-from .limits import check_file
+from .limits import check_file, check_rows, csv_rows, workbook_rows
 from .problems import InputError, LocatedProblem
 from .tabular import read_folder, read_workbook, write_folder, write_workbook
 
@@ -65,6 +65,8 @@ def read_instance(
     if path.is_dir():
         for entry in sorted(path.glob("*.csv")):
             check_file(entry)
+        check_rows(csv_rows(path / "households.csv"),
+                   csv_rows(path / "dwellings.csv"), path.name or str(path))
         return read_folder(path, **options)
     if not path.exists():
         raise InputError([LocatedProblem(
@@ -79,6 +81,9 @@ def read_instance(
         )])
     check_file(path)
     if form == "xlsx":
+        rows = workbook_rows(path)
+        check_rows(rows.get("households", 0), rows.get("dwellings", 0),
+                   path.name)
         return read_workbook(path, **options)
     if form == "json":
         return read_json(path, **options)

@@ -11,6 +11,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from .. import memory
 from .problems import InputError, LocatedProblem
 
 MAX_FILE_BYTES = 256 * 1024**2
@@ -112,6 +113,114 @@ def _check_dimension(head: bytes, label: str, member: str) -> None:
             f"{MAX_SHEET_ROWS:,} rows and {MAX_SHEET_COLUMNS} columns read "
             "at most; delete the empty rows and columns past the table "
             "(select them, delete, save) or save it as CSV.")
+
+
+def check_rows(households: int, dwellings: int, label: str) -> None:
+    """
+    Refuses an instance whose households and dwellings alone, as read,
+    would need more memory than there is: counted from the rows before
+    any cell is read, so that an instance far too large for the machine
+    is refused in a second instead of after minutes of reading. The
+    estimate after grouping (``allocator.memory``) adds what solving
+    needs.
+
+    Raises
+    ------
+    TooLarge
+        With one located problem saying what to do.
+    """
+    estimate = memory.Estimate(households, dwellings, 0, 0, 0)
+    try:
+        memory.check(estimate)
+    except memory.NotEnoughMemory as refused:
+        raise _too_large(label, str(refused)) from None
+
+
+def csv_rows(path: Path) -> int:
+    """Data rows of a CSV file, counted as line ends without reading a
+    cell (a quoted line end inside a cell counts once more; the count
+    only decides a refusal far beyond the machine's memory)."""
+    lines = 0
+    last = b"\n"
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+    except OSError:
+        return 0  # the reader reports what cannot be read
+    if last != b"\n":
+        lines += 1  # a last line without its line end
+    return max(lines - 1, 0)  # less the header
+
+
+_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?'
+                    rb'\br:id="([^"]*)"')
+_TARGET = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*?\bId="([^"]*)"'
+                     rb'[^>]*?\bTarget="([^"]*)"|<(?:\w+:)?Relationship\b'
+                     rb'[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+
+
+def workbook_rows(path: Path) -> dict[str, int]:
+    """
+    Data rows each table's sheet of a workbook declares (its
+    ``dimension``), by table, English or Norwegian sheet names alike;
+    read from the workbook's index without reading a cell. Tables whose
+    rows cannot be told are left out.
+    """
+    from html import unescape
+
+    from .norwegian import table_of
+
+    rows: dict[str, int] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            index = archive.read("xl/workbook.xml")
+            links = archive.read("xl/_rels/workbook.xml.rels")
+            targets = {}
+            for match in _TARGET.finditer(links):
+                rid, target = ((match.group(1), match.group(2))
+                               if match.group(1) else
+                               (match.group(4), match.group(3)))
+                targets[rid] = target.decode().lstrip("/")
+            for match in _SHEET.finditer(index):
+                name = unescape(match.group(1).decode()).strip()
+                table = table_of(name) or name.lower()
+                target = targets.get(match.group(2))
+                if target is None:
+                    continue
+                member = (target if target.startswith("xl/")
+                          else f"xl/{target}")
+                with archive.open(member) as handle:
+                    rows[table] = _sheet_rows(handle)
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError,
+            RuntimeError, ValueError, NotImplementedError, EOFError):
+        return rows  # the reader reports a broken workbook, located
+    return rows
+
+
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _sheet_rows(handle) -> int:
+    """Data rows of a sheet: its declared dimension, or (when a writer
+    left it out) its row elements counted in the XML without reading a
+    cell."""
+    head = handle.read(4096)
+    found = _DIMENSION.search(head)
+    if found and (found.group(4) or found.group(2)):
+        return max(int(found.group(4) or found.group(2)) - 1, 0)
+    count, tail, chunk = 0, b"", head
+    while chunk:
+        text = tail + chunk
+        count += len(_ROW.findall(text))
+        # Keep the last bytes (not a whole match) for a tag cut in two.
+        cut = max(len(text) - 8, 0)
+        count -= len(_ROW.findall(text[cut:]))
+        tail = text[cut:]
+        chunk = handle.read(1 << 20)
+    count += len(_ROW.findall(tail))
+    return max(count - 1, 0)
 
 
 def _column_number(letters: str) -> int:

@@ -77,3 +77,85 @@ def test_estimate_grows_linearly_with_the_sizes():
     two = memory.Estimate(2000, 3000, 400, 600_000, 48_000)
     base = memory.BASE_BYTES
     assert two.bytes - base == 2 * (one.bytes - base)
+
+
+def test_rows_beyond_memory_are_refused_before_any_cell_is_read(
+        tiny, capsys, monkeypatch, tmp_path):
+    """
+    Tests that a CSV folder whose households file has more rows than the
+    memory can hold is refused from its row count (exit 4, one line
+    naming the folder), before the reader meets the malformed cells in
+    those rows.
+    """
+    with (tiny / "households.csv").open("a", encoding="utf-8") as handle:
+        handle.write("not,a,household\n" * 600_000)
+    monkeypatch.setenv(memory.ENV_LIMIT, "8G")
+    code = main(["validate", str(tiny)])
+    captured = capsys.readouterr()
+    assert code == cli.TOO_LARGE
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tiny: ")
+    assert "600005 households" in lines[0] and " as read " in lines[0]
+    assert "not a valid instance" not in captured.err
+
+
+def test_workbook_rows_beyond_memory_are_refused_from_its_index(
+        tmp_path, capsys, monkeypatch):
+    """
+    Tests that a workbook whose households sheet declares more rows than
+    the memory can hold (its dimension) is refused from the workbook's
+    index, with the sheet found by its Norwegian name too.
+    """
+    import zipfile
+
+    from allocator.io import read_instance, write_instance
+    from allocator.io.limits import workbook_rows
+
+    book = tmp_path / "tiny.xlsx"
+    write_instance(read_instance(TINY), book)
+    assert workbook_rows(book)["households"] == 5
+    swollen = tmp_path / "swollen.xlsx"
+    with zipfile.ZipFile(book) as source, \
+            zipfile.ZipFile(swollen, "w", zipfile.ZIP_DEFLATED) as target:
+        index = source.read("xl/workbook.xml").replace(
+            b'name="households"', b'name="Husstander"')
+        for item in source.infolist():
+            data = (index if item.filename == "xl/workbook.xml"
+                    else source.read(item))
+            target.writestr(item, data)
+    rows = workbook_rows(swollen)
+    assert rows["households"] == 5  # the Norwegian name names the table
+    # Declare 900,000 rows in every sheet's dimension.
+    declared = tmp_path / "declared.xlsx"
+    with zipfile.ZipFile(swollen) as source, \
+            zipfile.ZipFile(declared, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                head = b'<dimension ref="A1:C900001"/>'
+                data = data.replace(b"<sheetViews>", head + b"<sheetViews>",
+                                    1)
+            target.writestr(item, data)
+    assert workbook_rows(declared)["households"] == 900_000
+    monkeypatch.setenv(memory.ENV_LIMIT, "8G")
+    code = main(["validate", str(declared)])
+    err = capsys.readouterr().err
+    assert code == cli.TOO_LARGE
+    assert "900000 households" in err and "Traceback" not in err
+
+
+def test_the_work_is_refused_after_grouping_when_pairs_need_the_memory(
+        tiny, tmp_path, capsys, monkeypatch):
+    """
+    Tests the second estimate, after the households are grouped: rows
+    that fit pass the count before reading, and the eligible pairs that
+    would not fit are refused before the class tables are built, naming
+    the pairs and cells.
+    """
+    monkeypatch.setattr(memory, "PER_PAIR", 2**40)
+    monkeypatch.setenv(memory.ENV_LIMIT, "64G")
+    code = main(["solve", str(tiny), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == cli.TOO_LARGE
+    assert "eligible pairs to solve" in err
+    assert not (tmp_path / "o").exists()
