@@ -476,6 +476,11 @@ def _dispersion_cost(instance, policy, matches, dwellings, areas) -> int:
 
 
 def priority_points(instance, policy, h) -> int:
+    """Priority points, straight from the policy's definition (none
+    without a permit date, which only placement by pair scores accepts);
+    the placement checker counts them here too."""
+    if h.permit_date is None:
+        return 0
     waited = (instance.as_of - h.permit_date).days
     group = h.is_priority_group
     months = (policy.deadlines.priority_months if group

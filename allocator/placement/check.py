@@ -5,7 +5,8 @@ It shares no code with the placement compiler or engines: it reads the
 pydantic objects, one household at a time, in plain Python, and recomputes
 from their definitions each household's use of every quota dimension and
 service (from its members), compatibility (the imported table, the
-services it needs), the spread shares, the priority points, the
+services it needs), the spread shares, the priority points (counted
+by the dwelling-level checker, itself independent), the
 pair-score points and the objective. Where the two implementations
 disagree, one of them is wrong.
 """
@@ -16,7 +17,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from models import DAYS_PER_MONTH, Instance, PlacementProposal, Policy
+from models import Instance, PlacementProposal, Policy
+
+from ..check import priority_points
 
 ADULT = 18
 SENIOR = 67
@@ -272,26 +275,6 @@ def unlisted_allowed(policy: Policy, table: dict) -> bool:
         _LISTS_ALLOWED.clear()
         _LISTS_ALLOWED[id(table)] = cached
     return not cached[1]
-
-
-def priority_points(instance: Instance, policy: Policy, h) -> int:
-    """Priority points, straight from the policy's definition (none
-    without a permit date, which only the score objective accepts)."""
-    if h.permit_date is None:
-        return 0
-    waited = (instance.as_of - h.permit_date).days
-    group = h.is_priority_group
-    months = (policy.deadlines.priority_months if group
-              else policy.deadlines.standard_months)
-    p = policy.priority
-    points = p.base + int(round(
-        p.per_deadline * min(waited / (months * DAYS_PER_MONTH), p.cap)
-    ))
-    if group:
-        points += p.group_bonus
-    if waited > policy.deadlines.maximum_months * DAYS_PER_MONTH:
-        points += p.overdue_bonus
-    return points
 
 
 def score_points(policy: Policy, scores: dict, hid: str, mid: str,
