@@ -6,13 +6,15 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from models import TABLES, Instance, Member
 
 from ._atomic import write_text_atomic
 from .assemble import Parsed, Record, build_instance
 from .detect import FileFormat, FormatReport, is_direct_identifier
 from .layout import HEADER, MEMBERS, OPTIONAL_TABLES, row_model
-from .problems import InputError, LocatedProblem
+from .problems import InputError, LocatedProblem, message_of, rule_of
 
 
 def json_path(parts) -> str:
@@ -156,6 +158,39 @@ def _table_records(document, table, label, problems) -> list[Record] | None:
             continue
         records.append(Record(index + 1, row))
     return records
+
+
+def read_model(path: Path, model, missing: str):
+    """
+    A JSON document the project wrote (a proposal, a placement), read and
+    validated as ``model``; ``path`` is the file.
+
+    Raises
+    ------
+    InputError
+        ``missing`` when the file is not there; else every problem of the
+        JSON or of the model, located by its index and field path.
+    """
+    if not path.is_file():
+        raise InputError([LocatedProblem(
+            path.name, None, None, "missing-file", missing,
+        )])
+    document = load_json(path)
+    try:
+        return model.model_validate(document)
+    except ValidationError as error:
+        raise InputError(
+            LocatedProblem(
+                path.name,
+                e["loc"][1] + 1
+                if len(e["loc"]) > 1 and isinstance(e["loc"][1], int)
+                else None,
+                json_path(e["loc"]) or None,
+                rule_of(e["type"]),
+                message_of(e),
+            )
+            for e in error.errors()
+        ) from None
 
 
 def load_json(path: Path, detected: FileFormat | None = None):

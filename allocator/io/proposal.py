@@ -8,15 +8,12 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from models import Proposal
 
 from ._atomic import atomic_folder
 from .history import keep_previous
-from .jsonform import json_path, load_json
+from .jsonform import read_model
 from .layout import text_of
-from .problems import InputError, LocatedProblem, message_of, rule_of
 from .tabular import save_workbook
 
 JSON_NAME = "proposal.json"
@@ -156,26 +153,7 @@ def read_proposal(path: str | Path) -> Proposal:
     path = Path(path)
     if path.is_dir():
         path = path / JSON_NAME
-    if not path.is_file():
-        raise InputError([LocatedProblem(
-            path.name, None, None, "missing-file", "Proposal file not found.",
-        )])
-    document = load_json(path)
-    try:
-        return Proposal.model_validate(document)
-    except ValidationError as error:
-        raise InputError(
-            LocatedProblem(
-                path.name,
-                e["loc"][1] + 1
-                if len(e["loc"]) > 1 and isinstance(e["loc"][1], int)
-                else None,
-                json_path(e["loc"]) or None,
-                rule_of(e["type"]),
-                message_of(e),
-            )
-            for e in error.errors()
-        ) from None
+    return read_model(path, Proposal, "Proposal file not found.")
 
 
 def _score_names(proposal: Proposal) -> list[str]:

@@ -9,14 +9,11 @@ import csv
 import io
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from models import ChainedReport, ModeComparison, PlacementProposal
 
 from ..io._atomic import atomic_file, write_text_atomic
-from ..io.jsonform import json_path, load_json
+from ..io.jsonform import read_model
 from ..io.layout import text_of
-from ..io.problems import InputError, LocatedProblem, message_of, rule_of
 from ..io.tabular import save_workbook
 
 PLACEMENT_JSON = "placement.json"
@@ -81,27 +78,8 @@ def read_placement(path: str | Path) -> PlacementProposal:
     path = Path(path)
     if path.is_dir():
         path = path / PLACEMENT_JSON
-    if not path.is_file():
-        raise InputError([LocatedProblem(
-            path.name, None, None, "missing-file",
-            "Placement proposal file not found.",
-        )])
-    document = load_json(path)
-    try:
-        return PlacementProposal.model_validate(document)
-    except ValidationError as error:
-        raise InputError(
-            LocatedProblem(
-                path.name,
-                e["loc"][1] + 1
-                if len(e["loc"]) > 1 and isinstance(e["loc"][1], int)
-                else None,
-                json_path(e["loc"]) or None,
-                rule_of(e["type"]),
-                message_of(e),
-            )
-            for e in error.errors()
-        ) from None
+    return read_model(path, PlacementProposal,
+                      "Placement proposal file not found.")
 
 
 def _household_rows(proposal: PlacementProposal) -> list[list]:
