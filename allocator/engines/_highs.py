@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .. import interrupt
 
 ABS_GAP = 0.5
@@ -26,3 +28,32 @@ def exact_highs(seed: int):
     h.setOptionValue("mip_abs_gap", ABS_GAP)
     interrupt.highs_listens(h)
     return h
+
+
+def highs_lp(*, cost, col_lower, col_upper, row_lower, row_upper, start,
+             index, value, rowwise: bool = True, integer: bool = False):
+    """
+    A maximisation for HiGHS from sparse arrays: ``start``, ``index`` and
+    ``value`` hold the constraint matrix by rows (``rowwise``) or by
+    columns; with ``integer`` every variable is integer. Every engine
+    hands its model to HiGHS through here.
+    """
+    import highspy
+
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(col_upper)
+    lp.num_row_ = len(row_lower)
+    lp.col_cost_ = np.asarray(cost, dtype=float)
+    lp.col_lower_ = np.asarray(col_lower, dtype=float)
+    lp.col_upper_ = np.asarray(col_upper, dtype=float)
+    lp.row_lower_ = np.asarray(row_lower, dtype=float)
+    lp.row_upper_ = np.asarray(row_upper, dtype=float)
+    lp.a_matrix_.format_ = (highspy.MatrixFormat.kRowwise if rowwise
+                            else highspy.MatrixFormat.kColwise)
+    lp.a_matrix_.start_ = np.asarray(start, dtype=np.int32)
+    lp.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.asarray(value, dtype=float)
+    if integer:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * lp.num_col_
+    lp.sense_ = highspy.ObjSense.kMaximize
+    return lp

@@ -11,7 +11,7 @@ from models import Status
 from .. import interrupt
 from ..data import AllocationData
 from ..result import Result, chosen_result, empty_result, evaluate
-from ._highs import ABS_GAP, exact_highs
+from ._highs import ABS_GAP, exact_highs, highs_lp
 from .linear import LinearModel, build_linear_model, objective_stages
 
 #: Largest objective value handled in one stage: doubles hold integers
@@ -158,20 +158,12 @@ class _HighsSolver:
         self.deadline = (
             None if time_limit is None else time.perf_counter() + time_limit
         )
-        lp = highspy.HighsLp()
-        lp.num_col_ = model.num_vars
-        lp.num_row_ = model.num_rows
-        lp.col_cost_ = np.zeros(model.num_vars)
-        lp.col_lower_ = model.var_lower.astype(float)
-        lp.col_upper_ = model.var_upper.astype(float)
-        lp.row_lower_ = model.row_lower
-        lp.row_upper_ = model.row_upper
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_ = model.row_start.astype(np.int32)
-        lp.a_matrix_.index_ = model.col_index.astype(np.int32)
-        lp.a_matrix_.value_ = model.values.astype(float)
-        lp.integrality_ = [highspy.HighsVarType.kInteger] * model.num_vars
-        lp.sense_ = highspy.ObjSense.kMaximize
+        lp = highs_lp(
+            cost=np.zeros(model.num_vars), col_lower=model.var_lower,
+            col_upper=model.var_upper, row_lower=model.row_lower,
+            row_upper=model.row_upper, start=model.row_start,
+            index=model.col_index, value=model.values, integer=True,
+        )
         h.passModel(lp)
         self._highspy = highspy
 

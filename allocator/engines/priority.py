@@ -35,7 +35,7 @@ from collections import defaultdict
 import numpy as np
 
 from ..data import UNLIMITED, AllocationData
-from ._highs import exact_highs
+from ._highs import exact_highs, highs_lp
 
 log = logging.getLogger(__name__)
 
@@ -224,22 +224,17 @@ class _Program:
                             np.concatenate(vals))
         order = np.lexsort((rows, cols))
         n = P + self.Y
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = n, R
-        lp.col_cost_ = np.concatenate([np.zeros(P),
-                                       self.y_value.astype(float)])
-        lp.col_lower_ = np.zeros(n)
-        lp.col_upper_ = np.concatenate([
-            np.minimum(type_size[typ], kind_size[kind]).astype(float),
-            y_count.astype(float),
-        ])
-        lp.row_lower_, lp.row_upper_ = lower, upper
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = np.searchsorted(
-            cols[order], np.arange(n + 1)).astype(np.int32)
-        lp.a_matrix_.index_ = rows[order].astype(np.int32)
-        lp.a_matrix_.value_ = vals[order]
-        lp.sense_ = highspy.ObjSense.kMaximize
+        lp = highs_lp(
+            cost=np.concatenate([np.zeros(P), self.y_value.astype(float)]),
+            col_lower=np.zeros(n),
+            col_upper=np.concatenate([
+                np.minimum(type_size[typ], kind_size[kind]),
+                y_count,
+            ]),
+            row_lower=lower, row_upper=upper,
+            start=np.searchsorted(cols[order], np.arange(n + 1)),
+            index=rows[order], value=vals[order], rowwise=False,
+        )
         self.highs = exact_highs(seed)
         self.highs.passModel(lp)
 

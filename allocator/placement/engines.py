@@ -43,7 +43,7 @@ import numpy as np
 
 from models import Status
 
-from ..engines._highs import ABS_GAP, exact_highs
+from ..engines._highs import ABS_GAP, exact_highs, highs_lp
 from .data import SPREAD_SCALE, UNLIMITED, PlacementData
 
 PLACEMENT_ENGINES = ("auto", "mip", "cpsat", "pulp", "flow")
@@ -780,22 +780,15 @@ def _relaxation(model: PlacementModel, data: PlacementData
 
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    lp = highspy.HighsLp()
     n = model.num_vars
-    lp.num_col_ = n
-    lp.num_row_ = model.num_rows
     value = np.concatenate([data.pair_value(),
                             np.zeros(n - model.num_pairs)])
-    lp.col_cost_ = value.astype(float) / max(1.0, float(np.abs(value).max()))
-    lp.col_lower_ = np.zeros(n)
-    lp.col_upper_ = model.var_upper.astype(float)
-    lp.row_lower_ = model.row_lower
-    lp.row_upper_ = model.row_upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.start_ = model.row_start.astype(np.int32)
-    lp.a_matrix_.index_ = model.col_index.astype(np.int32)
-    lp.a_matrix_.value_ = model.values.astype(float)
-    lp.sense_ = highspy.ObjSense.kMaximize
+    lp = highs_lp(
+        cost=value.astype(float) / max(1.0, float(np.abs(value).max())),
+        col_lower=np.zeros(n), col_upper=model.var_upper,
+        row_lower=model.row_lower, row_upper=model.row_upper,
+        start=model.row_start, index=model.col_index, value=model.values,
+    )
     h.passModel(lp)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
@@ -1061,24 +1054,16 @@ class _Highs:
             None if time_limit is None else time.perf_counter() + time_limit
         )
         self.highs = h = exact_highs(seed)
-        lp = highspy.HighsLp()
         n = model.num_vars
-        lp.num_col_ = n
-        lp.num_row_ = model.num_rows
-        lp.col_cost_ = np.zeros(n)
-        lp.col_lower_ = np.zeros(n)
-        lp.col_upper_ = model.var_upper.astype(float)
-        lp.row_lower_ = model.row_lower
-        lp.row_upper_ = model.row_upper
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_ = model.row_start.astype(np.int32)
-        lp.a_matrix_.index_ = model.col_index.astype(np.int32)
-        lp.a_matrix_.value_ = model.values.astype(float)
         # Every variable integer: the counts carry the structure, and the
         # households' integrality gives HiGHS its strongest cuts (on the
         # county preset, 1 node instead of hundreds with continuous x).
-        lp.integrality_ = [highspy.HighsVarType.kInteger] * n
-        lp.sense_ = highspy.ObjSense.kMaximize
+        lp = highs_lp(
+            cost=np.zeros(n), col_lower=np.zeros(n),
+            col_upper=model.var_upper, row_lower=model.row_lower,
+            row_upper=model.row_upper, start=model.row_start,
+            index=model.col_index, value=model.values, integer=True,
+        )
         h.passModel(lp)
 
     def restrict(self, data: PlacementData, lower: np.ndarray,
