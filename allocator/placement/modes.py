@@ -44,7 +44,7 @@ from ..explain import provenance
 from ..pipeline import Outcome, propose
 from ..requirements import require_dwelling_level
 from . import check as rules
-from . import place
+from .solve import place
 
 MODES = ("placement", "chained", "dwelling-first", "compare")
 """Modes of ``allocator place``."""
