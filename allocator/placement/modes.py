@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from models import (
+    DAYS_PER_MONTH,
     ChainedReport,
     Decision,
     DecisionKind,
@@ -39,7 +40,6 @@ from models import (
 )
 
 from ..check import CheckReport, check_matches
-from ..compile import DAYS_PER_MONTH
 from ..explain import provenance
 from ..pipeline import Outcome, propose
 from ..requirements import require_dwelling_level
