@@ -27,7 +27,13 @@ from models import (
 from models.policy import ObjectiveMode
 
 from .candidates import Candidates, ClassTable, Individual, lock_check
-from .criteria import class_quality, reach_score, rooms, rule_failures
+from .criteria import (
+    CLASS_FIELDS,
+    class_quality,
+    reach_score,
+    rooms,
+    rule_failures,
+)
 from . import memory
 from .data import RULES, UNLIMITED, AllocationData
 from .locks import apply_locks, rooms_left
@@ -279,15 +285,6 @@ def _households(instance: Instance, policy: Policy, nationality_index):
         sex=arr((list(Sex).index(h.members[0].sex) for h in hs), np.int64),
         age=arr((h.members[0].age for h in hs), np.int64),
     )
-
-
-CLASS_FIELDS = (
-    "need", "need_reunited", "size", "minors", "family", "reunification",
-    "step_free", "ground", "no_basement", "avoid", "open_shared", "assigned",
-    "wish_central", "nationality", "late_from",
-)
-"""Household attributes that rules and class criteria read: households
-equal in all of them (and in ``services``) form one class."""
 
 
 NEVER_LATE = np.iinfo(np.int64).max
@@ -780,8 +777,7 @@ def _classes(hh, banned) -> tuple[np.ndarray, np.ndarray]:
     class_of = np.empty(hh.n, dtype=np.int64)
     representatives = []
     for h in range(hh.n):
-        key = tuple(int(getattr(hh, f)[h]) for f in CLASS_FIELDS) + (
-            hh.services[h].tobytes(),
+        key = tuple(_key_part(getattr(hh, f)[h]) for f in CLASS_FIELDS) + (
             tuple(sorted(banned[h])) if h in banned else (),
             h if h in banned else -1,
         )
@@ -791,6 +787,12 @@ def _classes(hh, banned) -> tuple[np.ndarray, np.ndarray]:
             representatives.append(h)
         class_of[h] = c
     return class_of, np.array(representatives, dtype=np.int64)
+
+
+def _key_part(value):
+    """A household attribute as part of its class key: a number, or the
+    bytes of a row (the services it wants)."""
+    return value.tobytes() if isinstance(value, np.ndarray) else int(value)
 
 
 def _class_tables(hh, dw, policy, representatives, class_of, banned):

@@ -13,12 +13,83 @@ from __future__ import annotations
 
 import numpy as np
 
-from models import Policy, RuleMode
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
-from .data import CRITERIA, RULES
+from models import Instance, Policy, RuleMode
 
-RULE_ROW = {rule: i for i, rule in enumerate(RULES)}
-CRITERION_COL = {c: i for i, c in enumerate(CRITERIA)}
+from .i18n import N_
+
+
+@dataclass(frozen=True)
+class PairRule:
+    """
+    A hard rule that rules pairs out.
+
+    Parameters
+    ----------
+    name
+        As every output names it (and the decision log's overrides).
+    text
+        Plain words completing "the dwelling ...".
+    label
+        Short words for counts: "77 too few bedrooms".
+    reads
+        Household attributes the rule reads: households equal in every
+        attribute that some rule or criterion reads form one class, so a
+        rule that reads an attribute not listed here would merge
+        households it tells apart.
+    off
+        The policy changes that switch the rule off, by policy section
+        (the policy lab prices the rule with them; the explanation tests
+        free what the rule alone rules out).
+    fails
+        ``fails(h, d, policy)``: which pairs break it, broadcasting as
+        every expression here does; ``None`` when the policy has it off.
+    """
+
+    name: str
+    text: str
+    label: str
+    reads: tuple[str, ...] = ()
+    off: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    fails: Callable[..., Any] | None = None
+    applies: Callable[[Instance], bool] = lambda instance: True
+    """Whether the instance gives the rule anything to act on."""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """
+    A scored criterion of a pair. Its weight is the policy's field of the
+    same name in ``[weights]``.
+
+    ``score(h, d, policy)`` gives the weighted contribution of pairs
+    whose household matters only through its class; ``None`` for the
+    individual criteria that ``candidates.Individual`` adds per household
+    (a named place, a current school).
+    """
+
+    name: str
+    label: str
+    wish: bool = False
+    """A household's wish rather than professional suitability."""
+    reads: tuple[str, ...] = ()
+    score: Callable[..., Any] | None = None
+
+
+@dataclass(frozen=True)
+class CouplingRule:
+    """
+    A rule that couples households (caps, quotas, penalties): nothing to
+    rule out per pair, but a price in the policy lab.
+    """
+
+    name: str
+    label: str
+    off: Mapping[str, Mapping[str, Any]]
+    applies: Callable[[Instance], bool] = lambda instance: True
 
 
 def reach_score(minutes, target, zero_at_factor):
@@ -36,42 +107,300 @@ def rooms(h, d, policy: Policy):
     return policy.shared.enabled & h.open_shared & (d.shared_rooms >= 2)
 
 
+# --- hard rules -----------------------------------------------------------
+
+
+def _unavailable(h, d, policy: Policy):
+    if policy.hard.availability:
+        return ~d.available
+    return None
+
+
+def _outside_assigned(h, d, policy: Policy):
+    if policy.hard.assigned_municipality:
+        return (h.assigned >= 0) & (d.municipality != h.assigned)
+    return None
+
+
+_SHORT = {RuleMode.FORBID: 0, RuleMode.PENALISE: 1, RuleMode.IGNORE: 99}
+"""Bedrooms a dwelling may lack: none, one (crowding penalised through
+``size_fit``), or any."""
+
+
+def _too_small(h, d, policy: Policy):
+    short = _SHORT[policy.size.crowding]
+    return ~rooms(h, d, policy) & (d.bedrooms < h.need - short)
+
+
+def _too_large(h, d, policy: Policy):
+    return ~rooms(h, d, policy) & (
+        d.bedrooms > h.need + policy.size.allowed_surplus
+    )
+
+
+def _individual(h, d, policy: Policy):
+    # Accessibility and avoided features are one rule, so that no output
+    # reveals which kind of need a household has.
+    hard = policy.hard
+    if not (hard.accessibility or hard.avoid_features):
+        return None
+    out = np.zeros(np.broadcast_shapes(h.step_free.shape,
+                                       d.step_free.shape), dtype=bool)
+    if hard.accessibility:
+        out |= (
+            (h.step_free & ~d.step_free)
+            | (h.ground & ~d.ground)
+            | (h.no_basement & d.basement)
+        )
+    if hard.avoid_features:
+        out |= (h.avoid & d.features) != 0
+    return out
+
+
+def _unsafe(h, d, policy: Policy):
+    if policy.hard.child_safety:
+        return h.minors & d.unsafe_for_children
+    return None
+
+
+def _beside_care(h, d, policy: Policy):
+    if policy.hard.care_housing == RuleMode.FORBID:
+        return d.care
+    return None
+
+
+def _has_assigned(instance: Instance) -> bool:
+    return len(instance.municipalities) > 1 and any(
+        h.assigned_municipality for h in instance.households
+    )
+
+
+PAIR_RULES = (
+    PairRule(
+        "availability",
+        N_("is not available within the planning horizon"),
+        N_("not available in time"),
+        off={"hard": {"availability": False}},
+        fails=_unavailable,
+    ),
+    PairRule(
+        "assigned_municipality",
+        N_("lies outside the household's assigned municipality"),
+        N_("outside the assigned municipality"),
+        reads=("assigned",),
+        off={"hard": {"assigned_municipality": False}},
+        fails=_outside_assigned,
+        applies=_has_assigned,
+    ),
+    PairRule(
+        "size_too_small",
+        N_("has too few bedrooms"),
+        N_("too few bedrooms"),
+        reads=("need", "open_shared"),
+        off={"size": {"crowding": RuleMode.IGNORE}},
+        fails=_too_small,
+    ),
+    PairRule(
+        "size_too_large",
+        N_("has more bedrooms than the allowed surplus"),
+        N_("more bedrooms than the allowed surplus"),
+        reads=("need", "open_shared"),
+        off={"size": {"allowed_surplus": 12}},  # the most allowed
+        fails=_too_large,
+    ),
+    PairRule(
+        "individual_need",
+        N_("is ruled out by an individual need"),
+        N_("ruled out by an individual need"),
+        reads=("step_free", "ground", "no_basement", "avoid"),
+        off={"hard": {"accessibility": False, "avoid_features": False}},
+        fails=_individual,
+    ),
+    PairRule(
+        "child_safety",
+        N_("is damp or unsuitable for children"),
+        N_("damp or unsuitable for children"),
+        reads=("minors",),
+        off={"hard": {"child_safety": False}},
+        fails=_unsafe,
+    ),
+    PairRule(
+        "care_housing",
+        N_("is beside care housing for substance abuse or psychiatry"),
+        N_("beside care housing"),
+        off={"hard": {"care_housing": RuleMode.IGNORE}},
+        fails=_beside_care,
+    ),
+    PairRule(
+        "banned",
+        N_("was banned for this household by the housing office"),
+        N_("banned for this household"),
+    ),
+)
+"""Hard rules in the order explanations list them. Bans are the office's
+decisions (added by the compiler, never overridden), so they have no
+expression and no switch."""
+
+
 def rule_failures(h, d, policy: Policy) -> np.ndarray:
     """
     Which hard rules each pair breaks, as a boolean array with one leading
     row per rule in ``RULES`` order. Bans are added by the caller.
     """
     shape = np.broadcast_shapes(h.need.shape, d.bedrooms.shape)
-    fail = np.zeros((len(RULES), *shape), dtype=bool)
-    hard = policy.hard
-    if hard.availability:
-        fail[RULE_ROW["availability"]] = ~d.available
-    if hard.assigned_municipality:
-        fail[RULE_ROW["assigned_municipality"]] = (h.assigned >= 0) & (
-            d.municipality != h.assigned
-        )
-    room = rooms(h, d, policy)
-    short = {RuleMode.FORBID: 0, RuleMode.PENALISE: 1, RuleMode.IGNORE: 99}[
-        policy.size.crowding
-    ]
-    fail[RULE_ROW["size_too_small"]] = ~room & (d.bedrooms < h.need - short)
-    fail[RULE_ROW["size_too_large"]] = ~room & (
-        d.bedrooms > h.need + policy.size.allowed_surplus
-    )
-    individual = fail[RULE_ROW["individual_need"]]
-    if hard.accessibility:
-        individual |= (
-            (h.step_free & ~d.step_free)
-            | (h.ground & ~d.ground)
-            | (h.no_basement & d.basement)
-        )
-    if hard.avoid_features:
-        individual |= (h.avoid & d.features) != 0
-    if hard.child_safety:
-        fail[RULE_ROW["child_safety"]] = h.minors & d.unsafe_for_children
-    if hard.care_housing == RuleMode.FORBID:
-        fail[RULE_ROW["care_housing"]] = np.broadcast_to(d.care, shape)
+    fail = np.zeros((len(PAIR_RULES), *shape), dtype=bool)
+    for row, rule in enumerate(PAIR_RULES):
+        if rule.fails is not None:
+            broken = rule.fails(h, d, policy)
+            if broken is not None:
+                fail[row] = broken
     return fail
+
+
+# --- scored criteria --------------------------------------------------------
+
+
+def _size_fit(h, d, policy: Policy):
+    surplus = d.bedrooms - h.need
+    size = np.where(surplus >= 0, 100 - 40 * surplus, -100)
+    # Near-crowding: Statistics Norway counts under 25 m2 a person as
+    # crowded, so each m2 below that costs 4 points (at most 100).
+    per_person = d.floor_area / h.size
+    size = size - np.minimum(
+        100, np.floor(4 * np.maximum(0.0, 25.0 - per_person))
+    ).astype(np.int64)
+    return policy.weights.size_fit * np.where(rooms(h, d, policy), 60, size)
+
+
+def _services(h, d, policy: Policy):
+    wanted = h.services & d.counted
+    count = wanted.sum(axis=-1)
+    total = (d.reach * wanted).sum(axis=-1)
+    mean = np.where(count > 0, total / np.maximum(count, 1), 0.0)
+    return np.rint(policy.weights.services * mean).astype(np.int64)
+
+
+def _condition(h, d, policy: Policy):
+    condition = (d.condition - 1) * 25 - 50 * d.damp
+    # Standard matters more for children (DOMAIN.md 7.2 item 14).
+    return policy.weights.condition * condition * (1 + h.minors)
+
+
+def _child_suitability(h, d, policy: Policy):
+    child = np.where(h.minors, 100 * d.playground - 100 * d.nuisance, 0)
+    return policy.weights.child_suitability * child
+
+
+def _tenure(h, d, policy: Policy):
+    # Security of tenure weighs double for families (DOMAIN.md R2).
+    return policy.weights.tenure * d.tenure * (1 + h.family)
+
+
+def _reunification(h, d, policy: Policy):
+    gap = h.need_reunited - h.need
+    have = np.clip(d.bedrooms - h.need, 0, None)
+    reunion = np.where(
+        h.reunification & (gap > 0),
+        np.rint(100 * np.minimum(have, gap) / np.maximum(gap, 1)),
+        0,
+    ).astype(np.int64)
+    return policy.weights.reunification * np.where(
+        rooms(h, d, policy), 0, reunion
+    )
+
+
+def _wish_central(h, d, policy: Policy):
+    sv = policy.services
+    central = np.where(
+        h.wish_central,
+        reach_score(d.centre_minutes, sv.central_minutes, sv.zero_at_factor),
+        0.0,
+    )
+    return np.rint(policy.weights.wish_central * central).astype(np.int64)
+
+
+def _wish_compatriots(h, d, policy: Policy):
+    # Households of the household's own nationality already in the area,
+    # for households that asked to live near compatriots (0 otherwise).
+    compatriots = d.compatriot_table[d.area, h.nationality]
+    return policy.weights.wish_compatriots * np.minimum(
+        100, 10 * compatriots
+    )
+
+
+def _care_housing(h, d, policy: Policy):
+    if policy.hard.care_housing == RuleMode.PENALISE:
+        return -100 * policy.weights.care_housing * d.care
+    return None
+
+
+def _late_move_in(h, d, policy: Policy):
+    # A dwelling free only after the household's deadline makes it miss
+    # the settlement target it could still meet (DOMAIN.md 7.2 item 12).
+    late = d.free_in >= h.late_from
+    return -100 * policy.weights.late_move_in * late
+
+
+CRITERIA_RECORDS = (
+    Criterion("size_fit", N_("size fit"), reads=("need", "size",
+              "open_shared"), score=_size_fit),
+    Criterion("services", N_("services within reach"), reads=("services",),
+              score=_services),
+    Criterion("condition", N_("dwelling condition"), reads=("minors",),
+              score=_condition),
+    Criterion("child_suitability", N_("child-friendly surroundings"),
+              reads=("minors",), score=_child_suitability),
+    Criterion("tenure", N_("security of tenure"), reads=("family",),
+              score=_tenure),
+    Criterion("reunification", N_("room for expected reunification"),
+              reads=("need", "need_reunited", "reunification",
+                     "open_shared"), score=_reunification),
+    Criterion("wish_central", N_("wish: central"), wish=True,
+              reads=("wish_central",), score=_wish_central),
+    Criterion("wish_compatriots", N_("wish: near compatriots"), wish=True,
+              reads=("nationality",), score=_wish_compatriots),
+    Criterion("wish_place", N_("wish: near a named place"), wish=True),
+    Criterion("school_change", N_("keeping the children's school")),
+    Criterion("care_housing", N_("beside care housing"),
+              score=_care_housing),
+    Criterion("late_move_in", N_("moving in after the settlement deadline"),
+              reads=("late_from",), score=_late_move_in),
+)
+"""Scored criteria of a pair, in the order of ``pair_scores``' columns;
+each weighted contribution is an integer."""
+
+
+def _has_quotas(instance: Instance) -> bool:
+    return any(m.quotas for m in instance.municipalities)
+
+
+COUPLING_RULES = (
+    CouplingRule("municipality_quota", N_("council decision (quota)"),
+                 off={"hard": {"municipality_quota": False}},
+                 applies=_has_quotas),
+    CouplingRule("count_reunification",
+                 N_("bedrooms counted for expected reunification"),
+                 off={"size": {"count_reunification": False}}),
+    CouplingRule("area_cap", N_("dispersion cap of an area"),
+                 off={"dispersion": {"area_cap_share": None}}),
+    CouplingRule("building_cap", N_("dispersion cap of a building"),
+                 off={"dispersion": {"building_cap": None}}),
+    CouplingRule("soft_dispersion", N_("dispersion target of an area"),
+                 off={"dispersion": {"area_target_share": None}}),
+)
+"""Rules between households, and settings priced like rules."""
+
+
+RULES = tuple(rule.name for rule in PAIR_RULES)
+RULE_ROW = {rule: i for i, rule in enumerate(RULES)}
+CRITERIA = tuple(c.name for c in CRITERIA_RECORDS)
+CRITERION_COL = {c: i for i, c in enumerate(CRITERIA)}
+CLASS_FIELDS = tuple(dict.fromkeys(
+    name for record in (*PAIR_RULES, *CRITERIA_RECORDS)
+    for name in record.reads
+))
+"""Household attributes that rules and class criteria read: households
+equal in all of them form one class."""
 
 
 def class_scores(h, d, policy: Policy) -> np.ndarray:
@@ -102,71 +431,16 @@ def class_quality(h, d, policy: Policy) -> np.ndarray:
 
 def _class_criteria(h, d, policy: Policy):
     """(criterion, weighted values) of each class criterion in turn."""
-    w = policy.weights
-    sv = policy.services
-    room = rooms(h, d, policy)
-
-    surplus = d.bedrooms - h.need
-    size = np.where(surplus >= 0, 100 - 40 * surplus, -100)
-    # Near-crowding: Statistics Norway counts under 25 m2 a person as
-    # crowded, so each m2 below that costs 4 points (at most 100).
-    per_person = d.floor_area / h.size
-    size = size - np.minimum(
-        100, np.floor(4 * np.maximum(0.0, 25.0 - per_person))
-    ).astype(np.int64)
-    yield "size_fit", w.size_fit * np.where(room, 60, size)
-
-    wanted = h.services & d.counted
-    count = wanted.sum(axis=-1)
-    total = (d.reach * wanted).sum(axis=-1)
-    mean = np.where(count > 0, total / np.maximum(count, 1), 0.0)
-    yield "services", np.rint(w.services * mean).astype(np.int64)
-
-    condition = (d.condition - 1) * 25 - 50 * d.damp
-    # Standard matters more for children (DOMAIN.md 7.2 item 14).
-    yield "condition", w.condition * condition * (1 + h.minors)
-
-    child = np.where(h.minors, 100 * d.playground - 100 * d.nuisance, 0)
-    yield "child_suitability", w.child_suitability * child
-
-    # Security of tenure weighs double for families (DOMAIN.md R2).
-    yield "tenure", w.tenure * d.tenure * (1 + h.family)
-
-    gap = h.need_reunited - h.need
-    have = np.clip(d.bedrooms - h.need, 0, None)
-    reunion = np.where(
-        h.reunification & (gap > 0),
-        np.rint(100 * np.minimum(have, gap) / np.maximum(gap, 1)),
-        0,
-    ).astype(np.int64)
-    yield "reunification", w.reunification * np.where(
-        room, 0, reunion
-    )
-
-    central = np.where(
-        h.wish_central,
-        reach_score(d.centre_minutes, sv.central_minutes, sv.zero_at_factor),
-        0.0,
-    )
-    yield "wish_central", np.rint(w.wish_central * central).astype(
-        np.int64
-    )
-
-    compatriots = _compatriots(h, d)
-    yield "wish_compatriots", w.wish_compatriots * np.minimum(
-        100, 10 * compatriots
-    )
-
-    # A dwelling free only after the household's deadline makes it miss
-    # the settlement target it could still meet (DOMAIN.md 7.2 item 12).
-    late = d.free_in >= h.late_from
-    yield "late_move_in", -100 * w.late_move_in * late
-
-    if policy.hard.care_housing == RuleMode.PENALISE:
-        yield "care_housing", -100 * w.care_housing * d.care
+    for criterion in CRITERIA_RECORDS:
+        if criterion.score is not None:
+            values = criterion.score(h, d, policy)
+            if values is not None:
+                yield criterion.name, values
 
 
-def _compatriots(h, d):
-    """Households of the household's own nationality already in the area,
-    for households that asked to live near compatriots (0 otherwise)."""
-    return d.compatriot_table[d.area, h.nationality]
+def without(policy: Policy, rule: PairRule | CouplingRule) -> Policy:
+    """The policy with ``rule`` switched off as its record says."""
+    data = policy.model_dump()
+    for section, values in rule.off.items():
+        data[section] = {**data[section], **values}
+    return Policy.model_validate(data)

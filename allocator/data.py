@@ -7,68 +7,31 @@ from typing import Any
 
 import numpy as np
 
-from models import OVERRIDABLE_RULES
+from .criteria import (  # noqa: F401  (CRITERIA, RULES: read from here)
+    CRITERIA,
+    CRITERIA_RECORDS,
+    PAIR_RULES,
+    RULES,
+)
 
 UNLIMITED = np.iinfo(np.int64).max // 4
 """Capacity used for a cap that is switched off."""
 
-# The pair rules an office may override, then bans (never overridden):
-# one list, in the data contract, so the decision log can name them.
-RULES = (*OVERRIDABLE_RULES, "banned")
-"""Hard rules that exclude pairs, in the order explanations list them.
-Accessibility needs and individually avoided features (health, trauma,
-disability) are one rule, ``individual_need``, so that no output reveals
-which kind of need a household has."""
+# The per-rule tables below derive from the rule records in
+# ``allocator.criteria``, where each rule is defined once.
 
-RULE_TEXT = {
-    "availability": "is not available within the planning horizon",
-    "assigned_municipality": "lies outside the household's assigned "
-    "municipality",
-    "size_too_small": "has too few bedrooms",
-    "size_too_large": "has more bedrooms than the allowed surplus",
-    "individual_need": "is ruled out by an individual need",
-    "child_safety": "is damp or unsuitable for children",
-    "care_housing": "is beside care housing for substance abuse or "
-    "psychiatry",
-    "banned": "was banned for this household by the housing office",
-}
-"""Plain words for each rule, completing "the dwelling ..."."""
+RULE_TEXT = {rule.name: rule.text for rule in PAIR_RULES}
+"""Plain words for each rule, completing "the dwelling ..." (English; the
+catalogues translate them)."""
 
-RULE_LABEL = {
-    "availability": "not available in time",
-    "assigned_municipality": "outside the assigned municipality",
-    "size_too_small": "too few bedrooms",
-    "size_too_large": "more bedrooms than the allowed surplus",
-    "individual_need": "ruled out by an individual need",
-    "child_safety": "damp or unsuitable for children",
-    "care_housing": "beside care housing",
-    "banned": "banned for this household",
-}
+RULE_LABEL = {rule.name: rule.label for rule in PAIR_RULES}
 """Short labels for counts: "77 too few bedrooms"."""
 
-CRITERIA = (
-    "size_fit",
-    "services",
-    "condition",
-    "child_suitability",
-    "tenure",
-    "reunification",
-    "wish_central",
-    "wish_compatriots",
-    "wish_place",
-    "school_change",
-    "care_housing",
-    "late_move_in",
-)
-"""Scored criteria of a pair; each weighted contribution is an integer."""
+CRITERION_LABEL = {c.name: c.label for c in CRITERIA_RECORDS}
+"""Short labels of the scored criteria: "size fit"."""
 
-PROFESSIONAL = frozenset(CRITERIA) - {
-    "wish_central",
-    "wish_compatriots",
-    "wish_place",
-}
+PROFESSIONAL = frozenset(c.name for c in CRITERIA_RECORDS if not c.wish)
 """Criteria of professional suitability; the rest are household wishes."""
-
 
 def _readonly(array: np.ndarray) -> np.ndarray:
     array.setflags(write=False)

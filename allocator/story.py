@@ -4,22 +4,10 @@ from __future__ import annotations
 
 from models import Proposal
 
-from .data import PROFESSIONAL
+from .data import CRITERION_LABEL, PROFESSIONAL
 
-LABELS = {
-    "size_fit": "size fit",
-    "services": "services within reach",
-    "condition": "dwelling condition",
-    "child_suitability": "child-friendly surroundings",
-    "tenure": "security of tenure",
-    "reunification": "room for expected reunification",
-    "wish_central": "wish: central",
-    "wish_compatriots": "wish: near compatriots",
-    "wish_place": "wish: near a named place",
-    "school_change": "keeping the children's school",
-    "care_housing": "beside care housing",
-    "late_move_in": "moving in after the settlement deadline",
-}
+LABELS = CRITERION_LABEL
+"""Labels of the scored criteria, from their records."""
 
 
 def household_story(proposal: Proposal, household: str) -> str | None:

@@ -15,7 +15,7 @@ from datetime import date
 from models import Instance, Policy, Proposal
 from models.household import Household, HouseholdType, Relation
 
-from ..data import PROFESSIONAL
+from ..data import CRITERION_LABEL, RULE_LABEL
 from ..i18n import N_, Translator
 
 TYPE_TEXT = {
@@ -36,31 +36,11 @@ TENURE_TEXT = {
     "self_found": N_("self-found"),
 }
 
-CRITERION_TEXT = {
-    "size_fit": N_("size fit"),
-    "services": N_("services within reach"),
-    "condition": N_("dwelling condition"),
-    "child_suitability": N_("child-friendly surroundings"),
-    "tenure": N_("security of tenure"),
-    "reunification": N_("room for expected reunification"),
-    "wish_central": N_("wish: central"),
-    "wish_compatriots": N_("wish: near compatriots"),
-    "wish_place": N_("wish: near a named place"),
-    "school_change": N_("keeping the children's school"),
-    "care_housing": N_("beside care housing"),
-    "late_move_in": N_("moving in after the settlement deadline"),
-}
+CRITERION_TEXT = CRITERION_LABEL
+"""Labels of the scored criteria, from their records."""
 
-RULE_TEXT = {
-    "availability": N_("not available in time"),
-    "assigned_municipality": N_("outside the assigned municipality"),
-    "size_too_small": N_("too few bedrooms"),
-    "size_too_large": N_("more bedrooms than the allowed surplus"),
-    "individual_need": N_("ruled out by an individual need"),
-    "child_safety": N_("damp or unsuitable for children"),
-    "care_housing": N_("beside care housing"),
-    "banned": N_("banned for this household"),
-}
+RULE_TEXT = RULE_LABEL
+"""Short labels of the hard rules, from their records."""
 
 REASON_TEXT = {
     "no_eligible_dwelling": N_("no eligible dwelling"),

@@ -20,8 +20,9 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from models import Instance, Policy, RuleMode, SimulationParams
+from models import Instance, Policy, SimulationParams
 
+from ..criteria import COUPLING_RULES, PAIR_RULES, without
 from .hindsight import hindsight, hindsight_rules
 from .indicators import (
     HindsightSummary,
@@ -77,57 +78,21 @@ class Sweep:
 def rule_variants(policy: Policy,
                   instance: Instance) -> list[tuple[str, Policy]]:
     """
-    The policy with each of its active rules switched off in turn.
+    The policy with each of its active rules switched off in turn, as the
+    rule records of ``allocator.criteria`` say.
 
-    Rules that are already off, or have nothing to act on in the instance
-    (quotas where no municipality has a council decision), are left out.
-    Dwelling availability is not a rule here: the rolling horizon itself
-    decides what is free. Accessibility and avoided features go together
-    as ``individual_need``, as the engine counts them.
+    Rules that are already off (switching them off changes nothing), or
+    have nothing to act on in the instance (quotas where no municipality
+    has a council decision), are left out. Dwelling availability is not a
+    rule here: the rolling horizon itself decides what is free.
     """
-    hard, size, disp = policy.hard, policy.size, policy.dispersion
-
-    def with_(part: str, **changes) -> Policy:
-        section = getattr(policy, part)
-        return policy.model_copy(update={
-            part: section.model_copy(update=changes)
-        })
-
     out = []
-    if hard.accessibility or hard.avoid_features:
-        # One rule, as the engine reports it, so that no output tells
-        # which kind of individual need is at stake.
-        out.append(("individual_need", with_(
-            "hard", accessibility=False, avoid_features=False,
-        )))
-    if hard.child_safety:
-        out.append(("child_safety", with_("hard", child_safety=False)))
-    if hard.care_housing != RuleMode.IGNORE:
-        out.append(("care_housing",
-                    with_("hard", care_housing=RuleMode.IGNORE)))
-    if hard.assigned_municipality and any(
-        h.assigned_municipality for h in instance.households
-    ) and len(instance.municipalities) > 1:
-        out.append(("assigned_municipality",
-                    with_("hard", assigned_municipality=False)))
-    if hard.municipality_quota and any(m.quotas
-                                       for m in instance.municipalities):
-        out.append(("municipality_quota",
-                    with_("hard", municipality_quota=False)))
-    if size.crowding != RuleMode.IGNORE:
-        out.append(("no_crowding", with_("size", crowding=RuleMode.IGNORE)))
-    if size.allowed_surplus < 12:
-        out.append(("allowed_surplus", with_("size", allowed_surplus=12)))
-    if size.count_reunification:
-        out.append(("count_reunification",
-                    with_("size", count_reunification=False)))
-    if disp.area_cap_share is not None:
-        out.append(("area_cap", with_("dispersion", area_cap_share=None)))
-    if disp.building_cap is not None:
-        out.append(("building_cap", with_("dispersion", building_cap=None)))
-    if disp.area_target_share is not None:
-        out.append(("soft_dispersion",
-                    with_("dispersion", area_target_share=None)))
+    for rule in (*PAIR_RULES, *COUPLING_RULES):
+        if not rule.off or rule.name == "availability":
+            continue
+        switched = without(policy, rule)
+        if switched != policy and rule.applies(instance):
+            out.append((rule.name, switched))
     return out
 
 

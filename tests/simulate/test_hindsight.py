@@ -79,7 +79,7 @@ def test_every_active_rule_has_a_price_and_none_is_negative(small_sweep):
     """Tests that switching a rule off never loses households settled
     within deadline in hindsight (fewer rules, more pairs)."""
     rules = {r["rule_off"] for r in small_sweep.tables.rule_prices}
-    assert {"individual_need", "child_safety", "no_crowding", "area_cap",
+    assert {"individual_need", "child_safety", "size_too_small", "area_cap",
             "soft_dispersion"} <= rules
     for row in small_sweep.tables.rule_prices:
         assert row["hindsight_cost_min"] >= 0

@@ -22,7 +22,7 @@ def test_rule_variants_switch_off_one_rule_each(town):
     policy = Policy()
     variants = dict(rule_variants(policy, town))
     assert "building_cap" not in variants  # off in the default
-    assert variants["no_crowding"].size.crowding == "ignore"
+    assert variants["size_too_small"].size.crowding == "ignore"
     assert variants["area_cap"].dispersion.area_cap_share is None
     need = variants["individual_need"].hard
     assert not need.accessibility and not need.avoid_features
