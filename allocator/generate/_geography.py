@@ -199,6 +199,8 @@ def lay_out(place: Place, rng: np.random.Generator, num_places: int) -> None:
 
 
 def _network(place: Place, rng: np.random.Generator) -> None:
+    """Nodes on a jittered grid, walking links and bus lines through the
+    centre, and the waterfront along the southern edge."""
     side, radius = place.grid, place.radius
     spacing = 2 * radius / (side - 1)
     cx, cy = place.centre_xy
@@ -211,8 +213,32 @@ def _network(place: Place, rng: np.random.Generator) -> None:
     place.density = np.exp(-place.dist / (0.5 * radius))
     place.centre = int(np.argmin(place.dist))
 
-    # Walking: a random spanning tree of the grid keeps it connected; each
-    # other grid link and a few diagonals are kept at random.
+    edges = [
+        (u, v, _minutes(xy, u, v, cal.WALK_KMH / cal.DETOUR),
+         TravelMode.WALK)
+        for u, v in sorted(_walking_links(side, rng))
+    ]
+    bus_edges, place.transit = _bus_lines(place, rng)
+    edges += bus_edges
+    place.edges = edges
+
+    ys = xy[:, 1]
+    place.shore = ys <= ys.min() + cal.WATERFRONT_BAND * (ys.max() - ys.min())
+
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(xy)))
+    graph.add_edges_from((u, v) for u, v, _, _ in edges)
+    if not nx.is_connected(graph):  # the spanning tree rules this out
+        raise RuntimeError(f"network of {place.id} is not connected.")
+
+
+def _walking_links(side: int, rng: np.random.Generator
+                   ) -> set[tuple[int, int]]:
+    """
+    Walking links of a ``side`` by ``side`` grid: a random spanning tree
+    keeps it connected; each other grid link and a few diagonals are
+    kept at random.
+    """
     def at(i, j):
         return j * side + i
 
@@ -246,13 +272,19 @@ def _network(place: Place, rng: np.random.Generator) -> None:
                     links.add((at(i, j), at(i + 1, j + 1)))
                 else:
                     links.add((at(i + 1, j), at(i, j + 1)))
-    edges = [
-        (u, v, _minutes(xy, u, v, cal.WALK_KMH / cal.DETOUR),
-         TravelMode.WALK)
-        for u, v in sorted(links)
-    ]
+    return links
 
-    # Transit: bus lines through the centre, one stop per grid spacing.
+
+def _bus_lines(place: Place, rng: np.random.Generator
+               ) -> tuple[list[tuple[int, int, float, TravelMode]],
+                          np.ndarray]:
+    """
+    The links of bus lines through the centre, one stop per grid
+    spacing, and which nodes are stops.
+    """
+    xy, radius, side = place.xy, place.radius, place.grid
+    cx, cy = place.centre_xy
+    edges = []
     transit = np.zeros(len(xy), bool)
     angle0 = float(rng.uniform(0, math.pi))
     count = side if side % 2 else side + 1
@@ -271,17 +303,7 @@ def _network(place: Place, rng: np.random.Generator) -> None:
         for u, v in zip(stops, stops[1:]):
             edges.append((u, v, _minutes(xy, u, v, cal.TRANSIT_KMH),
                           TravelMode.TRANSIT))
-    place.edges = edges
-    place.transit = transit
-
-    ys = xy[:, 1]
-    place.shore = ys <= ys.min() + cal.WATERFRONT_BAND * (ys.max() - ys.min())
-
-    graph = nx.Graph()
-    graph.add_nodes_from(range(len(xy)))
-    graph.add_edges_from((u, v) for u, v, _, _ in edges)
-    if not nx.is_connected(graph):  # the spanning tree rules this out
-        raise RuntimeError(f"network of {place.id} is not connected.")
+    return edges, transit
 
 
 def _minutes(xy: np.ndarray, u: int, v: int, kmh: float) -> float:

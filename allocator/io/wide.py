@@ -74,7 +74,34 @@ def widen(table: str, label: str, rows: list[tuple[int, list[str]]]
         municipalities``.
     """
     (header_number, header), *data = rows
-    value = WIDE_TABLES[table]
+    columns, problems = _municipality_columns(label, header_number, header,
+                                              data)
+    long = [(header_number, ["household", "municipality",
+                             WIDE_TABLES[table]])]
+    households = 0
+    for number, cells in data:
+        pairs, row_problems = _row_pairs(table, label, number, cells,
+                                         header, columns)
+        problems += row_problems
+        if pairs is None:
+            continue
+        households += 1
+        long += [(number, pair) for pair in pairs]
+    described = (f"{label}: wide matrix, {households} households x "
+                 f"{len(columns)} municipalities")
+    return long, problems, described
+
+
+def _municipality_columns(label: str, header_number: int,
+                          header: list[str],
+                          data: list[tuple[int, list[str]]]
+                          ) -> tuple[list[tuple[int, str]],
+                                     list[LocatedProblem]]:
+    """
+    The columns a wide matrix's header names a municipality in (index,
+    id), the first of each id; and the problems of a column with values
+    but no id, or an id heading a second column.
+    """
     problems: list[LocatedProblem] = []
     columns: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
@@ -97,41 +124,48 @@ def widen(table: str, label: str, rows: list[tuple[int, list[str]]]
             continue
         seen[name] = i
         columns.append((i, name))
-    long = [(header_number, ["household", "municipality", value])]
-    households = 0
-    for number, cells in data:
-        household = cells[0].strip() if cells else ""
-        if len(cells) > len(header) and any(
-            c.strip() for c in cells[len(header):]
-        ):
+    return columns, problems
+
+
+def _row_pairs(table: str, label: str, number: int, cells: list[str],
+               header: list[str], columns: list[tuple[int, str]]
+               ) -> tuple[list[list[str]] | None, list[LocatedProblem]]:
+    """
+    One row of a wide matrix as long rows (household, municipality,
+    value), missing cells left out; ``None`` for a row without a
+    household id. With them the problems of the row's cells.
+    """
+    problems: list[LocatedProblem] = []
+    household = cells[0].strip() if cells else ""
+    if len(cells) > len(header) and any(
+        c.strip() for c in cells[len(header):]
+    ):
+        problems.append(LocatedProblem(
+            label, number, None, "row-length",
+            f"Row has {len(cells)} cells but the header has "
+            f"{len(header)} columns.",
+        ))
+    if not household:
+        if any(c.strip() for c in cells[1:]):
             problems.append(LocatedProblem(
-                label, number, None, "row-length",
-                f"Row has {len(cells)} cells but the header has "
-                f"{len(header)} columns.",
+                label, number, header[0].strip() or None, "required",
+                "A value is required: the household's id in the first "
+                "column.",
             ))
-        if not household:
-            if any(c.strip() for c in cells[1:]):
-                problems.append(LocatedProblem(
-                    label, number, header[0].strip() or None, "required",
-                    "A value is required: the household's id in the first "
-                    "column.",
-                ))
+        return None, problems
+    pairs = []
+    for i, municipality in columns:
+        text = cells[i].strip() if i < len(cells) else ""
+        if is_missing(text):
             continue
-        households += 1
-        for i, municipality in columns:
-            text = cells[i].strip() if i < len(cells) else ""
-            if is_missing(text):
-                continue
-            problem = _bad_cell(table, text)
-            if problem:
-                problems.append(LocatedProblem(
-                    label, number, municipality, "wrong-type", problem,
-                ))
-                continue
-            long.append((number, [household, municipality, text]))
-    described = (f"{label}: wide matrix, {households} households x "
-                 f"{len(columns)} municipalities")
-    return long, problems, described
+        problem = _bad_cell(table, text)
+        if problem:
+            problems.append(LocatedProblem(
+                label, number, municipality, "wrong-type", problem,
+            ))
+            continue
+        pairs.append([household, municipality, text])
+    return pairs, problems
 
 
 def drop_missing(table: str, rows: list[tuple[int, list[str]]]

@@ -14,14 +14,22 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 
-from models import DAYS_PER_MONTH, HouseholdType, Policy, SimulationParams
+from models import (
+    DAYS_PER_MONTH,
+    Household,
+    HouseholdType,
+    Policy,
+    SimulationParams,
+    SizeNorm,
+)
 
 from ..compile import bedrooms_needed
 from .hindsight import Hindsight
-from .rolling import Run
+from .rolling import HouseholdOutcome, Run
 from .world import World, deadline_of, months_days, school_children
 
 GROUPS = (
@@ -180,55 +188,13 @@ def summarise(world: World, run: Run, params: SimulationParams,
     norm = Policy().size
     start = world.start
     horizon = (world.end - start).days
-    node_xy = {n.id: (n.x, n.y) for n in world.instance.nodes}
     scores = {(p.household, p.municipality): p.score
               for p in world.instance.pair_scores}
-    rows = []
-    for h, joined in zip(world.households, world.joins, strict=True):
-        o = run.outcomes[h.id]
-        d = o.first_dwelling
-        row = {
-            "groups": sorted(groups_of(h)),
-            "audit": audit_keys(h),
-            "permit": (h.permit_date - start).days,
-            "joined": (joined - start).days,
-            "deadline": deadline_of(h, params),
-            "settled": None if o.first_settled is None
-            else (o.first_settled - start).days,
-            "moves": o.moves,
-            "school_changes": o.school_changes,
-            "school_children": school_children(h),
-            "crowded": None,
-            "surplus": None,
-            "tenure": None,
-            "long_contract": None,
-            "municipality": None,
-            "score": None,
-        }
-        if d is not None:
-            row["score"] = scores.get((h.id, d.municipality))
-            row["municipality"] = d.municipality
-            row["tenure"] = d.tenure.value
-            row["long_contract"] = (d.lease_months is None
-                                    or d.lease_months >= LONG_CONTRACT_MONTHS)
-            if not o.shared:
-                # Statistics Norway: crowded when more residents than
-                # rooms, rooms counting bedrooms and the living room.
-                row["crowded"] = h.size > d.bedrooms + 1
-                row["surplus"] = d.bedrooms - bedrooms_needed(h.members,
-                                                              norm)
-        rows.append(row)
-    dwellings = {d.id: d for d in world.dwellings}
-    by_id = {h.id: h for h in world.households}
-    placements = []
-    for hid, did, _ in run.placements:
-        if run.outcomes[hid].first_dwelling is None or \
-                run.outcomes[hid].first_dwelling.id != did:
-            continue
-        d = dwellings.get(did) or run.outcomes[hid].first_dwelling
-        x, y = node_xy.get(d.node, (math.nan, math.nan))
-        placements.append((x, y, d.area,
-                           by_id[hid].household_type.value, d.tenure.value))
+    rows = [_household_row(h, joined, run.outcomes[h.id], start, params,
+                           scores, norm)
+            for h, joined in zip(world.households, world.joins,
+                                 strict=True)]
+    placements = _first_placements(world, run)
     return RunSummary(
         label=run.label,
         seed=run.seed,
@@ -256,6 +222,64 @@ def summarise(world: World, run: Run, params: SimulationParams,
         arrivals_per_month=world.arrivals_per_month,
         vacancies_per_month=world.vacancies_per_month,
     )
+
+
+def _household_row(h: Household, joined: date, o: HouseholdOutcome,
+                   start: date, params: SimulationParams,
+                   scores: dict[tuple[str, str], float],
+                   norm: SizeNorm) -> dict:
+    """One household's row: its groups and days counted from the start,
+    and of its first dwelling only what the indicators need (no ids)."""
+    row = {
+        "groups": sorted(groups_of(h)),
+        "audit": audit_keys(h),
+        "permit": (h.permit_date - start).days,
+        "joined": (joined - start).days,
+        "deadline": deadline_of(h, params),
+        "settled": None if o.first_settled is None
+        else (o.first_settled - start).days,
+        "moves": o.moves,
+        "school_changes": o.school_changes,
+        "school_children": school_children(h),
+        "crowded": None,
+        "surplus": None,
+        "tenure": None,
+        "long_contract": None,
+        "municipality": None,
+        "score": None,
+    }
+    d = o.first_dwelling
+    if d is not None:
+        row["score"] = scores.get((h.id, d.municipality))
+        row["municipality"] = d.municipality
+        row["tenure"] = d.tenure.value
+        row["long_contract"] = (d.lease_months is None
+                                or d.lease_months >= LONG_CONTRACT_MONTHS)
+        if not o.shared:
+            # Statistics Norway: crowded when more residents than
+            # rooms, rooms counting bedrooms and the living room.
+            row["crowded"] = h.size > d.bedrooms + 1
+            row["surplus"] = d.bedrooms - bedrooms_needed(h.members,
+                                                          norm)
+    return row
+
+
+def _first_placements(world: World, run: Run) -> list[tuple]:
+    """Where each first settlement was made (x, y, area, household type,
+    tenure), for the maps; later moves are left out."""
+    node_xy = {n.id: (n.x, n.y) for n in world.instance.nodes}
+    dwellings = {d.id: d for d in world.dwellings}
+    by_id = {h.id: h for h in world.households}
+    placements = []
+    for hid, did, _ in run.placements:
+        if run.outcomes[hid].first_dwelling is None or \
+                run.outcomes[hid].first_dwelling.id != did:
+            continue
+        d = dwellings.get(did) or run.outcomes[hid].first_dwelling
+        x, y = node_xy.get(d.node, (math.nan, math.nan))
+        placements.append((x, y, d.area,
+                           by_id[hid].household_type.value, d.tenure.value))
+    return placements
 
 
 def summarise_hindsight(world: World, result: Hindsight, label: str,

@@ -118,6 +118,18 @@ class RunState:
     # Rows of areas and buildings with a changed refugee count, by (kind, id,
     # count), reused from round to round.
     copies: dict[tuple[str, str, int], object] = field(default_factory=dict)
+    # The next household and dwelling of the world not yet seen.
+    next_household: int = 0
+    next_dwelling: int = 0
+    # What the rounds did, in order: the rounds, the placements
+    # (household, dwelling, day), every offer (day, household, dwelling,
+    # accepted), and the national rounds a time limit stopped.
+    records: list[RoundRecord] = field(default_factory=list)
+    placements: list[tuple[str, str, date]] = field(default_factory=list)
+    offer_log: list[tuple[date, str, str, bool]] = field(
+        default_factory=list
+    )
+    unproven: int = 0
 
 
 @dataclass(frozen=True)
@@ -184,6 +196,54 @@ def simulate_run(
     SimulationError
         When a round's proposal fails the independent checker.
     """
+    state = _opening_state(world, mode)
+    quota_start = {m: dict(q) for m, q in state.quota_left.items()}
+    area_start = dict(state.area_refugees)
+    by_id = {h.id: h for h in world.households}
+    inst = world.instance
+    locks = [d for d in inst.decisions if d.kind == DecisionKind.LOCK]
+    banned_forever = initial_bans(inst)
+    engine_seed = run_seed(world.seed, label)
+
+    year = 0
+    for k, today in enumerate(world.rounds):
+        if mode and (today - world.start).days // 365 > year:
+            # Council decisions are yearly: a new year's places.
+            year = (today - world.start).days // 365
+            state.quota_left = {m: dict(q) for m, q in quota_start.items()}
+        _due_events(world, params, state, today, by_id)
+        _admit(world, state, today)
+        record = _round_record(state, today, lapsed=_expire(state, today))
+        state.records.append(record)
+        if not state.queue or not state.pool:
+            continue
+        decisions = _decisions(state, banned_forever,
+                               locks if k == 0 else ())
+        matches = _round_offers(world, params, policy, state, today, k,
+                                decisions, baseline, engine_seed)
+        record.offers = len(matches)
+        _answer_offers(world, params, state, today, matches, record)
+
+    return Run(
+        label=label,
+        seed=world.seed,
+        variant=variant,
+        outcomes=state.outcomes,
+        rounds=tuple(state.records),
+        area_start=area_start,
+        area_end=dict(state.area_refugees),
+        quota_start=quota_start,
+        quota_used=_quota_used(quota_start, state.quota_left),
+        placements=tuple(state.placements),
+        offers=tuple(state.offer_log),
+        mode=mode,
+        unproven=state.unproven,
+    )
+
+
+def _opening_state(world: World, mode: str) -> RunState:
+    """The state before the first round: the instance's refugee counts
+    and council decisions, and no outcome yet for anyone."""
     inst = world.instance
     state = RunState(mode=mode)
     state.area_refugees.update({a.id: a.refugee_households
@@ -192,133 +252,132 @@ def simulate_run(
                                     for b in inst.buildings})
     state.quota_left = {m.id: {str(k): v for k, v in m.quotas.items()}
                         for m in inst.municipalities}
-    quota_start = {m: dict(q) for m, q in state.quota_left.items()}
-    area_start = dict(state.area_refugees)
     for hid in (h.id for h in world.households):
         state.outcomes[hid] = HouseholdOutcome()
-    by_id = {h.id: h for h in world.households}
-    locks = [d for d in inst.decisions if d.kind == DecisionKind.LOCK]
-    banned_forever = initial_bans(inst)
-    engine_seed = run_seed(world.seed, label)
+    return state
 
-    next_h = next_d = 0
-    records = []
-    placements = []
-    offers = []
-    year = 0
-    unproven = 0
-    for k, today in enumerate(world.rounds):
-        if mode and (today - world.start).days // 365 > year:
-            # Council decisions are yearly: a new year's places.
-            year = (today - world.start).days // 365
-            state.quota_left = {m: dict(q) for m, q in quota_start.items()}
-        _due_events(world, params, state, today, by_id)
-        while (next_h < len(world.households)
-               and world.joins[next_h] <= today):
-            h = world.households[next_h]
-            state.queue[h.id] = h
-            next_h += 1
-        while next_d < len(world.dwellings) and world.known[next_d] <= today:
-            d = world.dwellings[next_d]
-            if d.available_until is None or d.available_until >= today:
-                state.pool[d.id] = d
-            next_d += 1
-        lapsed = [did for did, d in state.pool.items()
-                  if d.available_until is not None
-                  and d.available_until < today]
-        for did in lapsed:
-            del state.pool[did]
-        for pair in [p for p, until in state.bans.items() if until < today]:
-            del state.bans[pair]
 
-        waiting = len(state.queue)
-        record = RoundRecord(
-            day=today, waiting=waiting,
-            waiting_priority=sum(h.is_priority_group
-                                 for h in state.queue.values()),
-            rehousing=sum(state.outcomes[h].first_settled is not None
-                          for h in state.queue),
-            vacancies=len(state.pool), lapsed=len(lapsed), offers=0,
-            declined=0, accepted=0,
-        )
-        records.append(record)
-        if not state.queue or not state.pool:
-            continue
-        if mode == "today":
-            select_households(
-                {h: x for h, x in state.queue.items()
-                 if state.outcomes[h].first_settled is None},
-                state.selected, state.quota_left, today)
-        decisions = _decisions(state, banned_forever,
-                               locks if k == 0 else ())
-        instance = _round_instance(world, state, today, k, decisions,
-                                   params)
-        if mode:
-            try:
-                matches, proven = (
-                    round_matches(mode, instance, policy, engine_seed,
-                                  params.round_time_limit)
-                    if instance.households else ([], True))
-            except NationalRoundError as exc:
-                raise SimulationError(str(exc)) from exc
-            unproven += not proven
-        else:
-            matches = _round_matches(instance, policy, baseline,
-                                     engine_seed)
-        record.offers = len(matches)
-        taken = set()
-        for hid, did, shared in sorted(matches):
-            dwelling = state.pool[did]
-            n = state.offers[(hid, did)]
-            state.offers[(hid, did)] += 1
-            declines = keyed_rng(world.seed, DECLINE, key_of(hid),
-                                 key_of(did), n).random()
-            offers.append((today, hid, did,
-                           declines >= params.decline_probability))
-            if declines < params.decline_probability:
-                record.declined += 1
-                state.outcomes[hid].declines += 1
-                state.bans[(hid, did)] = today + timedelta(
-                    days=params.ban_days
-                )
-                if (params.decline_forfeits
-                        and state.outcomes[hid].first_settled is None):
-                    # The household loses its right to the
-                    # municipality's help with housing (DOMAIN.md 1.7).
-                    state.queue.pop(hid)
-                    state.outcomes[hid].forfeited = True
-                continue
-            record.accepted += 1
-            household = state.queue.pop(hid)
-            settled = max(today, dwelling.available_from)
-            _move_in(world, params, state, household, dwelling, shared,
-                     settled)
-            placements.append((hid, did, settled))
-            taken.add(did)
-        # A shared dwelling leaves the pool with its first tenant: its
-        # other rooms would need the co-residents' consent to be offered.
-        for did in taken:
-            del state.pool[did]
+def _admit(world: World, state: RunState, today: date) -> None:
+    """Households whose permit has come join the queue; dwellings the
+    office has heard of by ``today`` join the pool unless already gone."""
+    while (state.next_household < len(world.households)
+           and world.joins[state.next_household] <= today):
+        h = world.households[state.next_household]
+        state.queue[h.id] = h
+        state.next_household += 1
+    while (state.next_dwelling < len(world.dwellings)
+           and world.known[state.next_dwelling] <= today):
+        d = world.dwellings[state.next_dwelling]
+        if d.available_until is None or d.available_until >= today:
+            state.pool[d.id] = d
+        state.next_dwelling += 1
 
-    quota_used = {
-        m: {dim: quota_start[m][dim] - left for dim, left in q.items()}
-        for m, q in state.quota_left.items()
-    }
-    return Run(
-        label=label,
-        seed=world.seed,
-        variant=variant,
-        outcomes=state.outcomes,
-        rounds=tuple(records),
-        area_start=area_start,
-        area_end=dict(state.area_refugees),
-        quota_start=quota_start,
-        quota_used=quota_used,
-        placements=tuple(placements),
-        offers=tuple(offers),
-        mode=mode,
-        unproven=unproven,
+
+def _expire(state: RunState, today: date) -> int:
+    """Drops the dwellings whose window has closed and the bans that have
+    run out; the number of dwellings that lapsed unlet."""
+    lapsed = [did for did, d in state.pool.items()
+              if d.available_until is not None
+              and d.available_until < today]
+    for did in lapsed:
+        del state.pool[did]
+    for pair in [p for p, until in state.bans.items() if until < today]:
+        del state.bans[pair]
+    return len(lapsed)
+
+
+def _round_record(state: RunState, today: date, lapsed: int
+                  ) -> RoundRecord:
+    """The queue and the pool as the round opens, before any offer."""
+    return RoundRecord(
+        day=today, waiting=len(state.queue),
+        waiting_priority=sum(h.is_priority_group
+                             for h in state.queue.values()),
+        rehousing=sum(state.outcomes[h].first_settled is not None
+                      for h in state.queue),
+        vacancies=len(state.pool), lapsed=lapsed, offers=0,
+        declined=0, accepted=0,
     )
+
+
+def _quota_used(quota_start: dict[str, dict],
+                quota_left: dict[str, dict]) -> dict[str, dict]:
+    """Places used of the council decisions in force at the end."""
+    return {
+        m: {dim: quota_start[m][dim] - left for dim, left in q.items()}
+        for m, q in quota_left.items()
+    }
+
+
+def _round_offers(world: World, params: SimulationParams, policy: Policy,
+                  state: RunState, today: date, k: int, decisions: tuple,
+                  baseline: bool, engine_seed: int
+                  ) -> list[tuple[str, str, bool]]:
+    """
+    The round's offers: a national mode's (today's practice selects its
+    households first; a round a time limit stopped is counted), or one
+    housing office's.
+    """
+    if state.mode == "today":
+        select_households(
+            {h: x for h, x in state.queue.items()
+             if state.outcomes[h].first_settled is None},
+            state.selected, state.quota_left, today)
+    instance = _round_instance(world, state, today, k, decisions, params)
+    if not state.mode:
+        return _round_matches(instance, policy, baseline, engine_seed)
+    if not instance.households:
+        return []
+    try:
+        matches, proven = round_matches(state.mode, instance, policy,
+                                        engine_seed,
+                                        params.round_time_limit)
+    except NationalRoundError as exc:
+        raise SimulationError(str(exc)) from exc
+    state.unproven += not proven
+    return matches
+
+
+def _answer_offers(world: World, params: SimulationParams, state: RunState,
+                   today: date, matches, record: RoundRecord) -> None:
+    """
+    Each household offered a dwelling declines (banned from it for a
+    while, or, where declining forfeits, out of the queue) or accepts
+    and moves in. A dwelling let leaves the pool.
+    """
+    taken = set()
+    for hid, did, shared in sorted(matches):
+        dwelling = state.pool[did]
+        n = state.offers[(hid, did)]
+        state.offers[(hid, did)] += 1
+        declines = keyed_rng(world.seed, DECLINE, key_of(hid),
+                             key_of(did), n).random()
+        state.offer_log.append((today, hid, did,
+                                declines >= params.decline_probability))
+        if declines < params.decline_probability:
+            record.declined += 1
+            state.outcomes[hid].declines += 1
+            state.bans[(hid, did)] = today + timedelta(
+                days=params.ban_days
+            )
+            if (params.decline_forfeits
+                    and state.outcomes[hid].first_settled is None):
+                # The household loses its right to the
+                # municipality's help with housing (DOMAIN.md 1.7).
+                state.queue.pop(hid)
+                state.outcomes[hid].forfeited = True
+            continue
+        record.accepted += 1
+        household = state.queue.pop(hid)
+        settled = max(today, dwelling.available_from)
+        _move_in(world, params, state, household, dwelling, shared,
+                 settled)
+        state.placements.append((hid, did, settled))
+        taken.add(did)
+    # A shared dwelling leaves the pool with its first tenant: its
+    # other rooms would need the co-residents' consent to be offered.
+    for did in taken:
+        del state.pool[did]
 
 
 def _round_matches(instance: Instance, policy: Policy, baseline: bool,

@@ -221,6 +221,42 @@ def make_world(instance: Instance, params: SimulationParams,
         raise ValueError("Vacancies not understood: the instance has no "
                          "dwelling to draw them from.")
 
+    households, joins, arrived = _households(instance, params, seed,
+                                             start, horizon, lam)
+    window = (None if params.vacancy_days is None
+              else timedelta(days=params.vacancy_days))
+    dwellings, known, templates = _open_dwellings(instance, start, window)
+    vacancies, announced, copied = _vacancies(instance, params, seed, start,
+                                              horizon, mu, window)
+    dwellings += vacancies
+    known += announced
+    templates.update(copied)
+
+    return World(
+        instance=instance,
+        seed=seed,
+        start=start,
+        end=end,
+        rounds=rounds,
+        households=tuple(households),
+        joins=tuple(joins),
+        arrived=tuple(arrived),
+        dwellings=tuple(dwellings),
+        known=tuple(known),
+        templates=templates,
+        nearest_school=_nearest_school(instance),
+        arrivals_per_month=lam,
+        vacancies_per_month=mu,
+    )
+
+
+def _households(instance: Instance, params: SimulationParams, seed: int,
+                start: date, horizon: int, lam: float
+                ) -> tuple[list[Household], list[date], list[bool]]:
+    """
+    The backlog, then each arrival of the horizon in order of its permit:
+    the households, when each joins the queue, and whether it arrived.
+    """
     households = list(instance.households)
     joins = [start] * len(households)
     arrived = [False] * len(households)
@@ -232,9 +268,17 @@ def make_world(instance: Instance, params: SimulationParams,
         households.append(_arrival(instance, params, rng, hid, permit))
         joins.append(permit)
         arrived.append(True)
+    return households, joins, arrived
 
-    window = (None if params.vacancy_days is None
-              else timedelta(days=params.vacancy_days))
+
+def _open_dwellings(instance: Instance, start: date,
+                    window: timedelta | None
+                    ) -> tuple[list[Dwelling], list[date], dict[str, str]]:
+    """
+    The instance's dwellings still open at the start, each window cut to
+    ``window`` from when it opens; known from the start, each its own
+    template.
+    """
     dwellings, known, templates = [], [], {}
     for d in instance.dwellings:
         until = d.available_until
@@ -247,6 +291,20 @@ def make_world(instance: Instance, params: SimulationParams,
         dwellings.append(d.model_copy(update={"available_until": until}))
         known.append(start)
         templates[d.id] = d.id
+    return dwellings, known, templates
+
+
+def _vacancies(instance: Instance, params: SimulationParams, seed: int,
+               start: date, horizon: int, mu: float,
+               window: timedelta | None
+               ) -> tuple[list[Dwelling], list[date], dict[str, str]]:
+    """
+    The vacancies of the horizon, when each is announced, and the
+    instance dwelling each copies: a random one, announced up to
+    ``notice_days`` before it opens and open no longer than its
+    template's window or ``window``.
+    """
+    dwellings, known, templates = [], [], {}
     taken_d = {d.id for d in instance.dwellings}
     stock = instance.dwellings
     for k, day in enumerate(_event_days(seed, _VACANCY_TIMES, mu, horizon)):
@@ -268,23 +326,7 @@ def make_world(instance: Instance, params: SimulationParams,
         dwellings.append(vacancy)
         known.append(announced)
         templates[vacancy.id] = template.id
-
-    return World(
-        instance=instance,
-        seed=seed,
-        start=start,
-        end=end,
-        rounds=rounds,
-        households=tuple(households),
-        joins=tuple(joins),
-        arrived=tuple(arrived),
-        dwellings=tuple(dwellings),
-        known=tuple(known),
-        templates=templates,
-        nearest_school=_nearest_school(instance),
-        arrivals_per_month=lam,
-        vacancies_per_month=mu,
-    )
+    return dwellings, known, templates
 
 
 def _event_days(seed: int, stream: int, per_month: float,

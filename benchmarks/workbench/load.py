@@ -34,6 +34,34 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=180,
                         help="stop every officer after this long")
     args = parser.parse_args()
+    _start_django()
+    offices, solve_round = _populate(args.officers)
+    from tests.workbench.server import Browser, Server
+
+    server = Server(WORKBENCH_SOLVE_TIME_LIMIT="60")
+    times: list[float] = []
+    errors: list[str] = []
+    stop_at = time.monotonic() + args.seconds
+    try:
+        # One officer starts a city solve in the background.
+        starter = Browser(server.base, offices[0]["session"])
+        starter.get(f"/rounds/{solve_round}/")
+        starter.post(f"/rounds/{solve_round}/solve/", {"policy": "default"})
+        wall = _load(server.base, offices, args.requests, stop_at, times,
+                     errors)
+        from workbench.models import Solve
+
+        solve = Solve.objects.filter(round_id=solve_round).order_by(
+            "-id").first()
+        status = f"{solve.status} ({solve.stage})"
+    finally:
+        server.stop()
+    _print_results(len(offices), times, errors, wall, status)
+
+
+def _start_django() -> None:
+    """Django on a fresh data folder (unless WORKBENCH_DATA names one),
+    its database migrated."""
     data = tempfile.mkdtemp(prefix="workbench-load-")
     os.environ.setdefault("WORKBENCH_DATA", data)
     os.environ["WORKBENCH_SOLVE_TIME_LIMIT"] = "60"
@@ -44,64 +72,69 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    offices, solve_round = _populate(args.officers)
-    from tests.workbench.server import Browser, Server
 
-    server = Server(WORKBENCH_SOLVE_TIME_LIMIT="60")
-    times: list[float] = []
-    errors: list[str] = []
+
+def _load(base: str, offices: list[dict], requests: int, stop_at: float,
+          times: list[float], errors: list[str]) -> float:
+    """Every officer at once, each in a thread of its own; the seconds
+    until the last has finished."""
     lock = threading.Lock()
-    stop_at = time.monotonic() + args.seconds
-    try:
-        # One officer starts a city solve in the background.
-        starter = Browser(server.base, offices[0]["session"])
-        starter.get(f"/rounds/{solve_round}/")
-        starter.post(f"/rounds/{solve_round}/solve/", {"policy": "default"})
+    began = time.perf_counter()
+    threads = [threading.Thread(target=_officer,
+                                args=(base, o, requests, stop_at, times,
+                                      errors, lock))
+               for o in offices]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - began
 
-        def officer(office):
-            browser = Browser(server.base, office["session"])
-            r, s = office["round"], office["solve"]
-            pages = [f"/rounds/{r}/", f"/rounds/{r}/solves/{s}/",
-                     f"/rounds/{r}/households/H-00007/?solve={s}",
-                     f"/rounds/{r}/history/", f"/rounds/{r}/import/"]
-            for i in range(args.requests):
-                if time.monotonic() > stop_at:
-                    return
-                began = time.perf_counter()
-                try:
-                    if i % 5 == 4:
-                        browser.post(f"/rounds/{r}/decide/",
-                                     {"kind": "note",
-                                      "household": "H-00007",
-                                      "note": f"follow-up {i}"})
-                    else:
-                        browser.get(pages[i % len(pages)]).read()
-                except Exception as error:  # counted, not raised
-                    with lock:
-                        errors.append(repr(error))
-                    continue
-                with lock:
-                    times.append(time.perf_counter() - began)
 
+def _officer(base: str, office: dict, requests: int, stop_at: float,
+             times: list[float], errors: list[str],
+             lock: threading.Lock) -> None:
+    """
+    One officer's requests, until ``requests`` or ``stop_at``: the
+    round's pages in turn, every fifth a decision. Adds each page's time
+    to ``times``, or its error to ``errors``.
+    """
+    from tests.workbench.server import Browser
+
+    browser = Browser(base, office["session"])
+    r, s = office["round"], office["solve"]
+    pages = [f"/rounds/{r}/", f"/rounds/{r}/solves/{s}/",
+             f"/rounds/{r}/households/H-00007/?solve={s}",
+             f"/rounds/{r}/history/", f"/rounds/{r}/import/"]
+    for i in range(requests):
+        if time.monotonic() > stop_at:
+            return
         began = time.perf_counter()
-        threads = [threading.Thread(target=officer, args=(o,))
-                   for o in offices]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - began
-        from workbench.models import Solve
+        try:
+            if i % 5 == 4:
+                browser.post(f"/rounds/{r}/decide/",
+                             {"kind": "note",
+                              "household": "H-00007",
+                              "note": f"follow-up {i}"})
+            else:
+                browser.get(pages[i % len(pages)]).read()
+        except Exception as error:  # counted, not raised
+            with lock:
+                errors.append(repr(error))
+            continue
+        with lock:
+            times.append(time.perf_counter() - began)
 
-        solve = Solve.objects.filter(round_id=solve_round).order_by(
-            "-id").first()
-        status = f"{solve.status} ({solve.stage})"
-    finally:
-        server.stop()
+
+def _print_results(officers: int, times: list[float], errors: list[str],
+                   wall: float, status: str) -> None:
+    """The database, the request count, errors and page times."""
+    import django
+
     times.sort()
     p95 = times[max(0, int(round(0.95 * len(times))) - 1)] if times else 0
     print(f"database        {django.db.connection.vendor}")
-    print(f"officers        {len(offices)} (one municipality each, "
+    print(f"officers        {officers} (one municipality each, "
           "city-sized rounds)")
     print(f"requests        {len(times) + len(errors)} in {wall:.1f} s")
     print(f"errors          {len(errors)}")
