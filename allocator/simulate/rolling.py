@@ -384,7 +384,7 @@ def _round_matches(instance: Instance, policy: Policy, baseline: bool,
                    engine_seed: int) -> list[tuple[str, str, bool]]:
     """The round's matches, verified by the independent checker."""
     if baseline:
-        from ..bench.peers import first_come_first_served
+        from ..baseline import first_come_first_served
 
         data = compile_instance(instance, policy)
         assignment, room = first_come_first_served(instance, data)
