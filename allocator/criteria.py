@@ -15,6 +15,7 @@ import numpy as np
 
 from models import Policy, RuleMode
 
+from . import affordability
 from .data import CRITERIA, RULES
 
 RULE_ROW = {rule: i for i, rule in enumerate(RULES)}
@@ -71,7 +72,27 @@ def rule_failures(h, d, policy: Policy) -> np.ndarray:
         fail[RULE_ROW["child_safety"]] = h.minors & d.unsafe_for_children
     if hard.care_housing == RuleMode.FORBID:
         fail[RULE_ROW["care_housing"]] = np.broadcast_to(d.care, shape)
+    if policy.affordability.mode == RuleMode.FORBID:
+        fail[RULE_ROW["affordability"]] = affordability.unaffordable(
+            h, d, policy
+        )
+    if hard.self_found:
+        fail[RULE_ROW["self_found"]] = self_found_failures(h, d)
     return fail
+
+
+def self_found_failures(h, d):
+    """
+    A self-found dwelling whose offer stands (``d.found_by`` >= 0) is only
+    for the household that found it (``h.finder``), and for it only once
+    accepted and approved; a household whose own dwelling is accepted and
+    approved gets no other (``h.own_approved``).
+    """
+    reserved = (d.found_by >= 0) & (
+        (h.finder != d.found_by) | ~d.found_approved
+    )
+    elsewhere = h.own_approved & (d.found_by != h.finder)
+    return reserved | elsewhere
 
 
 def class_scores(h, d, policy: Policy) -> np.ndarray:
@@ -164,6 +185,11 @@ def _class_criteria(h, d, policy: Policy):
 
     if policy.hard.care_housing == RuleMode.PENALISE:
         yield "care_housing", -100 * w.care_housing * d.care
+
+    if policy.affordability.mode == RuleMode.PENALISE:
+        yield "affordability", -w.affordability * (
+            affordability.penalty_points(h, d, policy)
+        )
 
 
 def _compatriots(h, d):

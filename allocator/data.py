@@ -30,6 +30,10 @@ RULE_TEXT = {
     "child_safety": "is damp or unsuitable for children",
     "care_housing": "is beside care housing for substance abuse or "
     "psychiatry",
+    "affordability": "costs more of the household's income than the "
+    "policy allows, after the housing allowance",
+    "self_found": "is a self-found dwelling reserved for its household, or "
+    "awaits the municipality's acceptance and IMDi's approval",
     "banned": "was banned for this household by the housing office",
 }
 """Plain words for each rule, completing "the dwelling ..."."""
@@ -42,6 +46,8 @@ RULE_LABEL = {
     "individual_need": "ruled out by an individual need",
     "child_safety": "damp or unsuitable for children",
     "care_housing": "beside care housing",
+    "affordability": "not affordable",
+    "self_found": "self-found dwelling reserved or awaiting approval",
     "banned": "banned for this household",
 }
 """Short labels for counts: "77 too few bedrooms"."""
@@ -59,6 +65,7 @@ CRITERIA = (
     "school_change",
     "care_housing",
     "late_move_in",
+    "affordability",
 )
 """Scored criteria of a pair; each weighted contribution is an integer."""
 

@@ -96,6 +96,8 @@ OVERRIDABLE_RULES = (
     "individual_need",
     "child_safety",
     "care_housing",
+    "affordability",
+    "self_found",
 )
 """Hard rules an ``override`` may name: the pair rules of
 ``allocator.data.RULES`` except ``banned`` (lift a ban by locking)."""
