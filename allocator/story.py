@@ -19,6 +19,12 @@ LABELS = {
     "school_change": "keeping the children's school",
     "care_housing": "beside care housing",
     "late_move_in": "moving in after the settlement deadline",
+    "affordability": "housing cost against income",
+}
+
+NOT_JUDGED = {
+    "affordability": "affordability not judged: the household's income "
+    "is unknown",
 }
 
 
@@ -33,6 +39,10 @@ def household_story(proposal: Proposal, household: str) -> str | None:
               if o.household == household]
     notes += [f"Changed since the previous proposal: {c.message}"
               for c in proposal.changes if c.household == household]
+    for row in (*proposal.matches, *proposal.unmatched):
+        if row.household == household:
+            notes += [NOT_JUDGED.get(r, f"{r} not judged")
+                      for r in row.not_judged]
     return "\n".join([story, *notes])
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from allocator.compile import bedrooms_needed, compile_instance
+from allocator.story import household_story
 from models import Area, Building, Member, Municipality, Policy
 from tests.engine_helpers import EXACT_ENGINES, matched, reasons, run
 from tests.factory import AS_OF, dwelling, family, instance, single
@@ -576,8 +577,11 @@ def test_affordability_does_not_judge_an_unknown_income(engine):
     the rule is off by default."""
     dear = dwelling("D-1", 0, rent_nok=14_000)
     on = _policy(affordability={"mode": "forbid"})
-    assert matched(run(instance([single()], [dear]), on,
-                       engine=engine)) == {"H-1": "D-1"}
+    unknown = run(instance([single()], [dear]), on, engine=engine)
+    assert matched(unknown) == {"H-1": "D-1"}
+    assert unknown.proposal.matches[0].not_judged == ("affordability",)
+    assert "affordability not judged: the household's income is unknown" \
+        in household_story(unknown.proposal, "H-1")
     rich_enough = single(monthly_income_nok=1_000)
     assert matched(run(instance([rich_enough], [dear]),
                        engine=engine)) == {"H-1": "D-1"}

@@ -49,6 +49,7 @@ CRITERION_TEXT = {
     "school_change": N_("keeping the children's school"),
     "care_housing": N_("beside care housing"),
     "late_move_in": N_("moving in after the settlement deadline"),
+    "affordability": N_("housing cost against income"),
 }
 
 RULE_TEXT = {
@@ -59,6 +60,8 @@ RULE_TEXT = {
     "individual_need": N_("ruled out by an individual need"),
     "child_safety": N_("damp or unsuitable for children"),
     "care_housing": N_("beside care housing"),
+    "affordability": N_("not affordable"),
+    "self_found": N_("self-found dwelling reserved or awaiting approval"),
     "banned": N_("banned for this household"),
 }
 
