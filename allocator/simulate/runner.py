@@ -128,6 +128,14 @@ def rule_variants(policy: Policy,
     if disp.area_target_share is not None:
         out.append(("soft_dispersion",
                     with_("dispersion", area_target_share=None)))
+    if policy.affordability.mode != RuleMode.IGNORE and any(
+        h.monthly_income_nok is not None for h in instance.households
+    ):
+        out.append(("affordability",
+                    with_("affordability", mode=RuleMode.IGNORE)))
+    if hard.self_found and any(d.found_by is not None
+                               for d in instance.dwellings):
+        out.append(("self_found", with_("hard", self_found=False)))
     return out
 
 

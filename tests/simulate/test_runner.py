@@ -74,3 +74,25 @@ def test_simulated_rule_prices_run_the_policy_with_each_rule_off():
     for row in sweep.tables.rule_prices:
         assert row["simulated_cost_mean"] is not None
         assert row["hindsight_cost_mean"] is not None
+
+
+def test_rule_variants_price_affordability_and_self_found_dwellings():
+    """Tests that the lab prices affordability (when on and some income
+    is known) and the reservation of self-found dwellings (when one is in
+    the data), each by switching one section off."""
+    from tests.factory import dwelling, instance, single
+
+    homes = [dwelling("D-1", 0),
+             dwelling("D-2", 0, tenure="self_found", found_by="H-1")]
+    data = instance([single(monthly_income_nok=20_000)], homes)
+    policy = Policy.model_validate({"affordability": {"mode": "forbid"}})
+    variants = dict(rule_variants(policy, data))
+    assert variants["affordability"].affordability.mode == "ignore"
+    assert variants["self_found"].hard.self_found is False
+    for name in ("affordability", "self_found"):
+        changed = [k for k in Policy.model_fields
+                   if getattr(variants[name], k) != getattr(policy, k)]
+        assert len(changed) == 1, (name, changed)
+    plain = instance([single()], [dwelling("D-1", 0)])
+    assert not {"affordability", "self_found"} & set(
+        dict(rule_variants(Policy(), plain)))
