@@ -566,6 +566,7 @@ def test_affordability_limit_forbids_a_dwelling_too_dear(engine):
     forbid = run(instance([poor], [dear]), pol, engine=engine)
     assert reasons(forbid) == {"H-1": "no_eligible_dwelling"}
     assert forbid.proposal.unmatched[0].excluded_by == {"affordability": 1}
+    assert "1 not affordable" in forbid.proposal.unmatched[0].message
     cheap = dwelling("D-2", 0, rent_nok=6_000, utilities_nok=1_000)
     allow = run(instance([poor], [dear, cheap]), pol, engine=engine)
     assert matched(allow) == {"H-1": "D-2"}
@@ -638,6 +639,8 @@ def test_self_found_dwelling_is_reserved_while_the_offer_stands(engine):
     assert {u.household: u.excluded_by for u in out.proposal.unmatched} == {
         "H-1": {"self_found": 1}, "H-2": {"self_found": 1}
     }
+    assert "self-found dwelling reserved or awaiting approval" in (
+        out.proposal.unmatched[0].message)
     lapsed = _found(offer_lapses=AS_OF - timedelta(days=1))
     out = run(instance([single("H-1"), single("H-2", waited=300)],
                        [lapsed]), engine=engine)
