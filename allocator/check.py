@@ -296,7 +296,8 @@ def rule_breaches(instance, policy, h, d, shared) -> list[tuple[str, str]]:
             out.append("not affordable: net housing cost above the share "
                        "of income allowed")
     if hard.self_found:
-        out.extend(_self_found_breaches(instance, h, d))
+        for text in _self_found_breaches(instance, h, d):
+            out.append(text)
     return out
 
 
