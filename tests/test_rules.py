@@ -655,3 +655,21 @@ def test_self_found_fields_must_agree():
     text = str(err.value)
     assert "dwellings.0.found_by: found_by references unknown household" in text
     assert "has tenure self_found, not municipal" in text
+
+
+def test_income_stays_out_of_the_proposal_outputs(tmp_path):
+    """Tests that a household's income (sensitive) appears in none of the
+    proposal's files, while the rule it drives is applied."""
+    from allocator.io.proposal import write_proposal
+
+    pol = _policy(affordability={"mode": "penalise"})
+    poor = single(monthly_income_nok=15_321)
+    home = dwelling("D-1", 0, rent_nok=6_000, utilities_nok=1_000)
+    inst = instance([poor], [home])
+    out = run(inst, pol)
+    assert out.proposal.matches[0].scores["affordability"] < 0
+    write_proposal(out.proposal, tmp_path, instance=inst, policy=pol)
+    for path in tmp_path.rglob("*"):
+        if path.suffix in (".json", ".csv", ".html"):
+            text = path.read_text(encoding="utf-8")
+            assert "15321" not in text and "15 321" not in text, path
