@@ -96,3 +96,30 @@ def test_rule_variants_price_affordability_and_self_found_dwellings():
     plain = instance([single()], [dwelling("D-1", 0)])
     assert not {"affordability", "self_found"} & set(
         dict(rule_variants(Policy(), plain)))
+
+
+def test_the_lab_prices_affordability_and_self_found_on_a_sweep():
+    """Tests that a sweep with incomes, a self-found dwelling and the
+    affordability limit runs every round (rounds without the finder drop
+    its reservation) and prices both rules."""
+    from allocator.generate import generate
+    from models import Approval, Tenure
+
+    rural = generate("rural", seed=0)
+    finder = rural.households[0].id
+    home = rural.dwellings[0].model_copy(update={
+        "tenure": Tenure.SELF_FOUND, "found_by": finder,
+        "municipal_acceptance": Approval.GRANTED,
+        "imdi_approval": Approval.GRANTED})
+    data = rural.model_copy(update={
+        "households": tuple(
+            h.model_copy(update={"monthly_income_nok": 12_000.0 + 500 * i})
+            for i, h in enumerate(rural.households)),
+        "dwellings": (home, *rural.dwellings[1:]),
+    })
+    policy = Policy.model_validate({"affordability": {"mode": "forbid"}})
+    params = SMALL.model_copy(update={"months": 1, "seeds": 1})
+    sweep = run_sweep(data, [("afford", policy)], params,
+                      rule_prices="simulation", workers=1)
+    priced = {r["rule_off"] for r in sweep.tables.rule_prices}
+    assert {"affordability", "self_found"} <= priced
