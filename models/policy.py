@@ -150,7 +150,8 @@ class Affordability(StrictModel):
 
         cap       = cost_cap_nok + cost_cap_per_person_nok * (persons - 1)
         own_share = own_share_percent * max(income, minimum_income_nok) / 100
-        allowance = max(0, allowance_percent * (min(cost, cap) - own_share) / 100)
+        allowance = max(0, allowance_percent
+                           * (min(cost, cap) - own_share) / 100)
         net       = cost - allowance
 
     (divisions round down). The net cost as a share of the income decides:

@@ -450,7 +450,7 @@ def test_the_cli_keeps_history_sets_locks_aside_and_explains(tmp_path):
     assert "Lock set aside" in text
 
 
-# --- self-found dwellings: acceptance and approval in the log ------------------
+# --- self-found dwellings: acceptance and approval in the log -----------------
 
 
 def test_self_found_dwelling_becomes_the_match_once_the_log_approves_it():

@@ -606,7 +606,7 @@ def test_affordability_can_be_penalised_above_a_threshold(engine):
     assert both.proposal.matches[0].scores["affordability"] == -10 * 29
 
 
-# --- self-found dwellings (7.1.9, 5.3) ----------------------------------------
+# --- self-found dwellings (7.1.9, 5.3) ---------------------------------------
 
 
 def _found(did="D-1", by="H-1", **fields):
@@ -653,7 +653,8 @@ def test_self_found_fields_must_agree():
     with pytest.raises(ValueError) as err:
         instance([single()], [dwelling("D-1", 0, found_by="H-9")])
     text = str(err.value)
-    assert "dwellings.0.found_by: found_by references unknown household" in text
+    assert ("dwellings.0.found_by: found_by references unknown household"
+            in text)
     assert "has tenure self_found, not municipal" in text
 
 
