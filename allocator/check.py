@@ -286,7 +286,71 @@ def rule_breaches(instance, policy, h, d, shared) -> list[tuple[str, str]]:
         out.append("damp or unsuitable for children")
     if hard.care_housing == "forbid" and set(d.features) & CARE:
         out.append("beside care housing")
+    afford = policy.affordability
+    if afford.mode == "forbid" and h.monthly_income_nok is not None:
+        income = round(h.monthly_income_nok)
+        if 100 * _net_housing_cost(h, d, policy) > (
+            afford.max_share_percent * income
+        ):
+            out.append("not affordable: net housing cost above the share "
+                       "of income allowed")
+    if hard.self_found:
+        for text in _self_found_breaches(instance, h, d):
+            out.append(text)
     return out
+
+
+def _offer_stands(d, as_of) -> bool:
+    return d.found_by is not None and (
+        d.offer_lapses is None or as_of <= d.offer_lapses
+    )
+
+
+def _self_found_breaches(instance, h, d) -> list[str]:
+    """
+    A self-found dwelling whose landlord's offer stands goes to no other
+    household, and to its finder only once the municipality accepted and
+    IMDi approved it; a household whose own accepted and approved
+    dwelling stands gets that one and no other (DOMAIN.md 7.1.9).
+    """
+    out = []
+    as_of = instance.as_of
+    approved = (d.municipal_acceptance == "granted"
+                and d.imdi_approval == "granted")
+    if _offer_stands(d, as_of):
+        if d.found_by != h.id:
+            out.append(f"self-found dwelling reserved for {d.found_by}")
+        elif not approved:
+            out.append("self-found dwelling not yet accepted and approved")
+    own = [o.id for o in instance.dwellings
+           if o.found_by == h.id and _offer_stands(o, as_of)
+           and o.municipal_acceptance == "granted"
+           and o.imdi_approval == "granted"]
+    if own and d.id not in own:
+        out.append(f"self-found dwelling {own[0]} approved for this "
+                   "household")
+    return out
+
+
+def _net_housing_cost(h, d, policy) -> int:
+    """
+    Rent plus utilities (or the policy's estimate) less the approximated
+    housing allowance, in whole kroner a month, from the definition on
+    ``models.policy.Affordability``.
+    """
+    a = policy.affordability
+    if d.utilities_nok is None:
+        cost = round(d.rent_nok) + a.utilities_base_nok + (
+            a.utilities_per_bedroom_nok * d.bedrooms
+        )
+    else:
+        cost = round(d.rent_nok + d.utilities_nok)
+    income = round(h.monthly_income_nok)
+    cap = a.cost_cap_nok + a.cost_cap_per_person_nok * (len(h.members) - 1)
+    own_share = a.own_share_percent * max(income, a.minimum_income_nok) // 100
+    allowance = max(0, a.allowance_percent * (min(cost, cap) - own_share)
+                    // 100)
+    return cost - allowance
 
 
 class _Breaches(list):
@@ -301,6 +365,8 @@ class _Breaches(list):
         (INDIVIDUAL, "individual_need"),
         ("unsuitable for children", "child_safety"),
         ("care housing", "care_housing"),
+        ("not affordable", "affordability"),
+        ("self-found", "self_found"),
     )
 
     def append(self, text):
@@ -664,6 +730,15 @@ def criterion_scores(instance, policy, h, d, shared, travel) -> dict:
         if policy.hard.care_housing == "penalise" and feats & CARE
         else 0
     )
+
+    points = 0
+    if (policy.affordability.mode == "penalise"
+            and h.monthly_income_nok is not None):
+        income = round(h.monthly_income_nok)
+        over = (100 * _net_housing_cost(h, d, policy)
+                - policy.affordability.threshold_percent * income)
+        points = min(100, max(0, 5 * over // max(income, 1)))
+    out["affordability"] = -w.affordability * points
 
     # Late: the dwelling frees after the deadline the household could
     # still meet on the day of the proposal.

@@ -12,6 +12,7 @@ import numpy as np
 from models import (
     DAYS_PER_MONTH,
     ADULT_AGE,
+    Approval,
     SCHOOL_AGE,
     DecisionKind,
     DwellingFeature,
@@ -26,6 +27,7 @@ from models import (
 )
 from models.policy import ObjectiveMode
 
+from .affordability import UNKNOWN_INCOME, applies, housing_cost
 from .candidates import Candidates, ClassTable, Individual, lock_check
 from .criteria import (
     CLASS_FIELDS,
@@ -284,7 +286,67 @@ def _households(instance: Instance, policy: Policy, nationality_index):
         ),
         sex=arr((list(Sex).index(h.members[0].sex) for h in hs), np.int64),
         age=arr((h.members[0].age for h in hs), np.int64),
+        income=_incomes(hs, policy),
+        **_finders(instance, policy),
     )
+
+
+def _incomes(hs, policy: Policy) -> np.ndarray:
+    """Monthly income in whole kroner, ``UNKNOWN_INCOME`` when unknown or
+    while the affordability rule is off (so that income splits no
+    class)."""
+    on = applies(policy)
+    return np.array(
+        [
+            UNKNOWN_INCOME
+            if not on or h.monthly_income_nok is None
+            else int(round(h.monthly_income_nok))
+            for h in hs
+        ],
+        dtype=np.int64,
+    ).reshape(len(hs))
+
+
+def offer_stands(d, as_of: date) -> bool:
+    """Whether a dwelling is self-found and its landlord's offer stands."""
+    return d.found_by is not None and (
+        d.offer_lapses is None or as_of <= d.offer_lapses
+    )
+
+
+def _found_by(instance: Instance, policy: Policy) -> np.ndarray:
+    """Position of the household each dwelling is reserved for while its
+    offer stands (DOMAIN.md 7.1.9), else -1."""
+    h_index = {h.id: i for i, h in enumerate(instance.households)}
+    on = policy.hard.self_found
+    return np.array(
+        [
+            h_index[d.found_by] if on and offer_stands(d, instance.as_of)
+            else -1
+            for d in instance.dwellings
+        ],
+        dtype=np.int64,
+    ).reshape(len(instance.dwellings))
+
+
+def _approved(d) -> bool:
+    return (d.municipal_acceptance == Approval.GRANTED
+            and d.imdi_approval == Approval.GRANTED)
+
+
+def _finders(instance: Instance, policy: Policy) -> dict:
+    """``finder``: the household's own position when a dwelling is reserved
+    for it (a class of its own), else -1; ``own_approved``: whether one of
+    them is accepted and approved."""
+    H = len(instance.households)
+    found = _found_by(instance, policy)
+    finder = np.full(H, -1, dtype=np.int64)
+    own = np.zeros(H, dtype=bool)
+    for d, h in zip(instance.dwellings, found.tolist()):
+        if h >= 0:
+            finder[h] = h
+            own[h] |= _approved(d)
+    return {"finder": finder, "own_approved": own}
 
 
 NEVER_LATE = np.iinfo(np.int64).max
@@ -400,6 +462,15 @@ def _dwellings(instance: Instance, policy: Policy, graph, nationality_index):
         counted=counted,
         centre_minutes=centre_minutes,
         compatriot_table=compatriots,
+        cost=housing_cost(
+            arr((d.rent_nok for d in ds), float),
+            arr((np.nan if d.utilities_nok is None else d.utilities_nok
+                 for d in ds), float),
+            arr((d.bedrooms for d in ds), np.int64),
+            policy,
+        ),
+        found_by=_found_by(instance, policy),
+        found_approved=arr((_approved(d) for d in ds), bool),
     )
 
 

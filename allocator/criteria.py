@@ -19,6 +19,7 @@ from typing import Any
 
 from models import Instance, Policy, RuleMode
 
+from . import affordability
 from .i18n import N_
 
 
@@ -169,6 +170,36 @@ def _beside_care(h, d, policy: Policy):
     return None
 
 
+def _unaffordable(h, d, policy: Policy):
+    if policy.affordability.mode == RuleMode.FORBID:
+        return affordability.unaffordable(h, d, policy)
+    return None
+
+
+def _reserved(h, d, policy: Policy):
+    """
+    A self-found dwelling whose offer stands (``d.found_by`` >= 0) is only
+    for the household that found it (``h.finder``), and for it only once
+    accepted and approved; a household whose own dwelling is accepted and
+    approved gets no other (``h.own_approved``).
+    """
+    if not policy.hard.self_found:
+        return None
+    reserved = (d.found_by >= 0) & (
+        (h.finder != d.found_by) | ~d.found_approved
+    )
+    elsewhere = h.own_approved & (d.found_by != h.finder)
+    return reserved | elsewhere
+
+
+def _has_incomes(instance: Instance) -> bool:
+    return any(h.monthly_income_nok is not None for h in instance.households)
+
+
+def _has_self_found(instance: Instance) -> bool:
+    return any(d.found_by is not None for d in instance.dwellings)
+
+
 def _has_assigned(instance: Instance) -> bool:
     return len(instance.municipalities) > 1 and any(
         h.assigned_municipality for h in instance.households
@@ -230,6 +261,26 @@ PAIR_RULES = (
         N_("beside care housing"),
         off={"hard": {"care_housing": RuleMode.IGNORE}},
         fails=_beside_care,
+    ),
+    PairRule(
+        "affordability",
+        N_("costs more of the household's income than the policy allows, "
+           "after the housing allowance"),
+        N_("not affordable"),
+        reads=("income", "size"),
+        off={"affordability": {"mode": RuleMode.IGNORE}},
+        fails=_unaffordable,
+        applies=_has_incomes,
+    ),
+    PairRule(
+        "self_found",
+        N_("is a self-found dwelling reserved for its household, or awaits "
+           "the municipality's acceptance and IMDi's approval"),
+        N_("self-found dwelling reserved or awaiting approval"),
+        reads=("finder", "own_approved"),
+        off={"hard": {"self_found": False}},
+        fails=_reserved,
+        applies=_has_self_found,
     ),
     PairRule(
         "banned",
@@ -341,6 +392,14 @@ def _late_move_in(h, d, policy: Policy):
     return -100 * policy.weights.late_move_in * late
 
 
+def _affordability(h, d, policy: Policy):
+    if policy.affordability.mode == RuleMode.PENALISE:
+        return -policy.weights.affordability * (
+            affordability.penalty_points(h, d, policy)
+        )
+    return None
+
+
 CRITERIA_RECORDS = (
     Criterion("size_fit", N_("size fit"), reads=("need", "size",
               "open_shared"), score=_size_fit),
@@ -365,6 +424,8 @@ CRITERIA_RECORDS = (
               score=_care_housing),
     Criterion("late_move_in", N_("moving in after the settlement deadline"),
               reads=("late_from",), score=_late_move_in),
+    Criterion("affordability", N_("housing cost against income"),
+              reads=("income", "size"), score=_affordability),
 )
 """Scored criteria of a pair, in the order of ``pair_scores``' columns;
 each weighted contribution is an integer."""

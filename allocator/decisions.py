@@ -21,6 +21,10 @@ The log is read in order. What each event does:
 - ``lock`` / ``override``: a lock (an override may break its named rule);
   lifts a ban of the same pair.
 - ``ban``: bans the pair; ends a lock of the same pair.
+- ``self_found_accepted``, ``self_found_approved``, ``self_found_refused``:
+  set the municipality's acceptance and IMDi's approval of a dwelling the
+  household found itself (``Dwelling.municipal_acceptance``,
+  ``imdi_approval``); the rule ``hard.self_found`` does the rest.
 
 A later lock of a household replaces its earlier one. The instance's own
 ``decisions`` table holds standing locks and bans (``table``); the log's
@@ -105,6 +109,9 @@ class Derived:
     history: dict[str, list[tuple[int, DecisionEvent]]] = field(
         default_factory=dict
     )
+    self_found: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Dwelling id -> the states of its self-found approval the log set
+    (``municipal_acceptance``, ``imdi_approval``)."""
 
     @property
     def overrides(self) -> dict[tuple[str, str], str]:
@@ -146,7 +153,14 @@ class Derived:
                  if not (h in self.locks and h not in set_aside
                          and not self.unavailable(h)
                          and self.locks[h].dwelling == d)]
-        return base.model_copy(update={"decisions": tuple(rows)})
+        update = {"decisions": tuple(rows)}
+        if self.self_found:
+            update["dwellings"] = tuple(
+                d.model_copy(update=self.self_found[d.id])
+                if d.id in self.self_found else d
+                for d in base.dwellings
+            )
+        return base.model_copy(update=update)
 
 
 def derive(instance: Instance, policy: Policy,
@@ -214,6 +228,8 @@ def derive(instance: Instance, policy: Policy,
             out.bans[(h, d)] = "ban"
             if lock is not None and lock.dwelling == d:
                 del out.locks[h]
+        elif kind in SELF_FOUND_STATES:
+            out.self_found.setdefault(d, {}).update(SELF_FOUND_STATES[kind])
     for h, (d, day) in sorted(open_offer.items()):
         if day + open_days < instance.as_of:
             out.expired.append((h, d, day + open_days))
@@ -223,6 +239,15 @@ def derive(instance: Instance, policy: Policy,
     out.parked = {h: until for h, until in parked.items()
                   if instance.as_of < until}
     return out
+
+
+SELF_FOUND_STATES = {
+    EventKind.SELF_FOUND_ACCEPTED: {"municipal_acceptance": "granted"},
+    EventKind.SELF_FOUND_APPROVED: {"imdi_approval": "granted"},
+    EventKind.SELF_FOUND_REFUSED: {"municipal_acceptance": "refused",
+                                   "imdi_approval": "refused"},
+}
+"""What each self-found event sets on the dwelling."""
 
 
 def _lock(e: DecisionEvent, row: int, decision: str) -> Lock:

@@ -26,6 +26,7 @@ from models import (
     Proposal,
     Provenance,
     QueuePlace,
+    RuleMode,
     SmallestChange,
     SolverStats,
     Status,
@@ -144,6 +145,7 @@ def build_proposal(
         if result.status in (Status.OPTIMAL, Status.FEASIBLE)
         else []
     )
+    matches, unmatched = _not_judged(instance, policy, matches, unmatched)
     solved = result.status in (Status.OPTIMAL, Status.FEASIBLE)
     objective = None
     if solved:
@@ -267,6 +269,22 @@ def _free_scores(data: AllocationData, assignment, locked) -> dict:
         scores = data.candidates.pair_scores(ph, assignment[ph])[1]
         out.update(zip(missing, scores))
     return out
+
+
+def _not_judged(instance, policy, matches, unmatched):
+    """Marks the households a switched-on rule could not judge for lack
+    of data: affordability without a known income."""
+    if policy.affordability.mode == RuleMode.IGNORE:
+        return matches, unmatched
+    unknown = {h.id for h in instance.households
+               if h.monthly_income_nok is None}
+
+    def mark(row):
+        if row.household not in unknown:
+            return row
+        return row.model_copy(update={"not_judged": ("affordability",)})
+
+    return [mark(m) for m in matches], [mark(u) for u in unmatched]
 
 
 def _pair_of(data: AllocationData, h: int, d: int) -> int:

@@ -9,6 +9,11 @@ from .data import CRITERION_LABEL, PROFESSIONAL
 LABELS = CRITERION_LABEL
 """Labels of the scored criteria, from their records."""
 
+NOT_JUDGED = {
+    "affordability": "affordability not judged: the household's income "
+    "is unknown",
+}
+
 
 def household_story(proposal: Proposal, household: str) -> str | None:
     """One household's story, with what the office's decisions did."""
@@ -21,6 +26,10 @@ def household_story(proposal: Proposal, household: str) -> str | None:
               if o.household == household]
     notes += [f"Changed since the previous proposal: {c.message}"
               for c in proposal.changes if c.household == household]
+    for row in (*proposal.matches, *proposal.unmatched):
+        if row.household == household:
+            notes += [NOT_JUDGED.get(r, f"{r} not judged")
+                      for r in row.not_judged]
     return "\n".join([story, *notes])
 
 

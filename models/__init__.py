@@ -10,7 +10,7 @@ from .decision_log import (
     EventKind,
     decision_log_problems,
 )
-from .dwelling import Dwelling, DwellingFeature, Tenure
+from .dwelling import Approval, Dwelling, DwellingFeature, Tenure
 from .geography import (
     Area,
     AreaNationality,

@@ -57,6 +57,18 @@ class EventKind(StrEnum):
     DOMAIN.md 7.1.10). Reported as such in every output."""
     NOTE = "note"
     """A note on the household (and dwelling, if given); no consequence."""
+    SELF_FOUND_ACCEPTED = "self_found_accepted"
+    """The municipality accepted the dwelling the household found itself
+    (egenbosetting, DOMAIN.md 7.1.9): ``municipal_acceptance`` becomes
+    ``granted``."""
+    SELF_FOUND_APPROVED = "self_found_approved"
+    """IMDi approved the dwelling the household found itself:
+    ``imdi_approval`` becomes ``granted``. Accepted and approved while the
+    landlord's offer stands, it is the household's match."""
+    SELF_FOUND_REFUSED = "self_found_refused"
+    """The municipality or IMDi refused the dwelling the household found
+    itself (the note says who): both become ``refused``; the dwelling
+    stays reserved until the landlord's offer lapses."""
 
 
 class DeclineReason(StrEnum):
@@ -96,6 +108,8 @@ OVERRIDABLE_RULES = (
     "individual_need",
     "child_safety",
     "care_housing",
+    "affordability",
+    "self_found",
 )
 """Hard rules an ``override`` may name: the pair rules of
 ``allocator.data.RULES`` except ``banned`` (lift a ban by locking)."""
@@ -103,6 +117,8 @@ OVERRIDABLE_RULES = (
 NEEDS_DWELLING = frozenset({
     EventKind.OFFER, EventKind.ACCEPT, EventKind.DECLINE, EventKind.WITHDRAW,
     EventKind.LOCK, EventKind.BAN, EventKind.OVERRIDE,
+    EventKind.SELF_FOUND_ACCEPTED, EventKind.SELF_FOUND_APPROVED,
+    EventKind.SELF_FOUND_REFUSED,
 })
 """Event kinds that concern one household-dwelling pair."""
 

@@ -21,6 +21,14 @@ class Tenure(StrEnum):
     SELF_FOUND = "self_found"
 
 
+class Approval(StrEnum):
+    """Where a decision on a self-found dwelling stands (DOMAIN.md 7.1.9)."""
+
+    PENDING = "pending"
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
 class DwellingFeature(StrEnum):
     """Location and building features that households may need to avoid."""
 
@@ -80,6 +88,20 @@ class Dwelling(StrictModel):
         Length of the lease in months; ``None`` for no fixed term.
     available_from, available_until
         The window in which the dwelling can be let.
+    utilities_nok
+        Typical monthly utilities (electricity, heating, common costs) in
+        NOK; ``None`` (default) is unknown, and the affordability rule then
+        uses the policy's estimate (``affordability.utilities_*``).
+    found_by
+        The household that found this dwelling itself (egenbosetting,
+        DOMAIN.md 5.3, 7.1.9); ``None`` (default) for none. While the
+        landlord's offer stands the dwelling is reserved for that household.
+    offer_lapses
+        Last day the landlord's offer of a self-found dwelling stands;
+        ``None``: no date given (it stands).
+    municipal_acceptance, imdi_approval
+        The municipality's acceptance and IMDi's approval of a self-found
+        dwelling: ``pending`` (default), ``granted`` or ``refused``.
     """
 
     id: Identifier
@@ -103,6 +125,11 @@ class Dwelling(StrictModel):
     lease_months: int | None = Field(default=None, ge=1, le=600)
     available_from: date
     available_until: date | None = None
+    utilities_nok: float | None = Field(default=None, ge=0, le=50_000)
+    found_by: Identifier | None = None
+    offer_lapses: date | None = None
+    municipal_acceptance: Approval = Approval.PENDING
+    imdi_approval: Approval = Approval.PENDING
 
     @field_serializer("features")
     def _sorted_features(self, features):

@@ -116,6 +116,11 @@ class Household(StrictModel):
         Dwelling the household lives in now, when re-housing.
     current_school
         Service site (a school) the children attend now, when re-housing.
+    monthly_income_nok
+        The household's monthly income in NOK after tax, including the
+        introduction stipend and benefits other than the housing allowance
+        (sensitive). ``None`` (default) is unknown: the affordability rule
+        does not apply to the household.
     """
 
     id: Identifier
@@ -150,6 +155,10 @@ class Household(StrictModel):
     assigned_municipality: Identifier | None = None
     current_dwelling: Identifier | None = None
     current_school: Identifier | None = None
+    monthly_income_nok: float | None = sensitive(
+        "Monthly income in NOK after tax (for affordability).",
+        default=None, ge=0, le=1_000_000,
+    )
 
     @field_validator("nationality", mode="before")
     @classmethod

@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 
 from ._base import StrictModel, Text
 from .decision import Decision, DecisionKind
-from .dwelling import Dwelling
+from .dwelling import Approval, Dwelling, Tenure
 from .geography import (
     Area,
     AreaNationality,
@@ -227,6 +227,9 @@ def _problems(inst: Instance) -> Iterator[Problem]:  # noqa: C901
         yield from _dwelling_problems(
             i, d, municipalities, area_of, building_of, nodes
         )
+        yield from _unknown(
+            "dwellings", i, "found_by", d.found_by, households, "household"
+        )
     for i, h in enumerate(inst.households):
         yield from _household_problems(
             i, h, inst.as_of, municipalities, dwellings, nodes, site_kind
@@ -282,6 +285,29 @@ def _dwelling_problems(i, d, municipalities, area_of, building_of, nodes):
             rule="contradictory-rows",
             message=f"a basement dwelling cannot be on floor {d.floor}.",
         )
+    yield from _self_found_problems(t, i, d)
+
+
+def _self_found_problems(t, i, d):
+    """A self-found dwelling's fields agree with one another."""
+    if d.found_by is not None and d.tenure != Tenure.SELF_FOUND:
+        yield Problem(
+            loc=(t, i, "found_by"),
+            rule="contradictory-rows",
+            message=f"a dwelling found by a household has tenure "
+            f"self_found, not {d.tenure}.",
+        )
+    if d.found_by is None:
+        for column in ("offer_lapses", "municipal_acceptance",
+                       "imdi_approval"):
+            value = getattr(d, column)
+            if value is not None and value != Approval.PENDING:
+                yield Problem(
+                    loc=(t, i, column),
+                    rule="contradictory-rows",
+                    message=f"{column} is given, but found_by names no "
+                    "household.",
+                )
 
 
 def _household_problems(

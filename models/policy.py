@@ -131,6 +131,53 @@ class HardRules(StrictModel):
         "matched within it.",
     )
     municipality_quota: bool = True
+    self_found: bool = Field(
+        default=True,
+        description="A self-found dwelling is reserved for the household "
+        "that found it while the landlord's offer stands, and is its match "
+        "only once the municipality has accepted it and IMDi approved it.",
+    )
+
+
+class Affordability(StrictModel):
+    """
+    Rent and typical utilities against the household's income and the
+    housing allowance (bostøtte), DOMAIN.md 7.2.22, D10, H17.
+
+    The monthly housing cost is the rent plus the dwelling's utilities, or
+    ``utilities_base_nok + utilities_per_bedroom_nok`` per bedroom when the
+    dwelling's utilities are unknown. The housing allowance is an
+    *approximation* of Husbanken's bostøtte, not its rules: Husbanken
+    pays a share of the approved housing cost (capped by household size
+    and municipality) above the household's own share (rising with
+    income); its exact rates and caps change every year and are not
+    reproduced here. The approximation, in whole kroner a month::
+
+        cap       = cost_cap_nok + cost_cap_per_person_nok * (persons - 1)
+        own_share = own_share_percent * max(income, minimum_income_nok) / 100
+        allowance = max(0, allowance_percent
+                           * (min(cost, cap) - own_share) / 100)
+        net       = cost - allowance
+
+    (divisions round down). The net cost as a share of the income decides:
+    with ``mode = "forbid"`` a pair whose net cost exceeds
+    ``max_share_percent`` of the income is excluded (hard); with
+    ``"penalise"`` each percentage point above ``threshold_percent`` costs
+    5 points of the ``weights.affordability`` penalty (at most 100);
+    ``"ignore"`` (default) switches the rule off. A household whose income
+    is unknown is not judged (the explanation says so).
+    """
+
+    mode: RuleMode = RuleMode.IGNORE
+    max_share_percent: int = Field(default=35, ge=1, le=100)
+    threshold_percent: int = Field(default=25, ge=0, le=100)
+    utilities_base_nok: int = Field(default=1_000, ge=0, le=50_000)
+    utilities_per_bedroom_nok: int = Field(default=300, ge=0, le=20_000)
+    allowance_percent: int = Field(default=73, ge=0, le=100)
+    cost_cap_nok: int = Field(default=7_500, ge=0, le=100_000)
+    cost_cap_per_person_nok: int = Field(default=1_250, ge=0, le=50_000)
+    own_share_percent: int = Field(default=25, ge=0, le=100)
+    minimum_income_nok: int = Field(default=10_000, ge=0, le=1_000_000)
 
 
 class SharedHousing(StrictModel):
@@ -234,6 +281,11 @@ class Weights(StrictModel):
         default=300,
         description="Objective units per refugee household above the "
         "area target.",
+    )
+    affordability: Weight = Field(
+        default=10,
+        description="Value of the full affordability penalty (with "
+        "``affordability.mode = \"penalise\"``).",
     )
 
 
@@ -430,3 +482,4 @@ class Policy(StrictModel):
     weights: Weights = Weights()
     placement: PlacementPolicy = PlacementPolicy()
     decisions: DecisionRules = DecisionRules()
+    affordability: Affordability = Affordability()

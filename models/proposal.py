@@ -68,6 +68,9 @@ class Match(StrictModel):
     """The nearest alternative and what it would have cost; ``None`` when
     not computed (a lock, the only eligible dwelling, an older
     proposal)."""
+    not_judged: tuple[str, ...] = ()
+    """Rules switched on that did not apply to this household for lack of
+    data: ``affordability`` when its income is unknown."""
 
 
 class Alternative(StrictModel):
@@ -244,6 +247,9 @@ class Unmatched(StrictModel):
     queue: tuple[QueuePlace, ...] = ()
     next_free: date | None = None
     declines: tuple[Declined, ...] = ()
+    not_judged: tuple[str, ...] = ()
+    """Rules switched on that did not apply to this household for lack of
+    data: ``affordability`` when its income is unknown."""
     smallest_change: tuple[SmallestChange, ...] = ()
 
 

@@ -448,3 +448,46 @@ def test_the_cli_keeps_history_sets_locks_aside_and_explains(tmp_path):
     text = stories.read_text()
     assert all(h.id in text for h in inst.households)
     assert "Lock set aside" in text
+
+
+# --- self-found dwellings: acceptance and approval in the log -----------------
+
+
+def test_self_found_dwelling_becomes_the_match_once_the_log_approves_it():
+    """Tests that the municipality's acceptance and IMDi's approval in the
+    decision log make a self-found dwelling its household's match, and
+    that a refusal keeps it reserved but unmatched while the offer
+    stands."""
+    found = dwelling("D-1", 0, tenure="self_found", found_by="H-1",
+                     offer_lapses=AS_OF + timedelta(days=10))
+    inst = instance([single("H-1"), single("H-2", waited=300)],
+                    [found, dwelling("D-2", 0)])
+    assert matched(_run(inst)) == {"H-2": "D-2"}
+    approved = _log(_event("self_found_accepted", "H-1", "D-1"),
+                    _event("self_found_approved", "H-1", "D-1"))
+    for engine in ("auto", "flow", "mip", "cpsat"):
+        assert matched(_run(inst, engine=engine, log=approved)) == {
+            "H-1": "D-1", "H-2": "D-2"}
+    refused = _log(_event("self_found_accepted", "H-1", "D-1"),
+                   _event("self_found_refused", "H-1", "D-1"))
+    out = _run(inst, log=refused)
+    assert matched(out) == {"H-2": "D-2"}
+
+
+def test_self_found_event_must_name_the_households_own_dwelling(tmp_path):
+    """Tests that a self-found event about another household's dwelling is
+    located by file, row and column."""
+    from allocator.io import InputError
+    from allocator.io.decisions import read_decisions
+    from models import LOG_COLUMNS
+
+    found = dwelling("D-1", 0, tenure="self_found", found_by="H-1")
+    inst = instance([single("H-1"), single("H-2")], [found])
+    path = tmp_path / "log.csv"
+    path.write_text(",".join(LOG_COLUMNS) + "\n"
+                    "2024-05-01,self_found_approved,H-2,D-1,o-7,,,,\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_decisions(path, instance=inst)
+    [problem] = [str(p) for p in caught.value.problems]
+    assert "log.csv:2:dwelling" in problem and "not-self-found" in problem

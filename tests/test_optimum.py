@@ -9,7 +9,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from allocator.compile import compile_instance
-from models import Area, Building, Household, Member, Municipality, Policy
+from models import (
+    Approval,
+    Area,
+    Building,
+    Household,
+    Instance,
+    Member,
+    Municipality,
+    Policy,
+    RuleMode,
+    Tenure,
+)
 from tests.engine_helpers import brute_force, engines_for, run
 from tests.factory import AS_OF, dwelling, family, instance, single
 
@@ -239,4 +250,58 @@ def test_every_engine_passes_the_checker_and_optimal_engines_agree(case):
         if outcome.proposal.solver.proven_optimal:
             seen[engine] = _objective(outcome)
     assert seen, "no engine proved optimality on a tiny instance"
+    assert set(seen.values()) == {_expected(inst, policy)}, seen
+
+
+@st.composite
+def affordability_and_self_found_cases(draw):
+    """``cases`` with incomes (some unknown), rents, utilities (some
+    unknown), a self-found dwelling in some state, and affordability
+    forbidden or penalised."""
+    inst, policy = draw(cases())
+    hs = [h.model_copy(update={"monthly_income_nok": draw(st.sampled_from(
+        [None, 0, 9_000, 15_000, 30_000]))}) for h in inst.households]
+    ds = [d.model_copy(update={
+        "rent_nok": float(draw(st.sampled_from([3_000, 7_000, 12_000]))),
+        "utilities_nok": draw(st.sampled_from([None, 800.0, 2_500.0])),
+    }) for d in inst.dwellings]
+    if draw(st.booleans()):
+        states = ["pending", "granted", "refused"]
+        ds[0] = ds[0].model_copy(update={
+            "tenure": Tenure.SELF_FOUND,
+            "found_by": hs[draw(st.integers(0, len(hs) - 1))].id,
+            "offer_lapses": draw(st.sampled_from(
+                [None, AS_OF - timedelta(days=1), AS_OF])),
+            "municipal_acceptance": Approval(draw(st.sampled_from(states))),
+            "imdi_approval": Approval(draw(st.sampled_from(states))),
+        })
+    policy = policy.model_copy(update={
+        "affordability": policy.affordability.model_copy(update={
+            "mode": RuleMode(draw(st.sampled_from(["forbid", "penalise"])))}),
+    })
+    inst = Instance.model_validate(
+        inst.model_copy(update={"households": tuple(hs),
+                                "dwellings": tuple(ds)}).model_dump())
+    return inst, Policy.model_validate(policy.model_dump())
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(affordability_and_self_found_cases())
+def test_engines_agree_with_brute_force_on_affordability_and_self_found(
+        case):
+    """
+    Tests, on generated small instances with incomes, rents and a
+    self-found dwelling, that every engine passes the independent checker
+    and that the engines proving optimality agree with brute force (which
+    asks the checker, written apart from the compiler).
+    """
+    inst, policy = case
+    data = compile_instance(inst, policy)
+    seen = {}
+    for engine in engines_for(data):
+        outcome = run(inst, policy, engine=engine)
+        if outcome.proposal.solver.proven_optimal:
+            seen[engine] = _objective(outcome)
+    assert seen
     assert set(seen.values()) == {_expected(inst, policy)}, seen

@@ -25,10 +25,11 @@ from allocator.criteria import (
 )
 from allocator.data import PROFESSIONAL, RULE_LABEL, RULE_TEXT, RULES
 from allocator.generate import generate
-from models import OVERRIDABLE_RULES, Policy, RuleMode, Weights
+from models import OVERRIDABLE_RULES, Policy, RuleMode, Tenure, Weights
 
 ALL_ON = Policy.model_validate({
     "hard": {"care_housing": "forbid"},
+    "affordability": {"mode": "forbid"},
     "shared": {"enabled": True},
     "dispersion": {"building_cap": 3},
 })
@@ -52,6 +53,18 @@ def arrays():
     # A region: several municipalities and households assigned to them,
     # so that every rule has something to rule out.
     instance = generate("region", seed=7, scale=0.05)
+    # Low incomes for half the households, and one dwelling found by a
+    # household itself, for affordability and self-found dwellings.
+    households = [
+        h.model_copy(update={"monthly_income_nok": 9_000})
+        if i % 2 else h for i, h in enumerate(instance.households)
+    ]
+    found = instance.dwellings[0].model_copy(update={
+        "found_by": households[0].id, "tenure": Tenure.SELF_FOUND})
+    instance = instance.model_copy(update={
+        "households": tuple(households),
+        "dwellings": (found, *instance.dwellings[1:]),
+    })
     data = compile_instance(instance, ALL_ON)
     hh, dw = data.candidates.hh, data.candidates.dw
     return instance, _take(hh, np.arange(hh.n), dense=True), _all(dw)

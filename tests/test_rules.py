@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from allocator.compile import bedrooms_needed, compile_instance
+from allocator.story import household_story
 from models import Area, Building, Member, Municipality, Policy
 from tests.engine_helpers import EXACT_ENGINES, matched, reasons, run
 from tests.factory import AS_OF, dwelling, family, instance, single
@@ -549,3 +550,127 @@ def test_a_full_area_cap_carries_its_marginal_value(engine):
     assert (binding.used, binding.limit) == (1, 1)
     assert binding.marginal_housed == 1
     assert binding.marginal_objective > 0
+
+
+# --- affordability (7.2.22, D10, H17) ----------------------------------------
+
+
+@pytest.mark.parametrize("engine", EXACT_ENGINES)
+def test_affordability_limit_forbids_a_dwelling_too_dear(engine):
+    """Tests the hard limit on the share of income after the allowance:
+    14,000 kr with 1,000 kr utilities on 15,000 kr a month is too dear
+    (net 15,000 less an allowance of 2,920); 6,000 kr is not."""
+    pol = _policy(affordability={"mode": "forbid"})
+    poor = single(monthly_income_nok=15_000)
+    dear = dwelling("D-1", 0, rent_nok=14_000, utilities_nok=1_000)
+    forbid = run(instance([poor], [dear]), pol, engine=engine)
+    assert reasons(forbid) == {"H-1": "no_eligible_dwelling"}
+    assert forbid.proposal.unmatched[0].excluded_by == {"affordability": 1}
+    assert "1 not affordable" in forbid.proposal.unmatched[0].message
+    cheap = dwelling("D-2", 0, rent_nok=6_000, utilities_nok=1_000)
+    allow = run(instance([poor], [dear, cheap]), pol, engine=engine)
+    assert matched(allow) == {"H-1": "D-2"}
+
+
+@pytest.mark.parametrize("engine", EXACT_ENGINES)
+def test_affordability_does_not_judge_an_unknown_income(engine):
+    """Tests that a household of unknown income is not judged, and that
+    the rule is off by default."""
+    dear = dwelling("D-1", 0, rent_nok=14_000)
+    on = _policy(affordability={"mode": "forbid"})
+    unknown = run(instance([single()], [dear]), on, engine=engine)
+    assert matched(unknown) == {"H-1": "D-1"}
+    assert unknown.proposal.matches[0].not_judged == ("affordability",)
+    assert "affordability not judged: the household's income is unknown" \
+        in household_story(unknown.proposal, "H-1")
+    rich_enough = single(monthly_income_nok=1_000)
+    assert matched(run(instance([rich_enough], [dear]),
+                       engine=engine)) == {"H-1": "D-1"}
+
+
+@pytest.mark.parametrize("engine", EXACT_ENGINES)
+def test_affordability_can_be_penalised_above_a_threshold(engine):
+    """Tests the penalty mode: the dear dwelling is allowed at a cost, and
+    a cheaper one of equal quality is preferred."""
+    pol = _policy(affordability={"mode": "penalise"})
+    poor = single(monthly_income_nok=15_000)
+    dear = dwelling("D-1", 0, rent_nok=14_000, utilities_nok=1_000)
+    allow = run(instance([poor], [dear]), pol, engine=engine)
+    assert matched(allow) == {"H-1": "D-1"}
+    assert allow.proposal.matches[0].scores["affordability"] == -10 * 100
+    cheap = dwelling("D-2", 0, rent_nok=6_000, utilities_nok=1_000)
+    both = run(instance([poor], [dear, cheap]), pol, engine=engine)
+    assert matched(both) == {"H-1": "D-2"}
+    # 7,000 kr less an allowance of 2,372 is 30.8 % of the income: 5.8
+    # points above the threshold, 29 penalty points.
+    assert both.proposal.matches[0].scores["affordability"] == -10 * 29
+
+
+# --- self-found dwellings (7.1.9, 5.3) ---------------------------------------
+
+
+def _found(did="D-1", by="H-1", **fields):
+    return dwelling(did, 0, tenure="self_found", found_by=by, **fields)
+
+
+@pytest.mark.parametrize("engine", EXACT_ENGINES)
+def test_self_found_dwelling_is_its_households_match_once_approved(engine):
+    """Tests that an accepted and approved self-found dwelling goes to the
+    household that found it, even when another has waited longer."""
+    mine = _found(municipal_acceptance="granted", imdi_approval="granted",
+                  offer_lapses=AS_OF + timedelta(days=5))
+    other = dwelling("D-2", 0)
+    finder = single("H-1", waited=10)
+    longer = single("H-2", waited=300)
+    out = run(instance([finder, longer], [mine, other]), engine=engine)
+    assert matched(out) == {"H-1": "D-1", "H-2": "D-2"}
+
+
+@pytest.mark.parametrize("engine", EXACT_ENGINES)
+def test_self_found_dwelling_is_reserved_while_the_offer_stands(engine):
+    """Tests that no other household gets a self-found dwelling while the
+    landlord's offer stands, nor its finder before acceptance and
+    approval; after the offer lapses the reservation ends."""
+    pending = _found(municipal_acceptance="granted",
+                     offer_lapses=AS_OF + timedelta(days=5))
+    out = run(instance([single("H-1"), single("H-2", waited=300)],
+                       [pending]), engine=engine)
+    assert matched(out) == {}
+    assert {u.household: u.excluded_by for u in out.proposal.unmatched} == {
+        "H-1": {"self_found": 1}, "H-2": {"self_found": 1}
+    }
+    assert "self-found dwelling reserved or awaiting approval" in (
+        out.proposal.unmatched[0].message)
+    lapsed = _found(offer_lapses=AS_OF - timedelta(days=1))
+    out = run(instance([single("H-1"), single("H-2", waited=300)],
+                       [lapsed]), engine=engine)
+    assert matched(out) == {"H-2": "D-1"}
+
+
+def test_self_found_fields_must_agree():
+    """Tests that a found dwelling names a known household and has the
+    self-found tenure, each problem located by row and column."""
+    with pytest.raises(ValueError) as err:
+        instance([single()], [dwelling("D-1", 0, found_by="H-9")])
+    text = str(err.value)
+    assert ("dwellings.0.found_by: found_by references unknown household"
+            in text)
+    assert "has tenure self_found, not municipal" in text
+
+
+def test_income_stays_out_of_the_proposal_outputs(tmp_path):
+    """Tests that a household's income (sensitive) appears in none of the
+    proposal's files, while the rule it drives is applied."""
+    from allocator.io.proposal import write_proposal
+
+    pol = _policy(affordability={"mode": "penalise"})
+    poor = single(monthly_income_nok=15_321)
+    home = dwelling("D-1", 0, rent_nok=6_000, utilities_nok=1_000)
+    inst = instance([poor], [home])
+    out = run(inst, pol)
+    assert out.proposal.matches[0].scores["affordability"] < 0
+    write_proposal(out.proposal, tmp_path, instance=inst, policy=pol)
+    for path in tmp_path.rglob("*"):
+        if path.suffix in (".json", ".csv", ".html"):
+            text = path.read_text(encoding="utf-8")
+            assert "15321" not in text and "15 321" not in text, path

@@ -36,6 +36,8 @@ HARD_RULES = [
     ("individual_need", _("Individual needs")),
     ("child_safety", _("Child safety")),
     ("care_housing", _("Care housing nearby")),
+    ("affordability", _("Affordability")),
+    ("self_found", _("Self-found dwelling")),
 ]
 
 

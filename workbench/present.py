@@ -25,6 +25,7 @@ SCORE_LABELS = {
     "care_housing": _("beside care housing"),
     "late_move_in": _("moving in after the settlement deadline"),
     "dispersion": _("dispersion"),
+    "affordability": _("housing cost against income"),
 }
 SENSITIVE_LABELS = {
     "needs_step_free": _("needs step-free access"),
@@ -32,6 +33,7 @@ SENSITIVE_LABELS = {
     "needs_no_basement": _("needs no basement"),
     "avoid_features": _("features to avoid"),
     "health_follow_up": _("health follow-up"),
+    "monthly_income_nok": _("monthly income"),
 }
 # Map origin for the instance's kilometre grid (Lillehammer).
 ORIGIN = (61.115, 10.466)

@@ -43,6 +43,7 @@ REFERENCES = {
     ("compatibility", "municipality"): "municipalities",
     ("pair_scores", "household"): "households",
     ("pair_scores", "municipality"): "municipalities",
+    ("dwellings", "found_by"): "households",
 }
 
 

@@ -21,6 +21,7 @@ from models import (
     LOG_COLUMNS,
     DecisionEvent,
     DecisionLog,
+    EventKind,
     Instance,
     Policy,
     decision_log_problems,
@@ -104,9 +105,33 @@ def read_decisions(
         _, i, column = p.loc
         problems.append(LocatedProblem(*locate(rows_of[i], column), p.rule,
                                        p.message))
+    if instance is not None:
+        for i, column, rule, message in _self_found_problems(log, instance):
+            problems.append(LocatedProblem(*locate(rows_of[i], column), rule,
+                                           message))
     if problems:
         raise InputError(problems)
     return DecisionLog(events=tuple(events))
+
+
+SELF_FOUND_EVENTS = frozenset({
+    EventKind.SELF_FOUND_ACCEPTED, EventKind.SELF_FOUND_APPROVED,
+    EventKind.SELF_FOUND_REFUSED,
+})
+
+
+def _self_found_problems(log, instance):
+    """A self-found event names a dwelling that household found."""
+    found_by = {d.id: d.found_by for d in instance.dwellings}
+    for i, e in enumerate(log.events):
+        if e.kind not in SELF_FOUND_EVENTS or e.dwelling not in found_by:
+            continue
+        if found_by[e.dwelling] != e.household:
+            yield (i, "dwelling", "not-self-found",
+                   f"dwelling {e.dwelling!r} was not found by household "
+                   f"{e.household!r} (its found_by column); a "
+                   f"{e.kind.value} event needs the dwelling the household "
+                   "found itself.")
 
 
 def _cell(column: str, value):

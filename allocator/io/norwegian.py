@@ -18,6 +18,7 @@ from enum import Enum
 from functools import cache
 
 from models import (
+    Approval,
     DecisionKind,
     DwellingFeature,
     Relation,
@@ -181,6 +182,24 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
                            "ut."),
         "available_until": ("ledig_til", "Siste dag boligen kan leies "
                             "ut; tom for ingen slutt."),
+        "utilities_nok": ("strøm_og_felleskostnader_kr", "Vanlige "
+                          "månedlige utgifter til strøm, oppvarming og "
+                          "felleskostnader i kroner. Tom: ukjent "
+                          "(regelen om hva husstanden har råd til bruker "
+                          "da policyens anslag)."),
+        "found_by": ("funnet_av", "Husstanden som selv fant boligen "
+                     "(egenbosetting). Boligen holdes av til den mens "
+                     "utleiers tilbud står. Tom: ingen."),
+        "offer_lapses": ("tilbud_faller_bort", "Siste dag utleiers tilbud "
+                         "om leiekontrakt på en selvfunnet bolig står. "
+                         "Tom: ingen dato."),
+        "municipal_acceptance": ("kommunens_godkjenning", "Kommunens "
+                                 "svar på en selvfunnet bolig: venter, "
+                                 "godkjent eller avslått. Standard "
+                                 "venter."),
+        "imdi_approval": ("imdis_godkjenning", "IMDis svar på en "
+                          "selvfunnet bolig: venter, godkjent eller "
+                          "avslått. Standard venter."),
     },
     "households": {
         "id": ("id", "Pseudonym id, for eksempel H-0017: aldri et "
@@ -225,6 +244,11 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
                              "nå, ved flytting."),
         "current_school": ("nåværende_skole", "Skolen (tjenestested) "
                            "barna går på nå, ved flytting."),
+        "monthly_income_nok": ("månedsinntekt_kr", "Husstandens "
+                               "månedlige inntekt etter skatt i kroner, "
+                               "med introduksjonsstønad, uten bostøtte "
+                               "(sensitiv). Tom: ukjent; da brukes ikke "
+                               "regelen om hva husstanden har råd til."),
     },
     "decisions": {
         "household": ("husstand", "Husstandens id."),
@@ -270,6 +294,11 @@ VALUES: dict[type[Enum], dict[str, str]] = {
         "guaranteed_private": "garantert_privat",
         "rent_to_own": "leie_til_eie",
         "self_found": "selvfunnet",
+    },
+    Approval: {
+        "pending": "venter",
+        "granted": "godkjent",
+        "refused": "avslått",
     },
     DwellingFeature: {
         "waterfront": "sjønært",

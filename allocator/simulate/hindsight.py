@@ -29,6 +29,7 @@ from ..criteria import rooms
 from ..data import AllocationData
 from ..engines.flow import solve_flow
 from ..engines.relax import relaxed
+from .reservations import unreserved_without
 from .world import World, deadline_of
 
 
@@ -86,7 +87,8 @@ def union_instance(world: World) -> Instance:
         edges=inst.edges,
         sites=inst.sites,
         travel_times=travel,
-        dwellings=world.dwellings,
+        dwellings=tuple(unreserved_without(
+            world.dwellings, {h.id for h in world.households})),
         households=tuple(
             h if h.current_dwelling is None or h.current_dwelling in dwellings
             else h.model_copy(update={"current_dwelling": None})

@@ -34,6 +34,7 @@ from ..check import check_matches
 from ..compile import compile_instance, quota_usage
 from ..pipeline import propose
 from .national import NationalRoundError, round_matches, select_households
+from .reservations import unreserved_without
 from .world import (
     DAYS_PER_MONTH,
     DECLINE,
@@ -475,6 +476,7 @@ def _round_instance(world: World, state: RunState, today: date, k: int,
             pair_scores=tuple(p for p in inst.pair_scores
                               if p.household in ids),
         )
+    dwellings = unreserved_without(dwellings, {h.id for h in households})
     return Instance(**extra,
         name=f"{inst.name[:80]}-round{k + 1}",
         as_of=today,

@@ -302,3 +302,62 @@ def test_read_instance_reports_unknown_csv_file(csv_dir):
     (csv_dir / "edges.csv").rename(csv_dir / "egdes.csv")
     (csv_dir / "README.txt").write_text("notes")
     assert located(csv_dir) == {("egdes.csv", None, None, "unknown-file")}
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "text", "rule"),
+    [
+        ("households.csv", "monthly_income_nok", "-1", "out-of-range"),
+        ("households.csv", "monthly_income_nok", "a lot", "wrong-type"),
+        ("dwellings.csv", "utilities_nok", "-5", "out-of-range"),
+        ("dwellings.csv", "found_by", "H-nobody", "unknown-reference"),
+        ("dwellings.csv", "offer_lapses", "soon", "wrong-type"),
+        ("dwellings.csv", "municipal_acceptance", "maybe", "unknown-value"),
+        ("dwellings.csv", "imdi_approval", "maybe", "unknown-value"),
+    ],
+)
+def test_read_instance_locates_bad_affordability_and_self_found_cells(
+    csv_dir, edit_cell, table, column, text, rule
+):
+    """Tests that a bad income, utilities or self-found cell is located at
+    its file, row and column with its rule, and that the sensitive income
+    is not repeated in the message."""
+    edit_cell(csv_dir / table, 3, column, text)
+    with pytest.raises(InputError) as caught:
+        read_instance(csv_dir)
+    found = {(p.file, p.row, p.column, p.rule)
+             for p in caught.value.problems}
+    assert (table, 3, column, rule) in found
+    if column == "monthly_income_nok":
+        assert all(text not in p.message for p in caught.value.problems)
+
+
+@pytest.mark.parametrize("form", ["csv", "xlsx", "json"])
+def test_income_utilities_and_self_found_fields_read_back_in_every_form(
+        instance, tmp_path, form):
+    """Tests that the new fields of the contract survive a write and a
+    read in each form, blank staying unknown."""
+    from datetime import timedelta
+
+    from allocator.io import write_instance
+    from models import Approval, Tenure
+
+    h = instance.households[0].model_copy(
+        update={"monthly_income_nok": 18_500.0})
+    d = instance.dwellings[0].model_copy(update={
+        "utilities_nok": 1_200.0, "tenure": Tenure.SELF_FOUND,
+        "found_by": h.id,
+        "offer_lapses": instance.as_of + timedelta(days=9),
+        "municipal_acceptance": Approval.GRANTED,
+        "imdi_approval": Approval.REFUSED,
+    })
+    data = instance.model_copy(update={
+        "households": (h, *instance.households[1:]),
+        "dwellings": (d, *instance.dwellings[1:]),
+    })
+    path = tmp_path / ("data" if form == "csv" else f"data.{form}")
+    write_instance(data, path, form=form)
+    back = read_instance(path)
+    assert back.households[0] == h and back.dwellings[0] == d
+    assert back.households[1].monthly_income_nok is None
+    assert back.dwellings[1].utilities_nok is None

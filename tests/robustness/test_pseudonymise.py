@@ -13,6 +13,7 @@ from allocator.cli import main
 from allocator.io import InputError, read_instance, write_instance
 from allocator.pipeline import propose
 from allocator.pseudonymise import pseudonymise_instance
+from models import Tenure
 
 ROOT = Path(__file__).resolve().parents[2]
 TOWN = ROOT / "instances" / "samples" / "town"
@@ -221,3 +222,21 @@ def test_every_kind_can_be_pseudonymised(town, tmp_path):
     with pytest.raises(ValueError):
         pseudonymise_instance(TOWN, tmp_path / "x", tmp_path / "k.json",
                               kinds=["members"])
+
+
+def test_the_household_that_found_a_dwelling_is_pseudonymised_with_it(
+        town, tmp_path):
+    """Tests that a self-found dwelling's ``found_by`` follows its
+    household's pseudonym."""
+    home = town.dwellings[0].model_copy(update={
+        "tenure": Tenure.SELF_FOUND, "found_by": town.households[0].id})
+    found = town.model_copy(update={
+        "dwellings": (home, *town.dwellings[1:])})
+    source = tmp_path / "found.json"
+    write_instance(found, source)
+    out, key = tmp_path / "out.json", tmp_path / "secret" / "key.json"
+    pseudonymise_instance(source, out, key)
+    back = json.loads(key.read_text())["mapping"]
+    [new] = [d for d in read_instance(out).dwellings if d.found_by]
+    assert back["dwellings"][new.id] == home.id
+    assert back["households"][new.found_by] == town.households[0].id

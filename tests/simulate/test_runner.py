@@ -74,3 +74,52 @@ def test_simulated_rule_prices_run_the_policy_with_each_rule_off():
     for row in sweep.tables.rule_prices:
         assert row["simulated_cost_mean"] is not None
         assert row["hindsight_cost_mean"] is not None
+
+
+def test_rule_variants_price_affordability_and_self_found_dwellings():
+    """Tests that the lab prices affordability (when on and some income
+    is known) and the reservation of self-found dwellings (when one is in
+    the data), each by switching one section off."""
+    from tests.factory import dwelling, instance, single
+
+    homes = [dwelling("D-1", 0),
+             dwelling("D-2", 0, tenure="self_found", found_by="H-1")]
+    data = instance([single(monthly_income_nok=20_000)], homes)
+    policy = Policy.model_validate({"affordability": {"mode": "forbid"}})
+    variants = dict(rule_variants(policy, data))
+    assert variants["affordability"].affordability.mode == "ignore"
+    assert variants["self_found"].hard.self_found is False
+    for name in ("affordability", "self_found"):
+        changed = [k for k in Policy.model_fields
+                   if getattr(variants[name], k) != getattr(policy, k)]
+        assert len(changed) == 1, (name, changed)
+    plain = instance([single()], [dwelling("D-1", 0)])
+    assert not {"affordability", "self_found"} & set(
+        dict(rule_variants(Policy(), plain)))
+
+
+def test_the_lab_prices_affordability_and_self_found_on_a_sweep():
+    """Tests that a sweep with incomes, a self-found dwelling and the
+    affordability limit runs every round (rounds without the finder drop
+    its reservation) and prices both rules."""
+    from allocator.generate import generate
+    from models import Approval, Tenure
+
+    rural = generate("rural", seed=0)
+    finder = rural.households[0].id
+    home = rural.dwellings[0].model_copy(update={
+        "tenure": Tenure.SELF_FOUND, "found_by": finder,
+        "municipal_acceptance": Approval.GRANTED,
+        "imdi_approval": Approval.GRANTED})
+    data = rural.model_copy(update={
+        "households": tuple(
+            h.model_copy(update={"monthly_income_nok": 12_000.0 + 500 * i})
+            for i, h in enumerate(rural.households)),
+        "dwellings": (home, *rural.dwellings[1:]),
+    })
+    policy = Policy.model_validate({"affordability": {"mode": "forbid"}})
+    params = SMALL.model_copy(update={"months": 1, "seeds": 1})
+    sweep = run_sweep(data, [("afford", policy)], params,
+                      rule_prices="simulation", workers=1)
+    priced = {r["rule_off"] for r in sweep.tables.rule_prices}
+    assert {"affordability", "self_found"} <= priced
