@@ -59,6 +59,7 @@ CRITERIA = (
     "school_change",
     "care_housing",
     "late_move_in",
+    "moving",
 )
 """Scored criteria of a pair; each weighted contribution is an integer."""
 
@@ -203,6 +204,9 @@ class AllocationData:
     pruned: bool = False
     relaxation: bool = False
     keep_bonus: int = 0
+    tenants: tuple[tuple[int, int], ...] = ()
+    """Sitting tenants in the round (``allocator.moving``): (household,
+    the dwelling it holds); they have no priority and use no quota."""
 
     def __post_init__(self):
         for name in self.__dataclass_fields__:
@@ -246,6 +250,8 @@ class AllocationData:
                 continue
             if dim != "households":
                 return False
+            if self.tenants:
+                return False  # tenants use no place of a quota
         return True
 
     def pair_value(self) -> np.ndarray:

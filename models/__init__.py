@@ -62,6 +62,7 @@ from .placement import (
 from .policy import (
     Deadlines,
     DecisionRules,
+    MovingOn,
     Dispersion,
     HardRules,
     ObjectiveMode,
@@ -85,6 +86,7 @@ from .proposal import (
     Alternative,
     Binding,
     Change,
+    Move,
     ChangeReason,
     Competitor,
     Declined,

@@ -116,6 +116,12 @@ class Household(StrictModel):
         Dwelling the household lives in now, when re-housing.
     current_school
         Service site (a school) the children attend now, when re-housing.
+    moving_on
+        A sitting tenant of ``current_dwelling`` ready to move on
+        (employed, contract ending): with policy ``moving.enabled`` it may
+        be moved to another dwelling or out, to free its dwelling for a
+        waiting household; when it may move is the dwelling's
+        ``available_from``. Default ``False``.
     """
 
     id: Identifier
@@ -150,6 +156,7 @@ class Household(StrictModel):
     assigned_municipality: Identifier | None = None
     current_dwelling: Identifier | None = None
     current_school: Identifier | None = None
+    moving_on: bool = False
 
     @field_validator("nationality", mode="before")
     @classmethod

@@ -225,6 +225,9 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
                              "nå, ved flytting."),
         "current_school": ("nåværende_skole", "Skolen (tjenestested) "
                            "barna går på nå, ved flytting."),
+        "moving_on": ("klar_til_å_flytte_videre", "Leietaker i "
+                      "nåværende bolig som er klar til å flytte videre "
+                      "(i arbeid, kontrakten går ut)."),
     },
     "decisions": {
         "household": ("husstand", "Husstandens id."),
