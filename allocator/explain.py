@@ -122,7 +122,8 @@ def build_proposal(
                 dwelling=dwellings[d].id,
                 priority=int(data.priority[h]),
                 quality=int(np.sum(scores)),
-                scores={c: int(v) for c, v in zip(CRITERIA, scores)},
+                scores={c: int(v) for c, v in zip(CRITERIA, scores)
+                        if c != "moving" or data.tenants},
                 rank=rank,
                 eligible=eligible,
                 shared=bool(result.room[h]),

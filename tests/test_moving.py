@@ -105,3 +105,33 @@ def test_the_rule_is_off_by_default():
     out = run(inst, Policy())
     assert out.proposal.moves == ()
     assert out.proposal.matches[0].priority > 0
+
+
+def test_the_proposal_shows_each_chain_in_every_output(tmp_path):
+    """Tests that JSON, CSV, the workbook and the report show the chain
+    of moves (in Norwegian too), and a tenant moving out in the CSV."""
+    import json
+
+    import openpyxl
+
+    from allocator.io.proposal import write_proposal
+    from allocator.office.report import report_html
+
+    fam = family("H-F", children=((8, "M"), (10, "M")))
+    tenant = single("T-1", moving_on=True, current_dwelling="D-T")
+    inst = instance([fam, tenant], [dwelling("D-T", 2)])
+    pol = _policy()
+    out = run(inst, pol)
+    write_proposal(out.proposal, tmp_path, instance=inst, lang="nb",
+                   policy=pol)
+    moves = json.loads((tmp_path / "proposal.json").read_text())["moves"]
+    assert [(m["household"], m["moved_from"], m["moved_to"])
+            for m in moves] == [("H-F", None, "D-T"), ("T-1", "D-T", None)]
+    csv_text = (tmp_path / "proposal.csv").read_text()
+    assert "T-1,false" in csv_text and "moved_out" in csv_text
+    assert "chain 1, step 1: waiting -> D-T" in csv_text
+    book = openpyxl.load_workbook(tmp_path / "proposal.xlsx")
+    assert "Flyttekjeder" in book.sheetnames and "moves" in book.sheetnames
+    html = report_html(out.proposal, inst, "nb", pol)
+    assert 'id="moves-table"' in html
+    assert "Leietaker T-1 flytter ut av D-T" in html
