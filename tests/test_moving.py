@@ -135,3 +135,17 @@ def test_the_proposal_shows_each_chain_in_every_output(tmp_path):
     html = report_html(out.proposal, inst, "nb", pol)
     assert 'id="moves-table"' in html
     assert "Leietaker T-1 flytter ut av D-T" in html
+
+
+def test_the_policy_lab_prices_moving_on():
+    """Tests that the lab offers the rule as a variant to switch off when
+    it is on and the instance has tenants moving on, and not otherwise."""
+    from allocator.simulate import rule_variants
+
+    tenant = single("T-1", moving_on=True, current_dwelling="D-1")
+    inst = instance([tenant], [dwelling("D-1", 1)])
+    variants = dict(rule_variants(_policy(), inst))
+    assert variants["moving_on"].moving.enabled is False
+    assert "moving_on" not in dict(rule_variants(Policy(), inst))
+    plain = instance([single("H-1")], [dwelling("D-1", 1)])
+    assert "moving_on" not in dict(rule_variants(_policy(), plain))

@@ -128,6 +128,9 @@ def rule_variants(policy: Policy,
     if disp.area_target_share is not None:
         out.append(("soft_dispersion",
                     with_("dispersion", area_target_share=None)))
+    if policy.moving.enabled and any(h.moving_on
+                                     for h in instance.households):
+        out.append(("moving_on", with_("moving", enabled=False)))
     return out
 
 
