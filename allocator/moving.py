@@ -123,6 +123,9 @@ def with_tenants(data: AllocationData, instance: Instance,
                 cap[i] += 1
         return cap
 
+    # A tenant's dwelling is whole: never rooms shared with the tenant.
+    slots = data.dwelling_slots.copy()
+    slots[list(held.values())] = np.minimum(slots[list(held.values())], 1)
     num_eligible = data.num_eligible.copy()
     num_eligible[list(held)] = np.bincount(nh, minlength=data.num_households
                                            )[list(held)]
@@ -142,6 +145,7 @@ def with_tenants(data: AllocationData, instance: Instance,
             all_h, np.arange(data.num_households + 1)).astype(np.int64),
         priority=priority,
         household_usage=usage,
+        dwelling_slots=slots,
         area_cap=grown(data.area_cap, data.dwelling_area),
         area_target=grown(data.area_target, data.dwelling_area),
         building_cap=grown(data.building_cap, data.dwelling_building),
