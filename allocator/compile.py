@@ -696,7 +696,7 @@ def compile_instance(
         candidates=candidates,
         pruned=keep is not None,
         keep_bonus=keep_bonus,
-    ), instance, policy)
+    ), instance, policy, previous)
 
 
 def _keep(instance, policy, candidates, previous, locks, h_index, d_index,

@@ -205,6 +205,7 @@ def moves_of(instance: Instance, data: AllocationData,
              for h, d in enumerate(assignment.tolist()) if d >= 0}
     at = {h.id: i for i, h in enumerate(hs)}
     d_at = {d.id: i for i, d in enumerate(ds)}
+    moving_col = CRITERIA.index("moving")
     out = []
     for c, steps in enumerate(chains(held, given)):
         for k, step in enumerate(steps):
@@ -214,7 +215,7 @@ def moves_of(instance: Instance, data: AllocationData,
                 if step.moved_to is not None:
                     p = _pair_of(data, at[step.household],
                                  d_at[step.moved_to])
-                    score = int(data.pair_quality[p])
+                    score = int(data.pair_scores[p, moving_col])
             out.append(Move(chain=c, step=k, household=step.household,
                             moved_from=step.moved_from,
                             moved_to=step.moved_to, score=score))

@@ -61,14 +61,18 @@ def move_score(policy: Policy, household, own_area, area, stays: bool) -> int:
 
 
 def with_tenants(data: AllocationData, instance: Instance,
-                 policy: Policy) -> AllocationData:
+                 policy: Policy,
+                 previous: dict[str, str] | None = None) -> AllocationData:
     """
     The compiled problem with the sitting tenants in the round: their
     pairs become their own dwelling and the dwellings eligible for them,
     scored by the moving policy alone; no priority, no quota; caps of the
     areas and buildings they live in grow by one each, since a tenant
     counts only where it lives after the round. Unchanged without
-    tenants. The data must hold every eligible pair (not pruned).
+    tenants. The data must hold every eligible pair (not pruned). With
+    a ``previous`` proposal (household id -> dwelling id) a tenant's
+    previous pair carries the keep bonus in its quality, as every other
+    kept pair does.
     """
     locked = {h for h, _, _ in data.locked_pairs}
     locked_d = {d for _, d, _ in data.locked_pairs}
@@ -100,6 +104,11 @@ def with_tenants(data: AllocationData, instance: Instance,
     scores = np.zeros((len(nh), data.pair_scores.shape[1]),
                       dtype=data.pair_scores.dtype)
     scores[:, col] = nq
+    if previous and data.keep_bonus:
+        hid, did = data.household_ids, data.dwelling_ids
+        nq = nq + data.keep_bonus * np.array(
+            [previous.get(hid[h]) == did[d] for h, d in zip(new_h, new_d)],
+            dtype=np.int64)
     all_h = np.concatenate([ph[keep], nh])
     all_d = np.concatenate([pd[keep], nd])
     order = np.lexsort((all_d, all_h))

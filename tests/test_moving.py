@@ -149,3 +149,20 @@ def test_the_policy_lab_prices_moving_on():
     assert "moving_on" not in dict(rule_variants(Policy(), inst))
     plain = instance([single("H-1")], [dwelling("D-1", 1)])
     assert "moving_on" not in dict(rule_variants(_policy(), plain))
+
+
+def test_a_re_solve_keeps_a_staying_tenant_as_a_kept_match():
+    """Tests that with the previous proposal a tenant that stayed is a
+    kept match, and the checker agrees with the objective's parts."""
+    from allocator.pipeline import propose
+
+    tenant = single("T-1", moving_on=True, current_dwelling="D-1")
+    inst = instance([tenant, single("H-1")],
+                    [dwelling("D-1", 1), dwelling("D-2", 1)])
+    pol = _policy()
+    first = run(inst, pol)
+    again = propose(inst, pol, previous=first.proposal,
+                    marginal_values=False)
+    assert again.check.ok, again.check.violations
+    assert {m.household: m.kept for m in again.proposal.matches} == {
+        "T-1": True, "H-1": True}
