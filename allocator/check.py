@@ -213,13 +213,17 @@ def sitting_tenants(instance, policy) -> dict[str, str]:
     """
     Sitting tenants in the round, from the definition: with ``moving``
     enabled, every household marked ``moving_on`` whose
-    ``current_dwelling`` is a dwelling of the instance, by its dwelling.
+    ``current_dwelling`` is a dwelling of the instance, by its dwelling;
+    a household the office has locked is placed by its lock instead, as
+    any household.
     """
     if not policy.moving.enabled:
         return {}
     ids = {d.id for d in instance.dwellings}
+    locked = {d.household for d in instance.decisions if d.kind == "lock"}
     return {h.id: h.current_dwelling for h in instance.households
-            if h.moving_on and h.current_dwelling in ids}
+            if h.moving_on and h.current_dwelling in ids
+            and h.id not in locked}
 
 
 def _moving_score(policy, h, dwellings, own, d) -> int:

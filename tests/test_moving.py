@@ -166,3 +166,18 @@ def test_a_re_solve_keeps_a_staying_tenant_as_a_kept_match():
     assert again.check.ok, again.check.violations
     assert {m.household: m.kept for m in again.proposal.matches} == {
         "T-1": True, "H-1": True}
+
+
+def test_a_locked_tenant_is_placed_by_its_lock():
+    """Tests that the office's lock on a tenant places it as any
+    household, and a lock on a tenant's dwelling moves the tenant on."""
+    tenant = single("T-1", moving_on=True, current_dwelling="D-1")
+    fam = family("H-F", children=((8, "M"), (10, "M")))
+    ds = [dwelling("D-1", 2), dwelling("D-2", 1)]
+    pol = _policy(exit_penalty=30)
+    out = run(instance([tenant, fam], ds, [("T-1", "D-2", "lock")]), pol)
+    assert matched(out) == {"T-1": "D-2", "H-F": "D-1"}
+    assert out.proposal.moves == ()
+    out = run(instance([tenant, fam], ds, [("H-F", "D-1", "lock")]), pol)
+    assert matched(out) == {"T-1": "D-2", "H-F": "D-1"}
+    assert [m.household for m in out.proposal.moves] == ["H-F", "T-1"]
