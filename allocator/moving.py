@@ -90,7 +90,8 @@ def with_tenants(data: AllocationData, instance: Instance,
     area = data.dwelling_area
     for h, own in sorted(held.items()):
         household = instance.households[h]
-        mine = pd[(ph == h) & ~data.pair_room]
+        lo, hi = data.household_ptr[h], data.household_ptr[h + 1]
+        mine = pd[lo:hi][~data.pair_room[lo:hi]]
         others = [int(d) for d in mine if d != own]
         options = ([own] if own not in locked_d else []) + others
         for d in options:
