@@ -19,6 +19,7 @@ LABELS = {
     "school_change": "keeping the children's school",
     "care_housing": "beside care housing",
     "late_move_in": "moving in after the settlement deadline",
+    "moving": "a sitting tenant staying or moving on",
 }
 
 

@@ -49,6 +49,7 @@ CRITERION_TEXT = {
     "school_change": N_("keeping the children's school"),
     "care_housing": N_("beside care housing"),
     "late_move_in": N_("moving in after the settlement deadline"),
+    "moving": N_("a sitting tenant staying or moving on"),
 }
 
 RULE_TEXT = {
