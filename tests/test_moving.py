@@ -181,3 +181,14 @@ def test_a_locked_tenant_is_placed_by_its_lock():
     out = run(instance([tenant, fam], ds, [("H-F", "D-1", "lock")]), pol)
     assert matched(out) == {"T-1": "D-2", "H-F": "D-1"}
     assert [m.household for m in out.proposal.moves] == ["H-F", "T-1"]
+
+
+def test_the_template_has_the_moving_on_column_in_both_languages():
+    """Tests that the households sheet of the template has moving_on, as
+    klar_til_å_flytte_videre in Norwegian."""
+    from allocator.io.template import build_template
+
+    for lang, header in (("en", "moving_on"),
+                         ("nb", "klar_til_å_flytte_videre")):
+        sheet = build_template(lang).worksheets[1]
+        assert header in [c.value for c in sheet[1]], lang
