@@ -106,9 +106,10 @@ def check_proposal(
                 f"Objective stated as ({obj.primary}, {obj.secondary}), "
                 f"recomputed as ({report.primary}, {report.secondary})."
             )
+    _check_moves(instance, policy, proposal, report.violations)
     seen = {m.household for m in proposal.matches} | {
         u.household for u in proposal.unmatched
-    }
+    } | {mv.household for mv in proposal.moves if mv.moved_to is None}
     missing = {h.id for h in instance.households} - seen
     if missing:
         report.violations.append(
@@ -154,6 +155,7 @@ def check_matches(instance: Instance, policy: Policy, matches,
                 f"Lock {hid} -> {did} not honoured (got {given.get(hid)})."
             )
 
+    sitting = sitting_tenants(instance, policy)
     occupants = defaultdict(list)
     for hid, did, shared in matches:
         if hid not in households or did not in dwellings:
@@ -161,6 +163,11 @@ def check_matches(instance: Instance, policy: Policy, matches,
             continue
         h, d = households[hid], dwellings[did]
         occupants[did].append((h, shared))
+        if sitting.get(hid) == did:
+            continue  # a sitting tenant staying where it lives
+        if hid in sitting and shared:
+            bad.append(f"Sitting tenant {hid} is given a room in shared "
+                       f"housing ({did}).")
         allowed, why = overrides.get((hid, did), (None, ""))
         for rule, reason in rule_breaches(instance, policy, h, d, shared):
             if rule == allowed and why.strip():
@@ -170,21 +177,109 @@ def check_matches(instance: Instance, policy: Policy, matches,
             bad.append(f"Match {hid} -> {did} was banned.")
 
     _check_occupancy(policy, dwellings, occupants, bad)
+    for hid, did in sitting.items():
+        others = [h.id for h, _ in occupants.get(did, ()) if h.id != hid]
+        if others and given.get(hid) == did:
+            bad.append(f"Dwelling {did} is given to {others[0]} while its "
+                       f"sitting tenant {hid} stays.")
     _check_caps(instance, policy, matches, households, dwellings, areas,
-                buildings, munis, bad)
+                buildings, munis, bad, sitting)
 
     travel = _Travel(instance)
     for hid, did, shared in matches:
         if hid not in households or did not in dwellings:
             continue
         h, d = households[hid], dwellings[did]
+        if hid in sitting:
+            scores = {"moving": _moving_score(policy, h, dwellings,
+                                              sitting[hid], d)}
+            report.scores[hid] = scores
+            report.secondary += scores["moving"]
+            continue  # a sitting tenant has no priority
         scores = criterion_scores(instance, policy, h, d, shared, travel)
         report.scores[hid] = scores
         report.primary += priority_points(instance, policy, h)
         report.secondary += sum(scores.values())
     report.secondary -= _dispersion_cost(instance, policy, matches,
-                                         dwellings, areas)
+                                         dwellings, areas, sitting)
     return report
+
+
+# --- moving on (7.2.23, 7.4.15, R2) ------------------------------------------
+
+
+def sitting_tenants(instance, policy) -> dict[str, str]:
+    """
+    Sitting tenants in the round, from the definition: with ``moving``
+    enabled, every household marked ``moving_on`` whose
+    ``current_dwelling`` is a dwelling of the instance, by its dwelling;
+    a household the office has locked is placed by its lock instead, as
+    any household.
+    """
+    if not policy.moving.enabled:
+        return {}
+    ids = {d.id for d in instance.dwellings}
+    locked = {d.household for d in instance.decisions if d.kind == "lock"}
+    return {h.id: h.current_dwelling for h in instance.households
+            if h.moving_on and h.current_dwelling in ids
+            and h.id not in locked}
+
+
+def _moving_score(policy, h, dwellings, own, d) -> int:
+    """Staying earns the exit penalty (a move out avoided); a move to
+    another dwelling earns it less the move penalty, and less the school
+    penalty for school-age children when the area changes. Out: 0."""
+    m = policy.moving
+    if d.id == own:
+        return m.exit_penalty
+    school = any(SCHOOL <= x.age < ADULT for x in h.members)
+    changes = school and dwellings[own].area != d.area
+    return (m.exit_penalty - m.move_penalty
+            - (m.school_change_penalty if changes else 0))
+
+
+def _check_moves(instance, policy, proposal, bad) -> None:
+    """Every chain of moves agrees with the matches: each tenant that
+    left its dwelling is one step (to its match, or out); a chain's next
+    step leaves the dwelling the step before went to; the first step of
+    a chain is the household that took a tenant's dwelling."""
+    sitting = sitting_tenants(instance, policy)
+    given = {m.household: m.dwelling for m in proposal.matches}
+    moved = {t for t, d in sitting.items() if given.get(t) != d}
+    steps = {}
+    chains = defaultdict(list)
+    for mv in proposal.moves:
+        chains[mv.chain].append(mv)
+        if mv.moved_from is not None:
+            steps[mv.household] = mv
+            if sitting.get(mv.household) != mv.moved_from:
+                bad.append(f"Move of {mv.household} from {mv.moved_from}: "
+                           "not a sitting tenant of that dwelling.")
+        if given.get(mv.household) != mv.moved_to:
+            bad.append(f"Move of {mv.household} to {mv.moved_to}, but its "
+                       f"match is {given.get(mv.household)}.")
+    for t in sorted(moved - set(steps)):
+        bad.append(f"Sitting tenant {t} left {sitting[t]} but no chain "
+                   "shows the move.")
+    for c, chain in chains.items():
+        chain.sort(key=lambda mv: mv.step)
+        for a, b in zip(chain, chain[1:]):
+            if b.moved_from != a.moved_to:
+                bad.append(f"Chain {c}: {b.household} leaves "
+                           f"{b.moved_from}, not where {a.household} went "
+                           f"({a.moved_to}).")
+    held = set(sitting.values())
+    for t, d in sitting.items():
+        takers = [h for h, x in given.items() if x == d and h != t]
+        if takers and t not in moved:
+            bad.append(f"{takers[0]} takes {d} but its tenant {t} stays.")
+    for h, d in given.items():
+        if d in held and h not in sitting and not any(
+            mv.household == h and mv.moved_to == d and mv.step == 0
+            for mv in proposal.moves
+        ):
+            bad.append(f"{h} takes the tenant's dwelling {d} outside a "
+                       "chain of moves.")
 
 
 # --- the size norm and hard rules -------------------------------------------
@@ -466,11 +561,17 @@ def _room_left(share, residents, existing):
 
 
 def _check_caps(instance, policy, matches, households, dwellings, areas,
-                buildings, munis, bad):
+                buildings, munis, bad, sitting=None):
     disp = policy.dispersion
     per_area = Counter()
     per_building = Counter()
     per_muni = defaultdict(Counter)
+    # A sitting tenant in the round counts only where it lives after it:
+    # the households its area and building already hold lose it.
+    for did in (sitting or {}).values():
+        per_area[dwellings[did].area] -= 1
+        if dwellings[did].building:
+            per_building[dwellings[did].building] -= 1
     for hid, did, _ in matches:
         if hid not in households or did not in dwellings:
             continue
@@ -478,6 +579,8 @@ def _check_caps(instance, policy, matches, households, dwellings, areas,
         per_area[d.area] += 1
         if d.building:
             per_building[d.building] += 1
+        if hid in (sitting or {}):
+            continue  # settled already: no place of a quota
         for dim, used in _usage(h).items():
             per_muni[d.municipality][dim] += used
     for aid, n in per_area.items():
@@ -518,13 +621,16 @@ def _usage(h) -> dict[str, int]:
     }
 
 
-def _dispersion_cost(instance, policy, matches, dwellings, areas) -> int:
+def _dispersion_cost(instance, policy, matches, dwellings, areas,
+                     sitting=None) -> int:
     share = policy.dispersion.area_target_share
     if share is None:
         return 0
     per_area = Counter(
         dwellings[did].area for _, did, _ in matches if did in dwellings
     )
+    for did in (sitting or {}).values():
+        per_area[dwellings[did].area] -= 1
     cap_share = policy.dispersion.area_cap_share
     cost = 0
     for aid, n in per_area.items():

@@ -36,7 +36,7 @@ from .criteria import (
     rooms,
     rule_failures,
 )
-from . import memory
+from . import memory, moving
 from .data import RULES, UNLIMITED, AllocationData
 from .locks import apply_locks, rooms_left
 from .proximity import minutes_to_services, travel_graph
@@ -615,6 +615,8 @@ def compile_instance(
     keep = candidates_per_household
     if keep is None and total > FULL_PAIRS_LIMIT:
         keep = CANDIDATES_PER_HOUSEHOLD
+    if moving.tenants(instance, policy):
+        keep = None  # a tenant's pairs are rebuilt from all it may take
     pair_household, pair_dwelling = candidates.initial_pairs(keep)
     pair_room, pair_scores = candidates.pair_scores(pair_household,
                                                     pair_dwelling)
@@ -717,7 +719,7 @@ def compile_instance(
         + 1
     )
 
-    return AllocationData(
+    return moving.with_tenants(AllocationData(
         household_ids=tuple(h.id for h in instance.households),
         dwelling_ids=tuple(d.id for d in instance.dwellings),
         building_ids=building_ids,
@@ -762,7 +764,7 @@ def compile_instance(
         candidates=candidates,
         pruned=keep is not None,
         keep_bonus=keep_bonus,
-    )
+    ), instance, policy, previous)
 
 
 def _keep(instance, policy, candidates, previous, locks, h_index, d_index,

@@ -64,7 +64,7 @@ class PairRule:
 class Criterion:
     """
     A scored criterion of a pair. Its weight is the policy's field of the
-    same name in ``[weights]``.
+    same name in ``[weights]`` (unless ``weighted`` is false).
 
     ``score(h, d, policy)`` gives the weighted contribution of pairs
     whose household matters only through its class; ``None`` for the
@@ -78,6 +78,9 @@ class Criterion:
     """A household's wish rather than professional suitability."""
     reads: tuple[str, ...] = ()
     score: Callable[..., Any] | None = None
+    weighted: bool = True
+    """Weighted by ``[weights]``; otherwise its own policy section sets
+    its points (moving on)."""
 
 
 @dataclass(frozen=True)
@@ -426,9 +429,16 @@ CRITERIA_RECORDS = (
               reads=("late_from",), score=_late_move_in),
     Criterion("affordability", N_("housing cost against income"),
               reads=("income", "size"), score=_affordability),
+    # Scored per tenant by ``allocator.moving``, not per class.
+    Criterion("moving", N_("a sitting tenant staying or moving on"),
+              weighted=False),
 )
 """Scored criteria of a pair, in the order of ``pair_scores``' columns;
 each weighted contribution is an integer."""
+
+
+def _has_tenants(instance: Instance) -> bool:
+    return any(h.moving_on for h in instance.households)
 
 
 def _has_quotas(instance: Instance) -> bool:
@@ -448,6 +458,8 @@ COUPLING_RULES = (
                  off={"dispersion": {"building_cap": None}}),
     CouplingRule("soft_dispersion", N_("dispersion target of an area"),
                  off={"dispersion": {"area_target_share": None}}),
+    CouplingRule("moving_on", N_("sitting tenants moving on"),
+                 off={"moving": {"enabled": False}}, applies=_has_tenants),
 )
 """Rules between households, and settings priced like rules."""
 

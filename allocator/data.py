@@ -166,6 +166,9 @@ class AllocationData:
     pruned: bool = False
     relaxation: bool = False
     keep_bonus: int = 0
+    tenants: tuple[tuple[int, int], ...] = ()
+    """Sitting tenants in the round (``allocator.moving``): (household,
+    the dwelling it holds); they have no priority and use no quota."""
 
     def __post_init__(self):
         for name in self.__dataclass_fields__:
@@ -209,6 +212,8 @@ class AllocationData:
                 continue
             if dim != "households":
                 return False
+            if self.tenants:
+                return False  # tenants use no place of a quota
         return True
 
     def pair_value(self) -> np.ndarray:

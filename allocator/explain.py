@@ -21,6 +21,7 @@ from models import (
     Instance,
     Kpis,
     Match,
+    Move,
     Objective,
     Policy,
     Proposal,
@@ -37,6 +38,7 @@ from models import (
 from . import interrupt
 from .compile import bedrooms_needed, deadline_days
 from .data import CRITERIA, RULE_LABEL, RULES, UNLIMITED, AllocationData
+from .moving import chains
 from .result import Result
 
 MAX_COMPETITORS = 3
@@ -96,6 +98,7 @@ def build_proposal(
     )
     deadline = np.array([deadline_days(h, policy) for h in households])
     locked = {h for h, _, _ in data.locked_pairs}
+    held = dict(data.tenants)
 
     matches = []
     free_scores = _free_scores(data, assignment, locked)
@@ -105,6 +108,10 @@ def build_proposal(
         if h in locked:
             scores = data.locked_scores[h]
             rank, eligible = 1, 1
+        elif h in held:
+            # A sitting tenant: scored by the moving policy alone.
+            scores = free_scores[h]
+            rank, eligible = 1, int(data.num_eligible[h])
         else:
             scores = free_scores[h]
             rank, eligible, other = _rank_and_nearest(data.candidates, h, d)
@@ -116,7 +123,8 @@ def build_proposal(
                 dwelling=dwellings[d].id,
                 priority=int(data.priority[h]),
                 quality=int(np.sum(scores)),
-                scores={c: int(v) for c, v in zip(CRITERIA, scores)},
+                scores={c: int(v) for c, v in zip(CRITERIA, scores)
+                        if c != "moving" or data.tenants},
                 rank=rank,
                 eligible=eligible,
                 shared=bool(result.room[h]),
@@ -137,6 +145,7 @@ def build_proposal(
         _why_unmatched(instance, data, taken_by, h, int(waited[h]),
                        per_class)
         for h in np.flatnonzero(assignment < 0).tolist()
+        if h not in held  # a tenant unmatched moved out: see moves
     ]
     unmatched = _with_prospects(instance, policy, data, taken_by,
                                 unmatched)
@@ -167,7 +176,7 @@ def build_proposal(
         unmatched=tuple(unmatched),
         binding=tuple(binding),
         conflicts=tuple(c.message for c in data.lock_conflicts),
-        kpis=_kpis(instance, policy, result, waited, deadline),
+        kpis=_kpis(instance, policy, result, waited, deadline, held),
         solver=SolverStats(
             engine=result.engine,
             status=result.status,
@@ -183,7 +192,36 @@ def build_proposal(
                     if not k.endswith("_seconds")},
         ),
         provenance=provenance(instance, policy),
+        moves=moves_of(instance, data, assignment) if solved else (),
     )
+
+
+def moves_of(instance: Instance, data: AllocationData,
+             assignment) -> tuple[Move, ...]:
+    """Each chain of moves of the sitting tenants, step by step."""
+    if not data.tenants:
+        return ()
+    hs, ds = instance.households, instance.dwellings
+    held = {hs[h].id: ds[d].id for h, d in data.tenants}
+    given = {hs[h].id: ds[int(d)].id
+             for h, d in enumerate(assignment.tolist()) if d >= 0}
+    at = {h.id: i for i, h in enumerate(hs)}
+    d_at = {d.id: i for i, d in enumerate(ds)}
+    moving_col = CRITERIA.index("moving")
+    out = []
+    for c, steps in enumerate(chains(held, given)):
+        for k, step in enumerate(steps):
+            score = None
+            if step.household in held:
+                score = 0
+                if step.moved_to is not None:
+                    p = _pair_of(data, at[step.household],
+                                 d_at[step.moved_to])
+                    score = int(data.pair_scores[p, moving_col])
+            out.append(Move(chain=c, step=k, household=step.household,
+                            moved_from=step.moved_from,
+                            moved_to=step.moved_to, score=score))
+    return tuple(out)
 
 
 def _rank_and_nearest(candidates, h: int, d: int) -> tuple[int, int, int]:
@@ -769,9 +807,10 @@ def _one_more(data: AllocationData, rule, index) -> AllocationData:
     return dataclasses.replace(data, quota_cap=quota)
 
 
-def _kpis(instance, policy, result, waited, deadline) -> Kpis:
+def _kpis(instance, policy, result, waited, deadline, held=()) -> Kpis:
     assignment = result.assignment
     housed = assignment >= 0
+    housed[list(held)] = False  # sitting tenants were housed already
     hs = instance.households
     group = np.array([h.is_priority_group for h in hs], dtype=bool)
     by_type: dict[str, list[int]] = {}

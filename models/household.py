@@ -121,6 +121,12 @@ class Household(StrictModel):
         introduction stipend and benefits other than the housing allowance
         (sensitive). ``None`` (default) is unknown: the affordability rule
         does not apply to the household.
+    moving_on
+        A sitting tenant of ``current_dwelling`` ready to move on
+        (employed, contract ending): with policy ``moving.enabled`` it may
+        be moved to another dwelling or out, to free its dwelling for a
+        waiting household; when it may move is the dwelling's
+        ``available_from``. Default ``False``.
     """
 
     id: Identifier
@@ -159,6 +165,7 @@ class Household(StrictModel):
         "Monthly income in NOK after tax (for affordability).",
         default=None, ge=0, le=1_000_000,
     )
+    moving_on: bool = False
 
     @field_validator("nationality", mode="before")
     @classmethod

@@ -234,6 +234,18 @@ def _problems(inst: Instance) -> Iterator[Problem]:  # noqa: C901
         yield from _household_problems(
             i, h, inst.as_of, municipalities, dwellings, nodes, site_kind
         )
+    tenant_of: dict[str, str] = {}
+    for i, h in enumerate(inst.households):
+        if not h.moving_on or h.current_dwelling is None:
+            continue
+        other = tenant_of.setdefault(h.current_dwelling, h.id)
+        if other != h.id:
+            yield Problem(
+                loc=("households", i, "current_dwelling"),
+                rule="moving-on",
+                message=f"dwelling {h.current_dwelling!r} already has "
+                f"the sitting tenant {other!r}.",
+            )
     yield from _decision_problems(inst.decisions, households, dwellings)
     yield from placement_problems(
         inst.municipality_services, inst.compatibility, inst.pair_scores,
@@ -334,6 +346,13 @@ def _household_problems(
             rule="wrong-kind",
             message=f"current_school {h.current_school!r} is a {kind} site, "
             "not a school.",
+        )
+    if h.moving_on and h.current_dwelling is None:
+        yield Problem(
+            loc=(t, i, "moving_on"),
+            rule="moving-on",
+            message="moving_on marks a sitting tenant: give its "
+            "current_dwelling.",
         )
     if h.permit_date is not None and h.permit_date > as_of:
         yield Problem(

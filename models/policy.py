@@ -458,6 +458,39 @@ class DecisionRules(StrictModel):
         return sorted(reasons)
 
 
+class MovingOn(StrictModel):
+    """
+    Sitting tenants ready to move on (DOMAIN.md 7.2.23, 7.4.15, R2):
+    households in ``current_dwelling`` marked ``moving_on`` (employed,
+    contract ending). Off by default, so a round is unchanged.
+
+    When on, each such tenant is part of the round: it stays (scored
+    ``exit_penalty``, the cost of a move out avoided), moves to another
+    eligible dwelling (``exit_penalty - move_penalty``, less
+    ``school_change_penalty`` when it has school-age children and the
+    dwelling lies in another area), or moves out to the private market or
+    ownership (0). Its dwelling goes to another household only when it
+    leaves. Tenants have no priority and use no quota; they count against
+    caps only where they live after the round.
+    """
+
+    enabled: bool = False
+    move_penalty: Weight = Field(
+        default=20,
+        description="Quality units a move to another dwelling costs.",
+    )
+    school_change_penalty: Weight = Field(
+        default=30,
+        description="Extra cost of a move to another area (school) for a "
+        "tenant with school-age children.",
+    )
+    exit_penalty: Weight = Field(
+        default=10,
+        description="Quality units a move out to the private market or "
+        "ownership costs, against staying.",
+    )
+
+
 class Policy(StrictModel):
     """
     Every matching rule, with defaults documented in the README's rules
@@ -483,3 +516,4 @@ class Policy(StrictModel):
     placement: PlacementPolicy = PlacementPolicy()
     decisions: DecisionRules = DecisionRules()
     affordability: Affordability = Affordability()
+    moving: MovingOn = MovingOn()

@@ -407,6 +407,25 @@ class Provenance(StrictModel):
     created_at: datetime
 
 
+class Move(StrictModel):
+    """
+    One step of a chain of moves (policy ``moving``): ``household``
+    leaves ``moved_from`` (blank: a waiting household, housed by the
+    chain) for ``moved_to`` (blank: out to the private market or
+    ownership). Steps of one chain share ``chain`` and are numbered from
+    0: the household that takes a tenant's dwelling comes first, then
+    each tenant in turn to where it goes.
+    """
+
+    chain: int = Field(ge=0)
+    step: int = Field(ge=0)
+    household: Identifier
+    moved_from: Identifier | None = None
+    moved_to: Identifier | None = None
+    score: int | None = None
+    """The tenant's ``moving`` score (None for a waiting household)."""
+
+
 class Kpis(StrictModel):
     households: int
     dwellings: int
@@ -469,6 +488,9 @@ class Proposal(StrictModel):
     solver: SolverStats
     provenance: Provenance
     warnings: tuple[ProposalWarning, ...] = ()
+    moves: tuple[Move, ...] = ()
+    """Chains of moves of sitting tenants moving on (policy ``moving``);
+    empty without them."""
 
 
 class RunLog(StrictModel):

@@ -674,3 +674,69 @@ def test_income_stays_out_of_the_proposal_outputs(tmp_path):
         if path.suffix in (".json", ".csv", ".html"):
             text = path.read_text(encoding="utf-8")
             assert "15321" not in text and "15 321" not in text, path
+# --- moving on (7.2.23, 7.4.15, R2) --------------------------------------------
+
+
+def _tenant_round(**moving):
+    """A family of four (two boys: two bedrooms) waits; only the sitting
+    tenant T-1's two-bedroom flat fits it; a one-bedroom flat is free."""
+    fam = family("H-F", children=((8, "M"), (10, "M")))
+    tenant = single("T-1", moving_on=True, current_dwelling="D-T")
+    ds = [dwelling("D-T", 2), dwelling("D-1", 1, area="A-2")]
+    pol = _policy(moving={"enabled": True, **moving})
+    return instance([fam, tenant], ds), pol
+
+
+def _engines(inst, pol):
+    from tests.engine_helpers import engines_for
+
+    return engines_for(compile_instance(inst, pol))
+
+
+def test_a_tenant_moving_on_frees_its_dwelling_for_a_family():
+    """Tests that the tenant moves to the free flat (a move costs less
+    than a move out here) so the family gets its flat, on every engine,
+    and that the proposal shows the chain."""
+    inst, pol = _tenant_round(exit_penalty=30)
+    for engine in _engines(inst, pol):
+        out = run(inst, pol, engine)
+        assert matched(out) == {"H-F": "D-T", "T-1": "D-1"}, engine
+        steps = [(m.household, m.moved_from, m.moved_to, m.score)
+                 for m in out.proposal.moves]
+        assert steps == [("H-F", None, "D-T", None),
+                         ("T-1", "D-T", "D-1", 10)], engine
+    # With moving out cheaper than a move, the tenant moves out instead.
+    out = run(*_tenant_round())
+    assert matched(out) == {"H-F": "D-T"}
+    assert out.proposal.moves[-1].moved_to is None
+    assert "T-1" not in reasons(out)
+
+
+def test_a_tenant_keeps_its_dwelling_unless_it_moves():
+    """Tests that a tenant nobody's move needs stays, that a school-age
+    family is moved within its area rather than across it, and that the
+    checker rejects a dwelling given away while its tenant stays."""
+    from allocator.check import check_matches
+
+    inst, pol = _tenant_round()
+    alone = instance([inst.households[1]], inst.dwellings)
+    for engine in _engines(alone, pol):
+        out = run(alone, pol, engine)
+        assert matched(out) == {"T-1": "D-T"}, engine
+        assert out.proposal.moves == ()
+    report = check_matches(inst, pol, [("H-F", "D-T", False),
+                                       ("T-1", "D-T", False)])
+    assert any("while its sitting tenant T-1 stays" in v
+               for v in report.violations)
+    # A family with school children in D-T, a waiting single needing it
+    # alone (a need for the ground floor); flats in both areas.
+    fam = family("T-F", children=((8, "M"), (10, "M")), moving_on=True,
+                 current_dwelling="D-T")
+    one = single("H-1", needs_ground_floor=True)
+    ds = [dwelling("D-T", 2, floor=0), dwelling("D-2", 2, area="A-2", floor=2),
+          dwelling("D-3", 2, floor=2, condition=1)]
+    inst = instance([one, fam], ds)
+    pol = _policy(moving={"enabled": True, "exit_penalty": 40})
+    for engine in _engines(inst, pol):
+        out = run(inst, pol, engine)
+        assert matched(out) == {"H-1": "D-T", "T-F": "D-3"}, engine

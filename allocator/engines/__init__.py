@@ -91,7 +91,8 @@ def nothing_to_choose(data: AllocationData, engine: str) -> Result:
 def class_model_applies(data: AllocationData) -> bool:
     """Whether the class model covers the rules: every pair takes a whole
     dwelling (shared rooms are compatible only pair by pair)."""
-    if data.has_rooms or data.candidates is None:
+    if data.has_rooms or data.candidates is None or data.tenants:
+        # Sitting tenants' pairs are not those of their class.
         return False
     return data.relaxation or not data.candidates.has_rooms
 
@@ -121,8 +122,8 @@ def _run_cpsat(data, time_limit, seed, **params):
 def _run_classes(data, time_limit, seed, **params):
     if not class_model_applies(data):
         raise NotRepresentable(
-            "the class model does not cover rooms in shared housing; "
-            "use mip or cpsat."
+            "the class model does not cover rooms in shared housing or "
+            "sitting tenants moving on; use flow, mip or cpsat."
         )
     return solve_classes(data, time_limit=time_limit, seed=seed, **params)
 

@@ -249,6 +249,9 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
                                "med introduksjonsstønad, uten bostøtte "
                                "(sensitiv). Tom: ukjent; da brukes ikke "
                                "regelen om hva husstanden har råd til."),
+        "moving_on": ("klar_til_å_flytte_videre", "Leietaker i "
+                      "nåværende bolig som er klar til å flytte videre "
+                      "(i arbeid, kontrakten går ut)."),
     },
     "decisions": {
         "household": ("husstand", "Husstandens id."),

@@ -193,6 +193,13 @@ def _csv_text(proposal: Proposal) -> str:
         rows.append(
             [values.get(c) for c in _CSV_COLUMNS] + [None] * len(scores)
         )
+    for mv in proposal.moves:
+        # Chains of moves: each household in one says where it goes.
+        notes.setdefault(mv.household, ("moving_chain", _move_text(mv)))
+        if mv.moved_to is None:  # a tenant moving out: a row of its own
+            rows.append([{"household": mv.household, "matched": False,
+                          "reason": "moved_out"}.get(c)
+                         for c in _CSV_COLUMNS] + [None] * len(scores))
     at = _CSV_COLUMNS.index("decision")
     for row in rows:
         if row[0] in notes:
@@ -203,6 +210,19 @@ def _csv_text(proposal: Proposal) -> str:
     writer.writerow([*_CSV_COLUMNS, *(f"score_{name}" for name in scores)])
     writer.writerows([text_of(v) for v in row] for row in rows)
     return buffer.getvalue()
+
+
+def _move_text(mv) -> str:
+    """One step of a chain of moves in words (the CSV is in English)."""
+    where = mv.moved_to if mv.moved_to is not None else (
+        "out (private market or ownership)")
+    source = mv.moved_from if mv.moved_from is not None else "waiting"
+    return f"chain {mv.chain + 1}, step {mv.step + 1}: {source} -> {where}"
+
+
+MOVE_COLUMNS = ("chain", "step", "household", "moved_from", "moved_to",
+                "score")
+"""Columns of the ``moves`` sheet: each step of each chain of moves."""
 
 
 def _decision_rows(proposal: Proposal) -> list[list]:
@@ -248,6 +268,9 @@ def _sheets(proposal: Proposal) -> dict[str, tuple[list, list]]:
             [getattr(b, c) for c in _BINDING_COLUMNS]
             for b in proposal.binding
         ]),
+        **({"moves": (list(MOVE_COLUMNS), [
+            [getattr(mv, c) for c in MOVE_COLUMNS] for mv in proposal.moves
+        ])} if proposal.moves else {}),
         "kpis": (["kpi", "value"], _kpi_rows(proposal)),
         "solver": (["field", "value"], _solver_rows(proposal)),
     }

@@ -23,6 +23,7 @@ from ..htmlparts import BASE_CSS, escape, matplotlib_pyplot, svg_of
 from ..i18n import N_, Translator, translator
 from ..io._atomic import write_text_atomic
 from . import views
+from .moves import moves_section
 from .views import Column, OfficeView, office_view
 
 REPORT_NAME = "report.html"
@@ -315,6 +316,8 @@ def _page(proposal: Proposal, instance: Instance, view: OfficeView,
         ("empty", t._("Empty dwellings")),
         ("binding", t._("Binding rules")),
     ]
+    if proposal.moves:
+        sections.append(("moves", t._("Chains of moves")))
     warnings = getattr(proposal, "warnings", ())
     if not warnings:
         sections = [s for s in sections if s[0] != "warnings"]
@@ -423,6 +426,7 @@ def _page(proposal: Proposal, instance: Instance, view: OfficeView,
                t._("No cap or council decision is full: none limits "
                    "this proposal.")),
         "</section>",
+        moves_section(proposal, t, _table),
         "<footer><p class=\"note\">" + escape(t._(
             "Engine {engine}; instance {sha}; policy {policy} ({psha}).",
             engine=proposal.solver.engine, sha=p.instance_sha256[:12],

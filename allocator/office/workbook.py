@@ -118,6 +118,9 @@ def people_sheets(book, proposal: Proposal, instance: Instance,
 
         sheet.append([t._("Warning"), warning_text(w, t)])
     _print_setup(sheet, PageSetupProperties)
+    from .moves import moves_sheet
+
+    moves_sheet(book, proposal, t)
 
 
 def _print_setup(sheet, PageSetupProperties) -> None:

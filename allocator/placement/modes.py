@@ -346,6 +346,7 @@ class _Index:
                 h.current_dwelling not in dwelling_ids
             ):
                 update["current_dwelling"] = None
+                update["moving_on"] = False  # no dwelling to move on from
             if h.current_school is not None and (
                 h.current_school not in site_ids
             ):

@@ -91,7 +91,8 @@ def union_instance(world: World) -> Instance:
             world.dwellings, {h.id for h in world.households})),
         households=tuple(
             h if h.current_dwelling is None or h.current_dwelling in dwellings
-            else h.model_copy(update={"current_dwelling": None})
+            else h.model_copy(update={"current_dwelling": None,
+                                      "moving_on": False})
             for h in world.households
         ),
         decisions=bans,

@@ -461,7 +461,8 @@ def _round_instance(world: World, state: RunState, today: date, k: int,
     travel = _travel_times(world, pool_ids)
     households = [
         h if h.current_dwelling is None or h.current_dwelling in pool_ids
-        else h.model_copy(update={"current_dwelling": None})
+        else h.model_copy(update={"current_dwelling": None,
+                                  "moving_on": False})
         for h in sorted(state.queue.values(), key=lambda h: h.id)
     ]
     extra = {}
