@@ -185,7 +185,57 @@ def check_matches(instance: Instance, policy: Policy, matches,
         report.secondary += sum(scores.values())
     report.secondary -= _dispersion_cost(instance, policy, matches,
                                          dwellings, areas)
+    report.secondary -= _service_places(instance, policy, matches,
+                                        households, dwellings, bad)
     return report
+
+
+def _service_places(instance, policy, matches, households, dwellings,
+                    bad) -> int:
+    """
+    Service places (DOMAIN.md 7.1.2, ``models.places``): members aged
+    within the kindergarten and school bands use a place in the dwelling's
+    area, members of programme age in households taking part use an
+    introduction place in its municipality. In ``cap`` mode no area or
+    municipality may use more than its free places; in ``penalise`` mode
+    each place over costs the penalty. Returns the cost.
+    """
+    rules = policy.places
+    if rules.mode == "off":
+        return 0
+    bands = {
+        "kindergarten": rules.kindergarten_ages,
+        "school": rules.school_ages,
+        "introduction": (policy.placement.introduction_min_age,
+                         policy.placement.introduction_max_age),
+    }
+    used = Counter()
+    for hid, did, _ in matches:
+        if hid not in households or did not in dwellings:
+            continue
+        h, d = households[hid], dwellings[did]
+        for kind, (low, high) in bands.items():
+            if kind == "introduction" and not h.introduction_programme:
+                continue
+            n = sum(low <= m.age <= high for m in h.members)
+            where = d.municipality if kind == "introduction" else d.area
+            used[kind, where] += n
+    free = {("introduction", m.id): m.introduction_places
+            for m in instance.municipalities}
+    for a in instance.areas:
+        free["kindergarten", a.id] = a.kindergarten_places
+        free["school", a.id] = a.school_places
+    cost = 0
+    for (kind, where), n in sorted(used.items()):
+        limit = free.get((kind, where))
+        if limit is None or n <= limit:
+            continue
+        if rules.mode == "cap":
+            bad.append(f"{kind.capitalize()} places in {where}: {n} used, "
+                       f"{limit} free.")
+        else:
+            cost += (n - limit) * rules.penalty
+    return cost
 
 
 # --- the size norm and hard rules -------------------------------------------

@@ -30,6 +30,7 @@ from .criteria import class_quality, reach_score, rooms, rule_failures
 from . import memory
 from .data import RULES, UNLIMITED, AllocationData
 from .locks import apply_locks, rooms_left
+from .places import apply_place_locks, compile_places
 from .proximity import minutes_to_services, travel_graph
 
 FULL_PAIRS_LIMIT = 4_000_000
@@ -539,10 +540,15 @@ def compile_instance(
         if policy.dispersion.area_target_share is not None
         else 0
     )
+    places = compile_places(instance, policy, dw.area, dw.municipality)
+    # The most any assignment can pay for places over: every free
+    # household's places, each at the penalty.
+    places_bound = places.penalty * int(places.usage.sum())
     keep_bonus = 0
     if previous is not None:
         keep_bonus = _keep(instance, policy, candidates, previous, locks,
-                           h_index, d_index, lexicographic, penalty)
+                           h_index, d_index, lexicographic, penalty,
+                           places_bound)
     total = candidates.num_free_eligible().sum()
     keep = candidates_per_household
     if keep is None and total > FULL_PAIRS_LIMIT:
@@ -613,6 +619,9 @@ def compile_instance(
         building_cap, area_cap, area_target, quota_cap, household_usage,
         quota_dims, policy,
     )
+    places, place_conflicts, places_over = apply_place_locks(
+        instance, places, locked_pairs)
+    conflicts = [*conflicts, *place_conflicts]
     locked_scores, locked_quality = {}, {}
     if locked_pairs:
         lh = np.array([h for h, _, _ in locked_pairs], dtype=np.int64)
@@ -629,7 +638,7 @@ def compile_instance(
     # Locks beyond an area's target pay the dispersion penalty up front.
     secondary = sum(locked_quality.values()) - penalty * int(
         np.clip(locked_per_area - target_before, 0, None).sum()
-    )
+    ) - places.penalty * places_over
     # Locks on previous matches are kept matches too.
     previous_at = {h_index[h]: d_index.get(d) for h, d in
                    (previous or {}).items() if h in h_index}
@@ -646,6 +655,7 @@ def compile_instance(
     scale = (
         2 * int(candidates.best_abs_quality().sum())
         + penalty * H
+        + places_bound
         + 1
     )
 
@@ -694,11 +704,16 @@ def compile_instance(
         candidates=candidates,
         pruned=keep is not None,
         keep_bonus=keep_bonus,
+        place_kinds=places.kinds,
+        place_usage=places.usage,
+        place_group=places.group,
+        place_cap=places.cap,
+        place_penalty=places.penalty,
     )
 
 
 def _keep(instance, policy, candidates, previous, locks, h_index, d_index,
-          lexicographic, penalty) -> int:
+          lexicographic, penalty, places_bound=0) -> int:
     """
     Gives each previous match that is still an eligible free pair the keep
     bonus, and returns the bonus.
@@ -721,7 +736,8 @@ def _keep(instance, policy, candidates, previous, locks, h_index, d_index,
             _, s = candidates.pair_scores(lh, ld)
             locked = int(np.abs(s.sum(axis=1)).sum())
         bonus = (2 * int(candidates.best_abs_quality().sum())
-                 + penalty * len(instance.households) + 2 * locked + 1)
+                 + penalty * len(instance.households) + places_bound
+                 + 2 * locked + 1)
     else:
         bonus = 100 * int(policy.weights.housed)
     keep = {}

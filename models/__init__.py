@@ -78,6 +78,7 @@ from .policy import (
     UnlistedPairs,
     Weights,
 )
+from .places import PlaceKind, PlacesMode, ServicePlaces
 from .problems import Location, Problem
 from .simulation import RoundKind, SimulationParams
 from .proposal import (

@@ -46,6 +46,9 @@ class Municipality(StrictModel):
         means no quota. Default empty.
     requested
         Places IMDi requested (anmodning), for quota-fulfilment reporting.
+    introduction_places
+        Free introduction-programme places for this round's settlers
+        (persons; see ``models.places``). Blank: no limit.
     """
 
     id: Identifier
@@ -53,6 +56,7 @@ class Municipality(StrictModel):
     centre_node: Identifier | None = None
     quotas: dict[QuotaDimension, Count] = Field(default_factory=dict)
     requested: Count | None = None
+    introduction_places: Count | None = None
 
 
 class Area(StrictModel):
@@ -71,6 +75,9 @@ class Area(StrictModel):
         Households living in the area now (all, not only refugees).
     refugee_households
         Refugee households already living there, counted by dispersion caps.
+    kindergarten_places, school_places
+        Free kindergarten and school places in the area for this round's
+        settlers (children; see ``models.places``). Blank: no limit.
     """
 
     id: Identifier
@@ -78,6 +85,8 @@ class Area(StrictModel):
     name: Text = Field(default="", max_length=100)
     resident_households: Count = 0
     refugee_households: Count = 0
+    kindergarten_places: Count | None = None
+    school_places: Count | None = None
 
 
 class Building(StrictModel):

@@ -116,6 +116,10 @@ class Household(StrictModel):
         Dwelling the household lives in now, when re-housing.
     current_school
         Service site (a school) the children attend now, when re-housing.
+    introduction_programme
+        Whether members of programme age take part in the introduction
+        programme and so need a place (``models.places``). Default
+        ``True``; ``False`` when they have completed it or are exempt.
     """
 
     id: Identifier
@@ -150,6 +154,7 @@ class Household(StrictModel):
     assigned_municipality: Identifier | None = None
     current_dwelling: Identifier | None = None
     current_school: Identifier | None = None
+    introduction_programme: bool = True
 
     @field_validator("nationality", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ from ._base import StrictModel, Text, Weight
 from .decision_log import DeclineReason
 from .geography import QuotaDimension, ServiceKind
 from .placement import PlacementService
+from .places import ServicePlaces
 
 
 class RuleMode(StrEnum):
@@ -425,3 +426,4 @@ class Policy(StrictModel):
     weights: Weights = Weights()
     placement: PlacementPolicy = PlacementPolicy()
     decisions: DecisionRules = DecisionRules()
+    places: ServicePlaces = ServicePlaces()
