@@ -20,7 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from models import Instance, Policy, RuleMode, SimulationParams
+from models import Instance, PlacesMode, Policy, RuleMode, SimulationParams
 
 from .hindsight import hindsight, hindsight_rules
 from .indicators import (
@@ -128,7 +128,17 @@ def rule_variants(policy: Policy,
     if disp.area_target_share is not None:
         out.append(("soft_dispersion",
                     with_("dispersion", area_target_share=None)))
+    if policy.places.on and service_places_limited(instance):
+        out.append(("service_places", with_("places", mode=PlacesMode.OFF)))
     return out
+
+
+def service_places_limited(instance: Instance) -> bool:
+    """Whether some area or municipality limits a kind of service place."""
+    return any(a.school_places is not None
+               or a.kindergarten_places is not None
+               for a in instance.areas) or any(
+        m.introduction_places is not None for m in instance.municipalities)
 
 
 def mode_label(mode: str, label: str, policies) -> str:
