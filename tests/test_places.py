@@ -168,3 +168,19 @@ def test_members_age_band_uses_members():
     h = single("H-1", age=30)
     assert member_needs(h, Policy())["school"] == 0
     assert Member(age=7).age == 7
+
+
+def test_full_places_are_named_with_their_marginal_value():
+    """Tests that full school places are reported as binding, and what one
+    more place would give."""
+    from allocator.pipeline import propose
+
+    hs = [*_two_families(), family("H-3", children=((7, "F"), (9, "F")),
+                                   waited=50)]
+    ds = [*_two_dwellings(), dwelling("D-3", 3)]
+    out = propose(instance(hs, ds, areas=_areas(school=4)), _policy(),
+                  marginal_values=True)
+    assert len(out.proposal.matches) == 2
+    full = {b.rule: b for b in out.proposal.binding}["places_school"]
+    assert (full.subject, full.used, full.limit) == ("area A-1", 4, 4)
+    assert full.marginal_housed == 0  # H-3 needs two more
