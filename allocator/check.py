@@ -163,7 +163,9 @@ def check_matches(instance: Instance, policy: Policy, matches,
         h, d = households[hid], dwellings[did]
         occupants[did].append((h, shared))
         allowed, why = overrides.get((hid, did), (None, ""))
-        for rule, reason in rule_breaches(instance, policy, h, d, shared):
+        # A pair follows the rules of its dwelling's municipality.
+        local = policy.for_municipality(d.municipality)
+        for rule, reason in rule_breaches(instance, local, h, d, shared):
             if rule == allowed and why.strip():
                 continue  # broken on purpose, with a reason
             bad.append(f"Match {hid} -> {did}: {reason}.")
@@ -179,7 +181,8 @@ def check_matches(instance: Instance, policy: Policy, matches,
         if hid not in households or did not in dwellings:
             continue
         h, d = households[hid], dwellings[did]
-        scores = criterion_scores(instance, policy, h, d, shared, travel)
+        local = policy.for_municipality(d.municipality)
+        scores = criterion_scores(instance, local, h, d, shared, travel)
         report.scores[hid] = scores
         report.primary += priority_points(instance, policy, h)
         report.secondary += sum(scores.values())

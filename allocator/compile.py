@@ -23,7 +23,7 @@ from models import (
     Tenure,
     UnknownNeed,
 )
-from models.policy import ObjectiveMode
+from models.policy import ObjectiveMode, RuleMode
 
 from .candidates import Candidates, ClassTable, Individual, lock_check
 from .criteria import class_quality, reach_score, rooms, rule_failures
@@ -353,8 +353,9 @@ def _dwellings(instance: Instance, policy: Policy, graph, nationality_index):
         if row.nationality in nationality_index:
             compatriots[a_index[row.area],
                         nationality_index[row.nationality]] += row.households
-    horizon = policy.horizon_days
-    return SimpleNamespace(
+    local = _local_policies(instance, policy)
+    horizon = arr((local[d.municipality].horizon_days for d in ds), np.int64)
+    ns = SimpleNamespace(
         n=D,
         bedrooms=arr((d.bedrooms for d in ds), np.int64),
         floor_area=arr((d.floor_area_m2 for d in ds), float),
@@ -368,9 +369,9 @@ def _dwellings(instance: Instance, policy: Policy, graph, nationality_index):
                                 bool),
         available=arr(
             (
-                (d.available_from - as_of).days <= horizon
+                (d.available_from - as_of).days <= horizon[i]
                 and (d.available_until is None or d.available_until >= as_of)
-                for d in ds
+                for i, d in enumerate(ds)
             ),
             bool,
         ),
@@ -405,6 +406,60 @@ def _dwellings(instance: Instance, policy: Policy, graph, nationality_index):
         centre_minutes=centre_minutes,
         compatriot_table=compatriots,
     )
+    if policy.municipal:
+        _add_local_rules(ns, [local[d.municipality] for d in ds], arr)
+    return ns
+
+
+SHORT_ALLOWED = {RuleMode.FORBID: 0, RuleMode.PENALISE: 1, RuleMode.IGNORE: 99}
+"""Bedrooms a dwelling may be short by each ``size.crowding`` mode."""
+
+LOCAL_WEIGHTS = ("size_fit", "services", "condition", "child_suitability",
+                 "tenure", "reunification", "wish_central",
+                 "wish_compatriots", "late_move_in", "care_housing")
+"""Criteria weights a municipality's own policy may change."""
+
+
+def _local_policies(instance: Instance, policy: Policy) -> dict:
+    """
+    Each municipality's rules for its dwellings (``Policy.municipal``).
+
+    Raises
+    ------
+    ValueError
+        When the policy gives rules to a municipality the instance lacks.
+    """
+    ids = {m.id for m in instance.municipalities}
+    unknown = sorted(set(policy.municipal) - ids)
+    if unknown:
+        raise ValueError(
+            f"the policy gives its own rules to municipality "
+            f"{', '.join(unknown)}, which the instance does not have."
+        )
+    return {m: policy.for_municipality(m) for m in ids}
+
+
+def _add_local_rules(ns, per_dwelling, arr) -> None:
+    """
+    Per-dwelling copies of the rules and weights a municipality may set
+    (``models.municipal``), as ``local_*`` arrays; ``criteria`` takes
+    them in place of the national values where present.
+    """
+    ns.local_surplus = arr((p.size.allowed_surplus for p in per_dwelling),
+                           np.int64)
+    ns.local_short = arr((SHORT_ALLOWED[p.size.crowding]
+                          for p in per_dwelling), np.int64)
+    for rule in ("accessibility", "avoid_features", "child_safety"):
+        setattr(ns, f"local_{rule}",
+                arr((getattr(p.hard, rule) for p in per_dwelling), bool))
+    ns.local_care_forbid = arr((p.hard.care_housing == RuleMode.FORBID
+                                for p in per_dwelling), bool)
+    ns.local_care_penalise = arr((p.hard.care_housing == RuleMode.PENALISE
+                                  for p in per_dwelling), bool)
+    for name in LOCAL_WEIGHTS:
+        setattr(ns, f"local_weight_{name}",
+                arr((getattr(p.weights, name) for p in per_dwelling),
+                    np.int64))
 
 
 def _take(ns, index, dense: bool) -> SimpleNamespace:

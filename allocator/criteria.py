@@ -11,6 +11,8 @@ can never disagree.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 
 from models import Policy, RuleMode
@@ -29,6 +31,16 @@ def reach_score(minutes, target, zero_at_factor):
     zero = target * zero_at_factor
     fraction = (zero - np.asarray(minutes, dtype=float)) / (zero - target)
     return np.clip(fraction, 0.0, 1.0) * 100.0
+
+
+def _local(d, name, value):
+    """
+    A rule or weight of the dwelling's municipality: its own
+    (``d.local_<name>``, one per dwelling, when the policy gives some
+    municipality its own rules; see ``models.municipal``), else the
+    national ``value``.
+    """
+    return getattr(d, f"local_{name}", value)
 
 
 def rooms(h, d, policy: Policy):
@@ -51,26 +63,32 @@ def rule_failures(h, d, policy: Policy) -> np.ndarray:
             d.municipality != h.assigned
         )
     room = rooms(h, d, policy)
-    short = {RuleMode.FORBID: 0, RuleMode.PENALISE: 1, RuleMode.IGNORE: 99}[
-        policy.size.crowding
-    ]
+    short = _local(d, "short", {
+        RuleMode.FORBID: 0, RuleMode.PENALISE: 1, RuleMode.IGNORE: 99,
+    }[policy.size.crowding])
     fail[RULE_ROW["size_too_small"]] = ~room & (d.bedrooms < h.need - short)
     fail[RULE_ROW["size_too_large"]] = ~room & (
-        d.bedrooms > h.need + policy.size.allowed_surplus
+        d.bedrooms > h.need + _local(d, "surplus", policy.size.allowed_surplus)
     )
     individual = fail[RULE_ROW["individual_need"]]
-    if hard.accessibility:
-        individual |= (
+    accessibility = _local(d, "accessibility", hard.accessibility)
+    if np.any(accessibility):
+        individual |= accessibility & (
             (h.step_free & ~d.step_free)
             | (h.ground & ~d.ground)
             | (h.no_basement & d.basement)
         )
-    if hard.avoid_features:
-        individual |= (h.avoid & d.features) != 0
-    if hard.child_safety:
-        fail[RULE_ROW["child_safety"]] = h.minors & d.unsafe_for_children
-    if hard.care_housing == RuleMode.FORBID:
-        fail[RULE_ROW["care_housing"]] = np.broadcast_to(d.care, shape)
+    avoid = _local(d, "avoid_features", hard.avoid_features)
+    if np.any(avoid):
+        individual |= avoid & ((h.avoid & d.features) != 0)
+    child_safety = _local(d, "child_safety", hard.child_safety)
+    if np.any(child_safety):
+        fail[RULE_ROW["child_safety"]] = (
+            child_safety & h.minors & d.unsafe_for_children)
+    forbid = _local(d, "care_forbid", hard.care_housing == RuleMode.FORBID)
+    if np.any(forbid):
+        fail[RULE_ROW["care_housing"]] = np.broadcast_to(d.care & forbid,
+                                                         shape)
     return fail
 
 
@@ -102,7 +120,11 @@ def class_quality(h, d, policy: Policy) -> np.ndarray:
 
 def _class_criteria(h, d, policy: Policy):
     """(criterion, weighted values) of each class criterion in turn."""
-    w = policy.weights
+    national = policy.weights
+    w = SimpleNamespace(**{
+        name: _local(d, f"weight_{name}", getattr(national, name))
+        for name in type(national).model_fields
+    })
     sv = policy.services
     room = rooms(h, d, policy)
 
@@ -162,8 +184,10 @@ def _class_criteria(h, d, policy: Policy):
     late = d.free_in >= h.late_from
     yield "late_move_in", -100 * w.late_move_in * late
 
-    if policy.hard.care_housing == RuleMode.PENALISE:
-        yield "care_housing", -100 * w.care_housing * d.care
+    penalise = _local(d, "care_penalise",
+                      policy.hard.care_housing == RuleMode.PENALISE)
+    if np.any(penalise):
+        yield "care_housing", -100 * w.care_housing * (d.care & penalise)
 
 
 def _compatriots(h, d):
