@@ -109,3 +109,49 @@ def test_without_municipal_rules_nothing_changes():
     base = run(inst).proposal.objective
     same = run(inst, _own({})).proposal.objective
     assert (base.primary, base.secondary) == (same.primary, same.secondary)
+
+
+def test_municipal_policy_files_are_read_and_their_errors_located(tmp_path):
+    """Tests a municipal policy in its own file beside the national one,
+    a written policy reading back equal, and located errors: a field
+    outside the scope in the municipality's file, a missing file."""
+    from allocator.io import InputError, read_policy
+    from allocator.io.policy import write_policy
+
+    (tmp_path / "bergen.toml").write_text(
+        "description = \"Bergen\"\n[weights]\ntenure = 20\n")
+    (tmp_path / "national.toml").write_text(
+        '[municipal]\n"K-4601" = "bergen.toml"\n'
+        '[municipal."K-5603".size]\nallowed_surplus = 0\n')
+    policy = read_policy(tmp_path / "national.toml")
+    assert policy.for_municipality("K-4601").weights.tenure == 20
+    assert policy.for_municipality("K-5603").size.allowed_surplus == 0
+    assert policy.for_municipality("K-1").weights.tenure == 5
+    write_policy(policy, tmp_path / "written.toml")
+    assert read_policy(tmp_path / "written.toml") == policy
+
+    (tmp_path / "bergen.toml").write_text(
+        "[weights]\ntenure = 20\n[dispersion]\nbuilding_cap = 1\n")
+    with pytest.raises(InputError) as error:
+        read_policy(tmp_path / "national.toml")
+    problem = error.value.problems[0]
+    assert problem.file == "bergen.toml"
+    assert "dispersion may not differ per municipality" in problem.message
+    (tmp_path / "national.toml").write_text(
+        '[municipal]\n"K-4601" = "nowhere.toml"\n')
+    with pytest.raises(InputError) as error:
+        read_policy(tmp_path / "national.toml")
+    problem = error.value.problems[0]
+    assert (problem.file, problem.row) == ("national.toml", 2)
+
+
+def test_solve_rejects_rules_for_a_municipality_not_in_the_instance(
+        tmp_path, capsys):
+    """Tests the CLI's located error (exit status 2), not a traceback."""
+    from allocator.cli import main
+
+    (tmp_path / "p.toml").write_text('[municipal."K-9".weights]\ntenure = 1\n')
+    code = main(["validate", "instances/samples/tiny", "--policy",
+                 str(tmp_path / "p.toml")])
+    assert code == 2
+    assert "municipal.K-9" in capsys.readouterr().err
