@@ -423,20 +423,12 @@ LOCAL_WEIGHTS = ("size_fit", "services", "condition", "child_suitability",
 def _local_policies(instance: Instance, policy: Policy) -> dict:
     """
     Each municipality's rules for its dwellings (``Policy.municipal``).
-
-    Raises
-    ------
-    ValueError
-        When the policy gives rules to a municipality the instance lacks.
+    Rules for municipalities outside the instance play no part (one
+    municipality's own instance in a chained run); the commands report
+    them for a whole instance (``io.policy.municipal_problems``).
     """
-    ids = {m.id for m in instance.municipalities}
-    unknown = sorted(set(policy.municipal) - ids)
-    if unknown:
-        raise ValueError(
-            f"the policy gives its own rules to municipality "
-            f"{', '.join(unknown)}, which the instance does not have."
-        )
-    return {m: policy.for_municipality(m) for m in ids}
+    return {m.id: policy.for_municipality(m.id)
+            for m in instance.municipalities}
 
 
 def _add_local_rules(ns, per_dwelling, arr) -> None:

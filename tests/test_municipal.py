@@ -93,11 +93,12 @@ def test_fields_outside_the_scope_are_rejected_by_name():
             _own(rules)
 
 
-def test_rules_for_a_municipality_the_instance_lacks_are_an_error():
-    """Tests that compiling names the unknown municipality."""
+def test_rules_for_other_municipalities_play_no_part():
+    """Tests that one municipality's instance (as in a chained run)
+    compiles with a national policy naming others."""
     inst = _two([single("H-1")], [dwelling("D-1", 1)])
-    with pytest.raises(ValueError, match="K-9"):
-        compile_instance(inst, _own({"horizon_days": 60}, "K-9"))
+    data = compile_instance(inst, _own({"horizon_days": 0}, "K-9"))
+    assert data.num_pairs == 1
 
 
 def test_without_municipal_rules_nothing_changes():

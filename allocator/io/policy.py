@@ -186,10 +186,12 @@ _TABLE_HEADER = re.compile(r"^\[\s*([^\]]+?)\s*\]")
 def _line_of(text: str, path: tuple[str, ...]) -> int | None:
     """
     The line of the TOML key at ``path``, or of its nearest enclosing
-    table; ``None`` when neither is written in the file.
+    table, or else of the first table written inside it; ``None`` when
+    none is written in the file.
     """
     table: tuple[str, ...] = ()
     best, best_depth = None, 0
+    deeper = None
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         header = _TABLE_HEADER.match(stripped)
@@ -202,7 +204,11 @@ def _line_of(text: str, path: tuple[str, ...]) -> int | None:
             continue
         if path[: len(full)] == full and len(full) > best_depth:
             best, best_depth = number, len(full)
-    return best
+        elif deeper is None and len(full) > len(path) and (
+            full[: len(path)] == path
+        ):
+            deeper = number  # a table inside it, such as a municipality's
+    return best if best is not None else deeper
 
 
 def _key_parts(key: str) -> tuple[str, ...]:

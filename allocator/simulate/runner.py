@@ -128,6 +128,11 @@ def rule_variants(policy: Policy,
     if disp.area_target_share is not None:
         out.append(("soft_dispersion",
                     with_("dispersion", area_target_share=None)))
+    if policy.municipal and {m.id for m in instance.municipalities} & set(
+        policy.municipal
+    ):
+        out.append(("municipal_policies",
+                    policy.model_copy(update={"municipal": {}})))
     if policy.places.on and service_places_limited(instance):
         out.append(("service_places", with_("places", mode=PlacesMode.OFF)))
     return out

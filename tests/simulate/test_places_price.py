@@ -40,3 +40,19 @@ def test_simulated_price_of_service_places():
     rows = {r["rule_off"]: r for r in sweep.tables.rule_prices}
     assert rows["service_places"]["simulated_cost_mean"] is not None
     assert rows["service_places"]["hindsight_cost_mean"] is not None
+
+
+def test_municipal_policies_are_a_rule_the_lab_prices():
+    """Tests that the lab runs the policy without the municipalities' own
+    rules, and prices them by simulation."""
+    rural = generate("rural", seed=0)
+    mid = rural.municipalities[0].id
+    own = Policy.model_validate(
+        {"municipal": {mid: {"size": {"allowed_surplus": 0}}}})
+    off = dict(rule_variants(own, rural))["municipal_policies"]
+    assert off.municipal == {}
+    params = SMALL.model_copy(update={"months": 1, "seeds": 1})
+    sweep = run_sweep(rural, [("own", own)], params,
+                      rule_prices="simulation", workers=1)
+    rows = {r["rule_off"]: r for r in sweep.tables.rule_prices}
+    assert rows["municipal_policies"]["simulated_cost_mean"] is not None
