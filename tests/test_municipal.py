@@ -156,3 +156,29 @@ def test_solve_rejects_rules_for_a_municipality_not_in_the_instance(
                  str(tmp_path / "p.toml")])
     assert code == 2
     assert "municipal.K-9" in capsys.readouterr().err
+
+
+def test_every_engine_reaches_the_brute_force_optimum_with_own_rules():
+    """Tests every engine against every assignment the independent
+    checker accepts, with both municipalities bringing their own rules."""
+    from tests.engine_helpers import brute_force
+    from tests.factory import family
+
+    hs = [single("H-1", waited=200), family("H-2", children=((4, "F"),)),
+          single("H-3", waited=20)]
+    ds = [dwelling("D-1", 2, condition=5), dwelling("D-2", 1,
+                                                    tenure="municipal"),
+          dwelling("D-3", 2, area="A-2", municipality="K-2", condition=2),
+          dwelling("D-4", 0, area="A-2", municipality="K-2",
+                   features=frozenset({"care_housing_psychiatry"}))]
+    inst = _two(hs, ds)
+    policy = Policy.model_validate({"municipal": {
+        "K-1": {"size": {"allowed_surplus": 0},
+                "weights": {"condition": 30}},
+        "K-2": {"hard": {"care_housing": "penalise"},
+                "weights": {"tenure": 0, "size_fit": 40}},
+    }})
+    best = brute_force(inst, policy)
+    for engine in ENGINES:
+        objective = run(inst, policy, engine=engine).proposal.objective
+        assert (objective.primary, objective.secondary) == best, engine

@@ -184,3 +184,28 @@ def test_full_places_are_named_with_their_marginal_value():
     full = {b.rule: b for b in out.proposal.binding}["places_school"]
     assert (full.subject, full.used, full.limit) == ("area A-1", 4, 4)
     assert full.marginal_housed == 0  # H-3 needs two more
+
+
+@pytest.mark.parametrize("mode", ["cap", "penalise"])
+def test_engines_reach_the_brute_force_optimum_with_places(mode):
+    """Tests mip and cpsat against every assignment the independent
+    checker accepts, with places tight in both kinds of area."""
+    from tests.engine_helpers import brute_force
+
+    hs = [*_two_families(),
+          family("H-3", children=((3, "F"),), waited=150),
+          single("H-4", waited=300)]
+    ds = [dwelling("D-1", 3), dwelling("D-2", 3, area="A-2"),
+          dwelling("D-3", 2, condition=5), dwelling("D-4", 1, area="A-2")]
+    areas = (Area(id="A-1", municipality="K-1", resident_households=1000,
+                  school_places=2, kindergarten_places=0),
+             Area(id="A-2", municipality="K-1", resident_households=1000,
+                  school_places=1))
+    muni = (Municipality(id="K-1", centre_node="N-1",
+                         introduction_places=6),)
+    inst = instance(hs, ds, areas=areas, municipalities=muni)
+    policy = _policy(mode, penalty=40)
+    best = brute_force(inst, policy)
+    for engine in PLACE_ENGINES:
+        objective = run(inst, policy, engine=engine).proposal.objective
+        assert (objective.primary, objective.secondary) == best, engine

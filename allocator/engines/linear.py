@@ -152,8 +152,11 @@ def build_linear_model(data: AllocationData) -> LinearModel:
             continue
         need = np.bincount(group[mask], weights=usage[mask],
                            minlength=len(cap)).astype(np.int64)
+        users = pairs[mask]
+        users = users[np.argsort(group[users], kind="stable")]
+        starts = np.searchsorted(group[users], np.arange(len(cap) + 1))
         for g in np.flatnonzero(need > cap).tolist():
-            members = pairs[mask & (group == g)]
+            members = users[starts[g]:starts[g + 1]]
             rows.add(
                 np.concatenate([members, [n]]),
                 np.concatenate([usage[members], [-1]]),
