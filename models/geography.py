@@ -48,7 +48,8 @@ class Municipality(StrictModel):
         Places IMDi requested (anmodning), for quota-fulfilment reporting.
     introduction_places
         Free introduction-programme places for this round's settlers
-        (persons; see ``models.places``). Blank: no limit.
+        (persons aged 18-55 by default; see ``models.places``). Blank: no
+        limit.
     """
 
     id: Identifier
@@ -75,9 +76,13 @@ class Area(StrictModel):
         Households living in the area now (all, not only refugees).
     refugee_households
         Refugee households already living there, counted by dispersion caps.
-    kindergarten_places, school_places
-        Free kindergarten and school places in the area for this round's
-        settlers (children; see ``models.places``). Blank: no limit.
+    kindergarten_places
+        Free kindergarten places in the area for this round's settlers
+        (children aged 1-5 by default; see ``models.places``). Blank: no
+        limit.
+    school_places
+        Free school places in the area for this round's settlers (children
+        aged 6-15 by default). Blank: no limit.
     """
 
     id: Identifier

@@ -44,3 +44,19 @@ def test_dwelling_first_without_binding_services_ignores_the_places():
     """Tests that the places bind only when the policy says so."""
     first = run_dwelling_first(_towns(1), Policy())
     assert len(first.outcome.proposal.matches) == 2
+
+
+def test_a_household_outside_the_programme_needs_no_place():
+    """Tests the placement level's need: none when the household does
+    not take part in the introduction programme."""
+    from allocator.placement.check import service_need
+    from allocator.placement.data import needs
+    from models import PlacementService
+
+    h = household("H-1")
+    out = h.model_copy(update={"introduction_programme": False})
+    service = PlacementService.INTRODUCTION_PROGRAMME
+    assert service_need(Policy(), h, service.value) == 1
+    assert needs(h, service, Policy()) == 1
+    assert service_need(Policy(), out, service.value) == 0
+    assert needs(out, service, Policy()) == 0
