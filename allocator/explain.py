@@ -441,10 +441,13 @@ def _with_prospects(instance, policy, data, taken_by, unmatched):
 def _late_dwellings(instance, policy):
     """Dwellings free only after the planning horizon (not withdrawn),
     and the days until each is free."""
-    horizon = policy.horizon_days
+    # A municipality's own policy may set its dwellings' horizon.
+    horizons = {m.id: policy.for_municipality(m.id).horizon_days
+                for m in instance.municipalities}
     late, days = [], []
     for d, x in enumerate(instance.dwellings):
         wait = (x.available_from - instance.as_of).days
+        horizon = horizons.get(x.municipality, policy.horizon_days)
         if wait > horizon and (x.available_until is None
                                or x.available_until >= x.available_from):
             late.append(d)
