@@ -209,3 +209,13 @@ def test_engines_reach_the_brute_force_optimum_with_places(mode):
     for engine in PLACE_ENGINES:
         objective = run(inst, policy, engine=engine).proposal.objective
         assert (objective.primary, objective.secondary) == best, engine
+
+
+def test_places_given_but_not_counted_are_warned_about():
+    """Tests the warning for silent loss when the policy's places are off."""
+    from allocator.cautions import silent_loss
+
+    inst = instance(_two_families(), _two_dwellings(), areas=_areas(school=3))
+    codes = [w.code for w in silent_loss(inst, Policy(), today=inst.as_of)]
+    assert codes == ["service_places_ignored"]
+    assert not silent_loss(inst, _policy(), today=inst.as_of)
