@@ -15,7 +15,8 @@ ENGINE_SUMMARIES = {
            "CBC)",
     "cpsat": "the integer program in OR-Tools CP-SAT",
     "classes": "class model: one column per household class and dwelling, "
-               "priced and proven over every pair; no shared rooms",
+               "priced and proven over every pair; no shared rooms or "
+               "service places",
 }
 
 ENGINES = tuple(ENGINE_SUMMARIES)
