@@ -133,6 +133,7 @@ def check_matches(instance: Instance, policy: Policy, matches,
     areas = {a.id: a for a in instance.areas}
     buildings = {b.id: b for b in instance.buildings}
     munis = {m.id: m for m in instance.municipalities}
+    own_rules = {m: policy.for_municipality(m) for m in munis}
     bans = {
         (d.household, d.dwelling)
         for d in instance.decisions
@@ -164,7 +165,7 @@ def check_matches(instance: Instance, policy: Policy, matches,
         occupants[did].append((h, shared))
         allowed, why = overrides.get((hid, did), (None, ""))
         # A pair follows the rules of its dwelling's municipality.
-        local = policy.for_municipality(d.municipality)
+        local = own_rules.get(d.municipality, policy)
         for rule, reason in rule_breaches(instance, local, h, d, shared):
             if rule == allowed and why.strip():
                 continue  # broken on purpose, with a reason
@@ -181,7 +182,7 @@ def check_matches(instance: Instance, policy: Policy, matches,
         if hid not in households or did not in dwellings:
             continue
         h, d = households[hid], dwellings[did]
-        local = policy.for_municipality(d.municipality)
+        local = own_rules.get(d.municipality, policy)
         scores = criterion_scores(instance, local, h, d, shared, travel)
         report.scores[hid] = scores
         report.primary += priority_points(instance, policy, h)
