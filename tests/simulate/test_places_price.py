@@ -56,3 +56,24 @@ def test_municipal_policies_are_a_rule_the_lab_prices():
                       rule_prices="simulation", workers=1)
     rows = {r["rule_off"]: r for r in sweep.tables.rule_prices}
     assert rows["municipal_policies"]["simulated_cost_mean"] is not None
+
+
+def test_rounds_see_the_places_earlier_settlers_hold():
+    """Tests that a round's free places are the instance's less what the
+    households housed in earlier rounds (and still there) hold."""
+    from collections import Counter
+
+    from allocator.simulate.rolling import RunState, _places_left
+    from models import Area, Municipality
+
+    areas = [Area(id="A-1", municipality="K-1", school_places=3,
+                  kindergarten_places=None),
+             Area(id="A-2", municipality="K-1", school_places=2)]
+    munis = [Municipality(id="K-1", introduction_places=4)]
+    state = RunState(place_policy=PLACES, places_taken=Counter({
+        ("school", "A-1"): 2, ("kindergarten", "A-1"): 1,
+        ("introduction", "K-1"): 5}))
+    areas, munis = _places_left(state, areas, munis)
+    assert [(a.school_places, a.kindergarten_places) for a in areas] == [
+        (1, None), (2, None)]
+    assert munis[0].introduction_places == 0
