@@ -23,6 +23,7 @@ from models import (
     Tenure,
     UnknownNeed,
 )
+from models.municipal import MunicipalWeights
 from models.policy import ObjectiveMode, RuleMode
 
 from .candidates import Candidates, ClassTable, Individual, lock_check
@@ -414,9 +415,7 @@ def _dwellings(instance: Instance, policy: Policy, graph, nationality_index):
 SHORT_ALLOWED = {RuleMode.FORBID: 0, RuleMode.PENALISE: 1, RuleMode.IGNORE: 99}
 """Bedrooms a dwelling may be short by each ``size.crowding`` mode."""
 
-LOCAL_WEIGHTS = ("size_fit", "services", "condition", "child_suitability",
-                 "tenure", "reunification", "wish_central",
-                 "wish_compatriots", "late_move_in", "care_housing")
+LOCAL_WEIGHTS = tuple(MunicipalWeights.model_fields)
 """Criteria weights a municipality's own policy may change."""
 
 
