@@ -13,6 +13,9 @@ proposal (``Proposal.warnings``).
   forbids nothing.
 - ``stale_as_of``: the planning date is more than two weeks old, so
   waiting times and availability are counted to a day long gone.
+- ``service_places_ignored``: areas or municipalities give free school,
+  kindergarten or introduction places but the policy's ``places.mode``
+  is ``off``.
 """
 
 from __future__ import annotations
@@ -44,6 +47,11 @@ TEXT = {
     "stale_as_of": N_(
         "The planning date {as_of} is {days} days old: waiting times and "
         "availability are counted to it, not to today."),
+    "service_places_ignored": N_(
+        "Free school, kindergarten or introduction places are given "
+        "({places} figures) but not counted: the policy's places.mode is "
+        "off. Set it "
+        "to \"cap\" or \"penalise\" to count them."),
 }
 
 
@@ -80,6 +88,11 @@ def silent_loss(instance: Instance, policy: Policy | None = None,
             and policy.placement.unlisted_pairs == UnlistedPairs.ALLOW):
         out.append(_warning("compatibility_only_allowed",
                             pairs=len(instance.compatibility)))
+    given = sum(v is not None for a in instance.areas
+                for v in (a.school_places, a.kindergarten_places)) + sum(
+        m.introduction_places is not None for m in instance.municipalities)
+    if given and not policy.places.on:
+        out.append(_warning("service_places_ignored", places=given))
     age = (today - instance.as_of).days
     if age > STALE_DAYS:
         out.append(_warning("stale_as_of", as_of=instance.as_of.isoformat(),

@@ -133,6 +133,7 @@ def check_matches(instance: Instance, policy: Policy, matches,
     areas = {a.id: a for a in instance.areas}
     buildings = {b.id: b for b in instance.buildings}
     munis = {m.id: m for m in instance.municipalities}
+    own_rules = {m: policy.for_municipality(m) for m in munis}
     bans = {
         (d.household, d.dwelling)
         for d in instance.decisions
@@ -169,7 +170,9 @@ def check_matches(instance: Instance, policy: Policy, matches,
             bad.append(f"Sitting tenant {hid} is given a room in shared "
                        f"housing ({did}).")
         allowed, why = overrides.get((hid, did), (None, ""))
-        for rule, reason in rule_breaches(instance, policy, h, d, shared):
+        # A pair follows the rules of its dwelling's municipality.
+        local = own_rules.get(d.municipality, policy)
+        for rule, reason in rule_breaches(instance, local, h, d, shared):
             if rule == allowed and why.strip():
                 continue  # broken on purpose, with a reason
             bad.append(f"Match {hid} -> {did}: {reason}.")
@@ -196,12 +199,15 @@ def check_matches(instance: Instance, policy: Policy, matches,
             report.scores[hid] = scores
             report.secondary += scores["moving"]
             continue  # a sitting tenant has no priority
-        scores = criterion_scores(instance, policy, h, d, shared, travel)
+        local = own_rules.get(d.municipality, policy)
+        scores = criterion_scores(instance, local, h, d, shared, travel)
         report.scores[hid] = scores
         report.primary += priority_points(instance, policy, h)
         report.secondary += sum(scores.values())
     report.secondary -= _dispersion_cost(instance, policy, matches,
                                          dwellings, areas, sitting)
+    report.secondary -= _service_places(instance, policy, matches,
+                                        households, dwellings, bad)
     return report
 
 
@@ -280,6 +286,54 @@ def _check_moves(instance, policy, proposal, bad) -> None:
         ):
             bad.append(f"{h} takes the tenant's dwelling {d} outside a "
                        "chain of moves.")
+
+
+def _service_places(instance, policy, matches, households, dwellings,
+                    bad) -> int:
+    """
+    Service places (DOMAIN.md 7.1.2, ``models.places``): members aged
+    within the kindergarten and school bands use a place in the dwelling's
+    area, members of programme age in households taking part use an
+    introduction place in its municipality. In ``cap`` mode no area or
+    municipality may use more than its free places; in ``penalise`` mode
+    each place over costs the penalty. Returns the cost.
+    """
+    rules = policy.places
+    if rules.mode == "off":
+        return 0
+    bands = {
+        "kindergarten": rules.kindergarten_ages,
+        "school": rules.school_ages,
+        "introduction": (policy.placement.introduction_min_age,
+                         policy.placement.introduction_max_age),
+    }
+    used = Counter()
+    for hid, did, _ in matches:
+        if hid not in households or did not in dwellings:
+            continue
+        h, d = households[hid], dwellings[did]
+        for kind, (low, high) in bands.items():
+            if kind == "introduction" and not h.introduction_programme:
+                continue
+            n = sum(low <= m.age <= high for m in h.members)
+            where = d.municipality if kind == "introduction" else d.area
+            used[kind, where] += n
+    free = {("introduction", m.id): m.introduction_places
+            for m in instance.municipalities}
+    for a in instance.areas:
+        free["kindergarten", a.id] = a.kindergarten_places
+        free["school", a.id] = a.school_places
+    cost = 0
+    for (kind, where), n in sorted(used.items()):
+        limit = free.get((kind, where))
+        if limit is None or n <= limit:
+            continue
+        if rules.mode == "cap":
+            bad.append(f"{kind.capitalize()} places in {where}: {n} used, "
+                       f"{limit} free.")
+        else:
+            cost += (n - limit) * rules.penalty
+    return cost
 
 
 # --- the size norm and hard rules -------------------------------------------

@@ -132,6 +132,17 @@ def _read_policy(policy: str | None):
         _fail_on_input(exc.problems, f"policy {policy} is not valid")
 
 
+def _policy_for(pol, policy: str | None, instance):
+    """The policy, once its municipal rules name only municipalities of
+    the instance."""
+    from .io.policy import municipal_problems
+
+    problems = municipal_problems(instance, pol, Path(policy or "").name)
+    if problems:
+        _fail_on_input(problems, f"policy {policy} does not fit the instance")
+    return pol
+
+
 def _read_decisions(path: Path | None, instance, pol):
     """The decision log at ``path`` (``None`` for none), checked against
     the instance and the policy's offer expiry."""
@@ -230,7 +241,7 @@ def validate(
 
     report = FormatReport()
     instance = _read_instance(path, report)
-    pol = _read_policy(policy)
+    pol = _policy_for(_read_policy(policy), policy, instance)
     out.print(_summary_table(
         summary_rows(instance, report) + placement_rows(instance, pol),
         f"{path}: valid"))
@@ -509,7 +520,7 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None,
         stage = _Stages(progress, seconds)
         stage("reading instance", "read")
         instance = _require_dwellings(_read_instance(path), "solve")
-        pol = _read_policy(policy)
+        pol = _policy_for(_read_policy(policy), policy, instance)
         log_ = _read_decisions(decisions, instance, pol)
         before = _read_previous(previous)
         if engine == "cpsat":

@@ -25,7 +25,8 @@ from models import (
     Tenure,
     UnknownNeed,
 )
-from models.policy import ObjectiveMode
+from models.municipal import MunicipalWeights
+from models.policy import ObjectiveMode, RuleMode
 
 from .affordability import UNKNOWN_INCOME, applies, housing_cost
 from .candidates import Candidates, ClassTable, Individual, lock_check
@@ -39,6 +40,7 @@ from .criteria import (
 from . import memory, moving
 from .data import RULES, UNLIMITED, AllocationData
 from .locks import apply_locks, rooms_left
+from .places import apply_place_locks, compile_places
 from .proximity import minutes_to_services, travel_graph
 
 FULL_PAIRS_LIMIT = 4_000_000
@@ -411,8 +413,9 @@ def _dwellings(instance: Instance, policy: Policy, graph, nationality_index):
         if row.nationality in nationality_index:
             compatriots[a_index[row.area],
                         nationality_index[row.nationality]] += row.households
-    horizon = policy.horizon_days
-    return SimpleNamespace(
+    local = _local_policies(instance, policy)
+    horizon = arr((local[d.municipality].horizon_days for d in ds), np.int64)
+    ns = SimpleNamespace(
         n=D,
         bedrooms=arr((d.bedrooms for d in ds), np.int64),
         floor_area=arr((d.floor_area_m2 for d in ds), float),
@@ -426,9 +429,9 @@ def _dwellings(instance: Instance, policy: Policy, graph, nationality_index):
                                 bool),
         available=arr(
             (
-                (d.available_from - as_of).days <= horizon
+                (d.available_from - as_of).days <= horizon[i]
                 and (d.available_until is None or d.available_until >= as_of)
-                for d in ds
+                for i, d in enumerate(ds)
             ),
             bool,
         ),
@@ -472,6 +475,50 @@ def _dwellings(instance: Instance, policy: Policy, graph, nationality_index):
         found_by=_found_by(instance, policy),
         found_approved=arr((_approved(d) for d in ds), bool),
     )
+    if policy.municipal:
+        _add_local_rules(ns, [local[d.municipality] for d in ds], arr)
+    return ns
+
+
+SHORT_ALLOWED = {RuleMode.FORBID: 0, RuleMode.PENALISE: 1, RuleMode.IGNORE: 99}
+"""Bedrooms a dwelling may be short by each ``size.crowding`` mode."""
+
+LOCAL_WEIGHTS = tuple(MunicipalWeights.model_fields)
+"""Criteria weights a municipality's own policy may change."""
+
+
+def _local_policies(instance: Instance, policy: Policy) -> dict:
+    """
+    Each municipality's rules for its dwellings (``Policy.municipal``).
+    Rules for municipalities outside the instance play no part (one
+    municipality's own instance in a chained run); the commands report
+    them for a whole instance (``io.policy.municipal_problems``).
+    """
+    return {m.id: policy.for_municipality(m.id)
+            for m in instance.municipalities}
+
+
+def _add_local_rules(ns, per_dwelling, arr) -> None:
+    """
+    Per-dwelling copies of the rules and weights a municipality may set
+    (``models.municipal``), as ``local_*`` arrays; ``criteria`` takes
+    them in place of the national values where present.
+    """
+    ns.local_surplus = arr((p.size.allowed_surplus for p in per_dwelling),
+                           np.int64)
+    ns.local_short = arr((SHORT_ALLOWED[p.size.crowding]
+                          for p in per_dwelling), np.int64)
+    for rule in ("accessibility", "avoid_features", "child_safety"):
+        setattr(ns, f"local_{rule}",
+                arr((getattr(p.hard, rule) for p in per_dwelling), bool))
+    ns.local_care_forbid = arr((p.hard.care_housing == RuleMode.FORBID
+                                for p in per_dwelling), bool)
+    ns.local_care_penalise = arr((p.hard.care_housing == RuleMode.PENALISE
+                                  for p in per_dwelling), bool)
+    for name in LOCAL_WEIGHTS:
+        setattr(ns, f"local_weight_{name}",
+                arr((getattr(p.weights, name) for p in per_dwelling),
+                    np.int64))
 
 
 def _take(ns, index, dense: bool) -> SimpleNamespace:
@@ -607,10 +654,15 @@ def compile_instance(
         if policy.dispersion.area_target_share is not None
         else 0
     )
+    places = compile_places(instance, policy, dw.area, dw.municipality)
+    # The most any assignment can pay for places over: every free
+    # household's places, each at the penalty.
+    places_bound = places.penalty * int(places.usage.sum())
     keep_bonus = 0
     if previous is not None:
         keep_bonus = _keep(instance, policy, candidates, previous, locks,
-                           h_index, d_index, lexicographic, penalty)
+                           h_index, d_index, lexicographic, penalty,
+                           places_bound)
     total = candidates.num_free_eligible().sum()
     keep = candidates_per_household
     if keep is None and total > FULL_PAIRS_LIMIT:
@@ -683,6 +735,9 @@ def compile_instance(
         building_cap, area_cap, area_target, quota_cap, household_usage,
         quota_dims, policy,
     )
+    places, place_conflicts, places_over = apply_place_locks(
+        instance, places, locked_pairs)
+    conflicts = [*conflicts, *place_conflicts]
     locked_scores, locked_quality = {}, {}
     if locked_pairs:
         lh = np.array([h for h, _, _ in locked_pairs], dtype=np.int64)
@@ -699,7 +754,7 @@ def compile_instance(
     # Locks beyond an area's target pay the dispersion penalty up front.
     secondary = sum(locked_quality.values()) - penalty * int(
         np.clip(locked_per_area - target_before, 0, None).sum()
-    )
+    ) - places.penalty * places_over
     # Locks on previous matches are kept matches too.
     previous_at = {h_index[h]: d_index.get(d) for h, d in
                    (previous or {}).items() if h in h_index}
@@ -716,6 +771,7 @@ def compile_instance(
     scale = (
         2 * int(candidates.best_abs_quality().sum())
         + penalty * H
+        + places_bound
         + 1
     )
 
@@ -764,11 +820,16 @@ def compile_instance(
         candidates=candidates,
         pruned=keep is not None,
         keep_bonus=keep_bonus,
+        place_kinds=places.kinds,
+        place_usage=places.usage,
+        place_group=places.group,
+        place_cap=places.cap,
+        place_penalty=places.penalty,
     ), instance, policy, previous)
 
 
 def _keep(instance, policy, candidates, previous, locks, h_index, d_index,
-          lexicographic, penalty) -> int:
+          lexicographic, penalty, places_bound=0) -> int:
     """
     Gives each previous match that is still an eligible free pair the keep
     bonus, and returns the bonus.
@@ -791,7 +852,8 @@ def _keep(instance, policy, candidates, previous, locks, h_index, d_index,
             _, s = candidates.pair_scores(lh, ld)
             locked = int(np.abs(s.sum(axis=1)).sum())
         bonus = (2 * int(candidates.best_abs_quality().sum())
-                 + penalty * len(instance.households) + 2 * locked + 1)
+                 + penalty * len(instance.households) + places_bound
+                 + 2 * locked + 1)
     else:
         bonus = 100 * int(policy.weights.housed)
     keep = {}

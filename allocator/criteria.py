@@ -11,13 +11,13 @@ can never disagree.
 
 from __future__ import annotations
 
-import numpy as np
-
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from models import Instance, Policy, RuleMode
+import numpy as np
+
+from models import Instance, PlacesMode, Policy, RuleMode
 
 from . import affordability
 from .i18n import N_
@@ -106,6 +106,32 @@ def reach_score(minutes, target, zero_at_factor):
     return np.clip(fraction, 0.0, 1.0) * 100.0
 
 
+def _local(d, name, value):
+    """
+    A rule or weight of the dwelling's municipality: its own
+    (``d.local_<name>``, one per dwelling, when the policy gives some
+    municipality its own rules; see ``models.municipal``), else the
+    national ``value``.
+    """
+    return getattr(d, f"local_{name}", value)
+
+
+def _local(d, name, value):
+    """
+    A rule or weight of the dwelling's municipality: its own
+    (``d.local_<name>``, one per dwelling, when the policy gives some
+    municipality its own rules; see ``models.municipal``), else the
+    national ``value``.
+    """
+    return getattr(d, f"local_{name}", value)
+
+
+def _weight(d, policy: Policy, criterion: str):
+    """The weight of ``criterion`` in the dwelling's municipality."""
+    return _local(d, f"weight_{criterion}",
+                  getattr(policy.weights, criterion))
+
+
 def rooms(h, d, policy: Policy):
     """Whether the pair would be one room of a shared dwelling."""
     return policy.shared.enabled & h.open_shared & (d.shared_rooms >= 2)
@@ -132,44 +158,47 @@ _SHORT = {RuleMode.FORBID: 0, RuleMode.PENALISE: 1, RuleMode.IGNORE: 99}
 
 
 def _too_small(h, d, policy: Policy):
-    short = _SHORT[policy.size.crowding]
+    short = _local(d, "short", _SHORT[policy.size.crowding])
     return ~rooms(h, d, policy) & (d.bedrooms < h.need - short)
 
 
 def _too_large(h, d, policy: Policy):
-    return ~rooms(h, d, policy) & (
-        d.bedrooms > h.need + policy.size.allowed_surplus
-    )
+    surplus = _local(d, "surplus", policy.size.allowed_surplus)
+    return ~rooms(h, d, policy) & (d.bedrooms > h.need + surplus)
 
 
 def _individual(h, d, policy: Policy):
     # Accessibility and avoided features are one rule, so that no output
     # reveals which kind of need a household has.
-    hard = policy.hard
-    if not (hard.accessibility or hard.avoid_features):
+    accessibility = _local(d, "accessibility", policy.hard.accessibility)
+    avoid = _local(d, "avoid_features", policy.hard.avoid_features)
+    if not (np.any(accessibility) or np.any(avoid)):
         return None
     out = np.zeros(np.broadcast_shapes(h.step_free.shape,
                                        d.step_free.shape), dtype=bool)
-    if hard.accessibility:
-        out |= (
+    if np.any(accessibility):
+        out |= accessibility & (
             (h.step_free & ~d.step_free)
             | (h.ground & ~d.ground)
             | (h.no_basement & d.basement)
         )
-    if hard.avoid_features:
-        out |= (h.avoid & d.features) != 0
+    if np.any(avoid):
+        out |= avoid & ((h.avoid & d.features) != 0)
     return out
 
 
 def _unsafe(h, d, policy: Policy):
-    if policy.hard.child_safety:
-        return h.minors & d.unsafe_for_children
+    child_safety = _local(d, "child_safety", policy.hard.child_safety)
+    if np.any(child_safety):
+        return child_safety & h.minors & d.unsafe_for_children
     return None
 
 
 def _beside_care(h, d, policy: Policy):
-    if policy.hard.care_housing == RuleMode.FORBID:
-        return d.care
+    forbid = _local(d, "care_forbid",
+                    policy.hard.care_housing == RuleMode.FORBID)
+    if np.any(forbid):
+        return d.care & forbid
     return None
 
 
@@ -323,7 +352,9 @@ def _size_fit(h, d, policy: Policy):
     size = size - np.minimum(
         100, np.floor(4 * np.maximum(0.0, 25.0 - per_person))
     ).astype(np.int64)
-    return policy.weights.size_fit * np.where(rooms(h, d, policy), 60, size)
+    return _weight(d, policy, "size_fit") * np.where(
+        rooms(h, d, policy), 60, size
+    )
 
 
 def _services(h, d, policy: Policy):
@@ -331,23 +362,23 @@ def _services(h, d, policy: Policy):
     count = wanted.sum(axis=-1)
     total = (d.reach * wanted).sum(axis=-1)
     mean = np.where(count > 0, total / np.maximum(count, 1), 0.0)
-    return np.rint(policy.weights.services * mean).astype(np.int64)
+    return np.rint(_weight(d, policy, "services") * mean).astype(np.int64)
 
 
 def _condition(h, d, policy: Policy):
     condition = (d.condition - 1) * 25 - 50 * d.damp
     # Standard matters more for children (DOMAIN.md 7.2 item 14).
-    return policy.weights.condition * condition * (1 + h.minors)
+    return _weight(d, policy, "condition") * condition * (1 + h.minors)
 
 
 def _child_suitability(h, d, policy: Policy):
     child = np.where(h.minors, 100 * d.playground - 100 * d.nuisance, 0)
-    return policy.weights.child_suitability * child
+    return _weight(d, policy, "child_suitability") * child
 
 
 def _tenure(h, d, policy: Policy):
     # Security of tenure weighs double for families (DOMAIN.md R2).
-    return policy.weights.tenure * d.tenure * (1 + h.family)
+    return _weight(d, policy, "tenure") * d.tenure * (1 + h.family)
 
 
 def _reunification(h, d, policy: Policy):
@@ -358,7 +389,7 @@ def _reunification(h, d, policy: Policy):
         np.rint(100 * np.minimum(have, gap) / np.maximum(gap, 1)),
         0,
     ).astype(np.int64)
-    return policy.weights.reunification * np.where(
+    return _weight(d, policy, "reunification") * np.where(
         rooms(h, d, policy), 0, reunion
     )
 
@@ -370,21 +401,26 @@ def _wish_central(h, d, policy: Policy):
         reach_score(d.centre_minutes, sv.central_minutes, sv.zero_at_factor),
         0.0,
     )
-    return np.rint(policy.weights.wish_central * central).astype(np.int64)
+    return np.rint(_weight(d, policy, "wish_central") * central).astype(
+        np.int64
+    )
 
 
 def _wish_compatriots(h, d, policy: Policy):
     # Households of the household's own nationality already in the area,
     # for households that asked to live near compatriots (0 otherwise).
     compatriots = d.compatriot_table[d.area, h.nationality]
-    return policy.weights.wish_compatriots * np.minimum(
+    return _weight(d, policy, "wish_compatriots") * np.minimum(
         100, 10 * compatriots
     )
 
 
 def _care_housing(h, d, policy: Policy):
-    if policy.hard.care_housing == RuleMode.PENALISE:
-        return -100 * policy.weights.care_housing * d.care
+    penalise = _local(d, "care_penalise",
+                      policy.hard.care_housing == RuleMode.PENALISE)
+    if np.any(penalise):
+        return (-100 * _weight(d, policy, "care_housing")
+                * (d.care & penalise))
     return None
 
 
@@ -392,12 +428,12 @@ def _late_move_in(h, d, policy: Policy):
     # A dwelling free only after the household's deadline makes it miss
     # the settlement target it could still meet (DOMAIN.md 7.2 item 12).
     late = d.free_in >= h.late_from
-    return -100 * policy.weights.late_move_in * late
+    return -100 * _weight(d, policy, "late_move_in") * late
 
 
 def _affordability(h, d, policy: Policy):
     if policy.affordability.mode == RuleMode.PENALISE:
-        return -policy.weights.affordability * (
+        return -_weight(d, policy, "affordability") * (
             affordability.penalty_points(h, d, policy)
         )
     return None
@@ -441,6 +477,14 @@ def _has_tenants(instance: Instance) -> bool:
     return any(h.moving_on for h in instance.households)
 
 
+def _has_service_places(instance: Instance) -> bool:
+    """Whether some area or municipality limits a kind of service place."""
+    return any(a.school_places is not None
+               or a.kindergarten_places is not None
+               for a in instance.areas) or any(
+        m.introduction_places is not None for m in instance.municipalities)
+
+
 def _has_quotas(instance: Instance) -> bool:
     return any(m.quotas for m in instance.municipalities)
 
@@ -460,6 +504,12 @@ COUPLING_RULES = (
                  off={"dispersion": {"area_target_share": None}}),
     CouplingRule("moving_on", N_("sitting tenants moving on"),
                  off={"moving": {"enabled": False}}, applies=_has_tenants),
+    CouplingRule("service_places",
+                 N_("school, kindergarten and introduction places"),
+                 off={"places": {"mode": PlacesMode.OFF}},
+                 applies=_has_service_places),
+    CouplingRule("municipal_policies", N_("each municipality's own rules"),
+                 off={"municipal": {}}),
 )
 """Rules between households, and settings priced like rules."""
 
@@ -512,8 +562,10 @@ def _class_criteria(h, d, policy: Policy):
 
 
 def without(policy: Policy, rule: PairRule | CouplingRule) -> Policy:
-    """The policy with ``rule`` switched off as its record says."""
+    """The policy with ``rule`` switched off as its record says: each
+    section named takes the values given, and a section given no values
+    is emptied (each municipality's own rules)."""
     data = policy.model_dump()
     for section, values in rule.off.items():
-        data[section] = {**data[section], **values}
+        data[section] = {**data[section], **values} if values else {}
     return Policy.model_validate(data)

@@ -105,6 +105,17 @@ class AllocationData:
     relaxation
         Whether this is the network relaxation of a problem (shared rooms
         taken as plain places, quotas in households only).
+    place_kinds
+        Kinds of service place in force (``allocator.places``); empty when
+        the policy does not count places.
+    place_usage, place_group, place_cap
+        ``place_usage[h, k]`` places household ``h`` uses of kind ``k``;
+        ``place_group[d, k]`` the area or municipality counting them for
+        dwelling ``d``; ``place_cap[k][g]`` free places after locks
+        (``UNLIMITED`` when blank).
+    place_penalty
+        0: the free places are hard caps; otherwise the objective cost of
+        each place used above them.
     keep_bonus
         With a previous proposal: the quality units added to each previous
         match that is still an eligible pair (``pair_quality`` includes
@@ -169,6 +180,13 @@ class AllocationData:
     tenants: tuple[tuple[int, int], ...] = ()
     """Sitting tenants in the round (``allocator.moving``): (household,
     the dwelling it holds); they have no priority and use no quota."""
+    place_kinds: tuple[str, ...] = ()
+    place_usage: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    place_group: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    place_cap: tuple[np.ndarray, ...] = ()
+    place_penalty: int = 0
 
     def __post_init__(self):
         for name in self.__dataclass_fields__:
@@ -201,6 +219,8 @@ class AllocationData:
         """
         if self.has_rooms:
             return False
+        if self.place_kinds:
+            return False  # places are counted in persons, per area
         # Pruned pairs may leave out every shared room; the eligible set
         # decides, unless this is the relaxation that ignores rooms.
         if (not self.relaxation and self.candidates is not None

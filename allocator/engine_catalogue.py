@@ -15,8 +15,8 @@ ENGINE_SUMMARIES = {
            "CBC)",
     "cpsat": "the integer program in OR-Tools CP-SAT",
     "classes": "class model: one column per household class and dwelling, "
-               "priced and proven over every pair; no shared rooms, no "
-               "tenants moving on",
+               "priced and proven over every pair; no shared rooms, "
+               "tenants moving on or service places",
 }
 
 ENGINES = tuple(ENGINE_SUMMARIES)

@@ -497,10 +497,13 @@ def _with_prospects(instance, policy, data, taken_by, unmatched):
 def _late_dwellings(instance, policy):
     """Dwellings free only after the planning horizon (not withdrawn),
     and the days until each is free."""
-    horizon = policy.horizon_days
+    # A municipality's own policy may set its dwellings' horizon.
+    horizons = {m.id: policy.for_municipality(m.id).horizon_days
+                for m in instance.municipalities}
     late, days = [], []
     for d, x in enumerate(instance.dwellings):
         wait = (x.available_from - instance.as_of).days
+        horizon = horizons.get(x.municipality, policy.horizon_days)
         if wait > horizon and (x.available_until is None
                                or x.available_until >= x.available_from):
             late.append(d)
@@ -746,6 +749,7 @@ def _binding_caps(data, result, ends_at, marginal_values) -> list[Binding]:
                 candidates.append((f"quota_{dim}", (m, q),
                                    f"municipality {data.municipality_ids[m]}",
                                    int(used[m]), int(cap)))
+    candidates += _full_places(data, free, dwellings)
     housed = int((result.assignment >= 0).sum())
     out = []
     for k, (rule, index, subject, used, cap) in enumerate(candidates):
@@ -760,7 +764,8 @@ def _binding_caps(data, result, ends_at, marginal_values) -> list[Binding]:
         what = {
             "area_cap": "refugee households (area cap)",
             "building_cap": "refugee households (building cap)",
-        }.get(rule, rule.replace("quota_", "places in the quota of "))
+        }.get(rule, rule.replace("quota_", "places in the quota of ")
+              .replace("places_", "free places: "))
         message = f"{subject} is full: {used} of {cap} {what}."
         if marginal_housed is not None:
             message += (
@@ -793,7 +798,32 @@ def _resolve_one_more(data, result, rule, index, ends_at):
                  engine=result.engine.split(":")[0], time_limit=left)
 
 
+def _full_places(data, free, dwellings) -> list[tuple]:
+    """Areas and municipalities whose free service places the free
+    households use up (``allocator.places``)."""
+    out = []
+    for k, kind in enumerate(data.place_kinds):
+        cap = data.place_cap[k]
+        used = np.bincount(data.place_group[dwellings, k],
+                           weights=data.place_usage[free, k],
+                           minlength=len(cap)).astype(np.int64)
+        ids = (data.municipality_ids if kind == "introduction"
+               else data.area_ids)
+        what = "municipality" if kind == "introduction" else "area"
+        for g in np.flatnonzero((cap < UNLIMITED) & (used >= cap)
+                                & (used > 0)).tolist():
+            out.append((f"places_{kind}", (k, g), f"{what} {ids[g]}",
+                        int(used[g]), int(cap[g])))
+    return out
+
+
 def _one_more(data: AllocationData, rule, index) -> AllocationData:
+    if rule.startswith("places_"):
+        k, g = index
+        caps = list(data.place_cap)
+        caps[k] = caps[k].copy()
+        caps[k][g] += 1
+        return dataclasses.replace(data, place_cap=tuple(caps))
     if rule == "area_cap":
         cap = data.area_cap.copy()
         cap[index] += 1

@@ -9,6 +9,7 @@ import numpy as np
 from models import Status
 
 from .data import AllocationData
+from .places import place_excess
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,10 @@ def evaluate(data: AllocationData, chosen_pairs: np.ndarray):
     secondary = int(data.pair_quality[chosen_pairs].sum())
     secondary += data.locked_value[1]
     secondary -= data.dispersion_penalty * int(area_excess(data, pd).sum())
+    if data.place_penalty:
+        secondary -= data.place_penalty * place_excess(
+            data.place_kinds, data.place_usage, data.place_group,
+            data.place_cap, ph, pd)
     return assignment, room, (primary, secondary), combine(data, primary,
                                                            secondary)
 

@@ -80,6 +80,8 @@ from .policy import (
     UnlistedPairs,
     Weights,
 )
+from .municipal import MunicipalPolicy
+from .places import PlaceKind, PlacesMode, ServicePlaces
 from .problems import Location, Problem
 from .simulation import RoundKind, SimulationParams
 from .proposal import (

@@ -46,6 +46,10 @@ class Municipality(StrictModel):
         means no quota. Default empty.
     requested
         Places IMDi requested (anmodning), for quota-fulfilment reporting.
+    introduction_places
+        Free introduction-programme places for this round's settlers
+        (persons aged 18-55 by default; see ``models.places``). Blank: no
+        limit.
     """
 
     id: Identifier
@@ -53,6 +57,7 @@ class Municipality(StrictModel):
     centre_node: Identifier | None = None
     quotas: dict[QuotaDimension, Count] = Field(default_factory=dict)
     requested: Count | None = None
+    introduction_places: Count | None = None
 
 
 class Area(StrictModel):
@@ -71,6 +76,13 @@ class Area(StrictModel):
         Households living in the area now (all, not only refugees).
     refugee_households
         Refugee households already living there, counted by dispersion caps.
+    kindergarten_places
+        Free kindergarten places in the area for this round's settlers
+        (children aged 1-5 by default; see ``models.places``). Blank: no
+        limit.
+    school_places
+        Free school places in the area for this round's settlers (children
+        aged 6-15 by default). Blank: no limit.
     """
 
     id: Identifier
@@ -78,6 +90,8 @@ class Area(StrictModel):
     name: Text = Field(default="", max_length=100)
     resident_households: Count = 0
     refugee_households: Count = 0
+    kindergarten_places: Count | None = None
+    school_places: Count | None = None
 
 
 class Building(StrictModel):

@@ -127,6 +127,10 @@ class Household(StrictModel):
         be moved to another dwelling or out, to free its dwelling for a
         waiting household; when it may move is the dwelling's
         ``available_from``. Default ``False``.
+    introduction_programme
+        Whether members of programme age take part in the introduction
+        programme and so need a place (``models.places``). Default
+        ``True``; ``False`` when they have completed it or are exempt.
     """
 
     id: Identifier
@@ -166,6 +170,7 @@ class Household(StrictModel):
         default=None, ge=0, le=1_000_000,
     )
     moving_on: bool = False
+    introduction_programme: bool = True
 
     @field_validator("nationality", mode="before")
     @classmethod

@@ -7,10 +7,12 @@ from typing import Annotated, Self
 
 from pydantic import Field, NonNegativeInt, field_serializer, model_validator
 
-from ._base import StrictModel, Text, Weight
+from ._base import Identifier, StrictModel, Text, Weight
 from .decision_log import DeclineReason
 from .geography import QuotaDimension, ServiceKind
 from .placement import PlacementService
+from .municipal import MunicipalPolicy
+from .places import ServicePlaces
 
 
 class RuleMode(StrEnum):
@@ -517,3 +519,36 @@ class Policy(StrictModel):
     decisions: DecisionRules = DecisionRules()
     affordability: Affordability = Affordability()
     moving: MovingOn = MovingOn()
+    places: ServicePlaces = ServicePlaces()
+    municipal: dict[Identifier, MunicipalPolicy] = Field(
+        default_factory=dict,
+        description="Municipality id -> its own rules for the pairs whose "
+        "dwelling is in it (models.municipal). Default none.",
+    )
+
+    @field_serializer("municipal")
+    def _municipal_set_fields(self, municipal):
+        # Only what each municipality sets: a left-out field keeps the
+        # national value, and TOML has no null.
+        return {m: {"description": p.description, **p.changes()}
+                    if p.description else p.changes()
+                for m, p in sorted(municipal.items())}
+
+    def for_municipality(self, municipality: str) -> Policy:
+        """
+        The rules of the pairs whose dwelling is in ``municipality``: this
+        policy with the municipality's own changes, if it has any.
+        """
+        local = self.municipal.get(municipality)
+        if local is None:
+            return self
+        merged = self.model_dump()
+        merged["municipal"] = {}
+        for key, value in local.changes().items():
+            if isinstance(value, dict):
+                merged[key] = {**merged[key], **value}
+            else:
+                merged[key] = value
+        # Validated again: a changed field must still fit the national
+        # rules it sits beside.
+        return Policy.model_validate(merged)

@@ -453,7 +453,8 @@ class ProposalWarning(StrictModel):
     ----------
     code
         ``no_travel_data``, ``pair_scores_ignored``,
-        ``compatibility_only_allowed`` or ``stale_as_of``.
+        ``compatibility_only_allowed``, ``stale_as_of`` or
+        ``service_places_ignored``.
     message
         The warning in English.
     values

@@ -31,6 +31,8 @@ ALL_ON = Policy.model_validate({
     "hard": {"care_housing": "forbid"},
     "affordability": {"mode": "forbid"},
     "moving": {"enabled": True},
+    "places": {"mode": "cap"},
+    "municipal": {"M-OWN": {"size": {"allowed_surplus": 1}}},
     "shared": {"enabled": True},
     "dispersion": {"building_cap": 3},
 })
@@ -66,9 +68,15 @@ def arrays():
         "households": tuple(households),
         "dwellings": (found, *instance.dwellings[1:]),
     })
-    data = compile_instance(instance, ALL_ON)
+    return (instance, *_arrays(instance, ALL_ON))
+
+
+def _arrays(instance, policy):
+    """Every household against every dwelling, as compiled under
+    ``policy`` (a dwelling's arrays carry its municipality's rules)."""
+    data = compile_instance(instance, policy)
     hh, dw = data.candidates.hh, data.candidates.dw
-    return instance, _take(hh, np.arange(hh.n), dense=True), _all(dw)
+    return _take(hh, np.arange(hh.n), dense=True), _all(dw)
 
 
 def test_the_contract_names_the_same_pair_rules():
@@ -119,11 +127,12 @@ def test_switching_a_pair_rule_off_leaves_it_nothing_to_rule_out(
         arrays, rule):
     """Tests each record's switch: with it, the rule rules out no pair,
     and the rest of the policy is unchanged."""
-    _, households, dwellings = arrays
+    instance, households, dwellings = arrays
     row = RULES.index(rule.name)
     assert rule_failures(households, dwellings, ALL_ON)[row].any(), \
         "the instance should give every rule something to rule out"
     off = without(ALL_ON, rule)
+    households, dwellings = _arrays(instance, off)
     assert not rule_failures(households, dwellings, off)[row].any()
     changed = [k for k in Policy.model_fields
                if getattr(off, k) != getattr(ALL_ON, k)]

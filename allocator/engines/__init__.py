@@ -90,10 +90,14 @@ def nothing_to_choose(data: AllocationData, engine: str) -> Result:
 
 def class_model_applies(data: AllocationData) -> bool:
     """Whether the class model covers the rules: every pair takes a whole
-    dwelling (shared rooms are compatible only pair by pair)."""
+    dwelling (shared rooms are compatible only pair by pair), no sitting
+    tenant moves on (its pairs are not those of its class), and no service
+    places are counted (they couple households across dwellings in
+    persons, which its groups do not split by)."""
     if data.has_rooms or data.candidates is None or data.tenants:
-        # Sitting tenants' pairs are not those of their class.
         return False
+    if data.place_kinds:
+        return False  # service places are rows the class model lacks
     return data.relaxation or not data.candidates.has_rooms
 
 
@@ -123,7 +127,8 @@ def _run_classes(data, time_limit, seed, **params):
     if not class_model_applies(data):
         raise NotRepresentable(
             "the class model does not cover rooms in shared housing or "
-            "sitting tenants moving on; use flow, mip or cpsat."
+            "sitting tenants moving on or service places; use mip or "
+            "cpsat (or flow, where it applies)."
         )
     return solve_classes(data, time_limit=time_limit, seed=seed, **params)
 
@@ -178,7 +183,7 @@ AUTO_ORDER = (
 )
 """``auto``'s choice: the first engine whose test holds. The flow only
 when it is exact alone; the class model where it covers the rules; the
-pair integer program otherwise (shared rooms)."""
+pair integer program otherwise (shared rooms, service places)."""
 
 
 AUTO_PARAMETERS = frozenset().union(

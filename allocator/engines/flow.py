@@ -36,12 +36,14 @@ def solve_flow(data: AllocationData, potentials: bool = False,
     Raises
     ------
     NotRepresentable
-        When the data needs shared rooms or quotas beyond households.
+        When the data needs shared rooms, service places or quotas beyond
+        households.
     """
     if not data.network_representable:
         raise NotRepresentable(
-            "Rule set not understood as a flow: shared rooms or quotas in "
-            "persons or household types need the mip or cpsat engine."
+            "Rule set not understood as a flow: shared rooms, service "
+            "places, or quotas in persons or household types need the mip "
+            "or cpsat engine."
         )
     start = time.perf_counter()
     H, D = data.num_households, data.num_dwellings

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..data import AllocationData
+from ..data import UNLIMITED, AllocationData
 
 MAX_AGE = 120
 
@@ -20,7 +20,8 @@ class LinearModel:
     single ``weighted`` one.
 
     Variables: one binary per free pair, then one excess count per area
-    with a soft target, then for shared dwellings one sex indicator and one
+    with a soft target, then one per area or municipality whose service
+    places are priced over, then for shared dwellings one sex indicator and one
     youngest-age-of-the-band variable each.
     """
 
@@ -136,6 +137,36 @@ def build_linear_model(data: AllocationData) -> LinearModel:
         np.maximum(per_area[soft] - data.area_target[soft], 0).astype(float)
     )
 
+    # Service places (school, kindergarten per area; introduction per
+    # municipality): hard rows, or rows with an excess count priced at
+    # the penalty per place over.
+    place_excess_var = []
+    for k, kind in enumerate(data.place_kinds):
+        usage = data.place_usage[ph, k]
+        group = data.place_group[pd, k]
+        cap = data.place_cap[k]
+        mask = (usage > 0) & (cap[group] < UNLIMITED)
+        if not data.place_penalty:
+            rows.add_grouped(group[mask], pairs[mask], usage[mask], cap,
+                             f"places_{kind}")
+            continue
+        need = np.bincount(group[mask], weights=usage[mask],
+                           minlength=len(cap)).astype(np.int64)
+        users = pairs[mask]
+        users = users[np.argsort(group[users], kind="stable")]
+        starts = np.searchsorted(group[users], np.arange(len(cap) + 1))
+        for g in np.flatnonzero(need > cap).tolist():
+            members = users[starts[g]:starts[g + 1]]
+            rows.add(
+                np.concatenate([members, [n]]),
+                np.concatenate([usage[members], [-1]]),
+                -np.inf, float(cap[g]), f"places_{kind}[{g}]",
+            )
+            place_excess_var.append(n)
+            var_lower.append(np.zeros(1))
+            var_upper.append(np.array([float(need[g] - cap[g])]))
+            n += 1
+
     # Shared housing: co-residents of one sex (a sex indicator per
     # dwelling) and within an age band (its youngest age as a variable).
     extra_lower, extra_upper = [], []
@@ -182,6 +213,8 @@ def build_linear_model(data: AllocationData) -> LinearModel:
     secondary[:P] = data.pair_quality
     for a, v in excess_var.items():
         secondary[v] = -data.dispersion_penalty
+    for v in place_excess_var:
+        secondary[v] = -data.place_penalty
     weighted = secondary.copy()
     weighted[:P] += data.priority[ph] * data.priority_weight
 

@@ -12,7 +12,8 @@ from .flow import solve_flow
 
 def relaxed(data: AllocationData) -> AllocationData:
     """
-    The network relaxation: quotas beyond households dropped, and a shared
+    The network relaxation: quotas beyond households and service places
+    dropped (their penalties too), and a shared
     dwelling's rooms open to any eligible household regardless of sex, age
     or whether another takes the dwelling whole. Its optimum bounds the
     full problem's from above; its solution may break the dropped rules.
@@ -26,6 +27,9 @@ def relaxed(data: AllocationData) -> AllocationData:
         quota_cap=quota,
         pair_room=np.zeros_like(data.pair_room),
         relaxation=True,
+        place_kinds=(),
+        place_cap=(),
+        place_penalty=0,
     )
 
 
@@ -63,6 +67,9 @@ def _repair(data: AllocationData, chosen: list[int]) -> list[int]:
     used_building = np.zeros(len(data.building_ids), dtype=np.int64)
     used_area = np.zeros(len(data.area_ids), dtype=np.int64)
     used_quota = np.zeros_like(data.quota_cap)
+    # Hard service places are kept; priced ones may be exceeded.
+    place_caps = [] if data.place_penalty else list(data.place_cap)
+    used_places = [np.zeros_like(cap) for cap in place_caps]
     housed = set()
     kept = []
     for p in chosen:
@@ -85,6 +92,12 @@ def _repair(data: AllocationData, chosen: list[int]) -> list[int]:
         usage = data.household_usage[h]
         if np.any(used_quota[m] + usage > data.quota_cap[m]):
             continue
+        if any(used[data.place_group[d, k]] + data.place_usage[h, k]
+               > place_caps[k][data.place_group[d, k]]
+               for k, used in enumerate(used_places)):
+            continue
+        for k, used in enumerate(used_places):
+            used[data.place_group[d, k]] += data.place_usage[h, k]
         used_slots[d] += need
         residents.setdefault(d, []).append(h)
         if b >= 0:

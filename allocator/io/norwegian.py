@@ -94,6 +94,10 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "quota_seniors": ("kvote_eldre", _QUOTA + "eldre fra 67 år."),
         "requested": ("anmodet", "Plasser IMDi anmodet om, for "
                       "rapportering av måloppnåelse."),
+        "introduction_places": ("introduksjonsplasser", "Ledige plasser i "
+                                "introduksjonsprogrammet for denne "
+                                "rundens bosatte (personer 18-55 år). "
+                                "Tom: ingen grense."),
     },
     "areas": {
         "id": ("id", "Områdets id, for eksempel A-03."),
@@ -106,6 +110,13 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "refugee_households": ("flyktninghusstander", "Flyktninghusstander "
                                "som allerede bor i området (telles av "
                                "spredningstakene)."),
+        "kindergarten_places": ("barnehageplasser", "Ledige "
+                                "barnehageplasser i området for denne "
+                                "rundens bosatte (barn 1-5 år). Tom: "
+                                "ingen grense."),
+        "school_places": ("skoleplasser", "Ledige skoleplasser i området "
+                          "for denne rundens bosatte (barn 6-15 år). "
+                          "Tom: ingen grense."),
     },
     "buildings": {
         "id": ("id", "Bygningens id, for eksempel B-0107."),
@@ -252,6 +263,12 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "moving_on": ("klar_til_å_flytte_videre", "Leietaker i "
                       "nåværende bolig som er klar til å flytte videre "
                       "(i arbeid, kontrakten går ut)."),
+        "introduction_programme": ("deltar_introduksjonsprogram", "Om "
+                                   "medlemmer i programalder (18-55 år) "
+                                   "skal ha plass i "
+                                   "introduksjonsprogrammet. Standard ja; "
+                                   "nei når de har fullført eller er "
+                                   "fritatt."),
     },
     "decisions": {
         "household": ("husstand", "Husstandens id."),

@@ -9,7 +9,7 @@ from pathlib import Path
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
-from models import Policy
+from models import MunicipalPolicy, Policy
 
 from ._atomic import write_text_atomic
 from .layout import strip_optional
@@ -68,10 +68,71 @@ def read_policy(path_or_name: str | Path) -> Policy:
             label, int(found.group(1)) if found else None, None, "syntax",
             f"TOML not understood: {error}.",
         )]) from None
+    data = _with_municipal_files(data, path, text, label)
     try:
         return Policy.model_validate(_nones(Policy, data))
     except ValidationError as error:
         raise InputError(_locate(error, text, label)) from None
+
+
+def _with_municipal_files(data, path: Path, text: str, label: str):
+    """
+    Reads the municipal policies given as files: ``[municipal]`` may map
+    a municipality id to a TOML file (relative to this policy's folder)
+    holding that municipality's own rules (``models.municipal``), instead
+    of writing them inline. Problems in such a file name that file.
+    """
+    municipal = data.get("municipal")
+    if not isinstance(municipal, dict):
+        return data
+    problems, loaded = [], {}
+    for mid, value in municipal.items():
+        if not isinstance(value, str):
+            continue
+        where = ("municipal", str(mid))
+        file = path.parent / value
+        if not file.is_file():
+            problems.append(LocatedProblem(
+                label, _line_of(text, where), ".".join(where),
+                "missing-file",
+                f"The policy of municipality {mid} names {value!r}, which "
+                f"is not a file beside {label}.",
+            ))
+            continue
+        try:
+            own_text = file.read_bytes().decode("utf-8-sig")
+            own = tomllib.loads(own_text)
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            found = re.search(r"at line (\d+)", str(error))
+            problems.append(LocatedProblem(
+                file.name, int(found.group(1)) if found else None, None,
+                "syntax", f"TOML not understood: {error}.",
+            ))
+            continue
+        try:
+            MunicipalPolicy.model_validate(own)
+        except ValidationError as error:
+            problems.extend(_locate(error, own_text, file.name))
+            continue
+        loaded[mid] = own
+    if problems:
+        raise InputError(problems)
+    return {**data, "municipal": {**municipal, **loaded}}
+
+
+def municipal_problems(instance, policy: Policy,
+                       label: str) -> list[LocatedProblem]:
+    """Municipal policies (``[municipal]``) for municipalities the
+    instance does not have, located in the policy ``label``."""
+    ids = {m.id for m in instance.municipalities}
+    return [
+        LocatedProblem(
+            label, None, f"municipal.{mid}", "unknown-id",
+            f"The policy gives its own rules to municipality {mid}, which "
+            f"the instance does not have ({len(ids)} municipalities).",
+        )
+        for mid in sorted(set(policy.municipal) - ids)
+    ]
 
 
 def _resolve(path_or_name: str | Path) -> Path:
@@ -125,10 +186,12 @@ _TABLE_HEADER = re.compile(r"^\[\s*([^\]]+?)\s*\]")
 def _line_of(text: str, path: tuple[str, ...]) -> int | None:
     """
     The line of the TOML key at ``path``, or of its nearest enclosing
-    table; ``None`` when neither is written in the file.
+    table, or else of the first table written inside it; ``None`` when
+    none is written in the file.
     """
     table: tuple[str, ...] = ()
     best, best_depth = None, 0
+    deeper = None
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         header = _TABLE_HEADER.match(stripped)
@@ -141,7 +204,11 @@ def _line_of(text: str, path: tuple[str, ...]) -> int | None:
             continue
         if path[: len(full)] == full and len(full) > best_depth:
             best, best_depth = number, len(full)
-    return best
+        elif deeper is None and len(full) > len(path) and (
+            full[: len(path)] == path
+        ):
+            deeper = number  # a table inside it, such as a municipality's
+    return best if best is not None else deeper
 
 
 def _key_parts(key: str) -> tuple[str, ...]:

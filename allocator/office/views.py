@@ -53,6 +53,10 @@ BINDING_TEXT = {
     "area_cap": N_("dispersion cap of an area"),
     "building_cap": N_("dispersion cap of a building"),
     "quota": N_("council decision (quota)"),
+    "places_school": N_("free school places of an area"),
+    "places_kindergarten": N_("free kindergarten places of an area"),
+    "places_introduction": N_("free introduction-programme places of a "
+                              "municipality"),
 }
 
 

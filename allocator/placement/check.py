@@ -211,6 +211,8 @@ def service_need(policy: Policy, h, service: str) -> int:
     """Places of a service a household needs."""
     rules = policy.placement
     if service == "introduction_programme":
+        if not h.introduction_programme:
+            return 0
         return sum(rules.introduction_min_age <= m.age
                    <= rules.introduction_max_age for m in h.members)
     if service == "minors_care":

@@ -40,6 +40,11 @@ def run_place(*, path, out_dir, policy, mode, engine, dwelling_engine,
         return INPUT_ERROR
     instance = read_instance(path)
     pol = read_policy(policy)
+    from ..io.policy import municipal_problems
+
+    unknown = municipal_problems(instance, pol, Path(policy or "").name)
+    if unknown:
+        fail_on_input(unknown, f"policy {policy} does not fit the instance")
     if check_file is not None:
         return _check(instance, pol, check_file, household, fail_on_input,
                       console, errors)

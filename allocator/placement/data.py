@@ -240,6 +240,8 @@ def needs(household, service: PlacementService, policy: Policy) -> int:
     """
     rules = policy.placement
     if service == PlacementService.INTRODUCTION_PROGRAMME:
+        if not household.introduction_programme:
+            return 0
         return sum(
             rules.introduction_min_age <= m.age <= rules.introduction_max_age
             for m in household.members

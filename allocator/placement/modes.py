@@ -10,9 +10,12 @@ Chained and dwelling-first modes, and their comparison (DOMAIN.md R4).
   instance), within each municipality's quota, every dwelling-level rule
   applying. Compatibility (the imported table, services a household needs)
   is applied as bans on the dwellings of incompatible municipalities.
-  Spread rules and service places couple households in a way the dwelling
-  level does not model: they are not applied, and the comparison counts
-  how often the dwelling-first proposal breaks them.
+  Introduction-programme places, when binding (``placement.services``),
+  become the dwelling level's service places of each municipality
+  (``models.places``, hard caps). Spread rules and the other services
+  couple households in a way the dwelling level does not model: they are
+  not applied, and the comparison counts how often the dwelling-first
+  proposal breaks them.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from models import (
     Instance,
     Match,
     ModeComparison,
+    PlacementService,
+    PlacesMode,
     ModeFigures,
     MunicipalityStage,
     Policy,
@@ -421,6 +426,7 @@ def run_dwelling_first(
     require_dwelling_level(instance, "dwelling-first mode")
     started = time.perf_counter()
     first, bans, notes = dwelling_first_instance(instance, policy)
+    first, policy = introduction_places_applied(first, policy, notes)
     outcome = propose(first, policy, engine=engine, time_limit=time_limit,
                       seed=seed, marginal_values=marginal_values,
                       **({} if start is None else {"start": start}))
@@ -455,7 +461,8 @@ def dwelling_first_instance(
         notes.append("Spread rules are not applied by dwelling-first "
                      "matching; breaches are counted.")
     if any(offers[m][s] is not None for m in offers for s in offers[m]
-           if s in {x.value for x in policy.placement.services}):
+           if s in {x.value for x in policy.placement.services}
+           and s != PlacementService.INTRODUCTION_PROGRAMME):
         notes.append("Service places are not applied by dwelling-first "
                      "matching; breaches are counted.")
     unlisted_ok = unlisted_pairs_allowed(
@@ -510,6 +517,48 @@ def dwelling_first_instance(
     return instance.model_copy(update={
         "households": tuple(households), "decisions": tuple(decisions),
     }), bans, notes
+
+
+def introduction_places_applied(
+    instance: Instance, policy: Policy, notes: list[str]
+) -> tuple[Instance, Policy]:
+    """
+    With introduction-programme places binding at the placement level,
+    each municipality's offered places become its dwelling-level
+    ``introduction_places`` (the smaller, when both are given), and the
+    policy counts service places as hard caps; when it did not count them
+    before, only these places are counted (the areas' school and
+    kindergarten places are left out).
+    """
+    service = PlacementService.INTRODUCTION_PROGRAMME
+    if service not in policy.placement.services:
+        return instance, policy
+    offered = {row.municipality: row.places
+               for row in instance.municipality_services
+               if row.service == service and row.places is not None}
+    if not offered:
+        return instance, policy
+    municipalities = []
+    for m in instance.municipalities:
+        places = offered.get(m.id)
+        if places is not None and m.introduction_places is not None:
+            places = min(places, m.introduction_places)
+        elif places is None:
+            places = m.introduction_places
+        municipalities.append(
+            m.model_copy(update={"introduction_places": places}))
+    update = {"municipalities": tuple(municipalities)}
+    if not policy.places.on:
+        update["areas"] = tuple(
+            a.model_copy(update={"school_places": None,
+                                 "kindergarten_places": None})
+            for a in instance.areas
+        )
+        policy = policy.model_copy(update={"places": policy.places.model_copy(
+            update={"mode": PlacesMode.CAP})})
+    notes.append("Introduction-programme places are applied as each "
+                 "municipality's service places.")
+    return instance.model_copy(update=update), policy
 
 
 def placement_breaches(instance: Instance, policy: Policy,

@@ -33,6 +33,7 @@ from models import (
 from ..check import check_matches
 from ..compile import compile_instance, quota_usage
 from ..pipeline import propose
+from ..places import member_needs
 from .national import NationalRoundError, round_matches, select_households
 from .reservations import unreserved_without
 from .world import (
@@ -131,6 +132,12 @@ class RunState:
         default_factory=list
     )
     unproven: int = 0
+    # Service places counted by the policy (models.places): what each
+    # kind's settlers take, by (kind, area or municipality id), and what
+    # each housed household holds.
+    place_policy: Policy | None = None
+    places_taken: Counter = field(default_factory=Counter)
+    places_held: dict[str, dict] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -197,7 +204,7 @@ def simulate_run(
     SimulationError
         When a round's proposal fails the independent checker.
     """
-    state = _opening_state(world, mode)
+    state = _opening_state(world, policy, mode)
     quota_start = {m: dict(q) for m, q in state.quota_left.items()}
     area_start = dict(state.area_refugees)
     by_id = {h.id: h for h in world.households}
@@ -242,11 +249,13 @@ def simulate_run(
     )
 
 
-def _opening_state(world: World, mode: str) -> RunState:
-    """The state before the first round: the instance's refugee counts
-    and council decisions, and no outcome yet for anyone."""
+def _opening_state(world: World, policy: Policy, mode: str) -> RunState:
+    """The state before the first round: the instance's refugee counts,
+    council decisions and service places counted by the policy, and no
+    outcome yet for anyone."""
     inst = world.instance
-    state = RunState(mode=mode)
+    state = RunState(mode=mode,
+                     place_policy=policy if policy.places.on else None)
     state.area_refugees.update({a.id: a.refugee_households
                                 for a in inst.areas})
     state.building_refugees.update({b.id: b.refugee_households
@@ -456,6 +465,8 @@ def _round_instance(world: World, state: RunState, today: date, k: int,
         if m.quotas else m
         for m in inst.municipalities
     ]
+    if state.places_taken:
+        areas, municipalities = _places_left(state, areas, municipalities)
     dwellings = sorted(state.pool.values(), key=lambda d: d.id)
     pool_ids = {d.id for d in dwellings}
     travel = _travel_times(world, pool_ids)
@@ -493,6 +504,33 @@ def _round_instance(world: World, state: RunState, today: date, k: int,
         households=tuple(households),
         decisions=decisions,
     )
+
+
+def _places_left(state: RunState, areas, municipalities):
+    """Areas and municipalities with the service places earlier rounds'
+    settlers hold taken out of their free places."""
+    taken = state.places_taken
+
+    def left(row, kind, free):
+        if free is None:
+            return None
+        return max(0, free - taken[kind, row.id])
+
+    areas = [
+        a.model_copy(update={
+            "school_places": left(a, "school", a.school_places),
+            "kindergarten_places": left(a, "kindergarten",
+                                        a.kindergarten_places),
+        }) if taken["school", a.id] or taken["kindergarten", a.id] else a
+        for a in areas
+    ]
+    municipalities = [
+        m.model_copy(update={"introduction_places": left(
+            m, "introduction", m.introduction_places)})
+        if taken["introduction", m.id] else m
+        for m in municipalities
+    ]
+    return areas, municipalities
 
 
 def _national_households(state: RunState, households: list, today: date,
@@ -577,6 +615,15 @@ def _move_in(world: World, params: SimulationParams, state: RunState,
     state.area_refugees[dwelling.area] += 1
     if dwelling.building is not None:
         state.building_refugees[dwelling.building] += 1
+    if state.place_policy is not None:
+        held = {
+            (kind, dwelling.municipality if kind == "introduction"
+             else dwelling.area): n
+            for kind, n in member_needs(household, state.place_policy).items()
+            if n
+        }
+        state.places_taken.update(held)
+        state.places_held[household.id] = held
     state.homes[household.id] = Tenancy(household.id, dwelling, settled)
     _schedule(world, params, state, household.id, dwelling, settled, 0)
 
@@ -585,6 +632,7 @@ def _move_out(state: RunState, hid: str, dwelling: Dwelling) -> None:
     state.area_refugees[dwelling.area] -= 1
     if dwelling.building is not None:
         state.building_refugees[dwelling.building] -= 1
+    state.places_taken.subtract(state.places_held.pop(hid, {}))
     state.homes.pop(hid, None)
 
 
