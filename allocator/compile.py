@@ -694,6 +694,8 @@ def compile_instance(
         candidates=candidates,
         pruned=keep is not None,
         keep_bonus=keep_bonus,
+        keep_first=bool(keep_bonus) and lexicographic
+        and policy.decisions.keep_weight is None,
     )
 
 

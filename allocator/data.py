@@ -147,6 +147,10 @@ class AllocationData:
         match that is still an eligible pair (``pair_quality`` includes
         them, ``pair_scores`` does not), and to ``locked_value`` for each
         lock on a previous match. 0 without one.
+    keep_first
+        Whether the keep bonus outweighs any change of quality, so that
+        the order is priority, then kept matches, then quality (the
+        default in lexicographic mode; not with ``decisions.keep_weight``).
     lexicographic
         Whether priority comes strictly before quality.
     priority_weight
@@ -203,6 +207,7 @@ class AllocationData:
     pruned: bool = False
     relaxation: bool = False
     keep_bonus: int = 0
+    keep_first: bool = False
 
     def __post_init__(self):
         for name in self.__dataclass_fields__:
@@ -247,6 +252,15 @@ class AllocationData:
             if dim != "households":
                 return False
         return True
+
+    def pair_kept(self) -> np.ndarray:
+        """Whether each free pair is a household's previous match that
+        has the keep bonus."""
+        if not self.keep_bonus or self.candidates is None:
+            return np.zeros(self.num_pairs, dtype=bool)
+        return self.candidates.individual.keep_columns(
+            self.pair_household.astype(np.int64),
+            self.pair_dwelling.astype(np.int64)) > 0
 
     def pair_value(self) -> np.ndarray:
         """Objective value of each free pair (before dispersion penalties)."""
