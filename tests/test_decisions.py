@@ -5,6 +5,7 @@ the fewest changes, overrides, and locks set aside instead of a lost round.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from datetime import date, timedelta
 from unittest import mock
@@ -272,6 +273,10 @@ def _fake_previous(proposal, previous):
 # --- decline consequences and offers -----------------------------------------
 
 
+ENGINES = ["auto", "flow", "mip", "cpsat", "classes"]
+"""Every engine: the hand-made instances below suit them all."""
+
+
 def _two_singles():
     """H-1 waited longest and wishes to live centrally: D-1 (central) is
     its best; H-2 does not mind."""
@@ -280,32 +285,38 @@ def _two_singles():
                     [dwelling("D-1", 1), dwelling("D-2", 1, node="N-2")])
 
 
-def test_a_decline_bans_the_pair_by_default():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_decline_bans_the_pair_by_default(engine):
+    run = functools.partial(_run, engine=engine)
     inst = _two_singles()
-    assert matched(_run(inst))["H-1"] == "D-1"
+    assert matched(run(inst))["H-1"] == "D-1"
     log = _log(_event("offer", "H-1", "D-1"),
                _event("decline", "H-1", "D-1", reason="too_small"))
-    assert matched(_run(inst, log=log)) == {"H-1": "D-2", "H-2": "D-1"}
+    assert matched(run(inst, log=log)) == {"H-1": "D-2", "H-2": "D-1"}
     off = _policy(decline_bans_pair=False)
-    assert matched(_run(inst, off, log=log))["H-1"] == "D-1"
+    assert matched(run(inst, off, log=log))["H-1"] == "D-1"
 
 
-def test_a_decline_parks_the_household_for_the_policys_days():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_decline_parks_the_household_for_the_policys_days(engine):
+    run = functools.partial(_run, engine=engine)
     inst = _two_singles()
     day = AS_OF - timedelta(days=5)
     log = _log(_event("offer", "H-1", "D-1", day=day),
                _event("decline", "H-1", "D-1", day=day, reason="unsuitable"))
-    parked = _run(inst, _policy(decline_park_days=10), log=log)
+    parked = run(inst, _policy(decline_park_days=10), log=log)
     assert "H-1" not in matched(parked)
     (u,) = [u for u in parked.proposal.unmatched if u.household == "H-1"]
     assert u.reason == "parked"
     assert str(day + timedelta(days=10)) in u.message
     # Five days on, the park is over.
-    over = _run(inst, _policy(decline_park_days=5), log=log)
+    over = run(inst, _policy(decline_park_days=5), log=log)
     assert matched(over)["H-1"] == "D-2"
 
 
-def test_declines_before_hold_hold_the_household_until_lifted():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_declines_before_hold_hold_the_household_until_lifted(engine):
+    run = functools.partial(_run, engine=engine)
     inst = _two_singles()
     events = [_event("offer", "H-1", "D-1"),
               _event("decline", "H-1", "D-1", reason="far_from_network"),
@@ -313,54 +324,60 @@ def test_declines_before_hold_hold_the_household_until_lifted():
               _event("decline", "H-1", "D-2", reason="other",
                      note="wants to wait for a friend's flat")]
     policy = _policy(declines_before_hold=2, decline_bans_pair=False)
-    held = _run(inst, policy, log=_log(*events))
+    held = run(inst, policy, log=_log(*events))
     assert "H-1" not in matched(held)
     (u,) = [u for u in held.proposal.unmatched if u.household == "H-1"]
     assert u.reason == "held" and "2 declined offers" in u.message
-    lifted = _run(inst, policy, log=_log(*events, _event("lift", "H-1")))
+    lifted = run(inst, policy, log=_log(*events, _event("lift", "H-1")))
     assert "H-1" in matched(lifted)
     # One decline is not enough; nor is a landlord's refusal.
-    one = _run(inst, policy, log=_log(*events[:2]))
+    one = run(inst, policy, log=_log(*events[:2]))
     assert "H-1" in matched(one)
     landlord = [*events[:3], _event("decline", "H-1", "D-2",
                                     reason="landlord_refused")]
-    assert "H-1" in matched(_run(inst, policy, log=_log(*landlord)))
+    assert "H-1" in matched(run(inst, policy, log=_log(*landlord)))
 
 
-def test_a_park_holds_until_its_date():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_park_holds_until_its_date(engine):
+    run = functools.partial(_run, engine=engine)
     inst = _two_singles()
     parked = _log(_event("park", "H-1", until=AS_OF + timedelta(days=1)))
-    assert "H-1" not in matched(_run(inst, log=parked))
+    assert "H-1" not in matched(run(inst, log=parked))
     ended = _log(_event("park", "H-1", until=AS_OF))
-    assert "H-1" in matched(_run(inst, log=ended))
+    assert "H-1" in matched(run(inst, log=ended))
 
 
-def test_an_open_offer_is_a_lock_and_an_expired_one_is_not():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_open_offer_is_a_lock_and_an_expired_one_is_not(engine):
+    run = functools.partial(_run, engine=engine)
     inst = _two_singles()
     # H-2 would not get D-1 on its own: H-1 waited longer.
     offer = _event("offer", "H-2", "D-1", day=AS_OF - timedelta(days=14))
-    out = _run(inst, log=_log(offer))
+    out = run(inst, log=_log(offer))
     assert matched(out)["H-2"] == "D-1"
     assert out.proposal.matches[[m.household for m in
                                  out.proposal.matches].index("H-2")
                                 ].decision == "offer"
     old = offer.model_copy(update={"date": AS_OF - timedelta(days=15)})
-    assert matched(_run(inst, log=_log(old)))["H-1"] == "D-1"
-    assert matched(_run(inst, _policy(offers_lock=False),
+    assert matched(run(inst, log=_log(old)))["H-1"] == "D-1"
+    assert matched(run(inst, _policy(offers_lock=False),
                         log=_log(offer)))["H-1"] == "D-1"
     accepted = _log(old.model_copy(update={"date": AS_OF - timedelta(30)}),
                     _event("accept", "H-2", "D-1",
                            day=AS_OF - timedelta(days=20)))
-    assert matched(_run(inst, log=accepted))["H-2"] == "D-1"
-    assert matched(_run(inst, _policy(accepts_lock=False),
+    assert matched(run(inst, log=accepted))["H-2"] == "D-1"
+    assert matched(run(inst, _policy(accepts_lock=False),
                         log=accepted))["H-1"] == "D-1"
 
 
-def test_a_withdrawn_offer_and_a_later_ban_end_the_lock():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_withdrawn_offer_and_a_later_ban_end_the_lock(engine):
+    run = functools.partial(_run, engine=engine)
     inst = _two_singles()
     offer = _event("offer", "H-2", "D-1")
     for end in ("withdraw", "ban"):
-        out = _run(inst, log=_log(offer, _event(end, "H-2", "D-1")))
+        out = run(inst, log=_log(offer, _event(end, "H-2", "D-1")))
         assert matched(out)["H-1"] == "D-1"
 
 
