@@ -37,7 +37,10 @@ def solve_cpsat(
     Solves the integer program with CP-SAT.
 
     Lexicographic mode uses one combined objective, or two stages when it
-    would not fit 64-bit integers (see ``objective_stages``). Without a
+    would not fit 64-bit integers (see ``objective_stages``) and in a
+    re-solve whose kept matches come before quality, the first held on
+    its LP's optimal face where that optimum is integral (``face``), else
+    by a constraint. Without a
     ``hint`` (``None``) it starts from the repaired flow relaxation;
     ``hint=False`` runs CP-SAT alone, for comparison: CP-SAT finds
     solutions of assignment models slowly and proves them slower still on
