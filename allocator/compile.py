@@ -825,6 +825,8 @@ def compile_instance(
         place_group=places.group,
         place_cap=places.cap,
         place_penalty=places.penalty,
+        keep_first=bool(keep_bonus) and lexicographic
+        and policy.decisions.keep_weight is None,
     ), instance, policy, previous)
 
 

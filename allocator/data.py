@@ -121,6 +121,10 @@ class AllocationData:
         match that is still an eligible pair (``pair_quality`` includes
         them, ``pair_scores`` does not), and to ``locked_value`` for each
         lock on a previous match. 0 without one.
+    keep_first
+        Whether the keep bonus outweighs any change of quality, so that
+        the order is priority, then kept matches, then quality (the
+        default in lexicographic mode; not with ``decisions.keep_weight``).
     lexicographic
         Whether priority comes strictly before quality.
     priority_weight
@@ -187,6 +191,7 @@ class AllocationData:
         default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
     place_cap: tuple[np.ndarray, ...] = ()
     place_penalty: int = 0
+    keep_first: bool = False
 
     def __post_init__(self):
         for name in self.__dataclass_fields__:
@@ -235,6 +240,15 @@ class AllocationData:
             if self.tenants:
                 return False  # tenants use no place of a quota
         return True
+
+    def pair_kept(self) -> np.ndarray:
+        """Whether each free pair is a household's previous match that
+        has the keep bonus."""
+        if not self.keep_bonus or self.candidates is None:
+            return np.zeros(self.num_pairs, dtype=bool)
+        return self.candidates.individual.keep_columns(
+            self.pair_household.astype(np.int64),
+            self.pair_dwelling.astype(np.int64)) > 0
 
     def pair_value(self) -> np.ndarray:
         """Objective value of each free pair (before dispersion penalties)."""

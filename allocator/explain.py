@@ -38,6 +38,7 @@ from models import (
 from . import interrupt
 from .compile import bedrooms_needed, deadline_days
 from .data import CRITERIA, RULE_LABEL, RULES, UNLIMITED, AllocationData
+from .i18n import N_
 from .moving import chains
 from .result import Result
 
@@ -148,7 +149,7 @@ def build_proposal(
         if h not in held  # a tenant unmatched moved out: see moves
     ]
     unmatched = _with_prospects(instance, policy, data, taken_by,
-                                unmatched)
+                                unmatched, assignment=assignment)
     binding = (
         _binding_caps(data, result, ends_at, marginal_values)
         if result.status in (Status.OPTIMAL, Status.FEASIBLE)
@@ -456,7 +457,8 @@ def _why_unmatched(instance, data, taken_by, h, waited,
     )
 
 
-def _with_prospects(instance, policy, data, taken_by, unmatched):
+def _with_prospects(instance, policy, data, taken_by, unmatched,
+                    assignment=None):
     """
     The waiting households with what they can act on: their place in the
     queue for their best eligible dwellings, the first date a fitting
@@ -474,7 +476,7 @@ def _with_prospects(instance, policy, data, taken_by, unmatched):
     h_at = {hid: i for i, hid in enumerate(data.household_ids)}
     waiting = np.array([h_at[u.household] for u in unmatched],
                        dtype=np.int64)
-    queues = _queues(instance, data, taken_by, waiting)
+    queues = _queues(instance, data, taken_by, waiting, assignment)
     late, days = _late_dwellings(instance, policy)
     fits_late = _fitting(cand, policy, cand.class_of[waiting], late)
     sizes: dict = {}  # (class, size rule) -> bedrooms of what fits but size
@@ -544,13 +546,15 @@ def _fitting(cand, policy, classes, dwellings, ignore="availability"):
     return ok[back]
 
 
-def _queues(instance, data, taken_by, waiting) -> dict:
+def _queues(instance, data, taken_by, waiting, assignment=None) -> dict:
     """
     Each waiting household's place in the queue for its best eligible
     dwellings (``MAX_QUEUE``; in all at most ``QUEUE_DWELLINGS_LIMIT``
     distinct dwellings are counted, the households first in the order
     given): households not locked elsewhere for which the dwelling is
-    eligible, and how many of them have more priority.
+    eligible, and how many of them have more priority. Where a full cap
+    or quota, not the queue, keeps the household out (``_blocked_by``),
+    the place says so and names it.
     """
     cand = data.candidates
     picks: dict[int, np.ndarray] = {}
@@ -595,6 +599,7 @@ def _queues(instance, data, taken_by, waiting) -> dict:
 
     locked = {h for h, _, _ in data.locked_pairs}
     hids, dids = data.household_ids, data.dwelling_ids
+    use = None if assignment is None else _cap_use(data, assignment)
     out = {}
     for h, row in picks.items():
         p = int(data.priority[h])
@@ -627,14 +632,106 @@ def _queues(instance, data, taken_by, waiting) -> dict:
                         f"against {p}): housing this household there "
                         "instead would break a cap or quota or lower the "
                         "round's objective")
+            blocks = ([] if use is None or k in locked
+                      else _blocked_by(data, use, h, d, k))
+            if blocks and why in ("empty", "equal_priority", "rules"):
+                # Not behind the holder in the queue: the cap decides.
+                why, text = _blocked_text(data, blocks, k)
             places.append(QueuePlace(
                 dwelling=dids[d], place=ahead + 1, eligible=count,
                 held_by=None if k < 0 else hids[k],
                 held_by_priority=None if k < 0 else int(data.priority[k]),
                 why=why, message=f"{head}; {text}.",
+                blocked_by=tuple(b[0] for b in blocks),
             ))
         out[h] = tuple(places)
     return out
+
+
+BLOCK_TEXT = {
+    "building_cap": N_("building {subject} is full ({used} of {limit} "
+                       "refugee households)"),
+    "area_cap": N_("area {subject} is full ({used} of {limit} refugee "
+                   "households)"),
+    "quota_households": N_("municipality {subject} has settled "
+                           "{used} of its quota of {limit} households"),
+    "quota_persons": N_("municipality {subject} has settled {used} of "
+                        "its quota of {limit} persons, and this household "
+                        "would add {need}"),
+    "quota": N_("municipality {subject} has used {used} of its quota of "
+                "{limit} ({dimension}), and this household would add "
+                "{need}"),
+}
+"""What each full cap or quota that keeps a waiting household out of a
+dwelling says."""
+
+
+def _cap_use(data, assignment):
+    """
+    What the proposal's free matches use of each cap: refugee households
+    per building and per area, and quota places per municipality and
+    dimension (the caps in ``data`` are what locks left).
+    """
+    locked = {h for h, _, _ in data.locked_pairs}
+    free = np.array([h for h in np.flatnonzero(assignment >= 0).tolist()
+                     if h not in locked], dtype=np.int64)
+    d = np.asarray(assignment, dtype=np.int64)[free]
+    b = data.dwelling_building[d]
+    used_b = np.bincount(b[b >= 0], minlength=len(data.building_ids))
+    used_a = np.bincount(data.dwelling_area[d], minlength=len(data.area_ids))
+    used_q = np.zeros((len(data.municipality_ids), len(data.quota_dims)),
+                      dtype=np.int64)
+    for q in range(len(data.quota_dims)):
+        np.add.at(used_q[:, q], data.dwelling_municipality[d],
+                  data.household_usage[free, q])
+    return used_b, used_a, used_q
+
+
+def _blocked_by(data, use, h, d, k):
+    """
+    The caps and quotas that housing household ``h`` in dwelling ``d``
+    instead of its holder ``k`` (-1: it stays empty) would exceed, as
+    ``(rule, subject, used, limit, need)``: a building or area cap only
+    when nobody leaves the dwelling, a quota when ``h`` needs more of it
+    than the holder frees.
+    """
+    used_b, used_a, used_q = use
+    out = []
+    if k < 0:
+        b = int(data.dwelling_building[d])
+        if b >= 0 and used_b[b] + 1 > data.building_cap[b]:
+            out.append(("building_cap", data.building_ids[b],
+                        int(used_b[b]), int(data.building_cap[b]), 1))
+        a = int(data.dwelling_area[d])
+        if used_a[a] + 1 > data.area_cap[a]:
+            out.append(("area_cap", data.area_ids[a], int(used_a[a]),
+                        int(data.area_cap[a]), 1))
+    m = int(data.dwelling_municipality[d])
+    for q, dim in enumerate(data.quota_dims):
+        need = int(data.household_usage[h, q]) - (
+            int(data.household_usage[k, q]) if k >= 0 else 0)
+        if need > 0 and used_q[m, q] + need > data.quota_cap[m, q]:
+            out.append((f"quota_{dim}", data.municipality_ids[m],
+                        int(used_q[m, q]), int(data.quota_cap[m, q]), need))
+    return out
+
+
+def _blocked_text(data, blocks, k):
+    """The ``why`` and the words of a queue place that a full cap or
+    quota, not the queue, decides."""
+    parts = "; ".join(
+        BLOCK_TEXT.get(rule, BLOCK_TEXT["quota"]).format(
+            subject=subject, used=used, limit=limit, need=need,
+            dimension=rule.removeprefix("quota_").replace("_", " "))
+        for rule, subject, used, limit, need in blocks)
+    if k < 0:
+        return "empty", N_(
+            "it stays empty, and a cap or quota, not the queue, keeps this "
+            "household out: {blocks}").format(blocks=parts)
+    return "cap", N_(
+        "{holder} has it, and a cap or quota, not the queue, keeps this "
+        "household out: {blocks}").format(holder=data.household_ids[k],
+                                          blocks=parts)
 
 
 def _smallest_changes(instance, policy, data, h, late, days, cache):

@@ -121,7 +121,8 @@ class QueuePlace(StrictModel):
     place
         1 plus the number of other households, not locked elsewhere, for
         which the dwelling is eligible too and which have more priority
-        points. Caps and quotas are not counted: a place is not a promise.
+        points. Caps and quotas are not counted in it: a place is not a
+        promise; ``blocked_by`` names those that keep the household out.
     eligible
         Households (not locked elsewhere) for which the dwelling is
         eligible, this one included.
@@ -132,7 +133,14 @@ class QueuePlace(StrictModel):
         ``higher_priority``, ``equal_priority`` (the round's quality
         decides), ``rules`` (housing this household instead would break a
         cap or quota, or lower the objective), ``locked`` (the office
-        locked the holder there) or ``empty`` (a cap or quota is full).
+        locked the holder there), ``empty`` (a cap or quota is full) or
+        ``cap`` (the holder has no more priority, and housing this
+        household there instead would exceed a full cap or quota: it
+        decides, not the queue).
+    blocked_by
+        The full caps and quotas (``building_cap``, ``area_cap``,
+        ``quota_<dimension>``) that housing this household there instead
+        of the holder would exceed; empty when none would.
     """
 
     dwelling: Identifier
@@ -142,6 +150,7 @@ class QueuePlace(StrictModel):
     held_by_priority: int | None = None
     why: str
     message: str = ""
+    blocked_by: tuple[str, ...] = ()
 
 
 class Declined(StrictModel):

@@ -12,7 +12,14 @@ from datetime import timedelta
 
 from allocator.pipeline import propose
 from allocator.story import household_story
-from models import DecisionEvent, DecisionLog, Policy, Proposal
+from models import (
+    Building,
+    DecisionEvent,
+    DecisionLog,
+    Municipality,
+    Policy,
+    Proposal,
+)
 from tests.factory import AS_OF, dwelling, family, instance, single
 
 
@@ -87,6 +94,67 @@ def test_first_in_the_queue_on_equal_priority_is_told_why_it_waits():
         f"D-1: place 1 of 2 in its queue; {m.household} has it with equal "
         f"priority ({m.priority}); the round's quality decides.")
     assert m.alternative is None  # its only eligible dwelling
+
+
+def test_a_full_building_cap_not_the_queue_keeps_an_empty_dwelling():
+    """Tests that with one refugee place left in building B-1, H-2 is
+    first in the queue for the empty D-1 (nobody else is left) but told
+    that the building's cap, not the queue, keeps it out; behind H-1 in
+    D-2's queue, it is told H-1 has more priority."""
+    inst = instance(
+        [single("H-1", waited=300), single("H-2", waited=100)],
+        [dwelling("D-1", 1, building="B-1"),
+         dwelling("D-2", 1, building="B-1")],
+        buildings=[Building(id="B-1", area="A-1", units=8,
+                            refugee_households=1)])
+    policy = Policy.model_validate({"dispersion": {"building_cap": 2}})
+    outcome = propose(inst, policy, marginal_values=False)
+    assert outcome.check.ok, outcome.check.violations
+    p = outcome.proposal
+    held = {m.household: m.dwelling for m in p.matches}["H-1"]
+    empty = ({"D-1", "D-2"} - {held}).pop()
+    u = _waiting(p, "H-2")
+    queue = {q.dwelling: q for q in u.queue}
+    q = queue[empty]
+    assert (q.why, q.blocked_by, q.held_by) == (
+        "empty", ("building_cap",), None)
+    assert q.message == (
+        f"{empty}: place 2 of 2 in its queue; it stays empty, and a cap or "
+        "quota, not the queue, keeps this household out: building B-1 is "
+        "full (1 of 1 refugee households).")
+    assert (queue[held].why, queue[held].blocked_by) == (
+        "higher_priority", ())
+
+
+def _quota_round():
+    """A municipality with a quota of three persons; two singles (155
+    points each) outweigh a family of three (216 points)."""
+    return _run(instance(
+        [family("H-F", children=((8, "F"),), waited=60),
+         single("H-1", waited=100), single("H-2", waited=100)],
+        [dwelling("D-1", 2), dwelling("D-2", 1)],
+        municipalities=(Municipality(id="K-1", centre_node="N-1",
+                                     quotas={"persons": 3}),)))
+
+
+def test_a_full_quota_not_the_queue_keeps_a_household_out():
+    """Tests that the family, first in D-1's queue on priority, is told
+    that the municipality's persons quota keeps it out, not the single
+    with less priority who holds D-1."""
+    p = _quota_round()
+    assert {m.household for m in p.matches} == {"H-1", "H-2"}
+    u = _waiting(p, "H-F")
+    (q,) = u.queue
+    holder = {m.dwelling: m for m in p.matches}["D-1"]
+    assert holder.priority < u.priority
+    assert (q.place, q.eligible, q.why, q.blocked_by, q.held_by) == (
+        1, 3, "cap", ("quota_persons",), holder.household)
+    assert q.message == (
+        f"D-1: place 1 of 3 in its queue; {holder.household} has it, and a "
+        "cap or quota, not the queue, keeps this household out: "
+        "municipality K-1 has settled 2 of its quota of 3 persons, and "
+        "this household would add 2.")
+    assert q.message in household_story(p, "H-F")
 
 
 def test_the_first_date_a_fitting_dwelling_frees_up():

@@ -249,11 +249,20 @@ def objective_stages(data: AllocationData, model: LinearModel,
     row breaks that structure and was a hundred times slower on the city
     preset. The combined form is used while its largest value stays below
     ``exact_below`` (where the solver's arithmetic is exact); above it, two
-    stages.
+    stages. When the keep bonus of a re-solve outweighs any change of
+    quality (``keep_first``), the first stage is priority then kept
+    matches, ``primary * (kept + 1) + kept``, small and exact, and the
+    second is quality; it is the keep bonus that makes the combined form
+    too large (the city re-solve: 2.8 times 2**46).
     """
     if not data.lexicographic:
         return [model.weighted]
     largest = data.scale * (int(data.priority.sum()) + 1)
     if largest < exact_below:
         return [model.primary * data.scale + model.secondary]
-    return [model.primary, model.secondary]
+    if not data.keep_first:
+        return [model.primary, model.secondary]
+    kept = data.pair_kept()
+    first = model.primary * (int(kept.sum()) + 1)
+    first[: model.num_pairs] += kept
+    return [first, model.secondary]

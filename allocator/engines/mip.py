@@ -12,6 +12,7 @@ from .. import interrupt
 from ..data import AllocationData
 from ..result import Result, chosen_result, empty_result, evaluate
 from ._highs import ABS_GAP, exact_highs, highs_lp
+from .face import lp_face
 from .linear import LinearModel, build_linear_model, objective_stages
 
 #: Largest objective value handled in one stage: doubles hold integers
@@ -32,8 +33,10 @@ def solve_mip(
 
     In lexicographic mode it maximises ``priority * scale + quality`` in
     one stage while that stays exact in floating point, and otherwise
-    twice: priority, then quality with the priority held at its optimum
-    (see ``objective_stages``).
+    twice: priority (with kept matches in a re-solve), then quality with
+    the first stage held at its optimum (see ``objective_stages``), by
+    the bounds of its LP's optimal face when that optimum is integral
+    (``face``), else by a row.
 
     Parameters
     ----------
@@ -74,7 +77,15 @@ def solve_mip(
             # the warm start, without starting HiGHS.
             proven = False
             break
-        status, found, bound = runner.maximise(objective)
+        last = k + 1 == len(stages)
+        # A stage before the last is held for the next by its LP's
+        # optimal face when that optimum is integral (see ``face``); the
+        # LP's integral optimum is then the stage's, proven.
+        face = None if last else lp_face(model, objective, deadline, seed)
+        if face is not None:
+            status, found, bound = Status.OPTIMAL, face.x, float(face.value)
+        else:
+            status, found, bound = runner.maximise(objective)
         if found is None:
             if x is None and (status == Status.INFEASIBLE or hint is None):
                 return empty_result(
@@ -88,7 +99,10 @@ def solve_mip(
             break
         x = found
         proven &= status == Status.OPTIMAL
-        if k + 1 < len(stages):
+        if face is not None:
+            # Hold the first stage's optimum on its face, with bounds only.
+            runner.restrict(face, x)
+        elif not last:
             # Hold the first stage's optimum while improving the second.
             runner.fix_at_least(objective, int(round(float(objective @ x))),
                                 x)
@@ -217,6 +231,16 @@ class _HighsSolver:
             h.getInfo().mip_dual_bound / f,
         )
 
+    def restrict(self, face, x):
+        h = self.highs
+        fixed = face.fixed.astype(np.int32)
+        if len(fixed):
+            h.changeColsBounds(len(fixed), fixed, face.fixed_at.astype(float),
+                               face.fixed_at.astype(float))
+        for i, v in zip(face.tight.tolist(), face.tight_at.tolist()):
+            h.changeRowBounds(int(i), float(v), float(v))
+        self.hint(np.flatnonzero(x[: self.model.num_pairs] > 0.5))
+
     def fix_at_least(self, objective, value, x):
         cols = np.flatnonzero(objective)
         self.highs.addRow(
@@ -306,6 +330,16 @@ class _PulpSolver:
         # with zero gap tolerances that is a proof.
         proven = status == "Optimal" and self.problem.sol_status == 1
         return Status.OPTIMAL if proven else Status.FEASIBLE, x, None
+
+    def restrict(self, face, x):
+        for j, v in zip(face.fixed.tolist(), face.fixed_at.tolist()):
+            self.x[j].lowBound = self.x[j].upBound = float(v)
+        for i, v in zip(face.tight.tolist(), face.tight_at.tolist()):
+            cols, vals = self.model.row(i)
+            self.problem += self.pulp.LpAffineExpression(
+                [(self.x[c], float(a)) for c, a in zip(cols, vals)]
+            ) == float(v), f"face{i}"
+        self.hint(np.flatnonzero(x[: self.model.num_pairs] > 0.5))
 
     def fix_at_least(self, objective, value, x):
         pulp = self.pulp
