@@ -603,17 +603,6 @@ class _Stages:
                     pass
 
 
-UNMATCHED_TEXT = {
-    "no_eligible_dwelling": N_("no eligible dwelling"),
-    "outcompeted": N_("outcompeted"),
-    "capacity": N_("capacity"),
-    "lock_conflict": N_("lock conflict"),
-    "parked": N_("parked"),
-    "held": N_("held"),
-}
-"""Reasons a household waits, in words (``models.UnmatchedReason``)."""
-
-
 def _print_summary(proposal: Proposal, seconds=None):
     k = proposal.kpis
     s = proposal.solver
@@ -664,6 +653,8 @@ def _print_summary(proposal: Proposal, seconds=None):
     for u in proposal.unmatched:
         reasons[u.reason.value] = reasons.get(u.reason.value, 0) + 1
     for reason, n in sorted(reasons.items()):
+        from .story import UNMATCHED_TEXT
+
         rows.append((_("unmatched: {reason}",
                        reason=_(UNMATCHED_TEXT.get(reason, reason))),
                      str(n)))
