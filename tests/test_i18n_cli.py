@@ -19,6 +19,8 @@ SPOKEN = (
     "allocator/cli.py",
     "allocator/pipeline.py",
     "allocator/story.py",
+    "allocator/placement/cli.py",
+    "allocator/placement/explain.py",
     "allocator/explain.py",
     "allocator/io/problems.py",
     "allocator/io/tabular.py",
