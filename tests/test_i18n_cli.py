@@ -21,6 +21,7 @@ SPOKEN = (
     "allocator/story.py",
     "allocator/placement/cli.py",
     "allocator/placement/explain.py",
+    "allocator/simulate/report.py",
     "allocator/explain.py",
     "allocator/io/problems.py",
     "allocator/io/tabular.py",
