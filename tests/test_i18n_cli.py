@@ -28,6 +28,9 @@ SPOKEN = (
     "allocator/io/layout.py",
     "allocator/io/summary.py",
     "models/instance.py",
+    "models/decision_log.py",
+    "allocator/io/decisions.py",
+    "allocator/io/policy.py",
 )
 """Modules whose messages reach the terminal through the command line."""
 
