@@ -376,7 +376,8 @@ def solve(
     stating whether it is proven optimal and its bound and gap; a second
     Ctrl-C aborts at once and writes nothing. Seconds and the stop go to
     run.json beside the proposal, so that proposal.json depends only on
-    the input, policy, seed and engine settings (and its creation time).
+    the input, policy, seed and engine settings (and its creation time),
+    and its explanations on the language (--lang or the locale).
     """
     from models import Status
 
