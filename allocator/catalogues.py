@@ -48,6 +48,35 @@ def extract() -> dict[str | tuple[str, str], list[str]]:
                     message = message[0]
             found.setdefault(message, []).append(
                 f"{folder}/{filename}:{lineno}")
+        for path in sorted((root / folder).rglob("*.py")):
+            for lineno, doc in command_docstrings(path):
+                found.setdefault(doc, []).append(
+                    f"{path.relative_to(root)}:{lineno}")
+    return found
+
+
+def command_docstrings(path: Path) -> list[tuple[int, str]]:
+    """
+    The docstrings of the functions of ``path`` decorated as commands
+    (``@app.command()``): the command line's help, translated when it
+    runs (``allocator.cli``), cleaned as ``inspect.cleandoc`` does.
+    """
+    import ast
+
+    text = path.read_text(encoding="utf-8")
+    if ".command(" not in text:
+        return []
+    found = []
+    for node in ast.walk(ast.parse(text)):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for deco in node.decorator_list:
+            call = deco.func if isinstance(deco, ast.Call) else deco
+            if isinstance(call, ast.Attribute) and call.attr == "command":
+                doc = ast.get_docstring(node, clean=True)
+                if doc:
+                    found.append((node.lineno, doc))
+                break
     return found
 
 

@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .engine_catalogue import ENGINES, engine_help
+from .i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from models import Proposal
@@ -33,8 +34,8 @@ app = typer.Typer(
     # Plain help: rich's help renderer (markdown, syntax) doubles the
     # start-up of every command for boxes around the options.
     rich_markup_mode=None,
-    help="Housing allocation for refugee settlement: validate, solve, "
-    "check and explain.",
+    help=N_("Housing allocation for refugee settlement: validate, solve, "
+            "check and explain."),
 )
 # Markup off: household ids, paths, policy and engine names are user text,
 # and rich would read square brackets in them as styles (or fail on them).
@@ -72,7 +73,8 @@ class _Stop(Exception):
 def _fail_on_input(problems, what: str):
     from .io import format_problems
 
-    err.print(f"{what}: {len(problems)} problem(s)", style="bold red")
+    err.print(ngettext("{what}: {n} problem", "{what}: {n} problems",
+                       len(problems), what=what), style="bold red")
     err.print(format_problems(problems), markup=False, highlight=False)
     raise _Stop(INPUT_ERROR)
 
@@ -90,10 +92,11 @@ def _read_instance(path: Path, report=None):
                       style="bold red", markup=False, highlight=False)
         raise _Stop(TOO_LARGE) from None
     except InputError as exc:
-        _fail_on_input(exc.problems, f"{path} is not a valid instance")
+        _fail_on_input(exc.problems, _("{path} is not a valid instance",
+                                       path=path))
     except OSError as exc:
-        err.print(f"{path}: cannot be read: {_os_reason(exc)}",
-                  style="bold red")
+        err.print(_("{path}: cannot be read: {reason}", path=path,
+                    reason=_os_reason(exc)), style="bold red")
         raise _Stop(INPUT_ERROR) from None
 
 
@@ -129,7 +132,8 @@ def _read_policy(policy: str | None):
     try:
         return read_policy(policy)
     except InputError as exc:
-        _fail_on_input(exc.problems, f"policy {policy} is not valid")
+        _fail_on_input(exc.problems, _("policy {policy} is not valid",
+                                       policy=policy))
 
 
 def _policy_for(pol, policy: str | None, instance):
@@ -154,7 +158,8 @@ def _read_decisions(path: Path | None, instance, pol):
     try:
         return read_decisions(path, instance, pol)
     except InputError as exc:
-        _fail_on_input(exc.problems, f"{path} is not a valid decision log")
+        _fail_on_input(exc.problems, _("{path} is not a valid decision "
+                                       "log", path=path))
 
 
 def _read_previous(path: Path | None):
@@ -166,24 +171,34 @@ def _read_previous(path: Path | None):
     try:
         return read_proposal(path)
     except InputError as exc:
-        _fail_on_input(exc.problems, f"{path} is not a proposal")
+        _fail_on_input(exc.problems, _("{path} is not a proposal",
+                                       path=path))
 
 
 def _summary_table(rows, title: str) -> Table:
     table = Table(title=title, show_header=True, header_style="bold")
-    table.add_column("what")
-    table.add_column("count", justify="right")
+    table.add_column(_("what"))
+    table.add_column(_("count"), justify="right")
     for name, value in rows:
         table.add_row(name, str(value))
     return table
+
+
+LangOption = Annotated[
+    str | None, typer.Option("--lang", help=N_("Language of the messages: "
+                                               "nb or en (default: the "
+                                               "locale's)."))
+]
+"""``--lang`` of the commands that only print: read in ``main`` before
+the command runs, so that help and every message follow it."""
 
 
 @app.command()
 def schema(
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="Folder for the schema files; printed "
-                     "when omitted."),
+        typer.Option("--out", help=N_("Folder for the schema files; "
+                                        "printed when omitted.")),
     ] = None,
 ):
     """Write the JSON Schemas of the instance, policy and proposal."""
@@ -199,16 +214,16 @@ def schema(
     for name, body in schemas.items():
         path = out_dir / f"{name}.schema.json"
         write_text_atomic(path, json.dumps(body, indent=2) + "\n")
-        out.print(f"wrote {path}")
+        out.print(_("wrote {path}", path=path))
 
 
 @app.command()
 def template(
     out_path: Annotated[Path, typer.Option(
-        "--out", help="The workbook to write (.xlsx).")],
+        "--out", help=N_("The workbook to write (.xlsx)."))],
     lang: Annotated[
-        str | None, typer.Option("--lang", help="nb or en (default: the "
-                                 "locale's).")
+        str | None, typer.Option("--lang", help=N_("nb or en (default: the "
+                                    "locale's)."))
     ] = None,
 ):
     """Write an empty input workbook for an office to fill in."""
@@ -216,26 +231,29 @@ def template(
 
     lang = _lang(lang)
     if out_path.suffix.lower() != ".xlsx":
-        err.print(f"{out_path}: the template is a workbook; name it "
-                  "FILE.xlsx.", style="red")
+        err.print(_("{path}: the template is a workbook; name it "
+                    "FILE.xlsx.", path=out_path), style="red")
         raise _Stop(INPUT_ERROR)
     try:
         write_template(out_path, lang)
     except OSError as exc:
-        err.print(f"{out_path}: cannot be written: {_os_reason(exc)}",
-                  style="bold red")
+        err.print(_("{path}: cannot be written: {reason}", path=out_path,
+                    reason=_os_reason(exc)), style="bold red")
         raise _Stop(OUTPUT_ERROR) from None
-    out.print(f"wrote {out_path}")
+    out.print(_("wrote {path}", path=out_path))
 
 
 @app.command()
 def validate(
-    path: Annotated[Path, typer.Argument(help="CSV folder, .xlsx or .json")],
+    path: Annotated[Path, typer.Argument(help=N_("CSV folder, .xlsx or "
+                                                 ".json"))],
     policy: Annotated[
-        str | None, typer.Option(help="Policy TOML file or preset name.")
+        str | None, typer.Option(help=N_("Policy TOML file or preset name."))
     ] = None,
+    lang: LangOption = None,
 ):
     """Check an instance and report every problem (exit 2 when invalid)."""
+    _lang(lang)
     from .io import FormatReport, summary_rows
     from .placement.cli import placement_rows
 
@@ -244,7 +262,7 @@ def validate(
     pol = _policy_for(_read_policy(policy), policy, instance)
     out.print(_summary_table(
         summary_rows(instance, report) + placement_rows(instance, pol),
-        f"{path}: valid"))
+        _("{path}: valid", path=path)))
     from .cautions import silent_loss
 
     _print_warnings(silent_loss(instance, pol))
@@ -253,9 +271,9 @@ def validate(
 def _print_warnings(warnings, lang: str | None = None) -> None:
     """Warnings for silent loss on stderr, in the language asked for."""
     from .cautions import warning_text
-    from .i18n import translator
+    from .i18n import current, translator
 
-    t = translator(lang)
+    t = translator(lang) if lang else current()
     label = t._("warning")
     for w in warnings:
         err.print(Text.assemble((f"{label}:", "yellow"),
@@ -264,35 +282,37 @@ def _print_warnings(warnings, lang: str | None = None) -> None:
 
 @app.command()
 def generate(
-    preset: Annotated[str, typer.Option(help="tiny, rural, town, city, "
-                                        "county, region or national")],
-    out_path: Annotated[Path, typer.Option("--out", help="Output folder "
-                                           "(CSV), .xlsx or .json")],
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    preset: Annotated[str, typer.Option(help=N_("tiny, rural, town, city, "
+                                        "county, region or national"))],
+    out_path: Annotated[Path, typer.Option("--out", help=N_("Output folder "
+                                           "(CSV), .xlsx or .json"))],
+    seed: Annotated[int, typer.Option(help=N_("Random seed."))] = 0,
     supply: Annotated[
         float | None,
-        typer.Option(help="Dwellings per household (default: preset's)."),
+        typer.Option(help=N_("Dwellings per household (default: preset's).")),
     ] = None,
     scale: Annotated[
-        float, typer.Option(help="Multiplies the households (keeps the "
-                            "municipalities).")
+        float, typer.Option(help=N_("Multiplies the households (keeps the "
+                            "municipalities)."))
     ] = 1.0,
     dimension: Annotated[
         list[str] | None,
-        typer.Option("--dimension", help="A further dimension of the "
+        typer.Option("--dimension", help=N_("A further dimension of the "
                      "council decisions (children, single_adults, ...; "
-                     "repeat)."),
+                     "repeat).")),
     ] = None,
     services: Annotated[
-        bool, typer.Option("--services", help="Add the services "
-                           "municipalities offer (placement).")
+        bool, typer.Option("--services", help=N_("Add the services "
+                           "municipalities offer (placement)."))
     ] = False,
     scores: Annotated[
-        bool, typer.Option("--scores", help="Add imported pair scores of "
-                           "households in municipalities (placement).")
+        bool, typer.Option("--scores", help=N_("Add imported pair scores of "
+                           "households in municipalities (placement)."))
     ] = False,
+    lang: LangOption = None,
 ):
     """Generate a synthetic, seeded instance."""
+    _lang(lang)
     from .generate import generate as make
     from .io import write_instance
 
@@ -304,55 +324,57 @@ def generate(
         err.print(f"{exc}", style="red")
         raise _Stop(INPUT_ERROR) from None
     write_instance(instance, out_path)
-    out.print(
-        f"wrote {out_path}: {len(instance.households)} households, "
-        f"{len(instance.dwellings)} dwellings (preset {preset}, seed {seed})"
-    )
+    out.print(_(
+        "wrote {path}: {households} households, {dwellings} dwellings "
+        "(preset {preset}, seed {seed})", path=out_path,
+        households=len(instance.households),
+        dwellings=len(instance.dwellings), preset=preset, seed=seed))
 
 
 @app.command()
 def solve(
-    path: Annotated[Path, typer.Argument(help="CSV folder, .xlsx or .json")],
-    out_dir: Annotated[Path, typer.Option("--out", help="Output folder")],
+    path: Annotated[Path, typer.Argument(
+        help=N_("CSV folder, .xlsx or .json"))],
+    out_dir: Annotated[Path, typer.Option("--out", help=N_("Output folder"))],
     policy: Annotated[
-        str | None, typer.Option(help="Policy TOML file or preset name.")
+        str | None, typer.Option(help=N_("Policy TOML file or preset name."))
     ] = None,
     engine: Annotated[
         str, typer.Option(help=engine_help())
     ] = "auto",
     time_limit: Annotated[
         float | None,
-        typer.Option(help="Seconds for the solve and the marginal values "
+        typer.Option(help=N_("Seconds for the solve and the marginal values "
                      "of full caps (reading and compiling are not "
                      "counted); the proposal states whether it is proven "
-                     "optimal, and its gap if not."),
+                     "optimal, and its gap if not.")),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    seed: Annotated[int, typer.Option(help=N_("Random seed."))] = 0,
     export_sensitive: Annotated[
         Path | None,
-        typer.Option("--export-sensitive", help="Also write each "
+        typer.Option("--export-sensitive", help=N_("Also write each "
                      "household's sensitive fields and how many dwellings "
                      "each individual need rules out to this CSV file. "
-                     "Sensitive: keep it apart."),
+                     "Sensitive: keep it apart.")),
     ] = None,
     decisions: Annotated[
         Path | None,
-        typer.Option("--decisions", help="Decision log (.csv, .xlsx or "
+        typer.Option("--decisions", help=N_("Decision log (.csv, .xlsx or "
                      ".json): dated offers, accepts, declines, parks, "
                      "locks, bans and overrides; the policy's [decisions] "
-                     "says what follows from them."),
+                     "says what follows from them.")),
     ] = None,
     previous: Annotated[
         Path | None,
-        typer.Option("--previous", help="The previous proposal "
+        typer.Option("--previous", help=N_("The previous proposal "
                      "(proposal.json or its folder): keep its matches "
                      "unless changing them houses more priority, and say "
-                     "what changed and why."),
+                     "what changed and why.")),
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", help="Language of report.html and the "
-                     "workbook: nb or en (default: the locale's)."),
+        typer.Option("--lang", help=N_("Language of report.html and the "
+                     "workbook: nb or en (default: the locale's).")),
     ] = None,
 ):
     """
@@ -369,7 +391,8 @@ def solve(
     stating whether it is proven optimal and its bound and gap; a second
     Ctrl-C aborts at once and writes nothing. Seconds and the stop go to
     run.json beside the proposal, so that proposal.json depends only on
-    the input, policy, seed and engine settings (and its creation time).
+    the input, policy, seed and engine settings (and its creation time),
+    and its explanations on the language (--lang or the locale).
     """
     from models import Status
 
@@ -384,7 +407,7 @@ def solve(
     lang = _lang(lang)
     started = time.perf_counter()
     seconds: dict[str, float] = {}
-    with interrupt.sigint_stops(_say_stopping, ABORTED) as ctrl_c:
+    with interrupt.sigint_stops(_say_stopping, _(ABORTED)) as ctrl_c:
         # The solve runs beside the main thread, which stays free to take
         # Ctrl-C at once whatever the solver is doing.
         proposal, instance, pol = interrupt.run_beside(
@@ -393,13 +416,15 @@ def solve(
         )
         if ctrl_c.stopped and proposal.status not in (Status.OPTIMAL,
                                                       Status.FEASIBLE):
-            err.print("Stopped before any proposal was found: nothing "
-                      f"written; {out_dir} is unchanged.", style="bold red")
+            err.print(_("Stopped before any proposal was found: nothing "
+                        "written; {out} is unchanged.", out=out_dir),
+                      style="bold red")
             raise _Stop(interrupt.EXIT_INTERRUPTED)
         if proposal.status not in (Status.OPTIMAL, Status.FEASIBLE):
             _print_summary(proposal, seconds)
-            err.print(f"No proposal ({proposal.status.value}): nothing "
-                      f"written; {out_dir} is unchanged.", style="bold red")
+            err.print(_("No proposal ({status}): nothing written; {out} "
+                        "is unchanged.", status=proposal.status.value,
+                        out=out_dir), style="bold red")
             raise _Stop(NO_PROPOSAL)
         with ctrl_c.committing():
             mark = time.perf_counter()
@@ -418,20 +443,25 @@ def solve(
                 write_sensitive_export(instance, proposal, export_sensitive,
                                        pol)
     if export_sensitive is not None:
-        err.print(f"wrote sensitive data to {export_sensitive} (mode "
-                  "0600): keep it apart from the proposal", style="yellow")
+        err.print(_("wrote sensitive data to {path} (mode 0600): keep it "
+                    "apart from the proposal", path=export_sensitive),
+                  style="yellow")
     _print_summary(proposal, seconds)
     _print_warnings(proposal.warnings, lang)
     if ctrl_c.stopped:
-        err.print("Stopped by Ctrl-C: this is the best proposal "
-                  "found so far"
-                  + ("" if proposal.solver.proven_optimal
-                     else ", not proven optimal") + ".", style="yellow")
+        err.print(_("Stopped by Ctrl-C: this is the best proposal found "
+                    "so far.") if proposal.solver.proven_optimal
+                  else _("Stopped by Ctrl-C: this is the best proposal "
+                         "found so far, not proven optimal."),
+                  style="yellow")
     for p in written:
-        out.print(f"wrote {p}")
+        out.print(_("wrote {path}", path=p))
     if proposal.set_aside:
-        err.print(f"{len(proposal.set_aside)} lock(s) set aside: see above "
-                  "and the proposal's decisions.", style="bold yellow")
+        err.print(ngettext("{n} lock set aside: see above and the "
+                           "proposal's decisions.",
+                           "{n} locks set aside: see above and the "
+                           "proposal's decisions.", len(proposal.set_aside)),
+                  style="bold yellow")
         raise _Stop(LOCKS_SET_ASIDE)
 
 
@@ -470,13 +500,13 @@ Ctrl-C stopped the solve (``models.proposal.RunLog``)."""
 
 
 def _say_stopping():
-    err.print("Ctrl-C: stopping the solve; the best proposal found "
-              "so far will be checked and written. Press Ctrl-C again to "
-              "abort without writing anything.", style="yellow")
+    err.print(_("Ctrl-C: stopping the solve; the best proposal found "
+                "so far will be checked and written. Press Ctrl-C again to "
+                "abort without writing anything."), style="yellow")
 
 
-ABORTED = ("Aborted: nothing written; any previous proposal is "
-           "unchanged.\n")
+ABORTED = N_("Aborted: nothing written; any previous proposal is "
+             "unchanged.\n")
 """What a second Ctrl-C during ``solve`` prints before exiting with 130."""
 
 
@@ -506,8 +536,9 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None,
     from .pipeline import propose
 
     if engine not in ENGINES:
-        err.print(f"engine {engine!r} not understood; choose one of "
-                  f"{', '.join(ENGINES)}.", style="red")
+        err.print(_("engine {engine!r} not understood; choose one of "
+                    "{choices}.", engine=engine, choices=", ".join(ENGINES)),
+                  style="red")
         raise _Stop(INPUT_ERROR)
     with Progress(
         SpinnerColumn(),
@@ -518,7 +549,7 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None,
         disable=not err.is_terminal,
     ) as progress:
         stage = _Stages(progress, seconds)
-        stage("reading instance", "read")
+        stage(_("reading instance"), "read")
         instance = _require_dwellings(_read_instance(path), "solve")
         pol = _policy_for(_read_policy(policy), policy, instance)
         log_ = _read_decisions(decisions, instance, pol)
@@ -540,8 +571,8 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None,
         stage.end()
         stage.engine_seconds(outcome.result)
     if not outcome.check.ok:
-        err.print("The independent checker rejected the "
-                  "proposal:", style="bold red")
+        err.print(_("The independent checker rejected the proposal:"),
+                  style="bold red")
         for v in outcome.check.violations:
             err.print(f"  {v}", markup=False)
         raise _Stop(CHECK_FAILED)
@@ -591,114 +622,127 @@ class _Stages:
 def _print_summary(proposal: Proposal, seconds=None):
     k = proposal.kpis
     s = proposal.solver
-    table = Table(title="Proposal", show_header=False)
-    table.add_column("what")
-    table.add_column("value", justify="right")
+    table = Table(title=_("Proposal"), show_header=False)
+    table.add_column(_("what"))
+    table.add_column(_("value"), justify="right")
     rows = [
-        ("status", f"{proposal.status.value}"
-         + (" (proven)" if s.proven_optimal
-            else " (not proven)" if proposal.objective is not None
-            else "")),
-        ("engine", s.engine),
-        ("eligible pairs", f"{s.num_pairs}"),
+        (_("status"), _("{status} (proven)", status=proposal.status.value)
+         if s.proven_optimal
+         else _("{status} (not proven)", status=proposal.status.value)
+         if proposal.objective is not None
+         else f"{proposal.status.value}"),
+        (_("engine"), s.engine),
+        (_("eligible pairs"), f"{s.num_pairs}"),
     ]
     if seconds and "solve" in seconds:
-        rows.append(("compile / solve seconds",
+        rows.append((_("compile / solve seconds"),
                      f"{seconds.get('compile', 0.0):.3f} / "
                      f"{seconds['solve']:.3f}"))
     if proposal.objective is not None:
         o = proposal.objective
-        rows.append(("objective (priority, quality)",
+        rows.append((_("objective (priority, quality)"),
                      f"{o.primary}, {o.secondary}"))
         if not s.proven_optimal:
             if o.bound is not None:
-                rows.append(("bound / gap", f"{o.bound} / {o.gap:.4%}"))
+                rows.append((_("bound / gap"),
+                             f"{o.bound} / {o.gap:.4%}"))
             elif o.primary_bound is None:
-                rows.append(("bound / gap", "none found"))
+                rows.append((_("bound / gap"), _("none found")))
             if o.primary_bound is not None:
                 gap = (o.primary_bound - o.primary) / max(1, o.primary)
-                rows.append(("priority bound / gap",
+                rows.append((_("priority bound / gap"),
                              f"{o.primary_bound} / {gap:.4%}"))
                 if o.bound is None:
                     # Two stages: the quality stage has no bound of its own.
-                    rows.append(("quality bound", "none found"))
+                    rows.append((_("quality bound"), _("none found")))
     if k is not None:
         rows += [
-            ("households housed", f"{k.housed} of {k.households}"),
-            ("priority group housed",
-             f"{k.housed_priority_group} of {k.priority_group}"),
-            ("housed within deadline", f"{k.housed_within_deadline}"),
-            ("crowded (SSB)", f"{k.crowded}"),
+            (_("households housed"), _("{part} of {whole}", part=k.housed,
+                                        whole=k.households)),
+            (_("priority group housed"),
+             _("{part} of {whole}", part=k.housed_priority_group,
+               whole=k.priority_group)),
+            (_("housed within deadline"), f"{k.housed_within_deadline}"),
+            (_("crowded (SSB)"), f"{k.crowded}"),
         ]
     reasons = {}
     for u in proposal.unmatched:
         reasons[u.reason.value] = reasons.get(u.reason.value, 0) + 1
     for reason, n in sorted(reasons.items()):
-        rows.append((f"unmatched: {reason.replace('_', ' ')}", str(n)))
-    rows.append(("binding caps and quotas", str(len(proposal.binding))))
+        from .story import UNMATCHED_TEXT
+
+        rows.append((_("unmatched: {reason}",
+                       reason=_(UNMATCHED_TEXT.get(reason, reason))),
+                     str(n)))
+    rows.append((_("binding caps and quotas"), str(len(proposal.binding))))
     if proposal.objective is not None and proposal.objective.kept is not None:
-        rows.append(("previous matches kept / changed",
+        rows.append((_("previous matches kept / changed"),
                      f"{proposal.objective.kept} / "
                      f"{len(proposal.changes)}"))
     if proposal.overrides:
-        rows.append(("overrides (hard rule broken on purpose)",
+        rows.append((_("overrides (hard rule broken on purpose)"),
                      str(len(proposal.overrides))))
     if proposal.set_aside:
-        rows.append(("locks set aside", str(len(proposal.set_aside))))
+        rows.append((_("locks set aside"), str(len(proposal.set_aside))))
     for name, value in rows:
         table.add_row(name, value)
     out.print(table)
     for c in proposal.conflicts:
-        err.print(Text.assemble(("lock set aside:", "yellow"), f" {c}"),
+        err.print(Text.assemble((_("lock set aside:"), "yellow"), f" {c}"),
                   highlight=False)
     for o in proposal.overrides:
-        err.print(Text.assemble(("override:", "yellow"), f" {o.message}"),
+        err.print(Text.assemble((_("override:"), "yellow"),
+                                f" {o.message}"),
                   highlight=False)
     for c in proposal.changes[:20]:
-        err.print(f"changed: {c.message}", highlight=False)
+        err.print(_("changed: {change}", change=c.message),
+                  highlight=False)
     if len(proposal.changes) > 20:
-        err.print(f"changed: ... and {len(proposal.changes) - 20} more "
-                  "(see the proposal)", highlight=False)
+        err.print(_("changed: ... and {n} more (see the proposal)",
+                    n=len(proposal.changes) - 20), highlight=False)
 
 
 @app.command()
 def place(
-    path: Annotated[Path, typer.Argument(help="CSV folder, .xlsx or .json")],
+    path: Annotated[Path, typer.Argument(
+        help=N_("CSV folder, .xlsx or .json"))],
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Output folder")
+        Path | None, typer.Option("--out", help=N_("Output folder"))
     ] = None,
     policy: Annotated[
-        str | None, typer.Option(help="Policy TOML file or preset name.")
+        str | None, typer.Option(help=N_("Policy TOML file or preset name."))
     ] = None,
     mode: Annotated[
-        str, typer.Option(help="placement (households to municipalities), "
+        str, typer.Option(help=N_("placement (households to municipalities), "
                           "chained (placement, then each municipality's "
                           "dwellings), dwelling-first (households "
                           "nationwide for the dwellings) or compare (both, "
-                          "and how many more are housed within deadline)")
+                          "and how many more are housed within deadline)"))
     ] = "placement",
     engine: Annotated[
-        str, typer.Option(help="Placement engine: auto, mip, cpsat, pulp "
-                          "or flow")
+        str, typer.Option(help=N_("Placement engine: auto, mip, cpsat, pulp "
+                          "or flow"))
     ] = "auto",
     dwelling_engine: Annotated[
-        str, typer.Option(help="Dwelling-level engine: auto, flow, mip or "
-                          "cpsat")
+        str, typer.Option(help=N_("Dwelling-level engine: auto, flow, mip or "
+                          "cpsat"))
     ] = "auto",
     time_limit: Annotated[
-        float | None, typer.Option(help="Seconds for each solve.")
+        float | None, typer.Option(help=N_("Seconds for each solve."))
     ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    seed: Annotated[int, typer.Option(help=N_("Random seed."))] = 0,
     household: Annotated[
-        str | None, typer.Option(help="Also print this household's story.")
+        str | None, typer.Option(help=N_("Also print this household's story."))
     ] = None,
     check_file: Annotated[
         Path | None,
-        typer.Option("--check", help="Re-verify this placement.json "
-                     "against the instance instead of solving."),
+        typer.Option("--check", help=N_("Re-verify this placement.json "
+                     "against the instance instead of solving.")),
     ] = None,
+    lang: LangOption = None,
 ):
     """Place households in municipalities within council decisions."""
+    _lang(lang)
     from .cautions import silent_loss
     from .placement.cli import run_place
 
@@ -726,23 +770,25 @@ def place(
 
 @app.command()
 def check(
-    path: Annotated[Path, typer.Argument(help="The instance")],
-    proposal_path: Annotated[Path, typer.Argument(help="proposal.json")],
+    path: Annotated[Path, typer.Argument(help=N_("The instance"))],
+    proposal_path: Annotated[Path, typer.Argument(help=N_("proposal.json"))],
     policy: Annotated[
-        str | None, typer.Option(help="Policy TOML file or preset name.")
+        str | None, typer.Option(help=N_("Policy TOML file or preset name."))
     ] = None,
     decisions: Annotated[
         Path | None,
-        typer.Option("--decisions", help="The decision log the proposal "
-                     "was made with."),
+        typer.Option("--decisions", help=N_("The decision log the proposal "
+                     "was made with.")),
     ] = None,
     previous: Annotated[
         Path | None,
-        typer.Option("--previous", help="The previous proposal it was "
-                     "made from."),
+        typer.Option("--previous", help=N_("The previous proposal it was "
+                     "made from.")),
     ] = None,
+    lang: LangOption = None,
 ):
     """Re-verify every hard rule and the objective of a proposal."""
+    _lang(lang)
     from .io import InputError, read_proposal
     from .pipeline import check_with_decisions
 
@@ -753,19 +799,23 @@ def check(
     try:
         proposal = read_proposal(proposal_path)
     except InputError as exc:
-        _fail_on_input(exc.problems, f"{proposal_path} is not a proposal")
+        _fail_on_input(exc.problems, _("{path} is not a proposal",
+                                       path=proposal_path))
     if policy is None and proposal.provenance.policy_name != pol.name:
-        err.print(f"the proposal was made with policy "
-                  f"{proposal.provenance.policy_name!r}; checking with "
-                  f"{pol.name!r}. Pass --policy to match.", style="yellow")
+        err.print(_("the proposal was made with policy {made!r}; checking "
+                    "with {used!r}. Pass --policy to match.",
+                    made=proposal.provenance.policy_name, used=pol.name),
+                  style="yellow")
     report = check_with_decisions(instance, pol, proposal, log_, before)
     if report.ok:
         out.print(Text.assemble(
-            ("OK", "green"),
-            f": {len(proposal.matches)} matches pass every hard rule; "
-            f"objective ({report.primary}, {report.secondary}) recomputed."))
+            (_("OK"), "green"),
+            _(": {n} matches pass every hard rule; objective ({primary}, "
+              "{secondary}) recomputed.", n=len(proposal.matches),
+              primary=report.primary, secondary=report.secondary)))
         return
-    err.print(f"{len(report.violations)} violation(s):", style="bold red")
+    err.print(ngettext("{n} violation:", "{n} violations:",
+                       len(report.violations)), style="bold red")
     for v in report.violations:
         err.print(f"  {v}", markup=False)
     raise _Stop(CHECK_FAILED)
@@ -774,17 +824,19 @@ def check(
 @app.command()
 def explain(
     proposal_path: Annotated[Path, typer.Argument(
-        help="The proposal: proposal.json, proposal.xlsx (read from the "
-        "proposal.json beside it) or their folder")],
+        help=N_("The proposal: proposal.json, proposal.xlsx (read from the "
+        "proposal.json beside it) or their folder"))],
     household: Annotated[
-        str | None, typer.Option(help="Household id")] = None,
+        str | None, typer.Option(help=N_("Household id"))] = None,
     all_to: Annotated[
         Path | None,
-        typer.Option("--all", help="Write every household's story to this "
-                     "text file"),
+        typer.Option("--all", help=N_("Write every household's story to "
+                                      "this text file")),
     ] = None,
+    lang: LangOption = None,
 ):
     """Print one household's story from a proposal, or write them all."""
+    _lang(lang)
     from .io import InputError, read_proposal
     from .io._atomic import write_text_atomic
     from .story import household_story
@@ -792,24 +844,25 @@ def explain(
     if proposal_path.suffix.lower() == ".xlsx":
         proposal_path = proposal_path.with_name("proposal.json")
     if household is None and all_to is None:
-        err.print("give --household ID or --all FILE.", style="red")
+        err.print(_("give --household ID or --all FILE."), style="red")
         raise _Stop(INPUT_ERROR)
     try:
         proposal = read_proposal(proposal_path)
     except InputError as exc:
-        _fail_on_input(exc.problems, f"{proposal_path} is not a proposal")
+        _fail_on_input(exc.problems, _("{path} is not a proposal",
+                                       path=proposal_path))
     if all_to is not None:
         ids = sorted([m.household for m in proposal.matches]
                      + [u.household for u in proposal.unmatched])
         text = "\n\n".join(household_story(proposal, h) for h in ids)
         write_text_atomic(all_to, text + "\n")
-        out.print(f"wrote {len(ids)} stories to {all_to}")
+        out.print(_("wrote {n} stories to {path}", n=len(ids), path=all_to))
         if household is None:
             return
     story = household_story(proposal, household)
     if story is None:
-        err.print(f"household {household!r} is not in the proposal.",
-                  style="red")
+        err.print(_("household {household!r} is not in the proposal.",
+                    household=household), style="red")
         raise _Stop(INPUT_ERROR)
     out.print(story, markup=False, highlight=False)
 
@@ -817,22 +870,22 @@ def explain(
 @app.command()
 def report(
     proposal_path: Annotated[Path, typer.Argument(
-        help="proposal.json, or the folder holding it")],
+        help=N_("proposal.json, or the folder holding it"))],
     instance_path: Annotated[Path, typer.Option(
-        "--instance", help="The instance the proposal was made from "
-        "(CSV folder, .xlsx or .json).")],
+        "--instance", help=N_("The instance the proposal was made from "
+        "(CSV folder, .xlsx or .json)."))],
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="Folder of report.html (default: the "
-                     "proposal's)."),
+        typer.Option("--out", help=N_("Folder of report.html (default: the "
+                     "proposal's).")),
     ] = None,
     policy: Annotated[
-        str | None, typer.Option(help="Policy TOML file or preset name "
-                                 "(default: the proposal's preset).")
+        str | None, typer.Option(help=N_("Policy TOML file or preset name "
+                                 "(default: the proposal's preset)."))
     ] = None,
     lang: Annotated[
-        str | None, typer.Option("--lang", help="nb or en (default: the "
-                                 "locale's).")
+        str | None, typer.Option("--lang", help=N_("nb or en (default: the "
+                                 "locale's)."))
     ] = None,
 ):
     """Write report.html of a proposal: figures, map, matches, reasons."""
@@ -843,7 +896,8 @@ def report(
     try:
         proposal = read_proposal(proposal_path)
     except InputError as exc:
-        _fail_on_input(exc.problems, f"{proposal_path} is not a proposal")
+        _fail_on_input(exc.problems, _("{path} is not a proposal",
+                                       path=proposal_path))
     instance = _read_instance(instance_path)
     if policy is None and proposal.provenance.policy_name in \
             policy_presets():
@@ -853,39 +907,39 @@ def report(
 
     if hashlib.sha256(instance.model_dump_json().encode()).hexdigest() \
             != proposal.provenance.instance_sha256:
-        err.print(f"{instance_path} differs from the instance the "
-                  "proposal was made from; the report joins them by id.",
-                  style="yellow")
+        err.print(_("{path} differs from the instance the proposal was "
+                    "made from; the report joins them by id.",
+                    path=instance_path), style="yellow")
     if out_dir is None:
         out_dir = (proposal_path if proposal_path.is_dir()
                    else proposal_path.parent)
     path = write_report(proposal, instance, out_dir, lang, pol)
-    out.print(f"wrote {path}")
+    out.print(_("wrote {path}", path=path))
 
 
 @app.command()
 def letters(
     proposal_path: Annotated[Path, typer.Argument(
-        help="proposal.json, or the folder holding it")],
+        help=N_("proposal.json, or the folder holding it"))],
     instance_path: Annotated[Path, typer.Option(
-        "--instance", help="The instance the proposal was made from.")],
+        "--instance", help=N_("The instance the proposal was made from."))],
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="Folder of the letters (default: "
-                     "letters/ beside the proposal)."),
+        typer.Option("--out", help=N_("Folder of the letters (default: "
+                     "letters/ beside the proposal).")),
     ] = None,
     template: Annotated[
         Path | None,
-        typer.Option(help="The office's letter template (UTF-8 text with "
-                     "$placeholders; default: the shipped one)."),
+        typer.Option(help=N_("The office's letter template (UTF-8 text with "
+                     "$placeholders; default: the shipped one).")),
     ] = None,
     household: Annotated[
         list[str] | None,
-        typer.Option("--household", help="Only this household (repeat)."),
+        typer.Option("--household", help=N_("Only this household (repeat).")),
     ] = None,
     lang: Annotated[
-        str | None, typer.Option("--lang", help="nb or en (default: the "
-                                 "locale's).")
+        str | None, typer.Option("--lang", help=N_("nb or en (default: the "
+                                 "locale's)."))
     ] = None,
 ):
     """Write an offer letter (PDF and HTML) per household offered a
@@ -897,7 +951,8 @@ def letters(
     try:
         proposal = read_proposal(proposal_path)
     except InputError as exc:
-        _fail_on_input(exc.problems, f"{proposal_path} is not a proposal")
+        _fail_on_input(exc.problems, _("{path} is not a proposal",
+                                       path=proposal_path))
     instance = _read_instance(instance_path)
     if out_dir is None:
         out_dir = (proposal_path if proposal_path.is_dir()
@@ -908,14 +963,17 @@ def letters(
     except (TemplateProblem, OSError) as exc:
         err.print(str(exc), style="red", highlight=False)
         raise _Stop(INPUT_ERROR) from None
-    out.print(f"wrote {len(written)} letter(s) to {out_dir}")
+    out.print(ngettext("wrote {n} letter to {path}",
+                       "wrote {n} letters to {path}", len(written),
+                       path=out_dir))
 
 
 @app.command()
 def demo(
-    out_dir: Annotated[Path, typer.Option("--out", help="Output folder")] =
+    out_dir: Annotated[Path, typer.Option("--out", help=N_("Output folder"))] =
     Path("out/demo"),
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    seed: Annotated[int, typer.Option(help=N_("Random seed."))] = 7,
+    lang: LangOption = None,
 ):
     """Generate a town, validate it, solve, check and explain: the chain."""
     from .generate import generate as make
@@ -924,47 +982,49 @@ def demo(
 
     started = time.perf_counter()
     instance_dir = out_dir / "town"
-    out.rule("1. generate a town (seeded)")
+    out.rule(_("1. generate a town (seeded)"))
     write_instance(make("town", seed=seed), instance_dir)
-    out.print(f"instance written to {instance_dir}/ (one CSV per table)")
-    out.rule("2. validate")
+    out.print(_("instance written to {path}/ (one CSV per table)",
+                path=instance_dir))
+    out.rule(_("2. validate"))
     validate(instance_dir, None)
-    out.rule("3. solve with the default policy, check independently")
+    out.rule(_("3. solve with the default policy, check independently"))
     seconds: dict[str, float] = {}
     proposal, instance, pol = _solve(instance_dir, None, "auto", None, seed,
                                      seconds=seconds)
     written = _write_proposal_files(proposal, instance, pol, instance_dir,
-                                    out_dir / "proposal", _lang(None))
+                                    out_dir / "proposal", _lang(lang))
     _print_summary(proposal, seconds)
-    out.rule("4. explain")
+    out.rule(_("4. explain"))
     for pick in (proposal.matches[:1], proposal.unmatched[:1]):
         for item in pick:
             out.print(household_story(proposal, item.household),
                       markup=False, highlight=False)
             out.print()
-    out.rule("outputs")
+    out.rule(_("outputs"))
     for p in written:
         out.print(f"  {p}")
     out.print(f"  {instance_dir}/")
-    out.print(
-        f"Done in {time.perf_counter() - started:.1f} s. Try: allocator "
-        f"explain {out_dir / 'proposal' / 'proposal.json'} --household "
-        f"{proposal.matches[0].household if proposal.matches else 'H-001'}"
-    )
+    out.print(_(
+        "Done in {seconds} s. Try: allocator explain {path} --household "
+        "{household}", seconds=format(time.perf_counter() - started, ".1f"),
+        path=out_dir / "proposal" / "proposal.json",
+        household=(proposal.matches[0].household if proposal.matches
+                   else "H-001")))
 
 
 @app.command()
 def bench(
-    suite: Annotated[str, typer.Option(help="quick or full")] = "quick",
-    out_dir: Annotated[Path, typer.Option("--out", help="Output folder")] =
+    suite: Annotated[str, typer.Option(help=N_("quick or full"))] = "quick",
+    out_dir: Annotated[Path, typer.Option("--out", help=N_("Output folder"))] =
     Path("out/bench"),
     engines: Annotated[
         list[str] | None,
-        typer.Option("--engine", help="Engines and peers to run (repeat); "
-                     "default: the suite's."),
+        typer.Option("--engine", help=N_("Engines and peers to run (repeat); "
+                     "default: the suite's.")),
     ] = None,
     repeats: Annotated[
-        int | None, typer.Option(help="Runs per configuration.")
+        int | None, typer.Option(help=N_("Runs per configuration."))
     ] = None,
 ):
     """Benchmark engines and peers on the instance families."""
@@ -978,68 +1038,71 @@ def bench(
 
 @app.command()
 def simulate(
-    path: Annotated[Path, typer.Argument(help="The starting instance: CSV "
-                                         "folder, .xlsx or .json")],
-    out_dir: Annotated[Path, typer.Option("--out", help="Output folder "
-                                          "(report.html, tables, figures)")],
+    path: Annotated[Path, typer.Argument(help=N_("The starting instance: CSV "
+                                         "folder, .xlsx or .json"))],
+    out_dir: Annotated[Path, typer.Option("--out", help=N_("Output folder "
+                                          "(report.html, tables, figures)"))],
     policies: Annotated[
         list[str] | None,
-        typer.Option("--policy", help="Policy TOML file or preset name "
+        typer.Option("--policy", help=N_("Policy TOML file or preset name "
                      "(repeat); first come, first served always runs as "
-                     "the baseline. Default: default."),
+                     "the baseline. Default: default.")),
     ] = None,
-    months: Annotated[int | None, typer.Option(help="Months simulated "
-                                               "(default 12).")] = None,
+    months: Annotated[int | None, typer.Option(help=N_("Months simulated "
+                                               "(default 12)."))] = None,
     round_: Annotated[
-        str | None, typer.Option("--round", help="weekly, biweekly or "
-                                 "monthly matching rounds (default weekly).")
+        str | None, typer.Option("--round", help=N_("weekly, biweekly or "
+                                 "monthly matching rounds (default weekly)."))
     ] = None,
-    seeds: Annotated[int | None, typer.Option(help="Seeds (worlds) per "
-                                              "policy (default 5).")] = None,
+    seeds: Annotated[int | None, typer.Option(help=N_("Seeds (worlds) per "
+                                              "policy (default 5)."))] = None,
     params_file: Annotated[
-        Path | None, typer.Option("--params", help="TOML file of simulation "
+        Path | None, typer.Option("--params", help=N_("TOML file of "
+                                  "simulation "
                                   "parameters (see docs/indicators.md); "
-                                  "options given here override it."),
+                                  "options given here override it.")),
     ] = None,
     arrivals: Annotated[
         float | None, typer.Option("--arrivals-per-month",
-                                   help="Households granted residence per "
-                                   "month (default: calibrated).")
+                                   help=N_("Households granted residence per "
+                                   "month (default: calibrated)."))
     ] = None,
     vacancies: Annotated[
         float | None, typer.Option("--vacancies-per-month",
-                                   help="Dwellings freed per month "
-                                   "(default: as many as arrive).")
+                                   help=N_("Dwellings freed per month "
+                                   "(default: as many as arrive)."))
     ] = None,
     rule_prices: Annotated[
-        str, typer.Option(help="Price of each rule: hindsight, simulation "
-                          "(also simulate with each rule off) or none.")
+        str, typer.Option(help=N_("Price of each rule: hindsight, simulation "
+                          "(also simulate with each rule off) or none."))
     ] = "hindsight",
     workers: Annotated[
-        int | None, typer.Option(help="Local processes (default: one per "
-                                 "core).")
+        int | None, typer.Option(help=N_("Local processes (default: one per "
+                                 "core)."))
     ] = None,
     scheduler: Annotated[
-        str | None, typer.Option(help="Run on this Dask scheduler "
-                                 "(tcp://host:8786) instead.")
+        str | None, typer.Option(help=N_("Run on this Dask scheduler "
+                                 "(tcp://host:8786) instead."))
     ] = None,
     modes: Annotated[
         list[str] | None,
-        typer.Option("--mode", help="National mode to compare (repeat): "
+        typer.Option("--mode", help=N_("National mode to compare (repeat): "
                      "today, chained, dwelling-first; no baseline or "
-                     "hindsight then."),
+                     "hindsight then.")),
     ] = None,
     search_days: Annotated[
-        int | None, typer.Option(help="Today's practice: days a "
+        int | None, typer.Option(help=N_("Today's practice: days a "
                                  "municipality searches for a dwelling "
-                                 "(default 30).")
+                                 "(default 30)."))
     ] = None,
     round_time_limit: Annotated[
-        float | None, typer.Option(help="Seconds each round's solves may "
-                                   "take (national runs).")
+        float | None, typer.Option(help=N_("Seconds each round's solves may "
+                                   "take (national runs)."))
     ] = None,
+    lang: LangOption = None,
 ):
     """Simulate months of arrivals and vacancies under competing policies."""
+    _lang(lang)
     from .simulate.cli import simulate_command
 
     code = simulate_command(
@@ -1060,12 +1123,15 @@ def simulate(
 
 @app.command()
 def pseudonymise(
-    path: Annotated[Path, typer.Argument(help="Instance to pseudonymise")],
-    out_path: Annotated[Path, typer.Option("--out", help="Output instance")],
-    key: Annotated[Path, typer.Option(help="Where to write the key file "
-                                      "(keep it apart from the data)")],
+    path: Annotated[Path, typer.Argument(help=N_("Instance to pseudonymise"))],
+    out_path: Annotated[Path, typer.Option(
+        "--out", help=N_("Output instance"))],
+    key: Annotated[Path, typer.Option(help=N_("Where to write the key file "
+                                      "(keep it apart from the data)"))],
+    lang: LangOption = None,
 ):
     """Replace identifiers with stable pseudonyms; write the key apart."""
+    _lang(lang)
     from .pseudonymise import pseudonymise_instance
 
     try:
@@ -1074,7 +1140,8 @@ def pseudonymise(
         from .io import InputError
 
         if isinstance(exc, InputError):
-            _fail_on_input(exc.problems, f"{path} is not a valid instance")
+            _fail_on_input(exc.problems, _("{path} is not a valid "
+                                           "instance", path=path))
         raise
     out.print(summary, markup=False, highlight=False)
 
@@ -1083,9 +1150,10 @@ def _check_time_limit(time_limit: float | None) -> None:
     if time_limit is not None and not (
         math.isfinite(time_limit) and 0 < time_limit <= MAX_TIME_LIMIT
     ):
-        err.print(f"--time-limit {time_limit}: give a number of seconds "
-                  f"above 0 and at most {MAX_TIME_LIMIT:,} (or leave it "
-                  "out for no limit).", style="red")
+        err.print(_("--time-limit {value}: give a number of seconds above "
+                    "0 and at most {most} (or leave it out for no limit).",
+                    value=time_limit, most=format(MAX_TIME_LIMIT, ",")),
+                  style="red")
         raise _Stop(INPUT_ERROR)
 
 
@@ -1095,8 +1163,8 @@ MAX_TIME_LIMIT = 7 * 24 * 3600
 
 def _check_seed(seed: int) -> None:
     if not 0 <= seed < 2**31:
-        err.print(f"--seed {seed}: give a whole number from 0 to "
-                  f"{2**31 - 1}.", style="red")
+        err.print(_("--seed {value}: give a whole number from 0 to "
+                    "{most}.", value=seed, most=2**31 - 1), style="red")
         raise _Stop(INPUT_ERROR)
 
 
@@ -1116,19 +1184,19 @@ def _check_export(export: Path, instance: Path, policy: str | None,
     the policy file and the output folder, which is replaced as a whole.
     """
     target = export.resolve()
-    clashes = [(instance.resolve(), "the instance"),
-               (out_dir.resolve(), "the output folder")]
+    clashes = [(instance.resolve(), _("the instance")),
+               (out_dir.resolve(), _("the output folder"))]
     if policy is not None and Path(policy).is_file():
-        clashes.append((Path(policy).resolve(), "the policy file"))
+        clashes.append((Path(policy).resolve(), _("the policy file")))
     for other, what in clashes:
         if _same_or_inside(target, other):
-            err.print(f"--export-sensitive {export}: would overwrite or "
-                      f"lie inside {what} ({other}); write it elsewhere.",
-                      style="red")
+            err.print(_("--export-sensitive {path}: would overwrite or lie "
+                        "inside {what} ({other}); write it elsewhere.",
+                        path=export, what=what, other=other), style="red")
             raise _Stop(INPUT_ERROR)
     if target.is_dir():
-        err.print(f"--export-sensitive {export}: is a folder; give a "
-                  "file name.", style="red")
+        err.print(_("--export-sensitive {path}: is a folder; give a file "
+                    "name.", path=export), style="red")
         raise _Stop(INPUT_ERROR)
 
 
@@ -1145,9 +1213,10 @@ def _check_output_folder(out_dir: Path) -> None:
 
     problem = None
     if out_dir.is_symlink() and not out_dir.exists():
-        problem = "is a link to nothing; remove it or choose another folder"
+        problem = _("is a link to nothing; remove it or choose another "
+                    "folder")
     elif out_dir.exists() and not out_dir.is_dir():
-        problem = "exists and is not a folder; choose another name"
+        problem = _("exists and is not a folder; choose another name")
     else:
         try:
             out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -1157,27 +1226,33 @@ def _check_output_folder(out_dir: Path) -> None:
                                      suffix=".tmp")
             os.rmdir(probe)
         except OSError as exc:
-            problem = f"cannot be written: {_os_reason(exc)}"
+            problem = _("cannot be written: {reason}",
+                        reason=_os_reason(exc))
     if problem is not None:
-        err.print(f"--out {out_dir}: {problem}.", style="bold red")
+        err.print(_("--out {path}: {problem}.", path=out_dir,
+                    problem=problem), style="bold red")
         raise _Stop(OUTPUT_ERROR)
 
 
 def _os_reason(exc: OSError) -> str:
     """An ``OSError`` in words that say what to do."""
     reasons = {
-        errno.ENOSPC: "no space left on the disk; free some and run again",
-        errno.EDQUOT: "disk quota exceeded; free some space and run again",
-        errno.EACCES: "permission denied",
-        errno.EPERM: "operation not permitted",
-        errno.EROFS: "the file system is read-only",
-        errno.ENAMETOOLONG: "a name is too long; choose a shorter one",
-        errno.ENOTDIR: "a part of the path is not a folder",
-        errno.EISDIR: "is a folder, not a file",
-        errno.ENOENT: "no such file or folder",
-        errno.ELOOP: "too many levels of symbolic links",
+        errno.ENOSPC: N_("no space left on the disk; free some and run "
+                         "again"),
+        errno.EDQUOT: N_("disk quota exceeded; free some space and run "
+                         "again"),
+        errno.EACCES: N_("permission denied"),
+        errno.EPERM: N_("operation not permitted"),
+        errno.EROFS: N_("the file system is read-only"),
+        errno.ENAMETOOLONG: N_("a name is too long; choose a shorter one"),
+        errno.ENOTDIR: N_("a part of the path is not a folder"),
+        errno.EISDIR: N_("is a folder, not a file"),
+        errno.ENOENT: N_("no such file or folder"),
+        errno.ELOOP: N_("too many levels of symbolic links"),
     }
-    return reasons.get(exc.errno, exc.strerror or type(exc).__name__)
+    if exc.errno in reasons:
+        return _(reasons[exc.errno])
+    return exc.strerror or type(exc).__name__
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1189,13 +1264,60 @@ def main(argv: list[str] | None = None) -> int:
         # Loaded: Ctrl-C raises KeyboardInterrupt again (see the start-up
         # handler in allocator/__init__.py).
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    from . import i18n
+
+    before = i18n.current()
+    i18n.use(_lang_of_args(sys.argv[1:] if argv is None else argv))
     try:
-        code = app(args=argv, standalone_mode=False)
+        return _main(argv)
+    finally:
+        i18n._current[0] = before
+
+
+def _lang_of_args(argv: list[str]) -> str | None:
+    """The ``--lang`` of a command line, else the locale's language; an
+    unknown one is left for the command to refuse."""
+    from .i18n import resolve_lang
+
+    value = None
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+    try:
+        return resolve_lang(value)
+    except ValueError:
+        return resolve_lang(None)
+
+
+def _translated_command():
+    """The click command of ``app`` with every help text in the language
+    in use: typer reads the texts when the module loads, so they are
+    looked up here, when the command line is run."""
+    import inspect
+
+    command = typer.main.get_command(app)
+    stack = [command]
+    while stack:
+        cmd = stack.pop()
+        if cmd.help:
+            cmd.help = _(inspect.cleandoc(cmd.help))
+        for param in cmd.params:
+            if getattr(param, "help", None):
+                param.help = _(param.help)
+        stack.extend(getattr(cmd, "commands", {}).values())
+    return command
+
+
+def _main(argv: list[str] | None) -> int:
+    try:
+        code = _translated_command()(args=argv, standalone_mode=False)
         # Typer answers Ctrl-C outside a solve with the status 130 it
         # returns (not raises) here; it used to be dropped, exiting 0.
         if isinstance(code, int) and code:
             if code == 130:
-                _say_last("interrupted: nothing written.")
+                _say_last(_("interrupted: nothing written."))
             return code
     except _Stop as stop:
         return stop.code
@@ -1204,15 +1326,16 @@ def main(argv: list[str] | None = None) -> int:
     except (typer.Abort, KeyboardInterrupt):
         # Ctrl-C outside a solve (reading, compiling, start-up): nothing
         # has been written.
-        _say_last("interrupted: nothing written.")
+        _say_last(_("interrupted: nothing written."))
         return 130
     except typer.TyperException as exc:  # usage errors: bad options
         err.print(exc.format_message(), highlight=False)
         return exc.exit_code
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        _say_last(f"{where}cannot be written: {_os_reason(exc)}. Any "
-                  "previous output folder is unchanged.")
+        _say_last(where + _("cannot be written: {reason}. Any previous "
+                            "output folder is unchanged.",
+                            reason=_os_reason(exc)))
         return OUTPUT_ERROR
     except MemoryError as exc:
         from .memory import NotEnoughMemory
@@ -1221,18 +1344,18 @@ def main(argv: list[str] | None = None) -> int:
             # Refused before the work: the message says what to do.
             _say_last(str(exc))
             return TOO_LARGE
-        _say_last("out of memory: the instance is too large for this "
-                  "machine; split it by municipality or use a machine "
-                  "with more memory.")
+        _say_last(_("out of memory: the instance is too large for this "
+                    "machine; split it by municipality or use a machine "
+                    "with more memory."))
         return TOO_LARGE
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("ALLOCATOR_TRACEBACK"):
             raise
         # The type and the first line only: a message could carry a
         # value, and values of sensitive fields must not reach a log.
-        _say_last(f"internal error ({type(exc).__name__}): a defect of "
-                  "the allocator, not of your input; set "
-                  "ALLOCATOR_TRACEBACK=1 to see where, and report it.")
+        _say_last(_("internal error ({kind}): a defect of the allocator, "
+                    "not of your input; set ALLOCATOR_TRACEBACK=1 to see "
+                    "where, and report it.", kind=type(exc).__name__))
         return INTERNAL_ERROR
     return 0
 

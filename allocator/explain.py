@@ -38,7 +38,7 @@ from models import (
 from . import interrupt
 from .compile import bedrooms_needed, deadline_days
 from .data import CRITERIA, RULE_LABEL, RULES, UNLIMITED, AllocationData
-from .i18n import N_
+from .i18n import N_, _, ngettext
 from .moving import chains
 from .result import Result
 
@@ -252,7 +252,7 @@ def _with_alternatives(instance, data, matches, nearest, taken_by):
         return matches
     hs = np.fromiter(nearest, dtype=np.int64, count=len(nearest))
     ds = np.fromiter(nearest.values(), dtype=np.int64, count=len(nearest))
-    _, scores = data.candidates.pair_scores(hs, ds)
+    scores = data.candidates.pair_scores(hs, ds)[1]
     there = dict(zip(hs.tolist(), scores.sum(axis=1).tolist()))
     by_id = {m.household: m for m in matches}
     h_at = {hid: i for i, hid in enumerate(data.household_ids)}
@@ -268,15 +268,19 @@ def _with_alternatives(instance, data, matches, nearest, taken_by):
         did = instance.dwellings[d].id
         k = int(taken_by[d])
         holder = by_id[instance.households[k].id] if k >= 0 else None
-        text = (f"Its nearest alternative, {did}, would have scored "
-                f"{quality} against {m.quality} here "
-                + (f"({cost} less)" if cost >= 0 else f"({-cost} more)"))
+        text = (_("Its nearest alternative, {dwelling}, would have scored "
+                  "{there} against {here} here ({n} less)", dwelling=did,
+                  there=quality, here=m.quality, n=cost) if cost >= 0
+                else _("Its nearest alternative, {dwelling}, would have "
+                       "scored {there} against {here} here ({n} more)",
+                       dwelling=did, there=quality, here=m.quality, n=-cost))
         if holder is None:
-            text += "; it stays empty (a cap, a quota or the round's " \
-                "priority decides)."
+            text += _("; it stays empty (a cap, a quota or the round's "
+                      "priority decides).")
         else:
-            text += (f"; {holder.household} (priority {holder.priority}) "
-                     f"has it, scoring {holder.quality} there.")
+            text += _("; {holder} (priority {priority}) has it, scoring "
+                      "{quality} there.", holder=holder.household,
+                      priority=holder.priority, quality=holder.quality)
         out.append(m.model_copy(update={"alternative": Alternative(
             dwelling=did, quality=quality, cost=cost,
             held_by=None if holder is None else holder.household,
@@ -341,12 +345,12 @@ def no_eligible_message(data: AllocationData, h: int) -> str:
     parts = [
         f"{int(n)} {_short(r)}" for r, n in zip(RULES, counts) if n > 0
     ]
-    message = (
-        f"No eligible dwelling: 0 of {D} dwellings pass every rule. Ruled "
-        f"out: {', '.join(parts) or 'none'}."
+    message = _(
+        "No eligible dwelling: 0 of {total} dwellings pass every rule. "
+        "Ruled out: {ruled}.", total=D, ruled=", ".join(parts) or _("none")
     )
     relax = [
-        f"{int(n)} fail on '{_short(r)}' alone"
+        _("{n} fail on '{rule}' alone", n=int(n), rule=_short(r))
         for r, n in sorted(zip(RULES, only), key=lambda x: -x[1])
         if n > 0
     ]
@@ -357,7 +361,7 @@ def no_eligible_message(data: AllocationData, h: int) -> str:
 
 
 def _short(rule: str) -> str:
-    return RULE_LABEL[rule]
+    return _(RULE_LABEL[rule])
 
 
 def _rivals(data, taken_by, h, cache):
@@ -401,8 +405,9 @@ def _why_unmatched(instance, data, taken_by, h, waited,
             household=hid,
             priority=priority,
             reason=UnmatchedReason.LOCK_CONFLICT,
-            message="No proposal was made: the housing office's locks "
-            "conflict (see the conflicts listed with the proposal).",
+            message=_("No proposal was made: the housing office's locks "
+                      "conflict (see the conflicts listed with the "
+                      "proposal)."),
             waited_days=waited,
         )
     excluded = {
@@ -432,25 +437,32 @@ def _why_unmatched(instance, data, taken_by, h, waited,
             household=hid,
             priority=priority,
             reason=UnmatchedReason.CAPACITY,
-            message=f"{num_empty} of its {int(data.num_eligible_all[h])} "
-            "eligible dwellings stay empty because a cap or quota is full "
-            f"(areas {', '.join(areas[:5])}); housing it would displace a "
-            "household with higher priority or cost more than it gains.",
+            message=_("{n} of its {total} eligible dwellings stay empty "
+                      "because a cap or quota is full (areas {areas}); "
+                      "housing it would displace a household with higher "
+                      "priority or cost more than it gains.", n=num_empty,
+                      total=int(data.num_eligible_all[h]),
+                      areas=", ".join(areas[:5])),
             excluded_by=excluded,
             competitors=competitors,
             waited_days=waited,
         )
     names = ", ".join(
-        f"{c.household} (priority {c.priority})" for c in competitors
+        _("{household} (priority {priority})", household=c.household,
+          priority=c.priority) for c in competitors
     )
     return Unmatched(
         household=hid,
         priority=priority,
         reason=UnmatchedReason.OUTCOMPETED,
-        message=f"Every one of its {int(data.num_eligible_all[h])} eligible "
-        f"dwellings went to another household: {names}"
-        + (", ..." if num_rivals > MAX_COMPETITORS else "")
-        + f". Its priority is {priority}.",
+        message=ngettext("Its one eligible dwelling went to another "
+                         "household: {names}. Its priority is {priority}.",
+                         "Every one of its {n} eligible dwellings went to "
+                         "another household: {names}. Its priority is "
+                         "{priority}.", int(data.num_eligible_all[h]),
+                         names=names + (", ..." if num_rivals
+                                        > MAX_COMPETITORS else ""),
+                         priority=priority),
         excluded_by=excluded,
         competitors=competitors,
         waited_days=waited,
@@ -609,29 +621,33 @@ def _queues(instance, data, taken_by, waiting, assignment=None) -> dict:
             ahead = len(line) - int(np.searchsorted(line, p, side="right"))
             count = max(1, len(line))
             k = int(taken_by[d])
-            head = f"{dids[d]}: place {ahead + 1} of {count} in its queue"
+            head = _("{dwelling}: place {place} of {count} in its queue",
+                     dwelling=dids[d], place=ahead + 1, count=count)
             if k < 0:
-                why, text = "empty", "it stays empty because a cap or " \
-                    "quota is full"
+                why, text = "empty", _("it stays empty because a cap or "
+                                       "quota is full")
             elif k in locked:
-                why, text = "locked", (f"the housing office locked "
-                                       f"{hids[k]} there")
+                why, text = "locked", _("the housing office locked "
+                                        "{holder} there", holder=hids[k])
             else:
                 pk = int(data.priority[k])
                 if pk > p:
-                    why, text = "higher_priority", (
-                        f"{hids[k]} has it with more priority ({pk} "
-                        f"against {p})")
+                    why, text = "higher_priority", _(
+                        "{holder} has it with more priority ({theirs} "
+                        "against {ours})", holder=hids[k], theirs=pk,
+                        ours=p)
                 elif pk == p:
-                    why, text = "equal_priority", (
-                        f"{hids[k]} has it with equal priority ({pk}); "
-                        "the round's quality decides")
+                    why, text = "equal_priority", _(
+                        "{holder} has it with equal priority ({theirs}); "
+                        "the round's quality decides", holder=hids[k],
+                        theirs=pk)
                 else:
-                    why, text = "rules", (
-                        f"{hids[k]} has it with less priority ({pk} "
-                        f"against {p}): housing this household there "
+                    why, text = "rules", _(
+                        "{holder} has it with less priority ({theirs} "
+                        "against {ours}): housing this household there "
                         "instead would break a cap or quota or lower the "
-                        "round's objective")
+                        "round's objective", holder=hids[k], theirs=pk,
+                        ours=p)
             blocks = ([] if use is None or k in locked
                       else _blocked_by(data, use, h, d, k))
             if blocks and why in ("empty", "equal_priority", "rules"):
@@ -758,9 +774,11 @@ def _smallest_changes(instance, policy, data, h, late, days, cache):
         out.append(SmallestChange(
             rule="availability", dwellings=n, horizon_days=first,
             first_date=instance.as_of + timedelta(days=first),
-            message=f"A planning horizon of {first} days (now "
-            f"{policy.horizon_days}) would make {n} dwelling(s) eligible, "
-            f"the first free on {instance.as_of + timedelta(days=first)}.",
+            message=_("A planning horizon of {days} days (now {now}) "
+                      "would make {n} dwelling(s) eligible, the first "
+                      "free on {first}.", days=first,
+                      now=policy.horizon_days, n=n,
+                      first=instance.as_of + timedelta(days=first)),
         ))
     bedrooms = cand.dw.bedrooms
     for rule in ("size_too_small", "size_too_large"):
@@ -778,16 +796,18 @@ def _smallest_changes(instance, policy, data, h, late, days, cache):
             continue
         if rule == "size_too_small":
             b = int(beds.max())
-            text = (f"{only[rule]} dwelling(s) fail only on too few "
-                    f"bedrooms; the largest has {b}, the size norm asks "
-                    f"for at least {low}: allowing {low - b} bedroom(s) "
-                    "fewer would make one eligible.")
+            text = _("{n} dwelling(s) fail only on too few bedrooms; the "
+                     "largest has {largest}, the size norm asks for at "
+                     "least {least}: allowing {fewer} bedroom(s) fewer "
+                     "would make one eligible.", n=only[rule], largest=b,
+                     least=low, fewer=low - b)
         else:
             b = int(beds.min())
-            text = (f"{only[rule]} dwelling(s) fail only on too many "
-                    f"bedrooms; the smallest has {b}: an allowed surplus "
-                    f"of {b - need} (now {size.allowed_surplus}) would "
-                    "make one eligible.")
+            text = _("{n} dwelling(s) fail only on too many bedrooms; "
+                     "the smallest has {smallest}: an allowed surplus of "
+                     "{surplus} (now {now}) would make one eligible.",
+                     n=only[rule], smallest=b, surplus=b - need,
+                     now=size.allowed_surplus)
         out.append(SmallestChange(rule=rule, dwellings=int(only[rule]),
                                   bedrooms=b, message=text))
     for rule in RULES:
@@ -796,18 +816,29 @@ def _smallest_changes(instance, policy, data, h, late, days, cache):
         if only[rule]:
             out.append(SmallestChange(
                 rule=rule, dwellings=int(only[rule]),
-                message=f"{only[rule]} dwelling(s) fail only on "
-                f"'{_short(rule)}'.",
+                message=_("{n} dwelling(s) fail only on '{rule}'.",
+                          n=only[rule], rule=_short(rule)),
             ))
     if D - excluded["size_too_small"] - excluded["size_too_large"] <= 0:
-        wanted = (f"{low} to {high}" if low != high else f"{low}")
+        wanted = (_("{low} to {high}", low=low, high=high) if low != high
+                  else f"{low}")
         out.append(SmallestChange(
             rule="bedrooms", bedrooms=need,
-            message=f"None of the {D} dwellings has {wanted} bedrooms, "
-            f"as the size norm asks for this household: a dwelling with "
-            f"{need} bedrooms is needed.",
+            message=_("None of the {total} dwellings has {wanted} "
+                      "bedrooms, as the size norm asks for this household: "
+                      "a dwelling with {need} bedrooms is needed.",
+                      total=D, wanted=wanted, need=need),
         ))
     return out
+
+
+SUBJECT_TEXT = {
+    "area": N_("area {id}"),
+    "building": N_("building {id}"),
+    "municipality": N_("municipality {id}"),
+}
+"""What a full cap or quota is of, in words (``Binding.subject`` keeps the
+English, as the proposal's files name it)."""
 
 
 def _binding_caps(data, result, ends_at, marginal_values) -> list[Binding]:
@@ -859,17 +890,25 @@ def _binding_caps(data, result, ends_at, marginal_values) -> list[Binding]:
                 marginal_housed = int((again.assignment >= 0).sum()) - housed
                 marginal_objective = int(again.value - result.value)
         what = {
-            "area_cap": "refugee households (area cap)",
-            "building_cap": "refugee households (building cap)",
-        }.get(rule, rule.replace("quota_", "places in the quota of ")
-              .replace("places_", "free places: "))
-        message = f"{subject} is full: {used} of {cap} {what}."
+            "area_cap": _("refugee households (area cap)"),
+            "building_cap": _("refugee households (building cap)"),
+        }.get(rule)
+        if what is None and rule.startswith("places_"):
+            what = _("free places: {kind}",
+                     kind=rule.removeprefix("places_"))
+        elif what is None:
+            what = _("places in the quota of {dimension}",
+                     dimension=rule.removeprefix("quota_"))
+        kind, _space, ident = subject.partition(" ")
+        message = _("{subject} is full: {used} of {cap} {what}.",
+                    subject=_(SUBJECT_TEXT[kind], id=ident)
+                    if kind in SUBJECT_TEXT else subject, used=used,
+                    cap=cap, what=what)
         if marginal_housed is not None:
-            message += (
-                f" One more place would house {marginal_housed} more "
-                f"household(s) and change the objective by "
-                f"{marginal_objective}."
-            )
+            message += " " + _(
+                "One more place would house {n} more household(s) and "
+                "change the objective by {change}.", n=marginal_housed,
+                change=marginal_objective)
         out.append(Binding(rule=rule, subject=subject, used=used, limit=cap,
                            marginal_housed=marginal_housed,
                            marginal_objective=marginal_objective,

@@ -170,5 +170,35 @@ def translator(lang: str | None = None) -> Translator:
     return Translator(code, catalogue(code))
 
 
-__all__ = ["LANGS", "N_", "Translator", "catalogue", "resolve_lang",
-           "translator"]
+_current: list[Translator] = [Translator("en")]
+"""The language of the messages of a run: English until the command line
+chooses (``use``), so that library calls and tests read the same."""
+
+
+def use(lang: str | None) -> Translator:
+    """Make ``lang`` (see ``resolve_lang``) the language of ``_`` and
+    ``ngettext``; returns its translator."""
+    code = resolve_lang(lang)
+    # English needs no catalogue: its messages are the English texts.
+    _current[0] = Translator(code) if code == "en" else translator(code)
+    return _current[0]
+
+
+def current() -> Translator:
+    """The translator of the language in use."""
+    return _current[0]
+
+
+def _(message: str, /, **values) -> str:
+    """``message`` in the language in use, its ``{placeholders}`` filled."""
+    return _current[0].gettext(message, **values)
+
+
+def ngettext(singular: str, plural: str, n: int, /, **values) -> str:
+    """The form of ``singular``/``plural`` for ``n`` in the language in
+    use."""
+    return _current[0].ngettext(singular, plural, n, **values)
+
+
+__all__ = ["LANGS", "N_", "Translator", "_", "catalogue", "current",
+           "ngettext", "resolve_lang", "translator", "use"]

@@ -29,6 +29,7 @@ from .data import RULE_TEXT, AllocationData
 from .decisions import Derived, derive, set_aside_order
 from .engines import solve
 from .explain import build_proposal
+from .i18n import _
 from .result import Result
 
 
@@ -106,7 +107,7 @@ def propose(
         id, dwelling id) pairs, seeds the class model.
     """
     policy = Policy() if policy is None else policy
-    on_stage("compiling eligible pairs", "compile")
+    on_stage(_("compiling eligible pairs"), "compile")
     derived = derive(instance, policy, decisions)
     before = (
         {m.household: m.dwelling for m in previous.matches}
@@ -116,14 +117,17 @@ def propose(
                                                before)
     if params.get("start") is not None:
         params["start"] = _positions(data, params["start"])
-    on_stage(f"solving {data.num_pairs} pairs with {engine}"
-             + ("" if time_limit is None else f" (limit {time_limit:g} s)"),
+    on_stage(_("solving {n} pairs with {engine}", n=data.num_pairs,
+               engine=engine)
+             if time_limit is None else
+             _("solving {n} pairs with {engine} (limit {limit} s)",
+               n=data.num_pairs, engine=engine, limit=format(time_limit, "g")),
              "solve")
     ends_at = (None if time_limit is None
                else time.perf_counter() + time_limit)
     result = solve(data, engine=engine, time_limit=time_limit, seed=seed,
                    **params)
-    on_stage("explaining", "explain")
+    on_stage(_("explaining"), "explain")
     proposal = build_proposal(
         instance, policy, data, result,
         marginal_values=marginal_values, time_limit=time_limit,
@@ -134,7 +138,7 @@ def propose(
     # Input the proposal silently loses, said aloud (allocator.cautions).
     proposal = proposal.model_copy(
         update={"warnings": tuple(silent_loss(instance, policy))})
-    on_stage("checking independently", "check")
+    on_stage(_("checking independently"), "check")
     allowed = {
         (k.household, k.dwelling): (k.rule, k.note)
         for k in derived.locks.values() if k.decision == "override"

@@ -5,14 +5,39 @@ from __future__ import annotations
 from models import Proposal
 
 from .data import CRITERION_LABEL, PROFESSIONAL
+from .i18n import N_, _, current
 
 LABELS = CRITERION_LABEL
 """Labels of the scored criteria, from their records."""
 
 NOT_JUDGED = {
-    "affordability": "affordability not judged: the household's income "
-    "is unknown",
+    "affordability": N_("affordability not judged: the household's income "
+                        "is unknown"),
 }
+
+DECLINE_TEXT = {
+    "too_small": N_("dwelling too small"),
+    "unsuitable": N_("dwelling unsuitable"),
+    "far_from_network": N_("too far from family or network"),
+    "needs_not_met": N_("health or accessibility needs not met"),
+    "other_municipality": N_("wants another municipality"),
+    "own_dwelling": N_("found a dwelling of its own"),
+    "not_ready": N_("no longer settlement-ready"),
+    "no_answer": N_("no answer"),
+    "landlord_refused": N_("landlord refused"),
+    "other": N_("other"),
+}
+"""Why a household declined (``models.DeclineReason``), in words."""
+
+UNMATCHED_TEXT = {
+    "no_eligible_dwelling": N_("no eligible dwelling"),
+    "outcompeted": N_("outcompeted"),
+    "capacity": N_("capacity"),
+    "lock_conflict": N_("lock conflict"),
+    "parked": N_("parked"),
+    "held": N_("held"),
+}
+"""Why a household waits (``models.UnmatchedReason``), in words."""
 
 
 def household_story(proposal: Proposal, household: str) -> str | None:
@@ -20,15 +45,17 @@ def household_story(proposal: Proposal, household: str) -> str | None:
     story = _story(proposal, household)
     if story is None:
         return None
-    notes = [f"Lock set aside: {x.message}" for x in proposal.set_aside
-             if x.household == household]
-    notes += [f"Override: {o.message}" for o in proposal.overrides
-              if o.household == household]
-    notes += [f"Changed since the previous proposal: {c.message}"
+    notes = [_("Lock set aside: {message}", message=x.message)
+             for x in proposal.set_aside if x.household == household]
+    notes += [_("Override: {message}", message=o.message)
+              for o in proposal.overrides if o.household == household]
+    notes += [_("Changed since the previous proposal: {message}",
+                message=c.message)
               for c in proposal.changes if c.household == household]
     for row in (*proposal.matches, *proposal.unmatched):
         if row.household == household:
-            notes += [NOT_JUDGED.get(r, f"{r} not judged")
+            notes += [_(NOT_JUDGED[r]) if r in NOT_JUDGED
+                      else _("{rule} not judged", rule=r)
                       for r in row.not_judged]
     return "\n".join([story, *notes])
 
@@ -50,20 +77,24 @@ def _story(proposal: Proposal, household: str) -> str | None:
 def _matched(m) -> str:
     lines = [
         f"{m.household} -> {m.dwelling}"
-        + (" (a room in shared housing)" if m.shared else "")
-        + (" [locked by the housing office]" if m.locked else ""),
-        f"  priority {m.priority}; waited {m.waited_days} days, "
-        + ("within" if m.within_deadline else "past")
-        + " its settlement deadline",
-        f"  this dwelling ranks {m.rank} of {m.eligible} eligible by quality"
-        f" (total {m.quality})",
+        + (" " + _("(a room in shared housing)") if m.shared else "")
+        + (" " + _("[locked by the housing office]") if m.locked else ""),
+        "  " + (_("priority {priority}; waited {days} days, within its "
+                  "settlement deadline", priority=m.priority,
+                  days=m.waited_days) if m.within_deadline
+                else _("priority {priority}; waited {days} days, past its "
+                       "settlement deadline", priority=m.priority,
+                       days=m.waited_days)),
+        "  " + _("this dwelling ranks {rank} of {eligible} eligible by "
+                 "quality (total {quality})", rank=m.rank,
+                 eligible=m.eligible, quality=m.quality),
     ]
     for title, keep in (
-        ("professional suitability", lambda c: c in PROFESSIONAL),
-        ("household's wishes", lambda c: c not in PROFESSIONAL),
+        (_("professional suitability"), lambda c: c in PROFESSIONAL),
+        (_("household's wishes"), lambda c: c not in PROFESSIONAL),
     ):
         parts = [
-            f"    {LABELS.get(c, c)}: {v:+d}"
+            f"    {_(LABELS[c]) if c in LABELS else c}: {v:+d}"
             for c, v in m.scores.items()
             if keep(c) and v
         ]
@@ -71,42 +102,58 @@ def _matched(m) -> str:
             lines.append(f"  {title}:")
             lines.extend(parts)
     if m.rank > 1:
-        lines.append(
-            "  better-ranked dwellings went to others or would have left "
+        lines.append("  " + _(
+            "better-ranked dwellings went to others or would have left "
             "someone with higher priority unhoused"
-        )
+        ))
     if m.alternative is not None:
         lines.append(f"  {m.alternative.message}")
     return "\n".join(lines)
 
 
 def _unmatched(u) -> str:
+    reason = u.reason.value
     lines = [
-        f"{u.household} waits (priority {u.priority}, waited "
-        f"{u.waited_days} days)",
-        f"  reason: {u.reason.value.replace('_', ' ')}",
+        _("{household} waits (priority {priority}, waited {days} days)",
+          household=u.household, priority=u.priority, days=u.waited_days),
+        "  " + _("reason: {reason}", reason=_(UNMATCHED_TEXT[reason])
+                 if reason in UNMATCHED_TEXT else reason.replace("_", " ")),
         f"  {u.message}",
     ]
     for c in u.competitors:
-        lines.append(
-            f"  - {c.dwelling} went to {c.household} (priority "
-            f"{c.priority})"
-        )
+        lines.append("  - " + _(
+            "{dwelling} went to {household} (priority {priority})",
+            dwelling=c.dwelling, household=c.household,
+            priority=c.priority))
     if u.queue:
-        lines.append("  its place in the queue for its best dwellings:")
+        lines.append("  " + _("its place in the queue for its best "
+                              "dwellings:"))
         lines.extend(f"  - {q.message}" for q in u.queue)
     if u.next_free is not None:
-        lines.append(f"  first date a fitting dwelling frees up: "
-                     f"{u.next_free}")
+        lines.append("  " + _("first date a fitting dwelling frees up: "
+                              "{date}", date=current().date(u.next_free,
+                                                            "short")))
     if u.smallest_change:
-        lines.append("  smallest change that would make a dwelling "
-                     "eligible:")
+        lines.append("  " + _("smallest change that would make a dwelling "
+                              "eligible:"))
         lines.extend(f"  - {c.message}" for c in u.smallest_change)
     if u.declines:
-        lines.append("  declined offers:")
+        lines.append("  " + _("declined offers:"))
         lines.extend(
-            f"  - {x.date}: {x.dwelling} ({x.reason.replace('_', ' ')}"
-            + ("" if x.counted else "; not counted") + ")"
+            "  - " + (_("{date}: {dwelling} ({reason})",
+                        date=current().date(x.date, "short"),
+                        dwelling=x.dwelling, reason=_decline(x.reason))
+                      if x.counted else
+                      _("{date}: {dwelling} ({reason}; not counted)",
+                        date=current().date(x.date, "short"),
+                        dwelling=x.dwelling, reason=_decline(x.reason)))
             for x in u.declines
         )
     return "\n".join(lines)
+
+
+def _decline(reason: str) -> str:
+    """A decline's reason in words."""
+    if reason in DECLINE_TEXT:
+        return _(DECLINE_TEXT[reason])
+    return reason.replace("_", " ")

@@ -24,7 +24,7 @@ from typing import Self
 from pydantic import Field, model_validator
 
 from ._base import Identifier, StrictModel
-from .problems import Problem
+from .problems import N_, Problem, _
 
 
 class EventKind(StrEnum):
@@ -177,57 +177,62 @@ class DecisionEvent(StrictModel):
         kind = self.kind
         if kind in NEEDS_DWELLING and self.dwelling is None:
             yield Problem(loc=(t, index, "dwelling"), rule="missing-value",
-                          message=f"{_a(kind)} names a dwelling.")
+                          message=_("{event} names a dwelling.",
+                                    event=_a(kind)))
         if kind not in NEEDS_DWELLING and kind != EventKind.NOTE and (
             self.dwelling is not None
         ):
             yield Problem(loc=(t, index, "dwelling"), rule="not-allowed",
-                          message=f"{_a(kind)} concerns the household only; "
-                          "leave dwelling blank.")
+                          message=_("{event} concerns the household only; "
+                                    "leave dwelling blank.", event=_a(kind)))
         if kind == EventKind.DECLINE:
             if self.reason is None:
                 yield Problem(
                     loc=(t, index, "reason"), rule="missing-value",
-                    message="a decline needs a coded reason: one of "
-                    f"{', '.join(r.value for r in DeclineReason)}.")
+                    message=_("a decline needs a coded reason: one of "
+                              "{choices}.", choices=", ".join(
+                                  r.value for r in DeclineReason)))
             elif self.reason == DeclineReason.OTHER and not self.note:
                 yield Problem(
                     loc=(t, index, "note"), rule="missing-value",
-                    message="a decline for reason 'other' needs the reason "
-                    "in the note.")
+                    message=_("a decline for reason 'other' needs the "
+                              "reason in the note."))
         elif self.reason is not None:
             yield Problem(loc=(t, index, "reason"), rule="not-allowed",
-                          message="only a decline has a reason code.")
+                          message=_("only a decline has a reason code."))
         if kind == EventKind.OVERRIDE:
             if self.rule is None:
                 yield Problem(
                     loc=(t, index, "rule"), rule="missing-value",
-                    message="an override names the hard rule it breaks: one "
-                    f"of {', '.join(OVERRIDABLE_RULES)}.")
+                    message=_("an override names the hard rule it breaks: "
+                              "one of {choices}.",
+                              choices=", ".join(OVERRIDABLE_RULES)))
             elif self.rule not in OVERRIDABLE_RULES:
                 yield Problem(
                     loc=(t, index, "rule"), rule="unknown-value",
-                    message=f"rule {self.rule!r} cannot be overridden; use "
-                    f"one of {', '.join(OVERRIDABLE_RULES)}.")
+                    message=_("rule {rule!r} cannot be overridden; use one "
+                              "of {choices}.", rule=self.rule,
+                              choices=", ".join(OVERRIDABLE_RULES)))
             if not self.note:
                 yield Problem(loc=(t, index, "note"), rule="missing-value",
-                              message="an override needs its reason in the "
-                              "note.")
+                              message=_("an override needs its reason in "
+                                        "the note."))
         elif self.rule is not None:
             yield Problem(loc=(t, index, "rule"), rule="not-allowed",
-                          message="only an override names a rule.")
+                          message=_("only an override names a rule."))
         if kind == EventKind.PARK:
             if self.until is None:
                 yield Problem(loc=(t, index, "until"), rule="missing-value",
-                              message="a park needs the date the household "
-                              "is available again.")
+                              message=_("a park needs the date the "
+                                        "household is available again."))
             elif self.until <= self.date:
                 yield Problem(loc=(t, index, "until"), rule="date-order",
-                              message=f"until {self.until} is not after the "
-                              f"park's date {self.date}.")
+                              message=_("until {until} is not after the "
+                                        "park's date {date}.",
+                                        until=self.until, date=self.date))
         elif self.until is not None:
             yield Problem(loc=(t, index, "until"), rule="not-allowed",
-                          message="only a park has an until date.")
+                          message=_("only a park has an until date."))
 
 
 class DecisionLog(StrictModel):
@@ -287,7 +292,22 @@ def decision_log_problems(
 
 def _a(kind: EventKind) -> str:
     """The event kind with its article: "an offer", "a decline"."""
-    return f"{'an' if kind.value[0] in 'aeiou' else 'a'} {kind.value}"
+    return _(EVENT_TEXT[kind.value])
+
+
+EVENT_TEXT = {
+    "offer": N_("an offer"),
+    "accept": N_("an accept"),
+    "decline": N_("a decline"),
+    "withdraw": N_("a withdraw"),
+    "park": N_("a park"),
+    "lift": N_("a lift"),
+    "lock": N_("a lock"),
+    "ban": N_("a ban"),
+    "override": N_("an override"),
+    "note": N_("a note"),
+}
+"""Each event kind with its article, for messages."""
 
 
 def _log_problems(events, households, dwellings, open_days):
@@ -300,18 +320,19 @@ def _log_problems(events, households, dwellings, open_days):
         yield from e.problems(i)
         if households is not None and e.household not in households:
             yield Problem(loc=(t, i, "household"), rule="unknown-reference",
-                          message="household references unknown household "
-                          f"{e.household!r}.")
+                          message=_("household references unknown "
+                                    "household {id!r}.", id=e.household))
         if (dwellings is not None and e.dwelling is not None
                 and e.dwelling not in dwellings):
             yield Problem(loc=(t, i, "dwelling"), rule="unknown-reference",
-                          message="dwelling references unknown dwelling "
-                          f"{e.dwelling!r}.")
+                          message=_("dwelling references unknown "
+                                    "dwelling {id!r}.", id=e.dwelling))
         if previous is not None and e.date < previous:
             yield Problem(loc=(t, i, "date"), rule="date-order",
-                          message=f"date {e.date} is before the previous "
-                          f"row's {previous}; list events in the order they "
-                          "happened.")
+                          message=_("date {date} is before the previous "
+                                    "row's {previous}; list events in the "
+                                    "order they happened.", date=e.date,
+                                    previous=previous))
         previous = e.date if previous is None else max(previous, e.date)
         h, d, kind = e.household, e.dwelling, e.kind
         offer = open_offer.get(h)
@@ -324,9 +345,11 @@ def _log_problems(events, households, dwellings, open_days):
             ):
                 yield Problem(
                     loc=(t, i, "date"), rule="offer-expired",
-                    message=f"the offer of {d} to {h} (row {offer[2] + 2}) "
-                    f"expired on {offer[1] + timedelta(days=open_days)}; "
-                    "offer it again first.")
+                    message=_("the offer of {dwelling} to {household} (row "
+                              "{row}) expired on {expired}; offer it again "
+                              "first.", dwelling=d, household=h,
+                              row=offer[2] + 2,
+                              expired=offer[1] + timedelta(days=open_days)))
                 continue
             del open_offer[h]
             offer = None
@@ -334,15 +357,19 @@ def _log_problems(events, households, dwellings, open_days):
             if offer is not None and offer[0] != d:
                 yield Problem(
                     loc=(t, i, "dwelling"), rule="offer-open",
-                    message=f"household {h} already has an open offer of "
-                    f"{offer[0]} (row {offer[2] + 2}); withdraw it first.")
+                    message=_("household {household} already has an open "
+                              "offer of {dwelling} (row {row}); withdraw it "
+                              "first.", household=h, dwelling=offer[0],
+                              row=offer[2] + 2))
             open_offer[h] = (d, e.date, i)
         elif kind in (EventKind.ACCEPT, EventKind.DECLINE):
             if offer is None or offer[0] != d:
                 yield Problem(
                     loc=(t, i, "kind"), rule=f"{kind}-without-offer",
-                    message=f"{_a(kind)} of {d} by {h} needs an open offer of "
-                    "that dwelling in an earlier row.")
+                    message=_("{event} of {dwelling} by {household} needs an "
+                              "open offer of that dwelling in an earlier "
+                              "row.", event=_a(kind), dwelling=d,
+                              household=h))
             else:
                 del open_offer[h]
             if kind == EventKind.ACCEPT:
@@ -355,9 +382,10 @@ def _log_problems(events, households, dwellings, open_days):
             elif given.pop((h, d), None) is None:
                 yield Problem(
                     loc=(t, i, "kind"), rule="withdraw-without-offer",
-                    message=f"nothing to withdraw: no open offer, accepted "
-                    f"match, lock or override of {d} for {h} in an earlier "
-                    "row.")
+                    message=_("nothing to withdraw: no open offer, accepted "
+                              "match, lock or override of {dwelling} for "
+                              "{household} in an earlier row.", dwelling=d,
+                              household=h))
         elif kind in (EventKind.LOCK, EventKind.OVERRIDE):
             given[(h, d)] = i
         elif kind == EventKind.PARK:
@@ -366,6 +394,7 @@ def _log_problems(events, households, dwellings, open_days):
             if h not in may_lift:
                 yield Problem(
                     loc=(t, i, "kind"), rule="lift-without-park",
-                    message=f"nothing to lift: household {h} was neither "
-                    "parked nor declined an offer in an earlier row.")
+                    message=_("nothing to lift: household {household} was "
+                              "neither parked nor declined an offer in an "
+                              "earlier row.", household=h))
             may_lift.discard(h)

@@ -29,7 +29,7 @@ from .placement import (
     PairScore,
     placement_problems,
 )
-from .problems import Problem
+from .problems import N_, Problem, _, column
 
 MIN_PARENT_AGE_GAP = 12
 """A child must be at least this many years younger than the household head."""
@@ -147,11 +147,25 @@ def _duplicates(table: str, rows, key: str = "id") -> Iterator[Problem]:
             yield Problem(
                 loc=(table, index, key),
                 rule="duplicate-id",
-                message=f"{key} {value!r} already used in row "
-                f"{seen[value] + 1} of {table}.",
+                message=_("{key} {value!r} already used in row {row} of "
+                          "{table}.", key=column(table, key), value=value,
+                          row=seen[value] + 1, table=table),
             )
         else:
             seen[value] = index
+
+
+REFERENCED = {
+    "node": N_("node"),
+    "network node": N_("network node"),
+    "municipality": N_("municipality"),
+    "area": N_("area"),
+    "building": N_("building"),
+    "dwelling": N_("dwelling"),
+    "household": N_("household"),
+    "service site": N_("service site"),
+}
+"""What a column refers to, in words."""
 
 
 def _unknown(table, index, field, value, known, what) -> Iterator[Problem]:
@@ -159,7 +173,9 @@ def _unknown(table, index, field, value, known, what) -> Iterator[Problem]:
         yield Problem(
             loc=(table, index, field),
             rule="unknown-reference",
-            message=f"{field} references unknown {what} {value!r}.",
+            message=_("{field} references unknown {what} {value!r}.",
+                      field=column(table, field),
+                      what=_(REFERENCED.get(what, what)), value=value),
         )
 
 
@@ -196,9 +212,10 @@ def _problems(inst: Instance) -> Iterator[Problem]:  # noqa: C901
             yield Problem(
                 loc=("areas", i, "refugee_households"),
                 rule="count-exceeds-total",
-                message=f"refugee_households {a.refugee_households} exceeds "
-                f"resident_households {a.resident_households} in area "
-                f"{a.id!r}.",
+                message=_("refugee_households {n} exceeds "
+                          "resident_households {total} in area {area!r}.",
+                          n=a.refugee_households,
+                          total=a.resident_households, area=a.id),
             )
     for i, b in enumerate(inst.buildings):
         yield from _unknown("buildings", i, "area", b.area, area_of, "area")
@@ -206,8 +223,10 @@ def _problems(inst: Instance) -> Iterator[Problem]:  # noqa: C901
             yield Problem(
                 loc=("buildings", i, "refugee_households"),
                 rule="count-exceeds-total",
-                message=f"refugee_households {b.refugee_households} exceeds "
-                f"units {b.units} in building {b.id!r}.",
+                message=_("refugee_households {n} exceeds units {total} "
+                          "in building {building!r}.",
+                          n=b.refugee_households, total=b.units,
+                          building=b.id),
             )
     for i, row in enumerate(inst.area_nationalities):
         yield from _unknown(
@@ -266,36 +285,40 @@ def _dwelling_problems(i, d, municipalities, area_of, building_of, nodes):
         yield Problem(
             loc=(t, i, "area"),
             rule="contradictory-rows",
-            message=f"area {d.area!r} belongs to municipality "
-            f"{area.municipality!r}, not {d.municipality!r}.",
+            message=_("area {area!r} belongs to municipality {right!r}, "
+                      "not {wrong!r}.", area=d.area,
+                      right=area.municipality, wrong=d.municipality),
         )
     building = building_of.get(d.building)
     if building is not None and building.area != d.area:
         yield Problem(
             loc=(t, i, "building"),
             rule="contradictory-rows",
-            message=f"building {d.building!r} is in area {building.area!r}, "
-            f"not {d.area!r}.",
+            message=_("building {building!r} is in area {right!r}, not "
+                      "{wrong!r}.", building=d.building,
+                      right=building.area, wrong=d.area),
         )
     if d.shared_rooms > max(d.bedrooms, 0):
         yield Problem(
             loc=(t, i, "shared_rooms"),
             rule="count-exceeds-total",
-            message=f"shared_rooms {d.shared_rooms} exceeds bedrooms "
-            f"{d.bedrooms}.",
+            message=_("shared_rooms {n} exceeds bedrooms {total}.",
+                      n=d.shared_rooms, total=d.bedrooms),
         )
     if d.available_until is not None and d.available_until < d.available_from:
         yield Problem(
             loc=(t, i, "available_until"),
             rule="dates-out-of-order",
-            message=f"available_until {d.available_until} is before "
-            f"available_from {d.available_from}.",
+            message=_("available_until {until} is before available_from "
+                      "{start}.", until=d.available_until,
+                      start=d.available_from),
         )
     if d.basement and d.floor > 0:
         yield Problem(
             loc=(t, i, "basement"),
             rule="contradictory-rows",
-            message=f"a basement dwelling cannot be on floor {d.floor}.",
+            message=_("a basement dwelling cannot be on floor {floor}.",
+                      floor=d.floor),
         )
     yield from _self_found_problems(t, i, d)
 
@@ -344,8 +367,8 @@ def _household_problems(
         yield Problem(
             loc=(t, i, "current_school"),
             rule="wrong-kind",
-            message=f"current_school {h.current_school!r} is a {kind} site, "
-            "not a school.",
+            message=_("current_school {site!r} is a {kind} site, not a "
+                      "school.", site=h.current_school, kind=kind),
         )
     if h.moving_on and h.current_dwelling is None:
         yield Problem(
@@ -358,8 +381,8 @@ def _household_problems(
         yield Problem(
             loc=(t, i, "permit_date"),
             rule="dates-out-of-order",
-            message=f"permit_date {h.permit_date} is after the planning "
-            f"date {as_of}.",
+            message=_("permit_date {permit} is after the planning date "
+                      "{as_of}.", permit=h.permit_date, as_of=as_of),
         )
     if (
         h.case_created is not None and h.permit_date is not None
@@ -368,8 +391,9 @@ def _household_problems(
         yield Problem(
             loc=(t, i, "case_created"),
             rule="dates-out-of-order",
-            message=f"case_created {h.case_created} is after permit_date "
-            f"{h.permit_date}.",
+            message=_("case_created {created} is after permit_date "
+                      "{permit}.", created=h.case_created,
+                      permit=h.permit_date),
         )
     if (
         h.expected_reunification_date is not None
@@ -379,16 +403,17 @@ def _household_problems(
         yield Problem(
             loc=(t, i, "expected_reunification_date"),
             rule="dates-out-of-order",
-            message="expected_reunification_date "
-            f"{h.expected_reunification_date} is before permit_date "
-            f"{h.permit_date}.",
+            message=_("expected_reunification_date {expected} is before "
+                      "permit_date {permit}.",
+                      expected=h.expected_reunification_date,
+                      permit=h.permit_date),
         )
     if h.expected_reunification_date and not h.expected_reunification_persons:
         yield Problem(
             loc=(t, i, "expected_reunification_persons"),
             rule="contradictory-rows",
-            message="expected_reunification_date is set but "
-            "expected_reunification_persons is 0.",
+            message=_("expected_reunification_date is set but "
+                      "expected_reunification_persons is 0."),
         )
     yield from _member_problems(i, h)
 
@@ -402,15 +427,16 @@ def _member_problems(i, h):
         yield Problem(
             loc=("households", i, "members"),
             rule="household-head",
-            message=f"household {h.id!r} has {len(heads)} members with "
-            "relation 'head'; exactly one is required.",
+            message=_("household {household!r} has {n} members with "
+                      "relation 'head'; exactly one is required.",
+                      household=h.id, n=len(heads)),
         )
     if len(partners) > 1:
         yield Problem(
             loc=("households", i, "members", partners[1], "relation"),
             rule="household-head",
-            message=f"household {h.id!r} has {len(partners)} partners; at "
-            "most one is allowed.",
+            message=_("household {household!r} has {n} partners; at most "
+                      "one is allowed.", household=h.id, n=len(partners)),
         )
     if len(heads) != 1:
         return
@@ -421,8 +447,9 @@ def _member_problems(i, h):
             yield Problem(
                 loc=loc,
                 rule="member-age",
-                message=f"partner aged {m.age} in household {h.id!r}; a "
-                f"partner must be at least {ADULT_AGE}.",
+                message=_("partner aged {age} in household {household!r}; "
+                          "a partner must be at least {adult}.", age=m.age,
+                          household=h.id, adult=ADULT_AGE),
             )
         if m.relation == Relation.CHILD and (
             m.age > head.age - MIN_PARENT_AGE_GAP
@@ -430,17 +457,18 @@ def _member_problems(i, h):
             yield Problem(
                 loc=loc,
                 rule="member-age",
-                message=f"child aged {m.age} is older than a household head "
-                f"aged {head.age} allows (at least {MIN_PARENT_AGE_GAP} "
-                "years younger).",
+                message=_("child aged {age} is older than a household "
+                          "head aged {head} allows (at least {gap} years "
+                          "younger).", age=m.age, head=head.age,
+                          gap=MIN_PARENT_AGE_GAP),
             )
     if head.age < ADULT_AGE and h.adults > 0:
         yield Problem(
             loc=("households", i, "members", heads[0], "age"),
             rule="member-age",
-            message=f"head aged {head.age} in a household with adults: the "
-            f"head must be at least {ADULT_AGE} unless every member is a "
-            "minor.",
+            message=_("head aged {age} in a household with adults: the "
+                      "head must be at least {adult} unless every member "
+                      "is a minor.", age=head.age, adult=ADULT_AGE),
         )
 
 
@@ -461,8 +489,9 @@ def _decision_problems(decisions, households, dwellings):
             yield Problem(
                 loc=(t, i, "kind"),
                 rule="contradictory-rows",
-                message=f"pair {dec.household}/{dec.dwelling} is both "
-                "locked and banned.",
+                message=_("pair {household}/{dwelling} is both locked and "
+                          "banned.", household=dec.household,
+                          dwelling=dec.dwelling),
             )
         if dec.kind != DecisionKind.LOCK:
             continue
@@ -472,8 +501,9 @@ def _decision_problems(decisions, households, dwellings):
             yield Problem(
                 loc=(t, i, "household"),
                 rule="contradictory-rows",
-                message=f"household {dec.household!r} is already locked in "
-                f"row {locked_household[dec.household] + 1} of decisions.",
+                message=_("household {household!r} is already locked in "
+                          "row {row} of decisions.", household=dec.household,
+                          row=locked_household[dec.household] + 1),
             )
         else:
             locked_household[dec.household] = i

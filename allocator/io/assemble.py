@@ -13,6 +13,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from models import TABLES, Instance, Problem, instance_problems
 
+from ..i18n import _
 from .layout import HEADER, row_model
 from .problems import InputError, LocatedProblem, message_of, rule_of
 
@@ -318,8 +319,8 @@ def _duplicates_among_failed(
             )
             yield LocatedProblem(
                 file, row, column, "duplicate-id",
-                f"id {key!r} already used in "
-                f"{parsed.locator.describe(table, first.number)}.",
+                _("id {key!r} already used in {row}.", key=key,
+                  row=parsed.locator.describe(table, first.number)),
             )
 
 
@@ -346,7 +347,7 @@ def _is_noise(
     return target in parsed.unreadable or value in validated.failed_ids[target]
 
 
-_ROW_OF_TABLE = re.compile(r"row (\d+) of (\w+)")
+_ROW_OF_TABLE = re.compile(r"(?:row|rad) (\d+) (?:of|i) (\w+)")
 
 
 def _locate_problem(

@@ -27,6 +27,7 @@ from models import (
     decision_log_problems,
 )
 
+from ..i18n import _
 from ._atomic import write_text_atomic
 from .problems import InputError, LocatedProblem, message_of, rule_of
 from .tabular import Sheet, _read_sheet, read_csv
@@ -65,7 +66,7 @@ def read_decisions(
     if not path.is_file():
         raise InputError([LocatedProblem(
             label or str(path), None, None, "missing-file",
-            f"{path} does not exist or is not a file.",
+            _("{path} does not exist or is not a file.", path=path),
         )])
     suffix = path.suffix.lower()
     if suffix == ".json":
@@ -75,8 +76,8 @@ def read_decisions(
     else:
         raise InputError([LocatedProblem(
             label, None, None, "unknown-format",
-            "Decision log form not understood: give a .csv, .xlsx or .json "
-            "file.",
+            _("Decision log form not understood: give a .csv, .xlsx or "
+              ".json file."),
         )])
     problems: list[LocatedProblem] = []
     events: list[DecisionEvent] = []
@@ -102,7 +103,7 @@ def read_decisions(
         dwellings = {d.id for d in instance.dwellings}
     open_days = None if policy is None else policy.decisions.offer_open_days
     for p in decision_log_problems(log, households, dwellings, open_days):
-        _, i, column = p.loc
+        _table, i, column = p.loc
         problems.append(LocatedProblem(*locate(rows_of[i], column), p.rule,
                                        p.message))
     if instance is not None:
@@ -164,15 +165,15 @@ def _table_rows(path: Path, label: str, suffix: str):
     columns = [h.strip().lower() for h in header]
     problems = [
         LocatedProblem(sheet.label, header_row, name, "unknown-field",
-                       "Unknown column: a decision log has the columns "
-                       f"{','.join(LOG_COLUMNS)}.")
+                       _("Unknown column: a decision log has the columns "
+                         "{columns}.", columns=",".join(LOG_COLUMNS)))
         for name in columns if name and name not in LOG_COLUMNS
     ]
     for name in ("date", "kind", "household", "officer"):
         if name not in columns:
             problems.append(LocatedProblem(
                 sheet.label, header_row, None, "missing-column",
-                f"Column {name!r} is missing.",
+                _("Column {name!r} is missing.", name=name),
             ))
     if problems:
         raise InputError(problems)
@@ -184,7 +185,7 @@ def _table_rows(path: Path, label: str, suffix: str):
         if extra:
             raise InputError([LocatedProblem(
                 sheet.label, number, None, "extra-cells",
-                "More cells than columns in the header.",
+                _("More cells than columns in the header."),
             )])
         numbers.append(number)
     return rows, lambda i, c: (sheet.label, numbers[i], c)
@@ -198,8 +199,8 @@ def _xlsx_sheet(path: Path, label: str) -> Sheet:
     except Exception as error:  # noqa: BLE001 - a damaged zip raises anything
         raise InputError([LocatedProblem(
             label, None, None, "unreadable",
-            f"File could not be opened as a workbook ({type(error).__name__}"
-            f": {error}).",
+            _("File could not be opened as a workbook ({kind}: {error}).",
+              kind=type(error).__name__, error=error),
         )]) from None
     try:
         names = book.sheetnames
@@ -209,12 +210,13 @@ def _xlsx_sheet(path: Path, label: str) -> Sheet:
     except Exception as error:  # noqa: BLE001 - any damage inside the zip
         raise InputError([LocatedProblem(
             label, None, None, "unreadable",
-            f"Workbook could not be read ({type(error).__name__}).",
+            _("Workbook could not be read ({kind}).",
+              kind=type(error).__name__),
         )]) from None
     finally:
         book.close()
     # Spreadsheet dates come as datetimes' text; keep the day.
-    for _, cells in sheet.rows[1:]:
+    for _number, cells in sheet.rows[1:]:
         for k, v in enumerate(cells):
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]00:00:00", v):
                 cells[k] = v[:10]
@@ -227,7 +229,8 @@ def _json_rows(path: Path, label: str):
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         line = getattr(error, "lineno", None)
         raise InputError([LocatedProblem(
-            label, line, None, "syntax", f"JSON not understood: {error}.",
+            label, line, None, "syntax",
+            _("JSON not understood: {error}.", error=error),
         )]) from None
     if isinstance(data, dict) and set(data) == {"events"}:
         data = data["events"]
@@ -236,8 +239,8 @@ def _json_rows(path: Path, label: str):
     ):
         raise InputError([LocatedProblem(
             label, None, None, "wrong-type",
-            "A JSON decision log is a list of objects (or {\"events\": "
-            "[...]}).",
+            _("A JSON decision log is a list of objects (or "
+              "{\"events\": [...]})."),
         )])
     return data, lambda i, c: (label, i + 1, c)
 

@@ -107,7 +107,11 @@ def did_you_mean(name: str, known) -> str:
 
     close = difflib.get_close_matches(name.strip().lower(), list(known),
                                       n=1, cutoff=0.75)
-    return f" did you mean {close[0]!r}?" if close else ""
+    if not close:
+        return ""
+    from ..i18n import _
+
+    return " " + _("did you mean {name!r}?", name=close[0])
 
 
 @dataclass

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from models import Instance
 
+from ..i18n import _
 from .detect import FormatReport
 from .jsonform import read_json, write_json
 from .limits import check_file, check_rows, csv_rows, workbook_rows
@@ -71,13 +72,13 @@ def read_instance(
     if not path.exists():
         raise InputError([LocatedProblem(
             path.name or str(path), None, None, "missing-file",
-            f"{path} does not exist.",
+            _("{path} does not exist.", path=path),
         )])
     form = _SUFFIXES.get(path.suffix.lower())
     if form in ("xlsx", "json") and not path.is_file():
         raise InputError([LocatedProblem(
             path.name, None, None, "unreadable",
-            f"{path} is not a file.",
+            _("{path} is not a file.", path=path),
         )])
     check_file(path)
     if form == "xlsx":
@@ -88,13 +89,13 @@ def read_instance(
     if form == "json":
         return read_json(path, **options)
     hint = (
-        " Give the folder holding the CSV files, not one file."
+        " " + _("Give the folder holding the CSV files, not one file.")
         if path.suffix.lower() == ".csv" else ""
     )
     raise InputError([LocatedProblem(
         path.name, None, None, "unknown-format",
-        "Instance form not understood: give a folder of CSV files, an "
-        f".xlsx workbook or a .json file.{hint}",
+        _("Instance form not understood: give a folder of CSV files, an "
+          ".xlsx workbook or a .json file.{hint}", hint=hint),
     )])
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, create_model
 from models import SENSITIVE_FIELDS, TABLES, Instance, Member
 from models._base import StrictModel
 
+from ..i18n import _
 from .norwegian import EMPTY_SET_NB, code_of
 
 HEADER = "instance"
@@ -514,20 +515,20 @@ def _bad_date(field: str, text: str) -> CellProblem:
     return CellProblem(
         field,
         "wrong-type",
-        f"Date {text!r} not understood: write dates as yyyy-mm-dd or "
-        "dd.mm.yyyy (a number here is often a spreadsheet's date serial: "
-        "format the column as dates).",
+        _("Date {text!r} not understood: write dates as yyyy-mm-dd or "
+          "dd.mm.yyyy (a number here is often a spreadsheet's date serial: "
+          "format the column as dates).", text=text),
     )
 
 
 def _bad_bool(field: str, text: str) -> CellProblem:
-    shown = "value" if field in SENSITIVE_FIELDS else repr(text)
+    shown = _("value") if field in SENSITIVE_FIELDS else repr(text)
     return CellProblem(
         field,
         "wrong-type",
-        f"Boolean {shown} not understood: use true or false (ja/nei, "
-        "yes/no, sann/usann and 1/0 are accepted too), or leave blank for "
-        "the default.",
+        _("Boolean {shown} not understood: use true or false (ja/nei, "
+          "yes/no, sann/usann and 1/0 are accepted too), or leave blank "
+          "for the default.", shown=shown),
     )
 
 

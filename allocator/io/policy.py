@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from models import MunicipalPolicy, Policy
 
+from ..i18n import _
 from ._atomic import write_text_atomic
 from .layout import strip_optional
 from .problems import InputError, LocatedProblem, message_of, rule_of
@@ -58,7 +59,7 @@ def read_policy(path_or_name: str | Path) -> Policy:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError([LocatedProblem(
-            label, None, None, "encoding", "File is not UTF-8 text.",
+            label, None, None, "encoding", _("File is not UTF-8 text."),
         )]) from None
     try:
         data = tomllib.loads(text)
@@ -66,7 +67,7 @@ def read_policy(path_or_name: str | Path) -> Policy:
         found = re.search(r"at line (\d+)", str(error))
         raise InputError([LocatedProblem(
             label, int(found.group(1)) if found else None, None, "syntax",
-            f"TOML not understood: {error}.",
+            _("TOML not understood: {error}.", error=error),
         )]) from None
     data = _with_municipal_files(data, path, text, label)
     try:
@@ -144,8 +145,8 @@ def _resolve(path_or_name: str | Path) -> Path:
         return presets[str(path_or_name)]
     raise InputError([LocatedProblem(
         path.name or str(path_or_name), None, None, "missing-file",
-        f"Policy {str(path_or_name)!r} is neither a file nor a preset; "
-        f"presets: {', '.join(presets)}.",
+        _("Policy {name!r} is neither a file nor a preset; presets: "
+          "{presets}.", name=str(path_or_name), presets=", ".join(presets)),
     )])
 
 

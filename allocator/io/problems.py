@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from models import SENSITIVE_FIELDS
 
+from ..i18n import _, current
+
 
 @dataclass(frozen=True)
 class LocatedProblem:
@@ -38,9 +40,12 @@ class LocatedProblem:
     message: str
 
     def __str__(self) -> str:
+        file, column = self.file, self.column
+        if current().lang == "nb":
+            file, column = _norwegian_place(file, column)
         where = ":".join(
             str(part)
-            for part in (self.file, self.row, self.column)
+            for part in (file, self.row, column)
             if part is not None
         )
         return f"{where}: {self.message} [{self.rule}]"
@@ -53,6 +58,31 @@ class LocatedProblem:
             self.column or "",
             self.rule,
         )
+
+
+def _norwegian_place(file: str, column: str | None
+                     ) -> tuple[str, str | None]:
+    """
+    A file and column named as the Norwegian template names them: the
+    sheet of ``instance.xlsx[dwellings]`` becomes ``boliger`` and the
+    column ``bedrooms`` ``antall_soverom`` (names the readers accept as
+    well). File names, and names without a Norwegian one, stay.
+    """
+    from .norwegian import COLUMNS, SHEETS
+
+    table = None
+    if file.endswith("]") and "[" in file:
+        stem, sheet = file[:-1].split("[", 1)
+        if sheet in SHEETS:
+            table = sheet
+            file = f"{stem}[{SHEETS[sheet][0]}]"
+    elif file.endswith(".csv"):
+        table = file[:-4]
+    if table in COLUMNS and column is not None:
+        head, dot, rest = column.partition(".")
+        if head in COLUMNS[table]:
+            column = COLUMNS[table][head][0] + dot + rest
+    return file, column
 
 
 class InputError(Exception):
@@ -74,7 +104,8 @@ class InputError(Exception):
 
     def _summary(self) -> str:
         lines = [str(problem) for problem in self.problems]
-        return f"{len(lines)} problem(s) in input:\n  " + "\n  ".join(lines)
+        return _("{n} problem(s) in input:", n=len(lines)) + "\n  " \
+            + "\n  ".join(lines)
 
 
 # Pydantic error types grouped into this project's rule codes, so users see
@@ -136,13 +167,52 @@ def message_of(error: dict, field: str | None = None) -> str:
         may be shown.
     """
     if error["type"] == "missing":
-        return "A value is required."
+        return _("A value is required.")
     text = error["msg"].rstrip(".")
     if error["type"] == "extra_forbidden":
-        return "Unknown field: not part of the format."
+        return _("Unknown field: not part of the format.")
+    if current().lang != "en":
+        text = _pydantic_text(error) or text
     if field in SENSITIVE_FIELDS:
-        return f"{text} (value not shown: sensitive field)."
+        return _("{text} (value not shown: sensitive field).", text=text)
     value = error.get("input")
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return f"{text}; got {value!r}."
+        return _("{text}; got {value!r}.", text=text, value=value)
     return f"{text}."
+
+
+def _pydantic_text(error: dict) -> str | None:
+    """
+    Pydantic's message for the common errors in the language in use
+    (pydantic speaks English only); ``None`` for the others, which keep
+    pydantic's words.
+    """
+    ctx = error.get("ctx") or {}
+    kind = error["type"]
+    if kind == "greater_than":
+        return _("Input should be greater than {limit}", limit=ctx.get("gt"))
+    if kind == "greater_than_equal":
+        return _("Input should be greater than or equal to {limit}",
+                 limit=ctx.get("ge"))
+    if kind == "less_than":
+        return _("Input should be less than {limit}", limit=ctx.get("lt"))
+    if kind == "less_than_equal":
+        return _("Input should be less than or equal to {limit}",
+                 limit=ctx.get("le"))
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Input should be a whole number")
+    if kind in ("float_parsing", "float_type"):
+        return _("Input should be a number")
+    if kind in ("date_parsing", "date_from_datetime_parsing", "date_type"):
+        return _("Input should be a date (yyyy-mm-dd)")
+    if kind in ("bool_parsing", "bool_type"):
+        return _("Input should be true or false")
+    if kind in ("string_too_short", "too_short"):
+        return _("Input should not be empty")
+    if kind in ("enum", "literal_error"):
+        return _("Input should be one of {choices}",
+                 choices=ctx.get("expected", ""))
+    if kind == "string_pattern_mismatch":
+        return _("Input should match the pattern {pattern}",
+                 pattern=ctx.get("pattern", ""))
+    return None

@@ -6,6 +6,7 @@ from collections import Counter
 
 from models import DecisionKind, HouseholdType, Instance, ServiceKind, Tenure
 
+from ..i18n import _, current
 from .detect import FormatReport
 
 BEDROOM_CLASSES = ("0", "1", "2", "3", "4", "5+")
@@ -38,31 +39,31 @@ def summary_rows(
         ``(label, value)`` pairs, values as text.
     """
     rows: list[tuple[str, str]] = [
-        ("instance", instance.name),
-        ("as of", instance.as_of.isoformat()),
+        (_("instance"), instance.name),
+        (_("as of"), instance.as_of.isoformat()),
     ]
     if report is not None:
-        rows.append(("format", report.describe()))
+        rows.append((_("format"), report.describe()))
     rows += _households(instance)
     rows += _dwellings(instance)
     rows += [
-        ("municipalities", str(len(instance.municipalities))),
+        (_("municipalities"), str(len(instance.municipalities))),
         (
-            f"{_INDENT}with a quota",
+            _INDENT + _("with a quota"),
             str(sum(bool(m.quotas) for m in instance.municipalities)),
         ),
-        ("areas", str(len(instance.areas))),
-        ("buildings", str(len(instance.buildings))),
-        ("area nationalities", str(len(instance.area_nationalities))),
-        ("network nodes", str(len(instance.nodes))),
-        ("network edges", str(len(instance.edges))),
-        ("service sites", str(len(instance.sites))),
+        (_("areas"), str(len(instance.areas))),
+        (_("buildings"), str(len(instance.buildings))),
+        (_("area nationalities"), str(len(instance.area_nationalities))),
+        (_("network nodes"), str(len(instance.nodes))),
+        (_("network edges"), str(len(instance.edges))),
+        (_("service sites"), str(len(instance.sites))),
     ]
     sites = Counter(site.kind for site in instance.sites)
     rows += _breakdown(sites, list(ServiceKind))
-    rows.append(("travel times", str(len(instance.travel_times))))
+    rows.append((_("travel times"), str(len(instance.travel_times))))
     decisions = Counter(d.kind for d in instance.decisions)
-    rows.append(("decisions", str(len(instance.decisions))))
+    rows.append((_("decisions"), str(len(instance.decisions))))
     rows += _breakdown(decisions, list(DecisionKind), keep_zero=True)
     return rows
 
@@ -73,10 +74,10 @@ def _households(instance: Instance) -> list[tuple[str, str]]:
     persons = sum(h.size for h in households)
     children = sum(h.children for h in households)
     return [
-        ("households", str(len(households))),
+        (_("households"), str(len(households))),
         *_breakdown(types, list(HouseholdType)),
-        ("persons", str(persons)),
-        (f"{_INDENT}children (under 18)", str(children)),
+        (_("persons"), str(persons)),
+        (_INDENT + _("children (under 18)"), str(children)),
     ]
 
 
@@ -88,10 +89,10 @@ def _dwellings(instance: Instance) -> list[tuple[str, str]]:
         for d in dwellings
     )
     return [
-        ("dwellings", str(len(dwellings))),
+        (_("dwellings"), str(len(dwellings))),
         *_breakdown(tenures, list(Tenure)),
         *(
-            (f"{_INDENT}{size} bedroom(s)", str(bedrooms[size]))
+            (_INDENT + _("{size} bedroom(s)", size=size), str(bedrooms[size]))
             for size in BEDROOM_CLASSES
         ),
     ]
@@ -100,7 +101,19 @@ def _dwellings(instance: Instance) -> list[tuple[str, str]]:
 def _breakdown(counts: Counter, order: list, keep_zero: bool = False):
     """Indented rows per value, in the enum's order."""
     return [
-        (f"{_INDENT}{str(key.value).replace('_', ' ')}", str(counts[key]))
+        (f"{_INDENT}{_value(key).replace('_', ' ')}", str(counts[key]))
         for key in order
         if keep_zero or counts[key]
     ]
+
+
+def _value(key) -> str:
+    """A coded value as the template of the language in use writes it."""
+    from ..office.views import TYPE_TEXT
+    from .norwegian import VALUES
+
+    if current().lang == "nb" and key in TYPE_TEXT:
+        return _(TYPE_TEXT[key])
+    if current().lang == "nb" and type(key) in VALUES:
+        return VALUES[type(key)].get(str(key.value), str(key.value))
+    return str(key.value)

@@ -14,7 +14,9 @@ from typing import NoReturn
 from pydantic import ValidationError
 
 from models import TABLES, Instance, Member
+from models.problems import column
 
+from ..i18n import _
 from ._atomic import atomic_file, atomic_folder
 from .assemble import Parsed, Record, build_instance, locate_errors
 from . import norwegian
@@ -108,7 +110,8 @@ class TabularLocator:
         return self.labels[table], number, layout(table).column_of(path)
 
     def describe(self, table, number):
-        return f"row {number} of {self.labels[table]}"
+        return _("row {row} of {file}", row=number,
+                 file=self.labels[table])
 
 
 # ---------------------------------------------------------------- reading
@@ -149,14 +152,15 @@ def read_folder(
     except OSError as error:
         raise InputError([LocatedProblem(
             path.name or str(path), None, None, "unreadable",
-            f"Folder could not be read ({error.strerror or error}).",
+            _("Folder could not be read ({reason}).",
+              reason=error.strerror or error),
         )]) from None
     for entry in entries:
         if entry.suffix.lower() == CSV_SUFFIX and entry.name not in known:
             problems.append(LocatedProblem(
                 entry.name, None, None, "unknown-file",
-                f"File not part of the format; expected one of "
-                f"{', '.join(sorted(known))}.",
+                _("File not part of the format; expected one of {names}.",
+                  names=", ".join(sorted(known))),
             ))
     broken: set[str] = set()
     for table in ALL_TABLES:
@@ -175,8 +179,8 @@ def read_folder(
         elif file.exists():
             problems.append(LocatedProblem(
                 file.name, None, None, "unreadable",
-                "Not a file (a folder or a device): the table cannot be "
-                "read.",
+                _("Not a file (a folder or a device): the table cannot be "
+                  "read."),
             ))
             broken.add(table)
     labels = {t: f"{t}{CSV_SUFFIX}" for t in ALL_TABLES}
@@ -215,7 +219,8 @@ def read_csv(path: Path) -> tuple[Sheet | None, LocatedProblem | None]:
     except OSError as error:
         return None, LocatedProblem(
             label, None, None, "unreadable",
-            f"File could not be read ({error.strerror or error}).",
+            _("File could not be read ({reason}).",
+              reason=error.strerror or error),
         )
     text, encoding, problem = _decode(data, label)
     if problem:
@@ -238,7 +243,7 @@ def read_csv(path: Path) -> tuple[Sheet | None, LocatedProblem | None]:
     except csv.Error as error:
         return None, LocatedProblem(
             label, reader.line_num, None, "syntax",
-            f"CSV not understood: {error}.",
+            _("CSV not understood: {error}.", error=error),
         )
     return Sheet(label, rows, encoding, separator), None
 
@@ -352,16 +357,16 @@ def read_workbook(
                 known = (*ALL_TABLES, *norwegian.sheet_names())
                 problems.append(LocatedProblem(
                     f"{label}[{name}]", None, None, "unknown-sheet",
-                    "Sheet not part of the format;"
-                    f"{did_you_mean(table, known)} expected one of "
-                    f"{', '.join(ALL_TABLES)}.",
+                    _("Sheet not part of the format;{suggest} expected one "
+                      "of {names}.", suggest=did_you_mean(table, known),
+                      names=", ".join(ALL_TABLES)),
                 ))
                 continue
             if table in sheets:
                 problems.append(LocatedProblem(
                     f"{label}[{name}]", None, None, "duplicate-sheet",
-                    f"A second sheet for {table}; the first "
-                    f"({sheets[table].label}) is used.",
+                    _("A second sheet for {table}; the first ({first}) is "
+                      "used.", table=table, first=sheets[table].label),
                 ))
                 continue
             sheets[table] = _read_sheet(book[name], f"{label}[{name}]")
@@ -446,7 +451,9 @@ def _build(
             if table in REQUIRED_TABLES and table not in broken:
                 problems.append(LocatedProblem(
                     labels[table], None, None, f"missing-{what}",
-                    f"Required {what} {labels[table]} is missing.",
+                    _("Required {what} {name} is missing.",
+                      what=_("file") if what == "file" else _("sheet"),
+                      name=labels[table]),
                 ))
             if table in REQUIRED_TABLES or table in broken:
                 # An absent optional table is simply empty: references into
@@ -457,8 +464,10 @@ def _build(
         if not sheet.rows:
             problems.append(LocatedProblem(
                 sheet.label, None, None, "empty-file",
-                f"The {what} is empty: it needs at least a header row with "
-                f"the columns {', '.join(layout(table).columns)}.",
+                _("The {what} is empty: it needs at least a header row "
+                  "with the columns {columns}.",
+                  what=_("file") if what == "file" else _("sheet"),
+                  columns=", ".join(layout(table).columns)),
             ))
             unreadable.add(table)
             records[table] = []
@@ -537,8 +546,8 @@ def _records(
         if len(cells) > len(header_cells) and any(cells[len(header_cells):]):
             problems.append(LocatedProblem(
                 sheet.label, number, None, "row-length",
-                f"Row has {len(cells)} cells but the header has "
-                f"{len(header_cells)} columns.",
+                _("Row has {cells} cells but the header has {columns} "
+                  "columns.", cells=len(cells), columns=len(header_cells)),
             ))
         texts = {
             column: cells[i] if i < len(cells) else ""
@@ -588,14 +597,16 @@ def _check_header(
             if any(i < len(row) and row[i] for _, row in data):
                 problems.append(LocatedProblem(
                     sheet.label, number, None, "unknown-column",
-                    f"Column {i + 1} has values but no name in the header.",
+                    _("Column {n} has values but no name in the header.",
+                      n=i + 1),
                 ))
             continue
         if name in positions:
             problems.append(LocatedProblem(
                 sheet.label, number, name, "duplicate-column",
-                f"Column {name!r} appears more than once (columns "
-                f"{positions[name] + 1} and {i + 1}); the first is used.",
+                _("Column {name!r} appears more than once (columns {first} "
+                  "and {second}); the first is used.", name=raw.strip(),
+                  first=positions[name] + 1, second=i + 1),
             ))
             continue
         if name not in expected and is_notes(raw):
@@ -607,24 +618,28 @@ def _check_header(
             continue
         if name not in expected:
             hint = (
-                " It looks like a direct identifier: names, identity "
-                "numbers and contact details do not belong in the data "
-                "(`allocator pseudonymise` drops such columns)."
+                " " + _("It looks like a direct identifier: names, identity "
+                        "numbers and contact details do not belong in the "
+                        "data (`allocator pseudonymise` drops such "
+                        "columns).")
                 if is_direct_identifier(raw) else ""
             )
             problems.append(LocatedProblem(
                 sheet.label, number, name, "unknown-column",
-                f"Column {name!r} is not part of the format;"
-                f"{did_you_mean(name, _known_columns(table))} expected "
-                f"columns: {', '.join(table.columns)}.{hint}",
+                _("Column {name!r} is not part of the format;{suggest} "
+                  "expected columns: {columns}.{hint}", name=raw.strip(),
+                  suggest=did_you_mean(name, _known_columns(table)),
+                  columns=", ".join(column(table.name, c)
+                                    for c in table.columns), hint=hint),
             ))
             continue
         positions[name] = i
     missing = [c for c in table.required_columns if c not in positions]
-    for column in missing:
+    for missing_column in missing:
         problems.append(LocatedProblem(
-            sheet.label, number, column, "missing-column",
-            f"Required column {column!r} is missing.",
+            sheet.label, number, missing_column, "missing-column",
+            _("Required column {name!r} is missing.",
+              name=column(table.name, missing_column)),
         ))
     return positions, missing
 
@@ -640,13 +655,15 @@ def _header_record(
     if not records:
         problems.append(LocatedProblem(
             label, None, None, "required",
-            "One row with the instance's name and as_of date is required.",
+            _("One row with the instance's name and as_of date is "
+              "required."),
         ))
         return None
     for extra in records[1:]:
         problems.append(LocatedProblem(
             label, extra.number, None, "extra-row",
-            "Only one row is allowed: the instance's name and as_of date.",
+            _("Only one row is allowed: the instance's name and as_of "
+              "date."),
         ))
     return records[0]
 
@@ -678,12 +695,14 @@ def _nest_members(
         if not key and (PARENT_KEY,) not in record.ignored:
             problems.append(LocatedProblem(
                 label, record.number, PARENT_KEY, "required",
-                "A value is required: the id of the member's household.",
+                _("A value is required: the id of the member's "
+                  "household."),
             ))
         elif key:
             problems.append(LocatedProblem(
                 label, record.number, PARENT_KEY, "unknown-reference",
-                f"household_id references unknown household {key!r}.",
+                _("household_id references unknown household {key!r}.",
+                  key=key),
             ))
         try:
             Member.model_validate(record.data)
@@ -702,8 +721,8 @@ def _nest_members(
             problems.append(LocatedProblem(
                 locator.labels["households"], household.number, None,
                 "required",
-                f"Household {key!r} has no members: add its persons to "
-                f"{label}.",
+                _("Household {key!r} has no members: add its persons to "
+                  "{file}.", key=key, file=label),
             ))
             household.ignored.add((MEMBERS,))
         elif not members:
@@ -718,7 +737,7 @@ class _MemberLocator:
         return self.label, number, layout(MEMBERS).column_of(path)
 
     def describe(self, table, number):
-        return f"row {number} of {self.label}"
+        return _("row {row} of {file}", row=number, file=self.label)
 
 
 # ---------------------------------------------------------------- writing

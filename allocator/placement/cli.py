@@ -11,10 +11,20 @@ from rich.text import Text
 
 from models import PlacementProposal
 
+from ..i18n import N_, _, ngettext
 from ..requirements import MODE_UNAVAILABLE, ModeUnavailable
 
 INPUT_ERROR = 2
 CHECK_FAILED = 1
+
+UNPLACED_TEXT = {
+    "no_compatible_municipality": N_("no compatible municipality"),
+    "quota_full": N_("quota full"),
+    "spread": N_("spread"),
+    "objective": N_("objective"),
+    "no_solution": N_("no solution"),
+}
+"""Why a household is not placed (``models.UnplacedReason``), in words."""
 DWELLING_FIRST_MD = "dwelling-first.md"
 
 
@@ -26,17 +36,18 @@ def run_place(*, path, out_dir, policy, mode, engine, dwelling_engine,
     from . import MODES, PLACEMENT_ENGINES
 
     for value, allowed, what in (
-        (mode, MODES, "mode"),
-        (engine, PLACEMENT_ENGINES, "engine"),
-        (dwelling_engine, ENGINES, "dwelling engine"),
+        (mode, MODES, N_("mode")),
+        (engine, PLACEMENT_ENGINES, N_("engine")),
+        (dwelling_engine, ENGINES, N_("dwelling engine")),
     ):
         if value not in allowed:
-            errors.print(f"{what} {value!r} not understood; choose one "
-                         f"of {', '.join(allowed)}.", style="red")
+            errors.print(_("{what} {value!r} not understood; choose one of "
+                           "{choices}.", what=_(what), value=value,
+                           choices=", ".join(allowed)), style="red")
             return INPUT_ERROR
     if check_file is None and out_dir is None:
-        errors.print("--out is required (or --check FILE to verify a "
-                     "placement).", style="red")
+        errors.print(_("--out is required (or --check FILE to verify a "
+                       "placement)."), style="red")
         return INPUT_ERROR
     instance = read_instance(path)
     pol = read_policy(policy)
@@ -94,9 +105,9 @@ def _sync(folder: Path) -> None:
                 os.fsync(handle.fileno())
 
 
-def _rejected(violations, errors, what="proposal") -> int:
-    errors.print(f"The independent checker rejected the {what}:"
-                 "", style="bold red")
+def _rejected(violations, errors, what=N_("proposal")) -> int:
+    errors.print(_("The independent checker rejected the {what}:",
+                   what=_(what)), style="bold red")
     for v in violations:
         errors.print(f"  {v}", markup=False)
     return CHECK_FAILED
@@ -110,14 +121,15 @@ def _placement(instance, policy, out_dir, engine, time_limit, seed,
     outcome = place(instance, policy, engine=engine, time_limit=time_limit,
                     seed=seed)
     if not outcome.check.ok:
-        return _rejected(outcome.check.violations, errors, "placement")
+        return _rejected(outcome.check.violations, errors,
+                         N_("placement"))
     written = _write_folder(
         out_dir, PLACE_OUTPUT_NAMES,
         lambda staging: write_placement(outcome.proposal, staging))
     print_placement(outcome.proposal, console, errors)
     _story(outcome.proposal, household, console, errors)
     for p in written:
-        console.print(f"wrote {p}")
+        console.print(_("wrote {path}", path=p))
     return 0
 
 
@@ -130,7 +142,8 @@ def _chained(instance, policy, out_dir, engine, dwelling_engine, time_limit,
                           dwelling_engine=dwelling_engine,
                           time_limit=time_limit, seed=seed)
     if not outcome.ok:
-        return _rejected(outcome.violations(), errors, "chained proposal")
+        return _rejected(outcome.violations(), errors,
+                         N_("chained proposal"))
     def write(staging):
         return (write_placement(outcome.placement.proposal, staging)
                 + write_chained(outcome.report, staging))
@@ -140,7 +153,7 @@ def _chained(instance, policy, out_dir, engine, dwelling_engine, time_limit,
     print_chained(outcome.report, console)
     _story(outcome.placement.proposal, household, console, errors)
     for p in written:
-        console.print(f"wrote {p}")
+        console.print(_("wrote {path}", path=p))
     return 0
 
 
@@ -163,26 +176,28 @@ def _dwelling_first(instance, policy, out_dir, dwelling_engine, time_limit,
                                     lambda: "\n".join(lines)})
     p = first.outcome.proposal
     k = p.kpis
-    table = Table(title="Dwelling-first", show_header=False)
-    table.add_column("what")
-    table.add_column("value", justify="right")
+    table = Table(title=_("Dwelling-first"), show_header=False)
+    table.add_column(_("what"))
+    table.add_column(_("value"), justify="right")
     for name, value in (
-        ("status", p.status.value
-         + (" (proven)" if p.solver.proven_optimal else "")),
-        ("engine", p.solver.engine),
-        ("households housed", f"{k.housed} of {k.households}"),
-        ("housed within deadline", str(k.housed_within_deadline)),
-        ("priority group housed",
-         f"{k.housed_priority_group} of {k.priority_group}"),
-        ("placement-rule breaches", str(len(first.breaches))),
+        (_("status"), _("{status} (proven)", status=p.status.value)
+         if p.solver.proven_optimal else p.status.value),
+        (_("engine"), p.solver.engine),
+        (_("households housed"), _("{part} of {whole}", part=k.housed,
+                                    whole=k.households)),
+        (_("housed within deadline"), str(k.housed_within_deadline)),
+        (_("priority group housed"),
+         _("{part} of {whole}", part=k.housed_priority_group,
+           whole=k.priority_group)),
+        (_("placement-rule breaches"), str(len(first.breaches))),
     ):
         table.add_row(name, value)
     console.print(table)
     for n in first.notes:
-        errors.print(Text.assemble(("note:", "yellow"), f" {n}"),
+        errors.print(Text.assemble((_("note:"), "yellow"), f" {n}"),
                      highlight=False)
     for path in written:
-        console.print(f"wrote {path}")
+        console.print(_("wrote {path}", path=path))
     return 0
 
 
@@ -203,10 +218,10 @@ def _compare(instance, policy, out_dir, engine, dwelling_engine, time_limit,
                             time_limit=time_limit, seed=seed)
     if not outcome.chained.ok:
         return _rejected(outcome.chained.violations(), errors,
-                         "chained proposal")
+                         N_("chained proposal"))
     if not outcome.dwelling_first.ok:
         return _rejected(outcome.dwelling_first.outcome.check.violations,
-                         errors, "dwelling-first proposal")
+                         errors, N_("dwelling-first proposal"))
     def write(staging):
         return (write_placement(outcome.chained.placement.proposal,
                                 staging / "chained")
@@ -217,22 +232,23 @@ def _compare(instance, policy, out_dir, engine, dwelling_engine, time_limit,
 
     written = _write_folder(out_dir, PLACE_OUTPUT_NAMES, write)
     r = outcome.report
-    table = Table(title=f"Chained against dwelling-first: "
-                  f"{r.instance_name}")
-    for name, justify in (("", "left"), ("chained", "right"),
-                          ("dwelling-first", "right"),
-                          ("difference", "right")):
+    table = Table(title=_("Chained against dwelling-first: {name}",
+                          name=r.instance_name))
+    for name, justify in (("", "left"), (_("chained"), "right"),
+                          (_("dwelling-first"), "right"),
+                          (_("difference"), "right")):
         table.add_column(name, justify=justify)
     for row in comparison_rows(r):
         table.add_row(*row)
     console.print(table)
-    console.print(f"Dwelling-first houses {r.more_housed:+d} households, "
-                  f"{r.more_housed_within_deadline:+d} within deadline.")
+    console.print(_("Dwelling-first houses {more} households, {within} "
+                    "within deadline.", more=format(r.more_housed, "+d"),
+                    within=format(r.more_housed_within_deadline, "+d")))
     for n in r.notes:
-        errors.print(Text.assemble(("note:", "yellow"), f" {n}"),
+        errors.print(Text.assemble((_("note:"), "yellow"), f" {n}"),
                      highlight=False)
     for p in written:
-        console.print(f"wrote {p}")
+        console.print(_("wrote {path}", path=p))
     return 0
 
 
@@ -245,19 +261,21 @@ def _check(instance, policy, check_file, household, fail_on_input, console,
     try:
         proposal = read_placement(check_file)
     except InputError as exc:
-        fail_on_input(exc.problems, f"{check_file} is not a placement")
+        fail_on_input(exc.problems, _("{path} is not a placement",
+                                      path=check_file))
     report = check_placement(instance, policy, proposal)
     if not report.ok:
-        errors.print(f"{len(report.violations)} violation(s):",
-                     style="bold red")
+        errors.print(ngettext("{n} violation:", "{n} violations:",
+                              len(report.violations)), style="bold red")
         for v in report.violations:
             errors.print(f"  {v}", markup=False)
         return CHECK_FAILED
     console.print(Text.assemble(
-        ("OK", "green"),
-        f": {len(proposal.placements)} placements pass every quota, "
-        "compatibility and spread rule; objective "
-        f"({report.primary}, {report.secondary}) recomputed."))
+        (_("OK"), "green"),
+        _(": {n} placements pass every quota, compatibility and spread "
+          "rule; objective ({primary}, {secondary}) recomputed.",
+          n=len(proposal.placements), primary=report.primary,
+          secondary=report.secondary)))
     _story(proposal, household, console, errors)
     return 0
 
@@ -267,8 +285,8 @@ def _story(proposal, household, console, errors) -> None:
         return
     story = placement_story(proposal, household)
     if story is None:
-        errors.print(f"household {household!r} is not in the "
-                     "placement.", style="red")
+        errors.print(_("household {household!r} is not in the "
+                       "placement.", household=household), style="red")
         return
     console.print(story, markup=False, highlight=False)
 
@@ -281,23 +299,30 @@ def placement_story(proposal: PlacementProposal, household: str
     for p in proposal.placements:
         if p.household != household:
             continue
-        lines = [f"{household}: placed in {p.municipality}"
-                 + (" (assigned before this run)." if p.given else ".")]
+        lines = [_("{household}: placed in {municipality} (assigned "
+                   "before this run).", household=household,
+                   municipality=p.municipality) if p.given
+                 else _("{household}: placed in {municipality}.",
+                        household=household, municipality=p.municipality)]
         by_score = (proposal.objective is not None
                      and proposal.objective.mode == "score")
-        waited = ("no permit date" if p.waited_days is None else
-                  f"waited {p.waited_days} days, "
-                  + ("within" if p.within_deadline else "past")
-                  + " its deadline")
+        waited = (_("no permit date") if p.waited_days is None else
+                  _("waited {days} days, within its deadline",
+                    days=p.waited_days) if p.within_deadline else
+                  _("waited {days} days, past its deadline",
+                    days=p.waited_days))
         if not by_score:
-            lines.append(f"  priority {p.priority}; {waited}")
+            lines.append("  " + _("priority {priority}; {waited}",
+                                  priority=p.priority, waited=waited))
         if not p.given:
-            score = ("no imported score" if p.pair_score is None
-                     else f"imported score {p.pair_score}")
-            points = ("" if by_score else
-                      f" ({p.scores.get('pair_score', 0)} points)")
-            lines.append(f"  {score}{points}; rank {p.rank} of "
-                         f"{p.compatible} compatible municipalities")
+            score = (_("no imported score") if p.pair_score is None
+                     else _("imported score {score}", score=p.pair_score))
+            points = ("" if by_score else " " + _(
+                "({n} points)", n=p.scores.get("pair_score", 0)))
+            lines.append("  " + _("{score}{points}; rank {rank} of "
+                                  "{compatible} compatible municipalities",
+                                  score=score, points=points, rank=p.rank,
+                                  compatible=p.compatible))
         if by_score:
             lines.append(f"  {waited}")
         return "\n".join(lines)
@@ -305,12 +330,18 @@ def placement_story(proposal: PlacementProposal, household: str
         if u.household != household:
             continue
         reason = u.reason.value.replace("_", " ")
-        lines = [f"{household}: not placed ({reason}).", f"  {u.message}"]
+        lines = [_("{household}: not placed ({reason}).",
+                   household=household,
+                   reason=_(UNPLACED_TEXT.get(u.reason.value, reason))),
+                 f"  {u.message}"]
         for b in u.blocked:
             took = ", ".join(taker_words(t) for t in b.taken_by)
-            lines.append(f"  {b.municipality}: {b.rule} needs {b.need}, "
-                         f"{b.used} of {b.limit} used"
-                         + (f"; taken by {took}" if took else ""))
+            lines.append("  " + _("{municipality}: {rule} needs {need}, "
+                                  "{used} of {limit} used",
+                                  municipality=b.municipality, rule=b.rule,
+                                  need=b.need, used=b.used, limit=b.limit)
+                         + ("; " + _("taken by {took}", took=took)
+                            if took else ""))
         return "\n".join(lines)
     return None
 
@@ -318,41 +349,44 @@ def placement_story(proposal: PlacementProposal, household: str
 def print_placement(proposal: PlacementProposal, console, errors) -> None:
     """The placement summary and each municipality's use, as tables."""
     k, s = proposal.kpis, proposal.solver
-    table = Table(title="Placement", show_header=False)
-    table.add_column("what")
-    table.add_column("value", justify="right")
+    table = Table(title=_("Placement"), show_header=False)
+    table.add_column(_("what"))
+    table.add_column(_("value"), justify="right")
     rows = [
-        ("status", proposal.status.value
-         + (" (proven)" if s.proven_optimal else "")),
-        ("engine", s.engine),
-        ("pairs / classes", f"{s.num_pairs} / {s.num_classes}"),
-        ("build / solve seconds",
+        (_("status"), _("{status} (proven)", status=proposal.status.value)
+         if s.proven_optimal else proposal.status.value),
+        (_("engine"), s.engine),
+        (_("pairs / classes"), f"{s.num_pairs} / {s.num_classes}"),
+        (_("build / solve seconds"),
          f"{s.build_seconds:.3f} / {s.solve_seconds:.3f}"),
     ]
     if proposal.objective is not None:
         rows.append(objective_row(proposal))
     rows += [
-        ("households placed", f"{k.placed} of {k.households}"
-         + (f" ({k.given} assigned before)" if k.given else "")),
-        ("priority group placed",
-         f"{k.placed_priority_group} of {k.priority_group}"),
-        ("placed within deadline", str(k.placed_within_deadline)),
-        ("pair-score total", score_text(k.pair_score_total,
+        (_("households placed"), _("{part} of {whole}", part=k.placed,
+                                    whole=k.households)
+         + (" " + _("({n} assigned before)", n=k.given) if k.given else "")),
+        (_("priority group placed"),
+         _("{part} of {whole}", part=k.placed_priority_group,
+           whole=k.priority_group)),
+        (_("placed within deadline"), str(k.placed_within_deadline)),
+        (_("pair-score total"), score_text(k.pair_score_total,
                                         proposal.score_decimals)),
     ]
     reasons: dict[str, int] = {}
     for u in proposal.unplaced:
         reasons[u.reason.value] = reasons.get(u.reason.value, 0) + 1
-    rows += [(f"unplaced: {r.replace('_', ' ')}", str(n))
+    rows += [(_("unplaced: {reason}",
+                reason=_(UNPLACED_TEXT.get(r, r.replace("_", " ")))), str(n))
              for r, n in sorted(reasons.items())]
     for name, value in rows:
         table.add_row(name, value)
     console.print(table)
     dims = [d.dimension for d in (proposal.municipalities[0].dimensions
                                   if proposal.municipalities else ())]
-    uses = Table(title="Use of every quota dimension (used / limit)")
-    uses.add_column("municipality")
-    uses.add_column("households", justify="right")
+    uses = Table(title=_("Use of every quota dimension (used / limit)"))
+    uses.add_column(_("municipality"))
+    uses.add_column(_("households"), justify="right")
     for dim in dims:
         uses.add_column(dim.replace("_", " "), justify="right")
     for u in proposal.municipalities:
@@ -365,10 +399,10 @@ def print_placement(proposal: PlacementProposal, console, errors) -> None:
         ])
     console.print(uses)
     for c in proposal.conflicts:
-        errors.print(Text.assemble(("conflict:", "yellow"), f" {c}"),
+        errors.print(Text.assemble((_("conflict:"), "yellow"), f" {c}"),
                      highlight=False)
     for n in proposal.notes:
-        errors.print("note: " + n, markup=False, highlight=False)
+        errors.print(_("note:") + " " + n, markup=False, highlight=False)
 
 
 def score_text(total: float, places: int | None) -> str:
@@ -382,12 +416,14 @@ def objective_row(proposal: PlacementProposal) -> tuple[str, str]:
     if o.mode == "score":
         places = proposal.score_decimals or 0
         total = score_text(o.primary / 10**places, places)
-        return ("objective (total score, households placed)",
+        return (_("objective (total score, households placed)"),
                 f"{total}, {o.secondary}")
     if o.mode == "weighted":
-        return (f"objective ({o.scale} x priority + pair-score points)",
-                f"{o.value} ({o.primary} priority, {o.secondary} points)")
-    return ("objective (priority, then pair-score points)",
+        return (_("objective ({scale} x priority + pair-score points)",
+                  scale=o.scale),
+                _("{value} ({primary} priority, {secondary} points)",
+                  value=o.value, primary=o.primary, secondary=o.secondary))
+    return (_("objective (priority, then pair-score points)"),
             f"{o.primary}, {o.secondary}")
 
 
@@ -403,41 +439,46 @@ def placement_rows(instance, policy) -> list[tuple[str, str]]:
 
     rules = policy.placement
     kind = compatibility_kind(instance.compatibility)
-    lists = {"none": "no table", "allowed": "allowed pairs only",
-             "forbidden": "forbidden pairs only",
-             "both": "allowed and forbidden pairs"}[kind]
+    lists = _({"none": N_("no table"), "allowed": N_("allowed pairs only"),
+               "forbidden": N_("forbidden pairs only"),
+               "both": N_("allowed and forbidden pairs")}[kind])
     allowed = unlisted_pairs_allowed(rules.unlisted_pairs.value,
                                      instance.compatibility)
     rows = [
-        ("compatibility", f"{len(instance.compatibility)} pairs: {lists}"),
-        ("  unlisted pairs", ("allowed" if allowed else "forbidden")
-         + f" (policy {policy.name}: placement.unlisted_pairs = "
-         f"{rules.unlisted_pairs.value})"),
+        (_("compatibility"), _("{n} pairs: {lists}",
+                               n=len(instance.compatibility), lists=lists)),
+        ("  " + _("unlisted pairs"), _(
+            "{allowed} (policy {policy}: placement.unlisted_pairs = "
+            "{value})", allowed=_("allowed") if allowed else _("forbidden"),
+            policy=policy.name, value=rules.unlisted_pairs.value)),
     ]
     scores = instance.pair_scores
     places = max((decimals(s.score) for s in scores), default=0)
-    rows.append(("pair scores", f"{len(scores)} pairs"
-                 + (f", up to {places} decimals" if scores else "")))
+    rows.append((_("pair scores"), _("{n} pairs, up to {places} decimals",
+                                     n=len(scores), places=places)
+                 if scores else _("{n} pairs", n=0)))
     if rules.objective.value == "score":
-        objective = ("score: the total pair score, then households "
-                     f"placed; a missing score counts {rules.missing_score:g}")
+        objective = _("score: the total pair score, then households "
+                      "placed; a missing score counts {missing}",
+                      missing=format(rules.missing_score, "g"))
     elif rules.score_weight == 0:
-        objective = (f"{policy.objective.value}: priority only; the pair "
-                     "scores do not count (placement.score_weight 0; "
-                     "--policy score places by score)")
+        objective = _("{objective}: priority only; the pair scores do not "
+                      "count (placement.score_weight 0; --policy score "
+                      "places by score)", objective=policy.objective.value)
     else:
-        objective = (f"{policy.objective.value}: priority and "
-                     f"{rules.score_weight} points per unit of score")
-    rows.append(("placement objective", objective))
+        objective = _("{objective}: priority and {weight} points per unit "
+                      "of score", objective=policy.objective.value,
+                      weight=rules.score_weight)
+    rows.append((_("placement objective"), objective))
     return rows
 
 
 def print_chained(report, console) -> None:
     """Per municipality: placed, dwellings, housed and why not."""
-    table = Table(title="Chained: each municipality's dwellings")
-    for name in ("municipality", "placed", "dwellings", "housed",
-                 "not housed", "why not"):
-        table.add_column(name, justify="left" if name in (
+    table = Table(title=_("Chained: each municipality's dwellings"))
+    for name in (N_("municipality"), N_("placed"), N_("dwellings"),
+                 N_("housed"), N_("not housed"), N_("why not")):
+        table.add_column(_(name), justify="left" if name in (
             "municipality", "why not") else "right")
     for m in report.municipalities:
         why = ", ".join(f"{r.replace('_', ' ')} {n}"
@@ -445,9 +486,9 @@ def print_chained(report, console) -> None:
         table.add_row(m.municipality, str(m.placed), str(m.dwellings),
                       str(m.housed), str(m.not_housed), why)
     console.print(table)
-    console.print(
-        f"housed {len(report.matches)}; not housed "
-        f"{len(report.unhoused)} (placement "
-        f"{sum(u.stage == 'placement' for u in report.unhoused)}, dwelling "
-        f"{sum(u.stage == 'dwelling' for u in report.unhoused)})"
-    )
+    console.print(_(
+        "housed {housed}; not housed {unhoused} (placement {placement}, "
+        "dwelling {dwelling})", housed=len(report.matches),
+        unhoused=len(report.unhoused),
+        placement=sum(u.stage == "placement" for u in report.unhoused),
+        dwelling=sum(u.stage == "dwelling" for u in report.unhoused)))

@@ -26,6 +26,7 @@ from models import (
 )
 
 from ..explain import provenance
+from ..i18n import _
 from .data import SPREAD_SCALE, UNLIMITED, PlacementData
 from .engines import PlacementResult
 
@@ -249,22 +250,23 @@ def _why_unplaced(data, state, h, solved, proven) -> Unplaced:
     if compatible == 0:
         excluded = data.excluded_by[h]
         parts = ", ".join(
-            f"{_rule_words(rule)} rules out {n}"
+            _("{rule} rules out {n}", rule=_rule_words(rule), n=n)
             for rule, n in sorted(excluded.items(), key=lambda kv: -kv[1])
         )
         return Unplaced(
             **common,
             reason=UnplacedReason.NO_COMPATIBLE_MUNICIPALITY,
-            message=f"No compatible municipality: 0 of "
-            f"{data.num_municipalities}"
-            + (f"; {parts}." if parts else "."),
+            message=_("No compatible municipality: 0 of {total}; {parts}.",
+                      total=data.num_municipalities, parts=parts)
+            if parts else _("No compatible municipality: 0 of {total}.",
+                            total=data.num_municipalities),
             excluded_by=dict(excluded),
         )
     if not solved:
         return Unplaced(
             **common, reason=UnplacedReason.NO_SOLUTION, compatible=compatible,
-            message=f"The engine found no placement in time; {compatible} "
-            "municipalities are compatible.",
+            message=_("The engine found no placement in time; {n} "
+                      "municipalities are compatible.", n=compatible),
         )
     ms = np.flatnonzero(row)
     ms = ms[np.lexsort((ms, -data.points[h, ms]))]
@@ -292,11 +294,11 @@ def _why_unplaced(data, state, h, solved, proven) -> Unplaced:
     if free_room is not None:
         where = data.municipality_ids[free_room]
         message = (
-            f"{where} has room for it, but placing it there "
-            f"{_what_placing_adds(data, h, free_room)}."
+            _("{where} has room for it, but placing it there {adds}.",
+              where=where, adds=_what_placing_adds(data, h, free_room))
             if proven else
-            f"{where} has room for it; the engine stopped before finding "
-            "a better placement (not proven optimal)."
+            _("{where} has room for it; the engine stopped before finding "
+              "a better placement (not proven optimal).", where=where)
         )
         return Unplaced(**common, reason=UnplacedReason.OBJECTIVE,
                         message=message, compatible=compatible)
@@ -304,7 +306,9 @@ def _why_unplaced(data, state, h, solved, proven) -> Unplaced:
                   for m, found in blocked for b in found)
     takers = {t.household: t for b in shown for t in b.taken_by}
     first = ", ".join(
-        f"{b.municipality} {_rule_words(b.rule)} {b.used} of {b.limit}"
+        _("{municipality} {rule} {used} of {limit}",
+          municipality=b.municipality, rule=_rule_words(b.rule),
+          used=b.used, limit=b.limit)
         for b in _first_per_municipality(shown)[:3]
     )
     took = ", ".join(
@@ -315,19 +319,17 @@ def _why_unplaced(data, state, h, solved, proven) -> Unplaced:
     )
     if spread_only:
         reason = UnplacedReason.SPREAD
-        message = (
-            f"Every compatible municipality ({compatible}) is full or at "
-            "a spread limit, and some only at a spread limit: "
-            f"{first}."
-        )
+        message = _(
+            "Every compatible municipality ({n}) is full or at a spread "
+            "limit, and some only at a spread limit: {first}.",
+            n=compatible, first=first)
     else:
         reason = UnplacedReason.QUOTA_FULL
-        message = (
-            f"Every compatible municipality ({compatible}) has its "
-            f"decision or places used up: {first}."
-        )
+        message = _(
+            "Every compatible municipality ({n}) has its decision or "
+            "places used up: {first}.", n=compatible, first=first)
     if took:
-        message += f" Places went to {took}."
+        message += " " + _("Places went to {took}.", took=took)
     return Unplaced(**common, reason=reason, message=message,
                     blocked=shown, compatible=compatible)
 
@@ -336,8 +338,10 @@ def taker_words(taker: Taker) -> str:
     """``H-7 (priority 120)``, or under the score objective
     ``H-7 (score 0.31 there)``."""
     if taker.score is not None:
-        return f"{taker.household} (score {taker.score:g} there)"
-    return f"{taker.household} (priority {taker.priority})"
+        return _("{household} (score {score} there)",
+                 household=taker.household, score=format(taker.score, "g"))
+    return _("{household} (priority {priority})", household=taker.household,
+             priority=taker.priority)
 
 
 def _what_placing_adds(data: PlacementData, h: int, m: int) -> str:
@@ -345,19 +349,23 @@ def _what_placing_adds(data: PlacementData, h: int, m: int) -> str:
     force, in words."""
     points = int(data.points[h, m])
     if data.score_first:
-        return (f"would lower the total score: its score there is "
-                f"{_score_of(data, h, m):g}")
+        return _("would lower the total score: its score there is "
+                 "{score}", score=format(_score_of(data, h, m), "g"))
     if data.lexicographic:
         gain = int(data.priority[h])
-        terms = (f"priority {gain}, pair-score points {points}")
+        terms = _("priority {gain}, pair-score points {points}", gain=gain,
+                  points=points)
         value = gain * data.scale + points
     else:
         value = data.priority_weight * int(data.priority[h]) + points
-        terms = (f"{data.priority_weight} x priority {int(data.priority[h])}"
-                 f" + pair-score points {points}")
+        terms = _("{weight} x priority {priority} + pair-score points "
+                  "{points}", weight=data.priority_weight,
+                  priority=int(data.priority[h]), points=points)
     if value == 0:
-        return f"would add nothing to the objective ({terms} = 0)"
-    return f"would lower the objective ({terms} = {value})"
+        return _("would add nothing to the objective ({terms} = 0)",
+                 terms=terms)
+    return _("would lower the objective ({terms} = {value})", terms=terms,
+             value=value)
 
 
 def _first_per_municipality(blockers) -> list[Blocker]:
@@ -371,14 +379,16 @@ def _first_per_municipality(blockers) -> list[Blocker]:
 
 def _rule_words(rule: str) -> str:
     if rule == "individual_need":
-        return "an individual need"
-    kind, _, name = rule.partition(":")
+        return _("an individual need")
+    kind, _sep, name = rule.partition(":")
     words = name.replace("_", " ")
-    return {
-        "quota": f"quota {words}",
-        "service": f"service {words}",
-        "spread": f"spread of one {words}",
-    }.get(kind, rule.replace("_", " "))
+    if kind == "quota":
+        return _("quota {words}", words=words)
+    if kind == "service":
+        return _("service {words}", words=words)
+    if kind == "spread":
+        return _("spread of one {words}", words=words)
+    return rule.replace("_", " ")
 
 
 def _municipality_uses(instance, data, state) -> list[MunicipalityUse]:

@@ -28,6 +28,7 @@ from models import (
 )
 
 from ..compile import bedrooms_needed
+from ..i18n import N_
 from .hindsight import Hindsight
 from .rolling import HouseholdOutcome, Run
 from .world import World, deadline_of, months_days, school_children
@@ -61,32 +62,32 @@ WITHIN_MONTHS = (3, 6, 12)
 """Settlement targets in months (IMDi) [000 §2.1; DOMAIN.md 1.4]."""
 
 INDICATORS = (
-    ("households", "households present"),
-    ("settled", "households settled"),
-    ("settled_within_deadline", "settled within deadline (count)"),
+    ("households", N_("households present")),
+    ("settled", N_("households settled")),
+    ("settled_within_deadline", N_("settled within deadline (count)")),
     ("cohort_within_deadline",
-     "settled within deadline, of the deadline cohort (count)"),
-    ("within_deadline_share", "settled within deadline (share of cohort)"),
-    ("within_3m_share", "settled within 3 months (share of cohort)"),
-    ("within_6m_share", "settled within 6 months (share of cohort)"),
-    ("within_12m_share", "settled within 12 months (share of cohort)"),
-    ("settled_within_3m", "of those settled, within 3 months"),
-    ("settled_within_6m", "of those settled, within 6 months"),
-    ("settled_within_12m", "of those settled, within 12 months"),
-    ("median_wait_months", "median wait of those settled (months)"),
-    ("p90_wait_months", "90th percentile wait of those settled (months)"),
-    ("waiting_at_end", "still waiting at the end"),
-    ("crowded_share", "crowded (more persons than rooms)"),
-    ("surplus_bedrooms", "mean bedrooms above need"),
-    ("long_contract_share", "long-term contract (no term or >= 3 years)"),
-    ("moves_per_100_years", "moves per 100 household-years settled"),
-    ("school_changes_per_100", "school changes per 100 school children"),
-    ("reception_days_total", "days in reception during the horizon (sum)"),
-    ("reception_days_mean", "days in reception during the horizon (mean)"),
+     N_("settled within deadline, of the deadline cohort (count)")),
+    ("within_deadline_share", N_("settled within deadline (share of cohort)")),
+    ("within_3m_share", N_("settled within 3 months (share of cohort)")),
+    ("within_6m_share", N_("settled within 6 months (share of cohort)")),
+    ("within_12m_share", N_("settled within 12 months (share of cohort)")),
+    ("settled_within_3m", N_("of those settled, within 3 months")),
+    ("settled_within_6m", N_("of those settled, within 6 months")),
+    ("settled_within_12m", N_("of those settled, within 12 months")),
+    ("median_wait_months", N_("median wait of those settled (months)")),
+    ("p90_wait_months", N_("90th percentile wait of those settled (months)")),
+    ("waiting_at_end", N_("still waiting at the end")),
+    ("crowded_share", N_("crowded (more persons than rooms)")),
+    ("surplus_bedrooms", N_("mean bedrooms above need")),
+    ("long_contract_share", N_("long-term contract (no term or >= 3 years)")),
+    ("moves_per_100_years", N_("moves per 100 household-years settled")),
+    ("school_changes_per_100", N_("school changes per 100 school children")),
+    ("reception_days_total", N_("days in reception during the horizon (sum)")),
+    ("reception_days_mean", N_("days in reception during the horizon (mean)")),
     ("predicted_outcome_mean",
-     "predicted outcome of those settled (mean pair score)"),
-    ("fulfilment_mean", "council decisions fulfilled (mean share)"),
-    ("fulfilment_gini", "unevenness of decision fulfilment (Gini)"),
+     N_("predicted outcome of those settled (mean pair score)")),
+    ("fulfilment_mean", N_("council decisions fulfilled (mean share)")),
+    ("fulfilment_gini", N_("unevenness of decision fulfilment (Gini)")),
 )
 """Indicator keys and their labels, in report order."""
 

@@ -17,6 +17,7 @@ import numpy as np
 from models import DAYS_PER_MONTH, Instance
 
 from ..htmlparts import BASE_CSS, escape, matplotlib_pyplot, svg_of
+from ..i18n import N_, _, current
 from ..io._atomic import atomic_folder
 from .indicators import (
     GROUPS,
@@ -32,12 +33,12 @@ OUTPUTS = frozenset({"report.html", "summary.json", "tables", "figures"})
 """What ``write_report`` writes into its folder (other files are kept)."""
 
 GROUP_TEXT = {
-    "all": "all households",
-    "families_with_children": "families with children",
-    "single_adults": "single adults",
-    "large_families": "large families (5 or more persons)",
-    "unaccompanied_minors": "unaccompanied minors",
-    "accessibility_needs": "households with accessibility needs",
+    "all": N_("all households"),
+    "families_with_children": N_("families with children"),
+    "single_adults": N_("single adults"),
+    "large_families": N_("large families (5 or more persons)"),
+    "unaccompanied_minors": N_("unaccompanied minors"),
+    "accessibility_needs": N_("households with accessibility needs"),
 }
 
 HEADLINE = (
@@ -159,12 +160,13 @@ def _fulfilment_figure(plt, sweep: Sweep):
         dots = ax.scatter([r["x"] for r in mine], [r["y"] for r in mine],
                           c=[r["fulfilment_mean"] for r in mine], s=10,
                           cmap="viridis", vmin=0, vmax=1, linewidths=0)
-        ax.set_title(f"{label}: decisions fulfilled", fontsize=8)
+        ax.set_title(_("{policy}: decisions fulfilled", policy=label),
+                     fontsize=8)
         ax.set_aspect("equal")
         ax.set_xticks([])
         ax.set_yticks([])
     fig.colorbar(dots, ax=axes[0].tolist(), shrink=0.7,
-                 label="share of the decision's households settled")
+                 label=_("share of the decision's households settled"))
     return _svg(fig), rows
 
 
@@ -178,10 +180,10 @@ def _queue_figure(plt, sweep: Sweep):
         axes[0].fill_between(days, [r["waiting_min"] for r in mine],
                              [r["waiting_max"] for r in mine], alpha=0.15)
         axes[1].plot(days, [r["vacancies_mean"] for r in mine], label=label)
-    axes[0].set_title("Households waiting at each round (band: seeds)")
-    axes[1].set_title("Dwellings free or soon free at each round")
+    axes[0].set_title(_("Households waiting at each round (band: seeds)"))
+    axes[1].set_title(_("Dwellings free or soon free at each round"))
     for ax in axes:
-        ax.set_xlabel("months from start")
+        ax.set_xlabel(_("months from start"))
         ax.grid(alpha=0.3)
     axes[0].legend()
     return _svg(fig), rows
@@ -202,9 +204,9 @@ def _wait_figure(plt, sweep: Sweep):
                       "wait_months": round(x, 4)} for x in samples]
         ax.boxplot(data, showfliers=False)
         ax.set_xticks(range(1, len(names) + 1), names, rotation=30)
-        ax.set_title(GROUP_TEXT[g], fontsize=8)
+        ax.set_title(_(GROUP_TEXT[g]), fontsize=8)
         ax.grid(alpha=0.3, axis="y")
-    axes[0].set_ylabel("months from permit to settlement")
+    axes[0].set_ylabel(_("months from permit to settlement"))
     return _svg(fig), rows
 
 
@@ -217,16 +219,17 @@ def _area_figure(plt, sweep: Sweep):
              if r["policy"] == sweep.labels[0]}
     xs = range(len(areas))
     ax.bar([x - 0.4 + width / 2 for x in xs],
-           [start.get(a) or 0 for a in areas], width, label="start",
+           [start.get(a) or 0 for a in areas], width, label=_("start"),
            color="lightgrey")
     for k, label in enumerate(sweep.labels, start=1):
         end = {r["area"]: r["share_end"] for r in rows
                if r["policy"] == label}
         ax.bar([x - 0.4 + width / 2 + k * width for x in xs],
-               [end.get(a) or 0 for a in areas], width, label=f"{label} end")
+               [end.get(a) or 0 for a in areas], width,
+               label=_("{policy} end", policy=label))
     ax.set_xticks(list(xs), areas, rotation=60)
-    ax.set_ylabel("refugee share of households")
-    ax.set_title("Refugee households per area, at the start and the end")
+    ax.set_ylabel(_("refugee share of households"))
+    ax.set_title(_("Refugee households per area, at the start and the end"))
     ax.legend(fontsize=7)
     ax.grid(alpha=0.3, axis="y")
     return _svg(fig), rows
@@ -264,15 +267,16 @@ def _map_figure(plt, sweep: Sweep, instance: Instance):
                                sum(p[1] for p in points) / len(points)),
                         fontsize=6, ha="center", color="0.3")
         seed = mine[0]["seed"] if mine else 0
-        ax.set_title(f"{label}: placements, seed {seed}", fontsize=8)
+        ax.set_title(_("{policy}: placements, seed {seed}", policy=label,
+                       seed=seed), fontsize=8)
         ax.set_aspect("equal")
         ax.set_xticks([])
         ax.set_yticks([])
     handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=t)
-               for t, c in (("families", "tab:orange"),
-                            ("single adults", "tab:blue"),
-                            ("minors", "tab:green"),
-                            ("other", "tab:purple"))]
+               for t, c in ((_("families"), "tab:orange"),
+                            (_("single adults"), "tab:blue"),
+                            (_("minors"), "tab:green"),
+                            (_("other"), "tab:purple"))]
     axes[0][-1].legend(handles=handles, fontsize=7, loc="lower right")
     return _svg(fig), rows
 
@@ -287,33 +291,40 @@ def _html(sweep: Sweep, svgs: dict[str, str]) -> str:
     p = sweep.params
     t = sweep.tables
     parts = [
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+        f"<!DOCTYPE html><html lang=\"{current().lang}\"><head>"
+        "<meta charset=\"utf-8\">",
         "<meta name=\"viewport\" content=\"width=device-width\">",
-        f"<title>Policy lab: {_e(sweep.instance_name)}</title>",
+        "<title>" + _e(_("Policy lab: {name}", name=sweep.instance_name))
+        + "</title>",
         f"<style>{CSS}</style></head><body>",
-        f"<h1>Policy lab: {_e(sweep.instance_name)}</h1>",
-        f"<p>{p.months} months of {p.round.value} matching rounds, "
-        f"{p.seeds} seeds; policies {_e(', '.join(sweep.labels[1:]))} "
-        "against first come, first served (<em>fcfs</em>). Every policy "
-        "meets the same arrivals and vacancies in each seed. Figures are "
-        "means over seeds, with the lowest and highest seed in brackets. "
-        "Indicator definitions and sources: docs/indicators.md.</p>",
-        "<h2 id=\"world\">The simulated world</h2>",
+        "<h1>" + _e(_("Policy lab: {name}", name=sweep.instance_name))
+        + "</h1>",
+        "<p>" + _("{months} months of {round} matching rounds, {seeds} "
+                  "seeds; policies {policies} against first come, first "
+                  "served (<em>fcfs</em>). Every policy meets the same "
+                  "arrivals and vacancies in each seed. Figures are means "
+                  "over seeds, with the lowest and highest seed in "
+                  "brackets. Indicator definitions and sources: "
+                  "docs/indicators.md.", months=p.months,
+                  round=p.round.value, seeds=p.seeds,
+                  policies=_e(", ".join(sweep.labels[1:]))) + "</p>",
+        "<h2 id=\"world\">" + _("The simulated world") + "</h2>",
         _table(t.world, ["policy", "seeds", "households",
                          "arrivals_per_month", "vacancies_per_month",
                          "rounds", "vacancies_lapsed_mean"]),
-        "<h2 id=\"headline\">Settled within deadline</h2>",
+        "<h2 id=\"headline\">" + _("Settled within deadline") + "</h2>",
         _headline(sweep),
-        "<h2 id=\"hindsight\">The price of a rule</h2>",
-        "<p class=\"note\">Hindsight: every arrival and vacancy known in "
-        "advance and solved once, under the policy's rules. The ratio is "
-        "the simulated households settled within deadline over the "
-        "hindsight optimum; <em>cohort</em> counts only households whose "
-        "deadline fell within the horizon (nothing censored at the end), "
-        "the other columns every household, so a household that arrived "
-        "late and still waits at the end counts against the rounds though "
-        "its deadline has not passed. Families: the same for families "
-        "with children.</p>",
+        "<h2 id=\"hindsight\">" + _("The price of a rule") + "</h2>",
+        "<p class=\"note\">" + _(
+            "Hindsight: every arrival and vacancy known in advance and "
+            "solved once, under the policy's rules. The ratio is the "
+            "simulated households settled within deadline over the "
+            "hindsight optimum; <em>cohort</em> counts only households "
+            "whose deadline fell within the horizon (nothing censored at "
+            "the end), the other columns every household, so a household "
+            "that arrived late and still waits at the end counts against "
+            "the rounds though its deadline has not passed. Families: the "
+            "same for families with children.") + "</p>",
         _table(t.hindsight, ["policy", "cohort_simulated_within_deadline",
                              "cohort_hindsight_within_deadline",
                              "cohort_ratio_mean", "cohort_ratio_min",
@@ -324,63 +335,72 @@ def _html(sweep: Sweep, svgs: dict[str, str]) -> str:
                              "ratio_min", "ratio_max", "families_ratio_mean",
                              "hindsight_is_bound_only", "seeds"],
                table_id="hindsight-table"),
-        "<p class=\"note\">Each rule switched off in turn: households "
-        "settled within deadline gained without it (its cost), in hindsight"
-        + (" and simulated" if sweep.rule_prices == "simulation" else "")
-        + ".</p>",
+        "<p class=\"note\">" + (_(
+            "Each rule switched off in turn: households settled within "
+            "deadline gained without it (its cost), in hindsight and "
+            "simulated.") if sweep.rule_prices == "simulation" else _(
+            "Each rule switched off in turn: households settled within "
+            "deadline gained without it (its cost), in hindsight."))
+        + "</p>",
         _table(t.rule_prices, ["policy", "rule_off", "hindsight_cost_mean",
                                "hindsight_cost_min", "hindsight_cost_max",
                                "simulated_cost_mean", "simulated_cost_min",
                                "simulated_cost_max", "seeds"],
                table_id="rule-prices"),
-        "<h2 id=\"queue\">The queue over time</h2>",
+        "<h2 id=\"queue\">" + _("The queue over time") + "</h2>",
         f"<figure id=\"fig-queue\">{svgs['queue']}</figure>",
-        "<h2 id=\"indicators\">Indicators by household group</h2>",
+        "<h2 id=\"indicators\">" + _("Indicators by household group")
+        + "</h2>",
     ]
     for g in GROUPS:
-        parts.append(f"<h3>{_e(GROUP_TEXT[g])}</h3>")
+        parts.append(f"<h3>{_e(_(GROUP_TEXT[g]))}</h3>")
         parts.append(_group_table(sweep, g))
     parts += [
-        "<h2 id=\"waits\">Wait from permit to settlement, by group</h2>",
+        "<h2 id=\"waits\">" + _("Wait from permit to settlement, by "
+                                  "group") + "</h2>",
         f"<figure id=\"fig-waits\">{svgs['waits']}</figure>",
-        "<h2 id=\"dispersion\">Dispersion</h2>",
+        "<h2 id=\"dispersion\">" + _("Dispersion") + "</h2>",
         _table(t.dispersion, ["policy", "when", "largest_area_share_mean",
                               "largest_area_share_min",
                               "largest_area_share_max", "dissimilarity_mean",
                               "dissimilarity_min", "dissimilarity_max"]),
         f"<figure id=\"fig-areas\">{svgs['areas']}</figure>",
-        "<h2 id=\"map\">Where households were settled</h2>",
+        "<h2 id=\"map\">" + _("Where households were settled") + "</h2>",
         f"<figure id=\"fig-map\">{svgs['map']}</figure>",
-        "<h2 id=\"tenure\">Tenure and contract mix</h2>",
+        "<h2 id=\"tenure\">" + _("Tenure and contract mix") + "</h2>",
         _table(t.tenure, ["policy", "tenure", "share_mean", "share_min",
                           "share_max"]),
-        "<h2 id=\"quota\">Quota fulfilment</h2>",
+        "<h2 id=\"quota\">" + _("Quota fulfilment") + "</h2>",
         _table(t.quota, sorted({k for r in t.quota for k in r},
                                key=_quota_order)),
         *([
-            "<h2 id=\"fulfilment-map\">Council decisions fulfilled, by "
-            "municipality</h2>",
-            "<p class=\"note\">Households settled for the first time "
-            "over the households of each council decision (mean over "
-            "seeds; at most 1).</p>",
+            "<h2 id=\"fulfilment-map\">" + _(
+                "Council decisions fulfilled, by municipality") + "</h2>",
+            "<p class=\"note\">" + _(
+                "Households settled for the first time over the households "
+                "of each council decision (mean over seeds; at most 1).")
+            + "</p>",
             f"<figure id=\"fig-fulfilment\">{svgs['fulfilment']}</figure>",
         ] if "fulfilment" in svgs else []),
-        "<h2 id=\"audit\">Who waits longest (fairness audit)</h2>",
-        "<p class=\"note\">Groups by mean days from permit to settlement "
-        "(or to the end, for those still waiting); groups of fewer than "
-        "five households are left out so that no household can be singled "
-        "out.</p>",
+        "<h2 id=\"audit\">" + _("Who waits longest (fairness audit)")
+        + "</h2>",
+        "<p class=\"note\">" + _(
+            "Groups by mean days from permit to settlement (or to the end, "
+            "for those still waiting); groups of fewer than five households "
+            "are left out so that no household can be singled out.")
+        + "</p>",
         _table([r for r in t.audit if r["rank"] <= 12],
                ["policy", "rank", "group", "households", "mean_days_waited",
                 "waiting_at_end_share", "within_deadline_share"],
                table_id="audit-table"),
-        "<h2 id=\"policies\">Policies and parameters</h2>",
+        "<h2 id=\"policies\">" + _("Policies and parameters") + "</h2>",
         _table([{"policy": k, "name": v.name, "description": v.description}
                 for k, v in sweep.policies.items()],
                ["policy", "name", "description"]),
         f"<pre>{_e(p.model_dump_json(indent=2))}</pre>",
-        f"<p class=\"note\">Run on {_e(sweep.backend)}; rule prices: "
-        f"{_e(sweep.rule_prices)}.</p>",
+        "<p class=\"note\">" + _e(_("Run on {backend}; rule prices: "
+                                      "{prices}.", backend=sweep.backend,
+                                      prices=sweep.rule_prices)) + "</p>",
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
@@ -395,7 +415,7 @@ def _headline(sweep: Sweep) -> str:
     rows = []
     for label in sweep.labels:
         for g in ("all", "families_with_children"):
-            row = {"policy": label, "group": GROUP_TEXT[g]}
+            row = {"policy": label, "group": _(GROUP_TEXT[g])}
             for r in sweep.tables.indicators:
                 if (r["policy"], r["group"]) == (label, g) and \
                         r["indicator"] in HEADLINE:
@@ -403,19 +423,20 @@ def _headline(sweep: Sweep) -> str:
             rows.append(row)
     names = dict(INDICATORS)
     return _table(rows, ["policy", "group", *HEADLINE],
-                  headers={k: names.get(k, k) for k in HEADLINE},
+                  headers={k: _(names[k]) if k in names else k
+                           for k in HEADLINE},
                   table_id="headline-table", raw=frozenset(HEADLINE))
 
 
 def _group_table(sweep: Sweep, group: str) -> str:
     mine = [r for r in sweep.tables.indicators if r["group"] == group]
     if mine and all(r["note"] for r in mine):
-        return (f"<p class=\"note\" id=\"group-{group}\">Fewer than five "
-                "households in this group: its figures are left out so "
-                "that no household can be singled out.</p>")
+        return (f"<p class=\"note\" id=\"group-{group}\">" + _(
+            "Fewer than five households in this group: its figures are "
+            "left out so that no household can be singled out.") + "</p>")
     rows = []
     for key, name in INDICATORS:
-        row = {"indicator": name}
+        row = {"indicator": _(name)}
         for r in sweep.tables.indicators:
             if r["group"] == group and r["indicator"] == key:
                 row[r["policy"]] = _cell(r)
@@ -426,7 +447,7 @@ def _group_table(sweep: Sweep, group: str) -> str:
 
 def _cell(r: dict) -> str:
     if r["note"]:
-        return "<em>suppressed</em>"
+        return "<em>" + _("suppressed") + "</em>"
     if r["mean"] is None:
         return "–"
     share = r["indicator"] in SHARES
@@ -445,7 +466,7 @@ def _table(rows: list[dict], columns: list[str], headers=None,
     headers = headers or {}
     ident = f" id=\"{table_id}\"" if table_id else ""
     if not rows:
-        return f"<p class=\"note\"{ident}>Nothing to show.</p>"
+        return f"<p class=\"note\"{ident}>" + _("Nothing to show.") + "</p>"
     out = [f"<div class=\"wide\"><table{ident}><thead><tr>"]
     for c in columns:
         out.append(f"<th class=\"text\">{_e(headers.get(c, c))}</th>")

@@ -135,11 +135,20 @@ def test_csv_follows_a_semicolon_input_and_reads_back_the_same(tmp_path):
     decimals = 0
     for (_, a), (_, b) in zip(plain.rows, semi.rows, strict=True):
         for x, y in zip(a, b, strict=True):
-            if x != y:
+            if x != y and _number(x):
                 assert float(x) == float(y.replace(",", ".")), (x, y)
                 decimals += 1
     header = plain.rows[0][1]
     assert "household" in header
+
+
+def _number(text: str) -> bool:
+    """Whether a cell is a number (explanations follow --lang instead)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def test_plain_workbook_without_the_instance_is_unchanged(city, tmp_path):

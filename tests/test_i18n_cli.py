@@ -1,0 +1,172 @@
+"""The command line in Norwegian: help, validation problems and
+explanations follow ``--lang`` or the locale, and every message of the
+command line, the readers, the validators and the explanations is in
+both catalogues."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from allocator import i18n
+from allocator.catalogues import extract, read_catalogue
+from allocator.cli import main
+from allocator.io.problems import LocatedProblem
+
+SPOKEN = (
+    "allocator/cli.py",
+    "allocator/pipeline.py",
+    "allocator/story.py",
+    "allocator/placement/cli.py",
+    "allocator/placement/explain.py",
+    "allocator/simulate/report.py",
+    "allocator/explain.py",
+    "allocator/io/problems.py",
+    "allocator/io/tabular.py",
+    "allocator/io/layout.py",
+    "allocator/io/summary.py",
+    "models/instance.py",
+    "models/decision_log.py",
+    "allocator/io/decisions.py",
+    "allocator/io/policy.py",
+)
+"""Modules whose messages reach the terminal through the command line."""
+
+
+@pytest.fixture(autouse=True)
+def english_locale(monkeypatch):
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tiny") / "instance"
+    assert main(["generate", "--preset", "tiny", "--seed", "0", "--out",
+                 str(path)]) == 0
+    return path
+
+
+def test_every_message_of_the_command_line_is_translated():
+    """Tests that the command line, the readers, the validators and the
+    explanations mark their messages (the extractor finds some in each,
+    the commands' docstrings included) and that each has a Norwegian
+    text of its own in the catalogue."""
+    messages = extract()
+    nb = read_catalogue("nb")
+    seen = {loc.rsplit(":", 1)[0] for where in messages.values()
+            for loc in where}
+    assert set(SPOKEN) <= seen, set(SPOKEN) - seen
+    assert "Propose an allocation, check it, and write the proposal " \
+        "files and\nreport.html beside them." in "\n".join(
+            m for m in messages if isinstance(m, str))
+    untranslated = []
+    for msgid, where in messages.items():
+        if not any(loc.rsplit(":", 1)[0] in SPOKEN for loc in where):
+            continue
+        key = msgid if isinstance(msgid, str) else msgid[0]
+        entry = nb.get(key)
+        forms = () if entry is None else (
+            entry.string if isinstance(entry.string, tuple)
+            else (entry.string,))
+        if not forms or not all(forms):
+            untranslated.append(f"{where[0]}: {key!r}")
+    assert not untranslated, untranslated[:20]
+
+
+def test_help_follows_lang_and_the_locale(monkeypatch, capsys):
+    """Tests that --lang nb and LANG=nb_NO.UTF-8 give Norwegian help, and
+    that English stays the default."""
+    assert main(["validate", "--help", "--lang", "nb"]) == 0
+    text = capsys.readouterr().out
+    assert "Kontroller en instans og rapporter hvert problem" in text
+    assert "Policy som TOML-fil" in text
+    assert main(["--help"]) == 0
+    assert "Housing allocation for refugee settlement" in \
+        capsys.readouterr().out
+    monkeypatch.setenv("LANG", "nb_NO.UTF-8")
+    assert main(["--help"]) == 0
+    assert "Boligtildeling for bosetting av flyktninger" in \
+        capsys.readouterr().out
+    assert main(["solve", "--help"]) == 0
+    assert "Foreslå en tildeling" in capsys.readouterr().out
+    # A run leaves the language of library calls as it found it.
+    assert i18n.current().lang == "en"
+
+
+def test_validation_problems_in_norwegian_name_norwegian_columns(
+        tiny, tmp_path, capsys):
+    """Tests that under --lang nb a validation problem is told in
+    Norwegian, names the column as the Norwegian template does, and keeps
+    file, row and rule; in English the same problem reads as before."""
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for source in tiny.iterdir():
+        (broken / source.name).write_bytes(source.read_bytes())
+    path = broken / "dwellings.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    rows[1][rows[0].index("bedrooms")] = "-2"
+    rows[2][rows[0].index("area")] = "NOWHERE"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+    assert main(["validate", str(broken), "--lang", "nb"]) == 2
+    err = capsys.readouterr().err
+    assert "er ikke en gyldig instans: 3 problemer" in err
+    assert ("dwellings.csv:2:soverom: Verdien skal være større enn eller "
+            "lik 0; fikk '-2'. [out-of-range]") in err
+    assert ("dwellings.csv:3:område: område viser til ukjent område "
+            "'NOWHERE'. [unknown-reference]") in err
+
+    assert main(["validate", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert "dwellings.csv:2:bedrooms: Input should be greater than or " \
+        "equal to 0; got '-2'. [out-of-range]" in err
+    assert "area references unknown area 'NOWHERE'." in err
+
+
+def test_a_problem_in_a_workbook_names_the_norwegian_sheet():
+    """Tests the place of a problem under nb: sheet and column as the
+    Norwegian template names them, a CSV file's name as it is."""
+    problem = LocatedProblem("instance.xlsx[dwellings]", 3, "bedrooms",
+                             "out-of-range", "x")
+    member = LocatedProblem("members.csv", 4, "relation", "invalid", "y")
+    before = i18n.current()
+    try:
+        i18n.use("nb")
+        assert str(problem) == "instance.xlsx[boliger]:3:soverom: x " \
+            "[out-of-range]"
+        assert str(member) == "members.csv:4:rolle: y [invalid]"
+    finally:
+        i18n._current[0] = before
+    assert str(problem) == "instance.xlsx[dwellings]:3:bedrooms: x " \
+        "[out-of-range]"
+
+
+def test_explanations_follow_the_language(tiny, tmp_path, capsys):
+    """Tests that a proposal solved and explained under --lang nb tells a
+    matched and a waiting household's story in Norwegian, and under the
+    default in English."""
+    for lang, words in (("nb", ("prioritet", "har ventet", "venter",
+                                "grunn:")),
+                        ("en", ("priority", "waited", "waits",
+                                "reason:"))):
+        out = tmp_path / lang
+        assert main(["solve", str(tiny), "--out", str(out), "--lang",
+                     lang]) == 0
+        capsys.readouterr()
+        proposal = json.loads((out / "proposal.json").read_text())
+        assert proposal["matches"] and proposal["unmatched"]
+        matched = proposal["matches"][0]["household"]
+        waiting = proposal["unmatched"][0]["household"]
+        args = ["--lang", lang] if lang == "nb" else []
+        assert main(["explain", str(out), "--household", matched,
+                     *args]) == 0
+        story = capsys.readouterr().out
+        assert words[0] in story and words[1] in story
+        assert main(["explain", str(out), "--household", waiting,
+                     *args]) == 0
+        story = capsys.readouterr().out
+        assert words[2] in story and words[3] in story
