@@ -506,11 +506,13 @@ def _progress_printer():
             return
         last[0] = elapsed
         g = gap(best, bound)
-        err.print(f"  {elapsed:.0f} s: {stage}: best "
-                  f"{'none yet' if best is None else f'{best:.1f}'}, bound "
-                  f"{'none yet' if g is None and bound is None else f'{bound:.1f}'}"
-                  f", gap {'unknown' if g is None else f'{g:.4%}'}",
-                  markup=False, highlight=False)
+        best_text = "none yet" if best is None else f"{best:.1f}"
+        bound_text = ("none yet" if bound is None or not math.isfinite(bound)
+                      else f"{bound:.1f}")
+        gap_text = "unknown" if g is None else f"{g:.4%}"
+        err.print(f"  {elapsed:.0f} s: {stage}: best {best_text}, bound "
+                  f"{bound_text}, gap {gap_text}", markup=False,
+                  highlight=False)
 
     return show
 

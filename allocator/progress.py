@@ -7,6 +7,7 @@ may ``listen`` and show it. Nobody listening costs a function call.
 from __future__ import annotations
 
 import contextlib
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -45,7 +46,6 @@ def listen(listener: Listener) -> Iterator[None]:
 def gap(best: float | None, bound: float | None) -> float | None:
     """Relative gap of a maximisation, or ``None`` when either is
     missing."""
-    if best is None or bound is None or bound != bound or abs(bound) == float(
-            "inf"):
+    if best is None or bound is None or not math.isfinite(bound):
         return None
     return max(0.0, bound - best) / max(1.0, abs(best))

@@ -88,9 +88,9 @@ def run(command: list[str]) -> tuple[float, dict[str, float], float | None]:
            if "--out" in command else None)
     report = None
     if TIME_V.exists():
-        report = tempfile.NamedTemporaryFile(suffix=".txt", delete=False)
-        report.close()
-        command = [str(TIME_V), "-v", "-o", report.name, *command]
+        handle, report = tempfile.mkstemp(suffix=".txt")
+        os.close(handle)
+        command = [str(TIME_V), "-v", "-o", report, *command]
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
@@ -100,8 +100,8 @@ def run(command: list[str]) -> tuple[float, dict[str, float], float | None]:
         stages = json.loads((out / "run.json").read_text())["seconds"]
     peak = None
     if report is not None:
-        text = Path(report.name).read_text()
-        os.unlink(report.name)
+        text = Path(report).read_text()
+        os.unlink(report)
         found = re.search(r"Maximum resident set size \(kbytes\): (\d+)",
                           text)
         peak = int(found.group(1)) / 1024 if found else None

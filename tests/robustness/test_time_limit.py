@@ -156,3 +156,24 @@ def test_progress_reaches_a_listener():
     assert progress.gap(90.0, 100.0) == pytest.approx(10 / 90)
     assert progress.gap(None, 100.0) is None
     assert progress.gap(90.0, float("inf")) is None
+
+
+def test_progress_lines_are_throttled_and_say_best_bound_gap(capsys):
+    """
+    Tests that the CLI's progress listener writes a line with stage, best,
+    bound, gap and seconds once ``PROGRESS_SECONDS`` have passed, none
+    before and none more within the next interval, and says "none yet"
+    for a bound not found.
+    """
+    from allocator import cli
+
+    show = cli._progress_printer()
+    show("early", 1.0, 2.0, cli.PROGRESS_SECONDS / 2)
+    show("pricing", None, float("inf"), cli.PROGRESS_SECONDS + 1)
+    show("soon after", 1.0, 2.0, cli.PROGRESS_SECONDS + 2)
+    show("integer", 90.0, 100.0, 2 * cli.PROGRESS_SECONDS + 2)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2
+    assert "pricing: best none yet, bound none yet, gap unknown" in lines[0]
+    assert "integer: best 90.0, bound 100.0, gap 11.1111%" in lines[1]
+    assert lines[1].strip().startswith(f"{2 * cli.PROGRESS_SECONDS + 2:.0f} s")
