@@ -357,12 +357,13 @@ class Candidates:
             dwellings, quality = dwellings[keep], quality[keep]
         return dwellings, quality
 
-    def exact_row(self, h: int) -> tuple[np.ndarray, np.ndarray]:
+    def exact_row(self, h: int, keep: int | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
         """Free eligible dwellings of a household and their exact quality,
-        best first."""
+        best first; with ``keep``, only the first ``keep`` of them."""
         dwellings, quality = self._free_of(h)
         if h not in self.individual:
-            return dwellings, quality
+            return dwellings[:keep], quality[:keep]
         index, gain = self.individual.row_gain(h)
         quality = quality + self.individual.constant.get(h, 0)
         pos = np.searchsorted(index, dwellings)
@@ -371,7 +372,14 @@ class Candidates:
             hit = index[pos] == dwellings
             quality = quality.copy()
             quality[hit] += gain[pos[hit]]
-        order = np.lexsort((dwellings, -quality))
+        if keep is not None and 0 < keep < len(quality):
+            # The first ``keep`` in order all reach the keep-th largest
+            # quality: sort only those (a national row holds thousands).
+            least = np.partition(quality, len(quality) - keep)[
+                len(quality) - keep]
+            near = np.flatnonzero(quality >= least)
+            dwellings, quality = dwellings[near], quality[near]
+        order = np.lexsort((dwellings, -quality))[:keep]
         return dwellings[order], quality[order]
 
     def rank(self, h: int, d: int) -> tuple[int, int]:
@@ -419,8 +427,7 @@ class Candidates:
                 ds.append(np.tile(dwellings, len(plain)))
             for h in members.tolist():
                 if h in self.individual:
-                    row, _ = self.exact_row(h)
-                    row = row if keep is None else row[:keep]
+                    row, _ = self.exact_row(h, keep)
                     hs.append(np.full(len(row), h, dtype=np.int64))
                     ds.append(row)
         if not hs:

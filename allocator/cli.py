@@ -344,10 +344,14 @@ def solve(
     ] = "auto",
     time_limit: Annotated[
         float | None,
-        typer.Option(help=N_("Seconds for the solve and the marginal values "
-                     "of full caps (reading and compiling are not "
-                     "counted); the proposal states whether it is proven "
-                     "optimal, and its gap if not.")),
+        typer.Option(help=N_("Seconds for the whole command: reading, "
+                     "compiling, the solve, explaining, checking and "
+                     "writing (it may end a few seconds late on large "
+                     "instances); the solve gets what is left. Default "
+                     "600 (ten minutes). The proposal states the limit, "
+                     "whether it was the default, whether it is proven "
+                     "optimal, and its gap if not; run.json whether the "
+                     "limit stopped the solve.")),
     ] = None,
     seed: Annotated[int, typer.Option(help=N_("Random seed."))] = 0,
     export_sensitive: Annotated[
@@ -411,9 +415,15 @@ def solve(
         # The solve runs beside the main thread, which stays free to take
         # Ctrl-C at once whatever the solver is doing.
         proposal, instance, pol = interrupt.run_beside(
-            _solve, path, policy, engine, time_limit, seed, seconds=seconds,
-            decisions=decisions, previous=previous,
+            _solve, path, policy, engine,
+            DEFAULT_TIME_LIMIT if time_limit is None else time_limit, seed,
+            seconds=seconds, decisions=decisions, previous=previous,
+            started=started,
         )
+        if time_limit is None:
+            proposal = proposal.model_copy(update={
+                "solver": proposal.solver.model_copy(
+                    update={"time_limit_default": True})})
         if ctrl_c.stopped and proposal.status not in (Status.OPTIMAL,
                                                       Status.FEASIBLE):
             err.print(_("Stopped before any proposal was found: nothing "
@@ -431,7 +441,9 @@ def solve(
             def run_log() -> str:
                 seconds["write"] = time.perf_counter() - mark
                 seconds["total"] = time.perf_counter() - started
-                return _run_log(proposal, seconds, stopped=ctrl_c.stopped)
+                return _run_log(proposal, seconds, stopped=ctrl_c.stopped,
+                                limit_stopped=_limit_stopped(
+                                    proposal, ctrl_c.stopped))
 
             # The proposal files, report.html and run.json replace the
             # folder as a whole, with the earlier proposal kept in its
@@ -510,7 +522,48 @@ ABORTED = N_("Aborted: nothing written; any previous proposal is "
 """What a second Ctrl-C during ``solve`` prints before exiting with 130."""
 
 
-def _run_log(proposal: Proposal, seconds, stopped) -> str:
+DEFAULT_TIME_LIMIT = 600.0
+"""Seconds a ``solve`` runs at most when no ``--time-limit`` is given
+(ten minutes): long enough for every benchmark instance to reach a small
+gap, short enough that a forgotten run ends (README, "Time limits")."""
+
+PROGRESS_SECONDS = 10.0
+"""How often a solve's progress (best, bound, gap, elapsed) goes to
+stderr; a solve shorter than this shows none."""
+
+
+def _limit_stopped(proposal: Proposal, ctrl_c: bool) -> bool:
+    """Whether the time limit ended the solve: a proposal not proven
+    optimal that Ctrl-C did not stop."""
+    return (not ctrl_c and proposal.solver.time_limit is not None
+            and not proposal.solver.proven_optimal)
+
+
+def _progress_printer():
+    """A ``progress`` listener writing a line to stderr at most every
+    ``PROGRESS_SECONDS``."""
+    from .progress import gap
+
+    last = [0.0]
+
+    def show(stage, best, bound, elapsed):
+        if elapsed - last[0] < PROGRESS_SECONDS:
+            return
+        last[0] = elapsed
+        g = gap(best, bound)
+        best_text = "none yet" if best is None else f"{best:.1f}"
+        bound_text = ("none yet" if bound is None or not math.isfinite(bound)
+                      else f"{bound:.1f}")
+        gap_text = "unknown" if g is None else f"{g:.4%}"
+        err.print(f"  {elapsed:.0f} s: {stage}: best {best_text}, bound "
+                  f"{bound_text}, gap {gap_text}", markup=False,
+                  highlight=False)
+
+    return show
+
+
+def _run_log(proposal: Proposal, seconds, stopped,
+             limit_stopped=False) -> str:
     from models.proposal import RunLog
 
     log_ = RunLog(
@@ -518,6 +571,8 @@ def _run_log(proposal: Proposal, seconds, stopped) -> str:
         status=proposal.status,
         engine=proposal.solver.engine,
         time_limit=proposal.solver.time_limit,
+        time_limit_default=proposal.solver.time_limit_default,
+        limit_stopped=limit_stopped,
         stopped=stopped,
         seconds={k: round(v, 4) for k, v in seconds.items()},
     )
@@ -525,7 +580,7 @@ def _run_log(proposal: Proposal, seconds, stopped) -> str:
 
 
 def _solve(path, policy, engine, time_limit, seed, seconds=None,
-           decisions=None, previous=None):
+           decisions=None, previous=None, started=None):
     """
     Reads, then runs the one solve chain (``pipeline.propose``: compile,
     solve, explain, check); returns ``(proposal, instance, policy)``.
@@ -534,6 +589,7 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None,
     """
     from .engines import NotRepresentable
     from .pipeline import propose
+    from .progress import listen
 
     if engine not in ENGINES:
         err.print(_("engine {engine!r} not understood; choose one of "
@@ -559,10 +615,11 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None,
             # takes a second or more to import (it pulls in pandas).
             from .engines import cpsat  # noqa: F401
         try:
-            outcome = propose(instance, pol, engine=engine,
-                              time_limit=time_limit, seed=seed,
-                              on_stage=stage, decisions=log_,
-                              previous=before)
+            with listen(_progress_printer()):
+                outcome = propose(instance, pol, engine=engine,
+                                  time_limit=time_limit, seed=seed,
+                                  on_stage=stage, decisions=log_,
+                                  previous=before, started=started)
         except NotRepresentable as exc:
             # The engine asked for does not cover this policy's rules: a
             # wrong argument. Any other error is a defect (see ``main``).
@@ -634,6 +691,12 @@ def _print_summary(proposal: Proposal, seconds=None):
         (_("engine"), s.engine),
         (_("eligible pairs"), f"{s.num_pairs}"),
     ]
+    if s.time_limit is not None:
+        rows.append(("time limit (whole command)",
+                     f"{s.time_limit:g} s"
+                     + (" (default)" if s.time_limit_default else "")
+                     + ("" if s.proven_optimal
+                        or proposal.objective is None else ", reached")))
     if seconds and "solve" in seconds:
         rows.append((_("compile / solve seconds"),
                      f"{seconds.get('compile', 0.0):.3f} / "

@@ -955,17 +955,25 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
         excluded_once = fail & (failures == 1)[None]
         only[start:start + len(reps)] = excluded_once.sum(axis=2).T
         ok = failures == 0
-        scores = class_quality(h, every, policy)
-        is_room = np.broadcast_to(rooms(h, every, policy), ok.shape)
+        # Quality of the eligible cells only, as pairs: on national about
+        # one cell in six is eligible, and the criteria over every cell
+        # were most of the compile.
+        ks, cells = np.nonzero(ok)
+        h_cells = _take(hh, reps[ks], dense=False)
+        d_cells = _take(dw, cells, dense=False)
+        scores = class_quality(h_cells, d_cells, policy)
+        is_room = np.broadcast_to(rooms(h_cells, d_cells, policy),
+                                  scores.shape)
+        bounds = np.searchsorted(ks, np.arange(len(reps) + 1))
         for k in range(len(reps)):
-            ds = np.flatnonzero(ok[k])
-            q = scores[k, ds]
+            ds = cells[bounds[k]:bounds[k + 1]]
+            q = scores[bounds[k]:bounds[k + 1]]
             order = np.lexsort((ds, -q))  # best first; ties by position
             # Dwelling positions fit in 32 bits: the tables hold one per
             # eligible (class, dwelling) cell, the part of memory that
             # grows fastest.
             eligible.append(ds[order].astype(np.int32))
             quality.append(q[order])
-            room.append(is_room[k, ds[order]])
+            room.append(is_room[bounds[k]:bounds[k + 1]][order])
     return ClassTable(eligible=eligible, quality=quality, room=room,
                       excluded=excluded, only=only, num_dwellings=D)

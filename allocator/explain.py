@@ -577,7 +577,7 @@ def _queues(instance, data, taken_by, waiting, assignment=None) -> dict:
             continue
         c = int(cand.class_of[h])
         if h in cand.individual or c not in per_class:
-            row = cand.exact_row(h)[0][:MAX_QUEUE]
+            row = cand.exact_row(h, MAX_QUEUE)[0]
             if h not in cand.individual:
                 per_class[c] = row
         else:

@@ -6,19 +6,31 @@ alike. The table gives each command's median wall time and its ratio to
 ``python -c pass`` measured in the same run (the interpreter's own
 start), so figures from different machines and days compare.
 
+For ``solve`` commands a second table splits the wall time into the
+command's in-process time (``run.json``'s ``total``: reading to writing)
+and the rest (interpreter start, imports before the clock starts, exit),
+and gives the median seconds of each stage from ``run.json`` and the
+peak resident memory (``/usr/bin/time -v``, when present).
+
 Targets (issue "Speed where people wait"): ``allocator --help`` at most
-0.3 s, a city ``allocator solve`` at most 0.8 s wall.
+0.3 s, a city ``allocator solve`` at most 0.8 s wall; national
+(``--national``: 20,000 households, 30,000 dwellings, ``--time-limit
+30``) everything outside the solve at most 6 s, the whole command at
+most 35 s and 2.5 GiB.
 
 Usage::
 
     uv run python benchmarks/startup.py               # about a minute
     uv run python benchmarks/startup.py --repeats 3
+    uv run python benchmarks/startup.py --repeats 3 --national  # + ~2 min a run
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -37,7 +49,13 @@ def _allocator() -> list[str]:
     return [sys.executable, "-m", "allocator.cli"]
 
 
-def commands(work: Path) -> dict[str, list[str]]:
+NATIONAL_LIMIT = 30
+"""``--time-limit`` of the national solve (the issue's figure)."""
+
+TIME_V = Path("/usr/bin/time")
+
+
+def commands(work: Path, national: bool = False) -> dict[str, list[str]]:
     """The commands to time, by label; inputs are generated into ``work``."""
     cli = _allocator()
     city = work / "city"
@@ -45,33 +63,71 @@ def commands(work: Path) -> dict[str, list[str]]:
                           "--out", str(city)], check=True,
                    capture_output=True)
     town = ROOT / "instances" / "samples" / "town"
-    return {
+    todo = {
         "python -c pass": [sys.executable, "-c", "pass"],
         "allocator --help": cli + ["--help"],
         "allocator validate town": cli + ["validate", str(town)],
         "allocator solve city": cli + ["solve", str(city), "--out",
                                        str(work / "proposal")],
     }
+    if national:
+        folder = work / "national"
+        subprocess.run(cli + ["generate", "--preset", "national", "--out",
+                              str(folder)], check=True, capture_output=True)
+        todo["allocator solve national"] = cli + [
+            "solve", str(folder), "--out", str(work / "national-out"),
+            "--time-limit", str(NATIONAL_LIMIT)]
+    return todo
 
 
-def wall(command: list[str]) -> float:
+def run(command: list[str]) -> tuple[float, dict[str, float], float | None]:
+    """Wall seconds, the stage seconds of ``run.json`` (a ``solve``'s;
+    else empty) and the peak resident MiB (``None`` without
+    ``/usr/bin/time``)."""
+    out = (Path(command[command.index("--out") + 1])
+           if "--out" in command else None)
+    report = None
+    if TIME_V.exists():
+        handle, report = tempfile.mkstemp(suffix=".txt")
+        os.close(handle)
+        command = [str(TIME_V), "-v", "-o", report, *command]
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    stages: dict[str, float] = {}
+    if out is not None and (out / "run.json").exists():
+        stages = json.loads((out / "run.json").read_text())["seconds"]
+    peak = None
+    if report is not None:
+        text = Path(report).read_text()
+        os.unlink(report)
+        found = re.search(r"Maximum resident set size \(kbytes\): (\d+)",
+                          text)
+        peak = int(found.group(1)) / 1024 if found else None
+    return seconds, stages, peak
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--national", action="store_true",
+                        help="also solve national with --time-limit 30")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="startup-"))
     try:
-        todo = commands(work)
+        todo = commands(work, args.national)
         times: dict[str, list[float]] = {label: [] for label in todo}
+        stages: dict[str, list[dict]] = {label: [] for label in todo}
+        peaks: dict[str, list[float]] = {label: [] for label in todo}
         for _ in range(args.repeats):
             for label, command in todo.items():
-                times[label].append(wall(command))
+                seconds, stage, peak = run(command)
+                times[label].append(seconds)
+                if stage:
+                    stages[label].append(stage)
+                if peak is not None:
+                    peaks[label].append(peak)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     base = statistics.median(times["python -c pass"])
@@ -83,7 +139,39 @@ def main(argv=None) -> int:
         median = statistics.median(values)
         print(f"| {label} | {median:.3f} | {min(values):.3f}-"
               f"{max(values):.3f} | {median / base:.1f} |")
+    print_stages(times, stages, peaks)
     return 0
+
+
+STAGES = ("read", "compile", "solve", "explain", "check", "write")
+
+
+def print_stages(times, stages, peaks) -> None:
+    """Wall time split into in-process time and start-up and exit, with
+    each stage's median seconds and the peak memory, for each ``solve``."""
+    solved = [label for label in times if stages[label]]
+    if not solved:
+        return
+    print("\n| command | wall s | in-process s (run.json total) | "
+          "start-up and exit s | "
+          + " | ".join(f"{s} s" for s in STAGES)
+          + " | outside the solve s | peak MiB |")
+    print("| --- | ---: | ---: | ---: | "
+          + " | ".join("---:" for _ in STAGES) + " | ---: | ---: |")
+    for label in solved:
+        wall_s = statistics.median(times[label])
+        inside = statistics.median(s["total"] for s in stages[label])
+        cells = [statistics.median(s.get(k, 0.0) for s in stages[label])
+                 for k in STAGES]
+        outside = statistics.median(
+            w - s.get("solve", 0.0)
+            for w, s in zip(times[label], stages[label]))
+        peak = (f"{statistics.median(peaks[label]):,.0f}"
+                if peaks[label] else "-")
+        print(f"| {label} | {wall_s:.3f} | {inside:.3f} | "
+              f"{wall_s - inside:.3f} | "
+              + " | ".join(f"{c:.3f}" for c in cells)
+              + f" | {outside:.3f} | {peak} |")
 
 
 if __name__ == "__main__":

@@ -391,6 +391,9 @@ class SolverStats(StrictModel):
     workers: int = 1
     seed: int = 0
     time_limit: float | None = None
+    time_limit_default: bool = False
+    """Whether ``time_limit`` is the command's default (no limit was
+    given: ``allocator solve`` runs at most ten minutes)."""
     detail: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="before")
@@ -532,5 +535,10 @@ class RunLog(StrictModel):
     status: Status
     engine: str
     time_limit: float | None = None
+    time_limit_default: bool = False
+    """Whether the limit was the command's default (none was given)."""
+    limit_stopped: bool = False
+    """Whether the time limit ended the solve before it proved its
+    proposal optimal."""
     stopped: bool = False
     seconds: dict[str, float] = Field(default_factory=dict)

@@ -43,7 +43,7 @@ import numpy as np
 
 from models import Status
 
-from .. import interrupt
+from .. import interrupt, progress
 from ..data import UNLIMITED, AllocationData
 from ..result import Result, chosen_result, combine, empty_result, evaluate
 from ._highs import exact_highs
@@ -620,6 +620,8 @@ def _counted(data: AllocationData, groups: _Groups, deadline, seed: int,
         pairs = hint  # a caller's start the time limit kept ahead
     log.debug("counted priority %d, bound %.1f (%.1f s)",
               _priority_of(data, pairs), stage.bound, stage.seconds)
+    progress.note("priority counted", _priority_of(data, pairs),
+                  stage.bound)
     return pairs, stage
 
 
@@ -792,6 +794,9 @@ def _price_and_branch(model: _ClassModel, deadline, start=None):
                   model.highs.getInfo().objective_function_value / model.f,
                   bound,
                   model.num_cols)
+        progress.note(f"pricing round {rounds}",
+                      None if start is None
+                      else _value(model, _padded(model, start)), bound)
         scale = max(1.0, float(np.abs(model.y_cost).max(initial=0)),
                     float(model.quality_weight))
         g, p = model.price(rows, tolerance=1e-9 * scale)
@@ -852,6 +857,7 @@ def _price_and_branch(model: _ClassModel, deadline, start=None):
             x, value = padded, _value(model, padded)
     log.debug("integer: %.1f (%s, %.1f s), bound %.1f", value,
               model.highs.getModelStatus(), model.highs.getRunTime(), bound)
+    progress.note("integer", value, bound)
     slack = BOUND_SLACK * max(1.0, abs(bound)) if np.isfinite(bound) else 0
     proven = (model.highs.getModelStatus()
               == model.hs.HighsModelStatus.kOptimal
