@@ -92,6 +92,7 @@ def city_ban_flow(city):
             _run(inst, engine="flow", log=log, previous=before))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", CITY_ENGINES)
 def test_a_ban_on_the_city_changes_a_handful_of_matches(city, engine,
                                                         city_ban_flow,
@@ -132,6 +133,7 @@ def test_a_ban_on_the_city_changes_a_handful_of_matches(city, engine,
         again.proposal.changes)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", CITY_ENGINES)
 def test_locking_a_proposed_pair_on_the_city_changes_nothing(city, engine,
                                                             capsys):
@@ -192,6 +194,7 @@ def _key(outcome, policy):
 
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
 @given(case=cases(), data=st.data())
 def test_fewest_changes_equal_the_brute_force(case, data):
     """
@@ -223,6 +226,7 @@ def test_fewest_changes_equal_the_brute_force(case, data):
 
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
 @given(case=cases(), data=st.data())
 def test_staged_integer_programs_equal_the_brute_force(case, data):
     """

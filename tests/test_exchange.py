@@ -49,6 +49,7 @@ def _use(data, pairs):
     return use
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
 def test_moves_between_municipalities_keep_every_quota_and_gain_quality(
         seed):
@@ -97,6 +98,7 @@ def test_alternating_moves_never_lose_and_stop_when_nothing_gains():
     assert _fits(data, groups, best)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("two_stages", [True, False])
 def test_class_model_starts_from_the_moves(monkeypatch, two_stages):
     """
@@ -119,6 +121,7 @@ def test_class_model_starts_from_the_moves(monkeypatch, two_stages):
     assert result.objective[1] > _objective(data, start)[1]
 
 
+@pytest.mark.slow
 def test_a_waiting_household_takes_the_place_of_one_it_outranks():
     """
     Tests that when a household waits while one of its quota usage with

@@ -235,6 +235,7 @@ def cases(draw):
 
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
 @given(cases())
 def test_every_engine_passes_the_checker_and_optimal_engines_agree(case):
     """
@@ -287,6 +288,7 @@ def affordability_and_self_found_cases(draw):
 
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
 @given(affordability_and_self_found_cases())
 def test_engines_agree_with_brute_force_on_affordability_and_self_found(
         case):

@@ -21,6 +21,7 @@ def _objective(result):
                                     "weighted"])
 @pytest.mark.parametrize(("preset", "seed"), [("town", 1), ("town", 7),
                                               ("city", 7)])
+@pytest.mark.slow
 @pytest.mark.parametrize("keep", [1, 5])
 def test_pruned_and_unpruned_solves_agree(preset, seed, policy, keep):
     """
@@ -73,6 +74,7 @@ def test_pruned_non_network_rules_never_claim_a_false_optimum():
         assert pruned.bound is None or pruned.bound >= full.value
 
 
+@pytest.mark.slow
 def test_auto_never_returns_worse_than_its_warm_start():
     """
     Tests that a time-limited auto solve of a non-network policy (shared
@@ -89,6 +91,7 @@ def test_auto_never_returns_worse_than_its_warm_start():
     assert result.value >= start
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1])
 def test_class_model_proves_the_pruned_optimum_with_quotas_in_persons(seed):
     """
@@ -111,6 +114,7 @@ def test_class_model_proves_the_pruned_optimum_with_quotas_in_persons(seed):
     assert pruned.objective == full.objective
 
 
+@pytest.mark.slow
 def test_a_pair_the_pruned_data_left_out_is_explained_and_checked():
     """Tests that a proposal may hold pairs priced in after pruning: its
     scores come from the candidates and the independent checker agrees."""
@@ -127,6 +131,7 @@ def test_a_pair_the_pruned_data_left_out_is_explained_and_checked():
     assert check_proposal(instance, Policy(), proposal).ok
 
 
+@pytest.mark.slow
 def test_class_model_starts_from_a_given_assignment_when_it_is_better():
     """Tests that a feasible start housing more priority than the greedy
     one is what a solve stopped at once returns (as the chained mode's
@@ -155,6 +160,7 @@ def test_class_model_starts_from_a_given_assignment_when_it_is_better():
     assert check_proposal(instance, Policy(), proposal).ok
 
 
+@pytest.mark.slow
 def test_class_model_in_two_stages_keeps_the_priority_optimum(monkeypatch):
     """Tests the two-stage solve national scale needs (priority, then
     quality with the priority held): it reaches the one-stage optimum's
@@ -172,6 +178,7 @@ def test_class_model_in_two_stages_keeps_the_priority_optimum(monkeypatch):
     assert two.objective == one.objective
 
 
+@pytest.mark.slow
 def test_class_model_out_of_time_still_answers_with_a_checked_start():
     """Tests that the class model stopped at once still returns its greedy
     start over every eligible dwelling, and the checker accepts it."""

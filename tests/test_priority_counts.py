@@ -38,6 +38,7 @@ def _matches(data, pairs):
             for h, d in pairs]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_counting_proves_the_pair_models_priority_optimum(seed):
     """
@@ -60,6 +61,7 @@ def test_counting_proves_the_pair_models_priority_optimum(seed):
     assert check_matches(instance, Policy(), _matches(data, stage.pairs)).ok
 
 
+@pytest.mark.slow
 def test_binding_area_and_building_caps_split_the_dwelling_types():
     """
     Tests that area and building caps below their dwellings become rows
@@ -86,6 +88,7 @@ def test_binding_area_and_building_caps_split_the_dwelling_types():
     assert _fits(tight, groups, stage.pairs)
 
 
+@pytest.mark.slow
 def test_rounded_start_keeps_every_row():
     """
     Tests that the LP's counts rounded down and refilled by priority keep
@@ -109,6 +112,7 @@ def test_rounded_start_keeps_every_row():
     assert program.value(n) <= solve_priority(data, c, None).value
 
 
+@pytest.mark.slow
 def test_two_stage_class_model_counts_its_first_stage(monkeypatch):
     """
     Tests that the class model in two stages takes its first stage from
@@ -127,6 +131,7 @@ def test_two_stage_class_model_counts_its_first_stage(monkeypatch):
         data, c, None).value
 
 
+@pytest.mark.slow
 def test_two_stage_proposal_states_its_priority_bound(monkeypatch):
     """
     Tests that a two-stage solve stopped before its quality stage proves
@@ -150,6 +155,7 @@ def test_two_stage_proposal_states_its_priority_bound(monkeypatch):
     assert o.primary_bound >= best >= o.primary
 
 
+@pytest.mark.slow
 def test_counted_households_get_the_best_dwellings_of_their_municipality():
     """
     Tests the quality step after counting: the same households stay in
@@ -195,6 +201,7 @@ def _chosen(data, pairs):
     return _chosen_pairs(data, pairs)
 
 
+@pytest.mark.slow
 def test_a_stop_request_ends_a_two_stage_solve_with_a_checked_answer(
     monkeypatch,
 ):
@@ -240,6 +247,7 @@ def test_one_stage_solve_starts_from_the_counted_priority(monkeypatch):
     assert _housed_priority(data, result) == best == result.primary_bound
 
 
+@pytest.mark.slow
 def test_summary_of_an_unproven_two_stage_solve_names_both_bounds(
     monkeypatch, capsys,
 ):

@@ -169,6 +169,7 @@ def test_norwegian_template_layout(tmp_path):
     assert "Slik fyller du ut" in texts and "soverom" in texts
 
 
+@pytest.mark.slow
 def test_filled_norwegian_template_validates_and_solves(tmp_path, capsys):
     """
     Tests the done-when of the template: written in Norwegian, filled in

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from allocator.cli import main
+from allocator.i18n import translator
 from allocator.office import write_letters
 from allocator.office.letters import TemplateProblem, letter_values
-from allocator.i18n import translator
 from models import SENSITIVE_FIELDS
 from tests.browser import open_page
 
@@ -22,6 +22,7 @@ def letters(town, tmp_path_factory):
             for lang in ("nb", "en")}
 
 
+@pytest.mark.slow
 def test_one_letter_per_offered_household_in_pdf_and_html(letters, town):
     """Tests that each household offered a dwelling gets a PDF and an
     HTML letter, and nobody else does."""
@@ -90,6 +91,7 @@ def test_letter_prints_in_chromium(letters):
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1
 
 
+@pytest.mark.slow
 def test_letters_command(tmp_path):
     """Tests `allocator letters` after `allocator solve`."""
     folder = tmp_path / "town"

@@ -20,6 +20,7 @@ def report(city, tmp_path_factory):
     return write_report(proposal, instance, out, "en", policy)
 
 
+@pytest.mark.slow
 def test_city_report_renders_with_map_figures_tables_and_prints(report,
                                                                 city):
     """Tests that the city's report.html opens in Debian's chromium with

@@ -61,6 +61,7 @@ def test_same_input_gives_byte_identical_proposal(town, engine):
     assert first == second
 
 
+@pytest.mark.slow
 def test_solve_command_is_deterministic_across_processes(tmp_path):
     """
     Tests that ``allocator solve`` run in two processes with different

@@ -18,7 +18,6 @@ from . import fuzzing
 from .conftest import FUZZ_PROPERTY
 
 
-
 def fuzz(examples: int) -> settings:
     """Generate only (a crash is counted, not shrunk), with no deadline."""
     return settings(
@@ -74,6 +73,7 @@ def _finish(request, tally: fuzzing.Tally, expected: int) -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("part", range(2))
 def test_fuzz_csv_folder(request, part):
     """
@@ -102,6 +102,7 @@ def test_fuzz_csv_folder(request, part):
     _finish(request, tally, CSV_EXAMPLES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("part", range(2))
 def test_fuzz_json(request, part):
     """
@@ -132,6 +133,7 @@ def test_fuzz_json(request, part):
     _finish(request, tally, JSON_EXAMPLES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("structured", [False, True])
 def test_fuzz_xlsx(request, structured):
     """

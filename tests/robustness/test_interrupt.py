@@ -48,6 +48,7 @@ def _intact(out: Path) -> None:
         openpyxl.load_workbook(xlsx_file, read_only=True).close()
 
 
+@pytest.mark.slow
 def test_killing_solve_at_random_moments_leaves_no_broken_file(tmp_path):
     """
     Tests 50 runs of `allocator solve`, each killed (SIGKILL) at a random

@@ -17,10 +17,11 @@ import time
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from allocator.io import proposal as proposal_io
-from allocator.io._atomic import clean_stale
 from allocator.io import read_instance
+from allocator.io._atomic import clean_stale
 from allocator.pipeline import propose
 from models import Policy
 
@@ -76,6 +77,7 @@ def _label(out: Path, proposals) -> str:
     return labels.pop()
 
 
+@pytest.mark.slow
 def test_a_killed_writer_never_leaves_a_mixed_folder(tmp_path):
     """
     Tests that SIGKILL of a process writing proposals A and B in turn into

@@ -82,6 +82,7 @@ def test_simulate_rejects_a_broken_params_file(rural, tmp_path, capsys):
     assert "weeks" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_simulate_compares_national_modes(tmp_path, capsys):
     """Tests --mode on a small county: the modes side by side, no
     baseline, and the map of decisions fulfilled in the report."""

@@ -32,6 +32,7 @@ def test_rule_variants_switch_off_one_rule_each(town):
         assert len(changed) == 1, (name, changed)
 
 
+@pytest.mark.slow
 def test_same_tables_on_local_processes_and_on_a_dask_cluster(
         town, small_sweep):
     """Tests that the sweep gives identical indicator tables in this

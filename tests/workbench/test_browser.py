@@ -79,6 +79,7 @@ def _login(page, base, name):
     expect(page.locator("header .user")).to_have_text(name)
 
 
+@pytest.mark.slow
 def test_a_whole_round_in_the_browser(page, live_server, tmp_path):
     world = build_world()
     Profile.objects.filter(user__in=[world.officer, world.supervisor]) \

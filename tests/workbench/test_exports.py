@@ -7,6 +7,7 @@ import io
 import zipfile
 
 import openpyxl
+import pytest
 from django.urls import reverse
 
 from allocator.i18n import translator
@@ -58,6 +59,7 @@ def test_workbook_opens_with_the_officers_sheets(client, world, tmp_path):
                                            want.worksheets[0][1]]
 
 
+@pytest.mark.slow
 def test_letters_are_the_engines_letters(client, world, tmp_path):
     login(client, world.officer)
     solve = solved(world.round, world.officer)

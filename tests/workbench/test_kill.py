@@ -9,6 +9,7 @@ import threading
 import time
 from importlib import import_module
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
 
@@ -27,6 +28,7 @@ def _session_for(user) -> str:
     return store.session_key
 
 
+@pytest.mark.slow
 def test_killing_the_server_inside_a_decision_changes_nothing(
         transactional_db, tmp_path):
     world = build_world()
