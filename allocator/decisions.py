@@ -46,6 +46,8 @@ from models import (
     Policy,
 )
 
+from .i18n import N_, _
+
 LOCK_ORDER = {"accept": 0, "override": 1, "lock": 2, "table": 2, "offer": 3}
 """Which locks are set aside first when locks cannot all hold: open offers
 first, then the office's plain locks, overrides, and accepted offers last;
@@ -69,12 +71,21 @@ class Lock:
     note: str = ""
 
     def describe(self) -> str:
-        what = {
-            "offer": "open offer", "accept": "accepted offer",
-            "lock": "lock", "override": "override", "table": "lock",
-        }[self.decision]
-        when = f" of {self.date}" if self.date else ""
-        return f"{what} {self.household} -> {self.dwelling}{when}"
+        """The lock in words: ``open offer H1 -> D2 of 2026-03-01``."""
+        what = _(LOCK_WORD[self.decision])
+        if self.date:
+            return _("{what} {household} -> {dwelling} of {date}",
+                     what=what, household=self.household,
+                     dwelling=self.dwelling, date=self.date)
+        return _("{what} {household} -> {dwelling}", what=what,
+                 household=self.household, dwelling=self.dwelling)
+
+
+LOCK_WORD = {
+    "offer": N_("open offer"), "accept": N_("accepted offer"),
+    "lock": N_("lock"), "override": N_("override"), "table": N_("lock"),
+}
+"""What kind of lock each decision sets, in words."""
 
 
 @dataclass
@@ -122,11 +133,10 @@ class Derived:
     def unavailable(self, household: str) -> str | None:
         """Why the household is proposed nothing, or ``None``."""
         if household in self.held:
-            n = self.held[household]
-            return (f"held after {n} declined offers until an officer "
-                    "lifts it")
+            return _("held after {n} declined offers until an officer "
+                     "lifts it", n=self.held[household])
         if household in self.parked:
-            return f"parked until {self.parked[household]}"
+            return _("parked until {date}", date=self.parked[household])
         return None
 
     def instance(self, base: Instance,

@@ -657,7 +657,8 @@ def _queues(instance, data, taken_by, waiting, assignment=None) -> dict:
                 dwelling=dids[d], place=ahead + 1, eligible=count,
                 held_by=None if k < 0 else hids[k],
                 held_by_priority=None if k < 0 else int(data.priority[k]),
-                why=why, message=f"{head}; {text}.",
+                why=why, message=_("{head}; {text}.", head=head,
+                                   text=text),
                 blocked_by=tuple(b[0] for b in blocks),
             ))
         out[h] = tuple(places)
@@ -736,18 +737,18 @@ def _blocked_text(data, blocks, k):
     """The ``why`` and the words of a queue place that a full cap or
     quota, not the queue, decides."""
     parts = "; ".join(
-        BLOCK_TEXT.get(rule, BLOCK_TEXT["quota"]).format(
-            subject=subject, used=used, limit=limit, need=need,
-            dimension=rule.removeprefix("quota_").replace("_", " "))
+        _(BLOCK_TEXT.get(rule, BLOCK_TEXT["quota"]),
+          subject=subject, used=used, limit=limit, need=need,
+          dimension=rule.removeprefix("quota_").replace("_", " "))
         for rule, subject, used, limit, need in blocks)
     if k < 0:
-        return "empty", N_(
+        return "empty", _(
             "it stays empty, and a cap or quota, not the queue, keeps this "
-            "household out: {blocks}").format(blocks=parts)
-    return "cap", N_(
+            "household out: {blocks}", blocks=parts)
+    return "cap", _(
         "{holder} has it, and a cap or quota, not the queue, keeps this "
-        "household out: {blocks}").format(holder=data.household_ids[k],
-                                          blocks=parts)
+        "household out: {blocks}", holder=data.household_ids[k],
+        blocks=parts)
 
 
 def _smallest_changes(instance, policy, data, h, late, days, cache):
@@ -821,7 +822,7 @@ def _smallest_changes(instance, policy, data, h, late, days, cache):
             ))
     if D - excluded["size_too_small"] - excluded["size_too_large"] <= 0:
         wanted = (_("{low} to {high}", low=low, high=high) if low != high
-                  else f"{low}")
+                  else str(low))
         out.append(SmallestChange(
             rule="bedrooms", bedrooms=need,
             message=_("None of the {total} dwellings has {wanted} "

@@ -29,7 +29,7 @@ from .data import RULE_TEXT, AllocationData
 from .decisions import Derived, derive, set_aside_order
 from .engines import solve
 from .explain import build_proposal
-from .i18n import _
+from .i18n import N_, _
 from .result import Result
 
 
@@ -202,9 +202,10 @@ def check_with_decisions(instance: Instance, policy: Policy,
     for s in proposal.set_aside:
         lock = derived.locks.get(s.household)
         if lock is None or lock.dwelling != s.dwelling:
-            report.violations.append(
-                f"Lock {s.household} -> {s.dwelling} is set aside but no "
-                "decision locks it.")
+            report.violations.append(_(
+                "Lock {household} -> {dwelling} is set aside but no "
+                "decision locks it.", household=s.household,
+                dwelling=s.dwelling))
     return report
 
 
@@ -225,8 +226,8 @@ def _settle_locks(instance, policy, derived: Derived, before):
                 household=hid, dwelling=lock.dwelling,
                 decision=lock.decision,
                 rule="held" if hid in derived.held else "parked",
-                message=f"The {lock.describe()} is set aside: the household "
-                f"is {why}.",
+                message=_("The {lock} is set aside: the household is "
+                          "{why}.", lock=lock.describe(), why=why),
             )
     while True:
         effective = derived.instance(instance, frozenset(set_aside))
@@ -244,14 +245,15 @@ def _settle_locks(instance, policy, derived: Derived, before):
                 continue
             lock = min(locks, key=set_aside_order)
             others = [h for h in conflict.households if h != lock.household]
-            kept = (f" The other locks ({', '.join(others)}) hold."
-                    if others else "")
+            kept = (" " + _("The other locks ({others}) hold.",
+                            others=", ".join(others)) if others else "")
             set_aside[lock.household] = SetAsideLock(
                 household=lock.household, dwelling=lock.dwelling,
                 decision=lock.decision, rule=conflict.rule,
-                message=f"The {lock.describe()} is set aside: "
-                f"{conflict.message}{kept} The rest of the round is solved "
-                "without it.",
+                message=_("The {lock} is set aside: {conflict}{kept} The "
+                          "rest of the round is solved without it.",
+                          lock=lock.describe(), conflict=conflict.message,
+                          kept=kept),
             )
             this_round.add(lock.household)
         if not this_round:
@@ -281,10 +283,13 @@ def _with_decisions(instance, policy, data, proposal, derived, set_aside,
                     household=m.household, dwelling=m.dwelling,
                     rule=lock.rule, reason=lock.note, officer=lock.officer,
                     date=lock.date,
-                    message=f"Override by {lock.officer} on {lock.date}: "
-                    f"{m.household} -> {m.dwelling} breaks the rule "
-                    f"'{lock.rule}' (the dwelling {RULE_TEXT[lock.rule]}) "
-                    f"on purpose: {lock.note}",
+                    message=_("Override by {officer} on {date}: "
+                              "{household} -> {dwelling} breaks the rule "
+                              "'{rule}' (the dwelling {text}) on purpose: "
+                              "{note}", officer=lock.officer, date=lock.date,
+                              household=m.household, dwelling=m.dwelling,
+                              rule=lock.rule, text=_(RULE_TEXT[lock.rule]),
+                              note=lock.note),
                 ))
         if previous is not None:
             update["kept"] = before.get(m.household) == m.dwelling
@@ -306,7 +311,7 @@ def _with_decisions(instance, policy, data, proposal, derived, set_aside,
                 household=u.household, priority=u.priority,
                 reason=(UnmatchedReason.HELD if u.household in derived.held
                         else UnmatchedReason.PARKED),
-                message=f"Not proposed anything: {why}.",
+                message=_("Not proposed anything: {why}.", why=why),
                 waited_days=u.waited_days, next_free=u.next_free,
             )
         if declines:
@@ -334,6 +339,14 @@ def _with_decisions(instance, policy, data, proposal, derived, set_aside,
     return proposal.model_copy(update=update)
 
 
+BAN_TEXT = {
+    "decline": N_("the household declined this dwelling"),
+    "ban": N_("the office banned this pair"),
+    "table": N_("the decisions table bans this pair"),
+}
+"""What banned a pair, in words."""
+
+
 def _changes(instance, policy, data, derived, locks, before, now):
     """Each previous match not kept, and why."""
     h_at = {h: i for i, h in enumerate(data.household_ids)}
@@ -347,45 +360,53 @@ def _changes(instance, policy, data, derived, locks, before, now):
         if now.get(hid) == did:
             continue
         got = now.get(hid)
-        where = (f"it now has {got}" if got else "it now waits")
+        where = (_("it now has {dwelling}", dwelling=got) if got
+                 else _("it now waits"))
         if hid not in h_at or did not in d_at:
-            gone = "household" if hid not in h_at else "dwelling"
             reason, text = ChangeReason.NOT_ELIGIBLE, (
-                f"the {gone} is no longer in the data")
+                _("the household is no longer in the data")
+                if hid not in h_at
+                else _("the dwelling is no longer in the data"))
         elif derived.unavailable(hid):
             reason = ChangeReason.PARKED
-            text = f"the household is {derived.unavailable(hid)}"
+            text = _("the household is {why}",
+                     why=derived.unavailable(hid))
         elif (hid, did) in derived.bans:
             source = derived.bans[(hid, did)]
             reason = ChangeReason.NOT_ELIGIBLE
-            text = {"decline": "the household declined this dwelling",
-                    "ban": "the office banned this pair",
-                    "table": "the decisions table bans this pair"}[source]
+            text = _(BAN_TEXT[source])
         elif hid in locks and locks[hid].dwelling != did:
             reason = ChangeReason.LOCKED_ELSEWHERE
-            text = f"the {locks[hid].describe()} holds"
+            text = _("the {lock} holds", lock=locks[hid].describe())
         elif locked_to.get(did, hid) != hid:
             reason = ChangeReason.LOCKED_ELSEWHERE
-            text = f"the {locks[locked_to[did]].describe()} holds"
+            text = _("the {lock} holds",
+                     lock=locks[locked_to[did]].describe())
         elif cand.individual.keep_of.get(h_at[hid]) != d_at[did]:
-            ok, _, rules = lock_check(cand.hh, cand.dw, policy, cand._take,
+            ok, _score, rules = lock_check(cand.hh, cand.dw, policy, cand._take,
                                       h_at[hid], d_at[did])
             reason = ChangeReason.NOT_ELIGIBLE
-            text = ("the pair is no longer eligible: the dwelling "
-                    + "; ".join(RULE_TEXT[r] for r in rules)
-                    if not ok else "the pair no longer fits beside the "
-                    "locks")
+            text = (_("the pair is no longer eligible: the dwelling "
+                      "{rules}", rules="; ".join(_(RULE_TEXT[r])
+                                                 for r in rules))
+                    if not ok else _("the pair no longer fits beside the "
+                                     "locks"))
         else:
             taker = holder.get(did)
-            took = (f"{did} now goes to {taker}" if taker
-                    else f"{did} stays empty")
+            took = (_("{dwelling} now goes to {household}", dwelling=did,
+                      household=taker) if taker
+                    else _("{dwelling} stays empty", dwelling=did))
             if weighted:
                 reason = ChangeReason.QUALITY
-                text = (f"{took}; worth more than keeping the match "
-                        f"({data.keep_bonus} units a kept match)")
+                text = _("{took}; worth more than keeping the match "
+                         "({bonus} units a kept match)", took=took,
+                         bonus=data.keep_bonus)
             else:
                 reason = ChangeReason.MORE_PRIORITY
-                text = (f"{took}, so that the round houses more priority "
-                        "points; keeping it would house less")
+                text = _("{took}, so that the round houses more "
+                         "priority points; keeping it would house less",
+                         took=took)
         yield Change(household=hid, previous=did, now=got, reason=reason,
-                     message=f"{hid} had {did}; {where}: {text}.")
+                     message=_("{household} had {dwelling}; {where}: "
+                               "{text}.", household=hid, dwelling=did,
+                               where=where, text=text))

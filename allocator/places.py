@@ -18,6 +18,21 @@ import numpy as np
 from models import Instance, PlaceKind, PlacesMode, Policy
 
 from .data import UNLIMITED, LockConflict
+from .i18n import N_, _
+
+PLACE_WORD = {
+    PlaceKind.KINDERGARTEN: N_("kindergarten"),
+    PlaceKind.SCHOOL: N_("school"),
+    PlaceKind.INTRODUCTION: N_("introduction programme"),
+}
+"""A kind of service place, in words."""
+
+SUBJECT_WORD = {
+    PlaceKind.KINDERGARTEN: N_("area {id}"),
+    PlaceKind.SCHOOL: N_("area {id}"),
+    PlaceKind.INTRODUCTION: N_("municipality {id}"),
+}
+"""Where the free places of a kind are counted, in words."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +127,7 @@ def apply_place_locks(instance: Instance, places: Places,
     for k, kind in enumerate(places.kinds):
         cap = places.cap[k].copy()
         holders: dict[int, list[int]] = {}
-        for h, d, _ in locked_pairs:
+        for h, d, _score in locked_pairs:
             if places.usage[h, k]:
                 holders.setdefault(int(places.group[d, k]), []).append(h)
         for g, hs in sorted(holders.items()):
@@ -129,9 +144,13 @@ def apply_place_locks(instance: Instance, places: Places,
                         rule="service_places",
                         subject=subject,
                         households=tuple(names),
-                        message=f"Locks of {', '.join(names)} use {used} "
-                        f"{kind} places of {subject}, which has "
-                        f"{int(cap[g])} free.",
+                        message=_("Locks of {names} use {used} {kind} "
+                                  "places of {subject}, which has {free} "
+                                  "free.", names=", ".join(names), used=used,
+                                  kind=_(PLACE_WORD.get(kind, kind)),
+                                  subject=_(SUBJECT_WORD[kind],
+                                            id=subject.split(" ", 1)[1]),
+                                  free=int(cap[g])),
                     ))
             cap[g] = max(0, int(cap[g]) - used)
         caps.append(cap)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from models import Instance
 
+from .i18n import _
+
 MODE_UNAVAILABLE = 5
 """Exit status of a command whose mode cannot run on the data."""
 
@@ -36,13 +38,14 @@ class ModeUnavailable(ValueError):
         self.mode = mode
         self.missing = tuple(missing)
         super().__init__(
-            f"{mode} cannot run on this instance: " + " ".join(missing)
+            _("{mode} cannot run on this instance: {missing}", mode=mode,
+              missing=" ".join(missing))
         )
 
 
 def _examples(ids: list[str]) -> str:
     shown = ", ".join(repr(i) for i in ids[:EXAMPLES])
-    return f" (e.g. {shown})" if ids else ""
+    return " " + _("(e.g. {shown})", shown=shown) if ids else ""
 
 
 def dwelling_level_gaps(instance: Instance) -> list[str]:
@@ -52,19 +55,19 @@ def dwelling_level_gaps(instance: Instance) -> list[str]:
     """
     gaps = []
     if not instance.dwellings:
-        gaps.append("It matches households to dwellings, and the "
-                    "instance has no dwellings (dwellings.csv is missing "
-                    "or empty).")
+        gaps.append(_("It matches households to dwellings, and the "
+                      "instance has no dwellings (dwellings.csv is missing "
+                      "or empty)."))
     if not instance.areas:
-        gaps.append("It counts dispersion by area, and the instance has "
-                    "no areas (areas.csv is missing or empty).")
-    gaps += permit_date_gaps(instance, "waiting time and deadlines")
+        gaps.append(_("It counts dispersion by area, and the instance has "
+                      "no areas (areas.csv is missing or empty)."))
+    gaps += permit_date_gaps(instance, _("waiting time and deadlines"))
     blank_sex = [h.id for h in instance.households
                  if any(m.sex is None for m in h.members)]
     if blank_sex:
-        gaps.append(f"The size norm needs every member's sex; it is blank "
-                    f"for members of {len(blank_sex)} household(s)"
-                    f"{_examples(blank_sex)}.")
+        gaps.append(_("The size norm needs every member's sex; it is "
+                      "blank for members of {n} household(s){examples}.",
+                      n=len(blank_sex), examples=_examples(blank_sex)))
     return gaps
 
 
@@ -73,8 +76,9 @@ def permit_date_gaps(instance: Instance, use: str) -> list[str]:
     blank = [h.id for h in instance.households if h.permit_date is None]
     if not blank:
         return []
-    return [f"Its {use} count from the permit date, which is blank for "
-            f"{len(blank)} household(s){_examples(blank)}."]
+    return [_("Its {use} count from the permit date, which is blank for "
+              "{n} household(s){examples}.", use=use, n=len(blank),
+              examples=_examples(blank))]
 
 
 def require_dwelling_level(instance: Instance, mode: str) -> None:

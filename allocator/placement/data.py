@@ -29,6 +29,7 @@ from models.policy import ObjectiveMode
 
 from ..compile import deadline_days, household_priority, quota_usage
 from ..requirements import ModeUnavailable, permit_date_gaps
+from ..i18n import _
 
 UNLIMITED = np.iinfo(np.int64).max // 4
 """Limit of a capacity that has none."""
@@ -273,7 +274,7 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
     mindex = {m.id: i for i, m in enumerate(munis)}
     score_first = rules.objective == PlacementObjective.SCORE
     if not score_first:
-        gaps = permit_date_gaps(instance, "priority points")
+        gaps = permit_date_gaps(instance, _("priority points"))
         if gaps:
             raise ModeUnavailable("placement", [
                 *gaps, "Give every permit date, or place by the score "
