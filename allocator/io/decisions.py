@@ -129,10 +129,11 @@ def _self_found_problems(log, instance):
             continue
         if found_by[e.dwelling] != e.household:
             yield (i, "dwelling", "not-self-found",
-                   f"dwelling {e.dwelling!r} was not found by household "
-                   f"{e.household!r} (its found_by column); a "
-                   f"{e.kind.value} event needs the dwelling the household "
-                   "found itself.")
+                   _("dwelling {dwelling} was not found by household "
+                     "{household} (its found_by column); a {kind} event "
+                     "needs the dwelling the household found itself.",
+                     dwelling=repr(e.dwelling), household=repr(e.household),
+                     kind=e.kind.value))
 
 
 def _cell(column: str, value):

@@ -7,10 +7,14 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..i18n import N_, _
+
 MAX_FILES_NAMED = 3
 """Files named after a style that only some files use."""
 
 _ASPECTS = ("dates", "booleans")
+ASPECT_WORD = {"dates": N_("dates"), "booleans": N_("booleans")}
+"""The conventions detected, in words."""
 
 DIRECT_IDENTIFIERS = frozenset({
     # Names of persons.
@@ -109,8 +113,6 @@ def did_you_mean(name: str, known) -> str:
                                       n=1, cutoff=0.75)
     if not close:
         return ""
-    from ..i18n import _
-
     return " " + _("did you mean {name!r}?", name=close[0])
 
 
@@ -181,18 +183,18 @@ class FormatReport:
         ja/nei``. A style used by only some files names them.
         """
         if not self.form:
-            return "not read"
+            return _("not read")
         parts: list[str] = []
         files = list(self.files.values())
         if self.form == "CSV":
             parts.append(_attribute(
-                "separator", {f.label: repr(f.separator) for f in files
+                _("separator"), {f.label: repr(f.separator) for f in files
                               if f.separator},
             ))
         parts.append(_numbers(files))
         if self.form != "XLSX":
             parts.append(_attribute(
-                "encoding", {f.label: f.encoding for f in files
+                _("encoding"), {f.label: f.encoding for f in files
                              if f.encoding},
             ))
         for aspect in _ASPECTS:
@@ -200,7 +202,8 @@ class FormatReport:
         if self.dropped:
             shown = ", ".join(f"{file}:{column}"
                               for file, column in self.dropped)
-            parts.append(f"dropped identifier columns {shown}")
+            parts.append(_("dropped identifier columns {shown}",
+                           shown=shown))
         parts += self.wide
         return f"{self.form}: " + ", ".join(p for p in parts if p)
 
@@ -216,14 +219,15 @@ def _attribute(what: str, values: dict[str, str]) -> str:
         return f"{what} {next(iter(by_value))}"
     ordered = sorted(by_value.items(), key=lambda kv: len(kv[1]))
     texts = [f"{value} ({_named(labels)})" for value, labels in ordered[:-1]]
-    texts.append(f"{ordered[-1][0]} (other files)")
+    texts.append(_("{value} (other files)", value=ordered[-1][0]))
     return f"{what} " + ", ".join(texts)
 
 
 def _named(labels: list[str]) -> str:
     shown = ", ".join(labels[:MAX_FILES_NAMED])
     more = len(labels) - MAX_FILES_NAMED
-    return shown + (f" and {more} more" if more > 0 else "")
+    return shown + (" " + _("and {more} more", more=more)
+                    if more > 0 else "")
 
 
 def _numbers(files: list[FileFormat]) -> str:
@@ -233,15 +237,16 @@ def _numbers(files: list[FileFormat]) -> str:
                if f.seen["numbers", "thousands grouped"]]
     parts = []
     if comma:
-        parts.append("decimal comma" + (
+        parts.append(_("decimal comma") + (
             f" ({_named(comma)})" if point else ""
         ))
     if point:
-        parts.append("decimal point" + (
+        parts.append(_("decimal point") + (
             f" ({_named(point)})" if comma else ""
         ))
     if grouped:
-        parts.append(f"thousands grouped ({_named(grouped)})")
+        parts.append(_("thousands grouped ({files})",
+                       files=_named(grouped)))
     return ", ".join(parts)
 
 
@@ -256,8 +261,8 @@ def _styles(aspect: str, files: list[FileFormat]) -> str:
     if not totals:
         return ""
     if len(totals) == 1:
-        return f"{aspect} {next(iter(totals))}"
-    styles = [s for s, _ in totals.most_common()]
-    return f"{aspect} " + ", ".join(
+        return f"{_(ASPECT_WORD[aspect])} {next(iter(totals))}"
+    styles = [s for s, _n in totals.most_common()]
+    return f"{_(ASPECT_WORD[aspect])} " + ", ".join(
         f"{s} ({_named(labels[s])})" for s in styles
     )

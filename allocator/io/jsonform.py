@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from models import TABLES, Instance, Member
 
+from ..i18n import _
 from ._atomic import write_text_atomic
 from .assemble import Parsed, Record, build_instance
 from .detect import FileFormat, FormatReport, is_direct_identifier
@@ -87,7 +88,8 @@ def read_json(
     if not isinstance(document, dict):
         raise InputError([LocatedProblem(
             label, None, None, "wrong-type",
-            "The document must be a JSON object with the instance's fields.",
+            _("The document must be a JSON object with the instance's "
+              "fields."),
         )])
     header_fields = set(row_model(HEADER).model_fields)
     if drop_identifiers:
@@ -96,7 +98,7 @@ def read_json(
         if key not in header_fields and key not in TABLES:
             problems.append(LocatedProblem(
                 label, None, key, "unknown-field",
-                "Unknown field: not part of the format.",
+                _("Unknown field: not part of the format."),
             ))
     header = Record(
         0, {k: v for k, v in document.items() if k in header_fields}
@@ -145,7 +147,7 @@ def _table_records(document, table, label, problems) -> list[Record] | None:
     if not isinstance(rows, list):
         problems.append(LocatedProblem(
             label, None, table, "wrong-type",
-            f"{table} must be an array of objects.",
+            _("{table} must be an array of objects.", table=table),
         ))
         return None
     records = []
@@ -153,7 +155,7 @@ def _table_records(document, table, label, problems) -> list[Record] | None:
         if not isinstance(row, dict):
             problems.append(LocatedProblem(
                 label, index + 1, json_path((table, index)), "wrong-type",
-                "Each row must be a JSON object.",
+                _("Each row must be a JSON object."),
             ))
             continue
         records.append(Record(index + 1, row))
@@ -210,7 +212,8 @@ def load_json(path: Path, detected: FileFormat | None = None):
     except OSError as error:
         raise InputError([LocatedProblem(
             label, None, None, "unreadable",
-            f"File could not be read ({error.strerror or error}).",
+            _("File could not be read ({error}).",
+              error=error.strerror or error),
         )]) from None
     if detected is not None:
         bom = data.startswith(b"\xef\xbb\xbf")
@@ -221,8 +224,8 @@ def load_json(path: Path, detected: FileFormat | None = None):
         line = data[: error.start].count(b"\n") + 1
         raise InputError([LocatedProblem(
             label, None, None, "encoding",
-            f"File is not UTF-8 text (line {line}, byte "
-            f"0x{data[error.start]:02x}).",
+            _("File is not UTF-8 text (line {line}, byte {byte}).",
+              line=line, byte=format(data[error.start], "#04x")),
         )]) from None
     duplicated: list[str] = []
     try:
@@ -231,25 +234,27 @@ def load_json(path: Path, detected: FileFormat | None = None):
     except json.JSONDecodeError as error:
         raise InputError([LocatedProblem(
             label, None, None, "syntax",
-            f"JSON not understood at line {error.lineno}, column "
-            f"{error.colno}: {error.msg}.",
+            _("JSON not understood at line {line}, column {column}: "
+              "{error}.", line=error.lineno, column=error.colno,
+              error=error.msg),
         )]) from None
     except RecursionError:
         raise InputError([LocatedProblem(
-            label, None, None, "syntax", "JSON nested too deeply.",
+            label, None, None, "syntax", _("JSON nested too deeply."),
         )]) from None
     except ValueError as error:
         # Python refuses integers of more than 4300 digits.
         raise InputError([LocatedProblem(
-            label, None, None, "syntax", f"JSON not understood: {error}.",
+            label, None, None, "syntax",
+            _("JSON not understood: {error}.", error=error),
         )]) from None
     if duplicated:
         # json keeps the last of two equal keys without a word; one of
         # them was written by mistake, and which is not ours to guess.
         raise InputError([
             LocatedProblem(label, None, key, "duplicate-key",
-                           f"Key {key!r} appears twice in one object; "
-                           "keep one.")
+                           _("Key {key} appears twice in one object; "
+                             "keep one.", key=repr(key)))
             for key in sorted(set(duplicated))[:50]
         ])
     return document
@@ -260,7 +265,7 @@ def _object(pairs: list[tuple[str, object]], duplicated: list[str]) -> dict:
     document = dict(pairs)
     if len(document) < len(pairs):
         seen: set[str] = set()
-        for key, _ in pairs:
+        for key, _value in pairs:
             if key in seen:
                 duplicated.append(key[:64])
             seen.add(key)

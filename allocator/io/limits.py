@@ -12,6 +12,7 @@ import zlib
 from pathlib import Path
 
 from .. import memory
+from ..i18n import _, current
 from .problems import InputError, LocatedProblem
 
 MAX_FILE_BYTES = 256 * 1024**2
@@ -61,9 +62,11 @@ def check_file(path: Path, label: str | None = None) -> None:
         return  # the reader reports what cannot be read
     if size > MAX_FILE_BYTES:
         raise _too_large(
-            label, f"File of {size / 1024**2:,.0f} MiB is larger than the "
-            f"{MAX_FILE_BYTES // 1024**2} MiB read at most; split the "
-            "instance (by municipality) or remove what is not needed.")
+            label, _("File of {size} MiB is larger than the {most} MiB "
+                     "read at most; split the instance (by municipality) "
+                     "or remove what is not needed.",
+                     size=current().number(size / 1024**2, 0),
+                     most=MAX_FILE_BYTES // 1024**2))
     if path.suffix.lower() == ".xlsx" and path.is_file():
         check_workbook(path, label)
 
@@ -76,17 +79,20 @@ def check_workbook(path: Path, label: str) -> None:
             expanded = sum(m.file_size for m in members)
             if expanded > MAX_XLSX_EXPANDED_BYTES:
                 raise _too_large(
-                    label, f"Workbook expands to {expanded / 1024**2:,.0f} "
-                    f"MiB, more than the {MAX_XLSX_EXPANDED_BYTES // 1024**2}"
-                    " MiB read at most; save it as CSV files or split it.")
+                    label, _("Workbook expands to {size} MiB, more than "
+                             "the {most} MiB read at most; save it as CSV "
+                             "files or split it.",
+                             size=current().number(expanded / 1024**2, 0),
+                             most=MAX_XLSX_EXPANDED_BYTES // 1024**2))
             for m in members:
                 if (m.file_size > 1024**2 and m.file_size
                         > MAX_XLSX_RATIO * max(1, m.compress_size)):
                     raise _too_large(
-                        label, f"Workbook member {m.filename[:80]!r} "
-                        "expands more than any spreadsheet does (a zip "
-                        "bomb?); save the workbook again from Excel or "
-                        "LibreOffice.")
+                        label, _("Workbook member {member} expands more "
+                                 "than any spreadsheet does (a zip bomb?); "
+                                 "save the workbook again from Excel or "
+                                 "LibreOffice.",
+                                 member=repr(m.filename[:80])))
             for m in members:
                 if m.filename.startswith("xl/worksheets/"):
                     with archive.open(m) as handle:
@@ -108,11 +114,16 @@ def _check_dimension(head: bytes, label: str, member: str) -> None:
     columns = _column_number(last_column.decode()) if last_column else 0
     if rows > MAX_SHEET_ROWS or columns > MAX_SHEET_COLUMNS:
         raise _too_large(
-            label, f"Sheet {member.rsplit('/', 1)[-1]!r} declares "
-            f"{rows:,} rows and {columns:,} columns, beyond the "
-            f"{MAX_SHEET_ROWS:,} rows and {MAX_SHEET_COLUMNS} columns read "
-            "at most; delete the empty rows and columns past the table "
-            "(select them, delete, save) or save it as CSV.")
+            label, _("Sheet {sheet} declares {rows} rows and {columns} "
+                     "columns, beyond the {most_rows} rows and "
+                     "{most_columns} columns read at most; delete the empty "
+                     "rows and columns past the table (select them, "
+                     "delete, save) or save it as CSV.",
+                     sheet=repr(member.rsplit("/", 1)[-1]),
+                     rows=current().number(rows, 0),
+                     columns=current().number(columns, 0),
+                     most_rows=current().number(MAX_SHEET_ROWS, 0),
+                     most_columns=MAX_SHEET_COLUMNS))
 
 
 def check_rows(households: int, dwellings: int, label: str) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from models import Proposal
 
+from ..i18n import _
 from ._atomic import atomic_folder
 from .history import keep_previous
 from .jsonform import read_model
@@ -153,7 +154,7 @@ def read_proposal(path: str | Path) -> Proposal:
     path = Path(path)
     if path.is_dir():
         path = path / JSON_NAME
-    return read_model(path, Proposal, "Proposal file not found.")
+    return read_model(path, Proposal, _("Proposal file not found."))
 
 
 def _score_names(proposal: Proposal) -> list[str]:
@@ -173,7 +174,8 @@ def _csv_text(proposal: Proposal) -> str:
     """One row per household, matched or not, sorted by household id."""
     scores = _score_names(proposal)
     notes: dict[str, tuple[str, str]] = {}
-    for what, household, _, _, message in reversed(_decision_rows(proposal)):
+    for what, household, _dw, _rule, message in reversed(
+            _decision_rows(proposal)):
         notes[household] = (what, message)  # set-aside locks win
     rows = []
     for m in proposal.matches:

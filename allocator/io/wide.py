@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import _
 from .layout import parse_bool_style
 from .problems import LocatedProblem
 
@@ -87,8 +88,9 @@ def widen(table: str, label: str, rows: list[tuple[int, list[str]]]
             continue
         households += 1
         long += [(number, pair) for pair in pairs]
-    described = (f"{label}: wide matrix, {households} households x "
-                 f"{len(columns)} municipalities")
+    described = _("{label}: wide matrix, {households} households x "
+                  "{municipalities} municipalities", label=label,
+                  households=households, municipalities=len(columns))
     return long, problems, described
 
 
@@ -111,15 +113,16 @@ def _municipality_columns(label: str, header_number: int,
             if any(i < len(r) and r[i].strip() for _, r in data):
                 problems.append(LocatedProblem(
                     label, header_number, None, "unknown-column",
-                    f"Column {i + 1} has values but no municipality id in "
-                    "the header.",
+                    _("Column {column} has values but no municipality id "
+                      "in the header.", column=i + 1),
                 ))
             continue
         if name in seen:
             problems.append(LocatedProblem(
                 label, header_number, name, "duplicate-column",
-                f"Municipality {name!r} heads columns {seen[name] + 1} and "
-                f"{i + 1}; the first is used.",
+                _("Municipality {name} heads columns {first} and "
+                  "{second}; the first is used.", name=repr(name),
+                  first=seen[name] + 1, second=i + 1),
             ))
             continue
         seen[name] = i
@@ -142,15 +145,15 @@ def _row_pairs(table: str, label: str, number: int, cells: list[str],
     ):
         problems.append(LocatedProblem(
             label, number, None, "row-length",
-            f"Row has {len(cells)} cells but the header has "
-            f"{len(header)} columns.",
+            _("Row has {cells} cells but the header has {columns} "
+              "columns.", cells=len(cells), columns=len(header)),
         ))
     if not household:
         if any(c.strip() for c in cells[1:]):
             problems.append(LocatedProblem(
                 label, number, header[0].strip() or None, "required",
-                "A value is required: the household's id in the first "
-                "column.",
+                _("A value is required: the household's id in the first "
+                  "column."),
             ))
         return None, problems
     pairs = []
@@ -198,11 +201,11 @@ def _bad_cell(table: str, text: str) -> str | None:
     """Why a non-missing cell is not a value, or ``None`` if it is one."""
     if table == "compatibility":
         if parse_bool_style(text)[0] is None:
-            return (f"Compatibility {text!r} not understood: write 1 or 0 "
-                    "(true/false, ja/nei), or NA, - or blank when the "
-                    "pair is not listed.")
+            return _("Compatibility {text} not understood: write 1 or 0 "
+                     "(true/false, ja/nei), or NA, - or blank when the "
+                     "pair is not listed.", text=repr(text))
         return None
     if not _NUMBER.fullmatch(text.replace("\u2212", "-")):
-        return (f"Score {text!r} is not a number: write a number, or NA, "
-                "- or blank for a missing score.")
+        return _("Score {text} is not a number: write a number, or NA, "
+                 "- or blank for a missing score.", text=repr(text))
     return None

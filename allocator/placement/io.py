@@ -11,6 +11,7 @@ from pathlib import Path
 
 from models import ChainedReport, ModeComparison, PlacementProposal
 
+from ..i18n import _
 from ..io._atomic import atomic_file, write_text_atomic
 from ..io.jsonform import read_model
 from ..io.layout import text_of
@@ -79,7 +80,7 @@ def read_placement(path: str | Path) -> PlacementProposal:
     if path.is_dir():
         path = path / PLACEMENT_JSON
     return read_model(path, PlacementProposal,
-                      "Placement proposal file not found.")
+                      _("Placement proposal file not found."))
 
 
 def _household_rows(proposal: PlacementProposal) -> list[list]:
