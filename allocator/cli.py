@@ -340,7 +340,7 @@ def solve(
         str | None, typer.Option(help=N_("Policy TOML file or preset name."))
     ] = None,
     engine: Annotated[
-        str, typer.Option(help=engine_help())
+        str, typer.Option(help=engine_help(False))
     ] = "auto",
     time_limit: Annotated[
         float | None,
@@ -551,13 +551,15 @@ def _progress_printer():
             return
         last[0] = elapsed
         g = gap(best, bound)
-        best_text = "none yet" if best is None else f"{best:.1f}"
-        bound_text = ("none yet" if bound is None or not math.isfinite(bound)
-                      else f"{bound:.1f}")
-        gap_text = "unknown" if g is None else f"{g:.4%}"
-        err.print(f"  {elapsed:.0f} s: {stage}: best {best_text}, bound "
-                  f"{bound_text}, gap {gap_text}", markup=False,
-                  highlight=False)
+        best_text = _("none yet") if best is None else f"{best:.1f}"
+        bound_text = (_("none yet") if bound is None
+                      or not math.isfinite(bound) else f"{bound:.1f}")
+        gap_text = _("unknown") if g is None else f"{g:.4%}"
+        err.print("  " + _("{seconds} s: {stage}: best {best}, bound "
+                           "{bound}, gap {gap}",
+                           seconds=format(elapsed, ".0f"), stage=stage,
+                           best=best_text, bound=bound_text, gap=gap_text),
+                  markup=False, highlight=False)
 
     return show
 
@@ -692,11 +694,13 @@ def _print_summary(proposal: Proposal, seconds=None):
         (_("eligible pairs"), f"{s.num_pairs}"),
     ]
     if s.time_limit is not None:
-        rows.append(("time limit (whole command)",
+        rows.append((_("time limit (whole command)"),
                      f"{s.time_limit:g} s"
-                     + (" (default)" if s.time_limit_default else "")
+                     + (" " + _("(default)") if s.time_limit_default
+                        else "")
                      + ("" if s.proven_optimal
-                        or proposal.objective is None else ", reached")))
+                        or proposal.objective is None
+                        else ", " + _("reached"))))
     if seconds and "solve" in seconds:
         rows.append((_("compile / solve seconds"),
                      f"{seconds.get('compile', 0.0):.3f} / "
@@ -1367,7 +1371,9 @@ def _translated_command():
         if cmd.help:
             cmd.help = _(inspect.cleandoc(cmd.help))
         for param in cmd.params:
-            if getattr(param, "help", None):
+            if getattr(param, "help", None) == engine_help(False):
+                param.help = engine_help()
+            elif getattr(param, "help", None):
                 param.help = _(param.help)
         stack.extend(getattr(cmd, "commands", {}).values())
     return command

@@ -40,6 +40,7 @@ from pathlib import Path
 
 from models import Instance
 
+from .i18n import _
 from .io import FormatReport, InputError, LocatedProblem, read_instance
 from .io import write_instance
 from .io._atomic import atomic_file
@@ -122,8 +123,8 @@ def pseudonymise_instance(
     unknown = [k for k in kinds if k not in PREFIXES]
     if unknown:
         raise ValueError(
-            f"cannot pseudonymise {', '.join(unknown)}; choose from "
-            f"{', '.join(PREFIXES)}."
+            _("cannot pseudonymise {kinds}; choose from {choices}.",
+              kinds=", ".join(unknown), choices=", ".join(PREFIXES))
         )
     _check_paths(path, out_path, key_path)
     secret, old_mapping = _load_key(key_path)
@@ -229,13 +230,14 @@ def pseudonymised(
     for decision in document["decisions"]:
         decision["note"] = ""
     if cleared:
-        notes.append(f"cleared {cleared} decision note(s) (free text)")
+        notes.append(_("cleared {n} decision note(s) (free text)",
+                       n=cleared))
     if "sites" in mapping:
         named = sum(bool(s["name"]) for s in document["sites"])
         for site in document["sites"]:
             site["name"] = ""
         if named:
-            notes.append(f"blanked {named} site name(s)")
+            notes.append(_("blanked {n} site name(s)", n=named))
     if "nodes" in mapping and document["nodes"]:
         notes.append(_recentre(document["nodes"]))
     for table in (*mapping, *_SORT_KEYS):
@@ -253,7 +255,8 @@ def _recentre(nodes: list[dict]) -> str:
     for node in nodes:
         node["x"] = round(node["x"] - dx, 6)
         node["y"] = round(node["y"] - dy, 6)
-    return "moved network coordinates to centre on zero (distances kept)"
+    return _("moved network coordinates to centre on zero (distances "
+             "kept)")
 
 
 def _check_paths(path: Path, out_path: Path, key_path: Path) -> None:
@@ -262,20 +265,20 @@ def _check_paths(path: Path, out_path: Path, key_path: Path) -> None:
     if out == source:
         problems.append(LocatedProblem(
             out_path.name or str(out_path), None, None, "same-path",
-            "The output must differ from the input: the original is "
-            "kept, and the pseudonymised copy written beside it.",
+            _("The output must differ from the input: the original is "
+              "kept, and the pseudonymised copy written beside it."),
         ))
     if key == out or out in key.parents:
         problems.append(LocatedProblem(
             key_path.name, None, None, "key-inside-output",
-            f"The key file must be kept apart from the pseudonymised data, "
-            f"not inside {out_path}: it turns pseudonyms back into "
-            "identifiers.",
+            _("The key file must be kept apart from the pseudonymised "
+              "data, not inside {out}: it turns pseudonyms back into "
+              "identifiers.", out=out_path),
         ))
     if key == source or (key.exists() and key.is_dir()):
         problems.append(LocatedProblem(
             key_path.name, None, None, "not-a-key",
-            f"{key_path} is not a key file.",
+            _("{key} is not a key file.", key=key_path),
         ))
     if problems:
         raise InputError(problems)
@@ -294,23 +297,25 @@ def _load_key(key_path: Path) -> tuple[bytes | None, dict]:
     try:
         document = json.loads(key_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        fail(f"The key file could not be read ({type(error).__name__}); "
-             "give the key file written by an earlier run, or a new path.")
+        fail(_("The key file could not be read ({kind}); give the key "
+               "file written by an earlier run, or a new path.",
+               kind=type(error).__name__))
     if not isinstance(document, dict) or document.get("format") != (
         KEY_FORMAT
     ):
-        fail(f"Not a pseudonym key file (no \"format\": \"{KEY_FORMAT}\").")
+        fail(_("Not a pseudonym key file (no \"format\": \"{format}\").",
+               format=KEY_FORMAT))
     try:
         secret = bytes.fromhex(document["secret"])
     except (KeyError, TypeError, ValueError):
-        fail("The key file has no valid secret.")
+        fail(_("The key file has no valid secret."))
     if len(secret) < 16:
-        fail("The key file's secret is too short.")
+        fail(_("The key file's secret is too short."))
     mapping = document.get("mapping", {})
     if not isinstance(mapping, dict) or not all(
         isinstance(v, dict) for v in mapping.values()
     ):
-        fail("The key file's mapping is not an object of objects.")
+        fail(_("The key file's mapping is not an object of objects."))
     return secret, mapping
 
 
@@ -347,19 +352,22 @@ def _summary(instance, kinds, mapping, report, notes, out_path, key_path,
         f"{len(mapping[kind])} {kind}" for kind in kinds
     )
     lines = [
-        f"pseudonymised {instance.name!r}: {counts}",
-        "kept readable: " + (", ".join(
+        _("pseudonymised {name}: {counts}", name=repr(instance.name),
+          counts=counts),
+        _("kept readable: {tables}", tables=", ".join(
             k for k in ("municipalities", "areas") if k not in kinds
-        ) or "nothing"),
+        ) or _("nothing")),
     ]
     if report.dropped:
-        lines.append("dropped identifier columns: " + ", ".join(
-            f"{file}:{column}" for file, column in report.dropped
-        ))
+        lines.append(_("dropped identifier columns: {columns}",
+                       columns=", ".join(f"{file}:{column}"
+                                         for file, column in report.dropped)))
     lines.extend(notes)
-    lines.append(f"wrote {out_path}")
+    lines.append(_("wrote {path}", path=out_path))
     lines.append(
-        f"key {'reused and updated' if reused else 'created'}: {key_path} "
-        "(mode 0600; keep it apart from the data)"
+        _("key reused and updated: {path} (mode 0600; keep it apart from "
+          "the data)", path=key_path) if reused else
+        _("key created: {path} (mode 0600; keep it apart from the data)",
+          path=key_path)
     )
     return "\n".join(lines)

@@ -198,35 +198,37 @@ def comparison_rows(report: ModeComparison) -> list[tuple[str, str, str,
     def row(name, x, y):
         return (name, str(x), str(y), f"{y - x:+d}")
 
+    def status(side):
+        if side.proven_optimal:
+            return _("{status} (proven)", status=side.status.value)
+        return f"{side.status.value}"
+
     rows = [
-        ("status", f"{a.status.value}"
-         + (" (proven)" if a.proven_optimal else ""),
-         f"{b.status.value}" + (" (proven)" if b.proven_optimal else ""),
-         ""),
-        row("households housed", a.housed, b.housed),
-        row("housed within deadline", a.housed_within_deadline,
+        (_("status"), status(a), status(b), ""),
+        row(_("households housed"), a.housed, b.housed),
+        row(_("housed within deadline"), a.housed_within_deadline,
             b.housed_within_deadline),
-        row("housed within the maximum deadline", a.housed_within_maximum,
-            b.housed_within_maximum),
-        row("priority group housed", a.housed_priority_group,
+        row(_("housed within the maximum deadline"),
+            a.housed_within_maximum, b.housed_within_maximum),
+        row(_("priority group housed"), a.housed_priority_group,
             b.housed_priority_group),
-        row("priority points housed", a.priority_points,
+        row(_("priority points housed"), a.priority_points,
             b.priority_points),
     ]
     for group in sorted(set(a.by_group) | set(b.by_group)):
         x = a.by_group.get(group, (0, 0, 0))
         y = b.by_group.get(group, (0, 0, 0))
-        rows.append((f"{group.replace('_', ' ')}: housed / within deadline "
-                     f"(of {x[2]})",
+        rows.append((_("{group}: housed / within deadline (of {n})",
+                       group=group.replace("_", " "), n=x[2]),
                      f"{x[1]} / {x[0]}", f"{y[1]} / {y[0]}",
                      f"{y[1] - x[1]:+d} / {y[0] - x[0]:+d}"))
     rows += [
-        row("placement-rule breaches", a.placement_breaches,
+        row(_("placement-rule breaches"), a.placement_breaches,
             b.placement_breaches),
-        ("pair-score total", f"{a.pair_score_total:.3f}",
+        (_("pair-score total"), f"{a.pair_score_total:.3f}",
          f"{b.pair_score_total:.3f}",
          f"{b.pair_score_total - a.pair_score_total:+.3f}"),
-        ("seconds", f"{a.seconds:.2f}", f"{b.seconds:.2f}", ""),
+        (_("seconds"), f"{a.seconds:.2f}", f"{b.seconds:.2f}", ""),
     ]
     return rows
 

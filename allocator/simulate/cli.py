@@ -10,6 +10,8 @@ from pydantic import ValidationError
 
 from models import SimulationParams
 
+from ..i18n import N_, _, current
+
 INPUT_ERROR = 2
 CHECK_FAILED = 1
 
@@ -86,16 +88,18 @@ def simulate_command(*, path, out_dir, policies, overrides, params_file,
     try:
         params = read_params(params_file, overrides)
     except ValueError as exc:
-        err.print("simulation parameters are not valid:", style="bold red")
+        err.print(_("simulation parameters are not valid:"),
+                  style="bold red")
         err.print(str(exc), markup=False, highlight=False)
         return INPUT_ERROR
     if rule_prices not in RULE_PRICES:
-        err.print(f"--rule-prices {rule_prices!r} not understood; "
-                  f"choose one of {', '.join(RULE_PRICES)}.", style="red")
+        err.print(_("--rule-prices {value} not understood; choose one of "
+                    "{choices}.", value=repr(rule_prices),
+                    choices=", ".join(RULE_PRICES)), style="red")
         return INPUT_ERROR
     if workers is not None and workers < 1:
-        err.print(f"--workers {workers} not understood; use 1 or "
-                  "more.", style="red")
+        err.print(_("--workers {workers} not understood; use 1 or more.",
+                    workers=workers), style="red")
         return INPUT_ERROR
     instance = read_instance(path)
     chosen = [read_policy(spec) for spec in policies]
@@ -103,7 +107,7 @@ def simulate_command(*, path, out_dir, policies, overrides, params_file,
 
     started = time.perf_counter()
     with Progress(
-        TextColumn("simulating"), BarColumn(), MofNCompleteColumn(),
+        TextColumn(_("simulating")), BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), console=err, transient=True,
         disable=not err.is_terminal,
     ) as bar:
@@ -125,26 +129,31 @@ def simulate_command(*, path, out_dir, policies, overrides, params_file,
             return INPUT_ERROR
         except OSError as exc:
             # A Dask scheduler that cannot be reached.
-            err.print(f"could not run the sweep: {exc}",
+            err.print(_("could not run the sweep: {error}", error=exc),
                       markup=False, highlight=False, style="red")
             return INPUT_ERROR
     report = write_report(sweep, instance, out_dir)
     elapsed = time.perf_counter() - started
     _print_headline(sweep, out)
-    out.print(f"{len(sweep.runs)} runs and {len(sweep.hindsights)} "
-              f"hindsight optima on {sweep.backend} in {elapsed:.0f} s")
-    out.print(f"wrote {report} (tables/ and figures/ beside it as CSV)")
+    out.print(_("{runs} runs and {optima} hindsight optima on {backend} "
+                "in {seconds} s", runs=len(sweep.runs),
+                optima=len(sweep.hindsights), backend=sweep.backend,
+                seconds=format(elapsed, ".0f")))
+    out.print(_("wrote {report} (tables/ and figures/ beside it as CSV)",
+                report=report))
     return 0
 
 
 def _print_headline(sweep, out) -> None:
     from rich.table import Table
 
-    table = Table(title="Settled within deadline, of the households whose "
-                  "deadline fell within the horizon (mean over seeds)")
-    for column in ("policy", "all: count", "all: share", "families: count",
-                   "families: share", "of hindsight"):
-        table.add_column(column, justify="right")
+    table = Table(title=_("Settled within deadline, of the households "
+                          "whose deadline fell within the horizon (mean "
+                          "over seeds)"))
+    for column in (N_("policy"), N_("all: count"), N_("all: share"),
+                   N_("families: count"), N_("families: share"),
+                   N_("of hindsight")):
+        table.add_column(_(column), justify="right")
     value = {(r["policy"], r["group"], r["indicator"]): r["mean"]
              for r in sweep.tables.indicators}
     ratio = {r["policy"]: r["cohort_ratio_mean"]
@@ -153,7 +162,8 @@ def _print_headline(sweep, out) -> None:
     def fmt(v, share=False):
         if v is None:
             return "-"
-        return f"{100 * v:.1f} %" if share else f"{v:.1f}"
+        t = current()
+        return t.percent(v) if share else t.number(v, 1)
 
     for label in sweep.labels:
         table.add_row(
