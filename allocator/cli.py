@@ -1332,11 +1332,13 @@ def main(argv: list[str] | None = None) -> int:
         # handler in allocator/__init__.py).
         signal.signal(signal.SIGINT, signal.default_int_handler)
     from . import i18n
+    from .click_words import translated
 
     before = i18n.current()
     i18n.use(_lang_of_args(sys.argv[1:] if argv is None else argv))
     try:
-        return _main(argv)
+        with translated():
+            return _main(argv)
     finally:
         i18n._current[0] = before
 
