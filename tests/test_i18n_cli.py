@@ -31,6 +31,19 @@ SPOKEN = (
     "models/decision_log.py",
     "allocator/io/decisions.py",
     "allocator/io/policy.py",
+    "allocator/io/jsonform.py",
+    "allocator/io/limits.py",
+    "allocator/io/wide.py",
+    "allocator/io/detect.py",
+    "allocator/io/proposal.py",
+    "allocator/decisions.py",
+    "allocator/requirements.py",
+    "allocator/places.py",
+    "allocator/pseudonymise.py",
+    "allocator/simulate/cli.py",
+    "allocator/placement/io.py",
+    "allocator/engine_catalogue.py",
+    "allocator/click_words.py",
 )
 """Modules whose messages reach the terminal through the command line."""
 
@@ -170,3 +183,102 @@ def test_explanations_follow_the_language(tiny, tmp_path, capsys):
                      *args]) == 0
         story = capsys.readouterr().out
         assert words[2] in story and words[3] in story
+
+
+@pytest.fixture
+def norwegian():
+    """The messages of library calls in Norwegian for one test."""
+    before = i18n.current()
+    i18n.use("nb")
+    yield
+    i18n._current[0] = before
+
+
+def test_help_pages_are_norwegian_throughout(capsys):
+    """Tests that under --lang nb click's and Typer's own words (usage,
+    section titles, [required], the help option) are Norwegian too, and
+    stay English by default."""
+    assert main(["validate", "--help", "--lang", "nb"]) == 0
+    text = capsys.readouterr().out
+    for words in ("Bruk:", "Argumenter:", "Valg:", "[påkrevd]",
+                  "Vis denne meldingen og avslutt."):
+        assert words in text, words
+    assert main(["solve", "--help", "--lang", "nb"]) == 0
+    assert "den første motoren som passer" in capsys.readouterr().out
+    assert main(["validate", "--help"]) == 0
+    text = capsys.readouterr().out
+    for words in ("Usage:", "Arguments:", "Options:", "[required]",
+                  "Show this message and exit."):
+        assert words in text, words
+
+
+def test_a_parked_household_is_told_in_norwegian(norwegian):
+    """Tests that the pipeline says why a parked household is proposed
+    nothing in Norwegian under nb."""
+    from datetime import timedelta
+
+    from allocator.pipeline import propose
+    from models import DecisionEvent, DecisionLog, Policy
+    from tests.factory import AS_OF, dwelling, instance, single
+
+    inst = instance([single("H-1", waited=300), single("H-2", waited=100)],
+                    [dwelling("D-1", 1), dwelling("D-2", 1, node="N-2")])
+    log = DecisionLog(events=(DecisionEvent(
+        date=AS_OF - timedelta(days=1), kind="park", household="H-1",
+        officer="off-1", until=AS_OF + timedelta(days=3)),))
+    outcome = propose(inst, Policy(), marginal_values=False, decisions=log)
+    (waiting,) = [u for u in outcome.proposal.unmatched
+                  if u.household == "H-1"]
+    assert waiting.message == "Ikke foreslått noe: satt på vent til " \
+        f"{AS_OF + timedelta(days=3)}."
+
+
+def test_reading_problems_of_json_and_limits_in_norwegian(tmp_path, capsys,
+                                                          norwegian):
+    """Tests that a JSON file that is not JSON is refused in Norwegian
+    under --lang nb, in English by default, and that a sheet beyond the
+    size bounds is refused in Norwegian."""
+    from allocator.io.limits import MAX_SHEET_ROWS, TooLarge, _check_dimension
+
+    broken = tmp_path / "instance.json"
+    broken.write_text('{"name": "x",\n  "households": [}', encoding="utf-8")
+    assert main(["validate", str(broken), "--lang", "nb"]) == 2
+    assert "JSON ikke forstått på linje 2, kolonne" in capsys.readouterr().err
+    assert main(["validate", str(broken), "--lang", "en"]) == 2
+    assert "JSON not understood at line 2, column" in capsys.readouterr().err
+
+    head = (b'<worksheet><dimension ref="A1:C' +
+            str(MAX_SHEET_ROWS + 1).encode() + b'"/>')
+    with pytest.raises(TooLarge) as refused:
+        _check_dimension(head, "instance.xlsx", "xl/worksheets/sheet1.xml")
+    assert "Arket 'sheet1.xml' oppgir" in str(refused.value)
+    assert "slett de tomme radene" in str(refused.value)
+
+
+def test_simulate_and_placement_texts_in_norwegian(tiny, tmp_path, capsys,
+                                                   norwegian):
+    """Tests a simulate refusal under --lang nb, and the rows of the
+    placement comparison table under nb."""
+    from types import SimpleNamespace
+
+    from allocator.placement.io import comparison_rows
+
+    assert main(["simulate", str(tiny), "--out", str(tmp_path / "sim"),
+                 "--workers", "0", "--lang", "nb"]) == 2
+    assert "--workers 0 ikke forstått; bruk 1 eller flere." in \
+        capsys.readouterr().err
+
+    def figures(housed):
+        return SimpleNamespace(
+            status=SimpleNamespace(value="optimal"), proven_optimal=True,
+            housed=housed, housed_within_deadline=housed,
+            housed_within_maximum=housed, housed_priority_group=0,
+            priority_points=3 * housed, placement_breaches=0,
+            by_group={"family_with_children": (1, housed, 2)},
+            pair_score_total=0.0, seconds=0.5)
+
+    report = SimpleNamespace(chained=figures(1), dwelling_first=figures(2))
+    rows = {row[0]: row[1:] for row in comparison_rows(report)}
+    assert rows["status"][0] == "optimal (bevist)"
+    assert rows["husstander bosatt"] == ("1", "2", "+1")
+    assert "family with children: bosatt / innen fristen (av 2)" in rows
