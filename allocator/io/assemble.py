@@ -181,7 +181,7 @@ def _empty_required_tables(parsed: Parsed) -> Iterator[LocatedProblem]:
             file, row, column = parsed.locator.at(table, None, ())
             yield LocatedProblem(
                 file, row, column, "required",
-                f"At least one row is required in {table}.",
+                _("At least one row is required in {table}.", table=table),
             )
 
 

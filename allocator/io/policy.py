@@ -96,8 +96,9 @@ def _with_municipal_files(data, path: Path, text: str, label: str):
             problems.append(LocatedProblem(
                 label, _line_of(text, where), ".".join(where),
                 "missing-file",
-                f"The policy of municipality {mid} names {value!r}, which "
-                f"is not a file beside {label}.",
+                _("The policy of municipality {municipality} names "
+                  "{value}, which is not a file beside {label}.",
+                  municipality=mid, value=repr(value), label=label),
             ))
             continue
         try:
@@ -107,7 +108,7 @@ def _with_municipal_files(data, path: Path, text: str, label: str):
             found = re.search(r"at line (\d+)", str(error))
             problems.append(LocatedProblem(
                 file.name, int(found.group(1)) if found else None, None,
-                "syntax", f"TOML not understood: {error}.",
+                "syntax", _("TOML not understood: {error}.", error=error),
             ))
             continue
         try:
@@ -129,8 +130,9 @@ def municipal_problems(instance, policy: Policy,
     return [
         LocatedProblem(
             label, None, f"municipal.{mid}", "unknown-id",
-            f"The policy gives its own rules to municipality {mid}, which "
-            f"the instance does not have ({len(ids)} municipalities).",
+            _("The policy gives its own rules to municipality "
+              "{municipality}, which the instance does not have ({n} "
+              "municipalities).", municipality=mid, n=len(ids)),
         )
         for mid in sorted(set(policy.municipal) - ids)
     ]

@@ -265,8 +265,9 @@ def _decode(
         except UnicodeDecodeError as error:
             return "", "", LocatedProblem(
                 label, None, None, "encoding",
-                f"File starts as UTF-16 text but is not ({error.reason} at "
-                f"byte {error.start}); save it as 'CSV UTF-8'.",
+                _("File starts as UTF-16 text but is not ({reason} at byte "
+                  "{byte}); save it as 'CSV UTF-8'.", reason=error.reason,
+                  byte=error.start),
             )
     try:
         text = data.decode("utf-8-sig")
@@ -282,9 +283,9 @@ def _decode(
         line = data[:not_utf8].count(b"\n") + 1
         return "", "", LocatedProblem(
             label, line, None, "encoding",
-            f"File mixes UTF-8 with another encoding (byte "
-            f"0x{data[not_utf8]:02x} on this row is not UTF-8); save it "
-            "as 'CSV UTF-8'.",
+            _("File mixes UTF-8 with another encoding (byte {byte} on "
+              "this row is not UTF-8); save it as 'CSV UTF-8'.",
+              byte=format(data[not_utf8], "#04x")),
         )
     try:
         return data.decode("cp1252"), "windows-1252", None
@@ -292,8 +293,9 @@ def _decode(
         line = data[: error.start].count(b"\n") + 1
         return "", "", LocatedProblem(
             label, line, None, "encoding",
-            f"File is neither UTF-8 nor Windows-1252 text (byte "
-            f"0x{data[error.start]:02x}); save it as 'CSV UTF-8'.",
+            _("File is neither UTF-8 nor Windows-1252 text (byte "
+              "{byte}); save it as 'CSV UTF-8'.",
+              byte=format(data[error.start], "#04x")),
         )
 
 
@@ -409,8 +411,8 @@ def _raise_unreadable(label: str, error: Exception) -> NoReturn:
     """
     raise InputError([LocatedProblem(
         label, None, None, "unreadable",
-        f"File could not be opened as a workbook ({type(error).__name__}: "
-        f"{error}).",
+        _("File could not be opened as a workbook ({kind}: {error}).",
+          kind=type(error).__name__, error=error),
     )]) from None
 
 
