@@ -134,15 +134,18 @@ def check(estimate: Estimate) -> None:
     need = estimate.bytes - resident()
     if need <= free:
         return
-    work = (f" ({estimate.pairs} eligible pairs to solve, "
-            f"{estimate.cells} class-by-dwelling cells)"
-            if estimate.pairs or estimate.cells else " as read")
-    raise NotEnoughMemory(
-        f"too large for this machine's memory: {estimate.households} "
-        f"households and {estimate.dwellings} dwellings{work} "
-        f"need about {_gib(need)} more, "
-        f"{_gib(max(free, 0))} available; split the instance by "
-        "municipality, plan a shorter horizon or a smaller batch of "
-        "households and dwellings, or run on a machine with more memory "
-        f"({ENV_LIMIT} sets the limit)."
-    )
+    from .i18n import _
+
+    work = (" " + _("({pairs} eligible pairs to solve, {cells} "
+                    "class-by-dwelling cells)", pairs=estimate.pairs,
+                    cells=estimate.cells)
+            if estimate.pairs or estimate.cells else " " + _("as read"))
+    raise NotEnoughMemory(_(
+        "too large for this machine's memory: {households} households and "
+        "{dwellings} dwellings{work} need about {need} more, {free} "
+        "available; split the instance by municipality, plan a shorter "
+        "horizon or a smaller batch of households and dwellings, or run on "
+        "a machine with more memory ({variable} sets the limit).",
+        households=estimate.households, dwellings=estimate.dwellings,
+        work=work, need=_gib(need), free=_gib(max(free, 0)),
+        variable=ENV_LIMIT))
