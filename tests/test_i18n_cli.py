@@ -282,3 +282,18 @@ def test_simulate_and_placement_texts_in_norwegian(tiny, tmp_path, capsys,
     assert rows["status"][0] == "optimal (bevist)"
     assert rows["husstander bosatt"] == ("1", "2", "+1")
     assert "family with children: bosatt / innen fristen (av 2)" in rows
+
+
+def test_a_queue_place_a_cap_decides_is_told_in_norwegian(norwegian):
+    """Tests that the words of a queue place a full cap or quota decides
+    are Norwegian under nb, the full cap's included."""
+    from types import SimpleNamespace
+
+    from allocator.explain import _blocked_text
+
+    data = SimpleNamespace(household_ids=["H-1", "H-2"])
+    why, text = _blocked_text(data, [("building_cap", "B-1", 2, 2, 1)], 1)
+    assert why == "cap"
+    assert text == ("H-2 har den, og det er et tak eller en kvote, ikke "
+                    "køen, som holder denne husstanden ute: bygningen B-1 "
+                    "er full (2 av 2 flyktninghusstander)")
