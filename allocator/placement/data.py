@@ -28,8 +28,8 @@ from models import (
 from models.policy import ObjectiveMode
 
 from ..compile import deadline_days, household_priority, quota_usage
-from ..requirements import ModeUnavailable, permit_date_gaps
 from ..i18n import _
+from ..requirements import ModeUnavailable, permit_date_gaps
 
 UNLIMITED = np.iinfo(np.int64).max // 4
 """Limit of a capacity that has none."""
@@ -346,12 +346,11 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
     conflicts = []
     over = (limit < UNLIMITED) & (given_use > limit)
     for j, k in zip(*np.nonzero(over), strict=True):
-        conflicts.append(
-            f"Municipality {munis[j].id}: households already assigned "
-            f"to it use {given_use[j, k]} {_what(names[k])}; its limit "
-            f"is {limit[j, k]}. Nobody else is placed there in that "
-            "dimension."
-        )
+        conflicts.append(_(
+            "Municipality {municipality}: households already assigned to "
+            "it use {used} {what}; its limit is {limit}. Nobody else is "
+            "placed there in that dimension.", municipality=munis[j].id,
+            used=given_use[j, k], what=_what(names[k]), limit=limit[j, k]))
 
     # Hard rules, one exclusion matrix per rule.
     excluded: dict[str, np.ndarray] = {}
@@ -582,18 +581,20 @@ def score_note(places: int, data: int | None, missing: float,
                any_scores: bool) -> str:
     """How the ``score`` objective counts the scores, in words."""
     if not any_scores:
-        return ("The score objective has no pair scores to count: every "
-                f"pair scores the missing score {missing:g}, so placement "
-                "maximises the households placed.")
+        return _("The score objective has no pair scores to count: every "
+                 "pair scores the missing score {missing}, so placement "
+                 "maximises the households placed.",
+                 missing=format(missing, "g"))
     if data is not None and places < data:
-        precision = (f"rounded to {places} decimals (the data has {data}) "
-                     "so that the total stays exact")
+        precision = _("rounded to {places} decimals (the data has {data}) "
+                      "so that the total stays exact", places=places,
+                      data=data)
     else:
-        precision = (f"counted exactly, to {places} decimals (the "
-                     "data's precision)")
-    return (f"Objective: the total pair score, {precision}, then the "
-            f"number of households placed; a pair without a score counts "
-            f"{missing:g}.")
+        precision = _("counted exactly, to {places} decimals (the data's "
+                      "precision)", places=places)
+    return _("Objective: the total pair score, {precision}, then the "
+             "number of households placed; a pair without a score counts "
+             "{missing}.", precision=precision, missing=format(missing, "g"))
 
 
 def weight_notes(rows: int, weight: int, data: int | None) -> list[str]:
@@ -601,18 +602,21 @@ def weight_notes(rows: int, weight: int, data: int | None) -> list[str]:
     if not rows:
         return []
     if weight == 0:
-        return [f"The pair_scores table ({rows} rows) does not count: the "
-                "policy weights scores 0 (placement.score_weight). Place "
-                "by the score with --policy score, or set a score_weight."]
+        return [_("The pair_scores table ({rows} rows) does not count: the "
+                  "policy weights scores 0 (placement.score_weight). Place "
+                  "by the score with --policy score, or set a "
+                  "score_weight.", rows=rows)]
     kept = len(str(weight)) - 1 if str(weight).rstrip("0") == "1" else None
     if data is not None and kept is not None and kept < data:
-        return [f"Pair scores count round({weight} x score) points: "
-                f"rounded to {kept} decimals (the data has {data}). The "
-                "score objective (--policy score) counts them exactly."]
+        return [_("Pair scores count round({weight} x score) points: "
+                  "rounded to {kept} decimals (the data has {data}). The "
+                  "score objective (--policy score) counts them exactly.",
+                  weight=weight, kept=kept, data=data)]
     return []
 
 
 def _what(name: str) -> str:
     if name.startswith("service:"):
-        return f"places of {name.removeprefix('service:').replace('_', ' ')}"
+        return _("places of {kind}",
+                 kind=name.removeprefix("service:").replace("_", " "))
     return name.replace("_", " ")

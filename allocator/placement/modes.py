@@ -46,6 +46,7 @@ from models import (
 
 from ..check import CheckReport, check_matches
 from ..explain import provenance
+from ..i18n import _
 from ..pipeline import Outcome, propose
 from ..requirements import require_dwelling_level
 from . import check as rules
@@ -188,8 +189,8 @@ def run_chained(
                 unhoused.append(Unhoused(
                     household=hid, stage="dwelling", municipality=muni.id,
                     reason="no_dwellings",
-                    message=f"{muni.id} has no areas or dwellings in the "
-                    "instance.",
+                    message=_("{municipality} has no areas or dwellings in "
+                              "the instance.", municipality=muni.id),
                     priority=priority[hid].priority,
                     waited_days=priority[hid].waited_days,
                 ))
@@ -507,13 +508,13 @@ def dwelling_first_instance(
                                           kind=DecisionKind.BAN))
                 bans += 1
             if bans > MAX_BANS:
-                raise ValueError(
-                    f"Compatibility would need more than {MAX_BANS} bans "
-                    "for dwelling-first matching; use chained mode."
-                )
+                raise ValueError(_(
+                    "Compatibility would need more than {n} bans for "
+                    "dwelling-first matching; use chained mode.",
+                    n=MAX_BANS))
     if bans:
-        notes.append(f"Compatibility applied as {bans} bans of "
-                     "household-dwelling pairs.")
+        notes.append(_("Compatibility applied as {n} bans of "
+                       "household-dwelling pairs.", n=bans))
     return instance.model_copy(update={
         "households": tuple(households), "decisions": tuple(decisions),
     }), bans, notes
