@@ -236,32 +236,40 @@ def comparison_rows(report: ModeComparison) -> list[tuple[str, str, str,
 def comparison_markdown(report: ModeComparison) -> str:
     """The comparison as a Markdown report."""
     lines = [
-        f"# Chained against dwelling-first: {report.instance_name}",
+        "# " + _("Chained against dwelling-first: {name}",
+                 name=report.instance_name),
         "",
-        f"Policy `{report.policy_name}`; planning date "
-        f"{report.provenance.as_of}. Chained: IMDi places households in "
-        "municipalities, then each municipality matches its households "
-        "to its dwellings. Dwelling-first: the engine proposes households "
-        "nationwide for the dwellings municipalities report, within each "
-        "council decision. Both are counted the same way; within deadline "
-        "means housed before the household's deadline (permit date plus "
-        "the policy's deadline for its type) has passed.",
+        _("Policy `{policy}`; planning date {date}. Chained: IMDi places "
+          "households in municipalities, then each municipality matches "
+          "its households to its dwellings. Dwelling-first: the engine "
+          "proposes households nationwide for the dwellings municipalities "
+          "report, within each council decision. Both are counted the same "
+          "way; within deadline means housed before the household's "
+          "deadline (permit date plus the policy's deadline for its type) "
+          "has passed.", policy=report.policy_name,
+          date=report.provenance.as_of),
         "",
-        f"**Dwelling-first houses {report.more_housed:+d} households, "
-        f"{report.more_housed_within_deadline:+d} within deadline, against "
-        "chained.**",
+        "**" + _("Dwelling-first houses {more} households, {within} within "
+                 "deadline, against chained.",
+                 more=format(report.more_housed, "+d"),
+                 within=format(report.more_housed_within_deadline, "+d"))
+        + "**",
         "",
-        "| | chained | dwelling-first | difference |",
+        "| | {} | {} | {} |".format(_("chained"), _("dwelling-first"),
+                                   _("difference")),
         "| --- | ---: | ---: | ---: |",
     ]
     lines += [f"| {a} | {b} | {c} | {d} |"
               for a, b, c, d in comparison_rows(report)]
     if report.notes:
-        lines += ["", "Notes:", ""] + [f"- {n}" for n in report.notes]
+        lines += ["", _("Notes:"), ""] + [f"- {n}" for n in report.notes]
     prov = report.provenance
-    lines += ["", f"Instance sha256 `{prov.instance_sha256[:16]}`, policy "
-              f"sha256 `{prov.policy_sha256[:16]}`, revision "
-              f"`{prov.git_revision}`, {prov.created_at.isoformat()}.", ""]
+    lines += ["", _("Instance sha256 `{instance}`, policy sha256 "
+                    "`{policy}`, revision `{revision}`, {created}.",
+                    instance=prov.instance_sha256[:16],
+                    policy=prov.policy_sha256[:16],
+                    revision=prov.git_revision,
+                    created=prov.created_at.isoformat()), ""]
     return "\n".join(lines)
 
 
