@@ -20,6 +20,7 @@ from decimal import Decimal
 from models import Instance, PlacementProposal, Policy
 
 from ..check import priority_points
+from ..i18n import _
 
 ADULT = 18
 SENIOR = 67
@@ -60,21 +61,25 @@ def check_placement(
     placed: dict[str, str] = {}
     for p in proposal.placements:
         if p.household not in households or p.municipality not in munis:
-            bad.append(f"Placement {p.household} -> {p.municipality} names "
-                       "an unknown id.")
+            bad.append(_("Placement {household} -> {municipality} names "
+                         "an unknown id.", household=p.household,
+                         municipality=p.municipality))
             continue
         if p.household in placed:
-            bad.append(f"Household {p.household} is placed twice.")
+            bad.append(_("Household {household} is placed twice.",
+                         household=p.household))
         placed[p.household] = p.municipality
     unplaced = Counter(u.household for u in proposal.unplaced)
     for hid, n in unplaced.items():
         if n > 1 or hid in placed:
-            bad.append(f"Household {hid} is listed as unplaced "
-                       f"{n + (hid in placed)} times or also placed.")
+            bad.append(_("Household {household} is listed as unplaced "
+                         "{n} times or also placed.", household=hid,
+                         n=n + (hid in placed)))
     missing = set(households) - set(placed) - set(unplaced)
     if missing:
-        bad.append(f"{len(missing)} household(s) neither placed nor listed "
-                   f"as unplaced, e.g. {sorted(missing)[0]}.")
+        bad.append(_("{n} household(s) neither placed nor listed as "
+                     "unplaced, e.g. {example}.", n=len(missing),
+                     example=sorted(missing)[0]))
 
     # Households IMDi had assigned stay where they are, and count.
     given = {
@@ -84,14 +89,19 @@ def check_placement(
     }
     for hid, mid in given.items():
         if placed.get(hid) != mid:
-            bad.append(f"Household {hid} was assigned to {mid} before; the "
-                       f"proposal places it in {placed.get(hid)}.")
+            bad.append(_("Household {household} was assigned to "
+                         "{municipality} before; the proposal places it in "
+                         "{placed}.", household=hid, municipality=mid,
+                         placed=placed.get(hid)))
     for p in proposal.placements:
         if p.given != (p.household in given):
-            bad.append(f"Placement of {p.household} is marked "
-                       f"given={p.given}, but it was "
-                       f"{'' if p.household in given else 'not '}assigned "
-                       "before.")
+            bad.append(_("Placement of {household} is marked given={given}, "
+                         "but it was not assigned before.",
+                         household=p.household, given=p.given)
+                       if p.household not in given else
+                       _("Placement of {household} is marked given={given}, "
+                         "but it was assigned before.",
+                         household=p.household, given=p.given))
 
     # Compatibility of every new placement.
     table = {(c.household, c.municipality): c.allowed
@@ -104,7 +114,9 @@ def check_placement(
             continue
         for reason in incompatibility(policy, households[hid], mid, table,
                                       offers):
-            bad.append(f"Placement {hid} -> {mid}: {reason}.")
+            bad.append(_("Placement {household} -> {municipality}: "
+                         "{reason}.", household=hid, municipality=mid,
+                         reason=reason))
 
     # Quotas in every dimension, and service places: what the new
     # placements use fits in what the given ones leave.
@@ -128,10 +140,11 @@ def check_placement(
         for name, limit in limits.items():
             room = max(0, limit - use_given[mid][name])
             if use_new[mid][name] > room:
-                bad.append(f"Municipality {mid} gets {use_new[mid][name]} "
-                           f"{name} from new placements; its limit "
-                           f"{limit} leaves {room} after households "
-                           "already assigned.")
+                bad.append(_("Municipality {municipality} gets {n} {name} "
+                             "from new placements; its limit {limit} leaves "
+                             "{room} after households already assigned.",
+                             municipality=mid, n=use_new[mid][name],
+                             name=name, limit=limit, room=room))
 
     listed = {c.household for c in instance.compatibility}
     memo: dict[tuple, list[str]] = {}
@@ -174,8 +187,10 @@ def check_placement(
         if u.reason.value == "no_compatible_municipality" and reach.get(
             u.household
         ):
-            bad.append(f"{u.household} is said to have no compatible "
-                       f"municipality, but {reach[u.household][0]} is.")
+            bad.append(_("{household} is said to have no compatible "
+                         "municipality, but {municipality} is.",
+                         household=u.household,
+                         municipality=reach[u.household][0]))
     return report
 
 
@@ -245,16 +260,16 @@ def incompatibility(policy: Policy, h, mid: str, table, offers) -> list[str]:
     found = []
     allowed = table.get((h.id, mid))
     if allowed is False:
-        found.append("the compatibility table forbids the pair")
+        found.append(_("the compatibility table forbids the pair"))
     elif allowed is None and not unlisted_allowed(policy, table):
-        found.append("the compatibility table does not list the pair")
+        found.append(_("the compatibility table does not list the pair"))
     for service in sorted(s.value for s in policy.placement.services):
         if service_need(policy, h, service) and service not in offers[mid]:
             found.append(
-                "an individual need is not met there"
+                _("an individual need is not met there")
                 if service == "health_follow_up"
-                else f"it needs {service.replace('_', ' ')}, which the "
-                "municipality does not offer"
+                else _("it needs {service}, which the municipality does "
+                       "not offer", service=service.replace("_", " "))
             )
     return found
 
@@ -340,11 +355,12 @@ def _check_spread(policy, households, placed, given, bad) -> None:
         for (mid, group), n in sorted(count.items()):
             if THOUSAND * n > (permille * total[mid]
                                + THOUSAND * spread.allowance):
-                bad.append(
-                    f"Municipality {mid} gets {n} of {total[mid]} new "
-                    f"households of one {kind} ({group}); the spread rule "
-                    f"allows {share} of them plus {spread.allowance}."
-                )
+                bad.append(_(
+                    "Municipality {municipality} gets {n} of {total} new "
+                    "households of one {kind} ({group}); the spread rule "
+                    "allows {share} of them plus {allowance}.",
+                    municipality=mid, n=n, total=total[mid], kind=kind,
+                    group=group, share=share, allowance=spread.allowance))
 
 
 def _check_objective(instance, policy, proposal, households, placed, reach,
@@ -358,8 +374,9 @@ def _check_objective(instance, policy, proposal, households, placed, reach,
     if by_score and proposal.score_decimals != places and (
         instance.pair_scores
     ):
-        bad.append(f"Scores are counted to {proposal.score_decimals} "
-                   f"decimals; the data's precision gives {places}.")
+        bad.append(_("Scores are counted to {stated} decimals; the data's "
+                     "precision gives {places}.",
+                     stated=proposal.score_decimals, places=places))
     for hid, mid in placed.items():
         h = households[hid]
         prio = priority_points(instance, policy, h)
@@ -372,24 +389,32 @@ def _check_objective(instance, policy, proposal, households, placed, reach,
             report.secondary += points
         p = stated[hid]
         if p.priority != prio:
-            bad.append(f"Priority of {hid} stated as {p.priority}, "
-                       f"recomputed as {prio}.")
+            bad.append(_("Priority of {household} stated as {stated}, "
+                         "recomputed as {recomputed}.", household=hid,
+                         stated=p.priority, recomputed=prio))
         if p.scores.get("pair_score", 0) != points:
-            bad.append(f"Pair-score points of {hid} in {mid} stated as "
-                       f"{p.scores.get('pair_score')}, recomputed as "
-                       f"{points}.")
+            bad.append(_("Pair-score points of {household} in "
+                         "{municipality} stated as {stated}, recomputed as "
+                         "{recomputed}.", household=hid, municipality=mid,
+                         stated=p.scores.get("pair_score"),
+                         recomputed=points))
         if p.pair_score != scores.get((hid, mid)):
-            bad.append(f"Pair score of {hid} in {mid} stated as "
-                       f"{p.pair_score}, imported as "
-                       f"{scores.get((hid, mid))}.")
+            bad.append(_("Pair score of {household} in {municipality} "
+                         "stated as {stated}, imported as {imported}.",
+                         household=hid, municipality=mid,
+                         stated=p.pair_score,
+                         imported=scores.get((hid, mid))))
     obj = proposal.objective
     if obj is None:
         if proposal.status.value in ("optimal", "feasible"):
-            bad.append("A solved proposal states no objective.")
+            bad.append(_("A solved proposal states no objective."))
         return
     if (obj.primary, obj.secondary) != (report.primary, report.secondary):
-        bad.append(f"Objective stated as ({obj.primary}, {obj.secondary}), "
-                   f"recomputed as ({report.primary}, {report.secondary}).")
+        bad.append(_("Objective stated as ({primary}, {secondary}), "
+                     "recomputed as ({again_primary}, {again_secondary}).",
+                     primary=obj.primary, secondary=obj.secondary,
+                     again_primary=report.primary,
+                     again_secondary=report.secondary))
     if by_score:
         value = report.primary * obj.scale + report.secondary
         # Households placed break ties, so the scale must exceed how many
@@ -398,14 +423,16 @@ def _check_objective(instance, policy, proposal, households, placed, reach,
                    if h.assigned_municipality is None
                    or not policy.hard.assigned_municipality)
         if obj.mode != "score" or obj.scale <= free:
-            bad.append(f"Score objective stated as mode {obj.mode} with "
-                       f"scale {obj.scale}; it needs mode score and a "
-                       f"scale above the {free} households to place.")
+            bad.append(_("Score objective stated as mode {mode} with scale "
+                         "{scale}; it needs mode score and a scale above "
+                         "the {free} households to place.", mode=obj.mode,
+                         scale=obj.scale, free=free))
     elif policy.objective.value == "weighted":
         value = policy.weights.housed * report.primary + report.secondary
         if obj.scale != policy.weights.housed:
-            bad.append(f"Weighted objective states scale {obj.scale}, not "
-                       f"weights.housed {policy.weights.housed}.")
+            bad.append(_("Weighted objective states scale {scale}, not "
+                         "weights.housed {housed}.", scale=obj.scale,
+                         housed=policy.weights.housed))
     else:
         value = report.primary * obj.scale + report.secondary
         # The scale must exceed any possible sum of pair-score points, or
@@ -418,11 +445,12 @@ def _check_objective(instance, policy, proposal, households, placed, reach,
         if obj.scale <= best and any(
             p.scores.get("pair_score") for p in proposal.placements
         ):
-            bad.append(f"Scale {obj.scale} does not exceed the largest "
-                       f"possible pair-score points {best}.")
+            bad.append(_("Scale {scale} does not exceed the largest "
+                         "possible pair-score points {best}.",
+                         scale=obj.scale, best=best))
     if obj.value != value:
-        bad.append(f"Objective value stated as {obj.value}, recomputed as "
-                   f"{value}.")
+        bad.append(_("Objective value stated as {stated}, recomputed as "
+                     "{recomputed}.", stated=obj.value, recomputed=value))
 
 
 def _check_uses(proposal, munis, dims, services, use_given, use_new, offers,
@@ -431,14 +459,16 @@ def _check_uses(proposal, munis, dims, services, use_given, use_new, offers,
     for mid, m in munis.items():
         u = stated.get(mid)
         if u is None:
-            bad.append(f"Municipality {mid} is missing from the use table.")
+            bad.append(_("Municipality {municipality} is missing from the "
+                         "use table.", municipality=mid))
             continue
         rows = {d.dimension: d for d in u.dimensions}
         names = list(dims) + [f"service:{s}" for s in services]
         for name in names:
             row = rows.get(name)
             if row is None:
-                bad.append(f"Use of {name} in {mid} is not stated.")
+                bad.append(_("Use of {name} in {municipality} is not "
+                             "stated.", name=name, municipality=mid))
                 continue
             if name.startswith("service:"):
                 limit = offers[mid].get(name.removeprefix("service:"))
@@ -449,9 +479,13 @@ def _check_uses(proposal, munis, dims, services, use_given, use_new, offers,
             if (row.limit, row.given, row.placed, row.remaining) != (
                 limit, given, new, remaining
             ):
-                bad.append(
-                    f"Use of {name} in {mid} stated as limit {row.limit}, "
-                    f"given {row.given}, placed {row.placed}, remaining "
-                    f"{row.remaining}; recomputed as {limit}, {given}, "
-                    f"{new}, {remaining}."
-                )
+                bad.append(_(
+                    "Use of {name} in {municipality} stated as limit "
+                    "{limit}, given {given}, placed {placed}, remaining "
+                    "{remaining}; recomputed as {again_limit}, "
+                    "{again_given}, {again_placed}, {again_remaining}.",
+                    name=name, municipality=mid, limit=row.limit,
+                    given=row.given, placed=row.placed,
+                    remaining=row.remaining, again_limit=limit,
+                    again_given=given, again_placed=new,
+                    again_remaining=remaining))
