@@ -277,9 +277,9 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
         gaps = permit_date_gaps(instance, _("priority points"))
         if gaps:
             raise ModeUnavailable("placement", [
-                *gaps, "Give every permit date, or place by the score "
-                "alone (--policy score, or placement.objective = "
-                "\"score\").",
+                *gaps, _("Give every permit date, or place by the score "
+                         "alone (--policy score, or placement.objective = "
+                         "\"score\")."),
             ])
 
     dated = np.array([h.permit_date is not None for h in households],

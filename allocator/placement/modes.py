@@ -459,13 +459,13 @@ def dwelling_first_instance(
     if policy.placement.spread.nationality_share is not None or (
         policy.placement.spread.household_type_share is not None
     ):
-        notes.append("Spread rules are not applied by dwelling-first "
-                     "matching; breaches are counted.")
+        notes.append(_("Spread rules are not applied by dwelling-first "
+                       "matching; breaches are counted."))
     if any(offers[m][s] is not None for m in offers for s in offers[m]
            if s in {x.value for x in policy.placement.services}
            and s != PlacementService.INTRODUCTION_PROGRAMME):
-        notes.append("Service places are not applied by dwelling-first "
-                     "matching; breaches are counted.")
+        notes.append(_("Service places are not applied by dwelling-first "
+                       "matching; breaches are counted."))
     unlisted_ok = unlisted_pairs_allowed(
         policy.placement.unlisted_pairs.value, instance.compatibility)
     if not table and not policy.placement.services and unlisted_ok:
@@ -721,14 +721,14 @@ def compare_modes(
     if a.housed and b.housed and not (
         a.housed_within_deadline or b.housed_within_deadline
     ):
-        notes.append("Every household housed had waited past its deadline: "
-                     "the priority houses the longest waiting first, and "
-                     "there are fewer places than households waiting. "
-                     "Housed within the maximum deadline tells the modes "
-                     "apart.")
+        notes.append(_("Every household housed had waited past its "
+                       "deadline: the priority houses the longest waiting "
+                       "first, and there are fewer places than households "
+                       "waiting. Housed within the maximum deadline tells "
+                       "the modes apart."))
     if not (c.proven_optimal and p.solver.proven_optimal):
-        notes.append("Not every solve was proven optimal: the difference "
-                     "may be smaller or larger at the optimum.")
+        notes.append(_("Not every solve was proven optimal: the difference "
+                       "may be smaller or larger at the optimum."))
     report = ModeComparison(
         instance_name=instance.name,
         policy_name=policy.name,

@@ -33,10 +33,11 @@ def read_params(path: Path | None, overrides: dict) -> SimulationParams:
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
         except FileNotFoundError:
-            raise ValueError(f"{path}: file not found.") from None
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ValueError(f"{path}: TOML not understood: {exc}.") \
+            raise ValueError(_("{path}: file not found.", path=path)) \
                 from None
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ValueError(_("{path}: TOML not understood: {error}.",
+                               path=path, error=exc)) from None
     data.update({k: v for k, v in overrides.items() if v is not None})
     try:
         return SimulationParams.model_validate(data)
