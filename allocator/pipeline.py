@@ -383,8 +383,8 @@ def _changes(instance, policy, data, derived, locks, before, now):
             text = _("the {lock} holds",
                      lock=locks[locked_to[did]].describe())
         elif cand.individual.keep_of.get(h_at[hid]) != d_at[did]:
-            ok, _score, rules = lock_check(cand.hh, cand.dw, policy, cand._take,
-                                      h_at[hid], d_at[did])
+            ok, _score, rules = lock_check(cand.hh, cand.dw, policy,
+                                           cand._take, h_at[hid], d_at[did])
             reason = ChangeReason.NOT_ELIGIBLE
             text = (_("the pair is no longer eligible: the dwelling "
                       "{rules}", rules="; ".join(_(RULE_TEXT[r])

@@ -243,7 +243,8 @@ def test_reading_problems_of_json_and_limits_in_norwegian(tmp_path, capsys,
     broken = tmp_path / "instance.json"
     broken.write_text('{"name": "x",\n  "households": [}', encoding="utf-8")
     assert main(["validate", str(broken), "--lang", "nb"]) == 2
-    assert "JSON ikke forstått på linje 2, kolonne" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "JSON ikke forstått på linje 2, kolonne" in err
     assert main(["validate", str(broken), "--lang", "en"]) == 2
     assert "JSON not understood at line 2, column" in capsys.readouterr().err
 
