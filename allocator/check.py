@@ -793,24 +793,40 @@ class _Travel:
 
 
 def criterion_scores(instance, policy, h, d, shared, travel) -> dict:
-    """Weighted contribution of each criterion for one match."""
-    w = policy.weights
-    sv = policy.services
+    """
+    Weighted contribution of each criterion for one match, recomputed
+    from the instance alone (no compiled arrays), in a fixed order.
+    """
     ages = [m.age for m in h.members]
-    minors = any(a < ADULT for a in ages)
-    family = h.has_children
     need = rooms_needed(h, policy.size)
     if policy.size.count_reunification:
         need += _reunion_rooms(h)
-    out = {}
+    out = {
+        "size_fit": policy.weights.size_fit * _size_fit(h, d, shared, need),
+        "services": _services_score(policy, d, travel, ages),
+    }
+    out.update(_dwelling_scores(policy, h, d, shared, need, ages))
+    out.update(_wish_scores(instance, policy, h, d, travel, ages))
+    out.update(_penalty_scores(instance, policy, h, d))
+    return out
 
+
+def _size_fit(h, d, shared, need) -> int:
+    """Unweighted size fit: spare bedrooms cost 40 points each, too few
+    is -100, and a home under 25 m² a person loses up to 100 more; a
+    room in a shared dwelling is a flat 60."""
     surplus = d.bedrooms - need
     size = 60 if shared else (100 - 40 * surplus if surplus >= 0 else -100)
     if not shared:
         per_person = d.floor_area_m2 / len(h.members)
         size -= min(100, math.floor(4 * max(0.0, 25.0 - per_person)))
-    out["size_fit"] = w.size_fit * size
+    return size
 
+
+def _services_score(policy, d, travel, ages) -> int:
+    """Weighted mean reach of the services the household's ages call
+    for, among those with a target time."""
+    sv = policy.services
     # In the order services are listed in the contract, so that sums of
     # floating-point reach scores round the same way everywhere.
     wanted = {"public_transport", "health", "shop"}
@@ -822,16 +838,22 @@ def criterion_scores(instance, policy, h, d, shared, travel) -> dict:
         wanted.add("adult_education")
     kinds = [k.value for k in ServiceKind
              if k in wanted and sv.target_minutes.get(k, 0) > 0]
-    if kinds:
-        total = sum(
-            _reach(travel.to_kind(d, k), sv.target_minutes[k],
-                   sv.zero_at_factor)
-            for k in kinds
-        )
-        out["services"] = round(w.services * total / len(kinds))
-    else:
-        out["services"] = 0
+    if not kinds:
+        return 0
+    total = sum(
+        _reach(travel.to_kind(d, k), sv.target_minutes[k],
+               sv.zero_at_factor)
+        for k in kinds
+    )
+    return round(policy.weights.services * total / len(kinds))
 
+
+def _dwelling_scores(policy, h, d, shared, need, ages) -> dict:
+    """Condition, child suitability, tenure and room for reunification:
+    the criteria the dwelling itself decides."""
+    w = policy.weights
+    minors = any(a < ADULT for a in ages)
+    out = {}
     condition = (d.condition - 1) * 25 - (50 if d.damp else 0)
     out["condition"] = w.condition * condition * (2 if minors else 1)
 
@@ -846,7 +868,7 @@ def criterion_scores(instance, policy, h, d, shared, travel) -> dict:
     security = SECURITY[d.tenure] - (
         30 if d.lease_months is not None and d.lease_months < 12 else 0
     )
-    out["tenure"] = w.tenure * security * (2 if family else 1)
+    out["tenure"] = w.tenure * security * (2 if h.has_children else 1)
 
     extra = _reunion_rooms(h)
     reunion = 0
@@ -854,7 +876,15 @@ def criterion_scores(instance, policy, h, d, shared, travel) -> dict:
         have = max(0, d.bedrooms - need)
         reunion = round(100 * min(have, extra) / extra)
     out["reunification"] = w.reunification * reunion
+    return out
 
+
+def _wish_scores(instance, policy, h, d, travel, ages) -> dict:
+    """The household's wishes (central, near compatriots, near a place)
+    and the cost of a child changing school."""
+    w = policy.weights
+    sv = policy.services
+    out = {}
     centre = next(m.centre_node for m in instance.municipalities
                   if m.id == d.municipality)
     central = 0.0
@@ -884,10 +914,17 @@ def criterion_scores(instance, policy, h, d, shared, travel) -> dict:
                        sv.zero_at_factor)
         school = round(w.school_change * reach) - 100 * w.school_change
     out["school_change"] = int(school)
+    return out
 
+
+def _penalty_scores(instance, policy, h, d) -> dict:
+    """Penalties the policy may set: care housing, housing cost above
+    the affordability threshold, and moving in after the deadline."""
+    w = policy.weights
+    out = {}
     out["care_housing"] = (
         -100 * w.care_housing
-        if policy.hard.care_housing == "penalise" and feats & CARE
+        if policy.hard.care_housing == "penalise" and set(d.features) & CARE
         else 0
     )
 

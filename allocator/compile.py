@@ -391,28 +391,7 @@ def _dwellings(instance: Instance, policy: Policy, graph, nationality_index):
         return np.array(list(values), dtype=dtype).reshape(D)
 
     features = arr((_bits(d.features) for d in ds), np.int64)
-    kinds = list(ServiceKind)
-    sv = policy.services
-    targets = np.array([sv.target_minutes.get(k, 0) for k in kinds], float)
-    counted = targets > 0
-    minutes = minutes_to_services(instance, graph)
-    reach = np.zeros_like(minutes)
-    for k in np.flatnonzero(counted):
-        reach[:, k] = reach_score(minutes[:, k], targets[k],
-                                  sv.zero_at_factor)
-    centre = {m.id: m.centre_node for m in instance.municipalities}
-    from .proximity import minutes_between
-
-    centre_minutes = minutes_between(
-        graph, [(centre[d.municipality], d.node) for d in ds]
-    )
-    compatriots = np.zeros(
-        (len(instance.areas), len(nationality_index) + 1), dtype=np.int64
-    )
-    for row in instance.area_nationalities:
-        if row.nationality in nationality_index:
-            compatriots[a_index[row.area],
-                        nationality_index[row.nationality]] += row.households
+    reach, counted = _service_reach(instance, policy, graph)
     local = _local_policies(instance, policy)
     horizon = arr((local[d.municipality].horizon_days for d in ds), np.int64)
     ns = SimpleNamespace(
@@ -463,8 +442,8 @@ def _dwellings(instance: Instance, policy: Policy, graph, nationality_index):
         area=arr((a_index[d.area] for d in ds), np.int64),
         reach=reach,
         counted=counted,
-        centre_minutes=centre_minutes,
-        compatriot_table=compatriots,
+        centre_minutes=_centre_minutes(instance, graph),
+        compatriot_table=_compatriots(instance, a_index, nationality_index),
         cost=housing_cost(
             arr((d.rent_nok for d in ds), float),
             arr((np.nan if d.utilities_nok is None else d.utilities_nok
@@ -478,6 +457,48 @@ def _dwellings(instance: Instance, policy: Policy, graph, nationality_index):
     if policy.municipal:
         _add_local_rules(ns, [local[d.municipality] for d in ds], arr)
     return ns
+
+
+def _service_reach(instance: Instance, policy: Policy, graph):
+    """
+    Reach score of each dwelling for each service kind, shape (D, K),
+    and which kinds count: only those with a target time in
+    ``services.target_minutes`` (the others stay zero).
+    """
+    sv = policy.services
+    targets = np.array([sv.target_minutes.get(k, 0) for k in ServiceKind],
+                       float)
+    counted = targets > 0
+    minutes = minutes_to_services(instance, graph)
+    reach = np.zeros_like(minutes)
+    for k in np.flatnonzero(counted):
+        reach[:, k] = reach_score(minutes[:, k], targets[k],
+                                  sv.zero_at_factor)
+    return reach, counted
+
+
+def _centre_minutes(instance: Instance, graph) -> np.ndarray:
+    """Travel minutes from each dwelling's municipality centre to it."""
+    centre = {m.id: m.centre_node for m in instance.municipalities}
+    from .proximity import minutes_between
+
+    return minutes_between(
+        graph, [(centre[d.municipality], d.node) for d in instance.dwellings]
+    )
+
+
+def _compatriots(instance: Instance, a_index, nationality_index):
+    """Households of each nationality already living in each area, shape
+    (areas, nationalities + 1); the last column stays zero for households
+    of no known nationality (index -1)."""
+    compatriots = np.zeros(
+        (len(instance.areas), len(nationality_index) + 1), dtype=np.int64
+    )
+    for row in instance.area_nationalities:
+        if row.nationality in nationality_index:
+            compatriots[a_index[row.area],
+                        nationality_index[row.nationality]] += row.households
+    return compatriots
 
 
 SHORT_ALLOWED = {RuleMode.FORBID: 0, RuleMode.PENALISE: 1, RuleMode.IGNORE: 99}
@@ -593,67 +614,20 @@ def compile_instance(
         Eligible free pairs with integer scores, capacities and quotas after
         locks, and the exact per-rule exclusion counts of every household.
     """
-    nationality_index = {
-        nat: i
-        for i, nat in enumerate(
-            sorted({h.nationality for h in instance.households
-                    if h.nationality} | {
-                r.nationality for r in instance.area_nationalities
-            })
-        )
-    }
+    nationality_index = _nationality_index(instance)
     graph = travel_graph(instance)
     hh = _households(instance, policy, nationality_index)
     dw = _dwellings(instance, policy, graph, nationality_index)
     hh.late_from = _late_from(instance, policy, dw.free_in[dw.available])
-    H, D = hh.n, dw.n
-
     h_index = {h.id: i for i, h in enumerate(instance.households)}
     d_index = {d.id: i for i, d in enumerate(instance.dwellings)}
-    banned = defaultdict(set)
-    locks: dict[int, int] = {}
-    for dec in instance.decisions:
-        h, d = h_index[dec.household], d_index[dec.dwelling]
-        if dec.kind == DecisionKind.BAN:
-            banned[h].add(d)
-        else:
-            locks[h] = d
-    individual = Individual(instance, policy, graph)
-
-    class_of, representatives = _classes(hh, banned)
-    memory.check(_estimate(hh, dw, policy, class_of, representatives,
-                           candidates_per_household))
-    tables = _class_tables(hh, dw, policy, representatives, class_of, banned)
-
-    shared_on = policy.shared.enabled
-    dwelling_slots = np.where(
-        shared_on & (dw.shared_rooms >= 2), dw.shared_rooms, 1
-    ).astype(np.int64)
-    overrides = overrides or {}
-    lock_rules = {}
-    for h, d in locks.items():
-        ok, room, rules = lock_check(hh, dw, policy, _take, h, d)
-        rule = overrides.get((instance.households[h].id,
-                              instance.dwellings[d].id))
-        if not ok and rule is not None and set(rules) <= {rule}:
-            ok, rules = True, []  # broken on purpose, with a reason
-        lock_rules[h] = (ok, room, rules)
-    # Locks on rooms of a shared dwelling leave its other rooms free.
-    slots_left, co_residents = rooms_left(locks, lock_rules, dwelling_slots)
-
-    locked_dwellings = np.array(sorted(set(locks.values())), dtype=np.int64)
-    candidates = Candidates(
-        hh=hh, dw=dw, policy=policy, class_of=class_of, tables=tables,
-        individual=individual, locked_households=frozenset(locks),
-        locked_dwellings=locked_dwellings, take=_take,
-        co_residents=co_residents, banned=banned,
+    banned, locks = _decisions(instance, h_index, d_index)
+    candidates, rooms = _candidates(
+        instance, policy, graph, hh, dw, banned, locks, overrides or {},
+        candidates_per_household,
     )
     lexicographic = policy.objective == ObjectiveMode.LEXICOGRAPHIC
-    penalty = (
-        policy.weights.dispersion
-        if policy.dispersion.area_target_share is not None
-        else 0
-    )
+    penalty = _dispersion_penalty(policy)
     places = compile_places(instance, policy, dw.area, dw.municipality)
     # The most any assignment can pay for places over: every free
     # household's places, each at the penalty.
@@ -663,12 +637,149 @@ def compile_instance(
         keep_bonus = _keep(instance, policy, candidates, previous, locks,
                            h_index, d_index, lexicographic, penalty,
                            places_bound)
+    keep = _kept_per_household(instance, policy, candidates,
+                               candidates_per_household)
+    pairs = _free_pairs(candidates, keep, hh.n)
+    caps = _caps(instance, policy)
+    locked, places = _locked(
+        instance, policy, hh, dw, candidates, locks, rooms, caps, places,
+        penalty, keep_bonus, previous, h_index, d_index,
+    )
+    scale = _scale(candidates, penalty, hh.n, places_bound)
+    return moving.with_tenants(_allocation_data(
+        instance, policy, hh, dw, candidates, pairs, rooms, caps, locked,
+        places, locks, keep, keep_bonus, penalty,
+        scale if lexicographic else 1,
+    ), instance, policy, previous)
+
+
+def _dispersion_penalty(policy: Policy) -> int:
+    """The penalty per household beyond an area's target; none without
+    a target."""
+    return (
+        policy.weights.dispersion
+        if policy.dispersion.area_target_share is not None
+        else 0
+    )
+
+
+def _scale(candidates, penalty, H: int, places_bound: int) -> int:
+    """
+    The weight of one priority point in lexicographic mode.
+
+    Exact lexicographic order. Between two assignments the secondary
+    objective differs by at most twice every free household's largest
+    absolute quality (from its worst pair in one to its best in the
+    other; the keep bonus is part of it) plus every dispersion penalty;
+    locks are in both. A scale above that keeps priority strictly
+    first: one priority point outweighs any change of quality.
+    """
+    return (
+        2 * int(candidates.best_abs_quality().sum())
+        + penalty * H
+        + places_bound
+        + 1
+    )
+
+
+def _nationality_index(instance: Instance) -> dict[str, int]:
+    """Column of each nationality named by a household or an area, in
+    sorted order, so that the compatriot table is the same every run."""
+    return {
+        nat: i
+        for i, nat in enumerate(
+            sorted({h.nationality for h in instance.households
+                    if h.nationality} | {
+                r.nationality for r in instance.area_nationalities
+            })
+        )
+    }
+
+
+def _decisions(instance: Instance, h_index, d_index):
+    """
+    The office's decisions as indices: the dwellings banned to each
+    household, and the dwelling each locked household must take.
+    """
+    banned = defaultdict(set)
+    locks: dict[int, int] = {}
+    for dec in instance.decisions:
+        h, d = h_index[dec.household], d_index[dec.dwelling]
+        if dec.kind == DecisionKind.BAN:
+            banned[h].add(d)
+        else:
+            locks[h] = d
+    return banned, locks
+
+
+def _candidates(instance, policy, graph, hh, dw, banned, locks, overrides,
+                candidates_per_household):
+    """
+    The eligible pairs and their scores, evaluated per household class,
+    and the rooms the locks leave free (``_lock_rooms``). Memory is
+    checked against an estimate before the class tables are built, so
+    that an instance too large fails before it takes the memory.
+    """
+    individual = Individual(instance, policy, graph)
+    class_of, representatives = _classes(hh, banned)
+    memory.check(_estimate(hh, dw, policy, class_of, representatives,
+                           candidates_per_household))
+    tables = _class_tables(hh, dw, policy, representatives, class_of, banned)
+    rooms = _lock_rooms(instance, policy, hh, dw, locks, overrides)
+    locked_dwellings = np.array(sorted(set(locks.values())), dtype=np.int64)
+    candidates = Candidates(
+        hh=hh, dw=dw, policy=policy, class_of=class_of, tables=tables,
+        individual=individual, locked_households=frozenset(locks),
+        locked_dwellings=locked_dwellings, take=_take,
+        co_residents=rooms.co_residents, banned=banned,
+    )
+    return candidates, rooms
+
+
+def _lock_rooms(instance, policy, hh, dw, locks, overrides):
+    """
+    Whether each lock keeps the hard rules (or breaks only the rule its
+    override names, on purpose), and the places of each dwelling: a
+    shared dwelling has one per room when ``shared`` is on. Locks on
+    rooms of a shared dwelling leave its other rooms free.
+    """
+    dwelling_slots = np.where(
+        policy.shared.enabled & (dw.shared_rooms >= 2), dw.shared_rooms, 1
+    ).astype(np.int64)
+    lock_rules = {}
+    for h, d in locks.items():
+        ok, room, rules = lock_check(hh, dw, policy, _take, h, d)
+        rule = overrides.get((instance.households[h].id,
+                              instance.dwellings[d].id))
+        if not ok and rule is not None and set(rules) <= {rule}:
+            ok, rules = True, []  # broken on purpose, with a reason
+        lock_rules[h] = (ok, room, rules)
+    slots_left, co_residents = rooms_left(locks, lock_rules, dwelling_slots)
+    return SimpleNamespace(dwelling_slots=dwelling_slots,
+                           lock_rules=lock_rules, slots_left=slots_left,
+                           co_residents=co_residents)
+
+
+def _kept_per_household(instance, policy, candidates,
+                        candidates_per_household) -> int | None:
+    """
+    Free pairs kept per household, or ``None`` for all: the caller's
+    number, else ``CANDIDATES_PER_HOUSEHOLD`` once the eligible pairs
+    pass ``FULL_PAIRS_LIMIT``; all when tenants move on, since a
+    tenant's pairs are rebuilt from every dwelling it may take.
+    """
     total = candidates.num_free_eligible().sum()
     keep = candidates_per_household
     if keep is None and total > FULL_PAIRS_LIMIT:
         keep = CANDIDATES_PER_HOUSEHOLD
     if moving.tenants(instance, policy):
-        keep = None  # a tenant's pairs are rebuilt from all it may take
+        keep = None
+    return keep
+
+
+def _free_pairs(candidates, keep, H: int) -> SimpleNamespace:
+    """The free pairs the engines get, sorted by household, with their
+    scores, quality and the start of each household's run of pairs."""
     pair_household, pair_dwelling = candidates.initial_pairs(keep)
     pair_room, pair_scores = candidates.pair_scores(pair_household,
                                                     pair_dwelling)
@@ -677,31 +788,34 @@ def compile_instance(
     household_ptr = np.searchsorted(
         pair_household, np.arange(H + 1)
     ).astype(np.int64)
+    return SimpleNamespace(household=pair_household, dwelling=pair_dwelling,
+                           room=pair_room, scores=pair_scores,
+                           quality=pair_quality, household_ptr=household_ptr)
 
+
+def _caps(instance: Instance, policy: Policy) -> SimpleNamespace:
+    """
+    Caps of buildings and areas (``dispersion``) and quotas of
+    municipalities (``hard.municipality_quota``), before locks take
+    their share, with each household's use of each quota.
+    """
     building_ids = tuple(b.id for b in instance.buildings)
     b_index = {b: i for i, b in enumerate(building_ids)}
     dwelling_building = np.array(
         [b_index.get(d.building, -1) for d in instance.dwellings],
         dtype=np.int32,
-    ).reshape(D)
+    ).reshape(len(instance.dwellings))
     disp = policy.dispersion
-    area_cap = np.array(
-        [
-            area_room(disp.area_cap_share, a.resident_households,
-                      a.refugee_households)
-            for a in instance.areas
-        ],
-        dtype=np.int64,
-    )
-    area_target = np.array(
-        [
-            area_room(disp.area_target_share, a.resident_households,
-                      a.refugee_households)
-            for a in instance.areas
-        ],
-        dtype=np.int64,
-    )
-    area_target = np.minimum(area_target, area_cap)
+
+    def per_area(share):
+        return np.array(
+            [area_room(share, a.resident_households, a.refugee_households)
+             for a in instance.areas],
+            dtype=np.int64,
+        )
+
+    area_cap = per_area(disp.area_cap_share)
+    area_target = np.minimum(per_area(disp.area_target_share), area_cap)
     building_cap = np.array(
         [
             UNLIMITED
@@ -711,12 +825,24 @@ def compile_instance(
         ],
         dtype=np.int64,
     )
+    quota_dims, quota_cap, household_usage = _quotas(instance, policy)
+    return SimpleNamespace(
+        building_ids=building_ids, dwelling_building=dwelling_building,
+        area_cap=area_cap, area_target=area_target,
+        building_cap=building_cap, quota_dims=quota_dims,
+        quota_cap=quota_cap, household_usage=household_usage,
+    )
+
+
+def _quotas(instance: Instance, policy: Policy):
+    """The quota dimensions in force, each municipality's quota in each
+    (``UNLIMITED`` where it sets none), and each household's use."""
     quota_dims = tuple(
         sorted({dim.value for m in instance.municipalities for dim in m.quotas})
     ) if policy.hard.municipality_quota else ()
-    municipality_ids = tuple(m.id for m in instance.municipalities)
     quota_cap = np.full(
-        (len(municipality_ids), len(quota_dims)), UNLIMITED, dtype=np.int64
+        (len(instance.municipalities), len(quota_dims)), UNLIMITED,
+        dtype=np.int64,
     )
     for i, m in enumerate(instance.municipalities):
         for q, dim in enumerate(quota_dims):
@@ -726,18 +852,45 @@ def compile_instance(
         [[quota_usage(h, dim) for dim in quota_dims]
          for h in instance.households],
         dtype=np.int64,
-    ).reshape(H, len(quota_dims))
+    ).reshape(len(instance.households), len(quota_dims))
+    return quota_dims, quota_cap, household_usage
 
-    target_before = area_target.copy()
+
+def _locked(instance, policy, hh, dw, candidates, locks, rooms, caps, places,
+            penalty, keep_bonus, previous, h_index, d_index):
+    """
+    Takes what the locks use out of the caps, quotas and places (in
+    place), and returns the locked pairs with their value and conflicts
+    (``_locked_value``), and the places left.
+    """
+    target_before = caps.area_target.copy()
     conflicts, locked_pairs = apply_locks(
-        instance, locks, lock_rules, hh, dw, dwelling_slots,
-        dwelling_building, dw.area, dw.municipality,
-        building_cap, area_cap, area_target, quota_cap, household_usage,
-        quota_dims, policy,
+        instance, locks, rooms.lock_rules, hh, dw, rooms.dwelling_slots,
+        caps.dwelling_building, dw.area, dw.municipality,
+        caps.building_cap, caps.area_cap, caps.area_target, caps.quota_cap,
+        caps.household_usage, caps.quota_dims, policy,
     )
     places, place_conflicts, places_over = apply_place_locks(
         instance, places, locked_pairs)
-    conflicts = [*conflicts, *place_conflicts]
+    locked = _locked_value(
+        instance, hh, dw, candidates, locked_pairs, target_before, penalty,
+        places.penalty * places_over, keep_bonus, previous, h_index,
+        d_index,
+    )
+    locked.conflicts = [*conflicts, *place_conflicts]
+    return locked, places
+
+
+def _locked_value(instance, hh, dw, candidates, locked_pairs, target_before,
+                  penalty, places_cost, keep_bonus, previous, h_index,
+                  d_index) -> SimpleNamespace:
+    """
+    Scores and quality of each locked pair, and the objective the locks
+    add to every assignment: their priority (primary) and their quality,
+    less the dispersion penalty of locks beyond an area's target and the
+    cost of places over, plus the keep bonus of locked previous matches
+    (secondary).
+    """
     locked_scores, locked_quality = {}, {}
     if locked_pairs:
         lh = np.array([h for h, _, _ in locked_pairs], dtype=np.int64)
@@ -754,68 +907,64 @@ def compile_instance(
     # Locks beyond an area's target pay the dispersion penalty up front.
     secondary = sum(locked_quality.values()) - penalty * int(
         np.clip(locked_per_area - target_before, 0, None).sum()
-    ) - places.penalty * places_over
+    ) - places_cost
     # Locks on previous matches are kept matches too.
     previous_at = {h_index[h]: d_index.get(d) for h, d in
                    (previous or {}).items() if h in h_index}
     secondary += keep_bonus * sum(
         previous_at.get(h) == d for h, d, _ in locked_pairs
     )
+    return SimpleNamespace(pairs=locked_pairs, scores=locked_scores,
+                           quality=locked_quality,
+                           value=(primary, secondary))
 
-    # Exact lexicographic order. Between two assignments the secondary
-    # objective differs by at most twice every free household's largest
-    # absolute quality (from its worst pair in one to its best in the
-    # other; the keep bonus is part of it) plus every dispersion penalty;
-    # locks are in both. A scale above that keeps priority strictly
-    # first: one priority point outweighs any change of quality.
-    scale = (
-        2 * int(candidates.best_abs_quality().sum())
-        + penalty * H
-        + places_bound
-        + 1
-    )
 
-    return moving.with_tenants(AllocationData(
+def _allocation_data(instance, policy, hh, dw, candidates, pairs, rooms,
+                     caps, locked, places, locks, keep, keep_bonus,
+                     penalty, scale) -> AllocationData:
+    """The compiled parts gathered into the engines' read-only data."""
+    lexicographic = policy.objective == ObjectiveMode.LEXICOGRAPHIC
+    return AllocationData(
         household_ids=tuple(h.id for h in instance.households),
         dwelling_ids=tuple(d.id for d in instance.dwellings),
-        building_ids=building_ids,
+        building_ids=caps.building_ids,
         area_ids=tuple(a.id for a in instance.areas),
-        municipality_ids=municipality_ids,
+        municipality_ids=tuple(m.id for m in instance.municipalities),
         priority=hh.priority,
         household_size=hh.size,
         household_sex=hh.sex,
         household_age=hh.age,
-        pair_household=pair_household.astype(np.int32),
-        pair_dwelling=pair_dwelling.astype(np.int32),
-        pair_scores=pair_scores,
-        pair_quality=pair_quality,
-        pair_room=pair_room,
-        household_ptr=household_ptr,
-        dwelling_slots=slots_left,
-        dwelling_building=dwelling_building,
+        pair_household=pairs.household.astype(np.int32),
+        pair_dwelling=pairs.dwelling.astype(np.int32),
+        pair_scores=pairs.scores,
+        pair_quality=pairs.quality,
+        pair_room=pairs.room,
+        household_ptr=pairs.household_ptr,
+        dwelling_slots=rooms.slots_left,
+        dwelling_building=caps.dwelling_building,
         dwelling_area=dw.area.astype(np.int32),
         dwelling_municipality=dw.municipality.astype(np.int32),
-        building_cap=building_cap,
-        area_cap=area_cap,
-        area_target=area_target,
+        building_cap=caps.building_cap,
+        area_cap=caps.area_cap,
+        area_target=caps.area_target,
         dispersion_penalty=int(penalty),
-        quota_dims=quota_dims,
-        quota_cap=quota_cap,
-        household_usage=household_usage,
+        quota_dims=caps.quota_dims,
+        quota_cap=caps.quota_cap,
+        household_usage=caps.household_usage,
         lexicographic=lexicographic,
         priority_weight=int(policy.weights.housed),
-        scale=scale if lexicographic else 1,
+        scale=scale,
         shared_same_sex=policy.shared.same_sex,
         shared_max_age_gap=policy.shared.max_age_gap,
-        locked_pairs=tuple(locked_pairs),
-        locked_value=(primary, secondary),
-        lock_conflicts=tuple(conflicts),
+        locked_pairs=tuple(locked.pairs),
+        locked_value=locked.value,
+        lock_conflicts=tuple(locked.conflicts),
         excluded_by=candidates.excluded_by(),
         excluded_only_by=candidates.excluded_only_by(),
         num_eligible=candidates.num_free_eligible(),
         num_eligible_all=candidates.num_eligible_all(),
-        locked_scores=locked_scores,
-        locked_quality=locked_quality,
+        locked_scores=locked.scores,
+        locked_quality=locked.quality,
         locked_eligible=candidates.locked_eligible(locks),
         candidates=candidates,
         pruned=keep is not None,
@@ -827,7 +976,7 @@ def compile_instance(
         place_penalty=places.penalty,
         keep_first=bool(keep_bonus) and lexicographic
         and policy.decisions.keep_weight is None,
-    ), instance, policy, previous)
+    )
 
 
 def _keep(instance, policy, candidates, previous, locks, h_index, d_index,

@@ -43,27 +43,9 @@ def apply_locks(
     Reduces caps and quotas by what the locks use, in place, and returns
     any conflicts among the locks with the rules they break.
     """
-    conflicts: list[LockConflict] = []
-    locked_pairs = []
     hid = [h.id for h in instance.households]
     did = [d.id for d in instance.dwellings]
-    for h, d in sorted(locks.items()):
-        ok, room, rules = lock_rules[h]
-        if not ok:
-            reasons = "; ".join(
-                f"the dwelling {RULE_TEXT[rule]}" for rule in rules
-            )
-            conflicts.append(
-                LockConflict(
-                    rule=rules[0],
-                    subject=did[d],
-                    households=(hid[h],),
-                    message=f"Lock {hid[h]} -> {did[d]} breaks a hard rule: "
-                    f"{reasons}.",
-                )
-            )
-            continue
-        locked_pairs.append((h, d, bool(room)))
+    conflicts, locked_pairs = _holding_locks(locks, lock_rules, hid, did)
 
     def over(rule, subject, holders, used, limit, what):
         conflicts.append(
@@ -76,15 +58,9 @@ def apply_locks(
             )
         )
 
-    groups = defaultdict(list)
-    places = defaultdict(int)
-    for h, d, room in locked_pairs:
-        groups[("dwelling", d)].append(h)
-        places[d] += 1 if room else int(dwelling_slots[d])
-        if dwelling_building[d] >= 0:
-            groups[("building", int(dwelling_building[d]))].append(h)
-        groups[("area", int(dwelling_area[d]))].append(h)
-        groups[("municipality", int(dwelling_municipality[d]))].append(h)
+    groups, places = _lock_groups(locked_pairs, dwelling_slots,
+                                  dwelling_building, dwelling_area,
+                                  dwelling_municipality)
     bids = [b.id for b in instance.buildings]
     aids = [a.id for a in instance.areas]
     mids = [m.id for m in instance.municipalities]
@@ -116,6 +92,53 @@ def apply_locks(
                 if quota_cap[i, q] < UNLIMITED:
                     quota_cap[i, q] = max(0, quota_cap[i, q] - need)
     return conflicts, locked_pairs
+
+
+def _holding_locks(locks, lock_rules, hid, did):
+    """
+    The locks that keep the hard rules, as (household, dwelling, room)
+    in household order, and a conflict naming the rules each other lock
+    breaks.
+    """
+    conflicts: list[LockConflict] = []
+    locked_pairs = []
+    for h, d in sorted(locks.items()):
+        ok, room, rules = lock_rules[h]
+        if not ok:
+            reasons = "; ".join(
+                f"the dwelling {RULE_TEXT[rule]}" for rule in rules
+            )
+            conflicts.append(
+                LockConflict(
+                    rule=rules[0],
+                    subject=did[d],
+                    households=(hid[h],),
+                    message=f"Lock {hid[h]} -> {did[d]} breaks a hard rule: "
+                    f"{reasons}.",
+                )
+            )
+            continue
+        locked_pairs.append((h, d, bool(room)))
+    return conflicts, locked_pairs
+
+
+def _lock_groups(locked_pairs, dwelling_slots, dwelling_building,
+                 dwelling_area, dwelling_municipality):
+    """
+    The locked households of each dwelling, building, area and
+    municipality, keyed by (kind, index), and the places the locks use
+    in each dwelling (one for a room, all for a whole dwelling).
+    """
+    groups = defaultdict(list)
+    places = defaultdict(int)
+    for h, d, room in locked_pairs:
+        groups[("dwelling", d)].append(h)
+        places[d] += 1 if room else int(dwelling_slots[d])
+        if dwelling_building[d] >= 0:
+            groups[("building", int(dwelling_building[d]))].append(h)
+        groups[("area", int(dwelling_area[d]))].append(h)
+        groups[("municipality", int(dwelling_municipality[d]))].append(h)
+    return groups, places
 
 
 def _shared_conflicts(holders, dwelling_id, hh, policy, conflicts, hid):

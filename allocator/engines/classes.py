@@ -478,109 +478,32 @@ def solve_classes(
     deadline = None if time_limit is None else began + time_limit
     groups = _groups(data)
     model = _ClassModel(data, groups, seed)
-    init_g, init_p = [], []
-    for g, row in enumerate(groups.dwellings):
-        k = min(len(row), len(groups.members[g]) + INITIAL_SPARE)
-        init_g.append(np.full(k, g, dtype=np.int64))
-        init_p.append(np.arange(k, dtype=np.int64))
+    initial = _initial_columns(groups)
     stages = _stages(data, model)
     starts = hint is not False
-    hint = _hint_pairs(data, groups, hint)
-    if start is not None:
-        start = [(int(h), int(d)) for h, d in start]
-        if _priority_of(data, start) > _priority_of(data, hint) and (
-            _fits(data, groups, start)
-        ):
-            hint = start
+    hint = _better_start(data, groups, _hint_pairs(data, groups, hint),
+                         start)
     built = time.perf_counter()
     detail: dict[str, str] = {}
     priority_bound = np.inf
     if len(stages) == 1 and data.lexicographic and data.quota_dims and (
         starts
     ):
-        # Quotas make priority a knapsack the combined LP rounds poorly
-        # (on region it stopped 2 points short); counting proves it in
-        # seconds, and its answer, improved by the quality moves, starts
-        # the combined stage.
-        half = None if deadline is None else (
-            built + (deadline - built) / 2)
-        counted = _counted(data, groups, half, seed, hint, detail)
-        if counted is not None:
-            priority_bound = counted[1].bound
-            moved = _moved(data, groups, counted[0], half, detail)
-            if _objective_of(data, moved) > _objective_of(data, hint):
-                hint = moved
-    rounds = 0
-    x = None
-    counted_pairs = None  # the first stage's, when counting answered it
-    proven = True
-    for k, (y_cost, quality_weight, penalty_weight) in enumerate(stages):
-        if k == 0:
-            model.set_costs(y_cost, quality_weight, penalty_weight)
-            if init_g:
-                g = np.concatenate(init_g)
-                p = np.concatenate(init_p)
-                model.add_columns(g, p, np.array(
-                    [groups.quality[a][b] * quality_weight
-                     for a, b in zip(g.tolist(), p.tolist())]))
-            if hint:
-                x = model.start_from_pairs(hint)
-        else:
-            model.integral(False)
-            model.set_costs(y_cost, quality_weight, penalty_weight)
-        # Each stage but the last leaves half of the time left to the next.
-        stage_deadline = deadline
-        if deadline is not None and k + 1 < len(stages):
-            stage_deadline = time.perf_counter() + (
-                deadline - time.perf_counter()) / 2
-        outcome = None
-        if k == 0 and len(stages) > 1:
-            # Priority alone: exact on counts, far smaller than the pairs.
-            counted = _counted(data, groups, stage_deadline, seed, hint,
-                               detail)
-            if counted is not None:
-                counted_pairs = counted[0]
-                outcome = _counted_outcome(model, *counted)
-        elif counted_pairs is not None:
-            # Quality moves that keep the counted priority and every quota
-            # first: on national they are all the quality stage achieves,
-            # for its LP does not finish.
-            moved = model.start_from_pairs(_moved(
-                data, groups, counted_pairs, stage_deadline, detail))
-            if model.keeps_hold(moved) and (
-                _value(model, moved) >= _value(model, _padded(model, x))
-            ):
-                x = moved
-        if outcome is None:
-            outcome = _price_and_branch(model, stage_deadline, x)
-        if outcome is None:
-            return empty_result(data, "classes", Status.UNKNOWN,
-                                build_seconds=built - began,
-                                solve_seconds=time.perf_counter() - built)
-        x, value, bound, stage_rounds, stage_proven = outcome
-        rounds += stage_rounds
-        proven &= stage_proven
-        detail[f"stage{k + 1}_bound"] = f"{bound:.1f}"
-        if k == 0 and len(stages) > 1:
-            priority_bound = bound
-        if k + 1 < len(stages):
-            # Hold this stage's best (proven or not) while improving the
-            # next one.
-            model.hold(y_cost, value - 0.5)
+        hint, priority_bound = _count_priority_first(
+            data, groups, built, deadline, seed, hint, detail)
+    solved = _solve_stages(model, data, groups, stages, initial, hint,
+                           deadline, seed, detail)
+    if solved is None:
+        return empty_result(data, "classes", Status.UNKNOWN,
+                            build_seconds=built - began,
+                            solve_seconds=time.perf_counter() - built)
+    x, bound, rounds, proven, first_bound = solved
+    if len(stages) > 1:
+        priority_bound = first_bound
     chosen = _pairs(model, x)
     data_out, chosen_pairs = _chosen_pairs(data, chosen)
-    # A single stage's bound bounds the combined value (locks included).
-    combined_bound = None
-    if len(stages) == 1 and np.isfinite(bound):
-        combined_bound = int(np.floor(
-            bound + BOUND_SLACK * max(1.0, abs(bound))
-        )) + combine(data, *data.locked_value)
-    # The first of two stages, or counting, bounds the priority alone.
-    primary_bound = None
-    if np.isfinite(priority_bound):
-        primary_bound = int(np.floor(
-            priority_bound + BOUND_SLACK * max(1.0, abs(priority_bound))
-        )) + data.locked_value[0]
+    combined_bound, primary_bound = _final_bounds(
+        data, len(stages), bound, priority_bound)
     result = chosen_result(
         data_out, "classes", chosen_pairs, proven=proven,
         bound=combined_bound, primary_bound=primary_bound,
@@ -591,6 +514,155 @@ def solve_classes(
                 "rows": str(model.num_rows), "pricing_rounds": str(rounds)},
     )
     return result
+
+
+def _initial_columns(groups: _Groups):
+    """The first columns of each group: its best dwellings, as many as it
+    has members plus ``INITIAL_SPARE``."""
+    init_g, init_p = [], []
+    for g, row in enumerate(groups.dwellings):
+        k = min(len(row), len(groups.members[g]) + INITIAL_SPARE)
+        init_g.append(np.full(k, g, dtype=np.int64))
+        init_p.append(np.arange(k, dtype=np.int64))
+    return init_g, init_p
+
+
+def _better_start(data: AllocationData, groups: _Groups, hint, start):
+    """The caller's ``start`` when it fits and houses more priority than
+    the hint, else the hint."""
+    if start is not None:
+        start = [(int(h), int(d)) for h, d in start]
+        if _priority_of(data, start) > _priority_of(data, hint) and (
+            _fits(data, groups, start)
+        ):
+            return start
+    return hint
+
+
+def _count_priority_first(data: AllocationData, groups: _Groups, built,
+                          deadline, seed: int, hint, detail):
+    """
+    Proves the priority of a single combined stage by counting, in half
+    the time left, and returns the start (the counted answer after the
+    quality moves, when it beats the hint) and the priority bound.
+
+    Quotas make priority a knapsack the combined LP rounds poorly (on
+    region it stopped 2 points short); counting proves it in seconds,
+    and its answer, improved by the quality moves, starts the combined
+    stage.
+    """
+    half = None if deadline is None else (
+        built + (deadline - built) / 2)
+    counted = _counted(data, groups, half, seed, hint, detail)
+    if counted is None:
+        return hint, np.inf
+    moved = _moved(data, groups, counted[0], half, detail)
+    if _objective_of(data, moved) > _objective_of(data, hint):
+        hint = moved
+    return hint, counted[1].bound
+
+
+def _solve_stages(model, data: AllocationData, groups: _Groups, stages,
+                  initial, hint, deadline, seed: int, detail):
+    """
+    Solves the stages in turn, each holding the best value of those
+    before it, and returns the last stage's solution and bound, the
+    pricing rounds, whether every stage was proven, and the first
+    stage's bound; ``None`` when a stage finds no solution in time.
+    """
+    rounds = 0
+    x = None
+    counted_pairs = None  # the first stage's, when counting answered it
+    proven = True
+    first_bound = np.inf
+    for k, (y_cost, quality_weight, penalty_weight) in enumerate(stages):
+        if k:
+            model.integral(False)
+        model.set_costs(y_cost, quality_weight, penalty_weight)
+        if k == 0:
+            x = _add_initial_columns(model, initial, hint)
+        # Each stage but the last leaves half of the time left to the next.
+        stage_deadline = deadline
+        if deadline is not None and k + 1 < len(stages):
+            stage_deadline = time.perf_counter() + (
+                deadline - time.perf_counter()) / 2
+        outcome, x, counted_pairs = _stage_outcome(
+            model, data, groups, k == 0 and len(stages) > 1, stage_deadline,
+            seed, hint, detail, x, counted_pairs)
+        if outcome is None:
+            return None
+        x, value, bound, stage_rounds, stage_proven = outcome
+        rounds += stage_rounds
+        proven &= stage_proven
+        detail[f"stage{k + 1}_bound"] = f"{bound:.1f}"
+        if k == 0 and len(stages) > 1:
+            first_bound = bound
+        if k + 1 < len(stages):
+            # Hold this stage's best (proven or not) while improving the
+            # next one.
+            model.hold(y_cost, value - 0.5)
+    return x, bound, rounds, proven, first_bound
+
+
+def _add_initial_columns(model, initial, hint):
+    """Adds the first columns to the model and returns the start from the
+    hint (``None`` without one)."""
+    init_g, init_p = initial
+    if init_g:
+        _add_priced(model, np.concatenate(init_g), np.concatenate(init_p))
+    return model.start_from_pairs(hint) if hint else None
+
+
+def _stage_outcome(model, data: AllocationData, groups: _Groups,
+                   priority_stage: bool, stage_deadline, seed: int, hint,
+                   detail, x, counted_pairs):
+    """
+    One stage's outcome, the start it improved and the counted pairs:
+    counting answers the priority stage of two when it can, the quality
+    moves from the counted pairs give the next stage its start, and
+    price and branch does the rest.
+    """
+    outcome = None
+    if priority_stage:
+        # Priority alone: exact on counts, far smaller than the pairs.
+        counted = _counted(data, groups, stage_deadline, seed, hint,
+                           detail)
+        if counted is not None:
+            counted_pairs = counted[0]
+            outcome = _counted_outcome(model, *counted)
+    elif counted_pairs is not None:
+        # Quality moves that keep the counted priority and every quota
+        # first: on national they are all the quality stage achieves,
+        # for its LP does not finish.
+        moved = model.start_from_pairs(_moved(
+            data, groups, counted_pairs, stage_deadline, detail))
+        if model.keeps_hold(moved) and (
+            _value(model, moved) >= _value(model, _padded(model, x))
+        ):
+            x = moved
+    if outcome is None:
+        outcome = _price_and_branch(model, stage_deadline, x)
+    return outcome, x, counted_pairs
+
+
+def _final_bounds(data: AllocationData, num_stages: int, bound,
+                  priority_bound):
+    """
+    The proven bounds in whole units, locks included: a single stage's
+    bound bounds the combined value; the first of two stages, or
+    counting, bounds the priority alone.
+    """
+    combined_bound = None
+    if num_stages == 1 and np.isfinite(bound):
+        combined_bound = int(np.floor(
+            bound + BOUND_SLACK * max(1.0, abs(bound))
+        )) + combine(data, *data.locked_value)
+    primary_bound = None
+    if np.isfinite(priority_bound):
+        primary_bound = int(np.floor(
+            priority_bound + BOUND_SLACK * max(1.0, abs(priority_bound))
+        )) + data.locked_value[0]
+    return combined_bound, primary_bound
 
 
 def _counted(data: AllocationData, groups: _Groups, deadline, seed: int,
@@ -773,6 +845,50 @@ def _price_and_branch(model: _ClassModel, deadline, start=None):
     integer program and proves it. Returns ``(x, value, bound, rounds,
     proven)`` or ``None`` when no solution was found.
     """
+    lp_began = time.perf_counter()
+    optimal, bound, rounds = _price(model, deadline, start)
+    if optimal:
+        x = model.solution()
+        if np.abs(x - np.rint(x)).max(initial=0) < 1e-9:
+            # An integral vertex (always, for network-like rule sets):
+            # no branching needed.
+            x = np.rint(x)
+            value = _value(model, x)
+            slack = BOUND_SLACK * max(1.0, abs(bound))
+            if value >= np.floor(bound + slack):
+                log.debug("integral LP optimum %.1f, bound %.1f", value,
+                          bound)
+                return x, value, bound, rounds, True
+        rounded = _round(model, model.solution())
+        if model.keeps_hold(rounded) and (
+            start is None
+            or _value(model, rounded) > _value(model, _padded(model, start))
+        ):
+            start = rounded
+    elif start is not None and deadline is not None and (
+        deadline - time.perf_counter() < time.perf_counter() - lp_began
+    ):
+        # The LP did not finish in the time it had, and less is left: the
+        # integer solve could not even finish its root relaxation, and
+        # HiGHS overruns its limit in presolve on a model this size (on
+        # national by 20 s). The start stands.
+        log.debug("LP unfinished: keeping the start")
+        x = _padded(model, start)
+        return x, _value(model, x), bound, rounds, False
+    solved = _branch(model, deadline, start, bound)
+    if solved is None:
+        return None
+    x, value, bound, proven = solved
+    return x, value, bound, rounds, proven
+
+
+def _price(model: _ClassModel, deadline, start):
+    """
+    Prices columns into the LP until none has a positive reduced cost,
+    ``MAX_ROUNDS`` pass, or pricing's share of the time is used. Returns
+    whether the last LP was optimal, the best Lagrangian bound and the
+    rounds.
+    """
     rounds = 0
     bound = np.inf
     # Pricing may take at most half the time: the integer solve needs the
@@ -780,7 +896,6 @@ def _price_and_branch(model: _ClassModel, deadline, start=None):
     pricing_deadline = None if deadline is None else (
         time.perf_counter() + PRICING_SHARE * (deadline - time.perf_counter())
     )
-    lp_began = time.perf_counter()
     while True:
         model.run(pricing_deadline)
         status = model.highs.getModelStatus()
@@ -806,38 +921,25 @@ def _price_and_branch(model: _ClassModel, deadline, start=None):
         if not len(g) or rounds >= MAX_ROUNDS or out_of_time:
             break
         rounds += 1
-        model.add_columns(g, p, np.array(
-            [model.groups.quality[a][b] * model.quality_weight
-             for a, b in zip(g.tolist(), p.tolist())]))
-    if status == model.hs.HighsModelStatus.kOptimal:
-        x = model.solution()
-        if np.abs(x - np.rint(x)).max(initial=0) < 1e-9:
-            # An integral vertex (always, for network-like rule sets):
-            # no branching needed.
-            x = np.rint(x)
-            value = _value(model, x)
-            slack = BOUND_SLACK * max(1.0, abs(bound))
-            if value >= np.floor(bound + slack):
-                log.debug("integral LP optimum %.1f, bound %.1f", value,
-                          bound)
-                return x, value, bound, rounds, True
-    if status == model.hs.HighsModelStatus.kOptimal:
-        rounded = _round(model, model.solution())
-        if model.keeps_hold(rounded) and (
-            start is None
-            or _value(model, rounded) > _value(model, _padded(model, start))
-        ):
-            start = rounded
-    elif start is not None and deadline is not None and (
-        deadline - time.perf_counter() < time.perf_counter() - lp_began
-    ):
-        # The LP did not finish in the time it had, and less is left: the
-        # integer solve could not even finish its root relaxation, and
-        # HiGHS overruns its limit in presolve on a model this size (on
-        # national by 20 s). The start stands.
-        log.debug("LP unfinished: keeping the start")
-        x = _padded(model, start)
-        return x, _value(model, x), bound, rounds, False
+        _add_priced(model, g, p)
+    return status == model.hs.HighsModelStatus.kOptimal, bound, rounds
+
+
+def _add_priced(model: _ClassModel, g: np.ndarray, p: np.ndarray) -> None:
+    """Adds columns (group, position) at their quality under the weight
+    of the stage being solved."""
+    model.add_columns(g, p, np.array(
+        [model.groups.quality[a][b] * model.quality_weight
+         for a, b in zip(g.tolist(), p.tolist())]))
+
+
+def _branch(model: _ClassModel, deadline, start, bound):
+    """
+    Solves the integer program over the priced columns from ``start``,
+    then closes the gap to ``bound`` when it can (``_close_gap``).
+    Returns ``(x, value, bound, proven)``, or ``None`` when neither the
+    solver nor a start gives a solution.
+    """
     model.integral(True)
     if start is not None:
         model.start(start)
@@ -847,52 +949,55 @@ def _price_and_branch(model: _ClassModel, deadline, start=None):
         if start is None:
             return None
         # Stopped before the solver found anything: the start stands.
-        x = np.concatenate([start, np.zeros(model.num_cols - len(start))])
-        return x, _value(model, x), bound, rounds, False
+        x = _padded(model, start)
+        return x, _value(model, x), bound, False
     x = np.rint(model.solution())
     value = _value(model, x)
     if start is not None:
-        padded = np.concatenate([start, np.zeros(model.num_cols - len(start))])
+        padded = _padded(model, start)
         if _value(model, padded) > value:
             x, value = padded, _value(model, padded)
     log.debug("integer: %.1f (%s, %.1f s), bound %.1f", value,
               model.highs.getModelStatus(), model.highs.getRunTime(), bound)
     progress.note("integer", value, bound)
     slack = BOUND_SLACK * max(1.0, abs(bound)) if np.isfinite(bound) else 0
-    proven = (model.highs.getModelStatus()
-              == model.hs.HighsModelStatus.kOptimal
-              and value >= np.floor(bound + slack))
-    if not proven and np.isfinite(bound) and (
-        model.highs.getModelStatus() == model.hs.HighsModelStatus.kOptimal
-    ):
-        # Close the gap: only columns within it can be in a better
-        # solution; add them all and solve again.
-        model.integral(False)
-        model.run(deadline)
-        duals = model.duals()
-        y_rc, e_rc, rows = model.reduced_costs(duals)
-        bound = min(bound, model.lagrangian_bound(duals, y_rc, e_rc, rows))
-        gap = bound - value
-        g, p = model.price(rows, tolerance=0, floor=-gap * model.f - 1e-9,
-                           per_round=None)
-        log.debug("gap %.1f: %d columns within it", gap, len(g))
-        if len(g) > GAP_COLUMNS_LIMIT:
-            # Too many to prove in reasonable time: report the bound.
-            model.integral(True)
-            return x, value, bound, rounds, False
-        model.add_columns(g, p, np.array(
-            [model.groups.quality[a][b] * model.quality_weight
-             for a, b in zip(g.tolist(), p.tolist())]))
+    optimal = (model.highs.getModelStatus()
+               == model.hs.HighsModelStatus.kOptimal)
+    proven = optimal and value >= np.floor(bound + slack)
+    if not proven and np.isfinite(bound) and optimal:
+        return _close_gap(model, deadline, x, value, bound)
+    return x, value, bound, proven
+
+
+def _close_gap(model: _ClassModel, deadline, x, value, bound):
+    """
+    Close the gap: only columns within it can be in a better solution;
+    add them all and solve again. Returns ``(x, value, bound, proven)``.
+    """
+    model.integral(False)
+    model.run(deadline)
+    duals = model.duals()
+    y_rc, e_rc, rows = model.reduced_costs(duals)
+    bound = min(bound, model.lagrangian_bound(duals, y_rc, e_rc, rows))
+    gap = bound - value
+    g, p = model.price(rows, tolerance=0, floor=-gap * model.f - 1e-9,
+                       per_round=None)
+    log.debug("gap %.1f: %d columns within it", gap, len(g))
+    if len(g) > GAP_COLUMNS_LIMIT:
+        # Too many to prove in reasonable time: report the bound.
         model.integral(True)
-        model.start(x)
-        model.run(deadline)
-        if model.highs.getInfo().primal_solution_status == 2:
-            x2 = np.rint(model.solution())
-            if _value(model, x2) >= value:
-                x, value = x2, _value(model, x2)
-        proven = (model.highs.getModelStatus()
-                  == model.hs.HighsModelStatus.kOptimal)
-    return x, value, bound, rounds, proven
+        return x, value, bound, False
+    _add_priced(model, g, p)
+    model.integral(True)
+    model.start(x)
+    model.run(deadline)
+    if model.highs.getInfo().primal_solution_status == 2:
+        x2 = np.rint(model.solution())
+        if _value(model, x2) >= value:
+            x, value = x2, _value(model, x2)
+    proven = (model.highs.getModelStatus()
+              == model.hs.HighsModelStatus.kOptimal)
+    return x, value, bound, proven
 
 
 def _padded(model: _ClassModel, x: np.ndarray) -> np.ndarray:

@@ -68,13 +68,7 @@ def solve_cpsat(
     if model is not None and start_pairs is not None:
         _hint(model, x, lm.num_pairs, start_pairs)
     built = time.perf_counter()
-
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = int(workers)
-    solver.parameters.random_seed = int(seed)
-    # Ctrl-C is the caller's: CP-SAT's own handler would replace Python's
-    # for the length of the solve (see allocator.interrupt).
-    solver.parameters.catch_sigint_signal = False
+    solver = _solver(workers, seed)
     # A re-solve whose keep bonus comes before quality runs in two stages
     # even where the combined objective would fit: priority and kept
     # matches, held on their LP's optimal face, then quality. CP-SAT did
@@ -82,6 +76,66 @@ def solve_cpsat(
     # with most pairs fixed, it does at once.
     stages = objective_stages(data, lm,
                               0.0 if data.keep_first else EXACT_BELOW)
+    values, proven, bound, failed = _solve_stages(
+        lm, model, x, solver, stages, start_pairs, deadline, seed,
+        time_is_up)
+    if failed is not None:
+        return empty_result(
+            data, "cpsat", failed,
+            build_seconds=built - start,
+            solve_seconds=time.perf_counter() - built,
+            workers=int(workers), seed=int(seed),
+        )
+    chosen = _chosen(data, start_pairs, values, proven)
+    # The last stage's bound is on the combined value when there is one
+    # stage; after two stages only a proof or the relaxation gives one.
+    # CP-SAT alone (hint=False) keeps to its own bound, for comparison.
+    bound = bound if len(stages) == 1 else None
+    if not proven and hint is not False:
+        bound, proven = best_bound(data, chosen, bound)
+    return chosen_result(
+        data, "cpsat", chosen, proven=proven,
+        bound=bound,
+        build_seconds=built - start,
+        solve_seconds=time.perf_counter() - built,
+        workers=int(workers),
+        seed=int(seed),
+        detail={"rows": str(lm.num_rows), "vars": str(lm.num_vars)},
+    )
+
+
+def _chosen(data: AllocationData, start_pairs, values, proven: bool):
+    """The pairs of the last solution, or the start when there is none or
+    the solution is unproven and worse than it."""
+    chosen = (start_pairs if values is None
+              else np.flatnonzero(values > 0))
+    if start_pairs is not None and not proven and (
+        evaluate(data, start_pairs)[3] > evaluate(data, chosen)[3]
+    ):
+        # Never return worse than the feasible start CP-SAT was given.
+        chosen = start_pairs
+    return chosen
+
+
+def _solver(workers: int, seed: int) -> cp_model.CpSolver:
+    """A CP-SAT solver with the run's workers and seed."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = int(workers)
+    solver.parameters.random_seed = int(seed)
+    # Ctrl-C is the caller's: CP-SAT's own handler would replace Python's
+    # for the length of the solve (see allocator.interrupt).
+    solver.parameters.catch_sigint_signal = False
+    return solver
+
+
+def _solve_stages(lm, model, x, solver, stages, start_pairs, deadline,
+                  seed: int, time_is_up):
+    """
+    Solves the objective stages in turn, each held for the next. Returns
+    the last solution's pair values (``None`` for none), whether it is
+    proven, CP-SAT's bound on the last stage solved, and the status of
+    a round without any proposal (``None`` when there is one).
+    """
     proven = model is not None
     values = None
     bound = None
@@ -100,29 +154,14 @@ def solve_cpsat(
             _restrict(model, x, lm, face)
             _hint(model, x, lm.num_pairs, np.flatnonzero(values))
             continue
-        if deadline is not None:
-            solver.parameters.max_time_in_seconds = max(
-                0.01, deadline - time.perf_counter()
-            )
-        cols = np.flatnonzero(objective)
-        expr = cp_model.LinearExpr.weighted_sum(
-            [x[c] for c in cols.tolist()], objective[cols].tolist()
-        )
-        model.maximize(expr)
-        with interrupt.on_stop(solver.stop_search):
-            status = solver.solve(model)
+        status, expr = _maximise(model, x, solver, objective, deadline)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if values is None and (
                 status == cp_model.INFEASIBLE or start_pairs is None
             ):
-                return empty_result(
-                    data, "cpsat",
+                return None, False, None, (
                     Status.INFEASIBLE if status == cp_model.INFEASIBLE
-                    else Status.UNKNOWN,
-                    build_seconds=built - start,
-                    solve_seconds=time.perf_counter() - built,
-                    workers=int(workers), seed=int(seed),
-                )
+                    else Status.UNKNOWN)
             # Stopped or out of time before a solution of this stage: the
             # previous stage's solution, or the hint, still holds.
             proven, bound = False, None
@@ -131,32 +170,28 @@ def solve_cpsat(
         bound = (int(np.floor(solver.best_objective_bound))
                  if np.isfinite(solver.best_objective_bound) else None)
         values = np.array([solver.value(v) for v in x[: lm.num_pairs]])
-        if k + 1 < len(stages):
+        if not last:
             best = int(round(solver.objective_value))
             model.add(expr >= best)
             _hint(model, x, lm.num_pairs, np.flatnonzero(values))
-    chosen = (start_pairs if values is None
-              else np.flatnonzero(values > 0))
-    if start_pairs is not None and not proven and (
-        evaluate(data, start_pairs)[3] > evaluate(data, chosen)[3]
-    ):
-        # Never return worse than the feasible start CP-SAT was given.
-        chosen = start_pairs
-    # The last stage's bound is on the combined value when there is one
-    # stage; after two stages only a proof or the relaxation gives one.
-    # CP-SAT alone (hint=False) keeps to its own bound, for comparison.
-    bound = bound if len(stages) == 1 else None
-    if not proven and hint is not False:
-        bound, proven = best_bound(data, chosen, bound)
-    return chosen_result(
-        data, "cpsat", chosen, proven=proven,
-        bound=bound,
-        build_seconds=built - start,
-        solve_seconds=time.perf_counter() - built,
-        workers=int(workers),
-        seed=int(seed),
-        detail={"rows": str(lm.num_rows), "vars": str(lm.num_vars)},
+    return values, proven, bound, None
+
+
+def _maximise(model, x, solver, objective, deadline):
+    """Maximises one stage's objective in the time left; returns CP-SAT's
+    status and the objective as an expression, to hold it later."""
+    if deadline is not None:
+        solver.parameters.max_time_in_seconds = max(
+            0.01, deadline - time.perf_counter()
+        )
+    cols = np.flatnonzero(objective)
+    expr = cp_model.LinearExpr.weighted_sum(
+        [x[c] for c in cols.tolist()], objective[cols].tolist()
     )
+    model.maximize(expr)
+    with interrupt.on_stop(solver.stop_search):
+        status = solver.solve(model)
+    return status, expr
 
 
 def _build(lm, give_up):

@@ -47,83 +47,16 @@ def solve_flow(data: AllocationData, potentials: bool = False,
         )
     start = time.perf_counter()
     H, D = data.num_households, data.num_dwellings
-    B, A, M = (
-        len(data.building_ids),
-        len(data.area_ids),
-        len(data.municipality_ids),
-    )
-    total = max(H, 1)
-    source = 0
-    household_node = 1
-    dwelling_node = household_node + H
-    building_node = dwelling_node + D
-    area_node = building_node + B
-    municipality_node = area_node + A
-    sink = municipality_node + M
-
-    tails, heads, caps, costs = [], [], [], []
-
-    def arcs(t, h, c, k):
-        tails.append(np.asarray(t, dtype=np.int64))
-        heads.append(np.asarray(h, dtype=np.int64))
-        caps.append(np.asarray(c, dtype=np.int64))
-        costs.append(np.asarray(k, dtype=np.int64))
-
-    # Every household gets its source arc, even without pairs, so that the
-    # potentials also bound pairs that pricing may add later.
-    arcs(np.full(H, source), household_node + np.arange(H),
-         np.ones(H), np.zeros(H))
-    first_pair_arc = sum(len(t) for t in tails)
-    arcs(household_node + data.pair_household,
-         dwelling_node + data.pair_dwelling,
-         np.ones(data.num_pairs), -data.pair_value())
-
-    def limit(values):
-        return np.minimum(values, total)
-
-    has_building = data.dwelling_building >= 0
-    up = np.where(
-        has_building,
-        building_node + data.dwelling_building,
-        area_node + data.dwelling_area,
-    )
-    # One household per dwelling; the relaxation of shared housing opens
-    # each room as a place of its own.
-    places = data.dwelling_slots if data.relaxation else np.ones(D)
-    arcs(dwelling_node + np.arange(D), up, places, np.zeros(D))
-    building_area = np.zeros(B, dtype=np.int64)
-    building_area[data.dwelling_building[has_building]] = data.dwelling_area[
-        has_building
-    ]
-    arcs(building_node + np.arange(B), area_node + building_area,
-         limit(data.building_cap), np.zeros(B))
-    area_municipality = np.zeros(A, dtype=np.int64)
-    area_municipality[data.dwelling_area] = data.dwelling_municipality
-    target = np.minimum(limit(data.area_target), limit(data.area_cap))
-    arcs(area_node + np.arange(A), municipality_node + area_municipality,
-         target, np.zeros(A))
-    extra = limit(data.area_cap) - target
-    soft = extra > 0
-    arcs(area_node + np.flatnonzero(soft),
-         municipality_node + area_municipality[soft],
-         extra[soft], np.full(soft.sum(), data.dispersion_penalty))
-    quota = np.full(M, total, dtype=np.int64)
-    if "households" in data.quota_dims:
-        q = data.quota_dims.index("households")
-        quota = limit(data.quota_cap[:, q])
-    arcs(municipality_node + np.arange(M), np.full(M, sink), quota,
-         np.zeros(M))
-    arcs([source], [sink], [total], [0])
-
+    nodes = _Nodes(data)
+    arcs, first_pair_arc = _network(data, nodes)
+    tails, heads, caps, costs = arcs.arrays()
     flow = min_cost_flow.SimpleMinCostFlow()
     all_arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate(tails), np.concatenate(heads),
-        np.concatenate(caps), np.concatenate(costs),
-    )
-    supplies = np.zeros(sink + 1, dtype=np.int64)
-    supplies[source] = total
-    supplies[sink] = -total
-    flow.set_nodes_supplies(np.arange(sink + 1), supplies)
+        tails, heads, caps, costs)
+    supplies = np.zeros(nodes.sink + 1, dtype=np.int64)
+    supplies[nodes.source] = nodes.total
+    supplies[nodes.sink] = -nodes.total
+    flow.set_nodes_supplies(np.arange(nodes.sink + 1), supplies)
     built = time.perf_counter()
     status = flow.solve()
     solved = time.perf_counter()
@@ -137,20 +70,118 @@ def solve_flow(data: AllocationData, potentials: bool = False,
     chosen = np.flatnonzero(pair_flow > 0)
     extra = {}
     if potentials:
-        pi = flow_potentials(
-            sink + 1, np.concatenate(tails), np.concatenate(heads),
-            np.concatenate(caps), np.concatenate(costs), flows,
-        )
+        pi = flow_potentials(nodes.sink + 1, tails, heads, caps, costs,
+                             flows)
         extra["potentials"] = (
-            pi[household_node:household_node + H],
-            pi[dwelling_node:dwelling_node + D],
+            pi[nodes.household:nodes.household + H],
+            pi[nodes.dwelling:nodes.dwelling + D],
         )
     return chosen_result(
         data, "flow", chosen, proven=True, bound=None,
         build_seconds=built - start, solve_seconds=solved - built,
-        detail={"arcs": str(len(all_arcs)), "nodes": str(sink + 1)},
+        detail={"arcs": str(len(all_arcs)), "nodes": str(nodes.sink + 1)},
         extra=extra,
     )
+
+
+class _Nodes:
+    """The first node of each layer of the network, in order from the
+    source to the sink, and the flow that passes (every household)."""
+
+    def __init__(self, data: AllocationData):
+        self.total = max(data.num_households, 1)
+        self.source = 0
+        self.household = 1
+        self.dwelling = self.household + data.num_households
+        self.building = self.dwelling + data.num_dwellings
+        self.area = self.building + len(data.building_ids)
+        self.municipality = self.area + len(data.area_ids)
+        self.sink = self.municipality + len(data.municipality_ids)
+
+
+class _Arcs:
+    """Arcs added in blocks of arrays, joined once for the solver."""
+
+    def __init__(self):
+        self.tails, self.heads, self.caps, self.costs = [], [], [], []
+
+    def add(self, t, h, c, k) -> None:
+        self.tails.append(np.asarray(t, dtype=np.int64))
+        self.heads.append(np.asarray(h, dtype=np.int64))
+        self.caps.append(np.asarray(c, dtype=np.int64))
+        self.costs.append(np.asarray(k, dtype=np.int64))
+
+    def __len__(self) -> int:
+        return sum(len(t) for t in self.tails)
+
+    def arrays(self):
+        """Tails, heads, capacities and unit costs of every arc."""
+        return tuple(np.concatenate(part) for part in
+                     (self.tails, self.heads, self.caps, self.costs))
+
+
+def _network(data: AllocationData, nodes: _Nodes):
+    """The arcs of the network and the index of the first pair arc."""
+    H, D = data.num_households, data.num_dwellings
+    arcs = _Arcs()
+    # Every household gets its source arc, even without pairs, so that the
+    # potentials also bound pairs that pricing may add later.
+    arcs.add(np.full(H, nodes.source), nodes.household + np.arange(H),
+             np.ones(H), np.zeros(H))
+    first_pair_arc = len(arcs)
+    arcs.add(nodes.household + data.pair_household,
+             nodes.dwelling + data.pair_dwelling,
+             np.ones(data.num_pairs), -data.pair_value())
+    has_building = data.dwelling_building >= 0
+    up = np.where(
+        has_building,
+        nodes.building + data.dwelling_building,
+        nodes.area + data.dwelling_area,
+    )
+    # One household per dwelling; the relaxation of shared housing opens
+    # each room as a place of its own.
+    places = data.dwelling_slots if data.relaxation else np.ones(D)
+    arcs.add(nodes.dwelling + np.arange(D), up, places, np.zeros(D))
+    _cap_arcs(data, nodes, arcs, has_building)
+    arcs.add([nodes.source], [nodes.sink], [nodes.total], [0])
+    return arcs, first_pair_arc
+
+
+def _cap_arcs(data: AllocationData, nodes: _Nodes, arcs: _Arcs,
+              has_building) -> None:
+    """The arcs from buildings, areas and municipalities up to the sink,
+    each capped by its cap, target or household quota."""
+    B, A, M = (
+        len(data.building_ids),
+        len(data.area_ids),
+        len(data.municipality_ids),
+    )
+
+    def limit(values):
+        return np.minimum(values, nodes.total)
+
+    building_area = np.zeros(B, dtype=np.int64)
+    building_area[data.dwelling_building[has_building]] = data.dwelling_area[
+        has_building
+    ]
+    arcs.add(nodes.building + np.arange(B), nodes.area + building_area,
+             limit(data.building_cap), np.zeros(B))
+    area_municipality = np.zeros(A, dtype=np.int64)
+    area_municipality[data.dwelling_area] = data.dwelling_municipality
+    target = np.minimum(limit(data.area_target), limit(data.area_cap))
+    arcs.add(nodes.area + np.arange(A),
+             nodes.municipality + area_municipality, target, np.zeros(A))
+    extra = limit(data.area_cap) - target
+    soft = extra > 0
+    arcs.add(nodes.area + np.flatnonzero(soft),
+             nodes.municipality + area_municipality[soft],
+             extra[soft], np.full(soft.sum(), data.dispersion_penalty))
+    quota = np.full(M, nodes.total, dtype=np.int64)
+    if "households" in data.quota_dims:
+        q = data.quota_dims.index("households")
+        quota = limit(data.quota_cap[:, q])
+    arcs.add(nodes.municipality + np.arange(M), np.full(M, nodes.sink),
+             quota, np.zeros(M))
 
 
 def flow_potentials(num_nodes, tails, heads, caps, costs, flows):

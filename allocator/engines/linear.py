@@ -81,12 +81,71 @@ class _Rows:
                      f"{name}[{g}]")
 
 
+class _Columns:
+    """The variables beyond the pairs, numbered from ``num_pairs`` on in
+    the order they are added, with their bounds."""
+
+    def __init__(self, num_pairs: int):
+        self.n = num_pairs
+        self.lower = [np.zeros(num_pairs)]
+        self.upper = [np.ones(num_pairs)]
+
+    def add(self, lower, upper) -> int:
+        """Adds one integer variable within ``[lower, upper]``; returns its
+        index."""
+        self.lower.append(np.array([lower], dtype=float))
+        self.upper.append(np.array([upper], dtype=float))
+        self.n += 1
+        return self.n - 1
+
+
 def build_linear_model(data: AllocationData) -> LinearModel:
     """Builds the full integer program from the compiled arrays."""
     P = data.num_pairs
+    ph = data.pair_household
+    rows = _Rows()
+    columns = _Columns(P)
+    _capacity_rows(data, rows)
+    excess_vars = _dispersion_rows(data, rows, columns)
+    place_vars = _place_rows(data, rows, columns)
+    _shared_rows(data, rows, columns)
+
+    n = columns.n
+    primary = np.zeros(n, dtype=np.int64)
+    primary[:P] = data.priority[ph]
+    secondary = np.zeros(n, dtype=np.int64)
+    secondary[:P] = data.pair_quality
+    for v in excess_vars:
+        secondary[v] = -data.dispersion_penalty
+    for v in place_vars:
+        secondary[v] = -data.place_penalty
+    weighted = secondary.copy()
+    weighted[:P] += data.priority[ph] * data.priority_weight
+
+    lengths = np.array([len(c) for c in rows.cols], dtype=np.int64)
+    row_start = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    return LinearModel(
+        num_pairs=P,
+        var_lower=np.concatenate(columns.lower),
+        var_upper=np.concatenate(columns.upper),
+        row_start=row_start,
+        col_index=np.concatenate(rows.cols) if rows.cols else np.zeros(0, int),
+        values=np.concatenate(rows.vals) if rows.vals else np.zeros(0, int),
+        row_lower=np.array(rows.lower, dtype=float),
+        row_upper=np.array(rows.upper, dtype=float),
+        primary=primary,
+        secondary=secondary,
+        weighted=weighted,
+        row_names=tuple(rows.names),
+    )
+
+
+def _capacity_rows(data: AllocationData, rows: _Rows) -> None:
+    """One dwelling per household, dwelling capacity, the nested caps on
+    refugee households (building, area) and the quotas."""
+    P = data.num_pairs
     ph, pd = data.pair_household, data.pair_dwelling
     pairs = np.arange(P)
-    rows = _Rows()
     ones = np.ones(P, dtype=np.int64)
 
     # One dwelling per household.
@@ -112,35 +171,43 @@ def build_linear_model(data: AllocationData) -> LinearModel:
         rows.add_grouped(municipality[mask], pairs[mask], usage[mask],
                          data.quota_cap[:, q], f"quota_{dim}")
 
-    var_lower = [np.zeros(P)]
-    var_upper = [np.ones(P)]
-    n = P
 
-    # Soft dispersion: excess_a >= households in area a - target_a.
-    A = len(data.area_ids)
-    per_area = np.bincount(area, minlength=A)
+def _dispersion_rows(data: AllocationData, rows: _Rows,
+                     columns: _Columns) -> list[int]:
+    """
+    Soft dispersion: excess_a >= households in area a - target_a, for
+    each area whose pairs could pass its target; returns the excess
+    variables.
+    """
+    pairs = np.arange(data.num_pairs)
+    area = data.dwelling_area[data.pair_dwelling]
+    per_area = np.bincount(area, minlength=len(data.area_ids))
     soft = np.flatnonzero(
         (data.dispersion_penalty > 0) & (per_area > data.area_target)
     )
-    excess_var = {}
+    excess_vars = []
     for a in soft.tolist():
         members = pairs[area == a]
-        excess_var[a] = n
+        n = columns.add(0, max(per_area[a] - data.area_target[a], 0))
         rows.add(
             np.concatenate([members, [n]]),
             np.concatenate([np.ones(len(members)), [-1]]),
             -np.inf, float(data.area_target[a]), f"area_target[{a}]",
         )
-        n += 1
-    var_lower.append(np.zeros(len(soft)))
-    var_upper.append(
-        np.maximum(per_area[soft] - data.area_target[soft], 0).astype(float)
-    )
+        excess_vars.append(n)
+    return excess_vars
 
-    # Service places (school, kindergarten per area; introduction per
-    # municipality): hard rows, or rows with an excess count priced at
-    # the penalty per place over.
-    place_excess_var = []
+
+def _place_rows(data: AllocationData, rows: _Rows,
+                columns: _Columns) -> list[int]:
+    """
+    Service places (school, kindergarten per area; introduction per
+    municipality): hard rows, or rows with an excess count priced at
+    the penalty per place over; returns the excess variables.
+    """
+    ph, pd = data.pair_household, data.pair_dwelling
+    pairs = np.arange(data.num_pairs)
+    place_vars = []
     for k, kind in enumerate(data.place_kinds):
         usage = data.place_usage[ph, k]
         group = data.place_group[pd, k]
@@ -157,19 +224,23 @@ def build_linear_model(data: AllocationData) -> LinearModel:
         starts = np.searchsorted(group[users], np.arange(len(cap) + 1))
         for g in np.flatnonzero(need > cap).tolist():
             members = users[starts[g]:starts[g + 1]]
+            n = columns.add(0, float(need[g] - cap[g]))
             rows.add(
                 np.concatenate([members, [n]]),
                 np.concatenate([usage[members], [-1]]),
                 -np.inf, float(cap[g]), f"places_{kind}[{g}]",
             )
-            place_excess_var.append(n)
-            var_lower.append(np.zeros(1))
-            var_upper.append(np.array([float(need[g] - cap[g])]))
-            n += 1
+            place_vars.append(n)
+    return place_vars
 
-    # Shared housing: co-residents of one sex (a sex indicator per
-    # dwelling) and within an age band (its youngest age as a variable).
-    extra_lower, extra_upper = [], []
+
+def _shared_rows(data: AllocationData, rows: _Rows,
+                 columns: _Columns) -> None:
+    """
+    Shared housing: co-residents of one sex (a sex indicator per
+    dwelling) and within an age band (its youngest age as a variable).
+    """
+    ph, pd = data.pair_household, data.pair_dwelling
     room_pairs = np.flatnonzero(data.pair_room)
     for d in np.unique(pd[room_pairs]).tolist():
         mine = room_pairs[pd[room_pairs] == d]
@@ -179,12 +250,8 @@ def build_linear_model(data: AllocationData) -> LinearModel:
         if data.shared_same_sex and len(np.unique(sexes)) > 1:
             # One indicator per sex present; at most one may be chosen, and
             # a room goes only to someone of the chosen sex.
-            chosen = {}
-            for sex in np.unique(sexes).tolist():
-                chosen[sex] = n
-                n += 1
-                extra_lower.append(0)
-                extra_upper.append(1)
+            chosen = {sex: columns.add(0, 1)
+                      for sex in np.unique(sexes).tolist()}
             rows.add(list(chosen.values()), [1] * len(chosen), -np.inf, 1,
                      f"one_sex[{d}]")
             for p, sex in zip(mine.tolist(), sexes.tolist()):
@@ -193,10 +260,7 @@ def build_linear_model(data: AllocationData) -> LinearModel:
         ages = data.household_age[ph[mine]]
         gap = data.shared_max_age_gap
         if ages.max() - ages.min() > gap:
-            youngest = n
-            n += 1
-            extra_lower.append(int(ages.min()))
-            extra_upper.append(int(ages.max()))
+            youngest = columns.add(int(ages.min()), int(ages.max()))
             big = MAX_AGE
             for p, age in zip(mine.tolist(), ages.tolist()):
                 # x = 1  =>  youngest <= age <= youngest + gap.
@@ -204,36 +268,6 @@ def build_linear_model(data: AllocationData) -> LinearModel:
                          f"age_low[{d}]")
                 rows.add([p, youngest], [big, -1], -np.inf, big + gap - age,
                          f"age_high[{d}]")
-    var_lower.append(np.array(extra_lower, dtype=float))
-    var_upper.append(np.array(extra_upper, dtype=float))
-
-    primary = np.zeros(n, dtype=np.int64)
-    primary[:P] = data.priority[ph]
-    secondary = np.zeros(n, dtype=np.int64)
-    secondary[:P] = data.pair_quality
-    for a, v in excess_var.items():
-        secondary[v] = -data.dispersion_penalty
-    for v in place_excess_var:
-        secondary[v] = -data.place_penalty
-    weighted = secondary.copy()
-    weighted[:P] += data.priority[ph] * data.priority_weight
-
-    lengths = np.array([len(c) for c in rows.cols], dtype=np.int64)
-    row_start = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    return LinearModel(
-        num_pairs=P,
-        var_lower=np.concatenate(var_lower),
-        var_upper=np.concatenate(var_upper),
-        row_start=row_start,
-        col_index=np.concatenate(rows.cols) if rows.cols else np.zeros(0, int),
-        values=np.concatenate(rows.vals) if rows.vals else np.zeros(0, int),
-        row_lower=np.array(rows.lower, dtype=float),
-        row_upper=np.array(rows.upper, dtype=float),
-        primary=primary,
-        secondary=secondary,
-        weighted=weighted,
-        row_names=tuple(rows.names),
-    )
 
 
 def objective_stages(data: AllocationData, model: LinearModel,

@@ -50,62 +50,17 @@ def solve_mip(
     start = time.perf_counter()
     model = build_linear_model(data)
     built = time.perf_counter()
-    solver = {
-        "highs": _HighsSolver,
-        "pulp": _PulpSolver,
-        "cbc": _PulpSolver,
-    }.get(backend)
-    if solver is None:
-        raise ValueError(f"backend {backend!r} not understood.")
-    # The limit covers building the model too, as in CP-SAT.
-    left = (None if time_limit is None
-            else max(0.01, time_limit - (time.perf_counter() - start)))
-    runner = solver(model, left, seed, backend)
-    if hint is not None:
-        runner.hint(hint)
+    runner = _runner(model, backend, time_limit, start, seed, hint)
     stages = objective_stages(data, model, EXACT_BELOW)
-    proven = True
-    x = None
-    bound = None
     deadline = None if time_limit is None else start + time_limit
-    for k, objective in enumerate(stages):
-        if (x is not None or hint is not None) and (
-            interrupt.stop_requested()
-            or (deadline is not None and time.perf_counter() >= deadline)
-        ):
-            # Stopped, or out of time: keep the last stage's solution, or
-            # the warm start, without starting HiGHS.
-            proven = False
-            break
-        last = k + 1 == len(stages)
-        # A stage before the last is held for the next by its LP's
-        # optimal face when that optimum is integral (see ``face``); the
-        # LP's integral optimum is then the stage's, proven.
-        face = None if last else lp_face(model, objective, deadline, seed)
-        if face is not None:
-            status, found, bound = Status.OPTIMAL, face.x, float(face.value)
-        else:
-            status, found, bound = runner.maximise(objective)
-        if found is None:
-            if x is None and (status == Status.INFEASIBLE or hint is None):
-                return empty_result(
-                    data, "mip", status, build_seconds=built - start,
-                    solve_seconds=time.perf_counter() - built,
-                    detail={"backend": backend},
-                )
-            # Stopped or out of time before a solution of this stage: the
-            # previous stage's solution, or the warm start, still holds.
-            proven, bound = False, None
-            break
-        x = found
-        proven &= status == Status.OPTIMAL
-        if face is not None:
-            # Hold the first stage's optimum on its face, with bounds only.
-            runner.restrict(face, x)
-        elif not last:
-            # Hold the first stage's optimum while improving the second.
-            runner.fix_at_least(objective, int(round(float(objective @ x))),
-                                x)
+    x, proven, bound, failed = _solve_stages(model, runner, stages, hint,
+                                             deadline, seed)
+    if failed is not None:
+        return empty_result(
+            data, "mip", failed, build_seconds=built - start,
+            solve_seconds=time.perf_counter() - built,
+            detail={"backend": backend},
+        )
     chosen = (np.asarray(hint) if x is None
               else np.flatnonzero(x[: model.num_pairs] > 0.5))
     if hint is not None and not proven:
@@ -131,6 +86,76 @@ def solve_mip(
             "vars": str(model.num_vars),
         },
     )
+
+
+def _runner(model: LinearModel, backend: str, time_limit, start, seed: int,
+            hint):
+    """
+    The backend's solver for the model, given the time left of the limit
+    (which covers building the model too, as in CP-SAT) and the warm
+    start.
+    """
+    solver = {
+        "highs": _HighsSolver,
+        "pulp": _PulpSolver,
+        "cbc": _PulpSolver,
+    }.get(backend)
+    if solver is None:
+        raise ValueError(f"backend {backend!r} not understood.")
+    left = (None if time_limit is None
+            else max(0.01, time_limit - (time.perf_counter() - start)))
+    runner = solver(model, left, seed, backend)
+    if hint is not None:
+        runner.hint(hint)
+    return runner
+
+
+def _solve_stages(model: LinearModel, runner, stages, hint, deadline,
+                  seed: int):
+    """
+    Solves the objective stages in turn, each held for the next. Returns
+    the last solution (``None`` for none), whether it is proven, the
+    solver's bound on the last stage solved, and the status of a round
+    without any proposal (``None`` when there is one).
+    """
+    proven = True
+    x = None
+    bound = None
+    for k, objective in enumerate(stages):
+        if (x is not None or hint is not None) and (
+            interrupt.stop_requested()
+            or (deadline is not None and time.perf_counter() >= deadline)
+        ):
+            # Stopped, or out of time: keep the last stage's solution, or
+            # the warm start, without starting HiGHS.
+            proven = False
+            break
+        last = k + 1 == len(stages)
+        # A stage before the last is held for the next by its LP's
+        # optimal face when that optimum is integral (see ``face``); the
+        # LP's integral optimum is then the stage's, proven.
+        face = None if last else lp_face(model, objective, deadline, seed)
+        if face is not None:
+            status, found, bound = Status.OPTIMAL, face.x, float(face.value)
+        else:
+            status, found, bound = runner.maximise(objective)
+        if found is None:
+            if x is None and (status == Status.INFEASIBLE or hint is None):
+                return None, False, None, status
+            # Stopped or out of time before a solution of this stage: the
+            # previous stage's solution, or the warm start, still holds.
+            proven, bound = False, None
+            break
+        x = found
+        proven &= status == Status.OPTIMAL
+        if face is not None:
+            # Hold the first stage's optimum on its face, with bounds only.
+            runner.restrict(face, x)
+        elif not last:
+            # Hold the first stage's optimum while improving the second.
+            runner.fix_at_least(objective, int(round(float(objective @ x))),
+                                x)
+    return x, proven, bound, None
 
 
 def best_bound(data: AllocationData, chosen, bound: int | None):

@@ -163,8 +163,7 @@ class _Program:
         import highspy
 
         self.hs, self.data, self.c = highspy, data, c
-        K, T, P = c.num_kinds, c.num_types, len(c.pair_kind)
-        M, Q = len(data.municipality_ids), c.kind_usage.shape[1]
+        P = len(c.pair_kind)
         type_size = np.array([len(d) for d in c.type_dwellings],
                              dtype=np.int64)
         kind_size = np.array([len(m) for m in c.kind_members],
@@ -181,47 +180,9 @@ class _Program:
         self.y_value = np.concatenate(y_value).astype(np.int64)
         self.y_count = y_count = np.concatenate(y_count)
         self.P, self.Y = P, len(self.y_kind)
-        # Rows: kind balance, type, binding areas, binding buildings,
-        # quotas.
-        areas = np.unique(c.type_area[c.type_area >= 0])
-        buildings = np.unique(c.type_building[c.type_building >= 0])
-        r_type = K
-        r_area = r_type + T
-        r_building = r_area + len(areas)
-        r_quota = r_building + len(buildings)
-        R = r_quota + M * Q
-        lower = np.full(R, -np.inf)
-        upper = np.full(R, np.inf)
-        lower[:K] = upper[:K] = 0.0
-        upper[r_type:r_area] = type_size
-        upper[r_area:r_building] = data.area_cap[areas]
-        upper[r_building:r_quota] = data.building_cap[buildings]
-        cap = data.quota_cap.reshape(-1).astype(float)
-        upper[r_quota:] = np.where(cap >= UNLIMITED, np.inf, cap)
+        lower, upper, rows, cols, vals = _counting_rows(
+            data, c, type_size, self.y_kind)
         kind, typ = c.pair_kind, c.pair_type
-        rows = [kind, r_type + typ]
-        cols = [np.arange(P), np.arange(P)]
-        vals = [np.ones(P), np.ones(P)]
-        on = c.type_area[typ] >= 0
-        rows.append(r_area + np.searchsorted(areas, c.type_area[typ[on]]))
-        cols.append(np.flatnonzero(on))
-        vals.append(np.ones(on.sum()))
-        on = c.type_building[typ] >= 0
-        rows.append(r_building + np.searchsorted(
-            buildings, c.type_building[typ[on]]))
-        cols.append(np.flatnonzero(on))
-        vals.append(np.ones(on.sum()))
-        for q in range(Q):
-            use = c.kind_usage[kind, q]
-            on = use > 0
-            rows.append(r_quota + c.type_municipality[typ[on]] * Q + q)
-            cols.append(np.flatnonzero(on))
-            vals.append(use[on].astype(float))
-        rows.append(self.y_kind)
-        cols.append(P + np.arange(self.Y))
-        vals.append(-np.ones(self.Y))
-        rows, cols, vals = (np.concatenate(rows), np.concatenate(cols),
-                            np.concatenate(vals))
         order = np.lexsort((rows, cols))
         n = P + self.Y
         lp = highs_lp(
@@ -391,3 +352,52 @@ def _reaches(value: int, bound: float) -> bool:
     """Whether an integer value proves itself against a floating-point
     bound (with room for the solver's rounding)."""
     return value >= np.floor(bound + 1e-9 * max(1.0, abs(bound)))
+
+
+def _counting_rows(data: AllocationData, c: Counts, type_size, y_kind):
+    """
+    Row bounds and the matrix (row, column, value triplets) of the
+    counting program: kind balance (each kind's counted pairs less its
+    y columns), types, binding areas, binding buildings, quotas.
+    """
+    K, T, P = c.num_kinds, c.num_types, len(c.pair_kind)
+    M, Q = len(data.municipality_ids), c.kind_usage.shape[1]
+    areas = np.unique(c.type_area[c.type_area >= 0])
+    buildings = np.unique(c.type_building[c.type_building >= 0])
+    r_type = K
+    r_area = r_type + T
+    r_building = r_area + len(areas)
+    r_quota = r_building + len(buildings)
+    R = r_quota + M * Q
+    lower = np.full(R, -np.inf)
+    upper = np.full(R, np.inf)
+    lower[:K] = upper[:K] = 0.0
+    upper[r_type:r_area] = type_size
+    upper[r_area:r_building] = data.area_cap[areas]
+    upper[r_building:r_quota] = data.building_cap[buildings]
+    cap = data.quota_cap.reshape(-1).astype(float)
+    upper[r_quota:] = np.where(cap >= UNLIMITED, np.inf, cap)
+    kind, typ = c.pair_kind, c.pair_type
+    rows = [kind, r_type + typ]
+    cols = [np.arange(P), np.arange(P)]
+    vals = [np.ones(P), np.ones(P)]
+    on = c.type_area[typ] >= 0
+    rows.append(r_area + np.searchsorted(areas, c.type_area[typ[on]]))
+    cols.append(np.flatnonzero(on))
+    vals.append(np.ones(on.sum()))
+    on = c.type_building[typ] >= 0
+    rows.append(r_building + np.searchsorted(
+        buildings, c.type_building[typ[on]]))
+    cols.append(np.flatnonzero(on))
+    vals.append(np.ones(on.sum()))
+    for q in range(Q):
+        use = c.kind_usage[kind, q]
+        on = use > 0
+        rows.append(r_quota + c.type_municipality[typ[on]] * Q + q)
+        cols.append(np.flatnonzero(on))
+        vals.append(use[on].astype(float))
+    rows.append(y_kind)
+    cols.append(P + np.arange(len(y_kind)))
+    vals.append(-np.ones(len(y_kind)))
+    return (lower, upper, np.concatenate(rows), np.concatenate(cols),
+            np.concatenate(vals))
