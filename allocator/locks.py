@@ -7,6 +7,21 @@ from collections import defaultdict
 import numpy as np
 
 from .data import RULE_TEXT, UNLIMITED, LockConflict
+from .i18n import N_, _
+
+OVER = {
+    "dwelling_capacity": N_("Locks of {names} use {used} places of "
+                            "{subject}, which allows {limit} more."),
+    "building_cap": N_("Locks of {names} use {used} refugee households of "
+                       "building {id}, which allows {limit} more."),
+    "area_cap": N_("Locks of {names} use {used} refugee households of "
+                   "area {id}, which allows {limit} more."),
+    "municipality_quota": N_("Locks of {names} use {used} places "
+                             "({dimension}) of municipality {id}, which "
+                             "allows {limit} more."),
+}
+"""The conflict of locks that use more than a cap or quota allows, by
+rule, in words."""
 
 
 def rooms_left(locks, lock_rules, dwelling_slots):
@@ -47,14 +62,16 @@ def apply_locks(
     did = [d.id for d in instance.dwellings]
     conflicts, locked_pairs = _holding_locks(locks, lock_rules, hid, did)
 
-    def over(rule, subject, holders, used, limit, what):
+    def over(rule, subject, holders, used, limit, dimension=""):
+        names = tuple(sorted(hid[h] for h in holders))
         conflicts.append(
             LockConflict(
                 rule=rule,
                 subject=subject,
-                households=tuple(sorted(hid[h] for h in holders)),
-                message=f"Locks of {', '.join(sorted(hid[h] for h in holders))}"
-                f" use {used} {what} of {subject}, which allows {limit} more.",
+                households=names,
+                message=_(OVER[rule], names=", ".join(names), used=used,
+                          subject=subject, id=subject.split(" ", 1)[-1],
+                          limit=limit, dimension=dimension),
             )
         )
 
@@ -68,18 +85,18 @@ def apply_locks(
         used = len(holders)
         if kind == "dwelling" and places[i] > dwelling_slots[i]:
             over("dwelling_capacity", did[i], holders, places[i],
-                 int(dwelling_slots[i]), "places")
+                 int(dwelling_slots[i]))
         if kind == "dwelling" and used > 1:
             _shared_conflicts(holders, did[i], hh, policy, conflicts, hid)
         if kind == "building":
             if used > building_cap[i]:
                 over("building_cap", f"building {bids[i]}", holders, used,
-                     int(building_cap[i]), "refugee households")
+                     int(building_cap[i]))
             building_cap[i] = max(0, building_cap[i] - used)
         if kind == "area":
             if used > area_cap[i]:
                 over("area_cap", f"area {aids[i]}", holders, used,
-                     int(area_cap[i]), "refugee households")
+                     int(area_cap[i]))
             area_cap[i] = max(0, area_cap[i] - used)
             area_target[i] = max(0, area_target[i] - used)
         if kind == "municipality":
@@ -87,8 +104,7 @@ def apply_locks(
                 need = int(household_usage[holders, q].sum())
                 if need > quota_cap[i, q]:
                     over("municipality_quota", f"municipality {mids[i]}",
-                         holders, need, int(quota_cap[i, q]),
-                         f"places ({dim})")
+                         holders, need, int(quota_cap[i, q]), dim)
                 if quota_cap[i, q] < UNLIMITED:
                     quota_cap[i, q] = max(0, quota_cap[i, q] - need)
     return conflicts, locked_pairs
@@ -106,15 +122,17 @@ def _holding_locks(locks, lock_rules, hid, did):
         ok, room, rules = lock_rules[h]
         if not ok:
             reasons = "; ".join(
-                f"the dwelling {RULE_TEXT[rule]}" for rule in rules
+                _("the dwelling {text}", text=_(RULE_TEXT[rule]))
+                for rule in rules
             )
             conflicts.append(
                 LockConflict(
                     rule=rules[0],
                     subject=did[d],
                     households=(hid[h],),
-                    message=f"Lock {hid[h]} -> {did[d]} breaks a hard rule: "
-                    f"{reasons}.",
+                    message=_("Lock {household} -> {dwelling} breaks a hard "
+                              "rule: {reasons}.", household=hid[h],
+                              dwelling=did[d], reasons=reasons),
                 )
             )
             continue
@@ -151,9 +169,10 @@ def _shared_conflicts(holders, dwelling_id, hh, policy, conflicts, hid):
                 rule="shared_same_sex",
                 subject=dwelling_id,
                 households=names,
-                message=f"Locks put {', '.join(names)} together in shared "
-                f"dwelling {dwelling_id}, but co-residents must be of the "
-                "same sex.",
+                message=_("Locks put {names} together in shared dwelling "
+                          "{dwelling}, but co-residents must be of the same "
+                          "sex.", names=", ".join(names),
+                          dwelling=dwelling_id),
             )
         )
     if max(ages) - min(ages) > policy.shared.max_age_gap:
@@ -162,9 +181,11 @@ def _shared_conflicts(holders, dwelling_id, hh, policy, conflicts, hid):
                 rule="shared_age_gap",
                 subject=dwelling_id,
                 households=names,
-                message=f"Locks put {', '.join(names)} together in shared "
-                f"dwelling {dwelling_id}, with ages {min(ages)}-{max(ages)}; "
-                f"co-residents may be at most {policy.shared.max_age_gap} "
-                "years apart.",
+                message=_("Locks put {names} together in shared dwelling "
+                          "{dwelling}, with ages {youngest}-{oldest}; "
+                          "co-residents may be at most {gap} years apart.",
+                          names=", ".join(names), dwelling=dwelling_id,
+                          youngest=min(ages), oldest=max(ages),
+                          gap=policy.shared.max_age_gap),
             )
         )
