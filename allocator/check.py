@@ -19,11 +19,13 @@ import networkx as nx
 
 from models import DAYS_PER_MONTH, Instance, Policy, Proposal, ServiceKind
 
+from .i18n import N_, _
+
 ADULT = 18
 SCHOOL = 6
 INTRO = (18, 55)
 CARE = {"care_housing_substance", "care_housing_psychiatry"}
-INDIVIDUAL = "an individual need rules this dwelling out"
+INDIVIDUAL = N_("an individual need rules this dwelling out")
 """Health, trauma and disability details stay out of every message."""
 SECURITY = {
     "rent_to_own": 100,
@@ -79,10 +81,10 @@ def check_proposal(
         # beyond that nobody was matched.
         report = CheckReport()
         if matches:
-            report.violations.append("An infeasible proposal has matches.")
+            report.violations.append(_("An infeasible proposal has matches."))
         if not proposal.conflicts:
             report.violations.append(
-                "An infeasible proposal states no conflict."
+                _("An infeasible proposal states no conflict.")
             )
         return report
     report = check_matches(instance, policy, matches, overrides)
@@ -96,15 +98,18 @@ def check_proposal(
             k: v for k, v in scores.items() if v
         }:
             report.violations.append(
-                f"Scores of {hid} stated as {stated}, recomputed as "
-                f"{scores}."
+                _("Scores of {household} stated as {stated}, recomputed as "
+                  "{scores}.", household=hid, stated=stated, scores=scores)
             )
     if proposal.objective is not None:
         obj = proposal.objective
         if (obj.primary, obj.secondary) != (report.primary, report.secondary):
             report.violations.append(
-                f"Objective stated as ({obj.primary}, {obj.secondary}), "
-                f"recomputed as ({report.primary}, {report.secondary})."
+                _("Objective stated as ({primary}, {secondary}), "
+                  "recomputed as ({primary_found}, {secondary_found}).",
+                  primary=obj.primary, secondary=obj.secondary,
+                  primary_found=report.primary,
+                  secondary_found=report.secondary)
             )
     _check_moves(instance, policy, proposal, report.violations)
     seen = {m.household for m in proposal.matches} | {
@@ -113,8 +118,9 @@ def check_proposal(
     missing = {h.id for h in instance.households} - seen
     if missing:
         report.violations.append(
-            f"{len(missing)} household(s) neither matched nor listed as "
-            f"unmatched, e.g. {sorted(missing)[0]}."
+            _("{n} household(s) neither matched nor listed as "
+              "unmatched, e.g. {household}.", n=len(missing),
+              household=sorted(missing)[0])
         )
     return report
 
@@ -148,43 +154,51 @@ def check_matches(instance: Instance, policy: Policy, matches,
     count = Counter(h for h, _, _ in matches)
     for hid, n in count.items():
         if n > 1:
-            bad.append(f"Household {hid} is matched {n} times.")
+            bad.append(_("Household {household} is matched {n} times.",
+                         household=hid, n=n))
     given = {h: d for h, d, _ in matches}
     for hid, did in locks.items():
         if given.get(hid) != did:
             bad.append(
-                f"Lock {hid} -> {did} not honoured (got {given.get(hid)})."
+                _("Lock {household} -> {dwelling} not honoured (got "
+                  "{given}).", household=hid, dwelling=did,
+                  given=given.get(hid))
             )
 
     sitting = sitting_tenants(instance, policy)
     occupants = defaultdict(list)
     for hid, did, shared in matches:
         if hid not in households or did not in dwellings:
-            bad.append(f"Match {hid} -> {did} names an unknown id.")
+            bad.append(_("Match {household} -> {dwelling} names an unknown "
+                         "id.", household=hid, dwelling=did))
             continue
         h, d = households[hid], dwellings[did]
         occupants[did].append((h, shared))
         if sitting.get(hid) == did:
             continue  # a sitting tenant staying where it lives
         if hid in sitting and shared:
-            bad.append(f"Sitting tenant {hid} is given a room in shared "
-                       f"housing ({did}).")
+            bad.append(_("Sitting tenant {household} is given a room in "
+                         "shared housing ({dwelling}).", household=hid,
+                         dwelling=did))
         allowed, why = overrides.get((hid, did), (None, ""))
         # A pair follows the rules of its dwelling's municipality.
         local = own_rules.get(d.municipality, policy)
         for rule, reason in rule_breaches(instance, local, h, d, shared):
             if rule == allowed and why.strip():
                 continue  # broken on purpose, with a reason
-            bad.append(f"Match {hid} -> {did}: {reason}.")
+            bad.append(_("Match {household} -> {dwelling}: {reason}.",
+                         household=hid, dwelling=did, reason=reason))
         if (hid, did) in bans:
-            bad.append(f"Match {hid} -> {did} was banned.")
+            bad.append(_("Match {household} -> {dwelling} was banned.",
+                         household=hid, dwelling=did))
 
     _check_occupancy(policy, dwellings, occupants, bad)
     for hid, did in sitting.items():
         others = [h.id for h, _ in occupants.get(did, ()) if h.id != hid]
         if others and given.get(hid) == did:
-            bad.append(f"Dwelling {did} is given to {others[0]} while its "
-                       f"sitting tenant {hid} stays.")
+            bad.append(_("Dwelling {dwelling} is given to {other} while "
+                         "its sitting tenant {household} stays.",
+                         dwelling=did, other=others[0], household=hid))
     _check_caps(instance, policy, matches, households, dwellings, areas,
                 buildings, munis, bad, sitting)
 
@@ -259,33 +273,43 @@ def _check_moves(instance, policy, proposal, bad) -> None:
         if mv.moved_from is not None:
             steps[mv.household] = mv
             if sitting.get(mv.household) != mv.moved_from:
-                bad.append(f"Move of {mv.household} from {mv.moved_from}: "
-                           "not a sitting tenant of that dwelling.")
+                bad.append(_("Move of {household} from {dwelling}: not a "
+                             "sitting tenant of that dwelling.",
+                             household=mv.household,
+                             dwelling=mv.moved_from))
         if given.get(mv.household) != mv.moved_to:
-            bad.append(f"Move of {mv.household} to {mv.moved_to}, but its "
-                       f"match is {given.get(mv.household)}.")
+            bad.append(_("Move of {household} to {dwelling}, but its "
+                         "match is {match}.", household=mv.household,
+                         dwelling=mv.moved_to,
+                         match=given.get(mv.household)))
     for t in sorted(moved - set(steps)):
-        bad.append(f"Sitting tenant {t} left {sitting[t]} but no chain "
-                   "shows the move.")
+        bad.append(_("Sitting tenant {household} left {dwelling} but no "
+                     "chain shows the move.", household=t,
+                     dwelling=sitting[t]))
     for c, chain in chains.items():
         chain.sort(key=lambda mv: mv.step)
         for a, b in zip(chain, chain[1:]):
             if b.moved_from != a.moved_to:
-                bad.append(f"Chain {c}: {b.household} leaves "
-                           f"{b.moved_from}, not where {a.household} went "
-                           f"({a.moved_to}).")
+                bad.append(_("Chain {chain}: {household} leaves "
+                             "{dwelling}, not where {other} went "
+                             "({other_to}).", chain=c,
+                             household=b.household, dwelling=b.moved_from,
+                             other=a.household, other_to=a.moved_to))
     held = set(sitting.values())
     for t, d in sitting.items():
         takers = [h for h, x in given.items() if x == d and h != t]
         if takers and t not in moved:
-            bad.append(f"{takers[0]} takes {d} but its tenant {t} stays.")
+            bad.append(_("{household} takes {dwelling} but its tenant "
+                         "{tenant} stays.", household=takers[0],
+                         dwelling=d, tenant=t))
     for h, d in given.items():
         if d in held and h not in sitting and not any(
             mv.household == h and mv.moved_to == d and mv.step == 0
             for mv in proposal.moves
         ):
-            bad.append(f"{h} takes the tenant's dwelling {d} outside a "
-                       "chain of moves.")
+            bad.append(_("{household} takes the tenant's dwelling "
+                         "{dwelling} outside a chain of moves.",
+                         household=h, dwelling=d))
 
 
 def _service_places(instance, policy, matches, households, dwellings,
@@ -308,7 +332,7 @@ def _service_places(instance, policy, matches, households, dwellings,
                          policy.placement.introduction_max_age),
     }
     used = Counter()
-    for hid, did, _ in matches:
+    for hid, did, _shared in matches:
         if hid not in households or did not in dwellings:
             continue
         h, d = households[hid], dwellings[did]
@@ -329,8 +353,8 @@ def _service_places(instance, policy, matches, households, dwellings,
         if limit is None or n <= limit:
             continue
         if rules.mode == "cap":
-            bad.append(f"{kind.capitalize()} places in {where}: {n} used, "
-                       f"{limit} free.")
+            bad.append(_(PLACES_FULL[kind], where=where, n=n,
+                         limit=limit))
         else:
             cost += (n - limit) * rules.penalty
     return cost
@@ -386,26 +410,29 @@ def rule_breaches(instance, policy, h, d, shared) -> list[tuple[str, str]]:
     as_of = instance.as_of
     if hard.availability:
         if (d.available_from - as_of).days > policy.horizon_days:
-            out.append("dwelling not available within the horizon")
+            out.append(N_("dwelling not available within the horizon"))
         if d.available_until is not None and d.available_until < as_of:
-            out.append("dwelling no longer available")
+            out.append(N_("dwelling no longer available"))
     if hard.assigned_municipality and h.assigned_municipality:
         if d.municipality != h.assigned_municipality:
-            out.append("outside the assigned municipality")
+            out.append(N_("outside the assigned municipality"))
     single = len(h.members) == 1 and h.members[0].age >= ADULT
     if shared:
         if not policy.shared.enabled:
-            out.append("shared housing is switched off")
+            out.append(N_("shared housing is switched off"))
         if not (single and h.open_to_shared is True
                 and h.members[0].age >= policy.shared.min_age):
-            out.append("shared room for a household that cannot share")
+            out.append(N_("shared room for a household that cannot "
+                          "share"))
         if d.shared_rooms < 2:
-            out.append("shared room in a dwelling unsuited to sharing")
+            out.append(N_("shared room in a dwelling unsuited to "
+                          "sharing"))
     else:
         if (policy.shared.enabled and d.shared_rooms >= 2 and single
                 and h.open_to_shared is True
                 and h.members[0].age >= policy.shared.min_age):
-            out.append("single open to sharing given a shared dwelling whole")
+            out.append(N_("single open to sharing given a shared "
+                          "dwelling whole"))
         need = rooms_needed(h, policy.size)
         slack = {"forbid": 0, "penalise": 1, "ignore": 99}[
             policy.size.crowding
@@ -413,9 +440,11 @@ def rule_breaches(instance, policy, h, d, shared) -> list[tuple[str, str]]:
         if policy.size.count_reunification:
             need += _reunion_rooms(h)
         if d.bedrooms < need - slack:
-            out.append(f"{d.bedrooms} bedrooms for a need of {need}")
+            out.append(N_("{bedrooms} bedrooms for a need of {need}"),
+                       bedrooms=d.bedrooms, need=need)
         if d.bedrooms > need + policy.size.allowed_surplus:
-            out.append(f"{d.bedrooms} bedrooms exceed need {need} + surplus")
+            out.append(N_("{bedrooms} bedrooms exceed need {need} + "
+                          "surplus"), bedrooms=d.bedrooms, need=need)
     if hard.accessibility:
         if _known_need(h.needs_step_free, policy) and not (
             d.step_free and (d.floor == 0 or d.lift)
@@ -432,20 +461,20 @@ def rule_breaches(instance, policy, h, d, shared) -> list[tuple[str, str]]:
             out.append(INDIVIDUAL)
     minors = any(m.age < ADULT for m in h.members)
     if hard.child_safety and minors and (d.damp or not d.child_suitable):
-        out.append("damp or unsuitable for children")
+        out.append(N_("damp or unsuitable for children"))
     if hard.care_housing == "forbid" and set(d.features) & CARE:
-        out.append("beside care housing")
+        out.append(N_("beside care housing"))
     afford = policy.affordability
     if afford.mode == "forbid" and h.monthly_income_nok is not None:
         income = round(h.monthly_income_nok)
         if 100 * _net_housing_cost(h, d, policy) > (
             afford.max_share_percent * income
         ):
-            out.append("not affordable: net housing cost above the share "
-                       "of income allowed")
+            out.append(N_("not affordable: net housing cost above the "
+                          "share of income allowed"))
     if hard.self_found:
-        for text in _self_found_breaches(instance, h, d):
-            out.append(text)
+        for text, values in _self_found_breaches(instance, h, d):
+            out.append(text, **values)
     return out
 
 
@@ -455,7 +484,7 @@ def _offer_stands(d, as_of) -> bool:
     )
 
 
-def _self_found_breaches(instance, h, d) -> list[str]:
+def _self_found_breaches(instance, h, d) -> list[tuple[str, dict]]:
     """
     A self-found dwelling whose landlord's offer stands goes to no other
     household, and to its finder only once the municipality accepted and
@@ -468,16 +497,18 @@ def _self_found_breaches(instance, h, d) -> list[str]:
                 and d.imdi_approval == "granted")
     if _offer_stands(d, as_of):
         if d.found_by != h.id:
-            out.append(f"self-found dwelling reserved for {d.found_by}")
+            out.append((N_("self-found dwelling reserved for {finder}"),
+                        {"finder": d.found_by}))
         elif not approved:
-            out.append("self-found dwelling not yet accepted and approved")
+            out.append((N_("self-found dwelling not yet accepted and "
+                           "approved"), {}))
     own = [o.id for o in instance.dwellings
            if o.found_by == h.id and _offer_stands(o, as_of)
            and o.municipal_acceptance == "granted"
            and o.imdi_approval == "granted"]
     if own and d.id not in own:
-        out.append(f"self-found dwelling {own[0]} approved for this "
-                   "household")
+        out.append((N_("self-found dwelling {own} approved for this "
+                       "household"), {"own": own[0]}))
     return out
 
 
@@ -518,10 +549,12 @@ class _Breaches(list):
         ("self-found", "self_found"),
     )
 
-    def append(self, text):
+    def append(self, text, **values):
+        """Names the rule from the English words, then keeps the words in
+        the language in use."""
         rule = next((r for key, r in self.RULE_OF if key in text),
                     "shared_housing")
-        super().append((rule, text))
+        super().append((rule, _(text, **values)))
 
 
 def _check_overrides(proposal, overrides, bad):
@@ -532,16 +565,21 @@ def _check_overrides(proposal, overrides, bad):
     for pair, o in stated.items():
         rule, why = overrides.get(pair, (None, ""))
         if rule is None or pair not in matched:
-            bad.append(f"Override {pair[0]} -> {pair[1]} stated without an "
-                       "override decision or match.")
+            bad.append(_("Override {household} -> {dwelling} stated "
+                         "without an override decision or match.",
+                         household=pair[0], dwelling=pair[1]))
         elif o.rule != rule or not o.reason.strip() or not why.strip():
-            bad.append(f"Override {pair[0]} -> {pair[1]} stated as breaking "
-                       f"'{o.rule}' with reason {o.reason!r}; the decision "
-                       f"allows '{rule}' with reason {why!r}.")
+            bad.append(_("Override {household} -> {dwelling} stated as "
+                         "breaking '{rule}' with reason {reason}; the "
+                         "decision allows '{allowed}' with reason {why}.",
+                         household=pair[0], dwelling=pair[1], rule=o.rule,
+                         reason=repr(o.reason), allowed=rule,
+                         why=repr(why)))
     for pair in matched & set(overrides):
         if pair not in stated:
-            bad.append(f"Match {pair[0]} -> {pair[1]} is an override the "
-                       "proposal does not state.")
+            bad.append(_("Match {household} -> {dwelling} is an override "
+                         "the proposal does not state.", household=pair[0],
+                         dwelling=pair[1]))
 
 
 def _check_kept(policy, proposal, previous, report):
@@ -552,30 +590,33 @@ def _check_kept(policy, proposal, previous, report):
     kept = {h for h, d in previous.items() if now.get(h) == d}
     for m in proposal.matches:
         if m.kept != (m.household in kept):
-            bad.append(f"Match {m.household} -> {m.dwelling} stated as "
-                       f"kept={m.kept}; the previous proposal says "
-                       f"{m.household in kept}.")
+            bad.append(_("Match {household} -> {dwelling} stated as "
+                         "kept={kept}; the previous proposal says "
+                         "{previous}.", household=m.household,
+                         dwelling=m.dwelling, kept=m.kept,
+                         previous=m.household in kept))
     changed = {c.household for c in proposal.changes}
     lost = {h for h in previous if h not in kept}
     if changed != lost:
-        bad.append(f"Changes listed for {len(changed)} household(s); "
-                   f"{len(lost)} previous match(es) were not kept.")
+        bad.append(_("Changes listed for {changed} household(s); {lost} "
+                     "previous match(es) were not kept.",
+                     changed=len(changed), lost=len(lost)))
     obj = proposal.objective
     if obj is None:
         return
     if obj.kept != len(kept):
-        bad.append(f"Kept matches stated as {obj.kept}, recomputed as "
-                   f"{len(kept)}.")
+        bad.append(_("Kept matches stated as {stated}, recomputed as "
+                     "{found}.", stated=obj.kept, found=len(kept)))
     per = obj.scale if policy.objective == "lexicographic" else (
         policy.weights.housed)
     value = obj.primary * per + len(kept) * obj.keep_bonus + obj.secondary
     if obj.value != value:
-        bad.append(f"Objective value stated as {obj.value}; its parts give "
-                   f"{value}.")
+        bad.append(_("Objective value stated as {stated}; its parts give "
+                     "{found}.", stated=obj.value, found=value))
     weight = policy.decisions.keep_weight
     if weight is not None and obj.keep_bonus != weight:
-        bad.append(f"Keep bonus {obj.keep_bonus}; the policy's keep_weight "
-                   f"is {weight}.")
+        bad.append(_("Keep bonus {bonus}; the policy's keep_weight is "
+                     "{weight}.", bonus=obj.keep_bonus, weight=weight))
 
 
 def _reunion_rooms(h) -> int:
@@ -592,20 +633,34 @@ def _check_occupancy(policy, dwellings, occupants, bad):
         if len(people) == 1:
             continue
         if not all(shared for _, shared in people):
-            bad.append(f"Dwelling {did} given to {len(people)} households.")
+            bad.append(_("Dwelling {dwelling} given to {n} households.",
+                         dwelling=did, n=len(people)))
             continue
         if len(people) > d.shared_rooms:
             bad.append(
-                f"Dwelling {did} has {len(people)} co-residents for "
-                f"{d.shared_rooms} rooms."
+                _("Dwelling {dwelling} has {n} co-residents for {rooms} "
+                  "rooms.", dwelling=did, n=len(people),
+                  rooms=d.shared_rooms)
             )
         sexes = {h.members[0].sex for h, _ in people}
         if policy.shared.same_sex and len(sexes) > 1:
-            bad.append(f"Dwelling {did} mixes sexes in shared housing.")
+            bad.append(_("Dwelling {dwelling} mixes sexes in shared "
+                         "housing.", dwelling=did))
         ages = [h.members[0].age for h, _ in people]
         if max(ages) - min(ages) > policy.shared.max_age_gap:
-            bad.append(f"Dwelling {did} co-residents span ages "
-                       f"{min(ages)}-{max(ages)}.")
+            bad.append(_("Dwelling {dwelling} co-residents span ages "
+                         "{youngest}-{oldest}.", dwelling=did,
+                         youngest=min(ages), oldest=max(ages)))
+
+
+PLACES_FULL = {
+    "kindergarten": N_("Kindergarten places in {where}: {n} used, {limit} "
+                       "free."),
+    "school": N_("School places in {where}: {n} used, {limit} free."),
+    "introduction": N_("Introduction places in {where}: {n} used, {limit} "
+                       "free."),
+}
+"""Service places used beyond those free, by kind, in words."""
 
 
 def _room_left(share, residents, existing):
@@ -626,7 +681,7 @@ def _check_caps(instance, policy, matches, households, dwellings, areas,
         per_area[dwellings[did].area] -= 1
         if dwellings[did].building:
             per_building[dwellings[did].building] -= 1
-    for hid, did, _ in matches:
+    for hid, did, _shared in matches:
         if hid not in households or did not in dwellings:
             continue
         d, h = dwellings[did], households[hid]
@@ -642,21 +697,24 @@ def _check_caps(instance, policy, matches, households, dwellings, areas,
         room = _room_left(disp.area_cap_share, a.resident_households,
                           a.refugee_households)
         if n > room:
-            bad.append(f"Area {aid} gets {n} refugee households; its cap "
-                       f"allows {room}.")
+            bad.append(_("Area {area} gets {n} refugee households; its "
+                         "cap allows {room}.", area=aid, n=n, room=room))
     if disp.building_cap is not None:
         for bid, n in per_building.items():
             allowed = max(0, disp.building_cap
                           - buildings[bid].refugee_households)
             if n > allowed:
-                bad.append(f"Building {bid} gets {n}; its cap allows "
-                           f"{allowed}.")
+                bad.append(_("Building {building} gets {n}; its cap "
+                             "allows {allowed}.", building=bid, n=n,
+                             allowed=allowed))
     if policy.hard.municipality_quota:
         for mid, used in per_muni.items():
             for dim, limit in munis[mid].quotas.items():
                 if used[dim] > limit:
-                    bad.append(f"Municipality {mid} uses {used[dim]} "
-                               f"{dim}; its quota is {limit}.")
+                    bad.append(_("Municipality {municipality} uses {used} "
+                                 "{dimension}; its quota is {limit}.",
+                                 municipality=mid, used=used[dim],
+                                 dimension=dim, limit=limit))
 
 
 def _usage(h) -> dict[str, int]:
