@@ -14,6 +14,7 @@ from models import Status
 
 from ..data import AllocationData
 from ..engine_catalogue import ENGINE_SUMMARIES, ENGINES
+from ..i18n import _
 from ..result import Result, chosen_result, empty_result
 from .classes import solve_classes
 from .flow import NotRepresentable, solve_flow
@@ -125,11 +126,11 @@ def _run_cpsat(data, time_limit, seed, **params):
 
 def _run_classes(data, time_limit, seed, **params):
     if not class_model_applies(data):
-        raise NotRepresentable(
+        raise NotRepresentable(_(
             "the class model does not cover rooms in shared housing or "
             "sitting tenants moving on or service places; use mip or "
             "cpsat (or flow, where it applies)."
-        )
+        ))
     return solve_classes(data, time_limit=time_limit, seed=seed, **params)
 
 

@@ -45,6 +45,7 @@ from models import Status
 
 from .. import interrupt, progress
 from ..data import UNLIMITED, AllocationData
+from ..i18n import _
 from ..result import Result, chosen_result, combine, empty_result, evaluate
 from ._highs import exact_highs
 from .exchange import improve
@@ -692,7 +693,7 @@ def _counted(data: AllocationData, groups: _Groups, deadline, seed: int,
         pairs = hint  # a caller's start the time limit kept ahead
     log.debug("counted priority %d, bound %.1f (%.1f s)",
               _priority_of(data, pairs), stage.bound, stage.seconds)
-    progress.note("priority counted", _priority_of(data, pairs),
+    progress.note(_("priority counted"), _priority_of(data, pairs),
                   stage.bound)
     return pairs, stage
 
@@ -909,7 +910,7 @@ def _price(model: _ClassModel, deadline, start):
                   model.highs.getInfo().objective_function_value / model.f,
                   bound,
                   model.num_cols)
-        progress.note(f"pricing round {rounds}",
+        progress.note(_("pricing round {n}", n=rounds),
                       None if start is None
                       else _value(model, _padded(model, start)), bound)
         scale = max(1.0, float(np.abs(model.y_cost).max(initial=0)),
@@ -959,7 +960,7 @@ def _branch(model: _ClassModel, deadline, start, bound):
             x, value = padded, _value(model, padded)
     log.debug("integer: %.1f (%s, %.1f s), bound %.1f", value,
               model.highs.getModelStatus(), model.highs.getRunTime(), bound)
-    progress.note("integer", value, bound)
+    progress.note(_("integer"), value, bound)
     slack = BOUND_SLACK * max(1.0, abs(bound)) if np.isfinite(bound) else 0
     optimal = (model.highs.getModelStatus()
                == model.hs.HighsModelStatus.kOptimal)

@@ -10,6 +10,7 @@ from ortools.graph.python import min_cost_flow
 from models import Status
 
 from ..data import AllocationData
+from ..i18n import _
 from ..result import Result, chosen_result, empty_result
 
 
@@ -40,11 +41,11 @@ def solve_flow(data: AllocationData, potentials: bool = False,
         households.
     """
     if not data.network_representable:
-        raise NotRepresentable(
+        raise NotRepresentable(_(
             "Rule set not understood as a flow: shared rooms, service "
             "places, or quotas in persons or household types need the mip "
             "or cpsat engine."
-        )
+        ))
     start = time.perf_counter()
     H, D = data.num_households, data.num_dwellings
     nodes = _Nodes(data)
@@ -204,7 +205,7 @@ def flow_potentials(num_nodes, tails, heads, caps, costs, flows):
     t, h, c = t[order], h[order], c[order]
     targets, starts = np.unique(h, return_index=True)
     pi = np.zeros(num_nodes, dtype=np.int64)
-    for _ in range(num_nodes + 1):
+    for _round in range(num_nodes + 1):
         best = np.minimum.reduceat(pi[t] + c, starts)
         improved = best < pi[targets]
         if not improved.any():

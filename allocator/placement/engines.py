@@ -44,6 +44,7 @@ import numpy as np
 from models import Status
 
 from ..engines._highs import ABS_GAP, exact_highs, highs_lp
+from ..i18n import _
 from .data import SPREAD_SCALE, UNLIMITED, PlacementData
 
 PLACEMENT_ENGINES = ("auto", "mip", "cpsat", "pulp", "flow")
@@ -1288,11 +1289,11 @@ def solve_flow(data: PlacementData) -> PlacementResult:
     from ortools.graph.python import min_cost_flow
 
     if not data.network_representable:
-        raise NotRepresentable(
+        raise NotRepresentable(_(
             "Placement not understood as a flow: quotas beyond households, "
             "service places or spread rules need the mip, cpsat or pulp "
             "engine."
-        )
+        ))
     start = time.perf_counter()
     C, M = data.num_classes, data.num_municipalities
     size = data.class_size
