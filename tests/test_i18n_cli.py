@@ -44,6 +44,12 @@ SPOKEN = (
     "allocator/placement/io.py",
     "allocator/engine_catalogue.py",
     "allocator/click_words.py",
+    "allocator/locks.py",
+    "allocator/check.py",
+    "allocator/engines/__init__.py",
+    "allocator/engines/flow.py",
+    "allocator/engines/classes.py",
+    "allocator/placement/engines.py",
 )
 """Modules whose messages reach the terminal through the command line."""
 
@@ -298,3 +304,32 @@ def test_a_queue_place_a_cap_decides_is_told_in_norwegian(norwegian):
     assert text == ("H-2 har den, og det er et tak eller en kvote, ikke "
                     "køen, som holder denne husstanden ute: bygningen B-1 "
                     "er full (2 av 2 flyktninghusstander)")
+
+
+def test_a_checker_violation_and_a_lock_conflict_in_norwegian(norwegian):
+    """Tests that under nb the independent checker's violation, with the
+    hard rule a match breaks, and the conflicts of locks (two on one
+    dwelling; one that breaks a hard rule) are Norwegian."""
+    from allocator.check import check_matches
+    from allocator.compile import compile_instance
+    from models import Policy
+
+    from .factory import dwelling, family, instance, single
+
+    policy = Policy()
+    inst = instance([family()], [dwelling("D-1", 1)])
+    report = check_matches(inst, policy, [("H-F", "D-1", False)])
+    assert report.violations == [
+        "Tildelingen H-F -> D-1: 1 soverom for et behov på 3."]
+
+    inst = instance([single("H-1"), single("H-2"), family()],
+                    [dwelling("D-1", 1), dwelling("D-2", 1)],
+                    decisions=[("H-1", "D-1", "lock"),
+                               ("H-2", "D-1", "lock"),
+                               ("H-F", "D-2", "lock")])
+    messages = [c.message for c in
+                compile_instance(inst, policy).lock_conflicts]
+    assert ("Låsene for H-1, H-2 bruker 2 plasser i boligen D-1, som bare "
+            "har plass til 1.") in messages
+    assert ("Låsen H-F -> D-2 bryter en absolutt regel: boligen har for få "
+            "soverom.") in messages
