@@ -19,7 +19,7 @@ class NotRepresentable(ValueError):
 
 
 def solve_flow(data: AllocationData, potentials: bool = False,
-               **_) -> Result:
+               **_unused) -> Result:
     """
     Solves the free problem as a min-cost flow.
 
