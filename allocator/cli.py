@@ -1400,7 +1400,7 @@ def _main(argv: list[str] | None) -> int:
         _say_last(_("interrupted: nothing written."))
         return 130
     except typer.TyperException as exc:  # usage errors: bad options
-        err.print(exc.format_message(), highlight=False)
+        err.print(_usage_message(exc), highlight=False)
         return exc.exit_code
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
@@ -1429,6 +1429,42 @@ def _main(argv: list[str] | None) -> int:
                     "where, and report it.", kind=type(exc).__name__))
         return INTERNAL_ERROR
     return 0
+
+
+def _usage_message(exc) -> str:
+    """
+    A usage error (unknown option, missing argument, bad value) in the
+    user's language: the command-line library words its own errors in
+    English only, so the common ones are worded here from their parts.
+    """
+    from typer._click import exceptions as usage
+
+    def hint():
+        if getattr(exc, "param_hint", None) is not None:
+            names = exc.param_hint
+            return (" / ".join(f"'{n}'" for n in names)
+                    if not isinstance(names, str) else names)
+        if getattr(exc, "param", None) is not None:
+            return " / ".join(f"'{n}'" for n in exc.param.opts)
+        return ""
+
+    if isinstance(exc, usage.NoSuchOption) and not exc.possibilities:
+        return _("No such option: {option}", option=exc.option_name)
+    if isinstance(exc, usage.NoSuchOption):
+        return _("No such option: {option} (possible options: {options})",
+                 option=exc.option_name,
+                 options=", ".join(sorted(exc.possibilities)))
+    if isinstance(exc, usage.MissingParameter):
+        kind = exc.param_type or (exc.param.param_type_name
+                                  if exc.param is not None else "")
+        words = {"argument": N_("Missing argument {name}."),
+                 "option": N_("Missing option {name}.")}
+        return _(words.get(kind, N_("Missing parameter {name}.")),
+                 name=hint())
+    if isinstance(exc, usage.BadParameter) and hint():
+        return _("Invalid value for {name}: {reason}", name=hint(),
+                 reason=exc.message)
+    return exc.format_message()
 
 
 def _say_last(text: str) -> None:

@@ -333,3 +333,24 @@ def test_a_checker_violation_and_a_lock_conflict_in_norwegian(norwegian):
             "har plass til 1.") in messages
     assert ("Låsen H-F -> D-2 bryter en absolutt regel: boligen har for få "
             "soverom.") in messages
+
+
+def test_usage_errors_follow_the_language(tiny, capsys):
+    """Tests that an unknown option, a missing argument and a bad value
+    are told in Norwegian under --lang nb, and in English by default,
+    with exit status 2 and no traceback."""
+    cases = [
+        (["solve", str(tiny), "--nope"], "Ukjent valg: --nope",
+         "No such option: --nope"),
+        (["solve"], "Mangler argumentet 'path'.",
+         "Missing argument 'path'."),
+        (["solve", str(tiny), "--out", "x", "--time-limit", "abc"],
+         "Ugyldig verdi for '--time-limit'",
+         "Invalid value for '--time-limit'"),
+    ]
+    for args, norwegian, english in cases:
+        assert main([*args, "--lang", "nb"]) == 2
+        err = capsys.readouterr().err
+        assert norwegian in err and "Traceback" not in err
+        assert main(args) == 2
+        assert english in capsys.readouterr().err
