@@ -683,16 +683,17 @@ def _start(data, model, counts) -> np.ndarray | None:
 
 
 def greedy_start(data: PlacementData, model: PlacementModel,
-                 relaxed: np.ndarray | None = None) -> np.ndarray | None:
+                 relaxed: np.ndarray | None = None,
+                 time_limit: float | None = None) -> np.ndarray | None:
     """
     A feasible start for the program: the counts of its linear
     relaxation rounded down (and lowered where a spread rule then breaks),
     topped up greedily with the households left, best pair first; the
     households for the counts by flow. ``None`` when the relaxation has
-    no solution.
+    no solution within ``time_limit`` seconds.
     """
     if relaxed is None:
-        relaxed = _relaxation(model, data)
+        relaxed = _relaxation(model, data, time_limit)
         if relaxed is None:
             return None
     P, Q = model.num_pairs, model.num_counts
@@ -774,13 +775,17 @@ def _quota_rows(model: PlacementModel):
     return rows
 
 
-def _relaxation(model: PlacementModel, data: PlacementData
-                ) -> np.ndarray | None:
-    """The linear relaxation's solution under the combined objective."""
+def _relaxation(model: PlacementModel, data: PlacementData,
+                time_limit: float | None = None) -> np.ndarray | None:
+    """The linear relaxation's solution under the combined objective, or
+    ``None`` when it has none within ``time_limit`` seconds (a start is
+    then not worth the solve's whole limit: a national round's LP alone
+    ran for over an hour) or a stop was requested."""
     import highspy
 
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = exact_highs(seed=0)
+    if time_limit is not None:
+        h.setOptionValue("time_limit", float(time_limit))
     n = model.num_vars
     value = np.concatenate([data.pair_value(),
                             np.zeros(n - model.num_pairs)])
@@ -949,7 +954,8 @@ def solve_program(data: PlacementData, engine: str = "mip",
             data, model, _left(time_limit, started, 0.25)
         )
         if start_x is None:
-            start_x = greedy_start(data, model)
+            start_x = greedy_start(
+                data, model, time_limit=_left(time_limit, started, 0.25))
     if (engine == "mip" and best_primary is not None
             and not model.secondary.any()):
         # Priority is the whole objective, and the small program (HiGHS)

@@ -190,3 +190,16 @@ def test_a_combined_optimum_below_the_priority_bound_is_solved_again(
     assert again.result.detail["stages"] == "2"
     assert again.result.proven_optimal
     assert again.result.objective == expected.objective
+
+
+def test_the_greedy_start_keeps_to_its_time_limit():
+    """Tests that the start's linear relaxation gives up at its time limit
+    (a national round's relaxation once ran past an hour inside a 10 s
+    limit), and finds a start without one."""
+    from allocator.placement import compile_placement
+    from allocator.placement.engines import build_model, greedy_start
+
+    data = compile_placement(generate("county", seed=1), Policy())
+    model = build_model(data)
+    assert greedy_start(data, model, time_limit=1e-9) is None
+    assert greedy_start(data, model) is not None
