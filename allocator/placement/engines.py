@@ -689,13 +689,16 @@ def greedy_start(data: PlacementData, model: PlacementModel,
     A feasible start for the program: the counts of its linear
     relaxation rounded down (and lowered where a spread rule then breaks),
     topped up greedily with the households left, best pair first; the
-    households for the counts by flow. ``None`` when the relaxation has
-    no solution within ``time_limit`` seconds.
+    households for the counts by flow. When the relaxation has no
+    solution within ``time_limit`` seconds, the counts start from zero and
+    the greedy top-up alone fills them: a start without the relaxation's
+    guidance beats none, which leaves a national round with no placement
+    at all when the solve's limit binds. ``None`` when no start is found.
     """
     if relaxed is None:
         relaxed = _relaxation(model, data, time_limit)
         if relaxed is None:
-            return None
+            relaxed = np.zeros(model.num_vars)
     P, Q = model.num_pairs, model.num_counts
     y = np.floor(relaxed[P:P + Q] + 1e-6).astype(np.int64)
     y = np.minimum(y, model.var_upper[P:P + Q])

@@ -195,11 +195,23 @@ def test_a_combined_optimum_below_the_priority_bound_is_solved_again(
 def test_the_greedy_start_keeps_to_its_time_limit():
     """Tests that the start's linear relaxation gives up at its time limit
     (a national round's relaxation once ran past an hour inside a 10 s
-    limit), and finds a start without one."""
+    limit) and the greedy top-up alone still gives a start within every
+    quota; with time, the relaxation guides the start."""
     from allocator.placement import compile_placement
-    from allocator.placement.engines import build_model, greedy_start
+    from allocator.placement.engines import (
+        _pairs,
+        _quota_rows,
+        build_model,
+        greedy_start,
+    )
 
     data = compile_placement(generate("county", seed=1), Policy())
     model = build_model(data)
-    assert greedy_start(data, model, time_limit=1e-9) is None
+    hurried = greedy_start(data, model, time_limit=1e-9)
+    assert hurried is not None
+    P, Q = model.num_pairs, model.num_counts
+    for cols, vals, up in _quota_rows(model):
+        assert vals @ hurried[P:P + Q][cols] <= up
+    placed = _pairs(data, model, hurried)
+    assert placed.sum() > 0
     assert greedy_start(data, model) is not None
