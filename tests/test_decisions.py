@@ -192,6 +192,22 @@ def _key(outcome, policy):
     return (o.value,)
 
 
+def _with_previous(case, data, weights):
+    """A drawn case with a keep weight drawn from ``weights`` and an
+    arbitrary previous assignment (household -> dwelling id)."""
+    inst, policy = case
+    weight = data.draw(st.sampled_from(weights))
+    policy = policy.model_copy(update={
+        "decisions": policy.decisions.model_copy(
+            update={"keep_weight": weight})})
+    ds = [d.id for d in inst.dwellings]
+    previous = {
+        h.id: ds[k] for h in inst.households
+        if (k := data.draw(st.integers(-1, len(ds) - 1))) >= 0
+    }
+    return inst, policy, previous
+
+
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @pytest.mark.slow
@@ -202,16 +218,8 @@ def test_fewest_changes_equal_the_brute_force(case, data):
     assignment, that every engine finds the best (priority, kept matches,
     quality), or the weighted variant, as enumeration does.
     """
-    inst, policy = case
-    weight = data.draw(st.sampled_from([None, None, 0, 50, 5000]))
-    policy = policy.model_copy(update={
-        "decisions": policy.decisions.model_copy(
-            update={"keep_weight": weight})})
-    ds = [d.id for d in inst.dwellings]
-    previous = {
-        h.id: ds[k] for h in inst.households
-        if (k := data.draw(st.integers(-1, len(ds) - 1))) >= 0
-    }
+    inst, policy, previous = _with_previous(case, data,
+                                            [None, None, 0, 50, 5000])
     before = _fake_previous(_run(inst, policy).proposal, previous)
     compiled = compile_instance(inst, policy, previous=previous)
     expected = None
@@ -235,16 +243,7 @@ def test_staged_integer_programs_equal_the_brute_force(case, data):
     is fractional), find the best (priority, kept matches, quality), or
     the weighted variant, as enumeration does.
     """
-    inst, policy = case
-    weight = data.draw(st.sampled_from([None, None, 50]))
-    policy = policy.model_copy(update={
-        "decisions": policy.decisions.model_copy(
-            update={"keep_weight": weight})})
-    ds = [d.id for d in inst.dwellings]
-    previous = {
-        h.id: ds[k] for h in inst.households
-        if (k := data.draw(st.integers(-1, len(ds) - 1))) >= 0
-    }
+    inst, policy, previous = _with_previous(case, data, [None, None, 50])
     before = _fake_previous(_run(inst, policy).proposal, previous)
     # Without the face, the first stage is held by a row.
     face = mip.lp_face if data.draw(st.booleans()) else (lambda *a: None)
