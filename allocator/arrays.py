@@ -14,7 +14,8 @@ the class tables, the candidate pairs and the explanations.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
+from functools import cache
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -64,7 +65,7 @@ class _Rows:
     @classmethod
     def per_row_fields(cls) -> tuple[str, ...]:
         """Names of the fields with one entry per row."""
-        return tuple(f.name for f in fields(cls) if f.metadata[PER_ROW])
+        return _per_row_fields(cls)
 
     def with_rows(self, pick: Callable[[np.ndarray], np.ndarray]):
         """
@@ -79,14 +80,25 @@ class _Rows:
             array for the rows wanted.
         """
         changes = {}
-        for name in self.per_row_fields():
-            value = getattr(self, name)
-            if isinstance(value, Mapping):
-                changes[name] = {key: pick(array)
-                                 for key, array in value.items()}
-            else:
+        for name in _per_row_fields(type(self)):
+            value = self.__dict__[name]
+            if isinstance(value, np.ndarray):
                 changes[name] = pick(value)
-        return replace(self, **changes)
+            else:
+                changes[name] = MappingProxyType({
+                    key: pick(array) for key, array in value.items()})
+        # Filled in directly, not through ``__init__``, and the arrays
+        # picked (copies, or read-only views) left as they are: rows are
+        # taken in the compile's inner loops.
+        taken = object.__new__(type(self))
+        taken.__dict__.update(self.__dict__)
+        taken.__dict__.update(changes)
+        return taken
+
+
+@cache
+def _per_row_fields(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls) if f.metadata[PER_ROW])
 
 
 def _rebuilt(cls, values: dict):

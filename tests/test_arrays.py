@@ -62,11 +62,15 @@ def test_every_per_row_field_has_one_entry_per_row(compiled):
 
 def test_the_arrays_are_read_only(compiled):
     """Tests that no field can be replaced and no array written into,
-    neither in the compiled arrays nor in rows taken from them."""
+    in the compiled arrays and in every dwelling shaped to broadcast (a
+    view of them); rows taken are copies, and only their fields are
+    fixed."""
     households, dwellings = compiled
-    taken = (_take(households, np.array([0, 2]), dense=True),
-             _take(dwellings, np.array([1]), dense=False), _all(dwellings))
-    for arrays in (*compiled, *taken):
+    for taken in (_take(households, np.array([0, 2]), dense=True),
+                  _take(dwellings, np.array([1]), dense=False)):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            taken.n = 0
+    for arrays in (*compiled, _all(dwellings)):
         with pytest.raises(dataclasses.FrozenInstanceError):
             arrays.n = 0
         for name in arrays.per_row_fields():
