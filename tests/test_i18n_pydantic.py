@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from allocator import i18n
 from allocator.io.problems import message_of
-from models import Instance, Policy
+from models import DecisionLog, Instance, Policy, SimulationParams
 
 WRONG_VALUES = (
     "x", "", "a" * 5000, "abc\x00", "1,5", "ja", "2026-13-40",
@@ -28,7 +28,7 @@ ENGLISH = re.compile(
     r"Input should|String should|Tuple should|List should|Value error|"
     r"Assertion failed|valid (integer|number|date|string|boolean)|"
     r"Extra inputs|Field required|Unable to parse|Datetimes provided|"
-    r"not permitted"
+    r"not permitted|' or '"
 )
 """Pydantic's own English wording."""
 
@@ -81,9 +81,12 @@ def errors_of_wrong_values(model: type[BaseModel]):
 def test_every_field_kind_of_instance_and_policy_is_worded_in_norwegian(
         norwegian):
     """Tests every error a wrong value of a field of the instance's and
-    the policy's models raises: worded with no English of pydantic's."""
+    the policy's models (and of the decision log and the simulation
+    parameters, read from files too) raises: worded with no English of
+    pydantic's."""
     kinds = set()
-    for model in models_within(Instance, Policy):
+    for model in models_within(Instance, Policy, DecisionLog,
+                               SimulationParams):
         for field, error in errors_of_wrong_values(model):
             kinds.add(error["type"])
             message = message_of(error, field)
@@ -133,3 +136,31 @@ def test_an_unforeseen_error_type_reads_as_an_invalid_value(norwegian):
     error = {"type": "no_such_type", "msg": "Input should be something",
              "loc": ("x",), "input": "y"}
     assert message_of(error) == "Ugyldig verdi; fikk 'y'."
+
+
+def test_simulation_parameters_are_worded_in_norwegian(norwegian):
+    """Tests ``allocator simulate``'s parameter errors under nb: the
+    problems.py wording, the command line named in Norwegian."""
+    from allocator.simulate.cli import read_params
+
+    with pytest.raises(ValueError) as caught:
+        read_params(None, {"months": "x",
+                           "household_mix": {"single_adult": -1}})
+    text = str(caught.value)
+    assert "kommandolinjen: months: Verdien skal være et heltall" in text
+    assert "andelene i household_mix må være >= 0" in text
+    assert not ENGLISH.search(text), text
+
+
+def test_engine_and_memory_limit_errors_are_worded_in_norwegian(norwegian):
+    """Tests the errors of an unknown engine, parameter and memory limit
+    under nb."""
+    from allocator.engines import _checked
+    from allocator.memory import parse_bytes
+
+    with pytest.raises(ValueError, match="motoren 'x' er ukjent"):
+        _checked("x", {})
+    with pytest.raises(ValueError, match="tar ikke parameteren 'y'"):
+        _checked("mip", {"y": 1})
+    with pytest.raises(ValueError, match="er ikke en størrelse"):
+        parse_bytes("lots")

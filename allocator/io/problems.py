@@ -265,10 +265,19 @@ def _pydantic_text(error: dict) -> str:
         return _("Input should be a group of fields")
     if kind in ("enum", "literal_error"):
         return _("Input should be one of {choices}",
-                 choices=ctx.get("expected", ""))
+                 choices=_choices(ctx.get("expected", "")))
     if kind == "string_pattern_mismatch":
         return _("Input should match the pattern {pattern}",
                  pattern=ctx.get("pattern", ""))
     if kind in ("json_invalid", "json_type"):
         return _("Input is not valid JSON")
     return _("Invalid value")
+
+
+def _choices(expected: str) -> str:
+    """Pydantic's list of the values allowed (``'a', 'b' or 'c'``) with
+    its last "or" in the language in use."""
+    head, sep, last = expected.rpartition(" or ")
+    if not sep:
+        return expected
+    return _("{choices} or {last}", choices=head, last=last)
