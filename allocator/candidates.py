@@ -18,6 +18,7 @@ import numpy as np
 
 from models import ADULT_AGE, SCHOOL_AGE, ServiceKind
 
+from .arrays import DwellingArrays, HouseholdArrays
 from .criteria import (
     CRITERION_COL,
     class_scores,
@@ -215,7 +216,8 @@ def _sparse_reach(graph, on_node, node, target, factor, weight):
             np.array(values, dtype=np.int64)[order])
 
 
-def lock_check(hh, dw, policy, take, h: int, d: int):
+def lock_check(hh: HouseholdArrays, dw: DwellingArrays, policy, take,
+               h: int, d: int):
     """Whether a locked pair passes every hard rule, its room flag and the
     rules it breaks."""
     hi = take(hh, np.array([h]), dense=False)
@@ -231,7 +233,8 @@ def lock_check(hh, dw, policy, take, h: int, d: int):
 class Candidates:
     """Eligible pairs of an instance, materialised only when asked."""
 
-    def __init__(self, *, hh, dw, policy, class_of, tables: ClassTable,
+    def __init__(self, *, hh: HouseholdArrays, dw: DwellingArrays, policy,
+                 class_of, tables: ClassTable,
                  individual: Individual, locked_households,
                  locked_dwellings, take, co_residents=None, banned=None):
         self.hh, self.dw, self.policy = hh, dw, policy

@@ -29,6 +29,7 @@ from models.municipal import MunicipalWeights
 from models.policy import ObjectiveMode, RuleMode
 
 from .affordability import UNKNOWN_INCOME, applies, housing_cost
+from .arrays import DwellingArrays, HouseholdArrays, Rows
 from .candidates import Candidates, ClassTable, Individual, lock_check
 from .criteria import (
     CLASS_FIELDS,
@@ -221,7 +222,8 @@ def _kinds_of(household) -> frozenset:
     return frozenset(kinds)
 
 
-def _households(instance: Instance, policy: Policy, nationality_index):
+def _households(instance: Instance, policy: Policy, nationality_index,
+                late_from: np.ndarray) -> HouseholdArrays:
     """Per-household attributes as arrays of shape (H,)."""
     hs = instance.households
     H = len(hs)
@@ -243,7 +245,7 @@ def _households(instance: Instance, policy: Policy, nationality_index):
     if policy.size.count_reunification:
         need_rooms = need_rooms + extra
     kinds = list(ServiceKind)
-    return SimpleNamespace(
+    return HouseholdArrays(
         n=H,
         need=need_rooms,
         need_reunited=need_rooms + extra,
@@ -290,6 +292,7 @@ def _households(instance: Instance, policy: Policy, nationality_index):
         age=arr((h.members[0].age for h in hs), np.int64),
         income=_incomes(hs, policy),
         **_finders(instance, policy),
+        late_from=late_from,
     )
 
 
@@ -379,7 +382,8 @@ def _late_from(instance: Instance, policy: Policy,
     return out
 
 
-def _dwellings(instance: Instance, policy: Policy, graph, nationality_index):
+def _dwellings(instance: Instance, policy: Policy, graph, nationality_index
+               ) -> DwellingArrays:
     """Per-dwelling attributes as arrays of shape (D,)."""
     ds = instance.dwellings
     D = len(ds)
@@ -394,7 +398,7 @@ def _dwellings(instance: Instance, policy: Policy, graph, nationality_index):
     reach, counted = _service_reach(instance, policy, graph)
     local = _local_policies(instance, policy)
     horizon = arr((local[d.municipality].horizon_days for d in ds), np.int64)
-    ns = SimpleNamespace(
+    return DwellingArrays(
         n=D,
         bedrooms=arr((d.bedrooms for d in ds), np.int64),
         floor_area=arr((d.floor_area_m2 for d in ds), float),
@@ -453,10 +457,9 @@ def _dwellings(instance: Instance, policy: Policy, graph, nationality_index):
         ),
         found_by=_found_by(instance, policy),
         found_approved=arr((_approved(d) for d in ds), bool),
+        local=(_local_rules([local[d.municipality] for d in ds], arr)
+               if policy.municipal else {}),
     )
-    if policy.municipal:
-        _add_local_rules(ns, [local[d.municipality] for d in ds], arr)
-    return ns
 
 
 def _service_reach(instance: Instance, policy: Policy, graph):
@@ -519,56 +522,47 @@ def _local_policies(instance: Instance, policy: Policy) -> dict:
             for m in instance.municipalities}
 
 
-def _add_local_rules(ns, per_dwelling, arr) -> None:
+def _local_rules(per_dwelling, arr) -> dict[str, np.ndarray]:
     """
     Per-dwelling copies of the rules and weights a municipality may set
-    (``models.municipal``), as ``local_*`` arrays; ``criteria`` takes
-    them in place of the national values where present.
+    (``models.municipal``), read as ``local_*`` arrays; ``criteria``
+    takes them in place of the national values where present.
     """
-    ns.local_surplus = arr((p.size.allowed_surplus for p in per_dwelling),
-                           np.int64)
-    ns.local_short = arr((SHORT_ALLOWED[p.size.crowding]
-                          for p in per_dwelling), np.int64)
+    local = {
+        "surplus": arr((p.size.allowed_surplus for p in per_dwelling),
+                       np.int64),
+        "short": arr((SHORT_ALLOWED[p.size.crowding]
+                      for p in per_dwelling), np.int64),
+    }
     for rule in ("accessibility", "avoid_features", "child_safety"):
-        setattr(ns, f"local_{rule}",
-                arr((getattr(p.hard, rule) for p in per_dwelling), bool))
-    ns.local_care_forbid = arr((p.hard.care_housing == RuleMode.FORBID
+        local[rule] = arr((getattr(p.hard, rule) for p in per_dwelling),
+                          bool)
+    local["care_forbid"] = arr((p.hard.care_housing == RuleMode.FORBID
                                 for p in per_dwelling), bool)
-    ns.local_care_penalise = arr((p.hard.care_housing == RuleMode.PENALISE
+    local["care_penalise"] = arr((p.hard.care_housing == RuleMode.PENALISE
                                   for p in per_dwelling), bool)
     for name in LOCAL_WEIGHTS:
-        setattr(ns, f"local_weight_{name}",
-                arr((getattr(p.weights, name) for p in per_dwelling),
-                    np.int64))
+        local[f"weight_{name}"] = arr(
+            (getattr(p.weights, name) for p in per_dwelling), np.int64)
+    return local
 
 
-def _take(ns, index, dense: bool) -> SimpleNamespace:
+def _take(ns: Rows, index, dense: bool) -> Rows:
     """Attributes of some rows, shaped to broadcast: ``(n, 1)`` (dense)
     or ``(P,)`` (pairs); per-kind arrays keep their last axis."""
-    out = {}
-    for name, value in vars(ns).items():
-        if not isinstance(value, np.ndarray) or name in (
-            "counted", "compatriot_table"
-        ):
-            out[name] = value
-            continue
+
+    def pick(value: np.ndarray) -> np.ndarray:
         part = value[index]
         if dense:
             part = part[:, None] if part.ndim == 1 else part[:, None, :]
-        out[name] = part
-    return SimpleNamespace(**out)
+        return part
+
+    return ns.with_rows(pick)
 
 
-def _all(ns) -> SimpleNamespace:
+def _all(ns: DwellingArrays) -> DwellingArrays:
     """Every dwelling, shaped ``(1, D)`` to broadcast against classes."""
-    out = {}
-    for name, value in vars(ns).items():
-        if isinstance(value, np.ndarray) and name not in (
-            "counted", "compatriot_table"
-        ):
-            value = value[None, ...]
-        out[name] = value
-    return SimpleNamespace(**out)
+    return ns.with_rows(lambda value: value[None, ...])
 
 
 def compile_instance(
@@ -616,9 +610,9 @@ def compile_instance(
     """
     nationality_index = _nationality_index(instance)
     graph = travel_graph(instance)
-    hh = _households(instance, policy, nationality_index)
     dw = _dwellings(instance, policy, graph, nationality_index)
-    hh.late_from = _late_from(instance, policy, dw.free_in[dw.available])
+    hh = _households(instance, policy, nationality_index, _late_from(
+        instance, policy, dw.free_in[dw.available]))
     h_index = {h.id: i for i, h in enumerate(instance.households)}
     d_index = {d.id: i for i, d in enumerate(instance.dwellings)}
     banned, locks = _decisions(instance, h_index, d_index)

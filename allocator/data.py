@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -13,6 +13,9 @@ from .criteria import (  # noqa: F401  (CRITERIA, RULES: read from here)
     PAIR_RULES,
     RULES,
 )
+
+if TYPE_CHECKING:  # the candidates read this module's tables
+    from .candidates import Candidates
 
 UNLIMITED = np.iinfo(np.int64).max // 4
 """Capacity used for a cap that is switched off."""
@@ -98,7 +101,7 @@ class AllocationData:
         before locks took theirs.
     candidates
         The class tables behind the pairs: full eligibility, ranks, and
-        pricing of pairs left out.
+        pricing of pairs left out; ``None`` for data built without them.
     pruned
         Whether free pairs are only the best candidates per household;
         engines then price the rest until none can improve the solution.
@@ -177,7 +180,7 @@ class AllocationData:
     locked_scores: dict[int, np.ndarray] = field(default_factory=dict)
     locked_quality: dict[int, int] = field(default_factory=dict)
     locked_eligible: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    candidates: Any = None
+    candidates: Candidates | None = None
     pruned: bool = False
     relaxation: bool = False
     keep_bonus: int = 0

@@ -70,8 +70,10 @@ def parse_bytes(text: str) -> int:
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?\s*",
                          text, re.IGNORECASE)
     if match is None:
-        raise ValueError(f"{ENV_LIMIT}={text!r} is not a size such as "
-                         "8G or 512M")
+        from .i18n import _
+
+        raise ValueError(_("{name}={text!r} is not a size such as 8G or "
+                           "512M", name=ENV_LIMIT, text=text))
     power = " KMGT".index(match.group(2).upper() or " ")
     return int(float(match.group(1)) * 1024**power)
 

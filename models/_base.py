@@ -70,10 +70,11 @@ floats of the LP solvers)."""
 
 def _no_control(text: str) -> str:
     if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
-        raise ValueError(
+        from .problems import _  # here: that module imports this one
+        raise ValueError(_(
             "control characters (line breaks, tabs, NUL and the like) are "
             "not allowed in text: spreadsheets and logs cannot hold them"
-        )
+        ))
     return text
 
 

@@ -254,13 +254,14 @@ class DecisionLog(StrictModel):
         problems = decision_log_problems(self)
         if problems:
             lines = [
-                f"row {p.loc[1] + 1}, {p.loc[2]}: {p.message}"
+                _("row {row}, {column}: {message}", row=p.loc[1] + 1,
+                  column=p.loc[2], message=p.message)
                 if len(p.loc) > 2 else p.message
                 for p in problems
             ]
             raise ValueError(
-                f"{len(problems)} problem(s) in decision log:\n  "
-                + "\n  ".join(lines)
+                _("{n} problem(s) in decision log:", n=len(problems))
+                + "\n  " + "\n  ".join(lines)
             )
         return self
 

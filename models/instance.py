@@ -117,7 +117,7 @@ class Instance(StrictModel):
         if problems:
             lines = [f"{_loc_text(p.loc)}: {p.message}" for p in problems]
             raise ValueError(
-                f"{len(problems)} problem(s) in instance:\n  "
+                _("{n} problem(s) in instance:", n=len(problems)) + "\n  "
                 + "\n  ".join(lines)
             )
         return self

@@ -36,11 +36,12 @@ from typing import Any, Literal
 from pydantic import Field, NonNegativeInt, model_validator
 
 from ._base import StrictModel, Text, Weight
+from .problems import N_, _
 
 RuleMode = Literal["forbid", "penalise", "ignore"]
 """As ``models.policy.RuleMode`` (not imported: that module imports this)."""
 
-SCOPE = (
+SCOPE = N_(
     "a municipality's policy may set only horizon_days, "
     "size.allowed_surplus, size.crowding, hard.accessibility, "
     "hard.avoid_features, hard.child_safety, hard.care_housing and the "
@@ -57,9 +58,9 @@ def _in_scope(cls, data: Any, section: str) -> Any:
         for key in data:
             if key not in cls.model_fields:
                 where = f"{section}.{key}" if section else str(key)
-                raise ValueError(
-                    f"{where} may not differ per municipality: {SCOPE}."
-                )
+                raise ValueError(_(
+                    "{where} may not differ per municipality: {scope}.",
+                    where=where, scope=_(SCOPE)))
     return data
 
 

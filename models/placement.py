@@ -17,7 +17,7 @@ from enum import StrEnum
 from pydantic import Field, NonNegativeInt, field_validator
 
 from ._base import Count, Identifier, StrictModel
-from .problems import Problem
+from .problems import Problem, _
 from .proposal import Match, Objective, Provenance, Status
 
 PLACEMENT_SCHEMA_VERSION = "1"
@@ -128,7 +128,7 @@ class PairScore(StrictModel):
     @classmethod
     def _finite(cls, value: float) -> float:
         if not math.isfinite(value):
-            raise ValueError("score must be a finite number.")
+            raise ValueError(_("score must be a finite number."))
         return value
 
 

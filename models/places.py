@@ -9,6 +9,7 @@ from typing import Self
 from pydantic import Field, model_validator
 
 from ._base import StrictModel, Weight
+from .problems import _
 
 
 class PlacesMode(StrEnum):
@@ -70,10 +71,9 @@ class ServicePlaces(StrictModel):
         for name in ("kindergarten_ages", "school_ages"):
             low, high = getattr(self, name)
             if not 0 <= low <= high <= 120:
-                raise ValueError(
-                    f"{name} must be two ages from 0 to 120, the first not "
-                    "above the second."
-                )
+                raise ValueError(_(
+                    "{name} must be two ages from 0 to 120, the first not "
+                    "above the second.", name=name))
         return self
 
     @property

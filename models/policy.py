@@ -13,6 +13,7 @@ from .geography import QuotaDimension, ServiceKind
 from .placement import PlacementService
 from .municipal import MunicipalPolicy
 from .places import ServicePlaces
+from .problems import _
 
 
 class RuleMode(StrEnum):
@@ -88,10 +89,10 @@ class Deadlines(StrictModel):
             self.priority_months <= self.standard_months
             <= self.maximum_months
         ):
-            raise ValueError(
+            raise ValueError(_(
                 "deadlines must satisfy priority_months <= standard_months "
                 "<= maximum_months."
-            )
+            ))
         return self
 
 
@@ -214,7 +215,8 @@ class Dispersion(StrictModel):
             and self.area_target_share is not None
             and self.area_target_share > self.area_cap_share
         ):
-            raise ValueError("area_target_share must not exceed area_cap_share.")
+            raise ValueError(
+                _("area_target_share must not exceed area_cap_share."))
         return self
 
 
@@ -394,9 +396,9 @@ class PlacementPolicy(StrictModel):
     @model_validator(mode="after")
     def _ages_ordered(self) -> Self:
         if self.introduction_min_age > self.introduction_max_age:
-            raise ValueError(
+            raise ValueError(_(
                 "introduction_min_age must not exceed introduction_max_age."
-            )
+            ))
         return self
 
 

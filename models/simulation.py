@@ -9,6 +9,7 @@ from pydantic import Field, PositiveInt, field_validator
 from ._base import StrictModel
 from .household import HouseholdType
 from .policy import Deadlines
+from .problems import _
 
 
 class RoundKind(StrEnum):
@@ -120,7 +121,8 @@ class SimulationParams(StrictModel):
         if mix is None:
             return mix
         if any(share < 0 for share in mix.values()):
-            raise ValueError("household_mix shares must be >= 0.")
+            raise ValueError(_("household_mix shares must be >= 0."))
         if sum(mix.values()) <= 0:
-            raise ValueError("household_mix must have a positive share.")
+            raise ValueError(
+                _("household_mix must have a positive share."))
         return mix

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import tomli_w
 
+from ..i18n import _
 from .records import NO_PROPOSAL, finished, instance_key, same_objective
 
 MANIFEST = Path(__file__).resolve().parents[2] / "instances" / "manifest.toml"
@@ -87,9 +88,8 @@ def update_manifest(
             continue
         entries[key] = _entry(best)
     if conflicts:
-        raise ValueError(
-            "Proven optima differ from the manifest: " + "; ".join(conflicts)
-        )
+        raise ValueError(_("Proven optima differ from the manifest: "
+                           "{conflicts}", conflicts="; ".join(conflicts)))
     write_manifest(entries, path)
     return entries
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 # Engines of the product, as ``allocator.engines.solve`` names them.
 from ..engine_catalogue import ENGINES
+from ..i18n import _
 
 PEERS = ("limit", "naive", "cpsat-alone", "fcfs")
 """Methods measured beside the engines; not engines of the product."""
@@ -150,10 +151,9 @@ def tasks(
     known = set(ENGINES) | set(PEERS)
     unknown = sorted(set(engines or ()) - known)
     if unknown:
-        raise ValueError(
-            f"Engine {unknown[0]!r} not understood; choose from "
-            f"{', '.join(ENGINES + PEERS)}."
-        )
+        raise ValueError(_(
+            "Engine {engine!r} not understood; choose from {engines}.",
+            engine=unknown[0], engines=", ".join(ENGINES + PEERS)))
     out = []
     for family in suite.families:
         methods = [

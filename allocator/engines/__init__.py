@@ -195,19 +195,17 @@ AUTO_PARAMETERS = frozenset().union(
 def _checked(engine: str, params: dict) -> None:
     """Unknown engines and parameters are errors that name the engine."""
     if engine not in ENGINES:
-        raise ValueError(
-            f"engine {engine!r} not understood; choose one of "
-            f"{', '.join(ENGINES)}."
-        )
+        raise ValueError(_(
+            "engine {engine!r} not understood; choose one of {choices}.",
+            engine=engine, choices=", ".join(ENGINES)))
     allowed = (AUTO_PARAMETERS if engine == "auto"
                else REGISTRY[engine].parameters)
     unknown = sorted(set(params) - allowed)
     if unknown:
-        raise ValueError(
-            f"engine {engine!r} takes no parameter "
-            f"{', '.join(map(repr, unknown))}; it takes "
-            f"{', '.join(sorted(allowed)) or 'none'}."
-        )
+        raise ValueError(_(
+            "engine {engine!r} takes no parameter {unknown}; it takes "
+            "{allowed}.", engine=engine, unknown=", ".join(map(repr, unknown)),
+            allowed=", ".join(sorted(allowed)) or _("none")))
 
 
 def auto_choice(data: AllocationData) -> str:

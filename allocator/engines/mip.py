@@ -10,6 +10,7 @@ from models import Status
 
 from .. import interrupt
 from ..data import AllocationData
+from ..i18n import _
 from ..result import Result, chosen_result, empty_result, evaluate
 from ._highs import ABS_GAP, exact_highs, highs_lp
 from .face import lp_face
@@ -101,7 +102,8 @@ def _runner(model: LinearModel, backend: str, time_limit, start, seed: int,
         "cbc": _PulpSolver,
     }.get(backend)
     if solver is None:
-        raise ValueError(f"backend {backend!r} not understood.")
+        raise ValueError(_("backend {backend!r} not understood.",
+                           backend=backend))
     left = (None if time_limit is None
             else max(0.01, time_limit - (time.perf_counter() - start)))
     runner = solver(model, left, seed, backend)

@@ -124,7 +124,8 @@ def write_instance(
     path = Path(path)
     form = form or _SUFFIXES.get(path.suffix.lower(), "csv")
     if form not in FORMS:
-        raise ValueError(f"form {form!r} not understood; use one of {FORMS}.")
+        raise ValueError(_("form {form!r} not understood; use one of "
+                           "{forms}.", form=form, forms=", ".join(FORMS)))
     writer = {"csv": write_folder, "xlsx": write_workbook, "json": write_json}
     writer[form](instance, path)
     return path

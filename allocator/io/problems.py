@@ -168,9 +168,9 @@ def message_of(error: dict, field: str | None = None) -> str:
     """
     if error["type"] == "missing":
         return _("A value is required.")
-    text = error["msg"].rstrip(".")
     if error["type"] == "extra_forbidden":
         return _("Unknown field: not part of the format.")
+    text = _own_words(error).rstrip(".")
     if current().lang != "en":
         text = _pydantic_text(error) or text
     if field in SENSITIVE_FIELDS:
@@ -181,38 +181,103 @@ def message_of(error: dict, field: str | None = None) -> str:
     return f"{text}."
 
 
-def _pydantic_text(error: dict) -> str | None:
+_OWN_WORDS_PREFIXES = {
+    "value_error": "Value error, ",
+    "assertion_error": "Assertion failed, ",
+}
+"""What pydantic puts before a validator's own message: the message is
+already in the user's words (the validators mark it with ``_``), so
+the English prefix goes."""
+
+
+def _own_words(error: dict) -> str:
+    """Pydantic's message, less its prefix when it wraps a validator's
+    own message."""
+    prefix = _OWN_WORDS_PREFIXES.get(error["type"])
+    if prefix is not None:
+        return error["msg"].removeprefix(prefix)
+    return error["msg"]
+
+
+def _pydantic_text(error: dict) -> str:
     """
-    Pydantic's message for the common errors in the language in use
-    (pydantic speaks English only); ``None`` for the others, which keep
-    pydantic's words.
+    Pydantic's message in the language in use (pydantic speaks English
+    only), for every error type the models can produce; a generic "invalid
+    value" for a type not foreseen, rather than English words.
     """
     ctx = error.get("ctx") or {}
     kind = error["type"]
+    if kind in _OWN_WORDS_PREFIXES:
+        return _own_words(error).rstrip(".")
     if kind == "greater_than":
-        return _("Input should be greater than {limit}", limit=ctx.get("gt"))
+        return _("Input should be greater than {limit}",
+                 limit=ctx.get("gt"))
     if kind == "greater_than_equal":
         return _("Input should be greater than or equal to {limit}",
                  limit=ctx.get("ge"))
     if kind == "less_than":
-        return _("Input should be less than {limit}", limit=ctx.get("lt"))
+        return _("Input should be less than {limit}",
+                 limit=ctx.get("lt"))
     if kind == "less_than_equal":
         return _("Input should be less than or equal to {limit}",
                  limit=ctx.get("le"))
+    if kind == "multiple_of":
+        return _("Input should be a multiple of {step}",
+                 step=ctx.get("multiple_of"))
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return _("Input should be a whole number")
+    if kind == "int_parsing_size":
+        return _("Input is too large a number")
     if kind in ("float_parsing", "float_type"):
         return _("Input should be a number")
+    if kind == "finite_number":
+        return _("Input should be a finite number")
     if kind in ("date_parsing", "date_from_datetime_parsing", "date_type"):
         return _("Input should be a date (yyyy-mm-dd)")
+    if kind == "date_from_datetime_inexact":
+        return _("Input should be a date without a time of day")
+    if kind in ("datetime_parsing", "datetime_type",
+                "datetime_from_date_parsing", "datetime_object_invalid"):
+        return _("Input should be a date and time (yyyy-mm-ddThh:mm:ss)")
     if kind in ("bool_parsing", "bool_type"):
         return _("Input should be true or false")
+    if kind == "string_type":
+        return _("Input should be text")
     if kind in ("string_too_short", "too_short"):
-        return _("Input should not be empty")
+        least = ctx.get("min_length", 1)
+        if least <= 1:
+            return _("Input should not be empty")
+        if kind == "string_too_short":
+            return _("Input should have at least {n} characters", n=least)
+        return _("Input should have at least {n} items", n=least)
+    if kind == "string_too_long":
+        return _("Input should have at most {n} characters",
+                 n=ctx.get("max_length"))
+    if kind == "too_long":
+        return _("Input should have at most {n} items",
+                 n=ctx.get("max_length"))
+    if kind in ("list_type", "tuple_type", "set_type", "frozen_set_type",
+                "iterable_type"):
+        return _("Input should be a list")
+    if kind in ("dict_type", "mapping_type"):
+        return _("Input should be a table of names and values")
+    if kind in ("model_type", "model_attributes_type", "dataclass_type"):
+        return _("Input should be a group of fields")
     if kind in ("enum", "literal_error"):
         return _("Input should be one of {choices}",
-                 choices=ctx.get("expected", ""))
+                 choices=_choices(ctx.get("expected", "")))
     if kind == "string_pattern_mismatch":
         return _("Input should match the pattern {pattern}",
                  pattern=ctx.get("pattern", ""))
-    return None
+    if kind in ("json_invalid", "json_type"):
+        return _("Input is not valid JSON")
+    return _("Invalid value")
+
+
+def _choices(expected: str) -> str:
+    """Pydantic's list of the values allowed (``'a', 'b' or 'c'``) with
+    its last "or" in the language in use."""
+    head, sep, last = expected.rpartition(" or ")
+    if not sep:
+        return expected
+    return _("{choices} or {last}", choices=head, last=last)

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from models import SimulationParams
 
 from ..i18n import N_, _, current
+from ..io.problems import message_of
 
 INPUT_ERROR = 2
 CHECK_FAILED = 1
@@ -27,7 +28,7 @@ def read_params(path: Path | None, overrides: dict) -> SimulationParams:
         With every problem, each naming the file and field.
     """
     data: dict = {}
-    label = "command line"
+    label = _("command line")
     if path is not None:
         label = str(path)
         try:
@@ -44,7 +45,7 @@ def read_params(path: Path | None, overrides: dict) -> SimulationParams:
     except ValidationError as exc:
         lines = [
             f"{label}: {'.'.join(str(p) for p in e['loc']) or 'params'}: "
-            f"{e['msg']}."
+            f"{message_of(e)}"
             for e in exc.errors()
         ]
         raise ValueError("\n".join(lines)) from None
