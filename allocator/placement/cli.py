@@ -13,6 +13,7 @@ from models import PlacementProposal
 
 from ..i18n import N_, _, ngettext
 from ..requirements import MODE_UNAVAILABLE, ModeUnavailable
+from .labels import capacity_label
 
 INPUT_ERROR = 2
 CHECK_FAILED = 1
@@ -128,9 +129,7 @@ def _placement(instance, policy, out_dir, engine, time_limit, seed,
         lambda staging: write_placement(outcome.proposal, staging))
     print_placement(outcome.proposal, console, errors)
     _story(outcome.proposal, household, console, errors)
-    for p in written:
-        console.print(_("wrote {path}", path=p))
-    return 0
+    return _finish((), written, console, errors)
 
 
 def _chained(instance, policy, out_dir, engine, dwelling_engine, time_limit,
@@ -152,9 +151,7 @@ def _chained(instance, policy, out_dir, engine, dwelling_engine, time_limit,
     print_placement(outcome.placement.proposal, console, errors)
     print_chained(outcome.report, console)
     _story(outcome.placement.proposal, household, console, errors)
-    for p in written:
-        console.print(_("wrote {path}", path=p))
-    return 0
+    return _finish((), written, console, errors)
 
 
 def _dwelling_first(instance, policy, out_dir, dwelling_engine, time_limit,
@@ -193,7 +190,16 @@ def _dwelling_first(instance, policy, out_dir, dwelling_engine, time_limit,
     ):
         table.add_row(name, value)
     console.print(table)
-    for n in first.notes:
+    return _finish(first.notes, written, console, errors)
+
+
+def _finish(notes, written, console, errors) -> int:
+    """
+    The last lines of a successful run, the same for every mode: notes on
+    the run (to stderr, beside warnings) and the files written. Returns
+    the exit status 0.
+    """
+    for n in notes:
         errors.print(Text.assemble((_("note:"), "yellow"), f" {n}"),
                      highlight=False)
     for path in written:
@@ -244,12 +250,7 @@ def _compare(instance, policy, out_dir, engine, dwelling_engine, time_limit,
     console.print(_("Dwelling-first houses {more} households, {within} "
                     "within deadline.", more=format(r.more_housed, "+d"),
                     within=format(r.more_housed_within_deadline, "+d")))
-    for n in r.notes:
-        errors.print(Text.assemble((_("note:"), "yellow"), f" {n}"),
-                     highlight=False)
-    for p in written:
-        console.print(_("wrote {path}", path=p))
-    return 0
+    return _finish(r.notes, written, console, errors)
 
 
 def _check(instance, policy, check_file, household, fail_on_input, console,
@@ -388,7 +389,7 @@ def print_placement(proposal: PlacementProposal, console, errors) -> None:
     uses.add_column(_("municipality"))
     uses.add_column(_("households"), justify="right")
     for dim in dims:
-        uses.add_column(dim.replace("_", " "), justify="right")
+        uses.add_column(capacity_label(dim), justify="right")
     for u in proposal.municipalities:
         if not u.households and all(d.limit is None or not d.limit
                                     for d in u.dimensions):

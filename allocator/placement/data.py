@@ -30,6 +30,7 @@ from models.policy import ObjectiveMode
 from ..compile import deadline_days, household_priority, quota_usage
 from ..i18n import _
 from ..requirements import ModeUnavailable, permit_date_gaps
+from .labels import capacity_label
 
 UNLIMITED = np.iinfo(np.int64).max // 4
 """Limit of a capacity that has none."""
@@ -482,7 +483,7 @@ def _left_after_given(instance: Instance, caps: _Capacities,
             "Municipality {municipality}: households already assigned to "
             "it use {used} {what}; its limit is {limit}. Nobody else is "
             "placed there in that dimension.", municipality=munis[j].id,
-            used=given_use[j, k], what=_what(caps.names[k]),
+            used=given_use[j, k], what=capacity_label(caps.names[k]),
             limit=limit[j, k]))
     return left, conflicts
 
@@ -780,8 +781,4 @@ def weight_notes(rows: int, weight: int, data: int | None) -> list[str]:
     return []
 
 
-def _what(name: str) -> str:
-    if name.startswith("service:"):
-        return _("places of {kind}",
-                 kind=name.removeprefix("service:").replace("_", " "))
-    return name.replace("_", " ")
+

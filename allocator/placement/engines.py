@@ -973,10 +973,9 @@ def solve_placement(
         problem that is not a transportation problem.
     """
     if engine not in PLACEMENT_ENGINES:
-        raise ValueError(
-            f"engine {engine!r} not understood; choose one of "
-            f"{', '.join(PLACEMENT_ENGINES)}."
-        )
+        raise ValueError(_(
+            "engine {engine!r} not understood; choose one of {choices}.",
+            engine=engine, choices=", ".join(PLACEMENT_ENGINES)))
     if data.num_pairs == 0:
         return _result(data, engine, Status.OPTIMAL,
                        np.zeros(0, dtype=np.int64))
