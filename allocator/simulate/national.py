@@ -155,10 +155,10 @@ def round_matches(mode: str, instance: Instance, policy: Policy,
                            "{choices}.", mode=mode,
                            choices=", ".join(MODES)))
     if violations:
-        raise NationalRoundError(
-            f"round {instance.name} ({mode}): a checker rejected the "
-            f"proposal: {violations[0]}"
-        )
+        raise NationalRoundError(_(
+            "round {round} ({mode}): a checker rejected the proposal: "
+            "{violation}", round=instance.name, mode=mode,
+            violation=violations[0]))
     return sorted(matches), bool(proven)
 
 
