@@ -1169,19 +1169,35 @@ def _deadline_after(time_limit) -> float | None:
     return None if time_limit is None else time.perf_counter() + time_limit
 
 
-class _Highs:
-    """HiGHS through highspy, fed with the arrays."""
+class _DoubleSolver:
+    """
+    What HiGHS and CBC share: both count in doubles (so a combined
+    objective stays exact only below ``EXACT_BELOW_DOUBLE``), run on one
+    thread, and hold every stage of a solve to one deadline.
+    """
 
-    name = "highspy"
     exact_below = EXACT_BELOW_DOUBLE
     workers = 1
 
     def __init__(self, model: PlacementModel, time_limit, seed, workers):
+        self.model = model
+        self.deadline = _deadline_after(time_limit)
+        self._load(model, seed)
+
+    def _load(self, model: PlacementModel, seed) -> None:
+        """Hands the program to the solver."""
+        raise NotImplementedError
+
+
+class _Highs(_DoubleSolver):
+    """HiGHS through highspy, fed with the arrays."""
+
+    name = "highspy"
+
+    def _load(self, model: PlacementModel, seed) -> None:
         import highspy
 
         self._highspy = highspy
-        self.model = model
-        self.deadline = _deadline_after(time_limit)
         self.highs = h = exact_highs(seed)
         n = model.num_vars
         # Every variable integer: the counts carry the structure, and the
@@ -1260,19 +1276,15 @@ class _Highs:
                           objective[cols].astype(float))
 
 
-class _Cbc:
+class _Cbc(_DoubleSolver):
     """The same program through PuLP, solved by CBC."""
 
     name = "pulp-cbc"
-    exact_below = EXACT_BELOW_DOUBLE
-    workers = 1
 
-    def __init__(self, model: PlacementModel, time_limit, seed, workers):
+    def _load(self, model: PlacementModel, seed) -> None:
         import pulp
 
         self.pulp = pulp
-        self.model = model
-        self.deadline = _deadline_after(time_limit)
         self.problem = pulp.LpProblem("placement", pulp.LpMaximize)
         self.x = [
             pulp.LpVariable(
