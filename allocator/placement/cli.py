@@ -163,8 +163,10 @@ def _dwelling_first(instance, policy, out_dir, dwelling_engine, time_limit,
                                time_limit=time_limit, seed=seed)
     if not first.ok:
         return _rejected(first.outcome.check.violations, errors)
-    lines = ["# Dwelling-first", "", *[f"- {n}" for n in first.notes],
-             f"- Placement-rule breaches: {len(first.breaches)}",
+    lines = ["# " + _("Dwelling-first"), "",
+             *[f"- {n}" for n in first.notes],
+             "- " + _("Placement-rule breaches: {n}",
+                      n=len(first.breaches)),
              *[f"  - {b}" for b in first.breaches], ""]
     # The summary is one of the proposal folder's files: the folder is
     # replaced as a whole, with it.

@@ -295,11 +295,12 @@ def _housed_where_placed(instance: Instance, at: dict[str, str],
     seen = Counter(m.household for m in matches)
     for m in matches:
         if at.get(m.household) != dwelling_muni.get(m.dwelling):
-            problems.append(f"{m.household} is housed in "
-                            f"{dwelling_muni.get(m.dwelling)} but placed in "
-                            f"{at.get(m.household)}.")
-    problems += [f"{h} is housed {n} times." for h, n in seen.items()
-                 if n > 1]
+            problems.append(_("{household} is housed in {housed} but "
+                              "placed in {placed}.", household=m.household,
+                              housed=dwelling_muni.get(m.dwelling),
+                              placed=at.get(m.household)))
+    problems += [_("{household} is housed {n} times.", household=h, n=n)
+                 for h, n in seen.items() if n > 1]
     return problems
 
 
@@ -607,8 +608,8 @@ def introduction_places_applied(
         )
         policy = policy.model_copy(update={"places": policy.places.model_copy(
             update={"mode": PlacesMode.CAP})})
-    notes.append("Introduction-programme places are applied as each "
-                 "municipality's service places.")
+    notes.append(_("Introduction-programme places are applied as each "
+                   "municipality's service places."))
     return instance.model_copy(update=update), policy
 
 
