@@ -13,7 +13,7 @@ from models import PlacementProposal
 
 from ..i18n import N_, _, ngettext
 from ..requirements import MODE_UNAVAILABLE, ModeUnavailable
-from .labels import capacity_label
+from .labels import capacity_label, rule_label
 
 INPUT_ERROR = 2
 CHECK_FAILED = 1
@@ -341,7 +341,8 @@ def placement_story(proposal: PlacementProposal, household: str
             took = ", ".join(taker_words(t) for t in b.taken_by)
             lines.append("  " + _("{municipality}: {rule} needs {need}, "
                                   "{used} of {limit} used",
-                                  municipality=b.municipality, rule=b.rule,
+                                  municipality=b.municipality,
+                                  rule=rule_label(b.rule),
                                   need=b.need, used=b.used, limit=b.limit)
                          + ("; " + _("taken by {took}", took=took)
                             if took else ""))

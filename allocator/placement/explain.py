@@ -29,7 +29,7 @@ from ..explain import provenance
 from ..i18n import _
 from .data import SPREAD_SCALE, UNLIMITED, PlacementData
 from .engines import PlacementResult
-from .labels import dimension_label, service_label, spread_label
+from .labels import rule_label
 
 BLOCKED_SHOWN = 5
 """Compatible municipalities whose blockers an explanation lists."""
@@ -286,7 +286,7 @@ def _no_compatible_municipality(data, h, common) -> Unplaced:
     each rule ruled out."""
     excluded = data.excluded_by[h]
     parts = ", ".join(
-        _("{rule} rules out {n}", rule=_rule_words(rule), n=n)
+        _("{rule} rules out {n}", rule=rule_label(rule), n=n)
         for rule, n in sorted(excluded.items(), key=lambda kv: -kv[1])
     )
     return Unplaced(
@@ -337,7 +337,7 @@ def _all_full(data, state, h, ms, common, compatible,
     takers = {t.household: t for b in shown for t in b.taken_by}
     first = ", ".join(
         _("{municipality} {rule} {used} of {limit}",
-          municipality=b.municipality, rule=_rule_words(b.rule),
+          municipality=b.municipality, rule=rule_label(b.rule),
           used=b.used, limit=b.limit)
         for b in _first_per_municipality(shown)[:3]
     )
@@ -405,19 +405,6 @@ def _first_per_municipality(blockers) -> list[Blocker]:
             seen.add(b.municipality)
             first.append(b)
     return first
-
-
-def _rule_words(rule: str) -> str:
-    if rule == "individual_need":
-        return _("an individual need")
-    kind, _sep, name = rule.partition(":")
-    if kind == "quota":
-        return _("quota {words}", words=dimension_label(name))
-    if kind == "service":
-        return _("service {words}", words=service_label(name))
-    if kind == "spread":
-        return _("spread of one {words}", words=spread_label(name))
-    return rule.replace("_", " ")
 
 
 def _municipality_uses(instance, data, state) -> list[MunicipalityUse]:

@@ -70,3 +70,21 @@ def capacity_label(name: str) -> str:
         return _("places of {kind}",
                  kind=service_label(name.removeprefix("service:")))
     return dimension_label(name)
+
+
+def rule_label(rule: str) -> str:
+    """
+    The words for a rule that rules out or blocks a municipality
+    (``quota:persons``, ``service:minors_care``, ``spread:nationality``);
+    health follow-up is only ever an individual need, never named.
+    """
+    if rule == "individual_need":
+        return _("an individual need")
+    kind, _sep, name = rule.partition(":")
+    if kind == "quota":
+        return _("quota {words}", words=dimension_label(name))
+    if kind == "service":
+        return _("service {words}", words=service_label(name))
+    if kind == "spread":
+        return _("spread of one {words}", words=spread_label(name))
+    return rule.replace("_", " ")
