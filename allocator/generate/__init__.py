@@ -22,6 +22,7 @@ from models import (
     ServiceSite,
 )
 
+from ..i18n import _
 from ._calibration import DEFAULT_AS_OF
 from ._dwellings import BuildingDraft, buildings
 from ._geography import SITE_LABELS, Place, lay_out, places
@@ -133,20 +134,19 @@ def _checked_spec(preset: str, seed, supply: float | None,
     """The preset's spec, once the preset and options are understood."""
     spec = PRESETS.get(preset)
     if spec is None:
-        raise ValueError(
-            f"Preset {preset!r} not understood; choose one of "
-            f"{', '.join(PRESETS)}."
-        )
+        raise ValueError(_(
+            "Preset {preset!r} not understood; choose one of {choices}.",
+            preset=preset, choices=", ".join(PRESETS)))
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) \
             or seed < 0:
-        raise ValueError(f"seed {seed!r} not understood; use an integer "
-                         ">= 0.")
+        raise ValueError(_("seed {seed!r} not understood; use an integer "
+                           ">= 0.", seed=seed))
     if supply is not None and not (math.isfinite(supply) and supply >= 0):
-        raise ValueError(f"supply {supply!r} not understood; use dwellings "
-                         "per household >= 0.")
+        raise ValueError(_("supply {supply!r} not understood; use "
+                           "dwellings per household >= 0.", supply=supply))
     if not (math.isfinite(scale) and scale > 0):
-        raise ValueError(f"scale {scale!r} not understood; use a number "
-                         "> 0.")
+        raise ValueError(_("scale {scale!r} not understood; use a number "
+                           "> 0.", scale=scale))
     return spec
 
 
@@ -232,16 +232,16 @@ def _dimensions(spec: PresetSpec, asked) -> tuple[QuotaDimension, ...]:
         wanted = {QuotaDimension(d) for d in (*spec.quota_dimensions,
                                                *asked)}
     except ValueError:
-        raise ValueError(
-            f"dimensions {tuple(asked)!r} not understood; choose from "
-            f"{', '.join(d.value for d in QuotaDimension)}."
-        ) from None
+        raise ValueError(_(
+            "dimensions {dimensions!r} not understood; choose from "
+            "{choices}.", dimensions=tuple(asked),
+            choices=", ".join(d.value for d in QuotaDimension))) from None
     wanted -= set(BASE_DIMENSIONS)
     if wanted and not spec.quotas:
-        raise ValueError(
-            f"Preset {spec.name!r} has no council decisions; dimensions "
-            "need a preset with decisions (county, region, national)."
-        )
+        raise ValueError(_(
+            "Preset {preset!r} has no council decisions; dimensions need a "
+            "preset with decisions (county, region, national).",
+            preset=spec.name))
     return tuple(d for d in QuotaDimension if d in wanted)
 
 

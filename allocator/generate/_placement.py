@@ -21,6 +21,7 @@ from models import (
     QuotaDimension,
 )
 
+from ..i18n import _
 from ._geography import Place
 from ._quotas import CouncilDecision
 
@@ -59,7 +60,8 @@ def _expected(drafts: list[dict], dim: QuotaDimension) -> tuple[float, str]:
         return families / count, "households"
     if dim == QuotaDimension.UNACCOMPANIED_MINORS:
         return max(sum(a == 0 for a in adults_of) / count, 0.01), "households"
-    raise ValueError(f"dimension {dim!r} not understood.")
+    raise ValueError(_("dimension {dimension!r} not understood.",
+                       dimension=str(dim)))
 
 
 def extra_quotas(

@@ -21,6 +21,7 @@ from models import Instance, PlacementProposal, Policy
 
 from ..check import priority_points
 from ..i18n import _
+from .labels import capacity_label, spread_label
 
 ADULT = 18
 SENIOR = 67
@@ -56,8 +57,51 @@ def check_placement(
     bad = report.violations
     households = {h.id: h for h in instance.households}
     munis = {m.id: m for m in instance.municipalities}
-    rules = policy.placement
+    placed = _check_listed_once(proposal, households, munis, bad)
+    given = _check_given(instance, policy, proposal, placed, bad)
+    table = {(c.household, c.municipality): c.allowed
+             for c in instance.compatibility}
+    offers = defaultdict(dict)
+    for row in instance.municipality_services:
+        offers[row.municipality][row.service.value] = row.places
+    for hid, mid in placed.items():
+        if hid in given:
+            continue
+        for reason in incompatibility(policy, households[hid], mid, table,
+                                      offers):
+            bad.append(_("Placement {household} -> {municipality}: "
+                         "{reason}.", household=hid, municipality=mid,
+                         reason=reason))
+    dims = quota_dimensions(instance, policy)
+    services = sorted(s.value for s in policy.placement.services)
+    use_given, use_new = _uses(policy, households, placed, given, dims,
+                               services)
+    _check_limits(munis, dims, services, offers, use_given, use_new, bad)
+    reach = _reach(instance, policy, munis, given, dims, services, table,
+                   offers, use_given)
+    _check_spread(policy, households, placed, given, bad)
+    _check_objective(instance, policy, proposal, households, placed, reach,
+                     report)
+    _check_uses(proposal, munis, dims, services, use_given, use_new, offers,
+                bad)
+    for u in proposal.unplaced:
+        # A household said to have no compatible municipality has none.
+        if u.reason.value == "no_compatible_municipality" and reach.get(
+            u.household
+        ):
+            bad.append(_("{household} is said to have no compatible "
+                         "municipality, but {municipality} is.",
+                         household=u.household,
+                         municipality=reach[u.household][0]))
+    return report
 
+
+def _check_listed_once(proposal, households, munis, bad) -> dict[str, str]:
+    """
+    Every household placed or listed as unplaced exactly once, with known
+    ids: the other checks read the placements as one municipality per
+    household. Returns household -> municipality.
+    """
     placed: dict[str, str] = {}
     for p in proposal.placements:
         if p.household not in households or p.municipality not in munis:
@@ -80,8 +124,14 @@ def check_placement(
         bad.append(_("{n} household(s) neither placed nor listed as "
                      "unplaced, e.g. {example}.", n=len(missing),
                      example=sorted(missing)[0]))
+    return placed
 
-    # Households IMDi had assigned stay where they are, and count.
+
+def _check_given(instance, policy, proposal, placed, bad) -> dict[str, str]:
+    """
+    Households IMDi had assigned stay where they are, and are marked so.
+    Returns household -> municipality of those assigned before.
+    """
     given = {
         h.id: h.assigned_municipality for h in instance.households
         if h.assigned_municipality is not None
@@ -102,26 +152,15 @@ def check_placement(
                        _("Placement of {household} is marked given={given}, "
                          "but it was assigned before.",
                          household=p.household, given=p.given))
+    return given
 
-    # Compatibility of every new placement.
-    table = {(c.household, c.municipality): c.allowed
-             for c in instance.compatibility}
-    offers = defaultdict(dict)
-    for row in instance.municipality_services:
-        offers[row.municipality][row.service.value] = row.places
-    for hid, mid in placed.items():
-        if hid in given:
-            continue
-        for reason in incompatibility(policy, households[hid], mid, table,
-                                      offers):
-            bad.append(_("Placement {household} -> {municipality}: "
-                         "{reason}.", household=hid, municipality=mid,
-                         reason=reason))
 
-    # Quotas in every dimension, and service places: what the new
-    # placements use fits in what the given ones leave.
-    dims = quota_dimensions(instance, policy)
-    services = sorted(s.value for s in rules.services)
+def _uses(policy, households, placed, given, dims, services):
+    """
+    What the given and the new placements use of every quota dimension
+    and service per municipality, counted apart because the given ones
+    use the places first.
+    """
     use_given = defaultdict(Counter)
     use_new = defaultdict(Counter)
     for hid, mid in placed.items():
@@ -131,27 +170,45 @@ def check_placement(
             use[mid][dim] += usage(h, dim)
         for s in services:
             use[mid][f"service:{s}"] += service_need(policy, h, s)
+    return use_given, use_new
+
+
+def _limits(m, dims, services, offers) -> dict[str, int]:
+    """The limits of a municipality in force: quotas, then service places."""
+    limits = {dim: limit for dim, limit in _quotas(m).items() if dim in dims}
+    for s in services:
+        if offers[m.id].get(s) is not None:
+            limits[f"service:{s}"] = offers[m.id][s]
+    return limits
+
+
+def _check_limits(munis, dims, services, offers, use_given, use_new,
+                  bad) -> None:
+    """Quotas in every dimension, and service places: what the new
+    placements use fits in what the given ones leave."""
     for mid, m in munis.items():
-        limits = {dim: limit for dim, limit in _quotas(m).items()
-                  if dim in dims}
-        for s in services:
-            if offers[mid].get(s) is not None:
-                limits[f"service:{s}"] = offers[mid][s]
-        for name, limit in limits.items():
+        for name, limit in _limits(m, dims, services, offers).items():
             room = max(0, limit - use_given[mid][name])
             if use_new[mid][name] > room:
                 bad.append(_("Municipality {municipality} gets {n} {name} "
                              "from new placements; its limit {limit} leaves "
                              "{room} after households already assigned.",
                              municipality=mid, n=use_new[mid][name],
-                             name=name, limit=limit, room=room))
+                             name=capacity_label(name), limit=limit,
+                             room=room))
 
+
+def _reach(instance, policy, munis, given, dims, services, table, offers,
+           use_given) -> dict[str, list[str]]:
+    """
+    Municipalities each household could go to on its own: compatible,
+    and with enough left of every limit after the given households. It
+    bounds the pair-score points and tests "no compatible municipality".
+    """
     listed = {c.household for c in instance.compatibility}
     memo: dict[tuple, list[str]] = {}
 
     def possible(h) -> list[str]:
-        # Municipalities a household could go to on its own: compatible,
-        # and with enough left of every limit after the given households.
         if h.id in given:
             return [given[h.id]]
         needs = {d: usage(h, d) for d in dims}
@@ -165,10 +222,7 @@ def check_placement(
         for mid, m in munis.items():
             if incompatibility(policy, h, mid, table, offers):
                 continue
-            limits = {d: v for d, v in _quotas(m).items() if d in dims}
-            for s in services:
-                if offers[mid].get(s) is not None:
-                    limits[f"service:{s}"] = offers[mid][s]
+            limits = _limits(m, dims, services, offers)
             if all(needs[name] <= max(0, limit - use_given[mid][name])
                    for name, limit in limits.items()):
                 found.append(mid)
@@ -176,22 +230,7 @@ def check_placement(
             memo[key] = found
         return found
 
-    reach = {h.id: possible(h) for h in instance.households}
-    _check_spread(policy, households, placed, given, bad)
-    _check_objective(instance, policy, proposal, households, placed, reach,
-                     report)
-    _check_uses(proposal, munis, dims, services, use_given, use_new, offers,
-                bad)
-    for u in proposal.unplaced:
-        # A household said to have no compatible municipality has none.
-        if u.reason.value == "no_compatible_municipality" and reach.get(
-            u.household
-        ):
-            bad.append(_("{household} is said to have no compatible "
-                         "municipality, but {municipality} is.",
-                         household=u.household,
-                         municipality=reach[u.household][0]))
-    return report
+    return {h.id: possible(h) for h in instance.households}
 
 
 # --- definitions -------------------------------------------------------------
@@ -219,7 +258,8 @@ def usage(h, dim: str) -> int:
         return sum(ADULT <= a < SENIOR for a in ages)
     if dim == "seniors":
         return sum(a >= SENIOR for a in ages)
-    raise ValueError(f"quota dimension {dim!r} not understood.")
+    raise ValueError(_("Quota dimension {dimension} is not understood.",
+                       dimension=dim))
 
 
 def service_need(policy: Policy, h, service: str) -> int:
@@ -238,7 +278,8 @@ def service_need(policy: Policy, h, service: str) -> int:
         if need is None:
             need = policy.unknown_need.value == "need"
         return int(bool(need))
-    raise ValueError(f"service {service!r} not understood.")
+    raise ValueError(_("Service {service} is not understood.",
+                       service=service))
 
 
 def quota_dimensions(instance: Instance, policy: Policy) -> list[str]:
@@ -334,8 +375,16 @@ def score_places(instance: Instance, policy: Policy) -> int | None:
 # --- checks ------------------------------------------------------------------
 
 
-def _check_spread(policy, households, placed, given, bad) -> None:
+def spread_excess(policy: Policy, households: dict, placed: dict[str, str],
+                  given) -> list[tuple[str, str, str, int, int, float]]:
+    """
+    Groups over a spread rule: ``(kind, municipality, group, households
+    of the group, new households there, share)`` for each municipality
+    whose new households (not those assigned before) hold more of one
+    nationality or household type than the share plus the allowance.
+    """
     spread = policy.placement.spread
+    found = []
     for kind, share in (("nationality", spread.nationality_share),
                         ("household type", spread.household_type_share)):
         if share is None:
@@ -355,20 +404,33 @@ def _check_spread(policy, households, placed, given, bad) -> None:
         for (mid, group), n in sorted(count.items()):
             if THOUSAND * n > (permille * total[mid]
                                + THOUSAND * spread.allowance):
-                bad.append(_(
-                    "Municipality {municipality} gets {n} of {total} new "
-                    "households of one {kind} ({group}); the spread rule "
-                    "allows {share} of them plus {allowance}.",
-                    municipality=mid, n=n, total=total[mid], kind=kind,
-                    group=group, share=share, allowance=spread.allowance))
+                found.append((kind, mid, group, n, total[mid], share))
+    return found
+
+
+def _check_spread(policy, households, placed, given, bad) -> None:
+    """No municipality's new households break a spread rule."""
+    allowance = policy.placement.spread.allowance
+    for kind, mid, group, n, total, share in spread_excess(
+        policy, households, placed, given
+    ):
+        bad.append(_(
+            "Municipality {municipality} gets {n} of {total} new "
+            "households of one {kind} ({group}); the spread rule "
+            "allows {share} of them plus {allowance}.",
+            municipality=mid, n=n, total=total, kind=spread_label(kind),
+            group=group, share=share, allowance=allowance))
 
 
 def _check_objective(instance, policy, proposal, households, placed, reach,
                      report) -> None:
+    """
+    Recomputes every placement's priority and pair-score points and the
+    objective from them, and compares each with what the proposal states.
+    """
     bad = report.violations
     scores = {(s.household, s.municipality): s.score
               for s in instance.pair_scores}
-    stated = {p.household: p for p in proposal.placements}
     by_score = policy.placement.objective.value == "score"
     places = score_places(instance, policy) if by_score else None
     if by_score and proposal.score_decimals != places and (
@@ -377,6 +439,35 @@ def _check_objective(instance, policy, proposal, households, placed, reach,
         bad.append(_("Scores are counted to {stated} decimals; the data's "
                      "precision gives {places}.",
                      stated=proposal.score_decimals, places=places))
+    _check_points(instance, policy, proposal, households, placed, scores,
+                  places, report)
+    obj = proposal.objective
+    if obj is None:
+        if proposal.status.value in ("optimal", "feasible"):
+            bad.append(_("A solved proposal states no objective."))
+        return
+    if (obj.primary, obj.secondary) != (report.primary, report.secondary):
+        bad.append(_("Objective stated as ({primary}, {secondary}), "
+                     "recomputed as ({again_primary}, {again_secondary}).",
+                     primary=obj.primary, secondary=obj.secondary,
+                     again_primary=report.primary,
+                     again_secondary=report.secondary))
+    value = _combined_value(instance, policy, proposal, scores, reach,
+                            report)
+    if obj.value != value:
+        bad.append(_("Objective value stated as {stated}, recomputed as "
+                     "{recomputed}.", stated=obj.value, recomputed=value))
+
+
+def _check_points(instance, policy, proposal, households, placed, scores,
+                  places, report) -> None:
+    """
+    Each placement's priority, pair-score points and pair score as
+    stated, added up into the report's primary and secondary totals.
+    """
+    bad = report.violations
+    stated = {p.household: p for p in proposal.placements}
+    by_score = policy.placement.objective.value == "score"
     for hid, mid in placed.items():
         h = households[hid]
         prio = priority_points(instance, policy, h)
@@ -404,19 +495,18 @@ def _check_objective(instance, policy, proposal, households, placed, reach,
                          household=hid, municipality=mid,
                          stated=p.pair_score,
                          imported=scores.get((hid, mid))))
+
+
+def _combined_value(instance, policy, proposal, scores, reach,
+                    report) -> int:
+    """
+    The objective's combined value from the recomputed totals, after
+    checking that the stated mode and scale order proposals as the
+    policy's objective does.
+    """
+    bad = report.violations
     obj = proposal.objective
-    if obj is None:
-        if proposal.status.value in ("optimal", "feasible"):
-            bad.append(_("A solved proposal states no objective."))
-        return
-    if (obj.primary, obj.secondary) != (report.primary, report.secondary):
-        bad.append(_("Objective stated as ({primary}, {secondary}), "
-                     "recomputed as ({again_primary}, {again_secondary}).",
-                     primary=obj.primary, secondary=obj.secondary,
-                     again_primary=report.primary,
-                     again_secondary=report.secondary))
-    if by_score:
-        value = report.primary * obj.scale + report.secondary
+    if policy.placement.objective.value == "score":
         # Households placed break ties, so the scale must exceed how many
         # this run could place.
         free = sum(1 for h in instance.households
@@ -427,30 +517,27 @@ def _check_objective(instance, policy, proposal, households, placed, reach,
                          "{scale}; it needs mode score and a scale above "
                          "the {free} households to place.", mode=obj.mode,
                          scale=obj.scale, free=free))
-    elif policy.objective.value == "weighted":
-        value = policy.weights.housed * report.primary + report.secondary
+        return report.primary * obj.scale + report.secondary
+    if policy.objective.value == "weighted":
         if obj.scale != policy.weights.housed:
             bad.append(_("Weighted objective states scale {scale}, not "
                          "weights.housed {housed}.", scale=obj.scale,
                          housed=policy.weights.housed))
-    else:
-        value = report.primary * obj.scale + report.secondary
-        # The scale must exceed any possible sum of pair-score points, or
-        # the combined value would not order proposals lexicographically.
-        best = sum(
-            max((abs(score_points(policy, scores, hid, mid))
-                 for mid in mids), default=0)
-            for hid, mids in reach.items()
-        )
-        if obj.scale <= best and any(
-            p.scores.get("pair_score") for p in proposal.placements
-        ):
-            bad.append(_("Scale {scale} does not exceed the largest "
-                         "possible pair-score points {best}.",
-                         scale=obj.scale, best=best))
-    if obj.value != value:
-        bad.append(_("Objective value stated as {stated}, recomputed as "
-                     "{recomputed}.", stated=obj.value, recomputed=value))
+        return policy.weights.housed * report.primary + report.secondary
+    # The scale must exceed any possible sum of pair-score points, or
+    # the combined value would not order proposals lexicographically.
+    best = sum(
+        max((abs(score_points(policy, scores, hid, mid))
+             for mid in mids), default=0)
+        for hid, mids in reach.items()
+    )
+    if obj.scale <= best and any(
+        p.scores.get("pair_score") for p in proposal.placements
+    ):
+        bad.append(_("Scale {scale} does not exceed the largest "
+                     "possible pair-score points {best}.",
+                     scale=obj.scale, best=best))
+    return report.primary * obj.scale + report.secondary
 
 
 def _check_uses(proposal, munis, dims, services, use_given, use_new, offers,
@@ -468,7 +555,8 @@ def _check_uses(proposal, munis, dims, services, use_given, use_new, offers,
             row = rows.get(name)
             if row is None:
                 bad.append(_("Use of {name} in {municipality} is not "
-                             "stated.", name=name, municipality=mid))
+                             "stated.", name=capacity_label(name),
+                             municipality=mid))
                 continue
             if name.startswith("service:"):
                 limit = offers[mid].get(name.removeprefix("service:"))
@@ -484,7 +572,8 @@ def _check_uses(proposal, munis, dims, services, use_given, use_new, offers,
                     "{limit}, given {given}, placed {placed}, remaining "
                     "{remaining}; recomputed as {again_limit}, "
                     "{again_given}, {again_placed}, {again_remaining}.",
-                    name=name, municipality=mid, limit=row.limit,
+                    name=capacity_label(name), municipality=mid,
+                    limit=row.limit,
                     given=row.given, placed=row.placed,
                     remaining=row.remaining, again_limit=limit,
                     again_given=given, again_placed=new,

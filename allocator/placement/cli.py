@@ -13,6 +13,7 @@ from models import PlacementProposal
 
 from ..i18n import N_, _, ngettext
 from ..requirements import MODE_UNAVAILABLE, ModeUnavailable
+from .labels import capacity_label, rule_label
 
 INPUT_ERROR = 2
 CHECK_FAILED = 1
@@ -128,9 +129,7 @@ def _placement(instance, policy, out_dir, engine, time_limit, seed,
         lambda staging: write_placement(outcome.proposal, staging))
     print_placement(outcome.proposal, console, errors)
     _story(outcome.proposal, household, console, errors)
-    for p in written:
-        console.print(_("wrote {path}", path=p))
-    return 0
+    return _finish((), written, console, errors)
 
 
 def _chained(instance, policy, out_dir, engine, dwelling_engine, time_limit,
@@ -152,9 +151,7 @@ def _chained(instance, policy, out_dir, engine, dwelling_engine, time_limit,
     print_placement(outcome.placement.proposal, console, errors)
     print_chained(outcome.report, console)
     _story(outcome.placement.proposal, household, console, errors)
-    for p in written:
-        console.print(_("wrote {path}", path=p))
-    return 0
+    return _finish((), written, console, errors)
 
 
 def _dwelling_first(instance, policy, out_dir, dwelling_engine, time_limit,
@@ -166,8 +163,10 @@ def _dwelling_first(instance, policy, out_dir, dwelling_engine, time_limit,
                                time_limit=time_limit, seed=seed)
     if not first.ok:
         return _rejected(first.outcome.check.violations, errors)
-    lines = ["# Dwelling-first", "", *[f"- {n}" for n in first.notes],
-             f"- Placement-rule breaches: {len(first.breaches)}",
+    lines = ["# " + _("Dwelling-first"), "",
+             *[f"- {n}" for n in first.notes],
+             "- " + _("Placement-rule breaches: {n}",
+                      n=len(first.breaches)),
              *[f"  - {b}" for b in first.breaches], ""]
     # The summary is one of the proposal folder's files: the folder is
     # replaced as a whole, with it.
@@ -193,7 +192,16 @@ def _dwelling_first(instance, policy, out_dir, dwelling_engine, time_limit,
     ):
         table.add_row(name, value)
     console.print(table)
-    for n in first.notes:
+    return _finish(first.notes, written, console, errors)
+
+
+def _finish(notes, written, console, errors) -> int:
+    """
+    The last lines of a successful run, the same for every mode: notes on
+    the run (to stderr, beside warnings) and the files written. Returns
+    the exit status 0.
+    """
+    for n in notes:
         errors.print(Text.assemble((_("note:"), "yellow"), f" {n}"),
                      highlight=False)
     for path in written:
@@ -244,12 +252,7 @@ def _compare(instance, policy, out_dir, engine, dwelling_engine, time_limit,
     console.print(_("Dwelling-first houses {more} households, {within} "
                     "within deadline.", more=format(r.more_housed, "+d"),
                     within=format(r.more_housed_within_deadline, "+d")))
-    for n in r.notes:
-        errors.print(Text.assemble((_("note:"), "yellow"), f" {n}"),
-                     highlight=False)
-    for p in written:
-        console.print(_("wrote {path}", path=p))
-    return 0
+    return _finish(r.notes, written, console, errors)
 
 
 def _check(instance, policy, check_file, household, fail_on_input, console,
@@ -338,7 +341,8 @@ def placement_story(proposal: PlacementProposal, household: str
             took = ", ".join(taker_words(t) for t in b.taken_by)
             lines.append("  " + _("{municipality}: {rule} needs {need}, "
                                   "{used} of {limit} used",
-                                  municipality=b.municipality, rule=b.rule,
+                                  municipality=b.municipality,
+                                  rule=rule_label(b.rule),
                                   need=b.need, used=b.used, limit=b.limit)
                          + ("; " + _("taken by {took}", took=took)
                             if took else ""))
@@ -388,7 +392,7 @@ def print_placement(proposal: PlacementProposal, console, errors) -> None:
     uses.add_column(_("municipality"))
     uses.add_column(_("households"), justify="right")
     for dim in dims:
-        uses.add_column(dim.replace("_", " "), justify="right")
+        uses.add_column(capacity_label(dim), justify="right")
     for u in proposal.municipalities:
         if not u.households and all(d.limit is None or not d.limit
                                     for d in u.dimensions):

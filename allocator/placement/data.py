@@ -30,6 +30,7 @@ from models.policy import ObjectiveMode
 from ..compile import deadline_days, household_priority, quota_usage
 from ..i18n import _
 from ..requirements import ModeUnavailable, permit_date_gaps
+from .labels import capacity_label
 
 UNLIMITED = np.iinfo(np.int64).max // 4
 """Limit of a capacity that has none."""
@@ -268,20 +269,120 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
     """
     rules = policy.placement
     households = instance.households
-    munis = instance.municipalities
-    H, M = len(households), len(munis)
-    hindex = {h.id: i for i, h in enumerate(households)}
-    mindex = {m.id: i for i, m in enumerate(munis)}
+    mindex = {m.id: i for i, m in enumerate(instance.municipalities)}
     score_first = rules.objective == PlacementObjective.SCORE
     if not score_first:
-        gaps = permit_date_gaps(instance, _("priority points"))
-        if gaps:
-            raise ModeUnavailable("placement", [
-                *gaps, _("Give every permit date, or place by the score "
-                         "alone (--policy score, or placement.objective = "
-                         "\"score\")."),
-            ])
+        _require_permit_dates(instance)
+    people = _household_columns(instance, policy, mindex)
+    free = people.given < 0
+    caps = _capacities(instance, policy, mindex)
+    left, conflicts = _left_after_given(instance, caps, people.given)
+    compatible, excluded_by = _compatibility(
+        instance, policy, caps, left, free, mindex)
+    scoring = _pair_points(instance, policy, mindex, score_first, free)
+    spread = _spread_groups(households, rules)
+    members, class_of = _classes(
+        free, compatible, caps.usage, scoring.points, spread.group_of,
+        people.priority, score_first)
+    reps = np.array([m[0] for m in members], dtype=np.int64)
+    C = len(members)
+    pair_class, pair_muni, pair_points = _class_pairs(
+        compatible, scoring.points, reps)
+    given_value, scale, class_priority = _objective_scale(
+        people, compatible, scoring.points, reps, score_first)
+    K = len(caps.names)
+    kinds = spread.kinds
+    return PlacementData(
+        household_ids=tuple(h.id for h in households),
+        municipality_ids=tuple(m.id for m in instance.municipalities),
+        priority=read_only(people.priority),
+        waited=read_only(people.waited),
+        deadline=read_only(people.deadline),
+        given=read_only(people.given),
+        capacity_names=caps.names,
+        num_quota=len(caps.dims),
+        capacity_limit=read_only(caps.limit),
+        capacity_left=read_only(left),
+        usage=read_only(caps.usage),
+        compatible=read_only(compatible),
+        excluded_by=excluded_by,
+        points=read_only(scoring.points),
+        scores=scoring.scores,
+        class_of=read_only(class_of),
+        class_members=tuple(
+            read_only(np.array(m, dtype=np.int64)) for m in members
+        ),
+        class_priority=read_only(class_priority),
+        class_usage=read_only(
+            caps.usage[reps] if C else np.zeros((0, K), np.int64)),
+        pair_class=read_only(pair_class),
+        pair_municipality=read_only(pair_muni),
+        pair_points=read_only(pair_points),
+        spread_kinds=tuple(kinds),
+        spread_permille=tuple(spread.permille),
+        spread_allowance=int(rules.spread.allowance),
+        group_of=read_only(spread.group_of),
+        group_names=tuple(spread.group_names),
+        class_groups=read_only(
+            spread.group_of[:, reps] if C
+            else np.zeros((len(kinds), 0), np.int64)
+        ),
+        lexicographic=policy.objective == ObjectiveMode.LEXICOGRAPHIC,
+        priority_weight=int(policy.weights.housed),
+        scale=scale,
+        given_value=given_value,
+        conflicts=tuple(conflicts),
+        score_first=score_first,
+        score_decimals=scoring.score_decimals,
+        data_decimals=scoring.data_decimals,
+        dated=read_only(people.dated),
+        notes=tuple(scoring.notes),
+    )
 
+
+def read_only(values) -> np.ndarray:
+    """
+    ``values`` as an array that refuses writes, so that no engine or
+    report can change the compiled problem another one reads.
+    """
+    array = np.asarray(values)
+    array.setflags(write=False)
+    return array
+
+
+def _require_permit_dates(instance: Instance) -> None:
+    """
+    Refuse the priority objective when a household has no permit date:
+    its priority points, and so its place in the queue, are unknown.
+    """
+    gaps = permit_date_gaps(instance, _("priority points"))
+    if gaps:
+        raise ModeUnavailable("placement", [
+            *gaps, _("Give every permit date, or place by the score "
+                     "alone (--policy score, or placement.objective = "
+                     "\"score\")."),
+        ])
+
+
+@dataclass(frozen=True)
+class _HouseholdColumns:
+    """Per-household columns the objective and the reports read."""
+
+    dated: np.ndarray
+    priority: np.ndarray
+    waited: np.ndarray
+    deadline: np.ndarray
+    given: np.ndarray
+
+
+def _household_columns(instance: Instance, policy: Policy,
+                       mindex: dict[str, int]) -> _HouseholdColumns:
+    """
+    Priority, waiting, deadline and any municipality already assigned,
+    per household; a household without a permit date counts 0 so that
+    the ``score`` objective can still place it.
+    """
+    households = instance.households
     dated = np.array([h.permit_date is not None for h in households],
                      dtype=bool)
     priority = np.array(
@@ -297,14 +398,36 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
     deadline = np.array(
         [deadline_days(h, policy) for h in households], dtype=np.int64
     )
-    given = np.full(H, -1, dtype=np.int64)
+    given = np.full(len(households), -1, dtype=np.int64)
     if policy.hard.assigned_municipality:
         for i, h in enumerate(households):
             if h.assigned_municipality is not None:
                 given[i] = mindex[h.assigned_municipality]
-    free = given < 0
+    return _HouseholdColumns(dated, priority, waited, deadline, given)
 
-    # Capacity columns: quota dimensions, then service places.
+
+@dataclass(frozen=True)
+class _Capacities:
+    """Capacity columns: quota dimensions, then service places."""
+
+    dims: tuple[str, ...]
+    services: tuple[PlacementService, ...]
+    names: tuple[str, ...]
+    limit: np.ndarray
+    usage: np.ndarray
+    offered: np.ndarray
+
+
+def _capacities(instance: Instance, policy: Policy,
+                mindex: dict[str, int]) -> _Capacities:
+    """
+    The limit of every capacity column per municipality and what each
+    household uses of it, with which municipality offers which service;
+    quota dimensions and service places share one set of columns so that
+    every engine applies them the same way.
+    """
+    rules = policy.placement
+    households, munis = instance.households, instance.municipalities
     if not policy.hard.municipality_quota:
         dims: tuple[str, ...] = ()
     elif rules.dimensions is not None:
@@ -314,15 +437,15 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
     services = tuple(sorted(rules.services, key=lambda s: s.value))
     names = dims + tuple(f"service:{s.value}" for s in services)
     K = len(names)
-    limit = np.full((M, K), UNLIMITED, dtype=np.int64)
-    usage = np.zeros((H, K), dtype=np.int64)
+    limit = np.full((len(munis), K), UNLIMITED, dtype=np.int64)
+    usage = np.zeros((len(households), K), dtype=np.int64)
     for q, dim in enumerate(dims):
         for j, m in enumerate(munis):
             value = {d.value: v for d, v in m.quotas.items()}.get(dim)
             if value is not None:
                 limit[j, q] = value
         usage[:, q] = [quota_usage(h, dim) for h in households]
-    offered = np.zeros((M, len(services)), dtype=bool)
+    offered = np.zeros((len(munis), len(services)), dtype=bool)
     for row in instance.municipality_services:
         if row.service not in rules.services:
             continue
@@ -335,11 +458,21 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
         usage[:, len(dims) + s] = [
             needs(h, service, policy) for h in households
         ]
+    return _Capacities(dims, services, names, limit, usage, offered)
 
-    # What the given households use first.
-    given_use = np.zeros((M, K), dtype=np.int64)
-    for i in np.flatnonzero(~free).tolist():
-        given_use[given[i]] += usage[i]
+
+def _left_after_given(instance: Instance, caps: _Capacities,
+                      given: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """
+    What is left of each capacity once the households already assigned
+    use their places first, and a note for each decision they overrun
+    (they stay; nobody else goes there in that dimension).
+    """
+    munis = instance.municipalities
+    limit = caps.limit
+    given_use = np.zeros(limit.shape, dtype=np.int64)
+    for i in np.flatnonzero(given >= 0).tolist():
+        given_use[given[i]] += caps.usage[i]
     left = np.where(
         limit < UNLIMITED, np.maximum(limit - given_use, 0), UNLIMITED
     )
@@ -350,9 +483,24 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
             "Municipality {municipality}: households already assigned to "
             "it use {used} {what}; its limit is {limit}. Nobody else is "
             "placed there in that dimension.", municipality=munis[j].id,
-            used=given_use[j, k], what=_what(names[k]), limit=limit[j, k]))
+            used=given_use[j, k], what=capacity_label(caps.names[k]),
+            limit=limit[j, k]))
+    return left, conflicts
 
-    # Hard rules, one exclusion matrix per rule.
+
+def _compatibility(
+    instance: Instance, policy: Policy, caps: _Capacities, left: np.ndarray,
+    free: np.ndarray, mindex: dict[str, int],
+) -> tuple[np.ndarray, tuple[dict[str, int], ...]]:
+    """
+    Which municipality each household may go to under every hard rule,
+    with one exclusion matrix per rule, so that a household left with
+    none can be told how many municipalities each rule ruled out.
+    """
+    households = instance.households
+    H, M = len(households), len(instance.municipalities)
+    hindex = {h.id: i for i, h in enumerate(households)}
+    dims, services = caps.dims, caps.services
     excluded: dict[str, np.ndarray] = {}
 
     def exclude(rule: str, mask: np.ndarray) -> None:
@@ -361,8 +509,8 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
         else:
             excluded[rule] = mask
 
-    unlisted_allowed = unlisted_pairs_allowed(rules.unlisted_pairs.value,
-                                              instance.compatibility)
+    unlisted_allowed = unlisted_pairs_allowed(
+        policy.placement.unlisted_pairs.value, instance.compatibility)
     if instance.compatibility or not unlisted_allowed:
         forbidden = np.zeros((H, M), dtype=bool)
         listed = np.zeros((H, M), dtype=bool)
@@ -376,10 +524,11 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
             forbidden |= ~listed
         exclude("compatibility", forbidden)
     for s, service in enumerate(services):
-        need = usage[:, len(dims) + s] > 0
-        exclude(service_rule(service), need[:, None] & ~offered[None, :, s])
-    for k, name in enumerate(names):
-        too_big = usage[:, k][:, None] > left[None, :, k]
+        need = caps.usage[:, len(dims) + s] > 0
+        exclude(service_rule(service),
+                need[:, None] & ~caps.offered[None, :, s])
+    for k, name in enumerate(caps.names):
+        too_big = caps.usage[:, k][:, None] > left[None, :, k]
         if too_big.any():
             rule = (
                 f"quota:{name}" if k < len(dims)
@@ -395,9 +544,31 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
          if mask[h].any()} if free[h] else {}
         for h in range(H)
     )
+    return compatible, excluded_by
 
-    # Pair scores.
-    scores: dict[tuple[int, int], float] = {}
+
+@dataclass(frozen=True)
+class _Scoring:
+    """Pair-score points and how the objective counts them."""
+
+    scores: dict[tuple[int, int], float]
+    points: np.ndarray
+    score_decimals: int | None
+    data_decimals: int | None
+    notes: list[str]
+
+
+def _pair_points(instance: Instance, policy: Policy, mindex: dict[str, int],
+                 score_first: bool, free: np.ndarray) -> _Scoring:
+    """
+    Integer points of every household in every municipality: score units
+    under the ``score`` objective (as many decimals as stay exact), else
+    the score weighted by ``placement.score_weight``; missing pairs count
+    ``missing_score``.
+    """
+    rules = policy.placement
+    hindex = {h.id: i for i, h in enumerate(instance.households)}
+    H, M = len(instance.households), len(instance.municipalities)
     hs = np.array([hindex[r.household] for r in instance.pair_scores],
                   dtype=np.int64)
     ms = np.array([mindex[r.municipality] for r in instance.pair_scores],
@@ -413,7 +584,7 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
     if score_first:
         score_decimals = score_precision(
             values, rules.missing_score, data_decimals or 0,
-            np.count_nonzero(given < 0),
+            np.count_nonzero(free),
         )
         points = np.full((H, M), score_units(rules.missing_score,
                                              score_decimals), np.int64)
@@ -430,10 +601,26 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
                 rules.score_weight * values).astype(np.int64)
         notes += weight_notes(len(instance.pair_scores), rules.score_weight,
                               data_decimals)
+    return _Scoring(scores, points, score_decimals, data_decimals, notes)
 
-    # Spread groups.
+
+@dataclass(frozen=True)
+class _SpreadGroups:
+    """The spread rules in force and each household's group under each."""
+
+    kinds: list[str]
+    permille: list[int]
+    group_names: list[tuple[str, ...]]
+    group_of: np.ndarray
+
+
+def _spread_groups(households, rules) -> _SpreadGroups:
+    """
+    The group (nationality, household type) of every household under each
+    spread rule in force; -1 where it is unknown and so not counted.
+    """
     kinds, permille, group_names = [], [], []
-    group_of = np.full((2, H), -1, dtype=np.int64)
+    group_of = np.full((2, len(households)), -1, dtype=np.int64)
     for kind, share in zip(
         SPREAD_KINDS,
         (rules.spread.nationality_share, rules.spread.household_type_share),
@@ -446,17 +633,26 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
             else h.household_type.value
             for h in households
         ]
-        names_ = tuple(sorted({v for v in values if v is not None}))
-        lookup = {v: g for g, v in enumerate(names_)}
+        names = tuple(sorted({v for v in values if v is not None}))
+        lookup = {v: g for g, v in enumerate(names)}
         group_of[len(kinds)] = [lookup.get(v, -1) for v in values]
         kinds.append(kind)
         permille.append(int(round(share * SPREAD_SCALE)))
-        group_names.append(names_)
-    group_of = group_of[: len(kinds)]
+        group_names.append(names)
+    return _SpreadGroups(kinds, permille, group_names,
+                         group_of[: len(kinds)])
 
-    # Classes of identical free households.
+
+def _classes(free: np.ndarray, compatible: np.ndarray, usage: np.ndarray,
+             points: np.ndarray, group_of: np.ndarray, priority: np.ndarray,
+             score_first: bool) -> tuple[list[list[int]], np.ndarray]:
+    """
+    Classes of free households the model cannot tell apart (same
+    priority, usage, compatible municipalities with their points, and
+    spread groups), so that it counts a class instead of each member.
+    """
     class_index: dict[tuple, int] = {}
-    class_of = np.full(H, -1, dtype=np.int64)
+    class_of = np.full(len(free), -1, dtype=np.int64)
     members: list[list[int]] = []
     for h in np.flatnonzero(free).tolist():
         row = compatible[h]
@@ -472,17 +668,35 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
             members.append([])
         members[c].append(h)
         class_of[h] = c
-    reps = np.array([m[0] for m in members], dtype=np.int64)
-    C = len(members)
-    pair_class, pair_muni = (
-        np.nonzero(compatible[reps]) if C else (np.zeros(0, int),) * 2
-    )
+    return members, class_of
+
+
+def _class_pairs(compatible: np.ndarray, points: np.ndarray,
+                 reps: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """
+    The model's variables: each class (by its first member ``reps``) in
+    each municipality it may go to, with one household's points there.
+    """
+    if not len(reps):
+        empty = np.zeros(0, np.int64)
+        return empty, empty.copy(), empty.copy()
+    pair_class, pair_muni = np.nonzero(compatible[reps])
     pair_class = pair_class.astype(np.int64)
     pair_muni = pair_muni.astype(np.int64)
-    pair_points = (
-        points[reps[pair_class], pair_muni] if C else np.zeros(0, np.int64)
-    )
+    return pair_class, pair_muni, points[reps[pair_class], pair_muni]
 
+
+def _objective_scale(
+    people: _HouseholdColumns, compatible: np.ndarray, points: np.ndarray,
+    reps: np.ndarray, score_first: bool,
+) -> tuple[tuple[int, int], int, np.ndarray]:
+    """
+    The value of the given households, the scale that keeps the primary
+    objective strictly first, and each class's primary value per household.
+    """
+    given, priority = people.given, people.priority
+    free = given < 0
     gi = np.flatnonzero(~free)
     given_points = int(points[gi, given[gi]].sum()) if len(gi) else 0
     if score_first:
@@ -490,64 +704,16 @@ def compile_placement(instance: Instance, policy: Policy) -> PlacementData:
         # households this run may place keeps the order exact.
         given_value = (given_points, len(gi))
         scale = int(free.sum()) + 1
-        class_priority = np.ones(C, dtype=np.int64)
+        class_priority = np.ones(len(reps), dtype=np.int64)
     else:
         given_value = (int(priority[gi].sum()), given_points)
         best = np.where(compatible, np.abs(points), 0).max(axis=1,
                                                             initial=0)
         best[~free] = np.abs(points[gi, given[gi]]) if len(gi) else 0
         scale = int(best.sum()) + 1
-        class_priority = priority[reps] if C else np.zeros(0, np.int64)
-
-    def ro(a):
-        a = np.asarray(a)
-        a.setflags(write=False)
-        return a
-
-    return PlacementData(
-        household_ids=tuple(h.id for h in households),
-        municipality_ids=tuple(m.id for m in munis),
-        priority=ro(priority),
-        waited=ro(waited),
-        deadline=ro(deadline),
-        given=ro(given),
-        capacity_names=names,
-        num_quota=len(dims),
-        capacity_limit=ro(limit),
-        capacity_left=ro(left),
-        usage=ro(usage),
-        compatible=ro(compatible),
-        excluded_by=excluded_by,
-        points=ro(points),
-        scores=scores,
-        class_of=ro(class_of),
-        class_members=tuple(
-            ro(np.array(m, dtype=np.int64)) for m in members
-        ),
-        class_priority=ro(class_priority),
-        class_usage=ro(usage[reps] if C else np.zeros((0, K), np.int64)),
-        pair_class=ro(pair_class),
-        pair_municipality=ro(pair_muni),
-        pair_points=ro(pair_points),
-        spread_kinds=tuple(kinds),
-        spread_permille=tuple(permille),
-        spread_allowance=int(rules.spread.allowance),
-        group_of=ro(group_of),
-        group_names=tuple(group_names),
-        class_groups=ro(
-            group_of[:, reps] if C else np.zeros((len(kinds), 0), np.int64)
-        ),
-        lexicographic=policy.objective == ObjectiveMode.LEXICOGRAPHIC,
-        priority_weight=int(policy.weights.housed),
-        scale=scale,
-        given_value=given_value,
-        conflicts=tuple(conflicts),
-        score_first=score_first,
-        score_decimals=score_decimals,
-        data_decimals=data_decimals,
-        dated=ro(dated),
-        notes=tuple(notes),
-    )
+        class_priority = (priority[reps] if len(reps)
+                          else np.zeros(0, np.int64))
+    return given_value, scale, class_priority
 
 
 def decimals(value: float) -> int:
@@ -615,8 +781,4 @@ def weight_notes(rows: int, weight: int, data: int | None) -> list[str]:
     return []
 
 
-def _what(name: str) -> str:
-    if name.startswith("service:"):
-        return _("places of {kind}",
-                 kind=name.removeprefix("service:").replace("_", " "))
-    return name.replace("_", " ")
+

@@ -202,18 +202,34 @@ def class_types(data: PlacementData) -> np.ndarray:
     return types.reshape(-1).astype(np.int64)
 
 
-def build_model(data: PlacementData) -> PlacementModel:
+@dataclass(frozen=True)
+class _Counts:
     """
-    Builds the rows of the integer program from the arrays. Rows that can
-    never bind (a capacity or spread group its candidates cannot exceed)
-    are left out.
+    The count variables: how many households of one class type go to one
+    municipality, with the most each can hold.
+    """
+
+    of_pair: np.ndarray
+    type_of: np.ndarray
+    municipality_of: np.ndarray
+    type_usage: np.ndarray
+    type_groups: np.ndarray
+    upper: np.ndarray
+
+    @property
+    def num_counts(self) -> int:
+        return len(self.type_of)
+
+
+def _counts(data: PlacementData, ctype: np.ndarray) -> _Counts:
+    """
+    One count per type and municipality that some pair fills, bounded by
+    the households its pairs hold and by every capacity left, so that the
+    solver starts from tight bounds.
     """
     size = data.class_size
     pc, pm = data.pair_class, data.pair_municipality
-    P = data.num_pairs
-    ctype = class_types(data)
     T = int(ctype.max()) + 1 if len(ctype) else 0
-    # One count per type and municipality that some pair fills.
     key = ctype[pc] * data.num_municipalities + pm
     count_keys, count_of_pair = np.unique(key, return_inverse=True)
     count_of_pair = count_of_pair.reshape(-1).astype(np.int64)
@@ -231,23 +247,33 @@ def build_model(data: PlacementData) -> PlacementModel:
         left = data.capacity_left[qm, k]
         fit = np.where(use > 0, left // np.maximum(use, 1), UNLIMITED)
         y_upper = np.minimum(y_upper, fit)
+    return _Counts(count_of_pair, qt, qm, type_usage, type_groups, y_upper)
 
-    cols: list[np.ndarray] = []
-    vals: list[np.ndarray] = []
-    lengths: list[np.ndarray] = []
-    lower: list[float] = []
-    upper: list[float] = []
-    names: list[str] = []
 
-    def add(c, v, lo, up, name):
-        cols.append(np.asarray(c, dtype=np.int64))
-        vals.append(np.asarray(v, dtype=np.int64))
-        lengths.append(np.array([len(c)]))
-        lower.append(float(lo))
-        upper.append(float(up))
-        names.append(name)
+class _Rows:
+    """
+    The constraint rows in compressed form, gathered block by block in
+    the order the solvers receive them.
+    """
 
-    def add_sums(owner, num, total, label):
+    def __init__(self) -> None:
+        self.cols: list[np.ndarray] = []
+        self.vals: list[np.ndarray] = []
+        self.lengths: list[np.ndarray] = []
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+        self.names: list[str] = []
+
+    def add(self, c, v, lo, up, name) -> None:
+        """One row: ``lo <= sum(v * x[c]) <= up``."""
+        self.cols.append(np.asarray(c, dtype=np.int64))
+        self.vals.append(np.asarray(v, dtype=np.int64))
+        self.lengths.append(np.array([len(c)]))
+        self.lower.append(float(lo))
+        self.upper.append(float(up))
+        self.names.append(name)
+
+    def add_sums(self, owner, num, total, label) -> None:
         """
         For each ``i < num`` owning pairs: the pairs ``p`` with
         ``owner[p] == i`` sum to variable ``total[i]``, in one block.
@@ -255,90 +281,42 @@ def build_model(data: PlacementData) -> PlacementModel:
         order = np.argsort(owner, kind="stable")
         members = np.bincount(owner, minlength=num)
         ends, used = np.cumsum(members), np.flatnonzero(members)
-        cols.append(np.insert(order, ends[used], total[used]))
-        vals.append(np.insert(np.ones(len(order), dtype=np.int64),
-                              ends[used], -1))
-        lengths.append(members[used] + 1)
-        lower.extend([0.0] * len(used))
-        upper.extend([0.0] * len(used))
-        names.extend(label(i) for i in used.tolist())
+        self.cols.append(np.insert(order, ends[used], total[used]))
+        self.vals.append(np.insert(np.ones(len(order), dtype=np.int64),
+                                   ends[used], -1))
+        self.lengths.append(members[used] + 1)
+        self.lower.extend([0.0] * len(used))
+        self.upper.extend([0.0] * len(used))
+        self.names.extend(label(i) for i in used.tolist())
 
+
+def build_model(data: PlacementData) -> PlacementModel:
+    """
+    Builds the rows of the integer program from the arrays. Rows that can
+    never bind (a capacity or spread group its candidates cannot exceed)
+    are left out.
+    """
+    size = data.class_size
+    pc = data.pair_class
+    P = data.num_pairs
+    ctype = class_types(data)
+    counts = _counts(data, ctype)
+    Q = counts.num_counts
+    qt, qm = counts.type_of, counts.municipality_of
+    rows = _Rows()
     # Each household at most once: a class's pairs sum to its households
     # placed, z[c] <= n_c.
     C = data.num_classes
     first_class = P + Q + len(np.unique(qm))
-    add_sums(pc, C, first_class + np.arange(C), "once[{}]".format)
+    rows.add_sums(pc, C, first_class + np.arange(C), "once[{}]".format)
     # The households placed fill the counts exactly.
-    add_sums(count_of_pair, Q, P + np.arange(Q),
-             lambda q: f"fill[{qt[q]},{qm[q]}]")
-    # Quotas, places and spread, on the counts of each municipality. Its
-    # total h[m] is a variable of its own: a spread row then holds the
-    # group's counts and the total rather than every count of the
-    # municipality, and HiGHS solves these short rows faster (county
-    # preset with a nationality rule: up to half the time, a third on
-    # average over seeds 0 to 3).
-    by_muni = np.argsort(qm, kind="stable")
-    mstarts = np.searchsorted(qm[by_muni], np.arange(
-        data.num_municipalities + 1))
-    total_muni = np.unique(qm)
-    total_of = {int(m): P + Q + i for i, m in enumerate(total_muni.tolist())}
-    total_upper = np.zeros(len(total_muni), dtype=np.int64)
-    for m in range(data.num_municipalities):
-        here = by_muni[mstarts[m]:mstarts[m + 1]]
-        if not len(here):
-            continue
-        i = total_of[m] - P - Q
-        total_upper[i] = y_upper[here].sum()
-        for k in range(len(data.capacity_names)):
-            use = type_usage[qt[here], k]
-            if data.capacity_left[m, k] < UNLIMITED and use.min() > 0:
-                total_upper[i] = min(total_upper[i],
-                                     data.capacity_left[m, k] // use.min())
-        for k, name in enumerate(data.capacity_names):
-            left = data.capacity_left[m, k]
-            if left >= UNLIMITED:
-                continue
-            use = type_usage[qt[here], k]
-            if int((use * y_upper[here]).sum()) <= left:
-                continue  # cannot bind
-            nz = use > 0
-            add(P + here[nz], use[nz], -np.inf, left, f"{name}[{m}]")
-        for r, kind in enumerate(data.spread_kinds):
-            share = data.spread_permille[r]
-            groups = type_groups[qt[here], r]
-            for g in np.unique(groups[groups >= 0]).tolist():
-                inside = groups == g
-                if int(y_upper[here[inside]].sum()) <= (
-                    data.spread_allowance
-                ):
-                    continue  # cannot bind
-                # 1000 (group) - s (total): the group's own households
-                # count in the total too.
-                c = P + here[inside]
-                v = np.full(len(c), SPREAD_SCALE)
-                if share:
-                    c, v = np.append(c, total_of[m]), np.append(v, -share)
-                add(c, v, -np.inf, SPREAD_SCALE * data.spread_allowance,
-                    f"spread:{kind}[{m},{g}]")
-    for m, i in total_of.items():
-        here = by_muni[mstarts[m]:mstarts[m + 1]]
-        add(np.append(P + here, i), np.append(np.ones(len(here)), -1), 0, 0,
-            f"total[{m}]")
-    # Each type's counts sum to its households placed: implied by the rows
-    # above, but it hands HiGHS the type program's structure (classes,
-    # counts, quotas), on which it finds the cuts that close the priority
-    # gap of the linear relaxation (county preset, seed 6: 5 to 7 s before,
-    # about 2 s with them).
-    by_type = np.argsort(qt, kind="stable")
-    tstarts = np.searchsorted(qt[by_type], np.arange(T + 1))
-    for t in range(T):
-        cs = np.flatnonzero(ctype == t)
-        qs = by_type[tstarts[t]:tstarts[t + 1]]
-        add(np.concatenate([first_class + cs, P + qs]),
-            np.concatenate([np.ones(len(cs)), -np.ones(len(qs))]), 0, 0,
-            f"type[{t}]")
+    rows.add_sums(counts.of_pair, Q, P + np.arange(Q),
+                  lambda q: f"fill[{qt[q]},{qm[q]}]")
+    total_muni, total_upper = _municipality_rows(data, counts, rows, P)
+    _type_rows(ctype, counts, rows, P, first_class)
 
-    lengths = np.concatenate(lengths) if lengths else np.zeros(0, np.int64)
+    lengths = (np.concatenate(rows.lengths) if rows.lengths
+               else np.zeros(0, np.int64))
     zeros = np.zeros(Q + len(total_muni), dtype=np.int64)
     has_pairs = np.bincount(pc, minlength=C) > 0
     by_class = np.concatenate([np.zeros(P, dtype=np.int64), zeros,
@@ -352,22 +330,125 @@ def build_model(data: PlacementData) -> PlacementModel:
     return PlacementModel(
         num_pairs=P,
         var_upper=np.concatenate([
-            size[pc], y_upper, total_upper, np.where(has_pairs, size, 0),
+            size[pc], counts.upper, total_upper,
+            np.where(has_pairs, size, 0),
         ]).astype(np.int64),
         class_of_pair=pc.astype(np.int64),
-        count_of_pair=count_of_pair,
+        count_of_pair=counts.of_pair,
         count_type=qt,
         count_municipality=qm,
         total_municipality=total_muni.astype(np.int64),
         row_start=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
-        col_index=np.concatenate(cols) if cols else np.zeros(0, np.int64),
-        values=np.concatenate(vals) if vals else np.zeros(0, np.int64),
-        row_lower=np.array(lower, dtype=float),
-        row_upper=np.array(upper, dtype=float),
-        row_names=tuple(names),
+        col_index=(np.concatenate(rows.cols) if rows.cols
+                   else np.zeros(0, np.int64)),
+        values=(np.concatenate(rows.vals) if rows.vals
+                else np.zeros(0, np.int64)),
+        row_lower=np.array(rows.lower, dtype=float),
+        row_upper=np.array(rows.upper, dtype=float),
+        row_names=tuple(rows.names),
         primary=primary,
         secondary=secondary,
     )
+
+
+def _municipality_rows(data: PlacementData, counts: _Counts, rows: _Rows,
+                       P: int) -> tuple[np.ndarray, np.ndarray]:
+    """
+    Quotas, places and spread, on the counts of each municipality, and
+    the rows that make its total the sum of its counts. Returns the
+    municipalities with a total and the bound of each total.
+
+    The total h[m] is a variable of its own: a spread row then holds the
+    group's counts and the total rather than every count of the
+    municipality, and HiGHS solves these short rows faster (county preset
+    with a nationality rule: up to half the time, a third on average over
+    seeds 0 to 3).
+    """
+    qt, qm, y_upper = counts.type_of, counts.municipality_of, counts.upper
+    Q = counts.num_counts
+    by_muni = np.argsort(qm, kind="stable")
+    mstarts = np.searchsorted(qm[by_muni], np.arange(
+        data.num_municipalities + 1))
+    total_muni = np.unique(qm)
+    total_of = {int(m): P + Q + i for i, m in enumerate(total_muni.tolist())}
+    total_upper = np.zeros(len(total_muni), dtype=np.int64)
+    for m in range(data.num_municipalities):
+        here = by_muni[mstarts[m]:mstarts[m + 1]]
+        if not len(here):
+            continue
+        i = total_of[m] - P - Q
+        total_upper[i] = y_upper[here].sum()
+        for k in range(len(data.capacity_names)):
+            use = counts.type_usage[qt[here], k]
+            if data.capacity_left[m, k] < UNLIMITED and use.min() > 0:
+                total_upper[i] = min(total_upper[i],
+                                     data.capacity_left[m, k] // use.min())
+        _capacity_rows(data, counts, rows, P, m, here)
+        _spread_rows(data, counts, rows, P, m, here, total_of[m])
+    for m, i in total_of.items():
+        here = by_muni[mstarts[m]:mstarts[m + 1]]
+        rows.add(np.append(P + here, i), np.append(np.ones(len(here)), -1),
+                 0, 0, f"total[{m}]")
+    return total_muni, total_upper
+
+
+def _capacity_rows(data: PlacementData, counts: _Counts, rows: _Rows, P: int,
+                   m: int, here: np.ndarray) -> None:
+    """One row per quota dimension or service place of municipality ``m``
+    that its counts could overrun."""
+    for k, name in enumerate(data.capacity_names):
+        left = data.capacity_left[m, k]
+        if left >= UNLIMITED:
+            continue
+        use = counts.type_usage[counts.type_of[here], k]
+        if int((use * counts.upper[here]).sum()) <= left:
+            continue  # cannot bind
+        nz = use > 0
+        rows.add(P + here[nz], use[nz], -np.inf, left, f"{name}[{m}]")
+
+
+def _spread_rows(data: PlacementData, counts: _Counts, rows: _Rows, P: int,
+                 m: int, here: np.ndarray, total: int) -> None:
+    """One row per spread group of municipality ``m`` that could exceed
+    its share of the municipality's total plus the allowance."""
+    for r, kind in enumerate(data.spread_kinds):
+        share = data.spread_permille[r]
+        groups = counts.type_groups[counts.type_of[here], r]
+        for g in np.unique(groups[groups >= 0]).tolist():
+            inside = groups == g
+            if int(counts.upper[here[inside]].sum()) <= (
+                data.spread_allowance
+            ):
+                continue  # cannot bind
+            # 1000 (group) - s (total): the group's own households
+            # count in the total too.
+            c = P + here[inside]
+            v = np.full(len(c), SPREAD_SCALE)
+            if share:
+                c, v = np.append(c, total), np.append(v, -share)
+            rows.add(c, v, -np.inf, SPREAD_SCALE * data.spread_allowance,
+                     f"spread:{kind}[{m},{g}]")
+
+
+def _type_rows(ctype: np.ndarray, counts: _Counts, rows: _Rows, P: int,
+               first_class: int) -> None:
+    """
+    Each type's counts sum to its households placed: implied by the other
+    rows, but it hands HiGHS the type program's structure (classes,
+    counts, quotas), on which it finds the cuts that close the priority
+    gap of the linear relaxation (county preset, seed 6: 5 to 7 s before,
+    about 2 s with them).
+    """
+    qt = counts.type_of
+    T = int(ctype.max()) + 1 if len(ctype) else 0
+    by_type = np.argsort(qt, kind="stable")
+    tstarts = np.searchsorted(qt[by_type], np.arange(T + 1))
+    for t in range(T):
+        cs = np.flatnonzero(ctype == t)
+        qs = by_type[tstarts[t]:tstarts[t + 1]]
+        rows.add(np.concatenate([first_class + cs, P + qs]),
+                 np.concatenate([np.ones(len(cs)), -np.ones(len(qs))]), 0, 0,
+                 f"type[{t}]")
 
 
 def objective_stages(data: PlacementData, model: PlacementModel,
@@ -892,10 +973,9 @@ def solve_placement(
         problem that is not a transportation problem.
     """
     if engine not in PLACEMENT_ENGINES:
-        raise ValueError(
-            f"engine {engine!r} not understood; choose one of "
-            f"{', '.join(PLACEMENT_ENGINES)}."
-        )
+        raise ValueError(_(
+            "engine {engine!r} not understood; choose one of {choices}.",
+            engine=engine, choices=", ".join(PLACEMENT_ENGINES)))
     if data.num_pairs == 0:
         return _result(data, engine, Status.OPTIMAL,
                        np.zeros(0, dtype=np.int64))
@@ -953,12 +1033,7 @@ def solve_program(data: PlacementData, engine: str = "mip",
     built = time.perf_counter()
     start_x, best_primary = None, None
     if warm_start:
-        start_x, best_primary = type_start(
-            data, model, _left(time_limit, started, 0.25)
-        )
-        if start_x is None:
-            start_x = greedy_start(
-                data, model, time_limit=_left(time_limit, started, 0.25))
+        start_x, best_primary = _warm_start(data, model, time_limit, started)
     if (engine == "mip" and best_primary is not None
             and not model.secondary.any()):
         # Priority is the whole objective, and the small program (HiGHS)
@@ -981,13 +1056,8 @@ def solve_program(data: PlacementData, engine: str = "mip",
         runner.restrict(data, *bounds)
     status, x, bound = _run_stages(runner, stages, start_x)
     pairs = None if x is None else _pairs(data, model, x)
-    if (best_primary is not None and data.lexicographic
-            and (len(stages) == 1 or bounds is not None)
-            and (status == Status.OPTIMAL or (
-                bounds is not None and status == Status.INFEASIBLE))
-            and (pairs is None
-                 or evaluate(data, assignment_of(data, pairs))[0][0]
-                 < best_primary + data.given_value[0])):
+    if _missed_priority(data, best_primary, len(stages), bounds, status,
+                        pairs):
         runner = kind(model, _left(time_limit, started), seed, workers)
         stages, bounds = [model.primary, model.secondary], None
         status, x, bound = _run_stages(
@@ -999,21 +1069,64 @@ def solve_program(data: PlacementData, engine: str = "mip",
             solve=time.perf_counter() - built, seed=seed,
             workers=runner.workers, detail={"backend": runner.name},
         )
-    detail = {"backend": runner.name, "rows": str(model.num_rows),
-              "vars": str(model.num_vars), "counts": str(model.num_counts),
-              "stages": str(len(stages))}
-    if bounds is not None:
-        C = data.num_classes
-        detail["decided_classes"] = str(int(
-            (bounds[0][:C] == bounds[1][:C]).sum()))
     return _result(
         data, engine, status, pairs,
         bound=(int(np.floor(bound + ABS_GAP)) + _offset(data)
                if bound is not None and np.isfinite(bound)
                and len(stages) == 1 else None),
         build=built - started, solve=time.perf_counter() - built,
-        seed=seed, workers=runner.workers, detail=detail,
+        seed=seed, workers=runner.workers,
+        detail=_program_detail(data, model, runner.name, len(stages),
+                               bounds),
     )
+
+
+def _warm_start(data: PlacementData, model: PlacementModel, time_limit,
+                started: float):
+    """
+    A first solution for the solver: the best-priority one of the program
+    without households' municipalities, with its priority total when
+    proven, or else a greedy one (total ``None``); each may use a quarter
+    of the time left.
+    """
+    start_x, best_primary = type_start(
+        data, model, _left(time_limit, started, 0.25)
+    )
+    if start_x is None:
+        start_x = greedy_start(
+            data, model, time_limit=_left(time_limit, started, 0.25))
+    return start_x, best_primary
+
+
+def _missed_priority(data: PlacementData, best_primary, num_stages: int,
+                     bounds, status: Status, pairs) -> bool:
+    """
+    Whether a lexicographic answer falls short of the proven best
+    priority total: the one combined stage's large coefficients were
+    blurred by the solver's tolerances, or a priority bound did not hold,
+    and the program must be solved again in two stages without bounds.
+    """
+    return bool(
+        best_primary is not None and data.lexicographic
+        and (num_stages == 1 or bounds is not None)
+        and (status == Status.OPTIMAL or (
+            bounds is not None and status == Status.INFEASIBLE))
+        and (pairs is None
+             or evaluate(data, assignment_of(data, pairs))[0][0]
+             < best_primary + data.given_value[0]))
+
+
+def _program_detail(data: PlacementData, model: PlacementModel,
+                    backend: str, num_stages: int, bounds) -> dict[str, str]:
+    """The size of the program and how it was solved, for the report."""
+    detail = {"backend": backend, "rows": str(model.num_rows),
+              "vars": str(model.num_vars), "counts": str(model.num_counts),
+              "stages": str(num_stages)}
+    if bounds is not None:
+        C = data.num_classes
+        detail["decided_classes"] = str(int(
+            (bounds[0][:C] == bounds[1][:C]).sum()))
+    return detail
 
 
 def _run_stages(runner, stages, start_x):
@@ -1048,21 +1161,43 @@ def _pairs(data, model, x) -> np.ndarray:
     return pairs
 
 
-class _Highs:
-    """HiGHS through highspy, fed with the arrays."""
+def _deadline_after(time_limit) -> float | None:
+    """
+    The moment (``time.perf_counter``) a solver must stop, so that every
+    stage of one solve shares the time limit; ``None`` without a limit.
+    """
+    return None if time_limit is None else time.perf_counter() + time_limit
 
-    name = "highspy"
+
+class _DoubleSolver:
+    """
+    What HiGHS and CBC share: both count in doubles (so a combined
+    objective stays exact only below ``EXACT_BELOW_DOUBLE``), run on one
+    thread, and hold every stage of a solve to one deadline.
+    """
+
     exact_below = EXACT_BELOW_DOUBLE
     workers = 1
 
     def __init__(self, model: PlacementModel, time_limit, seed, workers):
+        self.model = model
+        self.deadline = _deadline_after(time_limit)
+        self._load(model, seed)
+
+    def _load(self, model: PlacementModel, seed) -> None:
+        """Hands the program to the solver."""
+        raise NotImplementedError
+
+
+class _Highs(_DoubleSolver):
+    """HiGHS through highspy, fed with the arrays."""
+
+    name = "highspy"
+
+    def _load(self, model: PlacementModel, seed) -> None:
         import highspy
 
         self._highspy = highspy
-        self.model = model
-        self.deadline = (
-            None if time_limit is None else time.perf_counter() + time_limit
-        )
         self.highs = h = exact_highs(seed)
         n = model.num_vars
         # Every variable integer: the counts carry the structure, and the
@@ -1141,21 +1276,15 @@ class _Highs:
                           objective[cols].astype(float))
 
 
-class _Cbc:
+class _Cbc(_DoubleSolver):
     """The same program through PuLP, solved by CBC."""
 
     name = "pulp-cbc"
-    exact_below = EXACT_BELOW_DOUBLE
-    workers = 1
 
-    def __init__(self, model: PlacementModel, time_limit, seed, workers):
+    def _load(self, model: PlacementModel, seed) -> None:
         import pulp
 
         self.pulp = pulp
-        self.model = model
-        self.deadline = (
-            None if time_limit is None else time.perf_counter() + time_limit
-        )
         self.problem = pulp.LpProblem("placement", pulp.LpMaximize)
         self.x = [
             pulp.LpVariable(
@@ -1231,9 +1360,7 @@ class _CpSat:
 
         self.cp_model = cp_model
         self.workers = int(workers or CPSAT_WORKERS)
-        self.deadline = (
-            None if time_limit is None else time.perf_counter() + time_limit
-        )
+        self.deadline = _deadline_after(time_limit)
         self.model = m = cp_model.CpModel()
         self.x = [m.new_int_var(0, int(u), "")
                   for u in model.var_upper.tolist()]

@@ -29,6 +29,7 @@ from ..explain import provenance
 from ..i18n import _
 from .data import SPREAD_SCALE, UNLIMITED, PlacementData
 from .engines import PlacementResult
+from .labels import rule_label
 
 BLOCKED_SHOWN = 5
 """Compatible municipalities whose blockers an explanation lists."""
@@ -242,26 +243,19 @@ def _blocker(data, state, m, block) -> Blocker:
 
 
 def _why_unplaced(data, state, h, solved, proven) -> Unplaced:
+    """
+    Why household ``h`` is not placed, in the order a reader asks: no
+    municipality it may go to, no solution, room left that the objective
+    did not use, or every compatible municipality full or at a spread
+    limit (naming who took the places).
+    """
     hid = data.household_ids[h]
     common = dict(household=hid, priority=int(data.priority[h]),
                   waited_days=_waited(data, h))
     row = data.compatible[h]
     compatible = int(row.sum())
     if compatible == 0:
-        excluded = data.excluded_by[h]
-        parts = ", ".join(
-            _("{rule} rules out {n}", rule=_rule_words(rule), n=n)
-            for rule, n in sorted(excluded.items(), key=lambda kv: -kv[1])
-        )
-        return Unplaced(
-            **common,
-            reason=UnplacedReason.NO_COMPATIBLE_MUNICIPALITY,
-            message=_("No compatible municipality: 0 of {total}; {parts}.",
-                      total=data.num_municipalities, parts=parts)
-            if parts else _("No compatible municipality: 0 of {total}.",
-                            total=data.num_municipalities),
-            excluded_by=dict(excluded),
-        )
+        return _no_compatible_municipality(data, h, common)
     if not solved:
         return Unplaced(
             **common, reason=UnplacedReason.NO_SOLUTION, compatible=compatible,
@@ -270,7 +264,48 @@ def _why_unplaced(data, state, h, solved, proven) -> Unplaced:
         )
     ms = np.flatnonzero(row)
     ms = ms[np.lexsort((ms, -data.points[h, ms]))]
-    # Which rules stop each compatible municipality, all at once.
+    by_quota, by_spread = _stopped_by(data, state, h, ms)
+    open_ = np.flatnonzero(~(by_quota | by_spread))
+    if len(open_):
+        where = data.municipality_ids[int(ms[open_[0]])]
+        message = (
+            _("{where} has room for it, but placing it there {adds}.",
+              where=where, adds=_what_placing_adds(data, h, int(ms[open_[0]])))
+            if proven else
+            _("{where} has room for it; the engine stopped before finding "
+              "a better placement (not proven optimal).", where=where)
+        )
+        return Unplaced(**common, reason=UnplacedReason.OBJECTIVE,
+                        message=message, compatible=compatible)
+    spread_only = bool((by_spread & ~by_quota).any())
+    return _all_full(data, state, h, ms, common, compatible, spread_only)
+
+
+def _no_compatible_municipality(data, h, common) -> Unplaced:
+    """A household every municipality is ruled out for, with how many
+    each rule ruled out."""
+    excluded = data.excluded_by[h]
+    parts = ", ".join(
+        _("{rule} rules out {n}", rule=rule_label(rule), n=n)
+        for rule, n in sorted(excluded.items(), key=lambda kv: -kv[1])
+    )
+    return Unplaced(
+        **common,
+        reason=UnplacedReason.NO_COMPATIBLE_MUNICIPALITY,
+        message=_("No compatible municipality: 0 of {total}; {parts}.",
+                  total=data.num_municipalities, parts=parts)
+        if parts else _("No compatible municipality: 0 of {total}.",
+                        total=data.num_municipalities),
+        excluded_by=dict(excluded),
+    )
+
+
+def _stopped_by(data, state, h, ms) -> tuple[np.ndarray, np.ndarray]:
+    """
+    Which of the compatible municipalities ``ms`` a quota or service
+    place, and which a spread rule, stops household ``h`` from, all at
+    once.
+    """
     need = data.usage[h]
     left = data.capacity_left[ms]
     by_quota = ((need > 0) & (left < UNLIMITED)
@@ -286,28 +321,23 @@ def _why_unplaced(data, state, h, solved, proven) -> Unplaced:
             data.spread_permille[r] * (total + 1)
             + SPREAD_SCALE * data.spread_allowance
         )
-    open_ = np.flatnonzero(~(by_quota | by_spread))
-    free_room = int(ms[open_[0]]) if len(open_) else None
-    spread_only = bool((by_spread & ~by_quota).any())
+    return by_quota, by_spread
+
+
+def _all_full(data, state, h, ms, common, compatible,
+              spread_only) -> Unplaced:
+    """
+    A household every compatible municipality is full for: the first
+    rules that stop it and the households that took the places.
+    """
     blocked = [(m, _blocks(data, state, h, m))
                for m in ms[:BLOCKED_SHOWN].tolist()]
-    if free_room is not None:
-        where = data.municipality_ids[free_room]
-        message = (
-            _("{where} has room for it, but placing it there {adds}.",
-              where=where, adds=_what_placing_adds(data, h, free_room))
-            if proven else
-            _("{where} has room for it; the engine stopped before finding "
-              "a better placement (not proven optimal).", where=where)
-        )
-        return Unplaced(**common, reason=UnplacedReason.OBJECTIVE,
-                        message=message, compatible=compatible)
     shown = tuple(_blocker(data, state, m, b)
                   for m, found in blocked for b in found)
     takers = {t.household: t for b in shown for t in b.taken_by}
     first = ", ".join(
         _("{municipality} {rule} {used} of {limit}",
-          municipality=b.municipality, rule=_rule_words(b.rule),
+          municipality=b.municipality, rule=rule_label(b.rule),
           used=b.used, limit=b.limit)
         for b in _first_per_municipality(shown)[:3]
     )
@@ -375,20 +405,6 @@ def _first_per_municipality(blockers) -> list[Blocker]:
             seen.add(b.municipality)
             first.append(b)
     return first
-
-
-def _rule_words(rule: str) -> str:
-    if rule == "individual_need":
-        return _("an individual need")
-    kind, _sep, name = rule.partition(":")
-    words = name.replace("_", " ")
-    if kind == "quota":
-        return _("quota {words}", words=words)
-    if kind == "service":
-        return _("service {words}", words=words)
-    if kind == "spread":
-        return _("spread of one {words}", words=words)
-    return rule.replace("_", " ")
 
 
 def _municipality_uses(instance, data, state) -> list[MunicipalityUse]:

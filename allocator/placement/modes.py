@@ -34,10 +34,10 @@ from models import (
     Instance,
     Match,
     ModeComparison,
-    PlacementService,
-    PlacesMode,
     ModeFigures,
     MunicipalityStage,
+    PlacementService,
+    PlacesMode,
     Policy,
     Status,
     Unhoused,
@@ -50,6 +50,7 @@ from ..i18n import _
 from ..pipeline import Outcome, propose
 from ..requirements import require_dwelling_level
 from . import check as rules
+from .labels import capacity_label, spread_label
 from .solve import place
 
 MODES = ("placement", "chained", "dwelling-first", "compare")
@@ -168,90 +169,22 @@ def run_chained(
                    seed=seed)
     at = {p.household: p.municipality for p in placed.proposal.placements}
     chained = assigned_instance(instance, at)
-    stages: dict[str, Outcome] = {}
-    figures: list[MunicipalityStage] = []
-    unhoused: list[Unhoused] = []
-    matches: list[Match] = []
-    problems: list[str] = []
-    by_muni = defaultdict(list)
-    for hid, mid in at.items():
-        by_muni[mid].append(hid)
-    index = _Index(chained)
-    priority = {p.household: p for p in placed.proposal.placements}
-    for muni in instance.municipalities:
-        hids = by_muni.get(muni.id, [])
-        if not hids:
-            continue
-        tick = time.perf_counter()
-        sub = index.municipality_instance(muni.id, set(hids))
-        if sub is None:
-            for hid in sorted(hids):
-                unhoused.append(Unhoused(
-                    household=hid, stage="dwelling", municipality=muni.id,
-                    reason="no_dwellings",
-                    message=_("{municipality} has no areas or dwellings in "
-                              "the instance.", municipality=muni.id),
-                    priority=priority[hid].priority,
-                    waited_days=priority[hid].waited_days,
-                ))
-            figures.append(MunicipalityStage(
-                municipality=muni.id, placed=len(hids), dwellings=0,
-                housed=0, not_housed=len(hids),
-                reasons={"no_dwellings": len(hids)},
-                status=Status.OPTIMAL, proven_optimal=True, seconds=0.0,
-            ))
-            continue
-        outcome = propose(sub, policy, engine=dwelling_engine,
-                          time_limit=time_limit, seed=seed,
-                          marginal_values=False)
-        stages[muni.id] = outcome
-        p = outcome.proposal
-        matches.extend(p.matches)
-        reasons = Counter(u.reason.value for u in p.unmatched)
-        for u in p.unmatched:
-            unhoused.append(Unhoused(
-                household=u.household, stage="dwelling",
-                municipality=muni.id, reason=u.reason.value,
-                message=u.message, priority=u.priority,
-                waited_days=u.waited_days,
-            ))
-        figures.append(MunicipalityStage(
-            municipality=muni.id, placed=len(hids),
-            dwellings=len(sub.dwellings), housed=len(p.matches),
-            not_housed=len(p.unmatched), reasons=dict(sorted(reasons.items())),
-            status=p.status, proven_optimal=p.solver.proven_optimal,
-            seconds=round(time.perf_counter() - tick, 4),
-        ))
+    stages, figures, unhoused, matches = _house_each_municipality(
+        instance, chained, placed, policy, dwelling_engine, time_limit, seed)
     for u in placed.proposal.unplaced:
         unhoused.append(Unhoused(
             household=u.household, stage="placement", reason=u.reason.value,
             message=u.message, priority=u.priority,
             waited_days=u.waited_days,
         ))
-    # Every household is housed once, where it was placed.
-    dwelling_muni = {d.id: d.municipality for d in instance.dwellings}
-    seen = Counter(m.household for m in matches)
-    for m in matches:
-        if at.get(m.household) != dwelling_muni.get(m.dwelling):
-            problems.append(f"{m.household} is housed in "
-                            f"{dwelling_muni.get(m.dwelling)} but placed in "
-                            f"{at.get(m.household)}.")
-    problems += [f"{h} is housed {n} times." for h, n in seen.items()
-                 if n > 1]
+    problems = _housed_where_placed(instance, at, matches)
     whole = None
     if check_whole:
         whole = check_matches(
             chained, policy, [(m.household, m.dwelling, m.shared)
                               for m in matches],
         )
-    statuses = [placed.proposal.status] + [s.status for s in figures]
-    proven = placed.result.proven_optimal and all(
-        s.proven_optimal for s in figures
-    )
-    if any(s in (Status.UNKNOWN, Status.INFEASIBLE) for s in statuses):
-        status = Status.UNKNOWN
-    else:
-        status = Status.OPTIMAL if proven else Status.FEASIBLE
+    status, proven = _chain_status(placed, figures)
     report = ChainedReport(
         placement_status=placed.proposal.status,
         placement_proven_optimal=placed.result.proven_optimal,
@@ -265,6 +198,124 @@ def run_chained(
     return ChainedOutcome(placed, stages, report, whole,
                           round(time.perf_counter() - started, 4),
                           tuple(problems))
+
+
+def _house_each_municipality(instance, chained, placed, policy,
+                             dwelling_engine, time_limit, seed):
+    """
+    The dwelling level of the chain: each municipality's placed
+    households matched to its own dwellings, one proposal per
+    municipality. Returns the proposals by municipality, each stage's
+    figures, the households left unhoused and every match.
+    """
+    stages: dict[str, Outcome] = {}
+    figures: list[MunicipalityStage] = []
+    unhoused: list[Unhoused] = []
+    matches: list[Match] = []
+    by_muni = defaultdict(list)
+    for p in {p.household: p for p in placed.proposal.placements}.values():
+        by_muni[p.municipality].append(p.household)
+    index = _Index(chained)
+    priority = {p.household: p for p in placed.proposal.placements}
+    for muni in instance.municipalities:
+        hids = by_muni.get(muni.id, [])
+        if not hids:
+            continue
+        tick = time.perf_counter()
+        sub = index.municipality_instance(muni.id, set(hids))
+        if sub is None:
+            _no_dwellings(muni.id, hids, priority, unhoused, figures)
+            continue
+        outcome = propose(sub, policy, engine=dwelling_engine,
+                          time_limit=time_limit, seed=seed,
+                          marginal_values=False)
+        stages[muni.id] = outcome
+        _municipality_stage(muni.id, hids, sub, outcome, tick, matches,
+                            unhoused, figures)
+    return stages, figures, unhoused, matches
+
+
+def _no_dwellings(mid: str, hids: list[str], priority: dict,
+                  unhoused: list[Unhoused],
+                  figures: list[MunicipalityStage]) -> None:
+    """
+    The households placed in a municipality the instance gives no areas
+    or dwellings: none can be housed, and the stage says why.
+    """
+    for hid in sorted(hids):
+        unhoused.append(Unhoused(
+            household=hid, stage="dwelling", municipality=mid,
+            reason="no_dwellings",
+            message=_("{municipality} has no areas or dwellings in "
+                      "the instance.", municipality=mid),
+            priority=priority[hid].priority,
+            waited_days=priority[hid].waited_days,
+        ))
+    figures.append(MunicipalityStage(
+        municipality=mid, placed=len(hids), dwellings=0,
+        housed=0, not_housed=len(hids),
+        reasons={"no_dwellings": len(hids)},
+        status=Status.OPTIMAL, proven_optimal=True, seconds=0.0,
+    ))
+
+
+def _municipality_stage(mid: str, hids: list[str], sub: Instance,
+                        outcome: Outcome, tick: float, matches: list[Match],
+                        unhoused: list[Unhoused],
+                        figures: list[MunicipalityStage]) -> None:
+    """
+    Adds one municipality's dwelling-level proposal to the chain: its
+    matches, the households it leaves unhoused, and its figures.
+    """
+    p = outcome.proposal
+    matches.extend(p.matches)
+    reasons = Counter(u.reason.value for u in p.unmatched)
+    for u in p.unmatched:
+        unhoused.append(Unhoused(
+            household=u.household, stage="dwelling",
+            municipality=mid, reason=u.reason.value,
+            message=u.message, priority=u.priority,
+            waited_days=u.waited_days,
+        ))
+    figures.append(MunicipalityStage(
+        municipality=mid, placed=len(hids),
+        dwellings=len(sub.dwellings), housed=len(p.matches),
+        not_housed=len(p.unmatched), reasons=dict(sorted(reasons.items())),
+        status=p.status, proven_optimal=p.solver.proven_optimal,
+        seconds=round(time.perf_counter() - tick, 4),
+    ))
+
+
+def _housed_where_placed(instance: Instance, at: dict[str, str],
+                         matches: list[Match]) -> list[str]:
+    """Every household is housed once, where it was placed: what breaks
+    that, in words (empty when nothing does)."""
+    problems = []
+    dwelling_muni = {d.id: d.municipality for d in instance.dwellings}
+    seen = Counter(m.household for m in matches)
+    for m in matches:
+        if at.get(m.household) != dwelling_muni.get(m.dwelling):
+            problems.append(_("{household} is housed in {housed} but "
+                              "placed in {placed}.", household=m.household,
+                              housed=dwelling_muni.get(m.dwelling),
+                              placed=at.get(m.household)))
+    problems += [_("{household} is housed {n} times.", household=h, n=n)
+                 for h, n in seen.items() if n > 1]
+    return problems
+
+
+def _chain_status(placed, figures) -> tuple[Status, bool]:
+    """
+    The chain's status and whether it is proven optimal: unknown when any
+    stage is, optimal only when every stage is proven.
+    """
+    statuses = [placed.proposal.status] + [s.status for s in figures]
+    proven = placed.result.proven_optimal and all(
+        s.proven_optimal for s in figures
+    )
+    if any(s in (Status.UNKNOWN, Status.INFEASIBLE) for s in statuses):
+        return Status.UNKNOWN, proven
+    return (Status.OPTIMAL if proven else Status.FEASIBLE), proven
 
 
 def assigned_instance(instance: Instance, at: dict[str, str]) -> Instance:
@@ -557,8 +608,8 @@ def introduction_places_applied(
         )
         policy = policy.model_copy(update={"places": policy.places.model_copy(
             update={"mode": PlacesMode.CAP})})
-    notes.append("Introduction-programme places are applied as each "
-                 "municipality's service places.")
+    notes.append(_("Introduction-programme places are applied as each "
+                   "municipality's service places."))
     return instance.model_copy(update=update), policy
 
 
@@ -573,29 +624,11 @@ def placement_breaches(instance: Instance, policy: Policy,
     given = {h.id for h in instance.households
              if h.assigned_municipality is not None
              and policy.hard.assigned_municipality}
-    found = []
-    spread = policy.placement.spread
-    for kind, share in (("nationality", spread.nationality_share),
-                        ("household type", spread.household_type_share)):
-        if share is None:
-            continue
-        total, count = Counter(), Counter()
-        for hid, mid in at.items():
-            if hid in given:
-                continue
-            h = households[hid]
-            total[mid] += 1
-            group = (h.nationality if kind == "nationality"
-                     else h.household_type.value)
-            if group is not None:
-                count[mid, group] += 1
-        permille = round(share * rules.THOUSAND)
-        for (mid, group), n in sorted(count.items()):
-            if rules.THOUSAND * n > permille * total[mid] + (
-                rules.THOUSAND * spread.allowance
-            ):
-                found.append(f"{mid}: {n} of {total[mid]} households of "
-                             f"one {kind} ({group}).")
+    found = [_("{municipality}: {n} of {total} households of one {kind} "
+               "({group}).", municipality=mid, n=n, total=total,
+               kind=spread_label(kind), group=group)
+             for kind, mid, group, n, total, _share in rules.spread_excess(
+                 policy, households, at, given)]
     offers = defaultdict(dict)
     for row in instance.municipality_services:
         offers[row.municipality][row.service.value] = row.places
@@ -606,8 +639,10 @@ def placement_breaches(instance: Instance, policy: Policy,
         for mid, n in sorted(used.items()):
             places = offers[mid].get(service)
             if places is not None and n > places:
-                found.append(f"{mid}: {n} places of {service} used; it "
-                             f"has {places}.")
+                found.append(_("{municipality}: {n} {what} used; it has "
+                               "{places}.", municipality=mid, n=n,
+                               what=capacity_label(f"service:{service}"),
+                               places=places))
     return found
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 from models import Instance, Policy, QuotaDimension
 
 from ..compile import quota_usage
+from ..i18n import _
 
 MODES = ("today", "chained", "dwelling-first")
 """National modes of ``allocator simulate --mode``."""
@@ -150,13 +151,14 @@ def round_matches(mode: str, instance: Instance, policy: Policy,
                    for m in outcome.outcome.proposal.matches]
         proven = outcome.outcome.proposal.solver.proven_optimal
     else:
-        raise ValueError(f"mode {mode!r} not understood; choose one of "
-                         f"{', '.join(MODES)}.")
+        raise ValueError(_("mode {mode!r} not understood; choose one of "
+                           "{choices}.", mode=mode,
+                           choices=", ".join(MODES)))
     if violations:
-        raise NationalRoundError(
-            f"round {instance.name} ({mode}): a checker rejected the "
-            f"proposal: {violations[0]}"
-        )
+        raise NationalRoundError(_(
+            "round {round} ({mode}): a checker rejected the proposal: "
+            "{violation}", round=instance.name, mode=mode,
+            violation=violations[0]))
     return sorted(matches), bool(proven)
 
 

@@ -288,9 +288,26 @@ CSS = BASE_CSS
 
 
 def _html(sweep: Sweep, svgs: dict[str, str]) -> str:
+    """
+    The whole report page, section by section in reading order: what was
+    run and the headline, what each rule costs, how households fared,
+    and who waits longest with the inputs that produced it.
+    """
+    parts = [
+        *_html_opening(sweep),
+        *_html_rule_prices(sweep),
+        *_html_outcomes(sweep, svgs),
+        *_html_audit_and_inputs(sweep),
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _html_opening(sweep: Sweep) -> list[str]:
+    """The page head, what the sweep ran, its world and the headline."""
     p = sweep.params
     t = sweep.tables
-    parts = [
+    return [
         f"<!DOCTYPE html><html lang=\"{current().lang}\"><head>"
         "<meta charset=\"utf-8\">",
         "<meta name=\"viewport\" content=\"width=device-width\">",
@@ -314,6 +331,13 @@ def _html(sweep: Sweep, svgs: dict[str, str]) -> str:
                          "rounds", "vacancies_lapsed_mean"]),
         "<h2 id=\"headline\">" + _("Settled within deadline") + "</h2>",
         _headline(sweep),
+    ]
+
+
+def _html_rule_prices(sweep: Sweep) -> list[str]:
+    """Hindsight against the rounds, and the price of each rule."""
+    t = sweep.tables
+    return [
         "<h2 id=\"hindsight\">" + _("The price of a rule") + "</h2>",
         "<p class=\"note\">" + _(
             "Hindsight: every arrival and vacancy known in advance and "
@@ -347,6 +371,16 @@ def _html(sweep: Sweep, svgs: dict[str, str]) -> str:
                                "simulated_cost_mean", "simulated_cost_min",
                                "simulated_cost_max", "seeds"],
                table_id="rule-prices"),
+    ]
+
+
+def _html_outcomes(sweep: Sweep, svgs: dict[str, str]) -> list[str]:
+    """
+    The queue, the indicators of every household group, waits,
+    dispersion, where households were settled, tenure and quotas.
+    """
+    t = sweep.tables
+    parts = [
         "<h2 id=\"queue\">" + _("The queue over time") + "</h2>",
         f"<figure id=\"fig-queue\">{svgs['queue']}</figure>",
         "<h2 id=\"indicators\">" + _("Indicators by household group")
@@ -382,6 +416,18 @@ def _html(sweep: Sweep, svgs: dict[str, str]) -> str:
             + "</p>",
             f"<figure id=\"fig-fulfilment\">{svgs['fulfilment']}</figure>",
         ] if "fulfilment" in svgs else []),
+    ]
+    return parts
+
+
+def _html_audit_and_inputs(sweep: Sweep) -> list[str]:
+    """
+    The fairness audit, and the policies, parameters and backend the
+    figures came from.
+    """
+    p = sweep.params
+    t = sweep.tables
+    return [
         "<h2 id=\"audit\">" + _("Who waits longest (fairness audit)")
         + "</h2>",
         "<p class=\"note\">" + _(
@@ -401,9 +447,7 @@ def _html(sweep: Sweep, svgs: dict[str, str]) -> str:
         "<p class=\"note\">" + _e(_("Run on {backend}; rule prices: "
                                       "{prices}.", backend=sweep.backend,
                                       prices=sweep.rule_prices)) + "</p>",
-        "</body></html>",
     ]
-    return "\n".join(parts) + "\n"
 
 
 def _quota_order(key: str):

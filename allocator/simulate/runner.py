@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from models import Instance, Policy, SimulationParams
 
 from ..criteria import COUPLING_RULES, PAIR_RULES, without
+from ..i18n import _
 from .hindsight import hindsight, hindsight_rules
 from .indicators import (
     HindsightSummary,
@@ -110,8 +111,9 @@ def plan(instance: Instance, policies: list[tuple[str, Policy]],
     with no baseline and no hindsight (the modes are compared with each
     other)."""
     if rule_prices not in RULE_PRICES:
-        raise ValueError(f"rule_prices {rule_prices!r} not understood; "
-                         f"choose one of {', '.join(RULE_PRICES)}.")
+        raise ValueError(_("rule_prices {value!r} not understood; choose "
+                           "one of {choices}.", value=rule_prices,
+                           choices=", ".join(RULE_PRICES)))
     seeds = range(params.seeds)
     if modes:
         return [Task("run", mode_label(mode, label, policies), policy, seed,
@@ -242,7 +244,7 @@ def run_dask(tasks: list[Task], instance: Instance,
             for task in tasks
         ]
         done = 0
-        for _ in as_completed(futures, loop=client.loop):
+        for _finished in as_completed(futures, loop=client.loop):
             done += 1
             if progress:
                 progress(done, len(tasks))
@@ -256,6 +258,40 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def _check_labels(labels: list[str], modes: tuple[str, ...]) -> None:
+    """
+    Refuse national modes that repeat or are unknown, and policy labels
+    that repeat or take the baseline's: each labels a column of every
+    table of the report.
+    """
+    unknown = [m for m in modes if m not in MODES]
+    if unknown or len(set(modes)) != len(modes):
+        raise ValueError(_("modes must be distinct, of {choices}: {modes}.",
+                           choices=", ".join(MODES),
+                           modes=", ".join(modes)))
+    if len(set(labels)) != len(labels):
+        raise ValueError(_("policy labels must be unique and not "
+                           "{baseline!r}: {labels}.", baseline=FCFS,
+                           labels=", ".join(labels[1:])))
+
+
+def _run_tasks(tasks: list[Task], instance: Instance,
+               params: SimulationParams, workers: int | None,
+               scheduler: str | None,
+               progress: Callable[[int, int], None] | None):
+    """
+    Runs the tasks on the Dask scheduler when one is given, else on local
+    processes. Returns the results in task order, the backend in words
+    for the report, and the local workers used (0 on Dask).
+    """
+    if scheduler:
+        results = run_dask(tasks, instance, params, scheduler, progress)
+        return results, f"dask ({scheduler})", 0
+    used = workers or default_workers()
+    results = run_local(tasks, instance, params, used, progress)
+    return results, ("local processes" if used > 1 else "this process"), used
 
 
 def run_sweep(
@@ -302,27 +338,16 @@ def run_sweep(
         When labels repeat or a parameter is not understood.
     """
     params = SimulationParams() if params is None else params
-    labels = [FCFS] + [label for label, _ in policies]
-    unknown = [m for m in modes if m not in MODES]
-    if unknown or len(set(modes)) != len(modes):
-        raise ValueError(f"modes must be distinct, of {', '.join(MODES)}: "
-                         f"{', '.join(modes)}.")
-    if len(set(labels)) != len(labels):
-        raise ValueError(f"policy labels must be unique and not {FCFS!r}: "
-                         f"{', '.join(labels[1:])}.")
+    labels = [FCFS] + [label for label, _policy in policies]
+    _check_labels(labels, modes)
     # Fail early, in the parent, on a world that cannot be drawn.
     make_world(instance, params.model_copy(update={"months": 1}), 0)
     tasks = plan(instance, policies, params, rule_prices, modes)
     if modes:
         labels = [mode_label(m, label, policies)
-                  for m in modes for label, _ in policies]
-    if scheduler:
-        results = run_dask(tasks, instance, params, scheduler, progress)
-        backend, used = f"dask ({scheduler})", 0
-    else:
-        used = workers or default_workers()
-        results = run_local(tasks, instance, params, used, progress)
-        backend = "local processes" if used > 1 else "this process"
+                  for m in modes for label, _policy in policies]
+    results, backend, used = _run_tasks(tasks, instance, params, workers,
+                                        scheduler, progress)
     results = [x for r in results
                for x in (r if isinstance(r, list) else [r])]
     runs = [r for r in results if isinstance(r, RunSummary)]

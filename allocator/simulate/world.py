@@ -35,6 +35,7 @@ from models import (
 
 from ..generate import _calibration as cal
 from ..generate._households import _household
+from ..i18n import _
 from ..proximity import travel_graph
 
 MEAN_WAIT_MONTHS = (5.3 + 5.7 + 6.5 + 6.7 + 8.0 + 8.3) / 6
@@ -218,8 +219,8 @@ def make_world(instance: Instance, params: SimulationParams,
     lam = arrival_rate(instance, params)
     mu = vacancy_rate(instance, params)
     if mu > 0 and not instance.dwellings:
-        raise ValueError("Vacancies not understood: the instance has no "
-                         "dwelling to draw them from.")
+        raise ValueError(_("Vacancies not understood: the instance has "
+                           "no dwelling to draw them from."))
 
     households, joins, arrived = _households(instance, params, seed,
                                              start, horizon, lam)
@@ -427,7 +428,7 @@ def _nearest_school(instance: Instance) -> dict[str, str]:
             old = best.get(target)
             if old is None or minutes < old[0]:
                 best[target] = (minutes, site)
-    return {node: site for node, (_, site) in sorted(best.items())}
+    return {node: site for node, (_minutes, site) in sorted(best.items())}
 
 
 def initial_bans(instance: Instance) -> set[tuple[str, str]]:
