@@ -24,7 +24,8 @@ from ..io._atomic import write_text_atomic
 from . import views
 from .figures import dispersion_figure, map_figure
 from .moves import moves_section
-from .views import Column, OfficeView, office_view
+from .shared_view import shared_office_view
+from .views import Column, OfficeView
 
 REPORT_NAME = "report.html"
 
@@ -97,7 +98,7 @@ def report_html(proposal: Proposal, instance: Instance,
                 policy: Policy | None = None) -> str:
     """The report page as text (what ``write_report`` writes)."""
     t = translator(lang)
-    view = office_view(proposal, instance, t, policy)
+    view = shared_office_view(proposal, instance, t, policy)
     drawn_map = map_figure(proposal, instance, t)
     drawn_bars = dispersion_figure(view.areas, t, policy)
     return _page(proposal, instance, view, t, drawn_map, drawn_bars)

@@ -20,13 +20,13 @@ from pathlib import Path
 from models import Instance, Policy, Proposal
 
 from ..i18n import N_, Translator
+from .shared_view import shared_office_view
 from .views import (
     AREA_COLUMNS,
     BINDING_COLUMNS,
     EMPTY_COLUMNS,
     MATCH_COLUMNS,
     WAITING_COLUMNS,
-    office_view,
 )
 
 SHEETS = (
@@ -182,7 +182,7 @@ def _free_name(taken: list[str], name: str) -> str:
 def people_sheets(book: _Book, proposal: Proposal, instance: Instance,
                   t: Translator, policy: Policy | None = None) -> None:
     """Add the officer's sheets to the workbook."""
-    view = office_view(proposal, instance, t, policy)
+    view = shared_office_view(proposal, instance, t, policy)
     for key, title, columns in SHEETS:
         sheet = book.sheet(_sheet_title(t._(title)))
         headers = [t._(c.header) for c in columns]
