@@ -87,8 +87,10 @@ MAP_WIDTH = 720.0
 MAP_MAX_HEIGHT = 560.0
 LEGEND_WIDTH = 190.0
 MAX_AREA_LABELS = 60
-"""Areas named on the map at most: those with the most dwellings. A
-national map has 900 areas, whose names would cover it."""
+"""Areas named on the map at most: those with the most dwellings whose
+names do not overlap. A national map has 900 areas, whose names would
+cover it."""
+LABEL_SIZE = 7
 MAX_BAR_AREAS = 40
 """Areas in the bar chart at most: those whose share changed most."""
 
@@ -228,12 +230,8 @@ def map_figure(proposal: Proposal, instance: Instance,
     if matched:
         parts.append(f"<path d=\"{_circles(matched, 1.9)}\" "
                      f"fill=\"{BLUE}\"/>")
-    named, note = _area_names(by_area, instance, t)
-    for area in named:
-        points = by_area[area]
-        cx = sum(p[0] for p in points) / len(points)
-        cy = sum(p[1] for p in points) / len(points)
-        parts.append(_label(cx, cy, named[area], 7))
+    labels, note = _area_labels(by_area, instance, width, t)
+    parts += [_label(x, y, text, LABEL_SIZE) for x, y, text in labels]
     legend, legend_height = _map_legend(width + 12, len(matched),
                                         len(empty), sorted(kinds), t)
     parts += legend
@@ -241,19 +239,40 @@ def map_figure(proposal: Proposal, instance: Instance,
                  parts), note)
 
 
-def _area_names(by_area: dict, instance: Instance,
-                t: Translator) -> tuple[dict[str, str], str]:
-    """The areas to name on the map (those with the most dwellings, at
-    most ``MAX_AREA_LABELS``) and the caption's note when some are not."""
+def _area_labels(by_area: dict, instance: Instance, width: float,
+                 t: Translator) -> tuple[list[tuple], str]:
+    """
+    The names to write on the map, each at its area's centre: areas with
+    more dwellings first, an area whose name would overlap one already
+    written left out, at most ``MAX_AREA_LABELS``; and the caption's note
+    when some area is not named. A name near an edge is moved in to
+    stay whole.
+    """
     names = {a.id: a.name or a.id for a in instance.areas}
-    chosen = sorted(by_area, key=lambda a: (-len(by_area[a]), a))
-    chosen = chosen[:MAX_AREA_LABELS]
+    placed: list[tuple[float, float, float, float]] = []
+    labels = []
+    for area in sorted(by_area, key=lambda a: (-len(by_area[a]), a)):
+        if len(labels) == MAX_AREA_LABELS:
+            break
+        points = by_area[area]
+        x = sum(p[0] for p in points) / len(points)
+        y = sum(p[1] for p in points) / len(points)
+        text = names.get(area, area)
+        half_w = (GLYPH * LABEL_SIZE * len(text) + 3) / 2
+        half_h = LABEL_SIZE * 1.35 / 2
+        x = min(max(x, half_w), width - half_w)
+        if any(abs(x - ox) < half_w + ow and abs(y - oy) < half_h + oh
+               for ox, oy, ow, oh in placed):
+            continue
+        placed.append((x, y, half_w, half_h))
+        labels.append((x, y, text))
     note = ""
-    if len(chosen) < len(by_area):
-        note = t._("Only the {shown} of {total} areas with the most "
-                   "dwellings are named.", shown=t.number(len(chosen)),
+    if len(labels) < len(by_area):
+        note = t._("Only {shown} of the {total} areas are named: those "
+                   "with the most dwellings, where the name has room.",
+                   shown=t.number(len(labels)),
                    total=t.number(len(by_area)))
-    return {a: names.get(a, a) for a in sorted(chosen)}, note
+    return labels, note
 
 
 def _map_legend(x: float, matched: int, empty: int, kinds: list[str],

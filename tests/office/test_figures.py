@@ -32,14 +32,36 @@ def test_map_is_well_formed_svg_with_one_path_per_kind_of_mark(city):
 
 def test_map_names_only_the_areas_with_most_dwellings(city, monkeypatch):
     """Tests that with more areas than MAX_AREA_LABELS the map names that
-    many, and the note says how many of how many."""
+    many, those with the most dwellings, and the note says how many of
+    how many."""
     instance, _, proposal = city
     monkeypatch.setattr(figures, "MAX_AREA_LABELS", 5)
     svg, note = figures.map_figure(proposal, instance, translator("en"))
-    labels = re.findall(r"<text [^>]*font-size=\"7\"[^>]*>", svg)
-    assert len(labels) == 5
-    assert note == (f"Only the 5 of {len(instance.areas)} areas with the "
-                    "most dwellings are named.")
+    labels = re.findall(r"font-size=\"7\"[^>]*>([^<]*)</text>", svg)
+    count = {a.id: 0 for a in instance.areas}
+    for d in instance.dwellings:
+        count[d.area] += 1
+    most = sorted(instance.areas, key=lambda a: (-count[a.id], a.id))[:5]
+    assert labels == [a.name for a in most]
+    assert note == (f"Only 5 of the {len(instance.areas)} areas are named: "
+                    "those with the most dwellings, where the name has "
+                    "room.")
+
+
+def test_map_leaves_out_a_name_that_would_overlap(city):
+    """Tests that of two areas at the same place only the one with more
+    dwellings is named."""
+    instance, _, proposal = city
+    first, second = instance.areas[:2]
+    node = next(d.node for d in instance.dwellings if d.area == first.id)
+    moved = [d.model_copy(update={"node": node})
+             if d.area in (first.id, second.id) else d
+             for d in instance.dwellings]
+    crowded = instance.model_copy(update={"dwellings": tuple(moved)})
+    svg, note = figures.map_figure(proposal, crowded, translator("en"))
+    labels = re.findall(r"font-size=\"7\"[^>]*>([^<]*)</text>", svg)
+    assert (first.name in labels) != (second.name in labels)
+    assert note.startswith(f"Only {len(instance.areas) - 1} of the ")
 
 
 def test_bar_chart_keeps_the_areas_whose_share_changes_most(city,
