@@ -120,6 +120,7 @@ class _Book:
         return self.cell_format(default, False)
 
     def sheet(self, name: str):
+        """A new sheet at the end, named as openpyxl would have."""
         taken = [s.get_name() for s in self.book.worksheets()]
         return self.book.add_worksheet(_free_name(taken, name))
 
