@@ -1,7 +1,8 @@
 """
 Pieces shared by the project's self-contained HTML pages (the policy
-lab's report and the proposal's report): matplotlib figures as inline
-SVG, escaping and the base style.
+lab's report and the proposal's report): escaping and the base style,
+and matplotlib figures as inline SVG for the policy lab's report (the
+proposal's report writes its SVG itself: ``allocator.office.figures``).
 """
 
 from __future__ import annotations

@@ -51,22 +51,6 @@ def move_rows(proposal: Proposal, t: Translator) -> list[dict]:
     return rows
 
 
-def moves_sheet(book, proposal: Proposal, t: Translator) -> None:
-    """A sheet of the chains of moves, after the officer's sheets; none
-    without moves."""
-    if not proposal.moves:
-        return
-    from openpyxl.styles import Font
-
-    sheet = book.create_sheet(t._("Chains of moves")[:31])
-    sheet.append([t._(c.header) for c in MOVE_COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in move_rows(proposal, t):
-        sheet.append([row[c.key] for c in MOVE_COLUMNS])
-    sheet.freeze_panes = "A2"
-
-
 def moves_section(proposal: Proposal, t: Translator, table) -> str:
     """The report's section of the chains of moves; empty without."""
     if not proposal.moves:

@@ -4,8 +4,8 @@ housing office can read, print and file.
 
 It holds the round's key figures, a map of the instance's own geography
 (areas, dwellings matched and left empty, service sites) and the
-dispersion per area before and after, both drawn with matplotlib as
-inline SVG; the matches as an officer reads them, households left
+dispersion per area before and after, both as inline SVG
+(``figures``); the matches as an officer reads them, households left
 waiting with their explanation, empty dwellings and binding rules with
 their marginal value. No script, no font or image from the network;
 print styles put each section on its own landscape page. Sensitive
@@ -14,39 +14,20 @@ household fields never appear.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 from models import Instance, Policy, Proposal
 
-from ..htmlparts import BASE_CSS, escape, matplotlib_pyplot, svg_of
-from ..i18n import N_, Translator, translator
+from ..htmlparts import BASE_CSS, escape
+from ..i18n import Translator, translator
 from ..io._atomic import write_text_atomic
 from . import views
+from .figures import dispersion_figure, map_figure
 from .moves import moves_section
-from .views import Column, OfficeView, office_view
+from .shared_view import shared_office_view
+from .views import Column, OfficeView
 
 REPORT_NAME = "report.html"
-
-SITE_TEXT = {
-    "kindergarten": N_("kindergarten"),
-    "school": N_("school"),
-    "adult_education": N_("adult education"),
-    "public_transport": N_("public transport"),
-    "health": N_("health centre"),
-    "shop": N_("shop"),
-    "nav": N_("NAV office"),
-}
-
-_SITE_STYLE = {
-    "kindergarten": ("^", "tab:green"),
-    "school": ("s", "tab:green"),
-    "adult_education": ("D", "tab:olive"),
-    "public_transport": ("P", "0.35"),
-    "health": ("X", "tab:red"),
-    "shop": ("v", "tab:brown"),
-    "nav": ("*", "tab:purple"),
-}
 
 CSS = BASE_CSS + """
 body { max-width: 1400px; }
@@ -117,134 +98,10 @@ def report_html(proposal: Proposal, instance: Instance,
                 policy: Policy | None = None) -> str:
     """The report page as text (what ``write_report`` writes)."""
     t = translator(lang)
-    view = office_view(proposal, instance, t, policy)
-    plt = matplotlib_pyplot()
-    try:
-        map_svg = _map_figure(plt, proposal, instance, t)
-        areas_svg = _dispersion_figure(plt, view, t, policy)
-    finally:
-        plt.close("all")
-    return _page(proposal, instance, view, t, map_svg, areas_svg)
-
-
-# --- figures -----------------------------------------------------------------
-
-
-def _hull(points):
-    """Convex hull of points (monotone chain), counter-clockwise."""
-    pts = sorted(set(points))
-    if len(pts) < 3:
-        return pts
-
-    def cross(o, a, b):
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-    lower, upper = [], []
-    for p in pts:
-        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
-            lower.pop()
-        lower.append(p)
-    for p in reversed(pts):
-        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
-            upper.pop()
-        upper.append(p)
-    return lower[:-1] + upper[:-1]
-
-
-def _map_figure(plt, proposal: Proposal, instance: Instance,
-                t: Translator) -> str | None:
-    """The instance's geography, or ``None`` when it has no coordinates."""
-    xy = {n.id: (n.x, n.y) for n in instance.nodes}
-    placed = [d for d in instance.dwellings if d.node in xy]
-    if not placed:
-        return None
-    from matplotlib.collections import LineCollection
-    from matplotlib.patches import Polygon
-
-    taken = {m.dwelling for m in proposal.matches}
-    fig, ax = plt.subplots(figsize=(10, 7.5))
-    # The travel network as one collection: an artist per edge cost
-    # about 4 ms each to draw and write (a minute for a national map).
-    segments = [(xy[e.source], xy[e.target]) for e in instance.edges
-                if e.source in xy and e.target in xy]
-    if segments:
-        ax.add_collection(LineCollection(segments, colors="0.86",
-                                         linewidths=0.5, zorder=0))
-    by_area = defaultdict(list)
-    for d in placed:
-        by_area[d.area].append(xy[d.node])
-    names = {a.id: a.name or a.id for a in instance.areas}
-    palette = plt.get_cmap("tab20")
-    for k, (area, points) in enumerate(sorted(by_area.items())):
-        hull = _hull(points)
-        colour = palette(k % 20)
-        if len(hull) >= 3:
-            ax.add_patch(Polygon(hull, closed=True, facecolor=colour,
-                                 edgecolor=colour, alpha=0.18, lw=1,
-                                 zorder=1))
-        cx = sum(p[0] for p in points) / len(points)
-        cy = sum(p[1] for p in points) / len(points)
-        ax.annotate(names.get(area, area), (cx, cy), fontsize=7,
-                    ha="center", va="center", color="0.15", zorder=5,
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white",
-                          "ec": "none", "alpha": 0.7})
-    matched = [xy[d.node] for d in placed if d.id in taken]
-    empty = [xy[d.node] for d in placed if d.id not in taken]
-    ax.scatter([p[0] for p in empty], [p[1] for p in empty], s=14,
-               facecolors="none", edgecolors="tab:orange", linewidths=0.8,
-               zorder=3, label=t._("dwelling left empty ({n})",
-                                    n=t.number(len(empty))))
-    ax.scatter([p[0] for p in matched], [p[1] for p in matched], s=14,
-               c="tab:blue", linewidths=0, zorder=4,
-               label=t._("dwelling matched ({n})",
-                         n=t.number(len(matched))))
-    kinds = defaultdict(list)
-    for s in instance.sites:
-        if s.node in xy:
-            kinds[s.kind.value].append(xy[s.node])
-    for kind, points in sorted(kinds.items()):
-        marker, colour = _SITE_STYLE.get(kind, ("o", "0.3"))
-        ax.scatter([p[0] for p in points], [p[1] for p in points], s=22,
-                   marker=marker, c=colour, edgecolors="white",
-                   linewidths=0.4, zorder=2,
-                   label=t._(SITE_TEXT.get(kind, kind)))
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for side in ax.spines.values():
-        side.set_visible(False)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0),
-              frameon=False)
-    return svg_of(fig)
-
-
-def _dispersion_figure(plt, view: OfficeView, t: Translator,
-                       policy: Policy | None) -> str | None:
-    rows = [r for r in view.areas if r["share_before"] is not None]
-    if not rows:
-        return None
-    rows = rows[::-1]
-    fig, ax = plt.subplots(figsize=(8, 0.28 * len(rows) + 1.2))
-    ys = range(len(rows))
-    ax.barh([y + 0.2 for y in ys], [r["share_before"] for r in rows],
-            height=0.4, color="lightgrey", label=t._("before this round"))
-    ax.barh([y - 0.2 for y in ys], [r["share_after"] or 0 for r in rows],
-            height=0.4, color="tab:blue", label=t._("after this round"))
-    ax.set_yticks(list(ys), [r["area"] for r in rows], fontsize=7)
-    if policy is not None:
-        d = policy.dispersion
-        if d.area_target_share is not None:
-            ax.axvline(d.area_target_share, color="tab:orange", ls="--",
-                       lw=1, label=t._("target share"))
-        if d.area_cap_share is not None:
-            ax.axvline(d.area_cap_share, color="tab:red", lw=1,
-                       label=t._("cap"))
-    ax.xaxis.set_major_formatter(
-        plt.FuncFormatter(lambda v, _: t.percent(v, 0)))
-    ax.set_xlabel(t._("refugee share of the area's households"))
-    ax.grid(alpha=0.3, axis="x")
-    ax.legend(fontsize=7, loc="lower right")
-    return svg_of(fig)
+    view = shared_office_view(proposal, instance, t, policy)
+    drawn_map = map_figure(proposal, instance, t)
+    drawn_bars = dispersion_figure(view.areas, t, policy)
+    return _page(proposal, instance, view, t, drawn_map, drawn_bars)
 
 
 # --- the page ----------------------------------------------------------------
@@ -270,8 +127,16 @@ def cell_text(value, column: Column, t: Translator) -> str:
     return str(value)
 
 
+_CELL_CLASS = {"text": "text", "id": "id", "bool": "bool", "date": "date"}
+
+
 def _table(rows: list[dict], columns, t: Translator, table_id: str,
            caption: str, empty: str) -> str:
+    """A captioned table of view rows; ``empty`` when there are none.
+
+    A national table has 20,000 rows, so each column's class and each
+    distinct value's text are worked out once (numbers and dates through
+    babel cost tens of microseconds each)."""
     if not rows:
         return f"<p class=\"note\" id=\"{table_id}\">{escape(empty)}</p>"
     out = [f"<div class=\"wide\"><table id=\"{table_id}\">"
@@ -281,33 +146,65 @@ def _table(rows: list[dict], columns, t: Translator, table_id: str,
         out.append(f"<th scope=\"col\" class=\"{cls}\">"
                    f"{escape(t._(c.header))}</th>")
     out.append("</tr></thead><tbody>")
+    cells = []
+    for c in columns:
+        cls = _CELL_CLASS.get(c.kind, "num")
+        if c.width >= 40:
+            cls += " wide-text"
+        cells.append((c.key, c, f"<td class=\"{cls}\">", {}))
     for row in rows:
         out.append("<tr>")
-        for c in columns:
-            cls = {"text": "text", "id": "id", "bool": "bool",
-                   "date": "date"}.get(c.kind, "num")
-            if c.width >= 40:
-                cls += " wide-text"
-            out.append(f"<td class=\"{cls}\">"
-                       f"{escape(cell_text(row.get(c.key), c, t))}</td>")
+        for key, column, opening, seen in cells:
+            value = row.get(key)
+            # By type too: True and 1 are equal keys but read differently.
+            memo = (value.__class__, value)
+            try:
+                text = seen[memo]
+            except KeyError:
+                text = seen[memo] = escape(cell_text(value, column, t))
+            except TypeError:  # an unhashable value
+                text = escape(cell_text(value, column, t))
+            out.append(f"{opening}{text}</td>")
         out.append("</tr>")
     out.append("</tbody></table></div>")
     return "".join(out)
 
 
-def _figure(fig_id: str, svg: str | None, caption: str, alt: str,
-            missing: str) -> str:
-    if svg is None:
+def _figure(fig_id: str, drawn: tuple[str, str] | None, caption: str,
+            alt: str, missing: str) -> str:
+    """A figure with its caption and the figure's own note, if any."""
+    if drawn is None:
         return f"<p class=\"note\" id=\"{fig_id}\">{escape(missing)}</p>"
+    svg, note = drawn
     svg = svg.replace("<svg ", f"<svg role=\"img\" aria-label=\""
                       f"{escape(alt)}\" ", 1)
+    if note:
+        caption = f"{caption} {note}"
     return (f"<figure id=\"{fig_id}\">{svg}"
             f"<figcaption>{escape(caption)}</figcaption></figure>")
 
 
 def _page(proposal: Proposal, instance: Instance, view: OfficeView,
-          t: Translator, map_svg: str | None,
-          areas_svg: str | None) -> str:
+          t: Translator, drawn_map: tuple[str, str] | None,
+          drawn_bars: tuple[str, str] | None) -> str:
+    """The whole page: head and contents, then each section in turn."""
+    warnings = getattr(proposal, "warnings", ())
+    parts = [
+        *_head(proposal, instance, t, bool(warnings)),
+        *_figures_section(proposal, view, t),
+        *_warnings_section(warnings, t),
+        *_drawn_sections(view, t, drawn_map, drawn_bars),
+        *_table_sections(view, t),
+        moves_section(proposal, t, _table),
+        _footer(proposal, t),
+        "</main></body></html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _head(proposal: Proposal, instance: Instance, t: Translator,
+          warned: bool) -> list[str]:
+    """The document's head, the page's header and its table of contents."""
     p = proposal.provenance
     title = t._("Housing proposal: {name}", name=instance.name)
     sections = [
@@ -322,8 +219,7 @@ def _page(proposal: Proposal, instance: Instance, view: OfficeView,
     ]
     if proposal.moves:
         sections.append(("moves", t._("Chains of moves")))
-    warnings = getattr(proposal, "warnings", ())
-    if not warnings:
+    if not warned:
         sections = [s for s in sections if s[0] != "warnings"]
     head = [
         "<!DOCTYPE html>",
@@ -349,6 +245,12 @@ def _page(proposal: Proposal, instance: Instance, view: OfficeView,
     head += [f"<li><a href=\"#{k}\">{escape(v)}</a></li>"
              for k, v in sections]
     head.append("</ol></nav><main>")
+    return head
+
+
+def _figures_section(proposal: Proposal, view: OfficeView,
+                     t: Translator) -> list[str]:
+    """The key figures, then the proposal's conflicts as warnings."""
     body = [
         "<section id=\"figures\"><h2>" + escape(t._("Key figures"))
         + "</h2>",
@@ -361,18 +263,31 @@ def _page(proposal: Proposal, instance: Instance, view: OfficeView,
     for c in proposal.conflicts:
         body.append(f"<p class=\"warning\">{escape(c)}</p>")
     body.append("</section>")
-    if warnings:
-        from .warnings_text import warning_text
+    return body
 
-        body.append("<section id=\"warnings\"><h2>"
-                    + escape(t._("Warnings")) + "</h2>")
-        body += [f"<p class=\"warning\">{escape(warning_text(w, t))}</p>"
-                 for w in warnings]
-        body.append("</section>")
-    body += [
+
+def _warnings_section(warnings, t: Translator) -> list[str]:
+    """The proposal's warnings of silent loss; none without any."""
+    if not warnings:
+        return []
+    from .warnings_text import warning_text
+
+    body = ["<section id=\"warnings\"><h2>" + escape(t._("Warnings"))
+            + "</h2>"]
+    body += [f"<p class=\"warning\">{escape(warning_text(w, t))}</p>"
+             for w in warnings]
+    body.append("</section>")
+    return body
+
+
+def _drawn_sections(view: OfficeView, t: Translator,
+                    drawn_map: tuple[str, str] | None,
+                    drawn_bars: tuple[str, str] | None) -> list[str]:
+    """The map, and the dispersion per area with its table."""
+    return [
         "<section id=\"map\" class=\"page\"><h2>" + escape(t._("Map"))
         + "</h2>",
-        _figure("fig-map", map_svg, t._(
+        _figure("fig-map", drawn_map, t._(
             "Areas (shaded), dwellings matched (filled) and left empty "
             "(rings), and service sites, on the instance's own "
             "coordinates."), t._("Map of the areas, dwellings and service "
@@ -381,7 +296,7 @@ def _page(proposal: Proposal, instance: Instance, view: OfficeView,
         "</section>",
         "<section id=\"dispersion\" class=\"page\"><h2>"
         + escape(t._("Dispersion per area")) + "</h2>",
-        _figure("fig-dispersion", areas_svg, t._(
+        _figure("fig-dispersion", drawn_bars, t._(
             "Refugee households as a share of each area's households, "
             "before and after this round."),
             t._("Bar chart of the refugee share per area before and "
@@ -389,6 +304,12 @@ def _page(proposal: Proposal, instance: Instance, view: OfficeView,
         _table(view.areas, views.AREA_COLUMNS, t, "areas-table",
                t._("Areas"), t._("No areas.")),
         "</section>",
+    ]
+
+
+def _table_sections(view: OfficeView, t: Translator) -> list[str]:
+    """Matches, households waiting, empty dwellings and binding rules."""
+    return [
         "<section id=\"matches\" class=\"page\"><h2>"
         + escape(t._("Matches")) + "</h2>",
         "<p class=\"note\">" + escape(t._(
@@ -430,15 +351,16 @@ def _page(proposal: Proposal, instance: Instance, view: OfficeView,
                t._("No cap or council decision is full: none limits "
                    "this proposal.")),
         "</section>",
-        moves_section(proposal, t, _table),
-        "<footer><p class=\"note\">" + escape(t._(
-            "Engine {engine}; instance {sha}; policy {policy} ({psha}).",
-            engine=proposal.solver.engine, sha=p.instance_sha256[:12],
-            policy=p.policy_name, psha=p.policy_sha256[:12]))
-        + "</p></footer>",
-        "</main></body></html>",
     ]
-    return "\n".join(head + body) + "\n"
+
+
+def _footer(proposal: Proposal, t: Translator) -> str:
+    p = proposal.provenance
+    return ("<footer><p class=\"note\">" + escape(t._(
+        "Engine {engine}; instance {sha}; policy {policy} ({psha}).",
+        engine=proposal.solver.engine, sha=p.instance_sha256[:12],
+        policy=p.policy_name, psha=p.policy_sha256[:12]))
+        + "</p></footer>")
 
 
 __all__ = ["REPORT_NAME", "report_html", "write_report"]

@@ -12,19 +12,21 @@ for programs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 from models import Instance, Policy, Proposal
 
 from ..i18n import N_, Translator
+from .shared_view import shared_office_view
 from .views import (
     AREA_COLUMNS,
     BINDING_COLUMNS,
     EMPTY_COLUMNS,
     MATCH_COLUMNS,
     WAITING_COLUMNS,
-    office_view,
 )
 
 SHEETS = (
@@ -70,67 +72,178 @@ def dialect_of(report) -> CsvDialect:
     return NORWEGIAN_EXCEL if ";" in separators else CsvDialect()
 
 
-def people_sheets(book, proposal: Proposal, instance: Instance,
+class _Book:
+    """
+    An XlsxWriter workbook with the few cell formats the sheets use.
+
+    XlsxWriter writes each cell straight into the sheet's XML, where
+    openpyxl built an object per cell and styled it afterwards: the
+    people's workbook of a national round (790,000 cells) took over a
+    minute that way. Sheet names follow openpyxl's rule for a name
+    already taken (case aside): the next free number is appended, as in
+    ``matches1`` beside ``Matches``.
+    """
+
+    def __init__(self, path: Path) -> None:
+        import xlsxwriter
+
+        # Text is written as text: data must not turn into formulas or
+        # links in the user's spreadsheet.
+        self.book = xlsxwriter.Workbook(str(path), {
+            "in_memory": True, "strings_to_formulas": False,
+            "strings_to_urls": False, "strings_to_numbers": False,
+            "nan_inf_to_errors": True})
+        self.bold = self.book.add_format({"bold": True})
+        self.heading = self.book.add_format(
+            {"bold": True, "text_wrap": True, "valign": "top"})
+        self._formats: dict[tuple, object] = {}
+
+    def cell_format(self, number_format: str | None, wrap: bool):
+        """The format of a column's cells (``None`` when plain)."""
+        if number_format is None and not wrap:
+            return None
+        key = (number_format, wrap)
+        if key not in self._formats:
+            spec = {"num_format": number_format} if number_format else {}
+            if wrap:
+                spec.update(text_wrap=True, valign="top")
+            self._formats[key] = self.book.add_format(spec)
+        return self._formats[key]
+
+    def _dated(self, fmt, default: str):
+        """``fmt``, or with ``default`` as its number format when it has
+        none (a date must not show as a bare serial number)."""
+        for (number_format, wrap), known in self._formats.items():
+            if known is fmt:
+                return fmt if number_format else self.cell_format(default,
+                                                                  wrap)
+        return self.cell_format(default, False)
+
+    def sheet(self, name: str):
+        """A new sheet at the end, named as openpyxl would have."""
+        taken = [s.get_name() for s in self.book.worksheets()]
+        return self.book.add_worksheet(_free_name(taken, name))
+
+    def write_rows(self, sheet, rows, formats, first_row: int = 1) -> None:
+        """Typed values from ``first_row`` on; ``formats`` per column
+        (plain beyond them)."""
+        dated = {f: self._dated(f, _DEFAULT_DATE) for f in set(formats)}
+        date_of = {f: self._dated(f, _DEFAULT_DATETIME)
+                   for f in set(formats)}
+        text, number = sheet.write_string, sheet.write_number
+        for r, row in enumerate(rows, start=first_row):
+            if len(row) > len(formats):  # columns beyond those formatted
+                formats = [*formats, *[None] * (len(row) - len(formats))]
+                dated.setdefault(None, self._dated(None, _DEFAULT_DATE))
+                date_of.setdefault(None, self._dated(None,
+                                                     _DEFAULT_DATETIME))
+            for c, (value, fmt) in enumerate(zip(row, formats)):
+                kind = value.__class__
+                if kind is str:
+                    if value:
+                        text(r, c, value, fmt)
+                    elif fmt is not None:  # empty text reads back as empty
+                        sheet.write_blank(r, c, None, fmt)
+                elif kind is int or kind is float:
+                    number(r, c, value, fmt)
+                elif value is None:
+                    if fmt is not None:
+                        sheet.write_blank(r, c, None, fmt)
+                elif kind is bool:
+                    sheet.write_boolean(r, c, value, fmt)
+                elif kind is datetime:
+                    sheet.write_datetime(r, c, value, date_of[fmt])
+                elif kind is date:
+                    sheet.write_datetime(r, c, value, dated[fmt])
+                elif isinstance(value, str):  # an enumeration's member
+                    text(r, c, str.__str__(value), fmt)
+                else:
+                    sheet.write(r, c, value, fmt)
+
+    def close(self) -> None:
+        self.book.close()
+
+
+_DEFAULT_DATE = "yyyy-mm-dd"
+_DEFAULT_DATETIME = "yyyy-mm-dd h:mm:ss"
+"""The formats openpyxl gave dates without one of their own."""
+
+
+def _free_name(taken: list[str], name: str) -> str:
+    """``name``, or with the next number when taken (openpyxl's rule)."""
+    if not any(n.lower() == name.lower() for n in taken):
+        return name
+    pattern = re.compile(f"(?P<title>{re.escape(name)})(?P<count>\\d*),?",
+                         re.I)
+    counts = [int(c) for _, c in pattern.findall(",".join(taken))
+              if c.isdigit()]
+    return f"{name}{max(counts, default=0) + 1}"
+
+
+def people_sheets(book: _Book, proposal: Proposal, instance: Instance,
                   t: Translator, policy: Policy | None = None) -> None:
-    """Add the officer's sheets to an openpyxl workbook (first)."""
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    view = office_view(proposal, instance, t, policy)
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for position, (key, title, columns) in enumerate(SHEETS):
-        sheet = book.create_sheet(_sheet_title(t._(title)), position)
-        sheet.append([t._(c.header) for c in columns])
-        for cell in sheet[1]:
-            cell.font = bold
-            cell.alignment = wrap
-        for row in getattr(view, key):
-            sheet.append([_value(row.get(c.key), c, t) for c in columns])
-        for index, c in enumerate(columns, start=1):
-            letter = get_column_letter(index)
-            sheet.column_dimensions[letter].width = max(
-                c.width, min(len(t._(c.header)) + 2, 18))
-            fmt = _FORMATS.get(c.kind)
-            if fmt or c.width >= 40:
-                for (cell,) in sheet.iter_rows(min_row=2, min_col=index,
-                                               max_col=index):
-                    if fmt:
-                        cell.number_format = fmt
-                    if c.width >= 40:
-                        cell.alignment = wrap
-        sheet.freeze_panes = "B2"
-        if sheet.max_row > 1:
-            sheet.auto_filter.ref = sheet.dimensions
-        _print_setup(sheet, PageSetupProperties)
-    sheet = book.create_sheet(_sheet_title(t._("Key figures")), len(SHEETS))
-    sheet.append([t._("Key figures"), ""])
-    sheet["A1"].font = bold
-    for label, value in view.figures:
-        sheet.append([label, value])
-    sheet.column_dimensions["A"].width = 46
-    sheet.column_dimensions["B"].width = 24
-    for text in proposal.conflicts:
-        sheet.append([t._("Conflict"), text])
-    for w in getattr(proposal, "warnings", ()):
-        from .warnings_text import warning_text
-
-        sheet.append([t._("Warning"), warning_text(w, t)])
-    _print_setup(sheet, PageSetupProperties)
-    from .moves import moves_sheet
-
-    moves_sheet(book, proposal, t)
+    """Add the officer's sheets to the workbook."""
+    view = shared_office_view(proposal, instance, t, policy)
+    for key, title, columns in SHEETS:
+        sheet = book.sheet(_sheet_title(t._(title)))
+        headers = [t._(c.header) for c in columns]
+        sheet.write_row(0, 0, headers, book.heading)
+        rows = getattr(view, key)
+        book.write_rows(
+            sheet, ([_value(row.get(c.key), c, t) for c in columns]
+                    for row in rows),
+            [book.cell_format(_FORMATS.get(c.kind), c.width >= 40)
+             for c in columns])
+        for index, (c, header) in enumerate(zip(columns, headers)):
+            sheet.set_column(index, index, max(
+                c.width, min(len(header) + 2, 18)))
+        sheet.freeze_panes(1, 1)
+        if rows:
+            sheet.autofilter(0, 0, len(rows), len(columns) - 1)
+        _print_setup(sheet)
+    _figures_sheet(book, proposal, view, t)
+    _moves_sheet(book, proposal, t)
 
 
-def _print_setup(sheet, PageSetupProperties) -> None:
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.print_title_rows = "1:1"
-    sheet.print_options.gridLines = True
+def _figures_sheet(book: _Book, proposal: Proposal, view,
+                   t: Translator) -> None:
+    """Key figures, then the proposal's conflicts and warnings."""
+    from .warnings_text import warning_text
+
+    sheet = book.sheet(_sheet_title(t._("Key figures")))
+    sheet.write_string(0, 0, t._("Key figures"), book.bold)
+    rows = [[label, value] for label, value in view.figures]
+    rows += [[t._("Conflict"), text] for text in proposal.conflicts]
+    rows += [[t._("Warning"), warning_text(w, t)]
+             for w in getattr(proposal, "warnings", ())]
+    book.write_rows(sheet, rows, [None, None])
+    sheet.set_column(0, 0, 46)
+    sheet.set_column(1, 1, 24)
+    _print_setup(sheet)
+
+
+def _moves_sheet(book: _Book, proposal: Proposal, t: Translator) -> None:
+    """The chains of moves after the officer's sheets; none without."""
+    if not proposal.moves:
+        return
+    from .moves import MOVE_COLUMNS, move_rows
+
+    sheet = book.sheet(t._("Chains of moves")[:31])
+    sheet.write_row(0, 0, [t._(c.header) for c in MOVE_COLUMNS], book.bold)
+    book.write_rows(sheet, ([row[c.key] for c in MOVE_COLUMNS]
+                            for row in move_rows(proposal, t)),
+                    [None] * len(MOVE_COLUMNS))
+    sheet.freeze_panes(1, 0)
+
+
+def _print_setup(sheet) -> None:
+    """Landscape A4, one page wide, the header on every page, and the
+    grid printed."""
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    sheet.hide_gridlines(0)
 
 
 def _sheet_title(text: str) -> str:
@@ -153,25 +266,27 @@ def save_people_workbook(path: Path, data_sheets: dict, proposal: Proposal,
                          instance: Instance, t: Translator,
                          policy: Policy | None = None) -> None:
     """The officer's sheets, then the data sheets, saved to ``path``."""
-    import openpyxl
-    from openpyxl.styles import Font
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
+    book = _Book(path)
+    # What the office's own decisions did (set aside, overridden,
+    # changed) comes first, before any sheet of the proposal.
+    if "decisions" in data_sheets:
+        _data_sheet(book, "decisions", *data_sheets["decisions"])
     people_sheets(book, proposal, instance, t, policy)
-    bold = Font(bold=True)
     for name, (header, rows) in data_sheets.items():
-        # What the office's own decisions did (set aside, overridden,
-        # changed) comes first, before any sheet of the proposal.
-        sheet = book.create_sheet(name, 0 if name == "decisions" else None)
-        sheet.append(list(header))
-        for cell in sheet[1]:
-            cell.font = bold
-        for row in rows:
-            sheet.append([("'" + v) if isinstance(v, str)
-                          and v.startswith("=") else v for v in row])
-        sheet.freeze_panes = "A2"
-    book.save(path)
+        if name != "decisions":
+            _data_sheet(book, name, header, rows)
+    book.close()
+
+
+def _data_sheet(book: _Book, name: str, header, rows) -> None:
+    """A sheet for programs: a bold header, then the values as they are
+    (text starting with ``=`` kept as text by a leading apostrophe)."""
+    sheet = book.sheet(name)
+    sheet.write_row(0, 0, list(header), book.bold)
+    book.write_rows(sheet, ([("'" + v) if isinstance(v, str)
+                             and v.startswith("=") else v for v in row]
+                            for row in rows), [])
+    sheet.freeze_panes(1, 0)
 
 
 def dialect_csv(text: str, dialect: CsvDialect) -> str:
