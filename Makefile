@@ -12,6 +12,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
 .venv/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked --compile-bytecode
+	$(UV) run python -m compileall -q allocator models workbench
 	touch $@
 
 demo: .venv/.synced

@@ -114,6 +114,12 @@ def main(argv=None) -> int:
     parser.add_argument("--national", action="store_true",
                         help="also solve national with --time-limit 30")
     args = parser.parse_args(argv)
+    # The project's own modules compiled once, as an installed package's
+    # are: where PYTHONDONTWRITEBYTECODE is set, every command would
+    # otherwise compile them again (0.2 to 0.35 s of a city solve).
+    subprocess.run([sys.executable, "-m", "compileall", "-q",
+                    *(str(ROOT / p) for p in ("allocator", "models"))],
+                   check=True)
     work = Path(tempfile.mkdtemp(prefix="startup-"))
     try:
         todo = commands(work, args.national)
