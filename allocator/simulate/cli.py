@@ -137,9 +137,14 @@ def simulate_command(*, path, out_dir, policies, overrides, params_file,
     report = write_report(sweep, instance, out_dir)
     elapsed = time.perf_counter() - started
     _print_headline(sweep, out)
+    # The sweep records its backend in English (it is data in its
+    # tables); the summary line says it in the user's language.
+    backend = {"local processes": _("local processes"),
+               "this process": _("this process")}.get(sweep.backend,
+                                                      sweep.backend)
     out.print(_("{runs} runs and {optima} hindsight optima on {backend} "
                 "in {seconds} s", runs=len(sweep.runs),
-                optima=len(sweep.hindsights), backend=sweep.backend,
+                optima=len(sweep.hindsights), backend=backend,
                 seconds=format(elapsed, ".0f")))
     out.print(_("wrote {report} (tables/ and figures/ beside it as CSV)",
                 report=report))
