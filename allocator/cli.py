@@ -670,12 +670,7 @@ class _Stages:
     def engine_seconds(self, result):
         self.seconds["engine_build"] = result.build_seconds
         self.seconds["engine_solve"] = result.solve_seconds
-        for name, value in result.detail.items():
-            if name.endswith("_seconds"):
-                try:
-                    self.seconds[name.removesuffix("_seconds")] = float(value)
-                except ValueError:
-                    pass
+        self.seconds.update(result.stats.seconds())
 
 
 def _print_summary(proposal: Proposal, seconds=None):

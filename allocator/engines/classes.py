@@ -46,7 +46,8 @@ from models import Status
 from .. import interrupt, progress
 from ..data import UNLIMITED, AllocationData
 from ..i18n import _
-from ..result import Result, chosen_result, combine, empty_result, evaluate
+from ..result import (Result, SolveStats, chosen_result, combine,
+                      empty_result, evaluate)
 from ._highs import exact_highs
 from .exchange import improve
 from .pricing import with_pairs
@@ -485,7 +486,8 @@ def solve_classes(
     hint = _better_start(data, groups, _hint_pairs(data, groups, hint),
                          start)
     built = time.perf_counter()
-    detail: dict[str, str] = {}
+    # The solve's figures by ``SolveStats`` field, filled as it goes.
+    detail: dict[str, object] = {"stage_bounds": []}
     priority_bound = np.inf
     if len(stages) == 1 and data.lexicographic and data.quota_dims and (
         starts
@@ -510,9 +512,10 @@ def solve_classes(
         bound=combined_bound, primary_bound=primary_bound,
         build_seconds=built - began,
         solve_seconds=time.perf_counter() - built, seed=seed,
-        detail={**detail, "groups": str(model.G),
-                "columns": str(model.num_cols),
-                "rows": str(model.num_rows), "pricing_rounds": str(rounds)},
+        stats=SolveStats(**{
+            **detail, "stage_bounds": tuple(detail["stage_bounds"]),
+            "groups": model.G, "columns": model.num_cols,
+            "rows": model.num_rows, "pricing_rounds": rounds}),
     )
     return result
 
@@ -595,7 +598,7 @@ def _solve_stages(model, data: AllocationData, groups: _Groups, stages,
         x, value, bound, stage_rounds, stage_proven = outcome
         rounds += stage_rounds
         proven &= stage_proven
-        detail[f"stage{k + 1}_bound"] = f"{bound:.1f}"
+        detail["stage_bounds"].append(float(bound))
         if k == 0 and len(stages) > 1:
             first_bound = bound
         if k + 1 < len(stages):
@@ -685,9 +688,8 @@ def _counted(data: AllocationData, groups: _Groups, deadline, seed: int,
     stage = solve_priority(data, c, deadline, seed)
     if stage is None:
         return None
-    detail.update(counted_kinds=str(c.num_kinds),
-                  counted_types=str(c.num_types),
-                  count_seconds=f"{stage.seconds:.1f}")
+    detail.update(counted_kinds=c.num_kinds, counted_types=c.num_types,
+                  count_seconds=stage.seconds)
     pairs = stage.pairs
     if hint and _priority_of(data, hint) > stage.value:
         pairs = hint  # a caller's start the time limit kept ahead
@@ -704,7 +706,7 @@ def _moved(data: AllocationData, groups: _Groups, pairs, deadline,
     began = time.perf_counter()
     moved = improve(data, groups.members, groups.dwellings, groups.quality,
                     pairs, deadline)
-    detail["moves_seconds"] = f"{time.perf_counter() - began:.1f}"
+    detail["moves_seconds"] = time.perf_counter() - began
     return moved
 
 

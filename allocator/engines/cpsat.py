@@ -11,7 +11,8 @@ from models import Status
 
 from .. import interrupt
 from ..data import AllocationData
-from ..result import Result, chosen_result, empty_result, evaluate
+from ..result import (Result, SolveStats, chosen_result, empty_result,
+                      evaluate)
 from .linear import build_linear_model, objective_stages
 from .mip import best_bound
 from .stages import StagesOutcome, solve_stages
@@ -105,7 +106,7 @@ def solve_cpsat(
         solve_seconds=time.perf_counter() - built,
         workers=int(workers),
         seed=int(seed),
-        detail={"rows": str(lm.num_rows), "vars": str(lm.num_vars)},
+        stats=SolveStats(rows=lm.num_rows, vars=lm.num_vars),
     )
 
 

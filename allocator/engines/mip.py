@@ -10,7 +10,8 @@ from models import Status
 
 from .. import interrupt
 from ..data import AllocationData
-from ..result import Result, chosen_result, empty_result, evaluate
+from ..result import (Result, SolveStats, chosen_result, empty_result,
+                      evaluate)
 from ._highs import ABS_GAP, exact_highs, highs_lp
 from .linear import LinearModel, build_linear_model, objective_stages
 from .stages import solve_stages
@@ -62,7 +63,7 @@ def solve_mip(
         return empty_result(
             data, "mip", outcome.failed, build_seconds=built - start,
             solve_seconds=time.perf_counter() - built,
-            detail={"backend": backend},
+            stats=SolveStats(backend=backend),
         )
     chosen = (np.asarray(hint) if x is None
               else np.flatnonzero(x[: model.num_pairs] > 0.5))
@@ -83,11 +84,8 @@ def solve_mip(
         build_seconds=built - start,
         solve_seconds=time.perf_counter() - built,
         seed=seed,
-        detail={
-            "backend": runner.name,
-            "rows": str(model.num_rows),
-            "vars": str(model.num_vars),
-        },
+        stats=SolveStats(backend=runner.name, rows=model.num_rows,
+                         vars=model.num_vars),
     )
 
 
