@@ -23,6 +23,7 @@ school-age children when the dwelling lies in another area.
 from __future__ import annotations
 
 import dataclasses
+
 import numpy as np
 
 from models import ADULT_AGE, SCHOOL_AGE, Instance, Policy
@@ -153,18 +154,18 @@ def _pairs_with(data: AllocationData, keep, nh, nd, scores, quality):
     all_d = np.concatenate([data.pair_dwelling.astype(np.int64)[keep], nd])
     order = np.lexsort((all_d, all_h))
     all_h, all_d = all_h[order], all_d[order]
-    return dict(
-        pair_household=all_h.astype(np.int32),
-        pair_dwelling=all_d.astype(np.int32),
-        pair_scores=np.concatenate([data.pair_scores[keep], scores])[order],
-        pair_quality=np.concatenate(
+    return {
+        "pair_household": all_h.astype(np.int32),
+        "pair_dwelling": all_d.astype(np.int32),
+        "pair_scores": np.concatenate([data.pair_scores[keep], scores])[order],
+        "pair_quality": np.concatenate(
             [data.pair_quality[keep], quality.astype(data.pair_quality.dtype)]
         )[order],
-        pair_room=np.concatenate(
+        "pair_room": np.concatenate(
             [data.pair_room[keep], np.zeros(len(nh), dtype=bool)])[order],
-        household_ptr=np.searchsorted(
+        "household_ptr": np.searchsorted(
             all_h, np.arange(data.num_households + 1)).astype(np.int64),
-    )
+    }
 
 
 def _grown(cap: np.ndarray, index: np.ndarray, homes) -> np.ndarray:

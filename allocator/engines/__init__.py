@@ -15,7 +15,7 @@ from models import Status
 from ..data import AllocationData
 from ..engine_catalogue import ENGINE_SUMMARIES, ENGINES
 from ..i18n import _
-from ..result import Route, Result, chosen_result, empty_result
+from ..result import Result, Route, chosen_result, empty_result
 from .classes import solve_classes
 from .flow import NotRepresentable, solve_flow
 from .mip import solve_mip

@@ -46,8 +46,14 @@ from models import Status
 from .. import interrupt, progress
 from ..data import UNLIMITED, AllocationData
 from ..i18n import _
-from ..result import (Result, SolveStats, chosen_result, combine,
-                      empty_result, evaluate)
+from ..result import (
+    Result,
+    SolveStats,
+    chosen_result,
+    combine,
+    empty_result,
+    evaluate,
+)
 from ._highs import exact_highs
 from .exchange import improve
 from .pricing import with_pairs

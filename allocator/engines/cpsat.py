@@ -11,11 +11,9 @@ from models import Status
 
 from .. import interrupt
 from ..data import AllocationData
-from ..result import (Result, SolveStats, chosen_result, empty_result,
-                      evaluate)
+from ..result import Result, SolveStats, empty_result
 from .linear import build_linear_model, objective_stages
-from .mip import best_bound
-from .stages import StagesOutcome, solve_stages
+from .stages import StagesOutcome, program_result, solve_stages
 
 #: CP-SAT works in 64-bit integers; keep the objective well inside them.
 EXACT_BELOW = 2.0**60
@@ -84,7 +82,6 @@ def solve_cpsat(
         outcome = solve_stages(
             lm, _CpSatStages(lm, model, x, solver, deadline), stages,
             start_pairs is not None, deadline, seed, time_is_up)
-    values, proven, bound = outcome.solution, outcome.proven, outcome.bound
     if outcome.failed is not None:
         return empty_result(
             data, "cpsat", outcome.failed,
@@ -92,35 +89,15 @@ def solve_cpsat(
             solve_seconds=time.perf_counter() - built,
             workers=int(workers), seed=int(seed),
         )
-    chosen = _chosen(data, start_pairs, values, proven)
-    # The last stage's bound is on the combined value when there is one
-    # stage; after two stages only a proof or the relaxation gives one.
+    values = outcome.solution
     # CP-SAT alone (hint=False) keeps to its own bound, for comparison.
-    bound = bound if len(stages) == 1 else None
-    if not proven and hint is not False:
-        bound, proven = best_bound(data, chosen, bound)
-    return chosen_result(
-        data, "cpsat", chosen, proven=proven,
-        bound=bound,
-        build_seconds=built - start,
-        solve_seconds=time.perf_counter() - built,
-        workers=int(workers),
-        seed=int(seed),
+    return program_result(
+        data, "cpsat", outcome, len(stages),
+        None if values is None else np.flatnonzero(values > 0), start_pairs,
+        seconds=(start, built), relaxation_bound=hint is not False,
+        workers=int(workers), seed=int(seed),
         stats=SolveStats(rows=lm.num_rows, vars=lm.num_vars),
     )
-
-
-def _chosen(data: AllocationData, start_pairs, values, proven: bool):
-    """The pairs of the last solution, or the start when there is none or
-    the solution is unproven and worse than it."""
-    chosen = (start_pairs if values is None
-              else np.flatnonzero(values > 0))
-    if start_pairs is not None and not proven and (
-        evaluate(data, start_pairs)[3] > evaluate(data, chosen)[3]
-    ):
-        # Never return worse than the feasible start CP-SAT was given.
-        chosen = start_pairs
-    return chosen
 
 
 def _solver(workers: int, seed: int) -> cp_model.CpSolver:

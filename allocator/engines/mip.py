@@ -10,11 +10,10 @@ from models import Status
 
 from .. import interrupt
 from ..data import AllocationData
-from ..result import (Result, SolveStats, chosen_result, empty_result,
-                      evaluate)
+from ..result import Result, SolveStats, empty_result
 from ._highs import ABS_GAP, exact_highs, highs_lp
 from .linear import LinearModel, build_linear_model, objective_stages
-from .stages import solve_stages
+from .stages import program_result, solve_stages
 
 #: Largest objective value handled in one stage: doubles hold integers
 #: exactly to 2**53, and this leaves room for the solver's arithmetic.
@@ -58,32 +57,17 @@ def solve_mip(
         model, runner, stages, hint is not None, deadline, seed,
         lambda: interrupt.stop_requested() or (
             deadline is not None and time.perf_counter() >= deadline))
-    x, proven, bound = outcome.solution, outcome.proven, outcome.bound
     if outcome.failed is not None:
         return empty_result(
             data, "mip", outcome.failed, build_seconds=built - start,
             solve_seconds=time.perf_counter() - built,
             stats=SolveStats(backend=backend),
         )
-    chosen = (np.asarray(hint) if x is None
-              else np.flatnonzero(x[: model.num_pairs] > 0.5))
-    if hint is not None and not proven:
-        # Stopped by the time limit or a stop request: never return worse
-        # than the feasible start the solver was given.
-        if evaluate(data, hint)[3] > evaluate(data, chosen)[3]:
-            chosen = np.asarray(hint)
-    # The solver's bound is on the combined value only with one stage.
-    bound = (int(np.floor(bound))
-             if bound is not None and np.isfinite(bound) and len(stages) == 1
-             else None)
-    if not proven:
-        bound, proven = best_bound(data, chosen, bound)
-    return chosen_result(
-        data, "mip", chosen, proven=proven,
-        bound=bound,
-        build_seconds=built - start,
-        solve_seconds=time.perf_counter() - built,
-        seed=seed,
+    x = outcome.solution
+    return program_result(
+        data, "mip", outcome, len(stages),
+        None if x is None else np.flatnonzero(x[: model.num_pairs] > 0.5),
+        hint, seconds=(start, built), seed=seed,
         stats=SolveStats(backend=runner.name, rows=model.num_rows,
                          vars=model.num_vars),
     )
@@ -109,31 +93,6 @@ def _runner(model: LinearModel, backend: str, time_limit, start, seed: int,
     if hint is not None:
         runner.hint(hint)
     return runner
-
-
-def best_bound(data: AllocationData, chosen, bound: int | None):
-    """
-    The better of a solver's bound and the flow relaxation's, for a
-    solution that is not proven optimal; and whether that bound proves it.
-
-    The relaxation (``relax.relaxed``) bounds the whole problem from
-    above. Solved as a min-cost flow, it costs little beside the search,
-    and at a stop or time limit it is often the only bound there is, or
-    far tighter than the solver's (city, shared housing: 1 % against
-    over 200 %). Returns ``(bound, proven)``.
-    """
-    from .flow import NotRepresentable, solve_flow
-    from .relax import relaxed
-
-    try:
-        relaxation = solve_flow(relaxed(data))
-    except NotRepresentable:
-        relaxation = None
-    if relaxation is not None and relaxation.proven_optimal:
-        bound = (relaxation.value if bound is None
-                 else min(bound, relaxation.value))
-    value = evaluate(data, chosen)[3]
-    return bound, bound is not None and value >= bound
 
 
 class _HighsSolver:
@@ -221,7 +180,7 @@ class _HighsSolver:
         return face.x
 
     def hold_at_least(self, objective, x):
-        value = int(round(float(objective @ x)))
+        value = round(float(objective @ x))
         cols = np.flatnonzero(objective)
         self.highs.addRow(
             value - 0.5, np.inf, len(cols), cols.astype(np.int32),
@@ -323,7 +282,7 @@ class _PulpSolver:
         return face.x
 
     def hold_at_least(self, objective, x):
-        value = int(round(float(objective @ x)))
+        value = round(float(objective @ x))
         pulp = self.pulp
         cols = np.flatnonzero(objective)
         self.problem += (

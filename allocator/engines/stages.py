@@ -13,6 +13,7 @@ how it maximises one stage and how it holds a stage's optimum.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -21,6 +22,8 @@ import numpy as np
 
 from models import Status
 
+from ..data import AllocationData
+from ..result import Result, chosen_result, evaluate
 from .face import Face, lp_face
 from .linear import LinearModel
 
@@ -137,3 +140,79 @@ def solve_stages(
         if not last:
             backend.hold_at_least(objective, found)
     return StagesOutcome(solution, proven, bound)
+
+
+def program_result(data: AllocationData, engine: str,
+                   outcome: StagesOutcome, num_stages: int, pairs,
+                   start_pairs, *, seconds: tuple[float, float],
+                   relaxation_bound: bool = True, **fields) -> Result:
+    """
+    The result of an integer program's stages.
+
+    Parameters
+    ----------
+    outcome
+        What ``solve_stages`` gave (not a failure).
+    num_stages
+        How many stages there were: the solver's bound is on the combined
+        value only with one.
+    pairs
+        The chosen free pairs of the last solution, ``None`` without one.
+    start_pairs
+        The warm start's pairs, ``None`` without one: it is the answer
+        when no stage found a solution, or when the last solution is
+        unproven and worse.
+    seconds
+        When the engine began and when its model was built
+        (``time.perf_counter()``).
+    relaxation_bound
+        Whether an unproven answer is also bounded by the flow
+        relaxation (``best_bound``).
+    fields
+        Further ``Result`` fields: seed, workers, statistics.
+    """
+    start, built = seconds
+    proven = outcome.proven
+    chosen = start_pairs if pairs is None else pairs
+    if start_pairs is not None and not proven and (
+        evaluate(data, start_pairs)[3] > evaluate(data, chosen)[3]
+    ):
+        # Stopped by the time limit or a stop request: never return worse
+        # than the feasible start the solver was given.
+        chosen = start_pairs
+    bound = outcome.bound
+    if bound is None or num_stages != 1 or not np.isfinite(bound):
+        bound = None
+    elif not isinstance(bound, int):
+        bound = int(np.floor(bound))
+    if not proven and relaxation_bound:
+        bound, proven = best_bound(data, chosen, bound)
+    return chosen_result(
+        data, engine, np.asarray(chosen), proven=proven, bound=bound,
+        build_seconds=built - start,
+        solve_seconds=time.perf_counter() - built, **fields)
+
+
+def best_bound(data: AllocationData, chosen, bound: int | None):
+    """
+    The better of a solver's bound and the flow relaxation's, for a
+    solution that is not proven optimal; and whether that bound proves it.
+
+    The relaxation (``relax.relaxed``) bounds the whole problem from
+    above. Solved as a min-cost flow, it costs little beside the search,
+    and at a stop or time limit it is often the only bound there is, or
+    far tighter than the solver's (city, shared housing: 1 % against
+    over 200 %). Returns ``(bound, proven)``.
+    """
+    from .flow import NotRepresentable, solve_flow
+    from .relax import relaxed
+
+    try:
+        relaxation = solve_flow(relaxed(data))
+    except NotRepresentable:
+        relaxation = None
+    if relaxation is not None and relaxation.proven_optimal:
+        bound = (relaxation.value if bound is None
+                 else min(bound, relaxation.value))
+    value = evaluate(data, chosen)[3]
+    return bound, bound is not None and value >= bound
