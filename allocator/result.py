@@ -9,6 +9,7 @@ import numpy as np
 from models import Status
 
 from .data import AllocationData
+from .ledger import CapacityLedger
 from .places import place_excess
 
 
@@ -272,10 +273,7 @@ def evaluate(data: AllocationData, chosen_pairs: np.ndarray):
 
 def area_excess(data: AllocationData, dwellings: np.ndarray) -> np.ndarray:
     """Free households above each area's target (after locks)."""
-    used = np.bincount(
-        data.dwelling_area[dwellings], minlength=len(data.area_ids)
-    )
-    return np.clip(used - data.area_target, 0, None)
+    return CapacityLedger.of_pairs(data, dwellings).area_excess()
 
 
 def combine(data: AllocationData, primary: int, secondary: int) -> int:

@@ -46,6 +46,7 @@ from models import Status
 from .. import interrupt, progress
 from ..data import UNLIMITED, AllocationData
 from ..i18n import _
+from ..ledger import CapacityLedger
 from ..result import (
     Result,
     SolveStats,
@@ -1042,30 +1043,21 @@ def _round(model: _ClassModel, x_lp: np.ndarray) -> np.ndarray:
     d_of = np.array([dwelling[g][p] for g, p in
                      zip(model.x_group.tolist(), model.x_pos.tolist())],
                     dtype=np.int64)
-    used_d = np.zeros(model.D, dtype=bool)
-    used_b = np.zeros(model.B, dtype=np.int64)
-    used_a = np.zeros(model.A, dtype=np.int64)
-    used_q = np.zeros((model.M, model.Q), dtype=np.int64)
-    b_cap, a_cap, q_cap = data.building_cap, data.area_cap, data.quota_cap
+    # A column takes its dwelling whole: ``taken`` marks it, the ledger
+    # counts the caps and quotas.
+    taken = np.zeros(model.D, dtype=bool)
+    ledger = CapacityLedger(data)
     out = np.zeros(model.num_cols)
 
     def fits(k):
-        g, d = model.x_group[k], d_of[k]
-        b, a = data.dwelling_building[d], data.dwelling_area[d]
-        m = data.dwelling_municipality[d]
-        use = model.groups.usage[g]
-        return (housed[g] < len(y_pos[g]) and not used_d[d]
-                and (b < 0 or used_b[b] < b_cap[b]) and used_a[a] < a_cap[a]
-                and np.all(used_q[m] + use <= q_cap[m]))
+        g, d = model.x_group[k], int(d_of[k])
+        return (housed[g] < len(y_pos[g]) and not taken[d]
+                and ledger.caps_fit(d, model.groups.usage[g]))
 
     def take(k):
-        g, d = model.x_group[k], d_of[k]
-        b, a = data.dwelling_building[d], data.dwelling_area[d]
-        used_d[d] = True
-        if b >= 0:
-            used_b[b] += 1
-        used_a[a] += 1
-        used_q[data.dwelling_municipality[d]] += model.groups.usage[g]
+        g, d = model.x_group[k], int(d_of[k])
+        taken[d] = True
+        ledger.take(d, int(data.dwelling_slots[d]), model.groups.usage[g])
         out[y_order[g][housed[g]]] = 1
         housed[g] += 1
         out[first + k] = 1
@@ -1081,7 +1073,7 @@ def _round(model: _ClassModel, x_lp: np.ndarray) -> np.ndarray:
         if out[first + k] == 0 and fits(k):
             take(k)
     if model.num_e:
-        out[model.num_y:first] = np.clip(used_a - data.area_target, 0, None)
+        out[model.num_y:first] = ledger.area_excess()
     return out
 
 
