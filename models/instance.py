@@ -227,6 +227,12 @@ def _exceeds(table: str, i: int, field: str, message: str) -> Problem:
                    message=message)
 
 
+def _contradicts(table: str, i: int, field: str, message: str) -> Problem:
+    """A row's reference that another table's row contradicts."""
+    return Problem(loc=(table, i, field), rule="contradictory-rows",
+                   message=message)
+
+
 def _reference_problems(inst: Instance, municipalities, nodes, area_of,
                         dwellings) -> Iterator[Problem]:
     """Unknown ids that municipalities, areas, buildings, nationalities,
@@ -294,22 +300,15 @@ def _dwelling_problems(i, d, municipalities, area_of, building_of, nodes):
     yield from _unknown(t, i, "node", d.node, nodes, "network node")
     area = area_of.get(d.area)
     if area is not None and area.municipality != d.municipality:
-        yield Problem(
-            loc=(t, i, "area"),
-            rule="contradictory-rows",
-            message=_("area {area!r} belongs to municipality {right!r}, "
-                      "not {wrong!r}.", area=d.area,
-                      right=area.municipality, wrong=d.municipality),
-        )
+        yield _contradicts(t, i, "area", _(
+            "area {area!r} belongs to municipality {right!r}, not "
+            "{wrong!r}.", area=d.area, right=area.municipality,
+            wrong=d.municipality))
     building = building_of.get(d.building)
     if building is not None and building.area != d.area:
-        yield Problem(
-            loc=(t, i, "building"),
-            rule="contradictory-rows",
-            message=_("building {building!r} is in area {right!r}, not "
-                      "{wrong!r}.", building=d.building,
-                      right=building.area, wrong=d.area),
-        )
+        yield _contradicts(t, i, "building", _(
+            "building {building!r} is in area {right!r}, not {wrong!r}.",
+            building=d.building, right=building.area, wrong=d.area))
     if d.shared_rooms > max(d.bedrooms, 0):
         yield _exceeds(t, i, "shared_rooms", _(
             "shared_rooms {n} exceeds bedrooms {total}.",
