@@ -72,6 +72,14 @@ class CapacityLedger:
         """Households above each area's dispersion target."""
         return np.clip(self.area_used - self.data.area_target, 0, None)
 
+    def within_caps(self) -> bool:
+        """Whether every building, area and quota count is within its
+        cap."""
+        data = self.data
+        return bool((self.building_used <= data.building_cap).all()
+                    and (self.area_used <= data.area_cap).all()
+                    and (self.quota_used <= data.quota_cap).all())
+
     # Whole counts at given buildings, areas and municipalities.
 
     def room_at(self, areas, buildings, municipalities, usage,

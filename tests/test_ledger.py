@@ -19,26 +19,26 @@ def _data(**fields):
     """Three dwellings: D0 and D1 in building 0 of area 0, D2 (two rooms)
     in area 1 without a building; one municipality with a households
     quota of 2; households 0-2, each using one quota place."""
-    values = dict(
-        num_dwellings=3,
-        building_ids=("B-0",),
-        area_ids=("A-0", "A-1"),
-        dwelling_slots=np.array([1, 1, 2]),
-        dwelling_building=np.array([0, 0, -1]),
-        dwelling_area=np.array([0, 0, 1]),
-        dwelling_municipality=np.array([0, 0, 0]),
-        building_cap=np.array([1]),
-        area_cap=np.array([UNLIMITED, UNLIMITED]),
-        area_target=np.array([0, 1]),
-        quota_cap=np.array([[2]]),
-        household_usage=np.ones((3, 1), dtype=np.int64),
-        place_cap=(),
-        place_penalty=0,
-        shared_same_sex=True,
-        household_sex=np.array([0, 0, 1]),
-        household_age=np.array([20, 25, 22]),
-        shared_max_age_gap=10,
-    )
+    values = {
+        "num_dwellings": 3,
+        "building_ids": ("B-0",),
+        "area_ids": ("A-0", "A-1"),
+        "dwelling_slots": np.array([1, 1, 2]),
+        "dwelling_building": np.array([0, 0, -1]),
+        "dwelling_area": np.array([0, 0, 1]),
+        "dwelling_municipality": np.array([0, 0, 0]),
+        "building_cap": np.array([1]),
+        "area_cap": np.array([UNLIMITED, UNLIMITED]),
+        "area_target": np.array([0, 1]),
+        "quota_cap": np.array([[2]]),
+        "household_usage": np.ones((3, 1), dtype=np.int64),
+        "place_cap": (),
+        "place_penalty": 0,
+        "shared_same_sex": True,
+        "household_sex": np.array([0, 0, 1]),
+        "household_age": np.array([20, 25, 22]),
+        "shared_max_age_gap": 10,
+    }
     values.update(fields)
     return SimpleNamespace(**values)
 
@@ -87,6 +87,10 @@ def test_counted_pairs_give_the_area_excess_over_the_target():
     assert ledger.building_used.tolist() == [1]
     assert ledger.quota_used.tolist() == [[3]]
     assert ledger.area_excess().tolist() == [1, 1]
+    assert not ledger.within_caps()  # three households on a quota of two
+    assert CapacityLedger.of_pairs(_data(quota_cap=np.array([[3]])),
+                                   np.array([0, 2, 2]),
+                                   np.array([0, 1, 2])).within_caps()
 
 
 def test_counts_at_indices_skip_what_has_no_cap():
@@ -110,10 +114,10 @@ def test_counts_at_indices_skip_what_has_no_cap():
 def test_hard_service_places_are_kept_when_asked_for():
     """Tests that the ledger keeps service places only when they are a
     hard cap and it is asked to."""
-    places = dict(place_cap=(np.array([1]),), place_group=np.zeros(
-        (3, 1), dtype=np.int64), place_usage=np.ones((3, 1), dtype=np.int64),
-        quota_cap=np.array([[UNLIMITED]]),
-        building_cap=np.array([UNLIMITED]))
+    places = {"place_cap": (np.array([1]),), "place_group": np.zeros(
+        (3, 1), dtype=np.int64), "place_usage": np.ones((3, 1), dtype=np.int64),
+        "quota_cap": np.array([[UNLIMITED]]),
+        "building_cap": np.array([UNLIMITED])}
     hard = CapacityLedger(_data(**places), hard_places=True)
     hard.take_household(0, 0, takes_room=False)
     assert not hard.household_fits(1, 1, takes_room=False)

@@ -289,13 +289,11 @@ class _ClassModel:
         for key in wanted:
             x[column[key]] = 1
         if self.num_e:
-            area = self.data.dwelling_area[
-                np.array([self.groups.dwellings[g][p] for g, p in wanted],
-                         dtype=np.int64)
-            ] if wanted else np.zeros(0, dtype=np.int64)
-            used = np.bincount(area, minlength=self.A)
-            x[self.num_y:self.num_y + self.num_e] = np.clip(
-                used - self.data.area_target, 0, None)
+            dwellings = np.array(
+                [self.groups.dwellings[g][p] for g, p in wanted],
+                dtype=np.int64)
+            x[self.num_y:self.num_y + self.num_e] = CapacityLedger.of_pairs(
+                self.data, dwellings).area_excess()
         return x
 
     # --- objectives --------------------------------------------------------
@@ -773,17 +771,7 @@ def _fits(data: AllocationData, groups: _Groups, pairs) -> bool:
     if not all(np.isin(dw, groups.dwellings[g]).all() for g, dw in
                _by_group(group_of[h], d)):
         return False
-    building = data.dwelling_building[d]
-    used = np.bincount(building[building >= 0],
-                       minlength=len(data.building_cap))
-    if (used > data.building_cap).any():
-        return False
-    used = np.bincount(data.dwelling_area[d], minlength=len(data.area_cap))
-    if (used > data.area_cap).any():
-        return False
-    quota = np.zeros_like(data.quota_cap)
-    np.add.at(quota, data.dwelling_municipality[d], data.household_usage[h])
-    return bool((quota <= data.quota_cap).all())
+    return CapacityLedger.of_pairs(data, d, h).within_caps()
 
 
 def _by_group(group: np.ndarray, dwellings: np.ndarray):
@@ -803,9 +791,7 @@ def _greedy(data: AllocationData, groups: _Groups) -> list[tuple[int, int]]:
     the country, while this spreads over every eligible dwelling.
     """
     free_dwelling = np.ones(data.num_dwellings, dtype=bool)
-    left_building = data.building_cap.astype(np.int64).copy()
-    left_area = data.area_cap.astype(np.int64).copy()
-    left_quota = data.quota_cap.astype(np.int64).copy()
+    ledger = CapacityLedger(data)
     building, area = data.dwelling_building, data.dwelling_area
     municipality = data.dwelling_municipality
     order = sorted(
@@ -818,21 +804,15 @@ def _greedy(data: AllocationData, groups: _Groups) -> list[tuple[int, int]]:
     for _, minus_h, g in order:
         row = groups.dwellings[g]
         use = groups.usage[g]
-        quota_ok = np.all(left_quota >= use, axis=1)
-        ok = free_dwelling[row] & (left_area[area[row]] > 0) & quota_ok[
-            municipality[row]]
-        if len(left_building):
-            b = building[row]
-            ok &= (b < 0) | (left_building[np.maximum(b, 0)] > 0)
+        ok = free_dwelling[row] & ledger.room_at(
+            area[row], building[row], municipality[row], use)
         k = int(np.argmax(ok)) if len(ok) else 0
         if not len(ok) or not ok[k]:
             continue
         d = int(row[k])
         free_dwelling[d] = False
-        if building[d] >= 0:
-            left_building[building[d]] -= 1
-        left_area[area[d]] -= 1
-        left_quota[municipality[d]] -= use
+        ledger.add_one(int(area[d]), int(building[d]), int(municipality[d]),
+                       use)
         pairs.append((-minus_h, d))
     return pairs
 
