@@ -30,7 +30,8 @@ class Route:
         the relaxation's bound proves (or bounds) the answer for every
         eligible pair.
     reason
-        Why ``ran`` ran, in a word for logs and tests (``ROUTE_REASONS``).
+        Why ``ran`` ran, as a short key for logs and tests
+        (``ROUTE_REASONS``).
     """
 
     requested: str
@@ -41,8 +42,9 @@ class Route:
     @property
     def rerun_engine(self) -> str:
         """The engine to ask for to solve a variant of the same problem the
-        same way: ``auto`` when auto chose a model other than the flow,
-        else the engine that ran."""
+        same way (a marginal value's re-solve): the engine asked for on a
+        pruned route or when none ran, ``auto`` when auto chose a model
+        other than the flow, else the engine that ran."""
         if self.pruned or self.ran in (None, self.requested):
             return self.requested
         if self.requested == "auto" and self.ran != "flow":
