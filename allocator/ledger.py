@@ -70,7 +70,7 @@ class CapacityLedger:
 
     def area_excess(self) -> np.ndarray:
         """Households above each area's dispersion target."""
-        return np.clip(self.area_used - self.data.area_target, 0, None)
+        return over_target(self.data, self.area_used)
 
     def within_caps(self) -> bool:
         """Whether every building, area and quota count is within its
@@ -85,17 +85,18 @@ class CapacityLedger:
     def room_at(self, areas, buildings, municipalities, usage,
                 count: int = 1) -> np.ndarray:
         """
-        Whether ``count`` more households of quota ``usage`` fit each
-        (area, building, municipality): dispersion caps and quotas, an
-        index below 0 meaning no cap of that kind there. Arrays in,
-        an array of booleans out.
+        Whether ``count`` more households of quota ``usage`` (one row of
+        quota dimensions) fit each (area, building, municipality):
+        dispersion caps and quotas, an index below 0 meaning no cap of
+        that kind there. Arrays in, an array of booleans out.
         """
         data = self.data
         areas = np.asarray(areas, dtype=np.int64)
         buildings = np.asarray(buildings, dtype=np.int64)
-        ok = np.all(self.quota_used[np.asarray(municipalities)] + count
-                    * np.asarray(usage) <= data.quota_cap[
-                        np.asarray(municipalities)], axis=-1)
+        # Per municipality first: there are few, and many dwellings each.
+        quota_ok = np.all(self.quota_used + count * np.asarray(usage)
+                          <= data.quota_cap, axis=1)
+        ok = quota_ok[np.asarray(municipalities, dtype=np.int64)]
         has_area = areas >= 0
         ok[has_area] &= (self.area_used[areas[has_area]] + count
                          <= data.area_cap[areas[has_area]])
@@ -162,8 +163,7 @@ class CapacityLedger:
         free = self.slots_used[dwellings] < data.dwelling_slots[dwellings]
         return free & self.room_at(
             data.dwelling_area[dwellings], data.dwelling_building[dwellings],
-            data.dwelling_municipality[dwellings],
-            np.broadcast_to(usage, (len(dwellings), len(usage))))
+            data.dwelling_municipality[dwellings], usage)
 
     def take(self, d: int, need: int, usage, place_usage=None,
              household: int | None = None) -> None:
@@ -206,6 +206,20 @@ class CapacityLedger:
         self.take(d, self.need(d, takes_room), data.household_usage[h],
                   data.place_usage[h] if self.places_used else None,
                   household=h)
+
+
+def area_excess(data: AllocationData, dwellings: np.ndarray) -> np.ndarray:
+    """Households above each area's dispersion target when households take
+    these dwellings: the ledger's count of areas alone, without a ledger
+    (the objective counts it at every evaluation)."""
+    used = np.bincount(data.dwelling_area[dwellings],
+                       minlength=len(data.area_ids))
+    return over_target(data, used)
+
+
+def over_target(data: AllocationData, area_used: np.ndarray) -> np.ndarray:
+    """Households above each area's dispersion target, of these counts."""
+    return np.clip(area_used - data.area_target, 0, None)
 
 
 def compatible(data: AllocationData, h: int, others: list[int]) -> bool:

@@ -8,8 +8,8 @@ import numpy as np
 
 from models import Status
 
+from . import ledger
 from .data import AllocationData
-from .ledger import CapacityLedger
 from .places import place_excess
 
 
@@ -275,7 +275,7 @@ def evaluate(data: AllocationData, chosen_pairs: np.ndarray):
 
 def area_excess(data: AllocationData, dwellings: np.ndarray) -> np.ndarray:
     """Free households above each area's target (after locks)."""
-    return CapacityLedger.of_pairs(data, dwellings).area_excess()
+    return ledger.area_excess(data, dwellings)
 
 
 def combine(data: AllocationData, primary: int, secondary: int) -> int:
