@@ -97,13 +97,8 @@ class CapacityLedger:
         quota_ok = np.all(self.quota_used + count * np.asarray(usage)
                           <= data.quota_cap, axis=1)
         ok = quota_ok[np.asarray(municipalities, dtype=np.int64)]
-        has_area = areas >= 0
-        ok[has_area] &= (self.area_used[areas[has_area]] + count
-                         <= data.area_cap[areas[has_area]])
-        has_building = buildings >= 0
-        ok[has_building] &= (
-            self.building_used[buildings[has_building]] + count
-            <= data.building_cap[buildings[has_building]])
+        ok &= _room(self.area_used, data.area_cap, areas, count)
+        ok &= _room(self.building_used, data.building_cap, buildings, count)
         return ok
 
     def add_at(self, areas, buildings, municipalities, usage,
@@ -206,6 +201,18 @@ class CapacityLedger:
         self.take(d, self.need(d, takes_room), data.household_usage[h],
                   data.place_usage[h] if self.places_used else None,
                   household=h)
+
+
+def _room(used: np.ndarray, cap: np.ndarray, at: np.ndarray,
+          count: int) -> np.ndarray:
+    """Whether ``count`` more fit under the cap at each index of ``at``;
+    an index below 0 has no cap."""
+    if len(at) and at.min() >= 0:  # every dwelling has an area
+        return used[at] + count <= cap[at]
+    ok = np.ones(len(at), dtype=bool)
+    capped = at >= 0
+    ok[capped] = used[at[capped]] + count <= cap[at[capped]]
+    return ok
 
 
 def area_excess(data: AllocationData, dwellings: np.ndarray) -> np.ndarray:
