@@ -10,13 +10,12 @@ nothing and optimises nothing).
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 
 from models import Instance
 
 from .data import AllocationData
+from .ledger import CapacityLedger
 
 
 def first_come_first_served(
@@ -44,16 +43,20 @@ def first_come_first_served(
         key=lambda h: (instance.households[h].permit_date,
                        data.household_ids[h]),
     )
-    capacity = _Capacity(data)
+    # Caps and quotas are already reduced by the locks; the baseline does
+    # not count service places.
+    ledger = CapacityLedger(data)
     for h in order:
         if assignment[h] >= 0:
             continue
         dwellings = eligible_dwellings(data, h)
         dwellings = dwellings[np.argsort(id_rank[dwellings], kind="stable")]
-        for d in dwellings[capacity.open(h, dwellings)].tolist():
+        is_open = ledger.open(dwellings, data.household_usage[h])
+        for d in dwellings[is_open].tolist():
             takes_room = _is_room(data, h, d)
-            if capacity.fits(h, d, takes_room):
-                capacity.take(h, d, takes_room)
+            # The caps were checked by ``open``; the rooms are checked here.
+            if ledger.household_fits(h, d, takes_room, caps=False):
+                ledger.take_household(h, d, takes_room)
                 assignment[h], room[h] = d, takes_room
                 break
     return assignment, room
@@ -82,65 +85,3 @@ def _is_room(data: AllocationData, h: int, d: int) -> bool:
     lo, hi = data.household_ptr[h], data.household_ptr[h + 1]
     p = lo + int(np.searchsorted(data.pair_dwelling[lo:hi], d))
     return bool(data.pair_room[p])
-
-
-class _Capacity:
-    """What is left of dwellings, caps and quotas as households take
-    dwellings (caps and quotas are already reduced by the locks)."""
-
-    def __init__(self, data: AllocationData):
-        self.data = data
-        self.used_slots = np.zeros(data.num_dwellings, dtype=np.int64)
-        self.residents: dict[int, list[int]] = defaultdict(list)
-        self.building_left = data.building_cap.astype(np.int64).copy()
-        self.area_left = data.area_cap.astype(np.int64).copy()
-        self.quota_left = data.quota_cap.astype(np.int64).copy()
-
-    def open(self, h: int, dwellings: np.ndarray) -> np.ndarray:
-        """Which of the dwellings have a slot and every cap left for
-        ``h``; rooms of shared dwellings are checked by ``fits``."""
-        data = self.data
-        free = self.used_slots[dwellings] < data.dwelling_slots[dwellings]
-        building = data.dwelling_building[dwellings]
-        in_building = building >= 0
-        building_ok = np.ones(len(dwellings), dtype=bool)
-        building_ok[in_building] = self.building_left[
-            building[in_building]
-        ] >= 1
-        area_ok = self.area_left[data.dwelling_area[dwellings]] >= 1
-        usage = data.household_usage[h]
-        quota_ok_by_municipality = np.all(self.quota_left >= usage, axis=1)
-        quota_ok = quota_ok_by_municipality[
-            data.dwelling_municipality[dwellings]
-        ]
-        return free & building_ok & area_ok & quota_ok
-
-    def fits(self, h: int, d: int, takes_room: bool) -> bool:
-        """Whether the dwelling still has room for ``h`` as it would take
-        it: one room next to compatible co-residents, or all of it."""
-        data = self.data
-        slots = int(data.dwelling_slots[d])
-        need = 1 if takes_room else slots
-        if self.used_slots[d] + need > slots:
-            return False
-        others = self.residents[d]
-        return not (takes_room and others and not self._compatible(h, others))
-
-    def _compatible(self, h: int, others: list[int]) -> bool:
-        data = self.data
-        group = [h, *others]
-        if data.shared_same_sex and len(set(data.household_sex[group])) > 1:
-            return False
-        ages = data.household_age[group]
-        return int(ages.max() - ages.min()) <= data.shared_max_age_gap
-
-    def take(self, h: int, d: int, takes_room: bool) -> None:
-        data = self.data
-        self.used_slots[d] += 1 if takes_room else int(data.dwelling_slots[d])
-        self.residents[d].append(h)
-        b = int(data.dwelling_building[d])
-        if b >= 0:
-            self.building_left[b] -= 1
-        self.area_left[int(data.dwelling_area[d])] -= 1
-        m = int(data.dwelling_municipality[d])
-        self.quota_left[m] -= data.household_usage[h]

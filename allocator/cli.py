@@ -192,6 +192,70 @@ LangOption = Annotated[
 """``--lang`` of the commands that only print: read in ``main`` before
 the command runs, so that help and every message follow it."""
 
+InstanceArgument = Annotated[Path, typer.Argument(
+    help=N_("CSV folder, .xlsx or .json"))]
+"""The instance a command reads: a CSV folder, a workbook or a JSON
+file."""
+
+OutFolderOption = Annotated[Path, typer.Option("--out",
+                                               help=N_("Output folder"))]
+"""``--out`` of the commands that write a folder of files."""
+
+PolicyOption = Annotated[
+    str | None, typer.Option(help=N_("Policy TOML file or preset name."))
+]
+"""``--policy``: a policy file or a preset's name (default: default)."""
+
+SeedOption = Annotated[int, typer.Option(help=N_("Random seed."))]
+"""``--seed`` of the commands that draw or solve."""
+
+SolveTimeLimitOption = Annotated[
+    float | None,
+    typer.Option(help=N_("Seconds for the whole command: reading, "
+                 "compiling, the solve, explaining, checking and "
+                 "writing (it may end a few seconds late on large "
+                 "instances); the solve gets what is left. Default "
+                 "600 (ten minutes). The proposal states the limit, "
+                 "whether it was the default, whether it is proven "
+                 "optimal, and its gap if not; run.json whether the "
+                 "limit stopped the solve.")),
+]
+"""``solve --time-limit``: the whole command's seconds."""
+
+SensitiveExportOption = Annotated[
+    Path | None,
+    typer.Option("--export-sensitive", help=N_("Also write each "
+                 "household's sensitive fields and how many dwellings "
+                 "each individual need rules out to this CSV file. "
+                 "Sensitive: keep it apart.")),
+]
+"""``solve --export-sensitive``: the sensitive fields, kept apart."""
+
+DecisionLogOption = Annotated[
+    Path | None,
+    typer.Option("--decisions", help=N_("Decision log (.csv, .xlsx or "
+                 ".json): dated offers, accepts, declines, parks, "
+                 "locks, bans and overrides; the policy's [decisions] "
+                 "says what follows from them.")),
+]
+"""``solve --decisions``: the decision log the solve follows."""
+
+PreviousProposalOption = Annotated[
+    Path | None,
+    typer.Option("--previous", help=N_("The previous proposal "
+                 "(proposal.json or its folder): keep its matches "
+                 "unless changing them houses more priority, and say "
+                 "what changed and why.")),
+]
+"""``solve --previous``: the proposal a re-solve keeps to."""
+
+OutputLangOption = Annotated[
+    str | None,
+    typer.Option("--lang", help=N_("Language of report.html and the "
+                 "workbook: nb or en (default: the locale's).")),
+]
+"""``solve --lang``: the language of the files written."""
+
 
 @app.command()
 def schema(
@@ -245,11 +309,8 @@ def template(
 
 @app.command()
 def validate(
-    path: Annotated[Path, typer.Argument(help=N_("CSV folder, .xlsx or "
-                                                 ".json"))],
-    policy: Annotated[
-        str | None, typer.Option(help=N_("Policy TOML file or preset name."))
-    ] = None,
+    path: InstanceArgument,
+    policy: PolicyOption = None,
     lang: LangOption = None,
 ):
     """Check an instance and report every problem (exit 2 when invalid)."""
@@ -286,7 +347,7 @@ def generate(
                                         "county, region or national"))],
     out_path: Annotated[Path, typer.Option("--out", help=N_("Output folder "
                                            "(CSV), .xlsx or .json"))],
-    seed: Annotated[int, typer.Option(help=N_("Random seed."))] = 0,
+    seed: SeedOption = 0,
     supply: Annotated[
         float | None,
         typer.Option(help=N_("Dwellings per household (default: preset's).")),
@@ -333,53 +394,18 @@ def generate(
 
 @app.command()
 def solve(
-    path: Annotated[Path, typer.Argument(
-        help=N_("CSV folder, .xlsx or .json"))],
-    out_dir: Annotated[Path, typer.Option("--out", help=N_("Output folder"))],
-    policy: Annotated[
-        str | None, typer.Option(help=N_("Policy TOML file or preset name."))
-    ] = None,
+    path: InstanceArgument,
+    out_dir: OutFolderOption,
+    policy: PolicyOption = None,
     engine: Annotated[
         str, typer.Option(help=engine_help(False))
     ] = "auto",
-    time_limit: Annotated[
-        float | None,
-        typer.Option(help=N_("Seconds for the whole command: reading, "
-                     "compiling, the solve, explaining, checking and "
-                     "writing (it may end a few seconds late on large "
-                     "instances); the solve gets what is left. Default "
-                     "600 (ten minutes). The proposal states the limit, "
-                     "whether it was the default, whether it is proven "
-                     "optimal, and its gap if not; run.json whether the "
-                     "limit stopped the solve.")),
-    ] = None,
-    seed: Annotated[int, typer.Option(help=N_("Random seed."))] = 0,
-    export_sensitive: Annotated[
-        Path | None,
-        typer.Option("--export-sensitive", help=N_("Also write each "
-                     "household's sensitive fields and how many dwellings "
-                     "each individual need rules out to this CSV file. "
-                     "Sensitive: keep it apart.")),
-    ] = None,
-    decisions: Annotated[
-        Path | None,
-        typer.Option("--decisions", help=N_("Decision log (.csv, .xlsx or "
-                     ".json): dated offers, accepts, declines, parks, "
-                     "locks, bans and overrides; the policy's [decisions] "
-                     "says what follows from them.")),
-    ] = None,
-    previous: Annotated[
-        Path | None,
-        typer.Option("--previous", help=N_("The previous proposal "
-                     "(proposal.json or its folder): keep its matches "
-                     "unless changing them houses more priority, and say "
-                     "what changed and why.")),
-    ] = None,
-    lang: Annotated[
-        str | None,
-        typer.Option("--lang", help=N_("Language of report.html and the "
-                     "workbook: nb or en (default: the locale's).")),
-    ] = None,
+    time_limit: SolveTimeLimitOption = None,
+    seed: SeedOption = 0,
+    export_sensitive: SensitiveExportOption = None,
+    decisions: DecisionLogOption = None,
+    previous: PreviousProposalOption = None,
+    lang: OutputLangOption = None,
 ):
     """
     Propose an allocation, check it, and write the proposal files and
@@ -398,16 +424,10 @@ def solve(
     the input, policy, seed and engine settings (and its creation time),
     and its explanations on the language (--lang or the locale).
     """
-    from models import Status
-
     from . import interrupt
-    from .io import write_sensitive_export
 
-    _check_time_limit(time_limit)
-    _check_seed(seed)
-    if export_sensitive is not None:
-        _check_export(export_sensitive, path, policy, out_dir)
-    _check_output_folder(out_dir)
+    _check_solve_arguments(path, out_dir, policy, time_limit, seed,
+                           export_sensitive)
     lang = _lang(lang)
     started = time.perf_counter()
     seconds: dict[str, float] = {}
@@ -424,43 +444,88 @@ def solve(
             proposal = proposal.model_copy(update={
                 "solver": proposal.solver.model_copy(
                     update={"time_limit_default": True})})
-        if ctrl_c.stopped and proposal.status not in (Status.OPTIMAL,
-                                                      Status.FEASIBLE):
-            err.print(_("Stopped before any proposal was found: nothing "
-                        "written; {out} is unchanged.", out=out_dir),
-                      style="bold red")
-            raise _Stop(interrupt.EXIT_INTERRUPTED)
-        if proposal.status not in (Status.OPTIMAL, Status.FEASIBLE):
-            _print_summary(proposal, seconds)
-            err.print(_("No proposal ({status}): nothing written; {out} "
-                        "is unchanged.", status=proposal.status.value,
-                        out=out_dir), style="bold red")
-            raise _Stop(NO_PROPOSAL)
+        _stop_without_proposal(proposal, seconds, out_dir, ctrl_c.stopped)
         with ctrl_c.committing():
-            mark = time.perf_counter()
-            def run_log() -> str:
-                seconds["write"] = time.perf_counter() - mark
-                seconds["total"] = time.perf_counter() - started
-                return _run_log(proposal, seconds, stopped=ctrl_c.stopped,
-                                limit_stopped=_limit_stopped(
-                                    proposal, ctrl_c.stopped))
+            written = _write_solve_files(
+                proposal, instance, pol, path, out_dir, lang, seconds,
+                started, ctrl_c, export_sensitive)
+    _print_solve_outcome(proposal, seconds, lang, written, ctrl_c.stopped,
+                         export_sensitive)
 
-            # The proposal files, report.html and run.json replace the
-            # folder as a whole, with the earlier proposal kept in its
-            # history; the export lies outside it (``_check_export``).
-            written = _write_proposal_files(
-                proposal, instance, pol, path, out_dir, lang,
-                extra={RUN_LOG_NAME: run_log})
-            if export_sensitive is not None:
-                write_sensitive_export(instance, proposal, export_sensitive,
-                                       pol)
+
+def _check_solve_arguments(path, out_dir, policy, time_limit, seed,
+                           export_sensitive) -> None:
+    """Refuses (exit 2) a time limit, seed, sensitive export or output
+    folder ``solve`` cannot use, before anything is read."""
+    _check_time_limit(time_limit)
+    _check_seed(seed)
+    if export_sensitive is not None:
+        _check_export(export_sensitive, path, policy, out_dir)
+    _check_output_folder(out_dir)
+
+
+def _stop_without_proposal(proposal, seconds, out_dir, stopped: bool):
+    """Exits, writing nothing, when the solve gave no proposal: 130 when
+    Ctrl-C stopped it first, else 6 after the summary."""
+    from models import Status
+
+    from . import interrupt
+
+    if proposal.status in (Status.OPTIMAL, Status.FEASIBLE):
+        return
+    if stopped:
+        err.print(_("Stopped before any proposal was found: nothing "
+                    "written; {out} is unchanged.", out=out_dir),
+                  style="bold red")
+        raise _Stop(interrupt.EXIT_INTERRUPTED)
+    _print_summary(proposal, seconds)
+    err.print(_("No proposal ({status}): nothing written; {out} "
+                "is unchanged.", status=proposal.status.value,
+                out=out_dir), style="bold red")
+    raise _Stop(NO_PROPOSAL)
+
+
+def _write_solve_files(proposal, instance, pol, path, out_dir, lang,
+                       seconds, started, ctrl_c, export_sensitive) -> list:
+    """
+    Writes the proposal files, report.html and run.json (timed to the
+    last moment, so that run.json holds the writing's seconds too), and
+    the sensitive export when asked for; returns the files written.
+    """
+    from .io import write_sensitive_export
+
+    mark = time.perf_counter()
+
+    def run_log() -> str:
+        seconds["write"] = time.perf_counter() - mark
+        seconds["total"] = time.perf_counter() - started
+        return _run_log(proposal, seconds, stopped=ctrl_c.stopped,
+                        limit_stopped=_limit_stopped(
+                            proposal, ctrl_c.stopped))
+
+    # The proposal files, report.html and run.json replace the folder as
+    # a whole, with the earlier proposal kept in its history; the export
+    # lies outside it (``_check_export``).
+    written = _write_proposal_files(
+        proposal, instance, pol, path, out_dir, lang,
+        extra={RUN_LOG_NAME: run_log})
+    if export_sensitive is not None:
+        write_sensitive_export(instance, proposal, export_sensitive, pol)
+    return written
+
+
+def _print_solve_outcome(proposal, seconds, lang, written, stopped: bool,
+                         export_sensitive) -> None:
+    """Prints what ``solve`` did: the export's caution, the summary, the
+    warnings, a Ctrl-C stop, the files written and the locks set aside
+    (then exit 7)."""
     if export_sensitive is not None:
         err.print(_("wrote sensitive data to {path} (mode 0600): keep it "
                     "apart from the proposal", path=export_sensitive),
                   style="yellow")
     _print_summary(proposal, seconds)
     _print_warnings(proposal.warnings, lang)
-    if ctrl_c.stopped:
+    if stopped:
         err.print(_("Stopped by Ctrl-C: this is the best proposal found "
                     "so far.") if proposal.solver.proven_optimal
                   else _("Stopped by Ctrl-C: this is the best proposal "
@@ -670,20 +735,27 @@ class _Stages:
     def engine_seconds(self, result):
         self.seconds["engine_build"] = result.build_seconds
         self.seconds["engine_solve"] = result.solve_seconds
-        for name, value in result.detail.items():
-            if name.endswith("_seconds"):
-                try:
-                    self.seconds[name.removesuffix("_seconds")] = float(value)
-                except ValueError:
-                    pass
+        self.seconds.update(result.stats.seconds())
 
 
 def _print_summary(proposal: Proposal, seconds=None):
-    k = proposal.kpis
-    s = proposal.solver
+    """Prints the proposal's key figures as a table, then its set-aside
+    locks, overrides and changes."""
     table = Table(title=_("Proposal"), show_header=False)
     table.add_column(_("what"))
     table.add_column(_("value"), justify="right")
+    rows = (_solver_rows(proposal, seconds) + _objective_rows(proposal)
+            + _outcome_rows(proposal))
+    for name, value in rows:
+        table.add_row(name, value)
+    out.print(table)
+    _print_decision_lines(proposal)
+
+
+def _solver_rows(proposal: Proposal, seconds) -> list[tuple[str, str]]:
+    """The summary's rows on the solve: status, engine, pairs, the time
+    limit and the seconds."""
+    s = proposal.solver
     rows = [
         (_("status"), _("{status} (proven)", status=proposal.status.value)
          if s.proven_optimal
@@ -705,23 +777,40 @@ def _print_summary(proposal: Proposal, seconds=None):
         rows.append((_("compile / solve seconds"),
                      f"{seconds.get('compile', 0.0):.3f} / "
                      f"{seconds['solve']:.3f}"))
-    if proposal.objective is not None:
-        o = proposal.objective
-        rows.append((_("objective (priority, quality)"),
-                     f"{o.primary}, {o.secondary}"))
-        if not s.proven_optimal:
-            if o.bound is not None:
-                rows.append((_("bound / gap"),
-                             f"{o.bound} / {o.gap:.4%}"))
-            elif o.primary_bound is None:
-                rows.append((_("bound / gap"), _("none found")))
-            if o.primary_bound is not None:
-                gap = (o.primary_bound - o.primary) / max(1, o.primary)
-                rows.append((_("priority bound / gap"),
-                             f"{o.primary_bound} / {gap:.4%}"))
-                if o.bound is None:
-                    # Two stages: the quality stage has no bound of its own.
-                    rows.append((_("quality bound"), _("none found")))
+    return rows
+
+
+def _objective_rows(proposal: Proposal) -> list[tuple[str, str]]:
+    """The summary's rows on the objective, and its bounds and gaps when
+    it is not proven optimal."""
+    o = proposal.objective
+    if o is None:
+        return []
+    rows = [(_("objective (priority, quality)"),
+             f"{o.primary}, {o.secondary}")]
+    if proposal.solver.proven_optimal:
+        return rows
+    if o.bound is not None:
+        rows.append((_("bound / gap"), f"{o.bound} / {o.gap:.4%}"))
+    elif o.primary_bound is None:
+        rows.append((_("bound / gap"), _("none found")))
+    if o.primary_bound is not None:
+        gap = (o.primary_bound - o.primary) / max(1, o.primary)
+        rows.append((_("priority bound / gap"),
+                     f"{o.primary_bound} / {gap:.4%}"))
+        if o.bound is None:
+            # Two stages: the quality stage has no bound of its own.
+            rows.append((_("quality bound"), _("none found")))
+    return rows
+
+
+def _outcome_rows(proposal: Proposal) -> list[tuple[str, str]]:
+    """The summary's rows on who is housed, who waits and why, and what
+    the decisions did."""
+    from .story import UNMATCHED_TEXT
+
+    k = proposal.kpis
+    rows = []
     if k is not None:
         rows += [
             (_("households housed"), _("{part} of {whole}", part=k.housed,
@@ -736,8 +825,6 @@ def _print_summary(proposal: Proposal, seconds=None):
     for u in proposal.unmatched:
         reasons[u.reason.value] = reasons.get(u.reason.value, 0) + 1
     for reason, n in sorted(reasons.items()):
-        from .story import UNMATCHED_TEXT
-
         rows.append((_("unmatched: {reason}",
                        reason=_(UNMATCHED_TEXT.get(reason, reason))),
                      str(n)))
@@ -751,9 +838,12 @@ def _print_summary(proposal: Proposal, seconds=None):
                      str(len(proposal.overrides))))
     if proposal.set_aside:
         rows.append((_("locks set aside"), str(len(proposal.set_aside))))
-    for name, value in rows:
-        table.add_row(name, value)
-    out.print(table)
+    return rows
+
+
+def _print_decision_lines(proposal: Proposal) -> None:
+    """Prints each lock set aside, each override and the first twenty
+    changes against the previous proposal to stderr."""
     for c in proposal.conflicts:
         err.print(Text.assemble((_("lock set aside:"), "yellow"), f" {c}"),
                   highlight=False)
@@ -771,14 +861,11 @@ def _print_summary(proposal: Proposal, seconds=None):
 
 @app.command()
 def place(
-    path: Annotated[Path, typer.Argument(
-        help=N_("CSV folder, .xlsx or .json"))],
+    path: InstanceArgument,
     out_dir: Annotated[
         Path | None, typer.Option("--out", help=N_("Output folder"))
     ] = None,
-    policy: Annotated[
-        str | None, typer.Option(help=N_("Policy TOML file or preset name."))
-    ] = None,
+    policy: PolicyOption = None,
     mode: Annotated[
         str, typer.Option(help=N_("placement (households to municipalities), "
                           "chained (placement, then each municipality's "
@@ -797,7 +884,7 @@ def place(
     time_limit: Annotated[
         float | None, typer.Option(help=N_("Seconds for each solve."))
     ] = None,
-    seed: Annotated[int, typer.Option(help=N_("Random seed."))] = 0,
+    seed: SeedOption = 0,
     household: Annotated[
         str | None, typer.Option(help=N_("Also print this household's story."))
     ] = None,
@@ -839,9 +926,7 @@ def place(
 def check(
     path: Annotated[Path, typer.Argument(help=N_("The instance"))],
     proposal_path: Annotated[Path, typer.Argument(help=N_("proposal.json"))],
-    policy: Annotated[
-        str | None, typer.Option(help=N_("Policy TOML file or preset name."))
-    ] = None,
+    policy: PolicyOption = None,
     decisions: Annotated[
         Path | None,
         typer.Option("--decisions", help=N_("The decision log the proposal "
@@ -1037,9 +1122,8 @@ def letters(
 
 @app.command()
 def demo(
-    out_dir: Annotated[Path, typer.Option("--out", help=N_("Output folder"))] =
-    Path("out/demo"),
-    seed: Annotated[int, typer.Option(help=N_("Random seed."))] = 7,
+    out_dir: OutFolderOption = Path("out/demo"),
+    seed: SeedOption = 7,
     lang: LangOption = None,
 ):
     """Generate a town, validate it, solve, check and explain: the chain."""
@@ -1083,8 +1167,7 @@ def demo(
 @app.command()
 def bench(
     suite: Annotated[str, typer.Option(help=N_("quick or full"))] = "quick",
-    out_dir: Annotated[Path, typer.Option("--out", help=N_("Output folder"))] =
-    Path("out/bench"),
+    out_dir: OutFolderOption = Path("out/bench"),
     engines: Annotated[
         list[str] | None,
         typer.Option("--engine", help=N_("Engines and peers to run (repeat); "
@@ -1103,18 +1186,44 @@ def bench(
         raise _Stop(code)
 
 
+SimulatedPoliciesOption = Annotated[
+    list[str] | None,
+    typer.Option("--policy", help=N_("Policy TOML file or preset name "
+                 "(repeat); first come, first served always runs as "
+                 "the baseline. Default: default.")),
+]
+"""``simulate --policy``: the policies compared with the baseline."""
+
+SimulationParamsOption = Annotated[
+    Path | None, typer.Option("--params", help=N_("TOML file of "
+                              "simulation "
+                              "parameters (see docs/indicators.md); "
+                              "options given here override it.")),
+]
+"""``simulate --params``: the simulation parameters file."""
+
+ArrivalsOption = Annotated[
+    float | None, typer.Option("--arrivals-per-month",
+                               help=N_("Households granted residence per "
+                               "month (default: calibrated)."))
+]
+"""``simulate --arrivals-per-month``."""
+
+VacanciesOption = Annotated[
+    float | None, typer.Option("--vacancies-per-month",
+                               help=N_("Dwellings freed per month "
+                               "(default: as many as arrive)."))
+]
+"""``simulate --vacancies-per-month``."""
+
+
 @app.command()
 def simulate(
     path: Annotated[Path, typer.Argument(help=N_("The starting instance: CSV "
                                          "folder, .xlsx or .json"))],
     out_dir: Annotated[Path, typer.Option("--out", help=N_("Output folder "
                                           "(report.html, tables, figures)"))],
-    policies: Annotated[
-        list[str] | None,
-        typer.Option("--policy", help=N_("Policy TOML file or preset name "
-                     "(repeat); first come, first served always runs as "
-                     "the baseline. Default: default.")),
-    ] = None,
+    policies: SimulatedPoliciesOption = None,
     months: Annotated[int | None, typer.Option(help=N_("Months simulated "
                                                "(default 12)."))] = None,
     round_: Annotated[
@@ -1123,22 +1232,9 @@ def simulate(
     ] = None,
     seeds: Annotated[int | None, typer.Option(help=N_("Seeds (worlds) per "
                                               "policy (default 5)."))] = None,
-    params_file: Annotated[
-        Path | None, typer.Option("--params", help=N_("TOML file of "
-                                  "simulation "
-                                  "parameters (see docs/indicators.md); "
-                                  "options given here override it.")),
-    ] = None,
-    arrivals: Annotated[
-        float | None, typer.Option("--arrivals-per-month",
-                                   help=N_("Households granted residence per "
-                                   "month (default: calibrated)."))
-    ] = None,
-    vacancies: Annotated[
-        float | None, typer.Option("--vacancies-per-month",
-                                   help=N_("Dwellings freed per month "
-                                   "(default: as many as arrive)."))
-    ] = None,
+    params_file: SimulationParamsOption = None,
+    arrivals: ArrivalsOption = None,
+    vacancies: VacanciesOption = None,
     rule_prices: Annotated[
         str, typer.Option(help=N_("Price of each rule: hindsight, simulation "
                           "(also simulate with each rule off) or none."))

@@ -23,6 +23,7 @@ school-age children when the dwelling lies in another area.
 from __future__ import annotations
 
 import dataclasses
+
 import numpy as np
 
 from models import ADULT_AGE, SCHOOL_AGE, Instance, Policy
@@ -75,19 +76,61 @@ def with_tenants(data: AllocationData, instance: Instance,
     kept pair does.
     """
     locked = {h for h, _, _ in data.locked_pairs}
-    locked_d = {d for _, d, _ in data.locked_pairs}
     held = {h: d for h, d in tenants(instance, policy).items()
             if h not in locked}
     if not held:
         return data
-    col = CRITERIA.index("moving")
-    ph = data.pair_household.astype(np.int64)
-    pd = data.pair_dwelling.astype(np.int64)
+    nh, nd, nq = _tenant_pairs(data, instance, policy, held)
+    scores = np.zeros((len(nh), data.pair_scores.shape[1]),
+                      dtype=data.pair_scores.dtype)
+    scores[:, CRITERIA.index("moving")] = nq
+    if previous and data.keep_bonus:
+        hid, did = data.household_ids, data.dwelling_ids
+        nq = nq + data.keep_bonus * np.array(
+            [previous.get(hid[h]) == did[d]
+             for h, d in zip(nh.tolist(), nd.tolist())], dtype=np.int64)
     is_tenant = np.zeros(data.num_households, dtype=bool)
     is_tenant[list(held)] = True
-    keep = ~is_tenant[ph]
-    new_h, new_d, new_q = [], [], []
+    pairs = _pairs_with(data, ~is_tenant[data.pair_household], nh, nd,
+                        scores, nq)
+    priority = data.priority.copy()
+    priority[list(held)] = 0
+    usage = data.household_usage.copy()
+    usage[list(held)] = 0
+    # A tenant's dwelling is whole: never rooms shared with the tenant.
+    slots = data.dwelling_slots.copy()
+    slots[list(held.values())] = np.minimum(slots[list(held.values())], 1)
+    num_eligible = data.num_eligible.copy()
+    num_eligible[list(held)] = np.bincount(nh, minlength=data.num_households
+                                           )[list(held)]
+    homes = list(held.values())
+    return dataclasses.replace(
+        data,
+        **pairs,
+        priority=priority,
+        household_usage=usage,
+        dwelling_slots=slots,
+        area_cap=_grown(data.area_cap, data.dwelling_area, homes),
+        area_target=_grown(data.area_target, data.dwelling_area, homes),
+        building_cap=_grown(data.building_cap, data.dwelling_building,
+                            homes),
+        num_eligible=num_eligible,
+        scale=_scale_with_tenants(data, nh, nq),
+        tenants=tuple(sorted(held.items())),
+    )
+
+
+def _tenant_pairs(data: AllocationData, instance: Instance, policy: Policy,
+                  held: dict[int, int]):
+    """
+    Each tenant's pairs: its own dwelling (unless a lock takes it) and
+    every other whole dwelling eligible for it, with their moving scores.
+    Returns household, dwelling and score arrays, tenants in order.
+    """
+    locked_d = {d for _, d, _ in data.locked_pairs}
+    pd = data.pair_dwelling.astype(np.int64)
     area = data.dwelling_area
+    new_h, new_d, new_q = [], [], []
     for h, own in sorted(held.items()):
         household = instance.households[h]
         lo, hi = data.household_ptr[h], data.household_ptr[h + 1]
@@ -99,70 +142,52 @@ def with_tenants(data: AllocationData, instance: Instance,
             new_d.append(d)
             new_q.append(move_score(policy, household, int(area[own]),
                                     int(area[d]), d == own))
-    nh = np.array(new_h, dtype=np.int64)
-    nd = np.array(new_d, dtype=np.int64)
-    nq = np.array(new_q, dtype=np.int64)
-    scores = np.zeros((len(nh), data.pair_scores.shape[1]),
-                      dtype=data.pair_scores.dtype)
-    scores[:, col] = nq
-    if previous and data.keep_bonus:
-        hid, did = data.household_ids, data.dwelling_ids
-        nq = nq + data.keep_bonus * np.array(
-            [previous.get(hid[h]) == did[d] for h, d in zip(new_h, new_d)],
-            dtype=np.int64)
-    all_h = np.concatenate([ph[keep], nh])
-    all_d = np.concatenate([pd[keep], nd])
+    return (np.array(new_h, dtype=np.int64), np.array(new_d, dtype=np.int64),
+            np.array(new_q, dtype=np.int64))
+
+
+def _pairs_with(data: AllocationData, keep, nh, nd, scores, quality):
+    """The pair arrays of ``data`` (those ``keep`` marks) with the new
+    pairs added, sorted by household and dwelling, as fields of
+    ``AllocationData``."""
+    all_h = np.concatenate([data.pair_household.astype(np.int64)[keep], nh])
+    all_d = np.concatenate([data.pair_dwelling.astype(np.int64)[keep], nd])
     order = np.lexsort((all_d, all_h))
     all_h, all_d = all_h[order], all_d[order]
-    pair_scores = np.concatenate([data.pair_scores[keep], scores])[order]
-    pair_quality = np.concatenate(
-        [data.pair_quality[keep], nq.astype(data.pair_quality.dtype)]
-    )[order]
-    pair_room = np.concatenate(
-        [data.pair_room[keep], np.zeros(len(nh), dtype=bool)])[order]
-    priority = data.priority.copy()
-    priority[list(held)] = 0
-    usage = data.household_usage.copy()
-    usage[list(held)] = 0
+    return {
+        "pair_household": all_h.astype(np.int32),
+        "pair_dwelling": all_d.astype(np.int32),
+        "pair_scores": np.concatenate([data.pair_scores[keep], scores])[order],
+        "pair_quality": np.concatenate(
+            [data.pair_quality[keep], quality.astype(data.pair_quality.dtype)]
+        )[order],
+        "pair_room": np.concatenate(
+            [data.pair_room[keep], np.zeros(len(nh), dtype=bool)])[order],
+        "household_ptr": np.searchsorted(
+            all_h, np.arange(data.num_households + 1)).astype(np.int64),
+    }
 
-    def grown(cap, index):
-        cap = cap.copy()
-        for d in held.values():
-            i = int(index[d])
-            if i >= 0 and cap[i] < UNLIMITED:
-                cap[i] += 1
-        return cap
 
-    # A tenant's dwelling is whole: never rooms shared with the tenant.
-    slots = data.dwelling_slots.copy()
-    slots[list(held.values())] = np.minimum(slots[list(held.values())], 1)
-    num_eligible = data.num_eligible.copy()
-    num_eligible[list(held)] = np.bincount(nh, minlength=data.num_households
-                                           )[list(held)]
+def _grown(cap: np.ndarray, index: np.ndarray, homes) -> np.ndarray:
+    """Caps grown by one for each tenant's home they hold (a tenant
+    counts only where it lives after the round); unlimited ones stay."""
+    cap = cap.copy()
+    for d in homes:
+        i = int(index[d])
+        if i >= 0 and cap[i] < UNLIMITED:
+            cap[i] += 1
+    return cap
+
+
+def _scale_with_tenants(data: AllocationData, nh, nq) -> int:
+    """The lexicographic scale, widened by twice the sum of each tenant's
+    largest moving score, which the quality part now also spans."""
     scale = data.scale
     if data.lexicographic:
         worst = np.zeros(data.num_households, dtype=np.int64)
         np.maximum.at(worst, nh, np.abs(nq))
         scale += 2 * int(worst.sum())
-    return dataclasses.replace(
-        data,
-        pair_household=all_h.astype(np.int32),
-        pair_dwelling=all_d.astype(np.int32),
-        pair_scores=pair_scores,
-        pair_quality=pair_quality,
-        pair_room=pair_room,
-        household_ptr=np.searchsorted(
-            all_h, np.arange(data.num_households + 1)).astype(np.int64),
-        priority=priority,
-        household_usage=usage,
-        dwelling_slots=slots,
-        area_cap=grown(data.area_cap, data.dwelling_area),
-        area_target=grown(data.area_target, data.dwelling_area),
-        building_cap=grown(data.building_cap, data.dwelling_building),
-        num_eligible=num_eligible,
-        scale=scale,
-        tenants=tuple(sorted(held.items())),
-    )
+    return scale
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -133,30 +133,11 @@ def propose(
     policy = Policy() if policy is None else policy
     on_stage(_("compiling eligible pairs"), "compile")
     derived = derive(instance, policy, decisions)
-    before = (
-        {m.household: m.dwelling for m in previous.matches}
-        if previous is not None else None
-    )
+    before = previous_matches(previous)
     effective, data, set_aside = _settle_locks(instance, policy, derived,
                                                before)
-    if params.get("start") is not None:
-        params["start"] = _positions(data, params["start"])
-    solve_limit = time_limit
-    if time_limit is not None and started is not None:
-        solve_limit = max(MIN_SOLVE_SECONDS,
-                          started + time_limit - time.perf_counter()
-                          - finish_seconds(data))
-    on_stage(_("solving {n} pairs with {engine}", n=data.num_pairs,
-               engine=engine)
-             if solve_limit is None else
-             _("solving {n} pairs with {engine} (limit {limit} s)",
-               n=data.num_pairs, engine=engine,
-               limit=format(solve_limit, ".3g")),
-             "solve")
-    ends_at = (None if solve_limit is None
-               else time.perf_counter() + solve_limit)
-    result = solve(data, engine=engine, time_limit=solve_limit, seed=seed,
-                   **params)
+    result, ends_at = _solved(data, engine, time_limit, started, seed,
+                              on_stage, params)
     on_stage(_("explaining"), "explain")
     proposal = build_proposal(
         instance, policy, data, result,
@@ -169,13 +150,66 @@ def propose(
     proposal = proposal.model_copy(
         update={"warnings": tuple(silent_loss(instance, policy))})
     on_stage(_("checking independently"), "check")
-    allowed = {
+    check = check_proposal(effective, policy, proposal,
+                           overrides=_allowed_overrides(derived),
+                           previous=before)
+    return Outcome(proposal, data, result, check, derived, effective)
+
+
+def previous_matches(previous: Proposal | None) -> dict[str, str] | None:
+    """The previous proposal's matches, household id -> dwelling id, as
+    the compiler and the checker take them; ``None`` without one."""
+    if previous is None:
+        return None
+    return {m.household: m.dwelling for m in previous.matches}
+
+
+def _solved(data: AllocationData, engine: str, time_limit, started, seed,
+            on_stage, params) -> tuple[Result, float | None]:
+    """Runs the solve stage in the time the run leaves it; returns the
+    result and when the time for the solve and its re-solves ends
+    (``None`` without a limit)."""
+    if params.get("start") is not None:
+        params["start"] = _positions(data, params["start"])
+    solve_limit = _solve_limit(data, time_limit, started)
+    on_stage(_solving_text(data, engine, solve_limit), "solve")
+    ends_at = (None if solve_limit is None
+               else time.perf_counter() + solve_limit)
+    result = solve(data, engine=engine, time_limit=solve_limit, seed=seed,
+                   **params)
+    return result, ends_at
+
+
+def _solve_limit(data: AllocationData, time_limit: float | None,
+                 started: float | None) -> float | None:
+    """The solve's seconds: the whole limit, or with the run's start what
+    reading and compiling left of it less ``finish_seconds`` (at least
+    ``MIN_SOLVE_SECONDS``)."""
+    if time_limit is None or started is None:
+        return time_limit
+    return max(MIN_SOLVE_SECONDS,
+               started + time_limit - time.perf_counter()
+               - finish_seconds(data))
+
+
+def _solving_text(data: AllocationData, engine: str,
+                  solve_limit: float | None) -> str:
+    """The solve stage's description: pairs, engine and limit."""
+    if solve_limit is None:
+        return _("solving {n} pairs with {engine}", n=data.num_pairs,
+                 engine=engine)
+    return _("solving {n} pairs with {engine} (limit {limit} s)",
+             n=data.num_pairs, engine=engine,
+             limit=format(solve_limit, ".3g"))
+
+
+def _allowed_overrides(derived: Derived) -> dict:
+    """The overrides the decisions allow, as the checker takes them:
+    (household, dwelling) -> (rule, note)."""
+    return {
         (k.household, k.dwelling): (k.rule, k.note)
         for k in derived.locks.values() if k.decision == "override"
     }
-    check = check_proposal(effective, policy, proposal, overrides=allowed,
-                           previous=before)
-    return Outcome(proposal, data, result, check, derived, effective)
 
 
 def check_with_decisions(instance: Instance, policy: Policy,
@@ -193,11 +227,8 @@ def check_with_decisions(instance: Instance, policy: Policy,
     effective = derived.instance(instance, frozenset(aside))
     report = check_proposal(
         effective, policy, proposal,
-        overrides={(k.household, k.dwelling): (k.rule, k.note)
-                   for k in derived.locks.values()
-                   if k.decision == "override"},
-        previous=None if previous is None else {
-            m.household: m.dwelling for m in previous.matches},
+        overrides=_allowed_overrides(derived),
+        previous=previous_matches(previous),
     )
     for s in proposal.set_aside:
         lock = derived.locks.get(s.household)

@@ -312,11 +312,11 @@ EVENT_TEXT = {
 
 
 def _log_problems(events, households, dwellings, open_days):
+    """Every problem of the log's rows, replayed in order: unknown ids,
+    dates out of order, and events the earlier rows do not allow."""
     t = "decisions"
     previous: date | None = None
-    open_offer: dict[str, tuple[str, date, int]] = {}
-    given: dict[tuple[str, str], int] = {}  # accepted, locked, overridden
-    may_lift: set[str] = set()
+    replay = _Replay(open_days)
     for i, e in enumerate(events):
         yield from e.problems(i)
         if households is not None and e.household not in households:
@@ -335,67 +335,103 @@ def _log_problems(events, households, dwellings, open_days):
                                     "order they happened.", date=e.date,
                                     previous=previous))
         previous = e.date if previous is None else max(previous, e.date)
+        yield from replay.event(i, e)
+
+
+class _Replay:
+    """
+    What the log's rows so far leave open, replayed event by event:
+    open offers by household (dwelling, date, row), matches given
+    (accepted, locked, overridden) and households whose park or decline
+    a ``lift`` may end.
+    """
+
+    def __init__(self, open_days):
+        self.open_days = open_days
+        self.open_offer: dict[str, tuple[str, date, int]] = {}
+        self.given: dict[tuple[str, str], int] = {}
+        self.may_lift: set[str] = set()
+
+    def event(self, i, e):
+        """The problems of event ``e`` in row ``i``, given the rows before;
+        the event is then replayed."""
         h, d, kind = e.household, e.dwelling, e.kind
-        offer = open_offer.get(h)
-        if offer is not None and open_days is not None and (
-            offer[1] + timedelta(days=open_days) < e.date
+        offer = self.open_offer.get(h)
+        if offer is not None and self.open_days is not None and (
+            offer[1] + timedelta(days=self.open_days) < e.date
         ):
             # Expired before this event: no longer open.
             if kind in (EventKind.ACCEPT, EventKind.DECLINE) and (
                 offer[0] == d
             ):
                 yield Problem(
-                    loc=(t, i, "date"), rule="offer-expired",
+                    loc=("decisions", i, "date"), rule="offer-expired",
                     message=_("the offer of {dwelling} to {household} (row "
                               "{row}) expired on {expired}; offer it again "
                               "first.", dwelling=d, household=h,
                               row=offer[2] + 2,
-                              expired=offer[1] + timedelta(days=open_days)))
-                continue
-            del open_offer[h]
+                              expired=offer[1]
+                              + timedelta(days=self.open_days)))
+                return
+            del self.open_offer[h]
             offer = None
         if kind == EventKind.OFFER:
-            if offer is not None and offer[0] != d:
-                yield Problem(
-                    loc=(t, i, "dwelling"), rule="offer-open",
-                    message=_("household {household} already has an open "
-                              "offer of {dwelling} (row {row}); withdraw it "
-                              "first.", household=h, dwelling=offer[0],
-                              row=offer[2] + 2))
-            open_offer[h] = (d, e.date, i)
+            yield from self._offer(i, e, offer)
         elif kind in (EventKind.ACCEPT, EventKind.DECLINE):
-            if offer is None or offer[0] != d:
-                yield Problem(
-                    loc=(t, i, "kind"), rule=f"{kind}-without-offer",
-                    message=_("{event} of {dwelling} by {household} needs an "
-                              "open offer of that dwelling in an earlier "
-                              "row.", event=_a(kind), dwelling=d,
-                              household=h))
-            else:
-                del open_offer[h]
-            if kind == EventKind.ACCEPT:
-                given[(h, d)] = i
-            else:
-                may_lift.add(h)
+            yield from self._answer(i, e, offer)
         elif kind == EventKind.WITHDRAW:
-            if offer is not None and offer[0] == d:
-                del open_offer[h]
-            elif given.pop((h, d), None) is None:
-                yield Problem(
-                    loc=(t, i, "kind"), rule="withdraw-without-offer",
-                    message=_("nothing to withdraw: no open offer, accepted "
-                              "match, lock or override of {dwelling} for "
-                              "{household} in an earlier row.", dwelling=d,
-                              household=h))
+            yield from self._withdraw(i, e, offer)
         elif kind in (EventKind.LOCK, EventKind.OVERRIDE):
-            given[(h, d)] = i
+            self.given[(h, d)] = i
         elif kind == EventKind.PARK:
-            may_lift.add(h)
+            self.may_lift.add(h)
         elif kind == EventKind.LIFT:
-            if h not in may_lift:
+            if h not in self.may_lift:
                 yield Problem(
-                    loc=(t, i, "kind"), rule="lift-without-park",
+                    loc=("decisions", i, "kind"), rule="lift-without-park",
                     message=_("nothing to lift: household {household} was "
                               "neither parked nor declined an offer in an "
                               "earlier row.", household=h))
-            may_lift.discard(h)
+            self.may_lift.discard(h)
+
+    def _offer(self, i, e, offer):
+        """An offer, refused while another dwelling's offer is open."""
+        h, d = e.household, e.dwelling
+        if offer is not None and offer[0] != d:
+            yield Problem(
+                loc=("decisions", i, "dwelling"), rule="offer-open",
+                message=_("household {household} already has an open "
+                          "offer of {dwelling} (row {row}); withdraw it "
+                          "first.", household=h, dwelling=offer[0],
+                          row=offer[2] + 2))
+        self.open_offer[h] = (d, e.date, i)
+
+    def _answer(self, i, e, offer):
+        """An accept or decline, which needs the dwelling's open offer."""
+        h, d, kind = e.household, e.dwelling, e.kind
+        if offer is None or offer[0] != d:
+            yield Problem(
+                loc=("decisions", i, "kind"), rule=f"{kind}-without-offer",
+                message=_("{event} of {dwelling} by {household} needs an "
+                          "open offer of that dwelling in an earlier "
+                          "row.", event=_a(kind), dwelling=d,
+                          household=h))
+        else:
+            del self.open_offer[h]
+        if kind == EventKind.ACCEPT:
+            self.given[(h, d)] = i
+        else:
+            self.may_lift.add(h)
+
+    def _withdraw(self, i, e, offer):
+        """A withdrawal, of an open offer or of a match given earlier."""
+        h, d = e.household, e.dwelling
+        if offer is not None and offer[0] == d:
+            del self.open_offer[h]
+        elif self.given.pop((h, d), None) is None:
+            yield Problem(
+                loc=("decisions", i, "kind"), rule="withdraw-without-offer",
+                message=_("nothing to withdraw: no open offer, accepted "
+                          "match, lock or override of {dwelling} for "
+                          "{household} in an earlier row.", dwelling=d,
+                          household=h))

@@ -179,7 +179,9 @@ def _unknown(table, index, field, value, known, what) -> Iterator[Problem]:
         )
 
 
-def _problems(inst: Instance) -> Iterator[Problem]:  # noqa: C901
+def _problems(inst: Instance) -> Iterator[Problem]:
+    """Every problem of an instance's rows taken together: duplicate ids,
+    unknown references, contradictions and counts above their totals."""
     for table, rows in (
         ("municipalities", inst.municipalities),
         ("areas", inst.areas),
@@ -198,7 +200,44 @@ def _problems(inst: Instance) -> Iterator[Problem]:  # noqa: C901
     dwellings = {d.id for d in inst.dwellings}
     households = {h.id for h in inst.households}
     site_kind = {s.id: s.kind for s in inst.sites}
+    yield from _reference_problems(inst, municipalities, nodes, area_of,
+                                   dwellings)
+    for i, d in enumerate(inst.dwellings):
+        yield from _dwelling_problems(
+            i, d, municipalities, area_of, building_of, nodes
+        )
+        yield from _unknown(
+            "dwellings", i, "found_by", d.found_by, households, "household"
+        )
+    for i, h in enumerate(inst.households):
+        yield from _household_problems(
+            i, h, inst.as_of, municipalities, dwellings, nodes, site_kind
+        )
+    yield from _sitting_tenant_problems(inst)
+    yield from _decision_problems(inst.decisions, households, dwellings)
+    yield from placement_problems(
+        inst.municipality_services, inst.compatibility, inst.pair_scores,
+        households, municipalities,
+    )
 
+
+def _exceeds(table: str, i: int, field: str, message: str) -> Problem:
+    """A count in a row that exceeds the total it is part of."""
+    return Problem(loc=(table, i, field), rule="count-exceeds-total",
+                   message=message)
+
+
+def _contradicts(table: str, i: int, field: str, message: str) -> Problem:
+    """A row's reference that another table's row contradicts."""
+    return Problem(loc=(table, i, field), rule="contradictory-rows",
+                   message=message)
+
+
+def _reference_problems(inst: Instance, municipalities, nodes, area_of,
+                        dwellings) -> Iterator[Problem]:
+    """Unknown ids that municipalities, areas, buildings, nationalities,
+    edges, sites and travel times refer to, and refugee counts above the
+    totals of areas and buildings."""
     for i, m in enumerate(inst.municipalities):
         yield from _unknown(
             "municipalities", i, "centre_node", m.centre_node, nodes, "node"
@@ -209,25 +248,17 @@ def _problems(inst: Instance) -> Iterator[Problem]:  # noqa: C901
             "municipality",
         )
         if a.refugee_households > a.resident_households:
-            yield Problem(
-                loc=("areas", i, "refugee_households"),
-                rule="count-exceeds-total",
-                message=_("refugee_households {n} exceeds "
-                          "resident_households {total} in area {area!r}.",
-                          n=a.refugee_households,
-                          total=a.resident_households, area=a.id),
-            )
+            yield _exceeds("areas", i, "refugee_households", _(
+                "refugee_households {n} exceeds resident_households "
+                "{total} in area {area!r}.", n=a.refugee_households,
+                total=a.resident_households, area=a.id))
     for i, b in enumerate(inst.buildings):
         yield from _unknown("buildings", i, "area", b.area, area_of, "area")
         if b.refugee_households > b.units:
-            yield Problem(
-                loc=("buildings", i, "refugee_households"),
-                rule="count-exceeds-total",
-                message=_("refugee_households {n} exceeds units {total} "
-                          "in building {building!r}.",
-                          n=b.refugee_households, total=b.units,
-                          building=b.id),
-            )
+            yield _exceeds("buildings", i, "refugee_households", _(
+                "refugee_households {n} exceeds units {total} in "
+                "building {building!r}.", n=b.refugee_households,
+                total=b.units, building=b.id))
     for i, row in enumerate(inst.area_nationalities):
         yield from _unknown(
             "area_nationalities", i, "area", row.area, area_of, "area"
@@ -242,17 +273,9 @@ def _problems(inst: Instance) -> Iterator[Problem]:  # noqa: C901
             "travel_times", i, "dwelling", t.dwelling, dwellings, "dwelling"
         )
 
-    for i, d in enumerate(inst.dwellings):
-        yield from _dwelling_problems(
-            i, d, municipalities, area_of, building_of, nodes
-        )
-        yield from _unknown(
-            "dwellings", i, "found_by", d.found_by, households, "household"
-        )
-    for i, h in enumerate(inst.households):
-        yield from _household_problems(
-            i, h, inst.as_of, municipalities, dwellings, nodes, site_kind
-        )
+
+def _sitting_tenant_problems(inst: Instance) -> Iterator[Problem]:
+    """A dwelling with more than one sitting tenant moving on."""
     tenant_of: dict[str, str] = {}
     for i, h in enumerate(inst.households):
         if not h.moving_on or h.current_dwelling is None:
@@ -265,11 +288,6 @@ def _problems(inst: Instance) -> Iterator[Problem]:  # noqa: C901
                 message=f"dwelling {h.current_dwelling!r} already has "
                 f"the sitting tenant {other!r}.",
             )
-    yield from _decision_problems(inst.decisions, households, dwellings)
-    yield from placement_problems(
-        inst.municipality_services, inst.compatibility, inst.pair_scores,
-        households, municipalities,
-    )
 
 
 def _dwelling_problems(i, d, municipalities, area_of, building_of, nodes):
@@ -282,29 +300,19 @@ def _dwelling_problems(i, d, municipalities, area_of, building_of, nodes):
     yield from _unknown(t, i, "node", d.node, nodes, "network node")
     area = area_of.get(d.area)
     if area is not None and area.municipality != d.municipality:
-        yield Problem(
-            loc=(t, i, "area"),
-            rule="contradictory-rows",
-            message=_("area {area!r} belongs to municipality {right!r}, "
-                      "not {wrong!r}.", area=d.area,
-                      right=area.municipality, wrong=d.municipality),
-        )
+        yield _contradicts(t, i, "area", _(
+            "area {area!r} belongs to municipality {right!r}, not "
+            "{wrong!r}.", area=d.area, right=area.municipality,
+            wrong=d.municipality))
     building = building_of.get(d.building)
     if building is not None and building.area != d.area:
-        yield Problem(
-            loc=(t, i, "building"),
-            rule="contradictory-rows",
-            message=_("building {building!r} is in area {right!r}, not "
-                      "{wrong!r}.", building=d.building,
-                      right=building.area, wrong=d.area),
-        )
+        yield _contradicts(t, i, "building", _(
+            "building {building!r} is in area {right!r}, not {wrong!r}.",
+            building=d.building, right=building.area, wrong=d.area))
     if d.shared_rooms > max(d.bedrooms, 0):
-        yield Problem(
-            loc=(t, i, "shared_rooms"),
-            rule="count-exceeds-total",
-            message=_("shared_rooms {n} exceeds bedrooms {total}.",
-                      n=d.shared_rooms, total=d.bedrooms),
-        )
+        yield _exceeds(t, i, "shared_rooms", _(
+            "shared_rooms {n} exceeds bedrooms {total}.",
+            n=d.shared_rooms, total=d.bedrooms))
     if d.available_until is not None and d.available_until < d.available_from:
         yield Problem(
             loc=(t, i, "available_until"),

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from allocator.check import check_matches, check_proposal
 from allocator.compile import compile_instance
-from allocator.engines import cpsat, mip
+from allocator.engines import cpsat, mip, stages
 from allocator.generate import generate
 from allocator.pipeline import check_with_decisions, propose
 from models import DecisionEvent, DecisionLog, Match, Policy
@@ -246,12 +246,12 @@ def test_staged_integer_programs_equal_the_brute_force(case, data):
     inst, policy, previous = _with_previous(case, data, [None, None, 50])
     before = _fake_previous(_run(inst, policy).proposal, previous)
     # Without the face, the first stage is held by a row.
-    face = mip.lp_face if data.draw(st.booleans()) else (lambda *a: None)
+    face = stages.lp_face if data.draw(st.booleans()) else (lambda *a: None)
     expected = None
+    # Both engines run their stages through ``stages.solve_stages``.
     with mock.patch.object(mip, "EXACT_BELOW", 0.0), \
             mock.patch.object(cpsat, "EXACT_BELOW", 0.0), \
-            mock.patch.object(mip, "lp_face", face), \
-            mock.patch.object(cpsat, "lp_face", face):
+            mock.patch.object(stages, "lp_face", face):
         for engine in ("mip", "cpsat"):
             outcome = _run(inst, policy, engine=engine, previous=before)
             if expected is None:

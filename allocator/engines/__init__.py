@@ -15,7 +15,7 @@ from models import Status
 from ..data import AllocationData
 from ..engine_catalogue import ENGINE_SUMMARIES, ENGINES
 from ..i18n import _
-from ..result import Result, chosen_result, empty_result
+from ..result import Result, Route, chosen_result, empty_result
 from .classes import solve_classes
 from .flow import NotRepresentable, solve_flow
 from .mip import solve_mip
@@ -41,7 +41,9 @@ def _solve_pruned(data, engine, time_limit, seed, **params) -> Result:
             data = solve_flow_priced(data, time_limit)[1]
             return solve(dataclasses.replace(data, pruned=False), engine,
                           _left(time_limit, start), seed, **params)
-        return solve_flow_priced(data, time_limit)[0]
+        result = solve_flow_priced(data, time_limit)[0]
+        return dataclasses.replace(
+            result, route=Route(engine, "flow", reason="pruned"))
     bound_result, priced = solve_flow_priced(relaxed(data), time_limit)
     data = dataclasses.replace(
         data,
@@ -65,15 +67,17 @@ def _solve_pruned(data, engine, time_limit, seed, **params) -> Result:
     # the whole instance.
     bound = bound_result.value if bound_result.proven_optimal else None
     proven = bound is not None and result.value >= bound
-    detail = {**result.detail, **{
-        k: v for k, v in bound_result.detail.items() if k.startswith("pric")
-    }, "relaxation_bound": str(bound)}
+    pricing = bound_result.stats
+    stats = dataclasses.replace(
+        result.stats, pricing_rounds=pricing.pricing_rounds,
+        priced_pairs=pricing.priced_pairs,
+        pricing_seconds=pricing.pricing_seconds, relaxation_bound=bound)
     return dataclasses.replace(
         result,
-        engine=f"{engine}:pruned",
+        route=Route(engine, result.route.ran, pruned=True, reason="pruned"),
         status=Status.OPTIMAL if proven else Status.FEASIBLE,
         bound=result.value if proven else bound,
-        detail=detail,
+        stats=stats,
     )
 
 
@@ -85,8 +89,10 @@ def _left(time_limit, start):
 
 def nothing_to_choose(data: AllocationData, engine: str) -> Result:
     """No free pair: the locks (if any) are the whole, optimal answer."""
-    return chosen_result(data, engine, [], proven=True, bound=None,
-                         build_seconds=0.0, solve_seconds=0.0)
+    result = chosen_result(data, engine, [], proven=True, bound=None,
+                           build_seconds=0.0, solve_seconds=0.0)
+    return dataclasses.replace(
+        result, route=Route(engine, None, reason="no free pair"))
 
 
 def class_model_applies(data: AllocationData) -> bool:
@@ -186,6 +192,10 @@ AUTO_ORDER = (
 when it is exact alone; the class model where it covers the rules; the
 pair integer program otherwise (shared rooms, service places)."""
 
+AUTO_REASONS = {"flow": "exact flow", "classes": "class model",
+                "mip": "pair program"}
+"""Why ``auto`` chose each engine of ``AUTO_ORDER`` (``Route.reason``)."""
+
 
 AUTO_PARAMETERS = frozenset().union(
     *(REGISTRY[name].parameters for name, _ in AUTO_ORDER)
@@ -229,8 +239,9 @@ def solve(
     pricing, proven over every eligible pair) when no household takes a
     room in shared housing; and otherwise the pair integer program through
     HiGHS, warm-started from the repaired flow relaxation (see
-    ``AUTO_ORDER``). The result's ``engine`` names the route, such as
-    ``auto:classes``.
+    ``AUTO_ORDER``). The result's ``route`` says which engine was asked
+    for, which ran and why; its label (``Result.engine``) is what the
+    proposal states, such as ``auto:classes``.
 
     Parameters
     ----------
@@ -258,7 +269,9 @@ def solve(
     if data.lock_conflicts:
         # The office's locks cannot all hold: no proposal, only the
         # conflicts (already explained exactly by the compiler).
-        return empty_result(data, engine, Status.INFEASIBLE)
+        return dataclasses.replace(
+            empty_result(data, engine, Status.INFEASIBLE),
+            route=Route(engine, None, reason="lock conflicts"))
     if data.num_pairs == 0:
         return nothing_to_choose(data, engine)
     chosen = auto_choice(data) if engine == "auto" else engine
@@ -271,8 +284,9 @@ def solve(
         if chosen == "mip":
             params.setdefault("hint", flow_hint(data))
     result = REGISTRY[chosen].run(data, time_limit, seed, **params)
-    if engine == "auto" and chosen != "flow":
-        result = dataclasses.replace(result, engine=f"auto:{chosen}")
+    if engine == "auto":
+        result = dataclasses.replace(
+            result, route=Route("auto", chosen, reason=AUTO_REASONS[chosen]))
     return result
 
 

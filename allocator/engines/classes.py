@@ -46,7 +46,15 @@ from models import Status
 from .. import interrupt, progress
 from ..data import UNLIMITED, AllocationData
 from ..i18n import _
-from ..result import Result, chosen_result, combine, empty_result, evaluate
+from ..ledger import CapacityLedger
+from ..result import (
+    Result,
+    SolveStats,
+    chosen_result,
+    combine,
+    empty_result,
+    evaluate,
+)
 from ._highs import exact_highs
 from .exchange import improve
 from .pricing import with_pairs
@@ -281,13 +289,11 @@ class _ClassModel:
         for key in wanted:
             x[column[key]] = 1
         if self.num_e:
-            area = self.data.dwelling_area[
-                np.array([self.groups.dwellings[g][p] for g, p in wanted],
-                         dtype=np.int64)
-            ] if wanted else np.zeros(0, dtype=np.int64)
-            used = np.bincount(area, minlength=self.A)
-            x[self.num_y:self.num_y + self.num_e] = np.clip(
-                used - self.data.area_target, 0, None)
+            dwellings = np.array(
+                [self.groups.dwellings[g][p] for g, p in wanted],
+                dtype=np.int64)
+            x[self.num_y:self.num_y + self.num_e] = CapacityLedger.of_pairs(
+                self.data, dwellings).area_excess()
         return x
 
     # --- objectives --------------------------------------------------------
@@ -485,7 +491,8 @@ def solve_classes(
     hint = _better_start(data, groups, _hint_pairs(data, groups, hint),
                          start)
     built = time.perf_counter()
-    detail: dict[str, str] = {}
+    # The solve's figures by ``SolveStats`` field, filled as it goes.
+    detail: dict[str, object] = {"stage_bounds": []}
     priority_bound = np.inf
     if len(stages) == 1 and data.lexicographic and data.quota_dims and (
         starts
@@ -510,9 +517,10 @@ def solve_classes(
         bound=combined_bound, primary_bound=primary_bound,
         build_seconds=built - began,
         solve_seconds=time.perf_counter() - built, seed=seed,
-        detail={**detail, "groups": str(model.G),
-                "columns": str(model.num_cols),
-                "rows": str(model.num_rows), "pricing_rounds": str(rounds)},
+        stats=SolveStats(**{
+            **detail, "stage_bounds": tuple(detail["stage_bounds"]),
+            "groups": model.G, "columns": model.num_cols,
+            "rows": model.num_rows, "pricing_rounds": rounds}),
     )
     return result
 
@@ -595,7 +603,7 @@ def _solve_stages(model, data: AllocationData, groups: _Groups, stages,
         x, value, bound, stage_rounds, stage_proven = outcome
         rounds += stage_rounds
         proven &= stage_proven
-        detail[f"stage{k + 1}_bound"] = f"{bound:.1f}"
+        detail["stage_bounds"].append(float(bound))
         if k == 0 and len(stages) > 1:
             first_bound = bound
         if k + 1 < len(stages):
@@ -685,9 +693,8 @@ def _counted(data: AllocationData, groups: _Groups, deadline, seed: int,
     stage = solve_priority(data, c, deadline, seed)
     if stage is None:
         return None
-    detail.update(counted_kinds=str(c.num_kinds),
-                  counted_types=str(c.num_types),
-                  count_seconds=f"{stage.seconds:.1f}")
+    detail.update(counted_kinds=c.num_kinds, counted_types=c.num_types,
+                  count_seconds=stage.seconds)
     pairs = stage.pairs
     if hint and _priority_of(data, hint) > stage.value:
         pairs = hint  # a caller's start the time limit kept ahead
@@ -704,7 +711,7 @@ def _moved(data: AllocationData, groups: _Groups, pairs, deadline,
     began = time.perf_counter()
     moved = improve(data, groups.members, groups.dwellings, groups.quality,
                     pairs, deadline)
-    detail["moves_seconds"] = f"{time.perf_counter() - began:.1f}"
+    detail["moves_seconds"] = time.perf_counter() - began
     return moved
 
 
@@ -764,17 +771,7 @@ def _fits(data: AllocationData, groups: _Groups, pairs) -> bool:
     if not all(np.isin(dw, groups.dwellings[g]).all() for g, dw in
                _by_group(group_of[h], d)):
         return False
-    building = data.dwelling_building[d]
-    used = np.bincount(building[building >= 0],
-                       minlength=len(data.building_cap))
-    if (used > data.building_cap).any():
-        return False
-    used = np.bincount(data.dwelling_area[d], minlength=len(data.area_cap))
-    if (used > data.area_cap).any():
-        return False
-    quota = np.zeros_like(data.quota_cap)
-    np.add.at(quota, data.dwelling_municipality[d], data.household_usage[h])
-    return bool((quota <= data.quota_cap).all())
+    return CapacityLedger.of_pairs(data, d, h).within_caps()
 
 
 def _by_group(group: np.ndarray, dwellings: np.ndarray):
@@ -794,9 +791,7 @@ def _greedy(data: AllocationData, groups: _Groups) -> list[tuple[int, int]]:
     the country, while this spreads over every eligible dwelling.
     """
     free_dwelling = np.ones(data.num_dwellings, dtype=bool)
-    left_building = data.building_cap.astype(np.int64).copy()
-    left_area = data.area_cap.astype(np.int64).copy()
-    left_quota = data.quota_cap.astype(np.int64).copy()
+    ledger = CapacityLedger(data)
     building, area = data.dwelling_building, data.dwelling_area
     municipality = data.dwelling_municipality
     order = sorted(
@@ -806,24 +801,18 @@ def _greedy(data: AllocationData, groups: _Groups) -> list[tuple[int, int]]:
         reverse=True,
     )
     pairs = []
-    for _, minus_h, g in order:
+    for _priority, minus_h, g in order:
         row = groups.dwellings[g]
         use = groups.usage[g]
-        quota_ok = np.all(left_quota >= use, axis=1)
-        ok = free_dwelling[row] & (left_area[area[row]] > 0) & quota_ok[
-            municipality[row]]
-        if len(left_building):
-            b = building[row]
-            ok &= (b < 0) | (left_building[np.maximum(b, 0)] > 0)
+        ok = free_dwelling[row] & ledger.room_at(
+            area[row], building[row], municipality[row], use)
         k = int(np.argmax(ok)) if len(ok) else 0
         if not len(ok) or not ok[k]:
             continue
         d = int(row[k])
         free_dwelling[d] = False
-        if building[d] >= 0:
-            left_building[building[d]] -= 1
-        left_area[area[d]] -= 1
-        left_quota[municipality[d]] -= use
+        ledger.add_one(int(area[d]), int(building[d]), int(municipality[d]),
+                       use)
         pairs.append((-minus_h, d))
     return pairs
 
@@ -1034,30 +1023,21 @@ def _round(model: _ClassModel, x_lp: np.ndarray) -> np.ndarray:
     d_of = np.array([dwelling[g][p] for g, p in
                      zip(model.x_group.tolist(), model.x_pos.tolist())],
                     dtype=np.int64)
-    used_d = np.zeros(model.D, dtype=bool)
-    used_b = np.zeros(model.B, dtype=np.int64)
-    used_a = np.zeros(model.A, dtype=np.int64)
-    used_q = np.zeros((model.M, model.Q), dtype=np.int64)
-    b_cap, a_cap, q_cap = data.building_cap, data.area_cap, data.quota_cap
+    # A column takes its dwelling whole: ``taken`` marks it, the ledger
+    # counts the caps and quotas.
+    taken = np.zeros(model.D, dtype=bool)
+    ledger = CapacityLedger(data)
     out = np.zeros(model.num_cols)
 
     def fits(k):
-        g, d = model.x_group[k], d_of[k]
-        b, a = data.dwelling_building[d], data.dwelling_area[d]
-        m = data.dwelling_municipality[d]
-        use = model.groups.usage[g]
-        return (housed[g] < len(y_pos[g]) and not used_d[d]
-                and (b < 0 or used_b[b] < b_cap[b]) and used_a[a] < a_cap[a]
-                and np.all(used_q[m] + use <= q_cap[m]))
+        g, d = model.x_group[k], int(d_of[k])
+        return (housed[g] < len(y_pos[g]) and not taken[d]
+                and ledger.caps_fit(d, model.groups.usage[g]))
 
     def take(k):
-        g, d = model.x_group[k], d_of[k]
-        b, a = data.dwelling_building[d], data.dwelling_area[d]
-        used_d[d] = True
-        if b >= 0:
-            used_b[b] += 1
-        used_a[a] += 1
-        used_q[data.dwelling_municipality[d]] += model.groups.usage[g]
+        g, d = model.x_group[k], int(d_of[k])
+        taken[d] = True
+        ledger.take(d, int(data.dwelling_slots[d]), model.groups.usage[g])
         out[y_order[g][housed[g]]] = 1
         housed[g] += 1
         out[first + k] = 1
@@ -1073,7 +1053,7 @@ def _round(model: _ClassModel, x_lp: np.ndarray) -> np.ndarray:
         if out[first + k] == 0 and fits(k):
             take(k)
     if model.num_e:
-        out[model.num_y:first] = np.clip(used_a - data.area_target, 0, None)
+        out[model.num_y:first] = ledger.area_excess()
     return out
 
 

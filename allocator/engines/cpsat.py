@@ -11,10 +11,9 @@ from models import Status
 
 from .. import interrupt
 from ..data import AllocationData
-from ..result import Result, chosen_result, empty_result, evaluate
-from .face import lp_face
+from ..result import Result, SolveStats, empty_result
 from .linear import build_linear_model, objective_stages
-from .mip import best_bound
+from .stages import StagesOutcome, program_result, solve_stages
 
 #: CP-SAT works in 64-bit integers; keep the objective well inside them.
 EXACT_BELOW = 2.0**60
@@ -76,45 +75,29 @@ def solve_cpsat(
     # with most pairs fixed, it does at once.
     stages = objective_stages(data, lm,
                               0.0 if data.keep_first else EXACT_BELOW)
-    values, proven, bound, failed = _solve_stages(
-        lm, model, x, solver, stages, start_pairs, deadline, seed,
-        time_is_up)
-    if failed is not None:
+    if model is None:
+        # Given up while building: the start is the answer, unproven.
+        outcome = StagesOutcome(None, False, None)
+    else:
+        outcome = solve_stages(
+            lm, _CpSatStages(lm, model, x, solver, deadline), stages,
+            start_pairs is not None, deadline, seed, time_is_up)
+    if outcome.failed is not None:
         return empty_result(
-            data, "cpsat", failed,
+            data, "cpsat", outcome.failed,
             build_seconds=built - start,
             solve_seconds=time.perf_counter() - built,
             workers=int(workers), seed=int(seed),
         )
-    chosen = _chosen(data, start_pairs, values, proven)
-    # The last stage's bound is on the combined value when there is one
-    # stage; after two stages only a proof or the relaxation gives one.
+    values = outcome.solution
     # CP-SAT alone (hint=False) keeps to its own bound, for comparison.
-    bound = bound if len(stages) == 1 else None
-    if not proven and hint is not False:
-        bound, proven = best_bound(data, chosen, bound)
-    return chosen_result(
-        data, "cpsat", chosen, proven=proven,
-        bound=bound,
-        build_seconds=built - start,
-        solve_seconds=time.perf_counter() - built,
-        workers=int(workers),
-        seed=int(seed),
-        detail={"rows": str(lm.num_rows), "vars": str(lm.num_vars)},
+    return program_result(
+        data, "cpsat", outcome, len(stages),
+        None if values is None else np.flatnonzero(values > 0), start_pairs,
+        seconds=(start, built), relaxation_bound=hint is not False,
+        workers=int(workers), seed=int(seed),
+        stats=SolveStats(rows=lm.num_rows, vars=lm.num_vars),
     )
-
-
-def _chosen(data: AllocationData, start_pairs, values, proven: bool):
-    """The pairs of the last solution, or the start when there is none or
-    the solution is unproven and worse than it."""
-    chosen = (start_pairs if values is None
-              else np.flatnonzero(values > 0))
-    if start_pairs is not None and not proven and (
-        evaluate(data, start_pairs)[3] > evaluate(data, chosen)[3]
-    ):
-        # Never return worse than the feasible start CP-SAT was given.
-        chosen = start_pairs
-    return chosen
 
 
 def _solver(workers: int, seed: int) -> cp_model.CpSolver:
@@ -128,70 +111,59 @@ def _solver(workers: int, seed: int) -> cp_model.CpSolver:
     return solver
 
 
-def _solve_stages(lm, model, x, solver, stages, start_pairs, deadline,
-                  seed: int, time_is_up):
-    """
-    Solves the objective stages in turn, each held for the next. Returns
-    the last solution's pair values (``None`` for none), whether it is
-    proven, CP-SAT's bound on the last stage solved, and the status of
-    a round without any proposal (``None`` when there is one).
-    """
-    proven = model is not None
-    values = None
-    bound = None
-    for k, objective in enumerate(stages if model is not None else ()):
-        if (values is not None or start_pairs is not None) and time_is_up():
-            # Stopped, or out of time: keep the last stage's solution, or
-            # the hint, without starting CP-SAT (again).
-            proven = False
-            break
-        last = k + 1 == len(stages)
-        face = None if last else lp_face(lm, objective, deadline, seed)
-        if face is not None:
-            # The stage's LP optimum is integral: it is the stage's
-            # optimum, held for the next by the bounds of its face.
-            values = face.x[: lm.num_pairs].astype(np.int64)
-            _restrict(model, x, lm, face)
-            _hint(model, x, lm.num_pairs, np.flatnonzero(values))
-            continue
-        status, expr = _maximise(model, x, solver, objective, deadline)
+class _CpSatStages:
+    """The CP-SAT model as a ``StageBackend`` of ``solve_stages``: its
+    solutions are the pair variables' values."""
+
+    def __init__(self, lm, model, x, solver, deadline):
+        self.lm, self.model, self.x = lm, model, x
+        self.solver, self.deadline = solver, deadline
+        self.expression = None
+
+    def maximise(self, objective):
+        """Maximises one stage's objective in the time left."""
+        model, x, solver = self.model, self.x, self.solver
+        if self.deadline is not None:
+            solver.parameters.max_time_in_seconds = max(
+                0.01, self.deadline - time.perf_counter()
+            )
+        cols = np.flatnonzero(objective)
+        # Kept to hold the stage's optimum later (``hold_at_least``).
+        self.expression = cp_model.LinearExpr.weighted_sum(
+            [x[c] for c in cols.tolist()], objective[cols].tolist()
+        )
+        model.maximize(self.expression)
+        with interrupt.on_stop(solver.stop_search):
+            status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            if values is None and (
-                status == cp_model.INFEASIBLE or start_pairs is None
-            ):
-                return None, False, None, (
-                    Status.INFEASIBLE if status == cp_model.INFEASIBLE
-                    else Status.UNKNOWN)
-            # Stopped or out of time before a solution of this stage: the
-            # previous stage's solution, or the hint, still holds.
-            proven, bound = False, None
-            break
-        proven &= status == cp_model.OPTIMAL
+            return (Status.INFEASIBLE if status == cp_model.INFEASIBLE
+                    else Status.UNKNOWN), None, None
         bound = (int(np.floor(solver.best_objective_bound))
                  if np.isfinite(solver.best_objective_bound) else None)
-        values = np.array([solver.value(v) for v in x[: lm.num_pairs]])
-        if not last:
-            best = int(round(solver.objective_value))
-            model.add(expr >= best)
-            _hint(model, x, lm.num_pairs, np.flatnonzero(values))
-    return values, proven, bound, None
+        values = np.array([solver.value(v) for v in x[: self.lm.num_pairs]])
+        return (Status.OPTIMAL if status == cp_model.OPTIMAL
+                else Status.FEASIBLE), values, bound
 
+    def hold_face(self, face):
+        """Holds the model to an LP's optimal face (see ``face``)."""
+        model, x, lm = self.model, self.x, self.lm
+        for j, v in zip(face.fixed.tolist(), face.fixed_at.tolist()):
+            model.add(x[j] == int(v))
+        for i, v in zip(face.tight.tolist(), face.tight_at.tolist()):
+            cols, vals = lm.row(i)
+            model.add(cp_model.LinearExpr.weighted_sum(
+                [x[c] for c in cols.tolist()], vals.tolist()) == int(v))
+        values = face.x[: lm.num_pairs].astype(np.int64)
+        _hint(model, x, lm.num_pairs, np.flatnonzero(values))
+        return values
 
-def _maximise(model, x, solver, objective, deadline):
-    """Maximises one stage's objective in the time left; returns CP-SAT's
-    status and the objective as an expression, to hold it later."""
-    if deadline is not None:
-        solver.parameters.max_time_in_seconds = max(
-            0.01, deadline - time.perf_counter()
-        )
-    cols = np.flatnonzero(objective)
-    expr = cp_model.LinearExpr.weighted_sum(
-        [x[c] for c in cols.tolist()], objective[cols].tolist()
-    )
-    model.maximize(expr)
-    with interrupt.on_stop(solver.stop_search):
-        status = solver.solve(model)
-    return status, expr
+    def hold_at_least(self, objective, values):
+        """Holds the last stage's objective at CP-SAT's best value (the
+        solution's pair values alone do not give it: the objective also
+        counts excess variables)."""
+        best = int(round(self.solver.objective_value))
+        self.model.add(self.expression >= best)
+        _hint(self.model, self.x, self.lm.num_pairs, np.flatnonzero(values))
 
 
 def _build(lm, give_up):
@@ -223,16 +195,6 @@ def _build(lm, give_up):
     if give_up():
         return None, None
     return model, x
-
-
-def _restrict(model, x, lm, face):
-    """Holds the model to an LP's optimal face (see ``face``)."""
-    for j, v in zip(face.fixed.tolist(), face.fixed_at.tolist()):
-        model.add(x[j] == int(v))
-    for i, v in zip(face.tight.tolist(), face.tight_at.tolist()):
-        cols, vals = lm.row(i)
-        model.add(cp_model.LinearExpr.weighted_sum(
-            [x[c] for c in cols.tolist()], vals.tolist()) == int(v))
 
 
 def _hint(model, x, num_pairs, chosen):

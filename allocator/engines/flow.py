@@ -11,7 +11,7 @@ from models import Status
 
 from ..data import AllocationData
 from ..i18n import _
-from ..result import Result, chosen_result, empty_result
+from ..result import Result, SolveStats, chosen_result, empty_result
 
 
 class NotRepresentable(ValueError):
@@ -65,7 +65,7 @@ def solve_flow(data: AllocationData, potentials: bool = False,
         return empty_result(data, "flow", Status.UNKNOWN,
                             build_seconds=built - start,
                             solve_seconds=solved - built,
-                            detail={"flow_status": str(status)})
+                            stats=SolveStats(flow_status=str(status)))
     flows = flow.flows(all_arcs)
     pair_flow = flows[first_pair_arc:first_pair_arc + data.num_pairs]
     chosen = np.flatnonzero(pair_flow > 0)
@@ -80,7 +80,7 @@ def solve_flow(data: AllocationData, potentials: bool = False,
     return chosen_result(
         data, "flow", chosen, proven=True, bound=None,
         build_seconds=built - start, solve_seconds=solved - built,
-        detail={"arcs": str(len(all_arcs)), "nodes": str(nodes.sink + 1)},
+        stats=SolveStats(arcs=len(all_arcs), nodes=nodes.sink + 1),
         extra=extra,
     )
 

@@ -11,10 +11,10 @@ from models import Status
 from .. import interrupt
 from ..data import AllocationData
 from ..i18n import _
-from ..result import Result, chosen_result, empty_result, evaluate
+from ..result import Result, SolveStats, empty_result
 from ._highs import ABS_GAP, exact_highs, highs_lp
-from .face import lp_face
 from .linear import LinearModel, build_linear_model, objective_stages
+from .stages import program_result, solve_stages
 
 #: Largest objective value handled in one stage: doubles hold integers
 #: exactly to 2**53, and this leaves room for the solver's arithmetic.
@@ -54,38 +54,23 @@ def solve_mip(
     runner = _runner(model, backend, time_limit, start, seed, hint)
     stages = objective_stages(data, model, EXACT_BELOW)
     deadline = None if time_limit is None else start + time_limit
-    x, proven, bound, failed = _solve_stages(model, runner, stages, hint,
-                                             deadline, seed)
-    if failed is not None:
+    outcome = solve_stages(
+        model, runner, stages, hint is not None, deadline, seed,
+        lambda: interrupt.stop_requested() or (
+            deadline is not None and time.perf_counter() >= deadline))
+    if outcome.failed is not None:
         return empty_result(
-            data, "mip", failed, build_seconds=built - start,
+            data, "mip", outcome.failed, build_seconds=built - start,
             solve_seconds=time.perf_counter() - built,
-            detail={"backend": backend},
+            stats=SolveStats(backend=backend),
         )
-    chosen = (np.asarray(hint) if x is None
-              else np.flatnonzero(x[: model.num_pairs] > 0.5))
-    if hint is not None and not proven:
-        # Stopped by the time limit or a stop request: never return worse
-        # than the feasible start the solver was given.
-        if evaluate(data, hint)[3] > evaluate(data, chosen)[3]:
-            chosen = np.asarray(hint)
-    # The solver's bound is on the combined value only with one stage.
-    bound = (int(np.floor(bound))
-             if bound is not None and np.isfinite(bound) and len(stages) == 1
-             else None)
-    if not proven:
-        bound, proven = best_bound(data, chosen, bound)
-    return chosen_result(
-        data, "mip", chosen, proven=proven,
-        bound=bound,
-        build_seconds=built - start,
-        solve_seconds=time.perf_counter() - built,
-        seed=seed,
-        detail={
-            "backend": runner.name,
-            "rows": str(model.num_rows),
-            "vars": str(model.num_vars),
-        },
+    x = outcome.solution
+    return program_result(
+        data, "mip", outcome, len(stages),
+        None if x is None else np.flatnonzero(x[: model.num_pairs] > 0.5),
+        hint, seconds=(start, built), seed=seed,
+        stats=SolveStats(backend=runner.name, rows=model.num_rows,
+                         vars=model.num_vars),
     )
 
 
@@ -110,79 +95,6 @@ def _runner(model: LinearModel, backend: str, time_limit, start, seed: int,
     if hint is not None:
         runner.hint(hint)
     return runner
-
-
-def _solve_stages(model: LinearModel, runner, stages, hint, deadline,
-                  seed: int):
-    """
-    Solves the objective stages in turn, each held for the next. Returns
-    the last solution (``None`` for none), whether it is proven, the
-    solver's bound on the last stage solved, and the status of a round
-    without any proposal (``None`` when there is one).
-    """
-    proven = True
-    x = None
-    bound = None
-    for k, objective in enumerate(stages):
-        if (x is not None or hint is not None) and (
-            interrupt.stop_requested()
-            or (deadline is not None and time.perf_counter() >= deadline)
-        ):
-            # Stopped, or out of time: keep the last stage's solution, or
-            # the warm start, without starting HiGHS.
-            proven = False
-            break
-        last = k + 1 == len(stages)
-        # A stage before the last is held for the next by its LP's
-        # optimal face when that optimum is integral (see ``face``); the
-        # LP's integral optimum is then the stage's, proven.
-        face = None if last else lp_face(model, objective, deadline, seed)
-        if face is not None:
-            status, found, bound = Status.OPTIMAL, face.x, float(face.value)
-        else:
-            status, found, bound = runner.maximise(objective)
-        if found is None:
-            if x is None and (status == Status.INFEASIBLE or hint is None):
-                return None, False, None, status
-            # Stopped or out of time before a solution of this stage: the
-            # previous stage's solution, or the warm start, still holds.
-            proven, bound = False, None
-            break
-        x = found
-        proven &= status == Status.OPTIMAL
-        if face is not None:
-            # Hold the first stage's optimum on its face, with bounds only.
-            runner.restrict(face, x)
-        elif not last:
-            # Hold the first stage's optimum while improving the second.
-            runner.fix_at_least(objective, int(round(float(objective @ x))),
-                                x)
-    return x, proven, bound, None
-
-
-def best_bound(data: AllocationData, chosen, bound: int | None):
-    """
-    The better of a solver's bound and the flow relaxation's, for a
-    solution that is not proven optimal; and whether that bound proves it.
-
-    The relaxation (``relax.relaxed``) bounds the whole problem from
-    above. Solved as a min-cost flow, it costs little beside the search,
-    and at a stop or time limit it is often the only bound there is, or
-    far tighter than the solver's (city, shared housing: 1 % against
-    over 200 %). Returns ``(bound, proven)``.
-    """
-    from .flow import NotRepresentable, solve_flow
-    from .relax import relaxed
-
-    try:
-        relaxation = solve_flow(relaxed(data))
-    except NotRepresentable:
-        relaxation = None
-    if relaxation is not None and relaxation.proven_optimal:
-        bound = (relaxation.value if bound is None
-                 else min(bound, relaxation.value))
-    value = evaluate(data, chosen)[3]
-    return bound, bound is not None and value >= bound
 
 
 class _HighsSolver:
@@ -258,7 +170,7 @@ class _HighsSolver:
             h.getInfo().mip_dual_bound / f,
         )
 
-    def restrict(self, face, x):
+    def hold_face(self, face):
         h = self.highs
         fixed = face.fixed.astype(np.int32)
         if len(fixed):
@@ -266,9 +178,11 @@ class _HighsSolver:
                                face.fixed_at.astype(float))
         for i, v in zip(face.tight.tolist(), face.tight_at.tolist()):
             h.changeRowBounds(int(i), float(v), float(v))
-        self.hint(np.flatnonzero(x[: self.model.num_pairs] > 0.5))
+        self.hint(np.flatnonzero(face.x[: self.model.num_pairs] > 0.5))
+        return face.x
 
-    def fix_at_least(self, objective, value, x):
+    def hold_at_least(self, objective, x):
+        value = round(float(objective @ x))
         cols = np.flatnonzero(objective)
         self.highs.addRow(
             value - 0.5, np.inf, len(cols), cols.astype(np.int32),
@@ -358,7 +272,7 @@ class _PulpSolver:
         proven = status == "Optimal" and self.problem.sol_status == 1
         return Status.OPTIMAL if proven else Status.FEASIBLE, x, None
 
-    def restrict(self, face, x):
+    def hold_face(self, face):
         for j, v in zip(face.fixed.tolist(), face.fixed_at.tolist()):
             self.x[j].lowBound = self.x[j].upBound = float(v)
         for i, v in zip(face.tight.tolist(), face.tight_at.tolist()):
@@ -366,9 +280,11 @@ class _PulpSolver:
             self.problem += self.pulp.LpAffineExpression(
                 [(self.x[c], float(a)) for c, a in zip(cols, vals)]
             ) == float(v), f"face{i}"
-        self.hint(np.flatnonzero(x[: self.model.num_pairs] > 0.5))
+        self.hint(np.flatnonzero(face.x[: self.model.num_pairs] > 0.5))
+        return face.x
 
-    def fix_at_least(self, objective, value, x):
+    def hold_at_least(self, objective, x):
+        value = round(float(objective @ x))
         pulp = self.pulp
         cols = np.flatnonzero(objective)
         self.problem += (

@@ -93,12 +93,9 @@ def solve_flow_priced(
             break
         data = with_pairs(data, new_h, new_d)
         present.update(zip(new_h.tolist(), new_d.tolist()))
-    detail = dict(result.detail)
-    detail.update({
-        "pricing_rounds": str(rounds),
-        "priced_pairs": str(data.num_pairs),
-        "pricing_seconds": f"{time.perf_counter() - start - build - solve:.3f}",
-    })
+    stats = dataclasses.replace(
+        result.stats, pricing_rounds=rounds, priced_pairs=data.num_pairs,
+        pricing_seconds=time.perf_counter() - start - build - solve)
     return dataclasses.replace(result, build_seconds=build,
                                solve_seconds=time.perf_counter() - start
-                               - build, detail=detail), data
+                               - build, stats=stats), data

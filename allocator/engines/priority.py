@@ -35,6 +35,7 @@ from collections import defaultdict
 import numpy as np
 
 from ..data import UNLIMITED, AllocationData
+from ..ledger import CapacityLedger
 from ._highs import exact_highs, highs_lp
 
 log = logging.getLogger(__name__)
@@ -252,16 +253,12 @@ def _repair(data: AllocationData, c: Counts, program: _Program,
     left_type = program.type_size - np.bincount(typ, weights=n,
                                                 minlength=c.num_types
                                                 ).astype(np.int64)
-    left_area = data.area_cap.astype(np.int64).copy()
-    left_building = data.building_cap.astype(np.int64).copy()
-    left_quota = data.quota_cap.astype(np.int64).copy()
+    # A type's area or building is -1 where no cap of that kind binds it.
+    ledger = CapacityLedger(data)
     on = n > 0
-    area, building = c.type_area[typ[on]], c.type_building[typ[on]]
-    np.subtract.at(left_area, area[area >= 0], n[on][area >= 0])
-    np.subtract.at(left_building, building[building >= 0],
-                   n[on][building >= 0])
-    np.subtract.at(left_quota, c.type_municipality[typ[on]],
-                   n[on, None] * c.kind_usage[kind[on]])
+    ledger.add_at(c.type_area[typ[on]], c.type_building[typ[on]],
+                  c.type_municipality[typ[on]], c.kind_usage[kind[on]],
+                  n[on])
     housed = np.bincount(kind, weights=n, minlength=c.num_kinds).astype(
         np.int64)
     starts = np.searchsorted(kind, np.arange(c.num_kinds + 1))
@@ -273,12 +270,9 @@ def _repair(data: AllocationData, c: Counts, program: _Program,
         _, _, k = heapq.heappop(heap)
         ps = np.arange(starts[k], starts[k + 1])
         t = typ[ps]
-        a, b = c.type_area[t], c.type_building[t]
-        ok = (left_type[t] > 0) & np.all(
-            left_quota[c.type_municipality[t]] >= c.kind_usage[k], axis=1)
-        ok &= (a < 0) | (left_area[np.maximum(a, 0)] > 0)
-        if len(left_building):  # an instance may have no buildings
-            ok &= (b < 0) | (left_building[np.maximum(b, 0)] > 0)
+        ok = (left_type[t] > 0) & ledger.room_at(
+            c.type_area[t], c.type_building[t], c.type_municipality[t],
+            c.kind_usage[k])
         if not ok.any():
             continue  # rows only tighten: this kind fits nowhere from now
         p = int(ps[ok][np.argmax(fraction[ps[ok]])])
@@ -286,11 +280,8 @@ def _repair(data: AllocationData, c: Counts, program: _Program,
         fraction[p] -= 1
         tt = typ[p]
         left_type[tt] -= 1
-        if c.type_area[tt] >= 0:
-            left_area[c.type_area[tt]] -= 1
-        if c.type_building[tt] >= 0:
-            left_building[c.type_building[tt]] -= 1
-        left_quota[c.type_municipality[tt]] -= c.kind_usage[k]
+        ledger.add_one(int(c.type_area[tt]), int(c.type_building[tt]),
+                       int(c.type_municipality[tt]), c.kind_usage[k])
         housed[k] += 1
         m = c.kind_members[k]
         if housed[k] < len(m):

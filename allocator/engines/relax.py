@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 
 from ..data import UNLIMITED, AllocationData
+from ..ledger import CapacityLedger
 from .flow import solve_flow
 
 
@@ -62,14 +63,10 @@ def flow_hint(data: AllocationData) -> np.ndarray | None:
 
 
 def _repair(data: AllocationData, chosen: list[int]) -> list[int]:
-    used_slots = np.zeros(data.num_dwellings, dtype=np.int64)
-    residents: dict[int, list[int]] = {}
-    used_building = np.zeros(len(data.building_ids), dtype=np.int64)
-    used_area = np.zeros(len(data.area_ids), dtype=np.int64)
-    used_quota = np.zeros_like(data.quota_cap)
-    # Hard service places are kept; priced ones may be exceeded.
-    place_caps = [] if data.place_penalty else list(data.place_cap)
-    used_places = [np.zeros_like(cap) for cap in place_caps]
+    """The chosen pairs, in order, that still fit beside those kept:
+    each household once, rooms beside compatible co-residents, every cap
+    and quota, and the service places when they are hard."""
+    ledger = CapacityLedger(data, hard_places=True)
     housed = set()
     kept = []
     for p in chosen:
@@ -77,41 +74,9 @@ def _repair(data: AllocationData, chosen: list[int]) -> list[int]:
         if h in housed:
             continue
         room = bool(data.pair_room[p])
-        need = 1 if room else int(data.dwelling_slots[d])
-        if used_slots[d] + need > data.dwelling_slots[d]:
+        if not ledger.household_fits(h, d, room):
             continue
-        others = residents.get(d, [])
-        if room and others and not _compatible(data, h, others):
-            continue
-        b, a, m = (int(data.dwelling_building[d]), int(data.dwelling_area[d]),
-                   int(data.dwelling_municipality[d]))
-        if b >= 0 and used_building[b] + 1 > data.building_cap[b]:
-            continue
-        if used_area[a] + 1 > data.area_cap[a]:
-            continue
-        usage = data.household_usage[h]
-        if np.any(used_quota[m] + usage > data.quota_cap[m]):
-            continue
-        if any(used[data.place_group[d, k]] + data.place_usage[h, k]
-               > place_caps[k][data.place_group[d, k]]
-               for k, used in enumerate(used_places)):
-            continue
-        for k, used in enumerate(used_places):
-            used[data.place_group[d, k]] += data.place_usage[h, k]
-        used_slots[d] += need
-        residents.setdefault(d, []).append(h)
-        if b >= 0:
-            used_building[b] += 1
-        used_area[a] += 1
-        used_quota[m] += usage
+        ledger.take_household(h, d, room)
         housed.add(h)
         kept.append(p)
     return kept
-
-
-def _compatible(data: AllocationData, h: int, others: list[int]) -> bool:
-    group = [h, *others]
-    if data.shared_same_sex and len(set(data.household_sex[group])) > 1:
-        return False
-    ages = data.household_age[group]
-    return int(ages.max() - ages.min()) <= data.shared_max_age_gap

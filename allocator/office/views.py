@@ -286,33 +286,70 @@ def office_view(proposal: Proposal, instance: Instance, t: Translator,
     t
         The language.
     """
-    households = {h.id: h for h in instance.households}
-    dwellings = {d.id: d for d in instance.dwellings}
-    areas = {a.id: a for a in instance.areas}
-    municipalities = {m.id: m for m in instance.municipalities}
+    places = _Places(instance, t)
+    empty = _empty_rows(proposal, instance, places)
+    return OfficeView(_match_rows(proposal, instance, places),
+                      _waiting_rows(proposal, instance, t), empty,
+                      _binding_rows(proposal, places),
+                      _area_rows(proposal, instance, places.municipality),
+                      key_figures(proposal, instance, t, policy,
+                                  len(empty)))
 
-    def m_name(mid):
-        m = municipalities.get(mid)
+
+class _Places:
+    """The instance's areas and municipalities by id, and the words a
+    view shows for a dwelling's place, size, tenure and rent."""
+
+    def __init__(self, instance: Instance, t: Translator):
+        self.areas = {a.id: a for a in instance.areas}
+        self.municipalities = {m.id: m for m in instance.municipalities}
+        self.t = t
+
+    def municipality(self, mid: str) -> str:
+        """A municipality's name, or its id when it has none."""
+        m = self.municipalities.get(mid)
         return (m.name or mid) if m is not None else mid
 
-    matches = []
+    def where(self, d) -> dict:
+        """A dwelling's address (or area) and municipality."""
+        return {"address": place_text(d, self.areas, self.t),
+                "municipality": self.municipality(d.municipality)}
+
+    def size_and_rent(self, d) -> dict:
+        """A dwelling's bedrooms, floor area, floor, tenure and rent."""
+        return {
+            "bedrooms": d.bedrooms,
+            "floor_area": d.floor_area_m2,
+            "floor": d.floor,
+            "tenure": self.t._(TENURE_TEXT.get(d.tenure.value,
+                                               d.tenure.value)),
+            "rent": d.rent_nok,
+        }
+
+
+def _household_fields(h: Household, t: Translator) -> dict:
+    """A household's type, persons and composition in words."""
+    return {"type": t._(TYPE_TEXT[h.household_type]), "persons": h.size,
+            "composition": composition(h, t)}
+
+
+def _match_rows(proposal: Proposal, instance: Instance,
+                places: _Places) -> list[dict]:
+    """A row per match, by household id."""
+    t = places.t
+    households = {h.id: h for h in instance.households}
+    dwellings = {d.id: d for d in instance.dwellings}
+    rows = []
     for m in sorted(proposal.matches, key=lambda m: m.household):
         h, d = households.get(m.household), dwellings.get(m.dwelling)
         if h is None or d is None:
             continue
-        matches.append({
+        rows.append({
             "household": h.id,
-            "type": t._(TYPE_TEXT[h.household_type]),
-            "persons": h.size,
-            "composition": composition(h, t),
+            **_household_fields(h, t),
             "dwelling": d.id,
-            "address": place_text(d, areas, t),
-            "municipality": m_name(d.municipality),
-            "bedrooms": d.bedrooms,
-            "floor_area": d.floor_area_m2,
-            "floor": d.floor,
-            "tenure": t._(TENURE_TEXT.get(d.tenure.value, d.tenure.value)),
-            "rent": d.rent_nok,
+            **places.where(d),
+            **places.size_and_rent(d),
             "move_in": move_in(d, instance.as_of),
             "waited_days": m.waited_days,
             "within_deadline": m.within_deadline,
@@ -322,44 +359,57 @@ def office_view(proposal: Proposal, instance: Instance, t: Translator,
             "locked": m.locked,
             "reasons": match_reasons(m, t),
         })
-    waiting = []
+    return rows
+
+
+def _waiting_rows(proposal: Proposal, instance: Instance,
+                  t: Translator) -> list[dict]:
+    """A row per household left waiting, highest priority first."""
+    households = {h.id: h for h in instance.households}
+    dwelling_ids = {d.id for d in instance.dwellings}
+    rows = []
     for u in sorted(proposal.unmatched, key=lambda u: (-u.priority,
                                                        u.household)):
         h = households.get(u.household)
         if h is None:
             continue
-        waiting.append({
+        rows.append({
             "household": h.id,
-            "type": t._(TYPE_TEXT[h.household_type]),
-            "persons": h.size,
-            "composition": composition(h, t),
+            **_household_fields(h, t),
             "waited_days": u.waited_days,
             "priority": u.priority,
             "reason": t._(REASON_TEXT.get(u.reason.value, u.reason.value)),
-            "explanation": waiting_explanation(u, len(dwellings), t),
+            "explanation": waiting_explanation(u, len(dwelling_ids), t),
         })
+    return rows
+
+
+def _empty_rows(proposal: Proposal, instance: Instance,
+                places: _Places) -> list[dict]:
+    """A row per dwelling no household takes, in the instance's order."""
     taken = {m.dwelling for m in proposal.matches}
-    empty = [
+    return [
         {
             "dwelling": d.id,
-            "address": place_text(d, areas, t),
-            "municipality": m_name(d.municipality),
+            **places.where(d),
             "area_id": d.area,
-            "bedrooms": d.bedrooms,
-            "floor_area": d.floor_area_m2,
-            "floor": d.floor,
-            "tenure": t._(TENURE_TEXT.get(d.tenure.value, d.tenure.value)),
-            "rent": d.rent_nok,
+            **places.size_and_rent(d),
             "available_from": d.available_from,
             "available_until": d.available_until,
             "shared_rooms": d.shared_rooms,
         }
         for d in instance.dwellings if d.id not in taken
     ]
-    binding = [
+
+
+def _binding_rows(proposal: Proposal, places: _Places) -> list[dict]:
+    """A row per full cap or quota, with its marginal value."""
+    t = places.t
+    return [
         {
             "rule": t._(BINDING_TEXT.get(b.rule, b.rule)),
-            "subject": _subject_text(b, areas, municipalities, t),
+            "subject": _subject_text(b, places.areas, places.municipalities,
+                                     t),
             "used": b.used,
             "limit": b.limit,
             "marginal_housed": b.marginal_housed,
@@ -368,10 +418,6 @@ def office_view(proposal: Proposal, instance: Instance, t: Translator,
         }
         for b in proposal.binding
     ]
-    area_rows = _area_rows(proposal, instance, m_name)
-    return OfficeView(matches, waiting, empty, binding, area_rows,
-                      key_figures(proposal, instance, t, policy,
-                                  len(empty)))
 
 
 def _area_rows(proposal, instance, m_name) -> list[dict]:

@@ -45,6 +45,46 @@ def test_auto_takes_the_first_engine_that_applies():
     assert solve(shared).engine == "auto:mip"
 
 
+def test_the_route_is_typed_and_its_label_is_the_proposals():
+    """Tests that a result states the engine asked for, the one that ran
+    and why as fields, and that its label is the string the proposal
+    has always stated."""
+    from allocator.result import Route
+
+    shared = compile_instance(_town(), read_policy("shared-housing"))
+    route = solve(shared).route
+    assert (route.requested, route.ran, route.pruned) == ("auto", "mip",
+                                                          False)
+    assert route.reason == "pair program"
+    assert solve(shared, "mip").route == Route("mip", "mip")
+    assert solve(compile_instance(_town(), Policy())).route.ran == "flow"
+    assert Route("auto", "mip", pruned=True).label == "auto:pruned"
+    assert Route("auto", None, reason="lock conflicts").label == "auto"
+    assert Route("auto", "classes").rerun_engine == "auto"
+    assert Route("auto", "flow").rerun_engine == "flow"
+
+
+def test_statistics_are_typed_and_stored_as_the_same_strings():
+    """Tests that an engine's figures are numbers on the result, and that
+    the proposal's ``detail`` strings keep their names and order."""
+    from allocator.result import SolveStats
+
+    result = solve(compile_instance(_town(), read_policy("shared-housing")),
+                   "mip")
+    assert isinstance(result.stats.rows, int)
+    assert list(result.detail) == ["backend", "rows", "vars"]
+    assert result.detail["rows"] == str(result.stats.rows)
+    stats = SolveStats(stage_bounds=(12.25, 3.0), moves_seconds=0.04,
+                       pricing_rounds=2)
+    assert stats.as_strings() == {"moves_seconds": "0.0",
+                                  "stage1_bound": "12.2",
+                                  "stage2_bound": "3.0",
+                                  "pricing_rounds": "2"}
+    assert stats.seconds() == {"moves": 0.04}
+    assert SolveStats().as_strings(pruned=True) == {
+        "relaxation_bound": "None"}
+
+
 @pytest.mark.parametrize("engine,params,named", [
     ("mip", {"backend": "higs"}, "higs"),
     ("mip", {"workers": 2}, "workers"),
