@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterator
 from enum import StrEnum
 
-from pydantic import Field, NonNegativeInt, field_validator
+from pydantic import Field, field_validator
 
 from ._base import Count, Identifier, StrictModel
 from .problems import Problem, _

@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import model_validator
 
 from ._base import StrictModel, Weight
 from .problems import _
