@@ -131,7 +131,6 @@ def check_matches(instance: Instance, policy: Policy, matches,
     Checks a list of ``(household_id, dwelling_id, shared)`` matches;
     ``overrides`` as for ``check_proposal``.
     """
-    overrides = overrides or {}
     report = CheckReport()
     bad = report.violations
     households = {h.id: h for h in instance.households}
@@ -140,17 +139,36 @@ def check_matches(instance: Instance, policy: Policy, matches,
     buildings = {b.id: b for b in instance.buildings}
     munis = {m.id: m for m in instance.municipalities}
     own_rules = {m: policy.for_municipality(m) for m in munis}
-    bans = {
-        (d.household, d.dwelling)
-        for d in instance.decisions
-        if d.kind == "ban"
-    }
+    given = _check_once_and_locks(instance, matches, bad)
+    sitting = sitting_tenants(instance, policy)
+    occupants = _check_pairs(instance, policy, matches, overrides or {},
+                             households, dwellings, own_rules, sitting, bad)
+    _check_occupancy(policy, dwellings, occupants, bad)
+    for hid, did in sitting.items():
+        others = [h.id for h, _ in occupants.get(did, ()) if h.id != hid]
+        if others and given.get(hid) == did:
+            bad.append(_("Dwelling {dwelling} is given to {other} while "
+                         "its sitting tenant {household} stays.",
+                         dwelling=did, other=others[0], household=hid))
+    _check_caps(instance, policy, matches, households, dwellings, areas,
+                buildings, munis, bad, sitting)
+    _score_matches(instance, policy, matches, households, dwellings,
+                   own_rules, sitting, report)
+    report.secondary -= _dispersion_cost(instance, policy, matches,
+                                         dwellings, areas, sitting)
+    report.secondary -= _service_places(instance, policy, matches,
+                                        households, dwellings, bad)
+    return report
+
+
+def _check_once_and_locks(instance, matches, bad) -> dict[str, str]:
+    """Each household matched at most once and every lock honoured;
+    returns household -> dwelling as matched."""
     locks = {
         d.household: d.dwelling
         for d in instance.decisions
         if d.kind == "lock"
     }
-
     count = Counter(h for h, _, _ in matches)
     for hid, n in count.items():
         if n > 1:
@@ -164,8 +182,21 @@ def check_matches(instance: Instance, policy: Policy, matches,
                   "{given}).", household=hid, dwelling=did,
                   given=given.get(hid))
             )
+    return given
 
-    sitting = sitting_tenants(instance, policy)
+
+def _check_pairs(instance, policy, matches, overrides, households,
+                 dwellings, own_rules, sitting, bad) -> dict:
+    """
+    Every match against the hard rules of its dwelling's municipality,
+    the overrides that allow a breach and the bans; returns dwelling id
+    -> its occupants as ``(household, shared)``.
+    """
+    bans = {
+        (d.household, d.dwelling)
+        for d in instance.decisions
+        if d.kind == "ban"
+    }
     occupants = defaultdict(list)
     for hid, did, shared in matches:
         if hid not in households or did not in dwellings:
@@ -191,17 +222,13 @@ def check_matches(instance: Instance, policy: Policy, matches,
         if (hid, did) in bans:
             bad.append(_("Match {household} -> {dwelling} was banned.",
                          household=hid, dwelling=did))
+    return occupants
 
-    _check_occupancy(policy, dwellings, occupants, bad)
-    for hid, did in sitting.items():
-        others = [h.id for h, _ in occupants.get(did, ()) if h.id != hid]
-        if others and given.get(hid) == did:
-            bad.append(_("Dwelling {dwelling} is given to {other} while "
-                         "its sitting tenant {household} stays.",
-                         dwelling=did, other=others[0], household=hid))
-    _check_caps(instance, policy, matches, households, dwellings, areas,
-                buildings, munis, bad, sitting)
 
+def _score_matches(instance, policy, matches, households, dwellings,
+                   own_rules, sitting, report) -> None:
+    """Recomputes each match's criterion scores into ``report.scores``
+    and adds the matches' priority and quality to the objective."""
     travel = _Travel(instance)
     for hid, did, shared in matches:
         if hid not in households or did not in dwellings:
@@ -218,11 +245,6 @@ def check_matches(instance: Instance, policy: Policy, matches,
         report.scores[hid] = scores
         report.primary += priority_points(instance, policy, h)
         report.secondary += sum(scores.values())
-    report.secondary -= _dispersion_cost(instance, policy, matches,
-                                         dwellings, areas, sitting)
-    report.secondary -= _service_places(instance, policy, matches,
-                                        households, dwellings, bad)
-    return report
 
 
 # --- moving on (7.2.23, 7.4.15, R2) ------------------------------------------

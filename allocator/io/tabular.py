@@ -445,6 +445,37 @@ def _build(
     drop_identifiers
         Drop direct-identifier columns outside the format.
     """
+    records, unreadable = _all_records(sheets, labels, problems, broken,
+                                       what, report, drop_identifiers)
+    locator = TabularLocator(labels)
+    header = None
+    if HEADER not in unreadable:
+        header = _header_record(records[HEADER], labels[HEADER], problems)
+    _nest_members(records, locator, problems, unreadable)
+    parsed = Parsed(
+        header=header,
+        tables={t: records[t] for t in TABLES},
+        unreadable=unreadable,
+        problems=problems,
+        locator=locator,
+    )
+    return build_instance(parsed)
+
+
+def _all_records(
+    sheets: dict[str, Sheet],
+    labels: dict[str, str],
+    problems: list[LocatedProblem],
+    broken: set[str],
+    what: str,
+    report: FormatReport,
+    drop_identifiers: bool,
+) -> tuple[dict[str, list[Record]], set[str]]:
+    """
+    The records of every table (none for a missing, broken or empty
+    one), and the tables that could not be read; parameters as for
+    ``_build``.
+    """
     unreadable: set[str] = set(broken)
     records: dict[str, list[Record]] = {}
     for table in ALL_TABLES:
@@ -485,19 +516,7 @@ def _build(
         if table == MEMBERS and PARENT_KEY in missing:
             # Without household ids the members cannot be placed at all.
             unreadable.add(MEMBERS)
-    locator = TabularLocator(labels)
-    header = None
-    if HEADER not in unreadable:
-        header = _header_record(records[HEADER], labels[HEADER], problems)
-    _nest_members(records, locator, problems, unreadable)
-    parsed = Parsed(
-        header=header,
-        tables={t: records[t] for t in TABLES},
-        unreadable=unreadable,
-        problems=problems,
-        locator=locator,
-    )
-    return build_instance(parsed)
+    return records, unreadable
 
 
 def _placement_sheet(table: str, sheet: Sheet, problems: list,
