@@ -35,11 +35,11 @@ from .layout import (
     PARENT_KEY,
     REQUIRED_TABLES,
     Conventions,
+    RowParser,
     TableLayout,
     cell_text,
     instance_rows,
     layout,
-    parse_cells,
     text_of,
 )
 from .problems import InputError, LocatedProblem
@@ -563,18 +563,17 @@ def _records(
         table, sheet, header_number, header_cells, data, problems, dropped
     )
     records = []
+    parse = RowParser(table, positions)
+    width = len(header_cells)
+    parent_at = positions.get(table.parent_key) if table.parent_key else None
     for number, cells in data:
-        if len(cells) > len(header_cells) and any(cells[len(header_cells):]):
+        if len(cells) > width and any(cells[width:]):
             problems.append(LocatedProblem(
                 sheet.label, number, None, "row-length",
                 _("Row has {cells} cells but the header has {columns} "
-                  "columns.", cells=len(cells), columns=len(header_cells)),
+                  "columns.", cells=len(cells), columns=width),
             ))
-        texts = {
-            column: cells[i] if i < len(cells) else ""
-            for column, i in positions.items()
-        }
-        data_in, cell_problems = parse_cells(table, texts, conventions)
+        data_in, cell_problems = parse(cells, conventions)
         record = Record(number, data_in, {(c,) for c in missing})
         for problem in cell_problems:
             problems.append(LocatedProblem(
@@ -583,7 +582,9 @@ def _records(
             ))
             record.ignored.add((problem.column,))
         if table.parent_key:
-            record.data[table.parent_key] = texts.get(table.parent_key, "")
+            record.data[table.parent_key] = (
+                cells[parent_at] if parent_at is not None
+                and parent_at < len(cells) else "")
         records.append(record)
     return records, missing
 
