@@ -1056,29 +1056,27 @@ def _estimate(hh, dw, policy, class_of, representatives,
 
 def _classes(hh, banned) -> tuple[np.ndarray, np.ndarray]:
     """
-    Class of each household and one representative per class. Households
-    with bans form classes of their own (their rows differ).
+    Class of each household and one representative per class: the
+    households equal in every attribute of ``CLASS_FIELDS``, numbered in
+    the order of their first household, which represents the class.
+    Households with bans form classes of their own (their rows differ).
     """
-    keys = {}
-    class_of = np.empty(hh.n, dtype=np.int64)
-    representatives = []
-    for h in range(hh.n):
-        key = tuple(_key_part(getattr(hh, f)[h]) for f in CLASS_FIELDS) + (
-            tuple(sorted(banned[h])) if h in banned else (),
-            h if h in banned else -1,
-        )
-        c = keys.get(key)
-        if c is None:
-            c = keys[key] = len(representatives)
-            representatives.append(h)
-        class_of[h] = c
-    return class_of, np.array(representatives, dtype=np.int64)
-
-
-def _key_part(value):
-    """A household attribute as part of its class key: a number, or the
-    bytes of a row (the services it wants)."""
-    return value.tobytes() if isinstance(value, np.ndarray) else int(value)
+    if not hh.n:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    columns = [np.asarray(getattr(hh, f)).reshape(hh.n, -1).astype(np.int64)
+               for f in CLASS_FIELDS]
+    # A banned household's own position sets it apart; -1 for the rest.
+    own = np.full((hh.n, 1), -1, dtype=np.int64)
+    own[list(banned), 0] = list(banned)
+    keys = np.hstack([*columns, own])
+    _rows, first, inverse = np.unique(keys, axis=0, return_index=True,
+                                      return_inverse=True)
+    # Number the distinct rows by their first household, as a pass over
+    # the households in order would.
+    order = np.argsort(first, kind="stable")
+    number = np.empty(len(first), dtype=np.int64)
+    number[order] = np.arange(len(first))
+    return number[inverse.reshape(-1)], first[order].astype(np.int64)
 
 
 def _class_tables(hh, dw, policy, representatives, class_of, banned):
@@ -1099,17 +1097,21 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
         for k, rep in enumerate(reps.tolist()):
             if rep in banned:
                 fail[banned_row, k, sorted(banned[rep])] = True
-        failures = fail.sum(axis=0)
-        excluded[start:start + len(reps)] = fail.sum(axis=2).T
-        excluded_once = fail & (failures == 1)[None]
-        only[start:start + len(reps)] = excluded_once.sum(axis=2).T
+        # Counted in bytes and as packed bits: summing booleans into the
+        # default 64-bit integers was most of the rule counting (a few
+        # rules fit a byte).
+        failures = fail.sum(axis=0, dtype=np.uint8)
+        packed = np.packbits(fail, axis=2)
+        excluded[start:start + len(reps)] = _bit_counts(packed).T
+        once = np.packbits(failures == 1, axis=1)
+        only[start:start + len(reps)] = _bit_counts(packed & once[None]).T
         ok = failures == 0
         # Quality of the eligible cells only, as pairs: on national about
         # one cell in six is eligible, and the criteria over every cell
         # were most of the compile.
         ks, cells = np.nonzero(ok)
-        h_cells = _take(hh, reps[ks], dense=False)
-        d_cells = _take(dw, cells, dense=False)
+        h_cells = _Gathered(hh, reps[ks])
+        d_cells = _Gathered(dw, cells)
         scores = class_quality(h_cells, d_cells, policy)
         is_room = np.broadcast_to(rooms(h_cells, d_cells, policy),
                                   scores.shape)
@@ -1126,3 +1128,33 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
             room.append(is_room[bounds[k]:bounds[k + 1]][order])
     return ClassTable(eligible=eligible, quality=quality, room=room,
                       excluded=excluded, only=only, num_dwellings=D)
+
+
+class _Gathered:
+    """
+    Some rows of a namespace's attributes, as ``_take(ns, index,
+    dense=False)`` gives them, each gathered when first read: the
+    criteria read about half of the attributes, and on national the
+    eligible cells are some 15 million rows.
+    """
+
+    def __init__(self, ns, index: np.ndarray):
+        self._ns = ns
+        self._index = index
+
+    def __getattr__(self, name: str):
+        # Only called for what is not gathered yet; a missing attribute
+        # raises AttributeError as the namespace does (``criteria._local``
+        # relies on it).
+        if name.startswith("__"):
+            raise AttributeError(name)
+        one = SimpleNamespace(**{name: getattr(self._ns, name)})
+        value = getattr(_take(one, self._index, dense=False), name)
+        setattr(self, name, value)
+        return value
+
+
+def _bit_counts(packed: np.ndarray) -> np.ndarray:
+    """The set bits along the last axis of ``np.packbits`` output (its
+    padding bits are zeros)."""
+    return np.bitwise_count(packed).sum(axis=-1, dtype=np.int64)
