@@ -36,6 +36,7 @@ from .criteria import (
     reach_score,
     rooms,
     rule_failures,
+    services_table,
 )
 from . import memory, moving
 from .data import RULES, UNLIMITED, AllocationData
@@ -1090,6 +1091,12 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
     every = _all(dw)
     step = max(1, DENSE_CELLS // max(D, 1))
     banned_row = RULES.index("banned")
+    # The services criterion depends on the household only through the
+    # kinds it wants: one row per distinct choice against every dwelling.
+    choices, choice_of = np.unique(hh.services[representatives], axis=0,
+                                   return_inverse=True)
+    services = services_table(choices, every, policy)
+    choice_of = choice_of.reshape(-1)
     for start in range(0, n_classes, step):
         reps = representatives[start:start + step]
         h = _take(hh, reps, dense=True)
@@ -1112,7 +1119,9 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
         ks, cells = np.nonzero(ok)
         h_cells = _Gathered(hh, reps[ks])
         d_cells = _Gathered(dw, cells)
-        scores = class_quality(h_cells, d_cells, policy)
+        scores = class_quality(h_cells, d_cells, policy,
+                               leave_out=("services",))
+        scores += services[choice_of[start + ks], cells]
         is_room = np.broadcast_to(rooms(h_cells, d_cells, policy),
                                   scores.shape)
         bounds = np.searchsorted(ks, np.arange(len(reps) + 1))

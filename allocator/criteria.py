@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -540,22 +541,42 @@ def class_scores(h, d, policy: Policy) -> np.ndarray:
     return out
 
 
-def class_quality(h, d, policy: Policy) -> np.ndarray:
+def class_quality(h, d, policy: Policy, leave_out=()) -> np.ndarray:
     """
     The sum of ``class_scores`` over the criteria, added up criterion by
     criterion: on national's class tables the per-criterion array would
-    be most of the compile's time and memory.
+    be most of the compile's time and memory. The criteria named in
+    ``leave_out`` are not added (the caller adds them its own way, as
+    the class tables add ``services`` from ``services_table``).
     """
     total = np.zeros(rooms(h, d, policy).shape, dtype=np.int64)
-    for _, values in _class_criteria(h, d, policy):
+    for _, values in _class_criteria(h, d, policy, leave_out):
         total += values
     return total
 
 
-def _class_criteria(h, d, policy: Policy):
+def services_table(services: np.ndarray, d, policy: Policy) -> np.ndarray:
+    """
+    The ``services`` criterion for each row of ``services`` (the service
+    kinds a household wants, one row per distinct choice) against every
+    dwelling in ``d`` (shaped ``(1, D)``), shape ``(rows, D)``: the same
+    expression per pair as ``class_scores``, so the values are the same,
+    but computed once per distinct choice instead of once per pair (the
+    wanted kinds and reach of every pair were most of the class tables'
+    quality on national).
+    """
+    rows = [_services(SimpleNamespace(services=row[None, None, :]), d,
+                      policy)[0]
+            for row in np.asarray(services, dtype=bool)]
+    if not rows:
+        return np.zeros((0, d.bedrooms.shape[-1]), dtype=np.int64)
+    return np.stack(rows)
+
+
+def _class_criteria(h, d, policy: Policy, leave_out=()):
     """(criterion, weighted values) of each class criterion in turn."""
     for criterion in CRITERIA_RECORDS:
-        if criterion.score is not None:
+        if criterion.score is not None and criterion.name not in leave_out:
             values = criterion.score(h, d, policy)
             if values is not None:
                 yield criterion.name, values
