@@ -249,8 +249,10 @@ def _rank_and_nearest(candidates, h: int, d: int) -> tuple[int, int, int]:
     """
     dwellings, quality = candidates.exact_row(h)
     at = np.flatnonzero(dwellings == d)
-    others = np.flatnonzero(dwellings != d)
-    other = int(dwellings[others[0]]) if len(others) else -1
+    # A row holds each dwelling once: the best other one is the first,
+    # or the second when the first is ``d``.
+    others = dwellings[:2][dwellings[:2] != d]
+    other = int(others[0]) if len(others) else -1
     if not len(at):
         return 1, max(1, len(dwellings)), other
     return (int((quality > quality[at[0]]).sum()) + 1, len(dwellings),
@@ -388,8 +390,11 @@ def _rivals(data, taken_by, h, cache):
     thousands of households with thousands of eligible dwellings each are
     explained.
     """
-    locked = [(k, d) for k, d, _ in data.locked_pairs
-              if d in data.locked_eligible.get(h, ())]
+    # Most households could have had no locked dwelling: no pass over
+    # the locks for them.
+    lockable = data.locked_eligible.get(h)
+    locked = ([(k, d) for k, d, _ in data.locked_pairs if d in lockable]
+              if lockable else [])
     key = None if locked else int(data.candidates.class_of[h])
     if key is not None and key in cache:
         return cache[key]
