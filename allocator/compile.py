@@ -144,6 +144,12 @@ def deadline_days(household, policy: Policy, exact: bool = False):
 
 def quota_usage(household, dim: str) -> int:
     """What a household uses of one quota dimension."""
+    return quota_usages(household)[dim]
+
+
+def quota_usages(household) -> dict[str, int]:
+    """What a household uses of each quota dimension: its type and ages
+    read once for all of them."""
     t = household.household_type
     ages = [m.age for m in household.members]
     return {
@@ -163,7 +169,7 @@ def quota_usage(household, dim: str) -> int:
         "children": sum(a < ADULT_AGE for a in ages),
         "adults": sum(ADULT_AGE <= a < 67 for a in ages),
         "seniors": sum(a >= 67 for a in ages),
-    }[dim]
+    }
 
 
 def area_room(share, residents, existing):
@@ -850,8 +856,9 @@ def _quotas(instance: Instance, policy: Policy):
             if dim in m.quotas:
                 quota_cap[i, q] = m.quotas[dim]
     household_usage = np.array(
-        [[quota_usage(h, dim) for dim in quota_dims]
-         for h in instance.households],
+        [[usage[dim] for dim in quota_dims]
+         for usage in map(quota_usages, instance.households)]
+        if quota_dims else [],
         dtype=np.int64,
     ).reshape(len(instance.households), len(quota_dims))
     return quota_dims, quota_cap, household_usage
