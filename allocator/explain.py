@@ -247,12 +247,19 @@ def _rank_and_nearest(candidates, h: int, d: int) -> tuple[int, int, int]:
     eligible dwelling other than ``d`` (-1 when there is none). One pass
     over the household's row, as ``Candidates.rank``.
     """
-    dwellings, quality = candidates.exact_row(h)
+    dwellings, quality = candidates.exact_values(h)
     at = np.flatnonzero(dwellings == d)
-    # A row holds each dwelling once: the best other one is the first,
-    # or the second when the first is ``d``.
-    others = dwellings[:2][dwellings[:2] != d]
-    other = int(others[0]) if len(others) else -1
+    if h in candidates.individual:
+        # Not sorted: the best other one by quality, ties by position.
+        others = dwellings != d
+        best = quality[others].max(initial=np.iinfo(np.int64).min)
+        near = dwellings[others & (quality == best)]
+        other = int(near.min()) if len(near) else -1
+    else:
+        # Best first, each dwelling once: the best other one is the
+        # first, or the second when the first is ``d``.
+        others = dwellings[:2][dwellings[:2] != d]
+        other = int(others[0]) if len(others) else -1
     if not len(at):
         return 1, max(1, len(dwellings)), other
     return (int((quality > quality[at[0]]).sum()) + 1, len(dwellings),
@@ -405,15 +412,34 @@ def _rivals(data, taken_by, h, cache):
         np.int64)
     rival_d = np.concatenate([eligible[held], [d for _, d in locked]]).astype(
         np.int64)
-    order = np.lexsort((rival_h, -data.priority[rival_h]))[:MAX_COMPETITORS]
+    order = _first_by_priority(rival_h, data.priority[rival_h],
+                               data.num_households, MAX_COMPETITORS)
     empty = eligible[~held]
-    areas = sorted(data.area_ids[a]
-                   for a in np.unique(data.dwelling_area[empty]).tolist())
+    present = np.bincount(data.dwelling_area[empty],
+                          minlength=len(data.area_ids))
+    areas = sorted(data.area_ids[a] for a in np.flatnonzero(present).tolist())
     answer = (list(zip(rival_h[order].tolist(), rival_d[order].tolist())),
               len(rival_h), len(empty), areas)
     if key is not None:
         cache[key] = answer
     return answer
+
+
+def _first_by_priority(households: np.ndarray, priority: np.ndarray,
+                       bound: int, n: int) -> np.ndarray:
+    """
+    Positions of the first ``n`` households by priority, highest first,
+    then by position in the data (``households`` are below ``bound``),
+    ties kept in the order given: the first ``n`` of
+    ``np.lexsort((households, -priority))``, without sorting every one
+    (a national household has thousands of rivals).
+    """
+    key = -priority.astype(np.int64) * bound + households
+    if len(key) > n:
+        least = np.partition(key, n - 1)[n - 1]
+        near = np.flatnonzero(key <= least)
+        return near[np.argsort(key[near], kind="stable")][:n]
+    return np.argsort(key, kind="stable")[:n]
 
 
 def _why_unmatched(instance, data, taken_by, h, waited,
