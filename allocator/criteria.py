@@ -117,16 +117,6 @@ def _local(d, name, value):
     return getattr(d, f"local_{name}", value)
 
 
-def _local(d, name, value):
-    """
-    A rule or weight of the dwelling's municipality: its own
-    (``d.local_<name>``, one per dwelling, when the policy gives some
-    municipality its own rules; see ``models.municipal``), else the
-    national ``value``.
-    """
-    return getattr(d, f"local_{name}", value)
-
-
 def _weight(d, policy: Policy, criterion: str):
     """The weight of ``criterion`` in the dwelling's municipality."""
     return _local(d, f"weight_{criterion}",
