@@ -1135,7 +1135,10 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
         for k in range(len(reps)):
             ds = cells[bounds[k]:bounds[k + 1]]
             q = scores[bounds[k]:bounds[k + 1]]
-            order = np.lexsort((ds, -q))  # best first; ties by position
+            # Best first; ties by position: ``ds`` ascends (cells come
+            # in row order), so a stable sort on quality alone gives the
+            # order of ``np.lexsort((ds, -q))`` at half its cost.
+            order = np.argsort(-q, kind="stable")
             # Dwelling positions fit in 32 bits: the tables hold one per
             # eligible (class, dwelling) cell, the part of memory that
             # grows fastest.
