@@ -1132,19 +1132,18 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
         is_room = np.broadcast_to(rooms(h_cells, d_cells, policy),
                                   scores.shape)
         bounds = np.searchsorted(ks, np.arange(len(reps) + 1))
+        order = _best_first(ks, scores)
+        # Dwelling positions fit in 32 bits: the tables hold one per
+        # eligible (class, dwelling) cell, the part of memory that grows
+        # fastest.
+        chunk_cells = cells[order].astype(np.int32)
+        chunk_quality = scores[order]
+        chunk_room = is_room[order]
         for k in range(len(reps)):
-            ds = cells[bounds[k]:bounds[k + 1]]
-            q = scores[bounds[k]:bounds[k + 1]]
-            # Best first; ties by position: ``ds`` ascends (cells come
-            # in row order), so a stable sort on quality alone gives the
-            # order of ``np.lexsort((ds, -q))`` at half its cost.
-            order = np.argsort(-q, kind="stable")
-            # Dwelling positions fit in 32 bits: the tables hold one per
-            # eligible (class, dwelling) cell, the part of memory that
-            # grows fastest.
-            eligible.append(ds[order].astype(np.int32))
-            quality.append(q[order])
-            room.append(is_room[bounds[k]:bounds[k + 1]][order])
+            part = slice(bounds[k], bounds[k + 1])
+            eligible.append(chunk_cells[part])
+            quality.append(chunk_quality[part])
+            room.append(chunk_room[part])
     return ClassTable(eligible=eligible, quality=quality, room=room,
                       excluded=excluded, only=only, num_dwellings=D)
 
@@ -1171,6 +1170,29 @@ class _Gathered:
         value = getattr(_take(one, self._index, dense=False), name)
         setattr(self, name, value)
         return value
+
+
+def _best_first(ks: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """
+    The order of a chunk's eligible cells that puts each class's cells
+    best first, ties by dwelling position, classes kept in place: what
+    ``np.lexsort((cells, -scores))`` within each class's run gives.
+    ``ks`` (the class of each cell) and, within a class, the dwellings
+    ascend, as ``np.nonzero`` gives them, so one stable sort of a key
+    of class, then quality, does it for the whole chunk at once.
+    """
+    if not len(scores):
+        return np.zeros(0, dtype=np.int64)
+    low, high = int(scores.min()), int(scores.max())
+    span = high - low + 1
+    if span * (int(ks[-1]) + 1) >= 2**62:
+        # Too wide for one 64-bit key: class by class.
+        bounds = np.flatnonzero(np.diff(ks)) + 1
+        return np.concatenate([
+            part[np.argsort(-scores[part], kind="stable")]
+            for part in np.split(np.arange(len(ks)), bounds)])
+    key = ks.astype(np.int64) * span + (high - scores)
+    return np.argsort(key, kind="stable")
 
 
 def _bit_counts(packed: np.ndarray) -> np.ndarray:
