@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -545,22 +544,23 @@ def class_quality(h, d, policy: Policy, leave_out=()) -> np.ndarray:
     return total
 
 
-def services_table(services: np.ndarray, d, policy: Policy) -> np.ndarray:
+def criteria_table(names, h, d, policy: Policy) -> np.ndarray:
     """
-    The ``services`` criterion for each row of ``services`` (the service
-    kinds a household wants, one row per distinct choice) against every
-    dwelling in ``d`` (shaped ``(1, D)``), shape ``(rows, D)``: the same
-    expression per pair as ``class_scores``, so the values are the same,
-    but computed once per distinct choice instead of once per pair (the
-    wanted kinds and reach of every pair were most of the class tables'
-    quality on national).
+    The sum of the class criteria ``names`` for each household row of
+    ``h`` (shaped ``(rows, 1)``) against every dwelling of ``d`` (shaped
+    ``(1, D)``), shape ``(rows, D)``: the same expressions per pair as
+    ``class_scores``, so the same values, for criteria whose household
+    attributes take few distinct values (the class tables look each
+    cell up here instead of computing it).
     """
-    rows = [_services(SimpleNamespace(services=row[None, None, :]), d,
-                      policy)[0]
-            for row in np.asarray(services, dtype=bool)]
-    if not rows:
-        return np.zeros((0, d.bedrooms.shape[-1]), dtype=np.int64)
-    return np.stack(rows)
+    shape = np.broadcast_shapes(h.need.shape, d.bedrooms.shape)
+    total = np.zeros(shape, dtype=np.int64)
+    for criterion in CRITERIA_RECORDS:
+        if criterion.score is not None and criterion.name in names:
+            values = criterion.score(h, d, policy)
+            if values is not None:
+                total += values
+    return total
 
 
 def _class_criteria(h, d, policy: Policy, leave_out=()):
