@@ -33,6 +33,7 @@ from .candidates import Candidates, ClassTable, Individual, lock_check
 from .criteria import (
     CLASS_FIELDS,
     CRITERIA_RECORDS,
+    PAIR_RULES,
     class_quality,
     criteria_table,
     reach_score,
@@ -1101,10 +1102,10 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
     banned_row = RULES.index("banned")
     tabled, table, choice_of = _criteria_by_choice(hh, every, policy,
                                                    representatives)
+    by_choice = _rules_by_choice(hh, every, policy, representatives)
     for start in range(0, n_classes, step):
         reps = representatives[start:start + step]
-        h = _take(hh, reps, dense=True)
-        fail = rule_failures(h, every, policy)
+        fail = _chunk_failures(hh, every, policy, reps, start, by_choice)
         for k, rep in enumerate(reps.tolist()):
             if rep in banned:
                 fail[banned_row, k, sorted(banned[rep])] = True
@@ -1168,6 +1169,65 @@ class _Gathered:
         value = getattr(_take(one, self._index, dense=False), name)
         setattr(self, name, value)
         return value
+
+
+def _rules_by_choice(hh, every, policy, representatives) -> dict:
+    """
+    The hard rules whose household attributes take far fewer distinct
+    values among the classes than there are classes (the municipality a
+    household is assigned to, its need of bedrooms, none at all...),
+    each evaluated once per distinct value against every dwelling: rule
+    row -> (failures by choice and dwelling, or ``None`` when the policy
+    has the rule off; each class's choice). The other rules are
+    evaluated per class (``_chunk_failures``).
+    """
+    n = len(representatives)
+    out = {}
+    for row, rule in enumerate(PAIR_RULES):
+        if rule.fails is None:
+            continue
+        keys = np.hstack([np.zeros((n, 1), dtype=np.int64)] + [
+            np.asarray(getattr(hh, f))[representatives].reshape(n, -1)
+            .astype(np.int64) for f in rule.reads])
+        _choices, first, choice_of = np.unique(
+            keys, axis=0, return_index=True, return_inverse=True)
+        if (4 * len(first) > n
+                or len(first) * every.bedrooms.shape[-1] > 4 * DENSE_CELLS):
+            # Hardly fewer evaluations than per class, or a table
+            # beyond the memory the chunks keep to.
+            continue
+        broken = rule.fails(_take(hh, representatives[first], dense=True),
+                            every, policy)
+        table = None if broken is None else np.ascontiguousarray(
+            np.broadcast_to(broken, (len(first), every.bedrooms.shape[-1])))
+        out[row] = (table, choice_of.reshape(-1))
+    return out
+
+
+def _chunk_failures(hh, every, policy, reps, start, by_choice):
+    """
+    Which hard rules each class of a chunk (``reps``, the classes from
+    ``start`` on) breaks with each dwelling, as ``rule_failures`` gives
+    them: looked up from ``by_choice`` where a rule has a table there,
+    evaluated for the chunk's classes otherwise.
+    """
+    fail = np.zeros((len(PAIR_RULES), len(reps), every.bedrooms.shape[-1]),
+                    dtype=bool)
+    h = None
+    for row, rule in enumerate(PAIR_RULES):
+        if rule.fails is None:
+            continue
+        if row in by_choice:
+            table, choice_of = by_choice[row]
+            if table is not None:
+                fail[row] = table[choice_of[start:start + len(reps)]]
+            continue
+        if h is None:
+            h = _take(hh, reps, dense=True)
+        broken = rule.fails(h, every, policy)
+        if broken is not None:
+            fail[row] = broken
+    return fail
 
 
 def _criteria_by_choice(hh, every, policy, representatives):
