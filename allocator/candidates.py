@@ -360,13 +360,13 @@ class Candidates:
             dwellings, quality = dwellings[keep], quality[keep]
         return dwellings, quality
 
-    def exact_row(self, h: int, keep: int | None = None
-                  ) -> tuple[np.ndarray, np.ndarray]:
-        """Free eligible dwellings of a household and their exact quality,
-        best first; with ``keep``, only the first ``keep`` of them."""
+    def exact_values(self, h: int) -> tuple[np.ndarray, np.ndarray]:
+        """Free eligible dwellings of a household and their exact quality:
+        best first when the household has no individual terms (its
+        class's row), else in the class row's order."""
         dwellings, quality = self._free_of(h)
         if h not in self.individual:
-            return dwellings[:keep], quality[:keep]
+            return dwellings, quality
         index, gain = self.individual.row_gain(h)
         quality = quality + self.individual.constant.get(h, 0)
         pos = np.searchsorted(index, dwellings)
@@ -375,6 +375,15 @@ class Candidates:
             hit = index[pos] == dwellings
             quality = quality.copy()
             quality[hit] += gain[pos[hit]]
+        return dwellings, quality
+
+    def exact_row(self, h: int, keep: int | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """Free eligible dwellings of a household and their exact quality,
+        best first; with ``keep``, only the first ``keep`` of them."""
+        dwellings, quality = self.exact_values(h)
+        if h not in self.individual:
+            return dwellings[:keep], quality[:keep]
         if keep is not None and 0 < keep < len(quality):
             # The first ``keep`` in order all reach the keep-th largest
             # quality: sort only those (a national row holds thousands).

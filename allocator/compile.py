@@ -33,7 +33,10 @@ from .arrays import DwellingArrays, HouseholdArrays, Rows
 from .candidates import Candidates, ClassTable, Individual, lock_check
 from .criteria import (
     CLASS_FIELDS,
+    CRITERIA_RECORDS,
+    PAIR_RULES,
     class_quality,
+    criteria_table,
     reach_score,
     rooms,
     rule_failures,
@@ -144,6 +147,12 @@ def deadline_days(household, policy: Policy, exact: bool = False):
 
 def quota_usage(household, dim: str) -> int:
     """What a household uses of one quota dimension."""
+    return quota_usages(household)[dim]
+
+
+def quota_usages(household) -> dict[str, int]:
+    """What a household uses of each quota dimension: its type and ages
+    read once for all of them."""
     t = household.household_type
     ages = [m.age for m in household.members]
     return {
@@ -163,7 +172,7 @@ def quota_usage(household, dim: str) -> int:
         "children": sum(a < ADULT_AGE for a in ages),
         "adults": sum(ADULT_AGE <= a < 67 for a in ages),
         "seniors": sum(a >= 67 for a in ages),
-    }[dim]
+    }
 
 
 def area_room(share, residents, existing):
@@ -843,8 +852,9 @@ def _quotas(instance: Instance, policy: Policy):
             if dim in m.quotas:
                 quota_cap[i, q] = m.quotas[dim]
     household_usage = np.array(
-        [[quota_usage(h, dim) for dim in quota_dims]
-         for h in instance.households],
+        [[usage[dim] for dim in quota_dims]
+         for usage in map(quota_usages, instance.households)]
+        if quota_dims else [],
         dtype=np.int64,
     ).reshape(len(instance.households), len(quota_dims))
     return quota_dims, quota_cap, household_usage
@@ -1050,29 +1060,27 @@ def _estimate(hh, dw, policy, class_of, representatives,
 
 def _classes(hh, banned) -> tuple[np.ndarray, np.ndarray]:
     """
-    Class of each household and one representative per class. Households
-    with bans form classes of their own (their rows differ).
+    Class of each household and one representative per class: the
+    households equal in every attribute of ``CLASS_FIELDS``, numbered in
+    the order of their first household, which represents the class.
+    Households with bans form classes of their own (their rows differ).
     """
-    keys = {}
-    class_of = np.empty(hh.n, dtype=np.int64)
-    representatives = []
-    for h in range(hh.n):
-        key = tuple(_key_part(getattr(hh, f)[h]) for f in CLASS_FIELDS) + (
-            tuple(sorted(banned[h])) if h in banned else (),
-            h if h in banned else -1,
-        )
-        c = keys.get(key)
-        if c is None:
-            c = keys[key] = len(representatives)
-            representatives.append(h)
-        class_of[h] = c
-    return class_of, np.array(representatives, dtype=np.int64)
-
-
-def _key_part(value):
-    """A household attribute as part of its class key: a number, or the
-    bytes of a row (the services it wants)."""
-    return value.tobytes() if isinstance(value, np.ndarray) else int(value)
+    if not hh.n:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    columns = [np.asarray(getattr(hh, f)).reshape(hh.n, -1).astype(np.int64)
+               for f in CLASS_FIELDS]
+    # A banned household's own position sets it apart; -1 for the rest.
+    own = np.full((hh.n, 1), -1, dtype=np.int64)
+    own[list(banned), 0] = list(banned)
+    keys = np.hstack([*columns, own])
+    _rows, first, inverse = np.unique(keys, axis=0, return_index=True,
+                                      return_inverse=True)
+    # Number the distinct rows by their first household, as a pass over
+    # the households in order would.
+    order = np.argsort(first, kind="stable")
+    number = np.empty(len(first), dtype=np.int64)
+    number[order] = np.arange(len(first))
+    return number[inverse.reshape(-1)], first[order].astype(np.int64)
 
 
 def _class_tables(hh, dw, policy, representatives, class_of, banned):
@@ -1086,32 +1094,43 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
     every = _all(dw)
     step = max(1, DENSE_CELLS // max(D, 1))
     banned_row = RULES.index("banned")
+    tabled, table, choice_of = _criteria_by_choice(hh, every, policy,
+                                                   representatives)
+    by_choice = _rules_by_choice(hh, every, policy, representatives)
     for start in range(0, n_classes, step):
         reps = representatives[start:start + step]
-        h = _take(hh, reps, dense=True)
-        fail = rule_failures(h, every, policy)
+        fail = _chunk_failures(hh, every, policy, reps, start, by_choice)
         for k, rep in enumerate(reps.tolist()):
             if rep in banned:
                 fail[banned_row, k, sorted(banned[rep])] = True
-        failures = fail.sum(axis=0)
-        excluded[start:start + len(reps)] = fail.sum(axis=2).T
-        excluded_once = fail & (failures == 1)[None]
-        only[start:start + len(reps)] = excluded_once.sum(axis=2).T
+        # Counted in bytes and as packed bits: summing booleans into the
+        # default 64-bit integers was most of the rule counting (a few
+        # rules fit a byte).
+        failures = fail.sum(axis=0, dtype=np.uint8)
+        packed = np.packbits(fail, axis=2)
+        excluded[start:start + len(reps)] = _bit_counts(packed).T
+        once = np.packbits(failures == 1, axis=1)
+        only[start:start + len(reps)] = _bit_counts(packed & once[None]).T
         ok = failures == 0
         # Quality of the eligible cells only, as pairs: on national about
         # one cell in six is eligible, and the criteria over every cell
         # were most of the compile.
         ks, cells = np.nonzero(ok)
-        h_cells = _take(hh, reps[ks], dense=False)
-        d_cells = _take(dw, cells, dense=False)
-        scores = class_quality(h_cells, d_cells, policy)
+        h_cells = _Gathered(hh, reps[ks])
+        d_cells = _Gathered(dw, cells)
+        scores = class_quality(h_cells, d_cells, policy, leave_out=tabled)
+        scores += table[choice_of[start + ks], cells]
         is_room = np.broadcast_to(rooms(h_cells, d_cells, policy),
                                   scores.shape)
         bounds = np.searchsorted(ks, np.arange(len(reps) + 1))
         for k in range(len(reps)):
             ds = cells[bounds[k]:bounds[k + 1]]
             q = scores[bounds[k]:bounds[k + 1]]
-            order = np.lexsort((ds, -q))  # best first; ties by position
+            # Best first; ties by position: ``ds`` ascends (cells come
+            # in row order), so a stable sort on quality alone gives the
+            # order of ``np.lexsort((ds, -q))`` at half its cost (one
+            # sort per chunk of a key of class and quality was slower).
+            order = np.argsort(-q, kind="stable")
             # Dwelling positions fit in 32 bits: the tables hold one per
             # eligible (class, dwelling) cell, the part of memory that
             # grows fastest.
@@ -1120,3 +1139,127 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
             room.append(is_room[bounds[k]:bounds[k + 1]][order])
     return ClassTable(eligible=eligible, quality=quality, room=room,
                       excluded=excluded, only=only, num_dwellings=D)
+
+
+class _Gathered:
+    """
+    Some rows of a namespace's attributes, as ``_take(ns, index,
+    dense=False)`` gives them, each gathered when first read: the
+    criteria read about half of the attributes, and on national the
+    eligible cells are some 15 million rows.
+    """
+
+    def __init__(self, ns, index: np.ndarray):
+        self._ns = ns
+        self._index = index
+
+    def __getattr__(self, name: str):
+        # Only called for what is not gathered yet; a missing attribute
+        # raises AttributeError as the namespace does (``criteria._local``
+        # relies on it).
+        if name.startswith("__"):
+            raise AttributeError(name)
+        one = SimpleNamespace(**{name: getattr(self._ns, name)})
+        value = getattr(_take(one, self._index, dense=False), name)
+        setattr(self, name, value)
+        return value
+
+
+def _rules_by_choice(hh, every, policy, representatives) -> dict:
+    """
+    The hard rules whose household attributes take far fewer distinct
+    values among the classes than there are classes (the municipality a
+    household is assigned to, its need of bedrooms, none at all...),
+    each evaluated once per distinct value against every dwelling: rule
+    row -> (failures by choice and dwelling, or ``None`` when the policy
+    has the rule off; each class's choice). The other rules are
+    evaluated per class (``_chunk_failures``).
+    """
+    n = len(representatives)
+    out = {}
+    for row, rule in enumerate(PAIR_RULES):
+        if rule.fails is None:
+            continue
+        keys = np.hstack([np.zeros((n, 1), dtype=np.int64)] + [
+            np.asarray(getattr(hh, f))[representatives].reshape(n, -1)
+            .astype(np.int64) for f in rule.reads])
+        _choices, first, choice_of = np.unique(
+            keys, axis=0, return_index=True, return_inverse=True)
+        if (4 * len(first) > n
+                or len(first) * every.bedrooms.shape[-1] > 4 * DENSE_CELLS):
+            # Hardly fewer evaluations than per class, or a table
+            # beyond the memory the chunks keep to.
+            continue
+        broken = rule.fails(_take(hh, representatives[first], dense=True),
+                            every, policy)
+        table = None if broken is None else np.ascontiguousarray(
+            np.broadcast_to(broken, (len(first), every.bedrooms.shape[-1])))
+        out[row] = (table, choice_of.reshape(-1))
+    return out
+
+
+def _chunk_failures(hh, every, policy, reps, start, by_choice):
+    """
+    Which hard rules each class of a chunk (``reps``, the classes from
+    ``start`` on) breaks with each dwelling, as ``rule_failures`` gives
+    them: looked up from ``by_choice`` where a rule has a table there,
+    evaluated for the chunk's classes otherwise.
+    """
+    fail = np.zeros((len(PAIR_RULES), len(reps), every.bedrooms.shape[-1]),
+                    dtype=bool)
+    h = None
+    for row, rule in enumerate(PAIR_RULES):
+        if rule.fails is None:
+            continue
+        if row in by_choice:
+            table, choice_of = by_choice[row]
+            if table is not None:
+                fail[row] = table[choice_of[start:start + len(reps)]]
+            continue
+        if h is None:
+            h = _take(hh, reps, dense=True)
+        broken = rule.fails(h, every, policy)
+        if broken is not None:
+            fail[row] = broken
+    return fail
+
+
+def _criteria_by_choice(hh, every, policy, representatives):
+    """
+    The class criteria that read only yes/no household attributes (the
+    services wanted, children, a wish to live centrally...), summed for
+    each distinct choice of those attributes among the classes against
+    every dwelling: a few rows, where the eligible cells on national are
+    some 15 million. Returns the criteria, the table (choices by
+    dwellings) and each class's row in it.
+    """
+    tabled = tuple(
+        c.name for c in CRITERIA_RECORDS
+        if c.score is not None
+        and all(getattr(hh, f).dtype == bool for f in c.reads))
+    reads = dict.fromkeys(f for c in CRITERIA_RECORDS if c.name in tabled
+                          for f in c.reads)
+    n = len(representatives)
+    keys = np.hstack([np.zeros((n, 1), dtype=np.int8)] + [
+        getattr(hh, f)[representatives].reshape(n, -1).astype(np.int8)
+        for f in reads])
+    _choices, first, choice_of = np.unique(
+        keys, axis=0, return_index=True, return_inverse=True)
+    D = every.bedrooms.shape[-1]
+    # Rows a few at a time: the services criterion makes one value per
+    # dwelling and service kind of each row before summing them.
+    step = max(1, DENSE_CELLS // max(8 * D, 1))
+    rows = [
+        criteria_table(tabled, _take(hh, representatives[first[i:i + step]],
+                                     dense=True), every, policy)
+        for i in range(0, len(first), step)
+    ]
+    table = (np.vstack(rows) if rows
+             else np.zeros((0, D), dtype=np.int64))
+    return tabled, table, choice_of.reshape(-1)
+
+
+def _bit_counts(packed: np.ndarray) -> np.ndarray:
+    """The set bits along the last axis of ``np.packbits`` output (its
+    padding bits are zeros)."""
+    return np.bitwise_count(packed).sum(axis=-1, dtype=np.int64)

@@ -116,16 +116,6 @@ def _local(d, name, value):
     return getattr(d, f"local_{name}", value)
 
 
-def _local(d, name, value):
-    """
-    A rule or weight of the dwelling's municipality: its own
-    (``d.local_<name>``, one per dwelling, when the policy gives some
-    municipality its own rules; see ``models.municipal``), else the
-    national ``value``.
-    """
-    return getattr(d, f"local_{name}", value)
-
-
 def _weight(d, policy: Policy, criterion: str):
     """The weight of ``criterion`` in the dwelling's municipality."""
     return _local(d, f"weight_{criterion}",
@@ -540,22 +530,43 @@ def class_scores(h, d, policy: Policy) -> np.ndarray:
     return out
 
 
-def class_quality(h, d, policy: Policy) -> np.ndarray:
+def class_quality(h, d, policy: Policy, leave_out=()) -> np.ndarray:
     """
     The sum of ``class_scores`` over the criteria, added up criterion by
     criterion: on national's class tables the per-criterion array would
-    be most of the compile's time and memory.
+    be most of the compile's time and memory. The criteria named in
+    ``leave_out`` are not added (the caller adds them its own way, as
+    the class tables add ``services`` from ``services_table``).
     """
     total = np.zeros(rooms(h, d, policy).shape, dtype=np.int64)
-    for _, values in _class_criteria(h, d, policy):
+    for _, values in _class_criteria(h, d, policy, leave_out):
         total += values
     return total
 
 
-def _class_criteria(h, d, policy: Policy):
+def criteria_table(names, h, d, policy: Policy) -> np.ndarray:
+    """
+    The sum of the class criteria ``names`` for each household row of
+    ``h`` (shaped ``(rows, 1)``) against every dwelling of ``d`` (shaped
+    ``(1, D)``), shape ``(rows, D)``: the same expressions per pair as
+    ``class_scores``, so the same values, for criteria whose household
+    attributes take few distinct values (the class tables look each
+    cell up here instead of computing it).
+    """
+    shape = np.broadcast_shapes(h.need.shape, d.bedrooms.shape)
+    total = np.zeros(shape, dtype=np.int64)
+    for criterion in CRITERIA_RECORDS:
+        if criterion.score is not None and criterion.name in names:
+            values = criterion.score(h, d, policy)
+            if values is not None:
+                total += values
+    return total
+
+
+def _class_criteria(h, d, policy: Policy, leave_out=()):
     """(criterion, weighted values) of each class criterion in turn."""
     for criterion in CRITERIA_RECORDS:
-        if criterion.score is not None:
+        if criterion.score is not None and criterion.name not in leave_out:
             values = criterion.score(h, d, policy)
             if values is not None:
                 yield criterion.name, values

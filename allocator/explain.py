@@ -92,15 +92,57 @@ def build_proposal(
         spent = result.build_seconds + result.solve_seconds
         ends_at = time.perf_counter() + max(0.0, time_limit - spent)
     assignment = result.assignment
-    households = instance.households
-    dwellings = instance.dwellings
     waited = np.array(
-        [(instance.as_of - h.permit_date).days for h in households]
+        [(instance.as_of - h.permit_date).days for h in instance.households]
     )
-    deadline = np.array([deadline_days(h, policy) for h in households])
-    locked = {h for h, _, _ in data.locked_pairs}
+    deadline = np.array([deadline_days(h, policy)
+                         for h in instance.households])
     held = dict(data.tenants)
+    matches, nearest = _matches(instance, data, result, waited, deadline,
+                                held)
+    # Who holds each dwelling (-1: empty), for the competitors.
+    taken_by = np.full(data.num_dwellings, -1, dtype=np.int64)
+    housed = np.flatnonzero(assignment >= 0)
+    taken_by[assignment[housed]] = housed
+    matches = _with_alternatives(instance, data, matches, nearest,
+                                 taken_by)
+    per_class: dict = {}
+    unmatched = [
+        _why_unmatched(instance, data, taken_by, h, int(waited[h]),
+                       per_class)
+        for h in np.flatnonzero(assignment < 0).tolist()
+        if h not in held  # a tenant unmatched moved out: see moves
+    ]
+    unmatched = _with_prospects(instance, policy, data, taken_by,
+                                unmatched, assignment=assignment)
+    solved = result.status in (Status.OPTIMAL, Status.FEASIBLE)
+    binding = (_binding_caps(data, result, ends_at, marginal_values)
+               if solved else [])
+    matches, unmatched = _not_judged(instance, policy, matches, unmatched)
+    return Proposal(
+        status=result.status,
+        objective=_objective(policy, data, result) if solved else None,
+        matches=tuple(matches),
+        unmatched=tuple(unmatched),
+        binding=tuple(binding),
+        conflicts=tuple(c.message for c in data.lock_conflicts),
+        kpis=_kpis(instance, policy, result, waited, deadline, held),
+        solver=_solver_stats(data, result, time_limit),
+        provenance=provenance(instance, policy),
+        moves=moves_of(instance, data, assignment) if solved else (),
+    )
 
+
+def _matches(instance, data, result, waited, deadline, held):
+    """
+    Every match with its scores, rank among the household's eligible
+    dwellings and deadline, and for each free household its nearest
+    alternative dwelling (household -> dwelling; see
+    ``_with_alternatives``).
+    """
+    assignment = result.assignment
+    households, dwellings = instance.households, instance.dwellings
+    locked = {h for h, _, _ in data.locked_pairs}
     matches = []
     free_scores = _free_scores(data, assignment, locked)
     nearest = {}
@@ -134,66 +176,39 @@ def build_proposal(
                 within_deadline=bool(waited[h] <= deadline[h]),
             )
         )
+    return matches, nearest
 
-    # Who holds each dwelling (-1: empty), for the competitors.
-    taken_by = np.full(data.num_dwellings, -1, dtype=np.int64)
-    housed = np.flatnonzero(assignment >= 0)
-    taken_by[assignment[housed]] = housed
-    matches = _with_alternatives(instance, data, matches, nearest,
-                                 taken_by)
-    per_class: dict = {}
-    unmatched = [
-        _why_unmatched(instance, data, taken_by, h, int(waited[h]),
-                       per_class)
-        for h in np.flatnonzero(assignment < 0).tolist()
-        if h not in held  # a tenant unmatched moved out: see moves
-    ]
-    unmatched = _with_prospects(instance, policy, data, taken_by,
-                                unmatched, assignment=assignment)
-    binding = (
-        _binding_caps(data, result, ends_at, marginal_values)
-        if result.status in (Status.OPTIMAL, Status.FEASIBLE)
-        else []
+
+def _objective(policy, data, result) -> Objective:
+    """The objective of a solved result, in the policy's mode."""
+    return Objective(
+        mode=policy.objective.value,
+        value=result.value,
+        primary=result.objective[0],
+        secondary=result.objective[1],
+        scale=data.scale if data.lexicographic else data.priority_weight,
+        bound=result.bound,
+        gap=result.gap,
+        primary_bound=(result.primary_bound if data.lexicographic
+                       else None),
     )
-    matches, unmatched = _not_judged(instance, policy, matches, unmatched)
-    solved = result.status in (Status.OPTIMAL, Status.FEASIBLE)
-    objective = None
-    if solved:
-        objective = Objective(
-            mode=policy.objective.value,
-            value=result.value,
-            primary=result.objective[0],
-            secondary=result.objective[1],
-            scale=data.scale if data.lexicographic else data.priority_weight,
-            bound=result.bound,
-            gap=result.gap,
-            primary_bound=(result.primary_bound if data.lexicographic
-                           else None),
-        )
-    return Proposal(
+
+
+def _solver_stats(data, result, time_limit) -> SolverStats:
+    """What the engine did, without the seconds (they vary from run to
+    run and go to the run log)."""
+    return SolverStats(
+        engine=result.engine,
         status=result.status,
-        objective=objective,
-        matches=tuple(matches),
-        unmatched=tuple(unmatched),
-        binding=tuple(binding),
-        conflicts=tuple(c.message for c in data.lock_conflicts),
-        kpis=_kpis(instance, policy, result, waited, deadline, held),
-        solver=SolverStats(
-            engine=result.engine,
-            status=result.status,
-            proven_optimal=result.proven_optimal,
-            num_households=data.num_households,
-            num_dwellings=data.num_dwellings,
-            num_pairs=data.num_pairs,
-            workers=result.workers,
-            seed=result.seed,
-            time_limit=time_limit,
-            # Seconds vary from run to run: they go to the run log.
-            detail={k: v for k, v in result.detail.items()
-                    if not k.endswith("_seconds")},
-        ),
-        provenance=provenance(instance, policy),
-        moves=moves_of(instance, data, assignment) if solved else (),
+        proven_optimal=result.proven_optimal,
+        num_households=data.num_households,
+        num_dwellings=data.num_dwellings,
+        num_pairs=data.num_pairs,
+        workers=result.workers,
+        seed=result.seed,
+        time_limit=time_limit,
+        detail={k: v for k, v in result.detail.items()
+                if not k.endswith("_seconds")},
     )
 
 
@@ -232,10 +247,19 @@ def _rank_and_nearest(candidates, h: int, d: int) -> tuple[int, int, int]:
     eligible dwelling other than ``d`` (-1 when there is none). One pass
     over the household's row, as ``Candidates.rank``.
     """
-    dwellings, quality = candidates.exact_row(h)
+    dwellings, quality = candidates.exact_values(h)
     at = np.flatnonzero(dwellings == d)
-    others = np.flatnonzero(dwellings != d)
-    other = int(dwellings[others[0]]) if len(others) else -1
+    if h in candidates.individual:
+        # Not sorted: the best other one by quality, ties by position.
+        others = dwellings != d
+        best = quality[others].max(initial=np.iinfo(np.int64).min)
+        near = dwellings[others & (quality == best)]
+        other = int(near.min()) if len(near) else -1
+    else:
+        # Best first, each dwelling once: the best other one is the
+        # first, or the second when the first is ``d``.
+        others = dwellings[:2][dwellings[:2] != d]
+        other = int(others[0]) if len(others) else -1
     if not len(at):
         return 1, max(1, len(dwellings)), other
     return (int((quality > quality[at[0]]).sum()) + 1, len(dwellings),
@@ -373,8 +397,11 @@ def _rivals(data, taken_by, h, cache):
     thousands of households with thousands of eligible dwellings each are
     explained.
     """
-    locked = [(k, d) for k, d, _ in data.locked_pairs
-              if d in data.locked_eligible.get(h, ())]
+    # Most households could have had no locked dwelling: no pass over
+    # the locks for them.
+    lockable = data.locked_eligible.get(h)
+    locked = ([(k, d) for k, d, _ in data.locked_pairs if d in lockable]
+              if lockable else [])
     key = None if locked else int(data.candidates.class_of[h])
     if key is not None and key in cache:
         return cache[key]
@@ -385,15 +412,34 @@ def _rivals(data, taken_by, h, cache):
         np.int64)
     rival_d = np.concatenate([eligible[held], [d for _, d in locked]]).astype(
         np.int64)
-    order = np.lexsort((rival_h, -data.priority[rival_h]))[:MAX_COMPETITORS]
+    order = _first_by_priority(rival_h, data.priority[rival_h],
+                               data.num_households, MAX_COMPETITORS)
     empty = eligible[~held]
-    areas = sorted(data.area_ids[a]
-                   for a in np.unique(data.dwelling_area[empty]).tolist())
+    present = np.bincount(data.dwelling_area[empty],
+                          minlength=len(data.area_ids))
+    areas = sorted(data.area_ids[a] for a in np.flatnonzero(present).tolist())
     answer = (list(zip(rival_h[order].tolist(), rival_d[order].tolist())),
               len(rival_h), len(empty), areas)
     if key is not None:
         cache[key] = answer
     return answer
+
+
+def _first_by_priority(households: np.ndarray, priority: np.ndarray,
+                       bound: int, n: int) -> np.ndarray:
+    """
+    Positions of the first ``n`` households by priority, highest first,
+    then by position in the data (``households`` are below ``bound``),
+    ties kept in the order given: the first ``n`` of
+    ``np.lexsort((households, -priority))``, without sorting every one
+    (a national household has thousands of rivals).
+    """
+    key = -priority.astype(np.int64) * bound + households
+    if len(key) > n:
+        least = np.partition(key, n - 1)[n - 1]
+        near = np.flatnonzero(key <= least)
+        return near[np.argsort(key[near], kind="stable")][:n]
+    return np.argsort(key, kind="stable")[:n]
 
 
 def _why_unmatched(instance, data, taken_by, h, waited,
@@ -568,8 +614,29 @@ def _queues(instance, data, taken_by, waiting, assignment=None) -> dict:
     or quota, not the queue, keeps the household out (``_blocked_by``),
     the place says so and names it.
     """
+    picks, chosen = _queue_picks(data, waiting)
+    if not picks:
+        return {}
+    rivals = _queue_lines(data, chosen)
+    locked = {h for h, _, _ in data.locked_pairs}
+    use = None if assignment is None else _cap_use(data, assignment)
+    return {
+        h: tuple(_queue_place(data, taken_by, locked, use, h, d, rivals(d))
+                 for d in row)
+        for h, row in picks.items()
+    }
+
+
+def _queue_picks(data, waiting) -> tuple[dict[int, list[int]], list[int]]:
+    """
+    The dwellings whose queue each waiting household is told (its best
+    ``MAX_QUEUE`` eligible ones, within ``QUEUE_DWELLINGS_LIMIT``
+    distinct dwellings in all), and those distinct dwellings in the
+    order first chosen. Households of a class without individual terms
+    share their class's row.
+    """
     cand = data.candidates
-    picks: dict[int, np.ndarray] = {}
+    picks: dict[int, list[int]] = {}
     chosen: dict[int, None] = {}
     per_class: dict[int, np.ndarray] = {}
     for h in waiting.tolist():
@@ -589,10 +656,18 @@ def _queues(instance, data, taken_by, waiting, assignment=None) -> dict:
                 keep.append(d)
         if keep:
             picks[h] = keep
-    if not picks:
-        return {}
-    dwellings = np.fromiter(chosen, dtype=np.int64, count=len(chosen))
-    column = {d: j for j, d in enumerate(dwellings.tolist())}
+    return picks, list(chosen)
+
+
+def _queue_lines(data, chosen: list[int]):
+    """
+    The queue of each chosen dwelling, as a function of the dwelling:
+    the priorities of the free households it is eligible for, in
+    ascending order, counted once per dwelling when first asked.
+    """
+    cand = data.candidates
+    dwellings = np.array(chosen, dtype=np.int64)
+    column = {d: j for j, d in enumerate(chosen)}
     free = np.array([h for h in range(data.num_households)
                      if h not in cand.locked_households], dtype=np.int64)
     free_class = cand.class_of[free]
@@ -603,66 +678,62 @@ def _queues(instance, data, taken_by, waiting, assignment=None) -> dict:
     queue: dict[int, np.ndarray] = {}
 
     def rivals(d: int) -> np.ndarray:
-        """Priorities of the free households the dwelling is eligible
-        for, in ascending order."""
         if d not in queue:
             queue[d] = np.sort(priority[eligible[free_at, column[d]]])
         return queue[d]
 
-    locked = {h for h, _, _ in data.locked_pairs}
+    return rivals
+
+
+def _queue_place(data, taken_by, locked, use, h, d, line) -> QueuePlace:
+    """Household ``h``'s place in the queue ``line`` of dwelling ``d``,
+    who holds the dwelling and why this household does not."""
     hids, dids = data.household_ids, data.dwelling_ids
-    use = None if assignment is None else _cap_use(data, assignment)
-    out = {}
-    for h, row in picks.items():
-        p = int(data.priority[h])
-        places = []
-        for d in row:
-            line = rivals(d)
-            ahead = len(line) - int(np.searchsorted(line, p, side="right"))
-            count = max(1, len(line))
-            k = int(taken_by[d])
-            head = _("{dwelling}: place {place} of {count} in its queue",
-                     dwelling=dids[d], place=ahead + 1, count=count)
-            if k < 0:
-                why, text = "empty", _("it stays empty because a cap or "
-                                       "quota is full")
-            elif k in locked:
-                why, text = "locked", _("the housing office locked "
-                                        "{holder} there", holder=hids[k])
-            else:
-                pk = int(data.priority[k])
-                if pk > p:
-                    why, text = "higher_priority", _(
-                        "{holder} has it with more priority ({theirs} "
-                        "against {ours})", holder=hids[k], theirs=pk,
-                        ours=p)
-                elif pk == p:
-                    why, text = "equal_priority", _(
-                        "{holder} has it with equal priority ({theirs}); "
-                        "the round's quality decides", holder=hids[k],
-                        theirs=pk)
-                else:
-                    why, text = "rules", _(
-                        "{holder} has it with less priority ({theirs} "
-                        "against {ours}): housing this household there "
-                        "instead would break a cap or quota or lower the "
-                        "round's objective", holder=hids[k], theirs=pk,
-                        ours=p)
-            blocks = ([] if use is None or k in locked
-                      else _blocked_by(data, use, h, d, k))
-            if blocks and why in ("empty", "equal_priority", "rules"):
-                # Not behind the holder in the queue: the cap decides.
-                why, text = _blocked_text(data, blocks, k)
-            places.append(QueuePlace(
-                dwelling=dids[d], place=ahead + 1, eligible=count,
-                held_by=None if k < 0 else hids[k],
-                held_by_priority=None if k < 0 else int(data.priority[k]),
-                why=why, message=_("{head}; {text}.", head=head,
-                                   text=text),
-                blocked_by=tuple(b[0] for b in blocks),
-            ))
-        out[h] = tuple(places)
-    return out
+    p = int(data.priority[h])
+    ahead = len(line) - int(np.searchsorted(line, p, side="right"))
+    count = max(1, len(line))
+    k = int(taken_by[d])
+    head = _("{dwelling}: place {place} of {count} in its queue",
+             dwelling=dids[d], place=ahead + 1, count=count)
+    if k < 0:
+        why, text = "empty", _("it stays empty because a cap or quota is "
+                               "full")
+    elif k in locked:
+        why, text = "locked", _("the housing office locked {holder} there",
+                                holder=hids[k])
+    else:
+        why, text = _holder_reason(data, p, k)
+    blocks = ([] if use is None or k in locked
+              else _blocked_by(data, use, h, d, k))
+    if blocks and why in ("empty", "equal_priority", "rules"):
+        # Not behind the holder in the queue: the cap decides.
+        why, text = _blocked_text(data, blocks, k)
+    return QueuePlace(
+        dwelling=dids[d], place=ahead + 1, eligible=count,
+        held_by=None if k < 0 else hids[k],
+        held_by_priority=None if k < 0 else int(data.priority[k]),
+        why=why, message=_("{head}; {text}.", head=head, text=text),
+        blocked_by=tuple(b[0] for b in blocks),
+    )
+
+
+def _holder_reason(data, p: int, k: int) -> tuple[str, str]:
+    """Why a free holder of priority ``data.priority[k]`` has the
+    dwelling rather than a waiting household of priority ``p``."""
+    holder = data.household_ids[k]
+    pk = int(data.priority[k])
+    if pk > p:
+        return "higher_priority", _(
+            "{holder} has it with more priority ({theirs} against "
+            "{ours})", holder=holder, theirs=pk, ours=p)
+    if pk == p:
+        return "equal_priority", _(
+            "{holder} has it with equal priority ({theirs}); the round's "
+            "quality decides", holder=holder, theirs=pk)
+    return "rules", _(
+        "{holder} has it with less priority ({theirs} against {ours}): "
+        "housing this household there instead would break a cap or quota "
+        "or lower the round's objective", holder=holder, theirs=pk, ours=p)
 
 
 BLOCK_TEXT = {

@@ -35,11 +35,11 @@ from .layout import (
     PARENT_KEY,
     REQUIRED_TABLES,
     Conventions,
+    RowParser,
     TableLayout,
     cell_text,
     instance_rows,
     layout,
-    parse_cells,
     text_of,
 )
 from .problems import InputError, LocatedProblem
@@ -445,6 +445,37 @@ def _build(
     drop_identifiers
         Drop direct-identifier columns outside the format.
     """
+    records, unreadable = _all_records(sheets, labels, problems, broken,
+                                       what, report, drop_identifiers)
+    locator = TabularLocator(labels)
+    header = None
+    if HEADER not in unreadable:
+        header = _header_record(records[HEADER], labels[HEADER], problems)
+    _nest_members(records, locator, problems, unreadable)
+    parsed = Parsed(
+        header=header,
+        tables={t: records[t] for t in TABLES},
+        unreadable=unreadable,
+        problems=problems,
+        locator=locator,
+    )
+    return build_instance(parsed)
+
+
+def _all_records(
+    sheets: dict[str, Sheet],
+    labels: dict[str, str],
+    problems: list[LocatedProblem],
+    broken: set[str],
+    what: str,
+    report: FormatReport,
+    drop_identifiers: bool,
+) -> tuple[dict[str, list[Record]], set[str]]:
+    """
+    The records of every table (none for a missing, broken or empty
+    one), and the tables that could not be read; parameters as for
+    ``_build``.
+    """
     unreadable: set[str] = set(broken)
     records: dict[str, list[Record]] = {}
     for table in ALL_TABLES:
@@ -485,19 +516,7 @@ def _build(
         if table == MEMBERS and PARENT_KEY in missing:
             # Without household ids the members cannot be placed at all.
             unreadable.add(MEMBERS)
-    locator = TabularLocator(labels)
-    header = None
-    if HEADER not in unreadable:
-        header = _header_record(records[HEADER], labels[HEADER], problems)
-    _nest_members(records, locator, problems, unreadable)
-    parsed = Parsed(
-        header=header,
-        tables={t: records[t] for t in TABLES},
-        unreadable=unreadable,
-        problems=problems,
-        locator=locator,
-    )
-    return build_instance(parsed)
+    return records, unreadable
 
 
 def _placement_sheet(table: str, sheet: Sheet, problems: list,
@@ -544,18 +563,17 @@ def _records(
         table, sheet, header_number, header_cells, data, problems, dropped
     )
     records = []
+    parse = RowParser(table, positions)
+    width = len(header_cells)
+    parent_at = positions.get(table.parent_key) if table.parent_key else None
     for number, cells in data:
-        if len(cells) > len(header_cells) and any(cells[len(header_cells):]):
+        if len(cells) > width and any(cells[width:]):
             problems.append(LocatedProblem(
                 sheet.label, number, None, "row-length",
                 _("Row has {cells} cells but the header has {columns} "
-                  "columns.", cells=len(cells), columns=len(header_cells)),
+                  "columns.", cells=len(cells), columns=width),
             ))
-        texts = {
-            column: cells[i] if i < len(cells) else ""
-            for column, i in positions.items()
-        }
-        data_in, cell_problems = parse_cells(table, texts, conventions)
+        data_in, cell_problems = parse(cells, conventions)
         record = Record(number, data_in, {(c,) for c in missing})
         for problem in cell_problems:
             problems.append(LocatedProblem(
@@ -564,7 +582,9 @@ def _records(
             ))
             record.ignored.add((problem.column,))
         if table.parent_key:
-            record.data[table.parent_key] = texts.get(table.parent_key, "")
+            record.data[table.parent_key] = (
+                cells[parent_at] if parent_at is not None
+                and parent_at < len(cells) else "")
         records.append(record)
     return records, missing
 
