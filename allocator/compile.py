@@ -1159,8 +1159,11 @@ class _Gathered:
         # relies on it).
         if name.startswith("__"):
             raise AttributeError(name)
-        one = SimpleNamespace(**{name: getattr(self._ns, name)})
-        value = getattr(_take(one, self._index, dense=False), name)
+        value = getattr(self._ns, name)
+        # Per-row fields, and a municipality's own rules (one entry per
+        # dwelling), are gathered for the rows; the others are whole.
+        if name in self._ns.per_row_fields() or name.startswith("local_"):
+            value = value[self._index]
         setattr(self, name, value)
         return value
 
