@@ -39,6 +39,7 @@ from . import interrupt
 from .compile import bedrooms_needed, deadline_days
 from .data import CRITERIA, RULE_LABEL, RULES, UNLIMITED, AllocationData
 from .i18n import N_, _, ngettext
+from .ledger import CapacityLedger
 from .moving import chains
 from .result import Result
 
@@ -754,25 +755,23 @@ BLOCK_TEXT = {
 dwelling says."""
 
 
-def _cap_use(data, assignment):
-    """
-    What the proposal's free matches use of each cap: refugee households
-    per building and per area, and quota places per municipality and
-    dimension (the caps in ``data`` are what locks left).
-    """
+def _free_matches(data, assignment) -> tuple[np.ndarray, np.ndarray]:
+    """The households the proposal matched freely (not by a lock), and
+    their dwellings: the caps in ``data`` are what locks left."""
     locked = {h for h, _, _ in data.locked_pairs}
     free = np.array([h for h in np.flatnonzero(assignment >= 0).tolist()
                      if h not in locked], dtype=np.int64)
-    d = np.asarray(assignment, dtype=np.int64)[free]
-    b = data.dwelling_building[d]
-    used_b = np.bincount(b[b >= 0], minlength=len(data.building_ids))
-    used_a = np.bincount(data.dwelling_area[d], minlength=len(data.area_ids))
-    used_q = np.zeros((len(data.municipality_ids), len(data.quota_dims)),
-                      dtype=np.int64)
-    for q in range(len(data.quota_dims)):
-        np.add.at(used_q[:, q], data.dwelling_municipality[d],
-                  data.household_usage[free, q])
-    return used_b, used_a, used_q
+    return free, np.asarray(assignment, dtype=np.int64)[free]
+
+
+def _cap_use(data, assignment) -> CapacityLedger:
+    """
+    What the proposal's free matches use of each cap: refugee households
+    per building and per area, and quota places per municipality and
+    dimension.
+    """
+    free, dwellings = _free_matches(data, assignment)
+    return CapacityLedger.of_pairs(data, dwellings, free)
 
 
 def _blocked_by(data, use, h, d, k):
@@ -783,7 +782,7 @@ def _blocked_by(data, use, h, d, k):
     when nobody leaves the dwelling, a quota when ``h`` needs more of it
     than the holder frees.
     """
-    used_b, used_a, used_q = use
+    used_b, used_a, used_q = use.building_used, use.area_used, use.quota_used
     out = []
     if k < 0:
         b = int(data.dwelling_building[d])
@@ -920,29 +919,22 @@ def _binding_caps(data, result, ends_at, marginal_values) -> list[Binding]:
     The re-solves share the time left before ``ends_at`` and stop when
     a stop is requested (see ``_resolve_one_more``).
     """
-    free = np.flatnonzero(result.assignment >= 0)
-    locked = {h for h, _, _ in data.locked_pairs}
-    free = np.array([h for h in free.tolist() if h not in locked], dtype=int)
-    dwellings = result.assignment[free].astype(int)
-    used_area = np.bincount(data.dwelling_area[dwellings],
-                            minlength=len(data.area_ids))
+    free, dwellings = _free_matches(data, result.assignment)
+    use = CapacityLedger.of_pairs(data, dwellings, free)
+    used_area = use.area_used
     candidates = []
     for a in range(len(data.area_ids)):
         if data.area_cap[a] < UNLIMITED and used_area[a] >= data.area_cap[a]:
             candidates.append(("area_cap", a, f"area {data.area_ids[a]}",
                                int(used_area[a]), int(data.area_cap[a])))
-    in_building = data.dwelling_building[dwellings]
-    used_b = np.bincount(in_building[in_building >= 0],
-                         minlength=len(data.building_ids))
+    used_b = use.building_used
     for b in range(len(data.building_ids)):
         if data.building_cap[b] < UNLIMITED and used_b[b] >= data.building_cap[b]:
             candidates.append(("building_cap", b,
                                f"building {data.building_ids[b]}",
                                int(used_b[b]), int(data.building_cap[b])))
-    muni = data.dwelling_municipality[dwellings]
     for q, dim in enumerate(data.quota_dims):
-        used = np.bincount(muni, weights=data.household_usage[free, q],
-                           minlength=len(data.municipality_ids))
+        used = use.quota_used[:, q]
         for m in range(len(data.municipality_ids)):
             cap = data.quota_cap[m, q]
             if cap < UNLIMITED and used[m] >= cap:
@@ -1003,7 +995,7 @@ def _resolve_one_more(data, result, rule, index, ends_at):
     ):
         return None
     return solve(_one_more(data, rule, index),
-                 engine=result.engine.split(":")[0], time_limit=left)
+                 engine=result.route.rerun_engine, time_limit=left)
 
 
 def _full_places(data, free, dwellings) -> list[tuple]:
