@@ -486,6 +486,7 @@ def _group_table(sweep: Sweep, group: str) -> str:
                 row[r["policy"]] = _cell(r)
         rows.append(row)
     return _table(rows, ["indicator", *sweep.labels],
+                  headers={label: label for label in sweep.labels},
                   table_id=f"group-{group}", raw=frozenset(sweep.labels))
 
 
@@ -503,17 +504,95 @@ def _cell(r: dict) -> str:
             "</small>")
 
 
+COLUMN_WORDS = {
+    "policy": N_("policy"),
+    "when": N_("when"),
+    "tenure": N_("tenure"),
+    "municipality": N_("municipality"),
+    "requested": N_("households in the council decision"),
+    "settled_households": N_("households settled"),
+    "rank": N_("rank"),
+    "group": N_("group"),
+    "households": N_("households"),
+    "mean_days_waited": N_("mean days waited"),
+    "waiting_at_end_share": N_("share still waiting at the end"),
+    "within_deadline_share": N_("share settled within the deadline"),
+    "name": N_("name"),
+    "description": N_("description"),
+    "note": N_("note"),
+    "indicator": N_("indicator"),
+    "largest_area_share": N_("largest share in one area"),
+    "dissimilarity": N_("dissimilarity index"),
+    "share": N_("share"),
+    "seeds": N_("seeds"),
+    "rule_off": N_("rule switched off"),
+    "cohort_simulated_within_deadline": N_(
+        "cohort: simulated, within deadline"),
+    "cohort_hindsight_within_deadline": N_(
+        "cohort: hindsight, within deadline"),
+    "cohort_ratio": N_("cohort: ratio"),
+    "cohort_families_ratio": N_("cohort: ratio for families"),
+    "simulated_within_deadline": N_("simulated, within deadline"),
+    "hindsight_within_deadline": N_("hindsight, within deadline"),
+    "ratio": N_("ratio"),
+    "families_ratio": N_("ratio for families"),
+    "hindsight_is_bound_only": N_("hindsight only a bound"),
+    "hindsight_cost": N_("cost in hindsight"),
+    "arrivals_per_month": N_("arrivals a month"),
+    "vacancies_per_month": N_("vacancies a month"),
+    "rounds": N_("rounds"),
+    "vacancies_lapsed": N_("vacancies lapsed"),
+    "simulated_cost": N_("cost simulated"),
+}
+"""The words over the lab tables' columns; the CSV files keep the keys."""
+
+STATISTIC_WORDS = {
+    "mean": N_("{column}, mean"),
+    "min": N_("{column}, lowest"),
+    "max": N_("{column}, highest"),
+}
+"""A column's statistic over the seeds (``<column>_mean``)."""
+
+QUOTA_WORDS = {
+    "quota": N_("quota: {dimension}"),
+    "used": N_("used: {dimension}"),
+    "fulfilment": N_("fulfilment: {dimension}"),
+}
+"""A quota column per dimension (``quota_<dimension>``)."""
+
+
+def column_words(key: str) -> str:
+    """
+    A lab table column's header in the user's language: its own words,
+    a statistic of a column, or a quota column of a dimension; an
+    unknown key as written.
+    """
+    from ..placement.labels import dimension_label
+
+    if key in COLUMN_WORDS:
+        return _(COLUMN_WORDS[key])
+    base, _sep, last = key.rpartition("_")
+    if last in STATISTIC_WORDS and base in COLUMN_WORDS:
+        return _(STATISTIC_WORDS[last], column=_(COLUMN_WORDS[base]))
+    first, _sep, dimension = key.partition("_")
+    if first in QUOTA_WORDS and dimension:
+        return _(QUOTA_WORDS[first], dimension=dimension_label(dimension))
+    return key
+
+
 def _table(rows: list[dict], columns: list[str], headers=None,
            table_id: str | None = None,
            raw: frozenset = frozenset()) -> str:
-    """An HTML table; columns in ``raw`` hold cells already in HTML."""
+    """An HTML table; columns in ``raw`` hold cells already in HTML.
+    Headers not given are the columns' words (``column_words``)."""
     headers = headers or {}
     ident = f" id=\"{table_id}\"" if table_id else ""
     if not rows:
         return f"<p class=\"note\"{ident}>" + _("Nothing to show.") + "</p>"
     out = [f"<div class=\"wide\"><table{ident}><thead><tr>"]
     for c in columns:
-        out.append(f"<th class=\"text\">{_e(headers.get(c, c))}</th>")
+        header = headers[c] if c in headers else column_words(c)
+        out.append(f"<th class=\"text\">{_e(header)}</th>")
     out.append("</tr></thead><tbody>")
     for row in rows:
         out.append("<tr>")

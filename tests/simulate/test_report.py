@@ -73,3 +73,30 @@ def test_rewriting_a_report_keeps_other_files(report, small_sweep, town):
     write_report(small_sweep, town, report.parent)
     assert note.read_text() == "keep me"
     assert report.exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_every_table_column_is_headed_in_words(small_sweep, town, tmp_path,
+                                               lang):
+    """Tests that the report heads every table column in the user's
+    language, not with the CSV files' keys (which stay keys)."""
+    import re
+
+    from allocator import i18n
+
+    before = i18n.current()
+    try:
+        i18n.use(lang)
+        page = write_report(small_sweep, town, tmp_path / "lab")
+    finally:
+        i18n._current[0] = before
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", page.read_text("utf-8"))
+    labels = set(small_sweep.labels)
+    assert headers
+    assert [h for h in headers if "_" in h and h not in labels] == []
+    words = {"en": "mean days waited", "nb": "gjennomsnittlig antall dager "
+             "ventet"}[lang]
+    assert words in headers
+    rows = list(csv.DictReader((tmp_path / "lab" / "tables" /
+                                "audit.csv").open()))
+    assert "mean_days_waited" in rows[0]
