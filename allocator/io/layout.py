@@ -506,19 +506,6 @@ def normalise(text: str, base: str, conventions: Conventions) -> str:
     return text
 
 
-def parse_bool(text: str) -> bool | None:
-    """
-    ``True`` or ``False`` from a cell, or ``None`` when not understood.
-
-    Parameters
-    ----------
-    text
-        ``true``/``false``, ``yes``/``no``, ``1``/``0``, ``ja``/``nei`` or
-        ``sann``/``usann`` (Norwegian Excel's TRUE and FALSE), any case.
-    """
-    return parse_bool_style(text)[0]
-
-
 def parse_bool_style(text: str) -> tuple[bool | None, str]:
     """
     The value of a boolean cell and the style it is written in, such as
