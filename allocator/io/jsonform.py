@@ -79,8 +79,7 @@ def read_json(
     InputError
         Listing every problem found.
     """
-    report = report if report is not None else FormatReport()
-    report.form = "JSON"
+    report = FormatReport.reading(report, "JSON")
     label = path.name
     document = load_json(path, report.file(label))
     locator = JsonLocator(label)
