@@ -162,10 +162,9 @@ def _read_decisions(path: Path | None, instance, pol):
                                        "log", path=path))
 
 
-def _read_previous(path: Path | None):
-    """The previous proposal at ``path`` (``None`` for none)."""
-    if path is None:
-        return None
+def _read_proposal(path: Path):
+    """The proposal at ``path`` (its file or folder); stops with every
+    problem listed when it is not one."""
     from .io import InputError, read_proposal
 
     try:
@@ -173,6 +172,17 @@ def _read_previous(path: Path | None):
     except InputError as exc:
         _fail_on_input(exc.problems, _("{path} is not a proposal",
                                        path=path))
+
+
+def _read_previous(path: Path | None):
+    """The previous proposal at ``path`` (``None`` for none)."""
+    return None if path is None else _read_proposal(path)
+
+
+def _proposal_folder(proposal_path: Path) -> Path:
+    """The folder of a proposal named by its file or its folder: where the
+    files made from it go by default."""
+    return proposal_path if proposal_path.is_dir() else proposal_path.parent
 
 
 def _summary_table(rows, title: str) -> Table:
@@ -249,6 +259,13 @@ PreviousProposalOption = Annotated[
 ]
 """``solve --previous``: the proposal a re-solve keeps to."""
 
+DocumentLangOption = Annotated[
+    str | None, typer.Option("--lang", help=N_("nb or en (default: the "
+                                               "locale's)."))
+]
+"""``--lang`` of the commands that write a document (the template, the
+report, the letters): its language."""
+
 OutputLangOption = Annotated[
     str | None,
     typer.Option("--lang", help=N_("Language of report.html and the "
@@ -285,10 +302,7 @@ def schema(
 def template(
     out_path: Annotated[Path, typer.Option(
         "--out", help=N_("The workbook to write (.xlsx)."))],
-    lang: Annotated[
-        str | None, typer.Option("--lang", help=N_("nb or en (default: the "
-                                    "locale's)."))
-    ] = None,
+    lang: DocumentLangOption = None,
 ):
     """Write an empty input workbook for an office to fill in."""
     from .io.template import write_template
@@ -941,18 +955,13 @@ def check(
 ):
     """Re-verify every hard rule and the objective of a proposal."""
     _lang(lang)
-    from .io import InputError, read_proposal
     from .pipeline import check_with_decisions
 
     instance = _require_dwellings(_read_instance(path), "check")
     pol = _read_policy(policy)
     log_ = _read_decisions(decisions, instance, pol)
     before = _read_previous(previous)
-    try:
-        proposal = read_proposal(proposal_path)
-    except InputError as exc:
-        _fail_on_input(exc.problems, _("{path} is not a proposal",
-                                       path=proposal_path))
+    proposal = _read_proposal(proposal_path)
     if policy is None and proposal.provenance.policy_name != pol.name:
         err.print(_("the proposal was made with policy {made!r}; checking "
                     "with {used!r}. Pass --policy to match.",
@@ -989,7 +998,6 @@ def explain(
 ):
     """Print one household's story from a proposal, or write them all."""
     _lang(lang)
-    from .io import InputError, read_proposal
     from .io._atomic import write_text_atomic
     from .story import household_story
 
@@ -998,11 +1006,7 @@ def explain(
     if household is None and all_to is None:
         err.print(_("give --household ID or --all FILE."), style="red")
         raise _Stop(INPUT_ERROR)
-    try:
-        proposal = read_proposal(proposal_path)
-    except InputError as exc:
-        _fail_on_input(exc.problems, _("{path} is not a proposal",
-                                       path=proposal_path))
+    proposal = _read_proposal(proposal_path)
     if all_to is not None:
         ids = sorted([m.household for m in proposal.matches]
                      + [u.household for u in proposal.unmatched])
@@ -1035,21 +1039,14 @@ def report(
         str | None, typer.Option(help=N_("Policy TOML file or preset name "
                                  "(default: the proposal's preset)."))
     ] = None,
-    lang: Annotated[
-        str | None, typer.Option("--lang", help=N_("nb or en (default: the "
-                                 "locale's)."))
-    ] = None,
+    lang: DocumentLangOption = None,
 ):
     """Write report.html of a proposal: figures, map, matches, reasons."""
-    from .io import InputError, policy_presets, read_proposal
+    from .io import policy_presets
     from .office import write_report
 
     lang = _lang(lang)
-    try:
-        proposal = read_proposal(proposal_path)
-    except InputError as exc:
-        _fail_on_input(exc.problems, _("{path} is not a proposal",
-                                       path=proposal_path))
+    proposal = _read_proposal(proposal_path)
     instance = _read_instance(instance_path)
     if policy is None and proposal.provenance.policy_name in \
             policy_presets():
@@ -1063,8 +1060,7 @@ def report(
                     "made from; the report joins them by id.",
                     path=instance_path), style="yellow")
     if out_dir is None:
-        out_dir = (proposal_path if proposal_path.is_dir()
-                   else proposal_path.parent)
+        out_dir = _proposal_folder(proposal_path)
     path = write_report(proposal, instance, out_dir, lang, pol)
     out.print(_("wrote {path}", path=path))
 
@@ -1089,26 +1085,17 @@ def letters(
         list[str] | None,
         typer.Option("--household", help=N_("Only this household (repeat).")),
     ] = None,
-    lang: Annotated[
-        str | None, typer.Option("--lang", help=N_("nb or en (default: the "
-                                 "locale's)."))
-    ] = None,
+    lang: DocumentLangOption = None,
 ):
     """Write an offer letter (PDF and HTML) per household offered a
     dwelling."""
-    from .io import InputError, read_proposal
     from .office.letters import LETTERS_DIR, TemplateProblem, write_letters
 
     lang = _lang(lang)
-    try:
-        proposal = read_proposal(proposal_path)
-    except InputError as exc:
-        _fail_on_input(exc.problems, _("{path} is not a proposal",
-                                       path=proposal_path))
+    proposal = _read_proposal(proposal_path)
     instance = _read_instance(instance_path)
     if out_dir is None:
-        out_dir = (proposal_path if proposal_path.is_dir()
-                   else proposal_path.parent) / LETTERS_DIR
+        out_dir = _proposal_folder(proposal_path) / LETTERS_DIR
     try:
         written = write_letters(proposal, instance, out_dir, lang,
                                 template=template, households=household)

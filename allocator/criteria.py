@@ -505,7 +505,6 @@ COUPLING_RULES = (
 
 
 RULES = tuple(rule.name for rule in PAIR_RULES)
-RULE_ROW = {rule: i for i, rule in enumerate(RULES)}
 CRITERIA = tuple(c.name for c in CRITERIA_RECORDS)
 CRITERION_COL = {c: i for i, c in enumerate(CRITERIA)}
 CLASS_FIELDS = tuple(dict.fromkeys(

@@ -92,17 +92,32 @@ def available() -> int | None:
         except ValueError as exc:
             logging.getLogger(__name__).warning(
                 "%s; the machine's available memory is used", exc)
-    try:
-        with open("/proc/meminfo", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
+    available_kib = proc_kib("/proc/meminfo", "MemAvailable")
+    if available_kib is not None:
+        return available_kib * 1024
     try:
         return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):
         return None
+
+
+def proc_kib(path: str, key: str) -> int | None:
+    """
+    The figure of the ``key:`` line of a Linux /proc file, in KiB
+    (``MemAvailable`` or ``MemTotal`` of ``/proc/meminfo``, ``VmRSS`` of
+    ``/proc/<pid>/status``); ``None`` where the file or the line is
+    missing or unreadable (another system, or the process gone).
+    """
+    prefix = f"{key}:"
+    try:
+        # errors="replace": a status file names the process, in any bytes.
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if line.startswith(prefix):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def resident() -> int:

@@ -175,8 +175,26 @@ class SolveStats:
         return out
 
 
+class Optimality:
+    """
+    Whether a solve is proven optimal, and its relative gap, from its
+    ``status``, ``value`` and ``bound``: the same for a dwelling engine's
+    ``Result`` and for a placement.
+    """
+
+    @property
+    def proven_optimal(self) -> bool:
+        return self.status == Status.OPTIMAL
+
+    @property
+    def gap(self) -> float | None:
+        if self.bound is None:
+            return None
+        return abs(self.bound - self.value) / max(1, abs(self.value))
+
+
 @dataclass(frozen=True)
-class Result:
+class Result(Optimality):
     """
     What an engine returns.
 
@@ -232,16 +250,6 @@ class Result:
         """The statistics as the strings the proposal stores
         (``SolveStats.as_strings``)."""
         return self.stats.as_strings(self.route.pruned)
-
-    @property
-    def proven_optimal(self) -> bool:
-        return self.status == Status.OPTIMAL
-
-    @property
-    def gap(self) -> float | None:
-        if self.bound is None:
-            return None
-        return abs(self.bound - self.value) / max(1, abs(self.value))
 
 
 def evaluate(data: AllocationData, chosen_pairs: np.ndarray):

@@ -31,7 +31,7 @@ and of a school change are the household's own terms. A field left out
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, NonNegativeInt, model_validator
 
@@ -64,34 +64,43 @@ def _in_scope(cls, data: Any, section: str) -> Any:
     return data
 
 
-class MunicipalSize(StrictModel):
-    """The size rules of a municipality's dwellings."""
+class _ScopedPart(StrictModel):
+    """A municipal policy or one of its sections: a field outside the
+    scope is named plainly (``_in_scope``), instead of as unknown."""
 
-    allowed_surplus: NonNegativeInt | None = Field(default=None, le=10)
-    crowding: RuleMode | None = None
+    section: ClassVar[str] = ""
+    """The section's name in the policy file; empty for the whole."""
 
     @model_validator(mode="before")
     @classmethod
     def _scope(cls, data):
-        return _in_scope(cls, data, "size")
+        return _in_scope(cls, data, cls.section)
 
 
-class MunicipalHard(StrictModel):
+class MunicipalSize(_ScopedPart):
+    """The size rules of a municipality's dwellings."""
+
+    section: ClassVar[str] = "size"
+
+    allowed_surplus: NonNegativeInt | None = Field(default=None, le=10)
+    crowding: RuleMode | None = None
+
+
+class MunicipalHard(_ScopedPart):
     """The pair rules of a municipality's dwellings."""
+
+    section: ClassVar[str] = "hard"
 
     accessibility: bool | None = None
     avoid_features: bool | None = None
     child_safety: bool | None = None
     care_housing: RuleMode | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _scope(cls, data):
-        return _in_scope(cls, data, "hard")
 
-
-class MunicipalWeights(StrictModel):
+class MunicipalWeights(_ScopedPart):
     """The criteria weights of a municipality's dwellings."""
+
+    section: ClassVar[str] = "weights"
 
     size_fit: Weight | None = None
     services: Weight | None = None
@@ -104,13 +113,8 @@ class MunicipalWeights(StrictModel):
     late_move_in: Weight | None = None
     care_housing: Weight | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _scope(cls, data):
-        return _in_scope(cls, data, "weights")
 
-
-class MunicipalPolicy(StrictModel):
+class MunicipalPolicy(_ScopedPart):
     """
     A municipality's own rules for the pairs whose dwelling is in it;
     every field ``None`` (left out) keeps the national value. See the
@@ -122,11 +126,6 @@ class MunicipalPolicy(StrictModel):
     size: MunicipalSize = MunicipalSize()
     hard: MunicipalHard = MunicipalHard()
     weights: MunicipalWeights = MunicipalWeights()
-
-    @model_validator(mode="before")
-    @classmethod
-    def _scope(cls, data):
-        return _in_scope(cls, data, "")
 
     def changes(self) -> dict[str, Any]:
         """The fields it sets: section -> {field: value}, or a value."""

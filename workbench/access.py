@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Membership, Municipality, Profile, Role, Round, Solve
+from .models import Membership, Municipality, Profile, Role, Round
 
 OFFICE_ROLES = (Role.OFFICER, Role.SUPERVISOR)
 
@@ -54,11 +54,6 @@ def office_round(user, round_id: int, roles=OFFICE_ROLES) -> tuple:
     if role not in roles:
         raise Http404("No such round")
     return found, role
-
-
-def office_solve(round_, solve_id) -> Solve:
-    """A solve of this round; a solve of another round is 404."""
-    return get_object_or_404(Solve, pk=solve_id, round=round_)
 
 
 def in_office(*, roles=OFFICE_ROLES):

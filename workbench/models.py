@@ -98,9 +98,6 @@ class Round(models.Model):
     def current_import(self):
         return self.imports.filter(accepted=True).order_by("-id").first()
 
-    def latest_solve(self):
-        return self.solves.order_by("-id").first()
-
 
 class Import(AppendOnly):
     """One uploaded instance, accepted or with its located problems."""

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 
+from ..memory import proc_kib
 from .suites import Task
 
 POLL_SECONDS = 0.2
@@ -132,14 +133,8 @@ def _stop_group(process) -> None:
 
 
 def _total_memory_mb() -> float:
-    try:
-        with open("/proc/meminfo") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemTotal:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("inf")
+    total_kib = proc_kib("/proc/meminfo", "MemTotal")
+    return float("inf") if total_kib is None else total_kib / 1024
 
 
 def _group_rss_mb(pid: int) -> float:
@@ -148,12 +143,8 @@ def _group_rss_mb(pid: int) -> float:
     pending = [pid]
     while pending:
         current = pending.pop()
+        total += (proc_kib(f"/proc/{current}/status", "VmRSS") or 0) / 1024
         try:
-            with open(f"/proc/{current}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) / 1024
-                        break
             with open(f"/proc/{current}/task/{current}/children") as kids:
                 pending.extend(int(k) for k in kids.read().split())
         except (OSError, ValueError):

@@ -29,6 +29,7 @@ from ..compile import compile_instance
 from ..engines import NotRepresentable
 from ..generate import generate
 from ..io import read_policy
+from ..memory import proc_kib
 from .measure import Measurement, engine_measurement
 from .peers import NotApplicable, cpsat_alone, fcfs, limit, naive
 from .suites import ENGINES
@@ -107,14 +108,8 @@ def _measure(task, instance, policy, data) -> Measurement:
 
 def _rss_mb() -> float | None:
     """Resident memory now, from /proc (Linux)."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
+    rss_kib = proc_kib("/proc/self/status", "VmRSS")
+    return None if rss_kib is None else rss_kib / 1024
 
 
 def _memory() -> dict:

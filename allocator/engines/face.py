@@ -102,21 +102,3 @@ def lp_face(model: LinearModel, objective: np.ndarray,
         tight=tight,
         tight_at=rows[tight],
     )
-
-
-def restricted_bounds(model: LinearModel, face: Face, var_lower=None,
-                      var_upper=None, row_lower=None, row_upper=None):
-    """Variable and row bounds of the model restricted to the face."""
-    lo = np.array(model.var_lower if var_lower is None else var_lower,
-                  dtype=float)
-    up = np.array(model.var_upper if var_upper is None else var_upper,
-                  dtype=float)
-    rlo = np.array(model.row_lower if row_lower is None else row_lower,
-                   dtype=float)
-    rup = np.array(model.row_upper if row_upper is None else row_upper,
-                   dtype=float)
-    lo[face.fixed] = face.fixed_at
-    up[face.fixed] = face.fixed_at
-    rlo[face.tight] = face.tight_at
-    rup[face.tight] = face.tight_at
-    return lo, up, rlo, rup

@@ -207,6 +207,15 @@ class FormatReport:
         parts += self.wide
         return f"{self.form}: " + ", ".join(p for p in parts if p)
 
+    @classmethod
+    def reading(cls, report: FormatReport | None, form: str
+                ) -> FormatReport:
+        """``report`` (a new one when ``None``), set to the form a reader
+        is about to read."""
+        report = report if report is not None else cls()
+        report.form = form
+        return report
+
 
 def _attribute(what: str, values: dict[str, str]) -> str:
     """``encoding utf-8`` or ``encoding windows-1252 (areas.csv), utf-8``."""

@@ -79,8 +79,7 @@ def read_json(
     InputError
         Listing every problem found.
     """
-    report = report if report is not None else FormatReport()
-    report.form = "JSON"
+    report = FormatReport.reading(report, "JSON")
     label = path.name
     document = load_json(path, report.file(label))
     locator = JsonLocator(label)
@@ -162,10 +161,23 @@ def _table_records(document, table, label, problems) -> list[Record] | None:
     return records
 
 
-def read_model(path: Path, model, missing: str):
+def read_model(path: str | Path, model, missing: str,
+               name_in_folder: str | None = None):
     """
     A JSON document the project wrote (a proposal, a placement), read and
-    validated as ``model``; ``path`` is the file.
+    validated as ``model``.
+
+    Parameters
+    ----------
+    path
+        The file, or the folder that holds it as ``name_in_folder`` (the
+        writers write a folder, and users name either).
+    model
+        The pydantic model the document must validate as.
+    missing
+        The message when the file is not there.
+    name_in_folder
+        The file's name in a folder that ``path`` names.
 
     Raises
     ------
@@ -173,6 +185,9 @@ def read_model(path: Path, model, missing: str):
         ``missing`` when the file is not there; else every problem of the
         JSON or of the model, located by its index and field path.
     """
+    path = Path(path)
+    if name_in_folder is not None and path.is_dir():
+        path = path / name_in_folder
     if not path.is_file():
         raise InputError([LocatedProblem(
             path.name, None, None, "missing-file", missing,

@@ -153,7 +153,7 @@ class TableLayout:
     def plan(self) -> tuple[tuple, ...]:
         """
         ``(name, kind, base, columns, keys, codes)`` of each field: what
-        ``parse_cells`` needs, without attribute look-ups per cell.
+        ``RowParser`` needs, without attribute look-ups per cell.
         """
         return tuple(
             (f.name, f.kind, f.base, f.columns, f.keys, f.codes)
@@ -345,13 +345,12 @@ class Conventions:
     seen: Counter = field(default_factory=Counter)
 
 
-def parse_cells(
-    table: TableLayout,
-    cells: dict[str, str],
-    conventions: Conventions | None = None,
-) -> tuple[dict, list[CellProblem]]:
+class RowParser:
     """
-    Turn one row of cell texts into input for the row model.
+    Turns the rows of one sheet, given as lists of cell texts in the
+    sheet's column order, into input for the row model: the columns are
+    looked up once per sheet, not once per cell, and fields without a
+    column are skipped (a national instance has some 150,000 rows).
 
     A blank cell leaves its field out, so the field takes its documented
     default (``None`` for tri-state fields: unknown). Booleans and sets are
@@ -359,32 +358,6 @@ def parse_cells(
     ``dd.mm.yyyy`` become ISO dates, and, under a decimal comma, numbers
     become numbers with a decimal point. Everything else is left as text
     for pydantic, whose messages then name the problem.
-
-    Parameters
-    ----------
-    table
-        Layout of the table.
-    cells
-        Column name -> cell text (stripped) for the row.
-    conventions
-        How the file writes numbers; records the styles seen. Default:
-        canonical (decimal point), nothing recorded.
-
-    Returns
-    -------
-    tuple
-        The model input, and the problems of cells that were left out.
-    """
-    parse = RowParser(table, {column: i for i, column in enumerate(cells)})
-    return parse(list(cells.values()), conventions or Conventions())
-
-
-class RowParser:
-    """
-    ``parse_cells`` for the rows of one sheet, given as lists of cell
-    texts in the sheet's column order: the columns are looked up once
-    per sheet, not once per cell, and fields without a column are
-    skipped (a national instance has some 150,000 rows).
 
     Parameters
     ----------
@@ -411,7 +384,7 @@ class RowParser:
     def __call__(self, cells: list[str], conventions: Conventions
                  ) -> tuple[dict, list[CellProblem]]:
         """The model input of one row and the problems of its cells that
-        were left out, as ``parse_cells``."""
+        were left out."""
         seen = conventions.seen
         width = len(cells)
         data: dict = {}
@@ -504,19 +477,6 @@ def normalise(text: str, base: str, conventions: Conventions) -> str:
     if "." in text and base == "float":
         conventions.seen["numbers", "decimal point"] += 1
     return text
-
-
-def parse_bool(text: str) -> bool | None:
-    """
-    ``True`` or ``False`` from a cell, or ``None`` when not understood.
-
-    Parameters
-    ----------
-    text
-        ``true``/``false``, ``yes``/``no``, ``1``/``0``, ``ja``/``nei`` or
-        ``sann``/``usann`` (Norwegian Excel's TRUE and FALSE), any case.
-    """
-    return parse_bool_style(text)[0]
 
 
 def parse_bool_style(text: str) -> tuple[bool | None, str]:

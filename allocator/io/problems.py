@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from models import SENSITIVE_FIELDS
 
-from ..i18n import _, current
+from ..i18n import N_, _, current
 
 
 @dataclass(frozen=True)
@@ -199,6 +199,55 @@ def _own_words(error: dict) -> str:
     return error["msg"]
 
 
+_LIMIT_TEXTS = {
+    "greater_than": (N_("Input should be greater than {limit}"),
+                     "limit", "gt"),
+    "greater_than_equal": (
+        N_("Input should be greater than or equal to {limit}"),
+        "limit", "ge"),
+    "less_than": (N_("Input should be less than {limit}"), "limit", "lt"),
+    "less_than_equal": (N_("Input should be less than or equal to {limit}"),
+                        "limit", "le"),
+    "multiple_of": (N_("Input should be a multiple of {step}"),
+                    "step", "multiple_of"),
+    "string_too_long": (N_("Input should have at most {n} characters"),
+                        "n", "max_length"),
+    "too_long": (N_("Input should have at most {n} items"),
+                 "n", "max_length"),
+}
+"""Pydantic's error types that name a limit: the message, its
+placeholder, and the key of the error's context that holds the limit."""
+
+_PLAIN_TEXTS = {
+    kind: message
+    for kinds, message in (
+        (("int_parsing", "int_type", "int_from_float"),
+         N_("Input should be a whole number")),
+        (("int_parsing_size",), N_("Input is too large a number")),
+        (("float_parsing", "float_type"), N_("Input should be a number")),
+        (("finite_number",), N_("Input should be a finite number")),
+        (("date_parsing", "date_from_datetime_parsing", "date_type"),
+         N_("Input should be a date (yyyy-mm-dd)")),
+        (("date_from_datetime_inexact",),
+         N_("Input should be a date without a time of day")),
+        (("datetime_parsing", "datetime_type", "datetime_from_date_parsing",
+          "datetime_object_invalid"),
+         N_("Input should be a date and time (yyyy-mm-ddThh:mm:ss)")),
+        (("bool_parsing", "bool_type"), N_("Input should be true or false")),
+        (("string_type",), N_("Input should be text")),
+        (("list_type", "tuple_type", "set_type", "frozen_set_type",
+          "iterable_type"), N_("Input should be a list")),
+        (("dict_type", "mapping_type"),
+         N_("Input should be a table of names and values")),
+        (("model_type", "model_attributes_type", "dataclass_type"),
+         N_("Input should be a group of fields")),
+        (("json_invalid", "json_type"), N_("Input is not valid JSON")),
+    )
+    for kind in kinds
+}
+"""Pydantic's error types whose message names no value, by type."""
+
+
 def _pydantic_text(error: dict) -> str:
     """
     Pydantic's message in the language in use (pydantic speaks English
@@ -209,40 +258,11 @@ def _pydantic_text(error: dict) -> str:
     kind = error["type"]
     if kind in _OWN_WORDS_PREFIXES:
         return _own_words(error).rstrip(".")
-    if kind == "greater_than":
-        return _("Input should be greater than {limit}",
-                 limit=ctx.get("gt"))
-    if kind == "greater_than_equal":
-        return _("Input should be greater than or equal to {limit}",
-                 limit=ctx.get("ge"))
-    if kind == "less_than":
-        return _("Input should be less than {limit}",
-                 limit=ctx.get("lt"))
-    if kind == "less_than_equal":
-        return _("Input should be less than or equal to {limit}",
-                 limit=ctx.get("le"))
-    if kind == "multiple_of":
-        return _("Input should be a multiple of {step}",
-                 step=ctx.get("multiple_of"))
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return _("Input should be a whole number")
-    if kind == "int_parsing_size":
-        return _("Input is too large a number")
-    if kind in ("float_parsing", "float_type"):
-        return _("Input should be a number")
-    if kind == "finite_number":
-        return _("Input should be a finite number")
-    if kind in ("date_parsing", "date_from_datetime_parsing", "date_type"):
-        return _("Input should be a date (yyyy-mm-dd)")
-    if kind == "date_from_datetime_inexact":
-        return _("Input should be a date without a time of day")
-    if kind in ("datetime_parsing", "datetime_type",
-                "datetime_from_date_parsing", "datetime_object_invalid"):
-        return _("Input should be a date and time (yyyy-mm-ddThh:mm:ss)")
-    if kind in ("bool_parsing", "bool_type"):
-        return _("Input should be true or false")
-    if kind == "string_type":
-        return _("Input should be text")
+    if kind in _LIMIT_TEXTS:
+        message, placeholder, limit_key = _LIMIT_TEXTS[kind]
+        return _(message, **{placeholder: ctx.get(limit_key)})
+    if kind in _PLAIN_TEXTS:
+        return _(_PLAIN_TEXTS[kind])
     if kind in ("string_too_short", "too_short"):
         least = ctx.get("min_length", 1)
         if least <= 1:
@@ -250,27 +270,12 @@ def _pydantic_text(error: dict) -> str:
         if kind == "string_too_short":
             return _("Input should have at least {n} characters", n=least)
         return _("Input should have at least {n} items", n=least)
-    if kind == "string_too_long":
-        return _("Input should have at most {n} characters",
-                 n=ctx.get("max_length"))
-    if kind == "too_long":
-        return _("Input should have at most {n} items",
-                 n=ctx.get("max_length"))
-    if kind in ("list_type", "tuple_type", "set_type", "frozen_set_type",
-                "iterable_type"):
-        return _("Input should be a list")
-    if kind in ("dict_type", "mapping_type"):
-        return _("Input should be a table of names and values")
-    if kind in ("model_type", "model_attributes_type", "dataclass_type"):
-        return _("Input should be a group of fields")
     if kind in ("enum", "literal_error"):
         return _("Input should be one of {choices}",
                  choices=_choices(ctx.get("expected", "")))
     if kind == "string_pattern_mismatch":
         return _("Input should match the pattern {pattern}",
                  pattern=ctx.get("pattern", ""))
-    if kind in ("json_invalid", "json_type"):
-        return _("Input is not valid JSON")
     return _("Invalid value")
 
 

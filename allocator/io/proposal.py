@@ -151,10 +151,8 @@ def read_proposal(path: str | Path) -> Proposal:
     InputError
         When the file is missing, not JSON or not a valid proposal.
     """
-    path = Path(path)
-    if path.is_dir():
-        path = path / JSON_NAME
-    return read_model(path, Proposal, _("Proposal file not found."))
+    return read_model(path, Proposal, _("Proposal file not found."),
+                      name_in_folder=JSON_NAME)
 
 
 def _score_names(proposal: Proposal) -> list[str]:

@@ -142,8 +142,7 @@ def read_folder(
     InputError
         Listing every problem found.
     """
-    report = report if report is not None else FormatReport()
-    report.form = "CSV"
+    report = FormatReport.reading(report, "CSV")
     sheets: dict[str, Sheet] = {}
     problems: list[LocatedProblem] = []
     known = {f"{table}{CSV_SUFFIX}" for table in ALL_TABLES}
@@ -337,8 +336,7 @@ def read_workbook(
     """
     import openpyxl  # Imported here: only the XLSX form needs it.
 
-    report = report if report is not None else FormatReport()
-    report.form = "XLSX"
+    report = FormatReport.reading(report, "XLSX")
     label = path.name
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)

@@ -63,15 +63,6 @@ NORWEGIAN_EXCEL = CsvDialect(";", True, True)
 """Norwegian Excel's CSV: semicolons, decimal commas, UTF-8 with BOM."""
 
 
-def dialect_of(report) -> CsvDialect:
-    """The dialect of an instance read as CSV: Norwegian Excel's when any
-    of its files was separated by semicolons, else plain CSV."""
-    if report is None:
-        return CsvDialect()
-    separators = {f.separator for f in report.files.values() if f.separator}
-    return NORWEGIAN_EXCEL if ";" in separators else CsvDialect()
-
-
 class _Book:
     """
     An XlsxWriter workbook with the few cell formats the sheets use.

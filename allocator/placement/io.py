@@ -76,11 +76,9 @@ def read_placement(path: str | Path) -> PlacementProposal:
     InputError
         When the file is missing, not JSON or not a placement proposal.
     """
-    path = Path(path)
-    if path.is_dir():
-        path = path / PLACEMENT_JSON
     return read_model(path, PlacementProposal,
-                      _("Placement proposal file not found."))
+                      _("Placement proposal file not found."),
+                      name_in_folder=PLACEMENT_JSON)
 
 
 def _household_rows(proposal: PlacementProposal) -> list[list]:

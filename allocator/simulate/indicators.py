@@ -15,6 +15,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import get_args
 
 import numpy as np
 
@@ -26,6 +27,7 @@ from models import (
     SimulationParams,
     SizeNorm,
 )
+from models.household import HouseholdGroup
 
 from ..compile import bedrooms_needed
 from ..i18n import N_
@@ -33,15 +35,9 @@ from .hindsight import Hindsight
 from .rolling import HouseholdOutcome, Run
 from .world import World, deadline_of, months_days, school_children
 
-GROUPS = (
-    "all",
-    "families_with_children",
-    "single_adults",
-    "large_families",
-    "unaccompanied_minors",
-    "accessibility_needs",
-)
-"""Household groups the indicators are reported by (DOMAIN.md 7.3)."""
+GROUPS = ("all", *get_args(HouseholdGroup))
+"""Household groups the indicators are reported by (DOMAIN.md 7.3): all
+households, then the groups ``models.household.HouseholdGroup`` names."""
 
 SENSITIVE_GROUPS = frozenset({"accessibility_needs"})
 """Groups defined by a sensitive field: reported only in aggregate, and
