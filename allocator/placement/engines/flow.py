@@ -18,6 +18,26 @@ from .model import PlacementModel
 from .result import NotRepresentable, PlacementResult, _result
 
 
+def _flow_network(tails, heads, caps, costs, source: int, sink: int,
+                  total: int):
+    """
+    A min-cost flow, not yet solved, of ``total`` units from ``source``
+    to ``sink`` over the arcs (tails, heads, capacities and unit costs,
+    in integers), with the arcs' indices.
+    """
+    from ortools.graph.python import min_cost_flow
+
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int64), heads.astype(np.int64),
+        caps.astype(np.int64), costs.astype(np.int64),
+    )
+    supplies = np.zeros(sink + 1, dtype=np.int64)
+    supplies[source], supplies[sink] = total, -total
+    flow.set_nodes_supplies(np.arange(sink + 1), supplies)
+    return flow, arcs
+
+
 def fill_counts(data: PlacementData, model: PlacementModel,
                 counts: np.ndarray) -> np.ndarray | None:
     """
@@ -26,8 +46,6 @@ def fill_counts(data: PlacementData, model: PlacementModel,
     count's arc to the sink exactly full. Returns the households of each
     pair, or ``None`` when the counts cannot be filled.
     """
-    from ortools.graph.python import min_cost_flow
-
     counts = np.rint(np.asarray(counts)).astype(np.int64)
     C, Q, P = data.num_classes, model.num_counts, model.num_pairs
     total = int(counts.sum())
@@ -42,14 +60,8 @@ def fill_counts(data: PlacementData, model: PlacementModel,
     caps = np.concatenate([size, size[data.pair_class], counts])
     costs = np.concatenate([np.zeros(C, np.int64), -data.pair_value(),
                             np.zeros(Q, np.int64)])
-    flow = min_cost_flow.SimpleMinCostFlow()
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        tails.astype(np.int64), heads.astype(np.int64),
-        caps.astype(np.int64), costs.astype(np.int64),
-    )
-    supplies = np.zeros(sink + 1, dtype=np.int64)
-    supplies[source], supplies[sink] = total, -total
-    flow.set_nodes_supplies(np.arange(sink + 1), supplies)
+    flow, arcs = _flow_network(tails, heads, caps, costs, source, sink,
+                               total)
     if flow.solve() != flow.OPTIMAL:
         return None
     return flow.flows(arcs)[C:C + P].astype(np.int64)
@@ -79,8 +91,6 @@ def solve_flow(data: PlacementData) -> PlacementResult:
         When a capacity other than households, or a spread rule, is in
         force.
     """
-    from ortools.graph.python import min_cost_flow
-
     if not data.network_representable:
         raise NotRepresentable(_(
             "Placement not understood as a flow: quotas beyond households, "
@@ -109,14 +119,8 @@ def solve_flow(data: PlacementData) -> PlacementResult:
         np.zeros(C, np.int64), -data.pair_value(), np.zeros(M, np.int64),
         [0],
     ])
-    flow = min_cost_flow.SimpleMinCostFlow()
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        tails.astype(np.int64), heads.astype(np.int64),
-        caps.astype(np.int64), costs.astype(np.int64),
-    )
-    supplies = np.zeros(sink + 1, dtype=np.int64)
-    supplies[source], supplies[sink] = total, -total
-    flow.set_nodes_supplies(np.arange(sink + 1), supplies)
+    flow, arcs = _flow_network(tails, heads, caps, costs, source, sink,
+                               total)
     built = time.perf_counter()
     status = flow.solve()
     solved = time.perf_counter()

@@ -12,6 +12,7 @@ import numpy as np
 
 from models import Status
 
+from ...result import Result
 from ..data import PlacementData
 
 
@@ -50,15 +51,9 @@ class PlacementResult:
     seed: int = 0
     detail: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def proven_optimal(self) -> bool:
-        return self.status == Status.OPTIMAL
-
-    @property
-    def gap(self) -> float | None:
-        if self.bound is None:
-            return None
-        return abs(self.bound - self.value) / max(1, abs(self.value))
+    # Status, bound and value read as the dwelling level reads them.
+    proven_optimal = Result.proven_optimal
+    gap = Result.gap
 
 
 def evaluate(data: PlacementData, assignment: np.ndarray):
