@@ -17,7 +17,6 @@ from ...ledger import CapacityLedger
 from .._highs import exact_highs
 from .groups import _Groups
 
-
 PER_ROUND = 8
 """Columns added per group and pricing round beyond one per member."""
 

@@ -17,7 +17,6 @@ from ...i18n import _
 from .model import _add_priced, _ClassModel, _padded, _value
 from .rounding import _round
 
-
 log = logging.getLogger(__name__)
 
 PRICING_SHARE = 0.5

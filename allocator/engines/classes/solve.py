@@ -33,7 +33,6 @@ from .start import (
     _moved,
 )
 
-
 INITIAL_SPARE = 8
 """Columns per group at the start beyond one per member, best first."""
 
@@ -50,7 +49,7 @@ def solve_classes(
     **_,
 ) -> Result:
     """
-    Solves with the class model (see the module docstring), exactly over
+    Solves with the class model (see the package docstring), exactly over
     every eligible pair whether or not the data is pruned.
 
     ``start`` is a feasible assignment to start from, as (household,

@@ -13,7 +13,6 @@ from models import Status
 from .model import PlacementModel
 from .solver import _deadline_after
 
-
 #: The same for CP-SAT, which works in 64-bit integers.
 EXACT_BELOW_INT = 2.0**60
 

@@ -25,7 +25,6 @@ from .result import PlacementResult, _offset, _result, assignment_of, evaluate
 from .solver import _left
 from .start import greedy_start, priority_bounds, type_start
 
-
 PLACEMENT_ENGINES = ("auto", "mip", "cpsat", "pulp", "flow")
 """Engines of ``solve_placement``."""
 

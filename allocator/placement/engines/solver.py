@@ -11,7 +11,6 @@ import time
 
 from .model import PlacementModel
 
-
 #: Largest objective handled in one stage by HiGHS and CBC, whose
 #: arithmetic is in doubles (exact to 2**53, with room to spare).
 EXACT_BELOW_DOUBLE = 2.0**46
