@@ -1,6 +1,4 @@
-"""
-The PuLP backend of the placement program (``pulp``), solved by CBC.
-"""
+"""The PuLP backend of the placement program (``pulp``), solved by CBC."""
 
 from __future__ import annotations
 

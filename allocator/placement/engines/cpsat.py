@@ -1,6 +1,4 @@
-"""
-The CP-SAT backend of the placement program (``cpsat``).
-"""
+"""The CP-SAT backend of the placement program (``cpsat``)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,4 @@
-"""
-The HiGHS backend of the placement program (``mip``), through highspy.
-"""
+"""The HiGHS backend of the placement program (``mip``), through highspy."""
 
 from __future__ import annotations
 
