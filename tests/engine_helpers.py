@@ -83,9 +83,10 @@ def _key(policy, primary, secondary):
 def answer_with_the_start(monkeypatch) -> None:
     """Makes the class model's own stages answer with their start, as
     when out of time, so a test sees what the stages before them gave."""
-    from allocator.engines import classes
+    from allocator.engines.classes import model as class_model
+    from allocator.engines.classes import solve as class_solve
 
-    monkeypatch.setattr(classes, "_price_and_branch",
+    monkeypatch.setattr(class_solve, "_price_and_branch",
                         lambda model, deadline, start=None: (
-                            start, classes._value(model, start), float("inf"),
-                            0, False))
+                            start, class_model._value(model, start),
+                            float("inf"), 0, False))

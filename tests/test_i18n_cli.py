@@ -48,8 +48,10 @@ SPOKEN = (
     "allocator/check.py",
     "allocator/engines/__init__.py",
     "allocator/engines/flow.py",
-    "allocator/engines/classes.py",
-    "allocator/placement/engines.py",
+    "allocator/engines/classes/search.py",
+    "allocator/engines/classes/start.py",
+    "allocator/placement/engines/flow.py",
+    "allocator/placement/engines/solve.py",
 )
 """Modules whose messages reach the terminal through the command line."""
 

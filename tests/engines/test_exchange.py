@@ -107,11 +107,11 @@ def test_class_model_starts_from_the_moves(monkeypatch, two_stages):
     before its own (quality) stage and, stopped before that stage
     improves anything, keeps their quality and the counted priority.
     """
-    from allocator.engines import classes
+    from allocator.engines.classes import solve as class_solve
 
     _, data, groups, start = _counted(2)
     if two_stages:
-        monkeypatch.setattr(classes, "EXACT_BELOW", 0.0)
+        monkeypatch.setattr(class_solve, "EXACT_BELOW", 0.0)
     answer_with_the_start(monkeypatch)
     result = solve(data, engine="classes", time_limit=60)
     assert "moves_seconds" in result.detail

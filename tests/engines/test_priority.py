@@ -119,11 +119,11 @@ def test_two_stage_class_model_counts_its_first_stage(monkeypatch):
     the counting program and, with a time limit, still returns the
     counting program's priority.
     """
-    from allocator.engines import classes
+    from allocator.engines.classes import solve as class_solve
 
     instance = generate("national", 3, scale=0.01)
     data = compile_instance(instance, Policy(), candidates_per_household=2)
-    monkeypatch.setattr(classes, "EXACT_BELOW", 0.0)
+    monkeypatch.setattr(class_solve, "EXACT_BELOW", 0.0)
     result = solve(data, engine="classes", time_limit=60)
     assert "counted_kinds" in result.detail
     _, c = _counts(data)
@@ -138,13 +138,14 @@ def test_two_stage_proposal_states_its_priority_bound(monkeypatch):
     anything still states a bound on the priority, which holds: no less
     than the priority it houses, and no less than the proven optimum.
     """
-    from allocator.engines import classes
+    from allocator.engines.classes import search as class_search
+    from allocator.engines.classes import solve as class_solve
     from allocator.explain import build_proposal
 
     instance = generate("national", 2, scale=0.01)
     data = compile_instance(instance, Policy(), candidates_per_household=2)
-    monkeypatch.setattr(classes, "EXACT_BELOW", 0.0)
-    monkeypatch.setattr(classes, "MAX_ROUNDS", 0)
+    monkeypatch.setattr(class_solve, "EXACT_BELOW", 0.0)
+    monkeypatch.setattr(class_search, "MAX_ROUNDS", 0)
     result = solve(data, engine="classes", time_limit=60)
     proposal = build_proposal(instance, Policy(), data, result,
                               marginal_values=False)
@@ -212,12 +213,12 @@ def test_a_stop_request_ends_a_two_stage_solve_with_a_checked_answer(
     """
     from allocator import interrupt
     from allocator.check import check_proposal
-    from allocator.engines import classes
+    from allocator.engines.classes import solve as class_solve
     from allocator.explain import build_proposal
 
     instance = generate("national", 2, scale=0.01)
     data = compile_instance(instance, Policy(), candidates_per_household=2)
-    monkeypatch.setattr(classes, "EXACT_BELOW", 0.0)
+    monkeypatch.setattr(class_solve, "EXACT_BELOW", 0.0)
     with interrupt.stoppable():
         interrupt.request_stop()
         result = solve(data, engine="classes")
@@ -257,12 +258,12 @@ def test_summary_of_an_unproven_two_stage_solve_names_both_bounds(
     quality has no bound (not that no bound was found at all).
     """
     from allocator.cli import _print_summary
-    from allocator.engines import classes
+    from allocator.engines.classes import solve as class_solve
     from allocator.explain import build_proposal
 
     instance = generate("national", 2, scale=0.01)
     data = compile_instance(instance, Policy(), candidates_per_household=2)
-    monkeypatch.setattr(classes, "EXACT_BELOW", 0.0)
+    monkeypatch.setattr(class_solve, "EXACT_BELOW", 0.0)
     answer_with_the_start(monkeypatch)
     result = solve(data, engine="classes", time_limit=60)
     proposal = build_proposal(instance, Policy(), data, result,
@@ -283,7 +284,7 @@ def test_counting_without_any_quota_dimension(monkeypatch):
     "cannot reshape array of size 0", and the CLI called that an input
     error.
     """
-    from allocator.engines import classes
+    from allocator.engines.classes import solve as class_solve
 
     instance = generate("town", 3)
     instance = instance.model_copy(update={"municipalities": tuple(
@@ -291,7 +292,7 @@ def test_counting_without_any_quota_dimension(monkeypatch):
         for m in instance.municipalities)})
     data = compile_instance(instance, Policy())
     assert data.quota_cap.shape[1] == 0
-    monkeypatch.setattr(classes, "EXACT_BELOW", 0.0)
+    monkeypatch.setattr(class_solve, "EXACT_BELOW", 0.0)
     result = solve(data, engine="classes", time_limit=60)
     assert "counted_kinds" in result.detail
     pairs = [(h, int(d)) for h, d in enumerate(result.assignment) if d >= 0]

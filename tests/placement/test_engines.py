@@ -175,6 +175,7 @@ def test_a_combined_optimum_below_the_priority_bound_is_solved_again(
     the check must fire, and the answer must still be the optimum.
     """
     from allocator.placement import engines
+    from allocator.placement.engines import solve as entry
 
     instance = generate("county", seed=1, scale=0.2, scores=True)
     policy = Policy.model_validate({"placement": {"score_weight": 100}})
@@ -185,7 +186,7 @@ def test_a_combined_optimum_below_the_priority_bound_is_solved_again(
         start, best = real(data, model, time_limit)
         return start, None if best is None else best + 1
 
-    monkeypatch.setattr(engines, "type_start", inflated)
+    monkeypatch.setattr(entry, "type_start", inflated)
     again = place(instance, policy)
     assert again.result.detail["stages"] == "2"
     assert again.result.proven_optimal

@@ -134,6 +134,8 @@ def test_bounds_that_do_not_hold_are_caught(monkeypatch):
     out) do not change the answer: the restricted program falls short of
     the proven priority total, and the engine solves again without them.
     """
+    from allocator.placement.engines import solve as entry
+
     instance = generate("county", seed=0, scale=0.3, scores=True)
     policy = Policy.model_validate({"placement": {"score_weight": 100}})
     data = compile_placement(instance, policy)
@@ -148,7 +150,7 @@ def test_bounds_that_do_not_hold_are_caught(monkeypatch):
         calls.append(best)
         return lower * 0, upper
 
-    monkeypatch.setattr(engines, "priority_bounds", wrong)
+    monkeypatch.setattr(entry, "priority_bounds", wrong)
     result = solve_placement(data, engine="mip")
     assert calls
     assert result.proven_optimal
