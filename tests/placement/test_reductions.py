@@ -90,7 +90,7 @@ def test_every_best_priority_placement_keeps_the_priority_bounds(name):
         bounds = engines.priority_bounds(data, model, best)
         assert bounds is not None
         lower, upper = bounds
-        C, P, Q = data.num_classes, model.num_pairs, model.num_counts
+        P, Q = model.num_pairs, model.num_counts
         for x in solutions:
             if round(model.primary @ x) < best:
                 continue

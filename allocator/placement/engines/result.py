@@ -12,7 +12,7 @@ import numpy as np
 
 from models import Status
 
-from ...result import Result
+from ...result import Optimality
 from ..data import PlacementData
 
 
@@ -21,7 +21,7 @@ class NotRepresentable(ValueError):
 
 
 @dataclass(frozen=True)
-class PlacementResult:
+class PlacementResult(Optimality):
     """
     What a placement engine returns.
 
@@ -50,10 +50,6 @@ class PlacementResult:
     workers: int = 1
     seed: int = 0
     detail: dict[str, str] = field(default_factory=dict)
-
-    # Status, bound and value read as the dwelling level reads them.
-    proven_optimal = Result.proven_optimal
-    gap = Result.gap
 
 
 def evaluate(data: PlacementData, assignment: np.ndarray):
