@@ -13,6 +13,7 @@ from ..data import AllocationData
 from ..i18n import _
 from ..result import Result, SolveStats, empty_result
 from ._highs import ABS_GAP, exact_highs, highs_lp
+from ._pulp import pulp_answer
 from .linear import LinearModel, build_linear_model, objective_stages
 from .stages import program_result, solve_stages
 
@@ -260,17 +261,8 @@ class _PulpSolver:
             )
         )
         self.problem.solve(self._solver())
-        status = pulp.LpStatus[self.problem.status]
-        if status == "Infeasible":
-            return Status.INFEASIBLE, None, None
-        values = [v.varValue for v in self.x]
-        if any(v is None for v in values):
-            return Status.UNKNOWN, None, None
-        x = np.rint(np.array(values, dtype=float))
-        # PuLP reports "Optimal" for a solution found within the limits;
-        # with zero gap tolerances that is a proof.
-        proven = status == "Optimal" and self.problem.sol_status == 1
-        return Status.OPTIMAL if proven else Status.FEASIBLE, x, None
+        status, x = pulp_answer(pulp, self.problem, self.x)
+        return status, None if x is None else np.rint(x), None
 
     def hold_face(self, face):
         for j, v in zip(face.fixed.tolist(), face.fixed_at.tolist()):

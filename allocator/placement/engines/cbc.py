@@ -6,9 +6,9 @@ import time
 
 import numpy as np
 
-from models import Status
 
 from ...engines._highs import ABS_GAP
+from ...engines._pulp import pulp_answer
 from .model import PlacementModel
 from .solver import _DoubleSolver
 
@@ -62,17 +62,8 @@ class _Cbc(_DoubleSolver):
             options=[f"randomSeed {int(self.seed) % (2**31 - 2) + 1}"],
         )
         self.problem.solve(solver)
-        status = pulp.LpStatus[self.problem.status]
-        if status == "Infeasible":
-            return Status.INFEASIBLE, None, None
-        values = [v.varValue for v in self.x]
-        if any(v is None for v in values):
-            return Status.UNKNOWN, None, None
-        x = np.array(values, dtype=float)
-        # PuLP says "Optimal" for a solution found within the limits; with
-        # zero gap tolerances that is a proof.
-        proven = status == "Optimal" and self.problem.sol_status == 1
-        return Status.OPTIMAL if proven else Status.FEASIBLE, x, None
+        status, x = pulp_answer(pulp, self.problem, self.x)
+        return status, x, None
 
     def hold_at_least(self, objective, value):
         pulp = self.pulp
