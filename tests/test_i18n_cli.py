@@ -22,7 +22,6 @@ SPOKEN = (
     "allocator/placement/cli.py",
     "allocator/placement/explain.py",
     "allocator/simulate/report.py",
-    "allocator/explain/document.py",
     "allocator/explain/matched.py",
     "allocator/explain/unmatched.py",
     "allocator/explain/queues.py",
