@@ -22,7 +22,10 @@ SPOKEN = (
     "allocator/placement/cli.py",
     "allocator/placement/explain.py",
     "allocator/simulate/report.py",
-    "allocator/explain.py",
+    "allocator/explain/matched.py",
+    "allocator/explain/unmatched.py",
+    "allocator/explain/queues.py",
+    "allocator/explain/binding.py",
     "allocator/io/problems.py",
     "allocator/io/tabular.py",
     "allocator/io/layout.py",
@@ -298,7 +301,7 @@ def test_a_queue_place_a_cap_decides_is_told_in_norwegian(norwegian):
     are Norwegian under nb, the full cap's included."""
     from types import SimpleNamespace
 
-    from allocator.explain import _blocked_text
+    from allocator.explain.queues import _blocked_text
 
     data = SimpleNamespace(household_ids=["H-1", "H-2"])
     why, text = _blocked_text(data, [("building_cap", "B-1", 2, 2, 1)], 1)

@@ -1,0 +1,316 @@
+"""
+Assembling the proposal document: the matches with their scores, the
+waiting households with their reasons, the binding caps, the objective,
+KPIs, solver statistics, the sitting tenants' moves and the provenance
+that makes the proposal reproducible.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import subprocess
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from models import (
+    Instance,
+    Kpis,
+    Match,
+    Move,
+    Objective,
+    Policy,
+    Proposal,
+    Provenance,
+    SolverStats,
+    Status,
+)
+
+from ..compile import bedrooms_needed, deadline_days
+from ..data import CRITERIA, AllocationData
+from ..moving import chains
+from ..result import Result
+from .binding import _binding_caps
+from .matched import (
+    _free_scores,
+    _not_judged,
+    _pair_of,
+    _rank_and_nearest,
+    _with_alternatives,
+)
+from .unmatched import _why_unmatched, _with_prospects
+
+
+def build_proposal(
+    instance: Instance,
+    policy: Policy,
+    data: AllocationData,
+    result: Result,
+    marginal_values: bool = True,
+    time_limit: float | None = None,
+    ends_at: float | None = None,
+) -> Proposal:
+    """
+    Builds the proposal: matches with scores and ranks, every unmatched
+    household with its reason, binding caps with their marginal values,
+    KPIs, solver statistics and provenance.
+
+    Parameters
+    ----------
+    time_limit
+        The solve's time limit in seconds, recorded in the proposal. The
+        re-solves for marginal values share what the solve left of it.
+    ends_at
+        When that budget ends, on the ``time.perf_counter()`` clock.
+        Default: ``time_limit`` less the result's build and solve seconds,
+        from now.
+    """
+    if ends_at is None and time_limit is not None:
+        spent = result.build_seconds + result.solve_seconds
+        ends_at = time.perf_counter() + max(0.0, time_limit - spent)
+    assignment = result.assignment
+    waited = np.array(
+        [(instance.as_of - h.permit_date).days for h in instance.households]
+    )
+    deadline = np.array([deadline_days(h, policy)
+                         for h in instance.households])
+    held = dict(data.tenants)
+    matches, nearest = _matches(instance, data, result, waited, deadline,
+                                held)
+    # Who holds each dwelling (-1: empty), for the competitors.
+    taken_by = np.full(data.num_dwellings, -1, dtype=np.int64)
+    housed = np.flatnonzero(assignment >= 0)
+    taken_by[assignment[housed]] = housed
+    matches = _with_alternatives(instance, data, matches, nearest,
+                                 taken_by)
+    per_class: dict = {}
+    unmatched = [
+        _why_unmatched(instance, data, taken_by, h, int(waited[h]),
+                       per_class)
+        for h in np.flatnonzero(assignment < 0).tolist()
+        if h not in held  # a tenant unmatched moved out: see moves
+    ]
+    unmatched = _with_prospects(instance, policy, data, taken_by,
+                                unmatched, assignment=assignment)
+    solved = result.status in (Status.OPTIMAL, Status.FEASIBLE)
+    binding = (_binding_caps(data, result, ends_at, marginal_values)
+               if solved else [])
+    matches, unmatched = _not_judged(instance, policy, matches, unmatched)
+    return Proposal(
+        status=result.status,
+        objective=_objective(policy, data, result) if solved else None,
+        matches=tuple(matches),
+        unmatched=tuple(unmatched),
+        binding=tuple(binding),
+        conflicts=tuple(c.message for c in data.lock_conflicts),
+        kpis=_kpis(instance, policy, result, waited, deadline, held),
+        solver=_solver_stats(data, result, time_limit),
+        provenance=provenance(instance, policy),
+        moves=moves_of(instance, data, assignment) if solved else (),
+    )
+
+
+def _matches(instance, data, result, waited, deadline, held):
+    """
+    Every match with its scores, rank among the household's eligible
+    dwellings and deadline, and for each free household its nearest
+    alternative dwelling (household -> dwelling; see
+    ``_with_alternatives``).
+    """
+    assignment = result.assignment
+    households, dwellings = instance.households, instance.dwellings
+    locked = {h for h, _, _ in data.locked_pairs}
+    matches = []
+    free_scores = _free_scores(data, assignment, locked)
+    nearest = {}
+    for h in np.flatnonzero(assignment >= 0).tolist():
+        d = int(assignment[h])
+        if h in locked:
+            scores = data.locked_scores[h]
+            rank, eligible = 1, 1
+        elif h in held:
+            # A sitting tenant: scored by the moving policy alone.
+            scores = free_scores[h]
+            rank, eligible = 1, int(data.num_eligible[h])
+        else:
+            scores = free_scores[h]
+            rank, eligible, other = _rank_and_nearest(data.candidates, h, d)
+            if other >= 0:
+                nearest[h] = other
+        matches.append(
+            Match(
+                household=households[h].id,
+                dwelling=dwellings[d].id,
+                priority=int(data.priority[h]),
+                quality=int(np.sum(scores)),
+                scores={c: int(v) for c, v in zip(CRITERIA, scores)
+                        if c != "moving" or data.tenants},
+                rank=rank,
+                eligible=eligible,
+                shared=bool(result.room[h]),
+                locked=h in locked,
+                waited_days=int(waited[h]),
+                within_deadline=bool(waited[h] <= deadline[h]),
+            )
+        )
+    return matches, nearest
+
+
+def _objective(policy, data, result) -> Objective:
+    """The objective of a solved result, in the policy's mode."""
+    return Objective(
+        mode=policy.objective.value,
+        value=result.value,
+        primary=result.objective[0],
+        secondary=result.objective[1],
+        scale=data.scale if data.lexicographic else data.priority_weight,
+        bound=result.bound,
+        gap=result.gap,
+        primary_bound=(result.primary_bound if data.lexicographic
+                       else None),
+    )
+
+
+def _solver_stats(data, result, time_limit) -> SolverStats:
+    """What the engine did, without the seconds (they vary from run to
+    run and go to the run log)."""
+    return SolverStats(
+        engine=result.engine,
+        status=result.status,
+        proven_optimal=result.proven_optimal,
+        num_households=data.num_households,
+        num_dwellings=data.num_dwellings,
+        num_pairs=data.num_pairs,
+        workers=result.workers,
+        seed=result.seed,
+        time_limit=time_limit,
+        detail={k: v for k, v in result.detail.items()
+                if not k.endswith("_seconds")},
+    )
+
+
+def moves_of(instance: Instance, data: AllocationData,
+             assignment) -> tuple[Move, ...]:
+    """Each chain of moves of the sitting tenants, step by step."""
+    if not data.tenants:
+        return ()
+    hs, ds = instance.households, instance.dwellings
+    held = {hs[h].id: ds[d].id for h, d in data.tenants}
+    given = {hs[h].id: ds[int(d)].id
+             for h, d in enumerate(assignment.tolist()) if d >= 0}
+    at = {h.id: i for i, h in enumerate(hs)}
+    d_at = {d.id: i for i, d in enumerate(ds)}
+    moving_col = CRITERIA.index("moving")
+    out = []
+    for c, steps in enumerate(chains(held, given)):
+        for k, step in enumerate(steps):
+            score = None
+            if step.household in held:
+                score = 0
+                if step.moved_to is not None:
+                    p = _pair_of(data, at[step.household],
+                                 d_at[step.moved_to])
+                    score = int(data.pair_scores[p, moving_col])
+            out.append(Move(chain=c, step=k, household=step.household,
+                            moved_from=step.moved_from,
+                            moved_to=step.moved_to, score=score))
+    return tuple(out)
+
+
+def _kpis(instance, policy, result, waited, deadline, held=()) -> Kpis:
+    assignment = result.assignment
+    housed = assignment >= 0
+    housed[list(held)] = False  # sitting tenants were housed already
+    hs = instance.households
+    group = np.array([h.is_priority_group for h in hs], dtype=bool)
+    by_type: dict[str, list[int]] = {}
+    for h, ok in zip(hs, housed.tolist()):
+        row = by_type.setdefault(h.household_type.value, [0, 0])
+        row[0] += int(ok)
+        row[1] += 1
+    surplus, crowded = [], 0
+    tenure = Counter()
+    for h in np.flatnonzero(housed).tolist():
+        d = instance.dwellings[int(assignment[h])]
+        tenure[d.tenure.value] += 1
+        if result.room[h]:
+            continue
+        need = bedrooms_needed(hs[h].members, policy.size)
+        surplus.append(d.bedrooms - need)
+        # Statistics Norway: crowded when more residents than rooms, and
+        # rooms here count bedrooms plus the living room.
+        crowded += hs[h].size > d.bedrooms + 1
+    per_area = Counter(
+        instance.dwellings[int(d)].area for d in assignment[housed]
+    )
+    share_after = {}
+    for a in instance.areas:
+        total = a.resident_households + per_area[a.id]
+        share_after[a.id] = round(
+            (a.refugee_households + per_area[a.id]) / total, 4
+        ) if total else 0.0
+    return Kpis(
+        households=len(hs),
+        dwellings=len(instance.dwellings),
+        housed=int(housed.sum()),
+        housed_within_deadline=int((housed & (waited <= deadline)).sum()),
+        housed_priority_group=int((housed & group).sum()),
+        priority_group=int(group.sum()),
+        crowded=int(crowded),
+        mean_surplus_bedrooms=round(float(np.mean(surplus)), 3)
+        if surplus else 0.0,
+        shared=int(result.room.sum()),
+        by_type={k: (v[0], v[1]) for k, v in sorted(by_type.items())},
+        by_tenure=dict(sorted(tenure.items())),
+        area_refugee_share_after=share_after,
+    )
+
+
+def provenance(instance: Instance, policy: Policy) -> Provenance:
+    """Hashes, versions and revision that make a proposal reproducible."""
+    return Provenance(
+        instance_name=instance.name,
+        instance_sha256=_sha(instance.model_dump_json()),
+        as_of=instance.as_of,
+        policy_name=policy.name,
+        policy_sha256=_sha(policy.model_dump_json()),
+        versions=dict(_versions()),
+        git_revision=_git_revision(),
+        created_at=datetime.now(UTC).replace(microsecond=0),
+    )
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@functools.cache
+def _versions() -> tuple[tuple[str, str], ...]:
+    """Installed versions, read once per process."""
+    versions = []
+    for package in ("housing-allocator", "ortools", "highspy", "pulp",
+                    "numpy", "networkx", "pydantic"):
+        try:
+            versions.append((package, metadata.version(package)))
+        except metadata.PackageNotFoundError:
+            versions.append((package, "not installed"))
+    return tuple(versions)
+
+
+@functools.cache
+def _git_revision() -> str:
+    """The checkout's revision, asked of git once per process."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True, text=True, timeout=5,
+            cwd=Path(__file__).resolve().parent,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout.strip() if out.returncode == 0 else ""

@@ -1,0 +1,274 @@
+"""
+A waiting household's place in the queue of its best eligible dwellings:
+who holds each, why, and the full caps or quotas that keep it out. Also
+which dwellings fit a household class but for one rule, which the
+queues and the waiting households' prospects both ask.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models import QueuePlace
+
+from ..data import RULES
+from ..i18n import N_, _
+from ..ledger import CapacityLedger
+
+MAX_QUEUE = 3
+"""Dwellings for which a waiting household is told its place in the
+queue: its best eligible ones by quality."""
+
+
+QUEUE_DWELLINGS_LIMIT = 2_000
+"""Distinct dwellings whose queues are counted in one proposal: each costs
+a pass over the households."""
+
+
+def _fitting(cand, policy, classes, dwellings, ignore="availability"):
+    """
+    Which of ``dwellings`` pass every hard rule but ``ignore`` for one
+    household of each of ``classes`` (rows in the order given): one rule
+    evaluation per distinct class and dwelling, in bounded chunks; bans
+    of a household count.
+    """
+    from ..compile import DENSE_CELLS, _take
+    from ..criteria import rule_failures
+
+    out = np.zeros((len(classes), len(dwellings)), dtype=bool)
+    if not len(dwellings) or not len(classes):
+        return out
+    distinct, back = np.unique(classes, return_inverse=True)
+    first = np.zeros(len(cand.tables.eligible), dtype=np.int64)
+    first[cand.class_of[::-1]] = np.arange(len(cand.class_of))[::-1]
+    reps = first[distinct]
+    d = _take(cand.dw, dwellings, dense=False)
+    ok = np.zeros((len(distinct), len(dwellings)), dtype=bool)
+    step = max(1, DENSE_CELLS // len(dwellings))
+    skip = RULES.index(ignore) if ignore in RULES else None
+    for start in range(0, len(reps), step):
+        part = reps[start:start + step]
+        fail = rule_failures(_take(cand.hh, part, dense=True), d, policy)
+        if skip is not None:
+            fail[skip] = False
+        ok[start:start + len(part)] = ~fail.any(axis=0)
+    for k, rep in enumerate(reps.tolist()):
+        if rep in cand.banned:
+            ok[k] &= ~np.isin(dwellings, list(cand.banned[rep]))
+    return ok[back]
+
+
+def _queues(instance, data, taken_by, waiting, assignment=None) -> dict:
+    """
+    Each waiting household's place in the queue for its best eligible
+    dwellings (``MAX_QUEUE``; in all at most ``QUEUE_DWELLINGS_LIMIT``
+    distinct dwellings are counted, the households first in the order
+    given): households not locked elsewhere for which the dwelling is
+    eligible, and how many of them have more priority. Where a full cap
+    or quota, not the queue, keeps the household out (``_blocked_by``),
+    the place says so and names it.
+    """
+    picks, chosen = _queue_picks(data, waiting)
+    if not picks:
+        return {}
+    rivals = _queue_lines(data, chosen)
+    locked = {h for h, _, _ in data.locked_pairs}
+    use = None if assignment is None else _cap_use(data, assignment)
+    return {
+        h: tuple(_queue_place(data, taken_by, locked, use, h, d, rivals(d))
+                 for d in row)
+        for h, row in picks.items()
+    }
+
+
+def _queue_picks(data, waiting) -> tuple[dict[int, list[int]], list[int]]:
+    """
+    The dwellings whose queue each waiting household is told (its best
+    ``MAX_QUEUE`` eligible ones, within ``QUEUE_DWELLINGS_LIMIT``
+    distinct dwellings in all), and those distinct dwellings in the
+    order first chosen. Households of a class without individual terms
+    share their class's row.
+    """
+    cand = data.candidates
+    picks: dict[int, list[int]] = {}
+    chosen: dict[int, None] = {}
+    per_class: dict[int, np.ndarray] = {}
+    for h in waiting.tolist():
+        if data.num_eligible[h] == 0:
+            continue
+        c = int(cand.class_of[h])
+        if h in cand.individual or c not in per_class:
+            row = cand.exact_row(h, MAX_QUEUE)[0]
+            if h not in cand.individual:
+                per_class[c] = row
+        else:
+            row = per_class[c]
+        keep = []
+        for d in row.tolist():
+            if d in chosen or len(chosen) < QUEUE_DWELLINGS_LIMIT:
+                chosen.setdefault(d, None)
+                keep.append(d)
+        if keep:
+            picks[h] = keep
+    return picks, list(chosen)
+
+
+def _queue_lines(data, chosen: list[int]):
+    """
+    The queue of each chosen dwelling, as a function of the dwelling:
+    the priorities of the free households it is eligible for, in
+    ascending order, counted once per dwelling when first asked.
+    """
+    cand = data.candidates
+    dwellings = np.array(chosen, dtype=np.int64)
+    column = {d: j for j, d in enumerate(chosen)}
+    free = np.array([h for h in range(data.num_households)
+                     if h not in cand.locked_households], dtype=np.int64)
+    free_class = cand.class_of[free]
+    classes = np.unique(free_class)
+    eligible = _fitting(cand, cand.policy, classes, dwellings, ignore="")
+    free_at = np.searchsorted(classes, free_class)
+    priority = data.priority[free]
+    queue: dict[int, np.ndarray] = {}
+
+    def rivals(d: int) -> np.ndarray:
+        if d not in queue:
+            queue[d] = np.sort(priority[eligible[free_at, column[d]]])
+        return queue[d]
+
+    return rivals
+
+
+def _queue_place(data, taken_by, locked, use, h, d, line) -> QueuePlace:
+    """Household ``h``'s place in the queue ``line`` of dwelling ``d``,
+    who holds the dwelling and why this household does not."""
+    hids, dids = data.household_ids, data.dwelling_ids
+    p = int(data.priority[h])
+    ahead = len(line) - int(np.searchsorted(line, p, side="right"))
+    count = max(1, len(line))
+    k = int(taken_by[d])
+    head = _("{dwelling}: place {place} of {count} in its queue",
+             dwelling=dids[d], place=ahead + 1, count=count)
+    if k < 0:
+        why, text = "empty", _("it stays empty because a cap or quota is "
+                               "full")
+    elif k in locked:
+        why, text = "locked", _("the housing office locked {holder} there",
+                                holder=hids[k])
+    else:
+        why, text = _holder_reason(data, p, k)
+    blocks = ([] if use is None or k in locked
+              else _blocked_by(data, use, h, d, k))
+    if blocks and why in ("empty", "equal_priority", "rules"):
+        # Not behind the holder in the queue: the cap decides.
+        why, text = _blocked_text(data, blocks, k)
+    return QueuePlace(
+        dwelling=dids[d], place=ahead + 1, eligible=count,
+        held_by=None if k < 0 else hids[k],
+        held_by_priority=None if k < 0 else int(data.priority[k]),
+        why=why, message=_("{head}; {text}.", head=head, text=text),
+        blocked_by=tuple(b[0] for b in blocks),
+    )
+
+
+def _holder_reason(data, p: int, k: int) -> tuple[str, str]:
+    """Why a free holder of priority ``data.priority[k]`` has the
+    dwelling rather than a waiting household of priority ``p``."""
+    holder = data.household_ids[k]
+    pk = int(data.priority[k])
+    if pk > p:
+        return "higher_priority", _(
+            "{holder} has it with more priority ({theirs} against "
+            "{ours})", holder=holder, theirs=pk, ours=p)
+    if pk == p:
+        return "equal_priority", _(
+            "{holder} has it with equal priority ({theirs}); the round's "
+            "quality decides", holder=holder, theirs=pk)
+    return "rules", _(
+        "{holder} has it with less priority ({theirs} against {ours}): "
+        "housing this household there instead would break a cap or quota "
+        "or lower the round's objective", holder=holder, theirs=pk, ours=p)
+
+
+BLOCK_TEXT = {
+    "building_cap": N_("building {subject} is full ({used} of {limit} "
+                       "refugee households)"),
+    "area_cap": N_("area {subject} is full ({used} of {limit} refugee "
+                   "households)"),
+    "quota_households": N_("municipality {subject} has settled "
+                           "{used} of its quota of {limit} households"),
+    "quota_persons": N_("municipality {subject} has settled {used} of "
+                        "its quota of {limit} persons, and this household "
+                        "would add {need}"),
+    "quota": N_("municipality {subject} has used {used} of its quota of "
+                "{limit} ({dimension}), and this household would add "
+                "{need}"),
+}
+"""What each full cap or quota that keeps a waiting household out of a
+dwelling says."""
+
+
+def _free_matches(data, assignment) -> tuple[np.ndarray, np.ndarray]:
+    """The households the proposal matched freely (not by a lock), and
+    their dwellings: the caps in ``data`` are what locks left."""
+    locked = {h for h, _, _ in data.locked_pairs}
+    free = np.array([h for h in np.flatnonzero(assignment >= 0).tolist()
+                     if h not in locked], dtype=np.int64)
+    return free, np.asarray(assignment, dtype=np.int64)[free]
+
+
+def _cap_use(data, assignment) -> CapacityLedger:
+    """
+    What the proposal's free matches use of each cap: refugee households
+    per building and per area, and quota places per municipality and
+    dimension.
+    """
+    free, dwellings = _free_matches(data, assignment)
+    return CapacityLedger.of_pairs(data, dwellings, free)
+
+
+def _blocked_by(data, use, h, d, k):
+    """
+    The caps and quotas that housing household ``h`` in dwelling ``d``
+    instead of its holder ``k`` (-1: it stays empty) would exceed, as
+    ``(rule, subject, used, limit, need)``: a building or area cap only
+    when nobody leaves the dwelling, a quota when ``h`` needs more of it
+    than the holder frees.
+    """
+    used_b, used_a, used_q = use.building_used, use.area_used, use.quota_used
+    out = []
+    if k < 0:
+        b = int(data.dwelling_building[d])
+        if b >= 0 and used_b[b] + 1 > data.building_cap[b]:
+            out.append(("building_cap", data.building_ids[b],
+                        int(used_b[b]), int(data.building_cap[b]), 1))
+        a = int(data.dwelling_area[d])
+        if used_a[a] + 1 > data.area_cap[a]:
+            out.append(("area_cap", data.area_ids[a], int(used_a[a]),
+                        int(data.area_cap[a]), 1))
+    m = int(data.dwelling_municipality[d])
+    for q, dim in enumerate(data.quota_dims):
+        need = int(data.household_usage[h, q]) - (
+            int(data.household_usage[k, q]) if k >= 0 else 0)
+        if need > 0 and used_q[m, q] + need > data.quota_cap[m, q]:
+            out.append((f"quota_{dim}", data.municipality_ids[m],
+                        int(used_q[m, q]), int(data.quota_cap[m, q]), need))
+    return out
+
+
+def _blocked_text(data, blocks, k):
+    """The ``why`` and the words of a queue place that a full cap or
+    quota, not the queue, decides."""
+    parts = "; ".join(
+        _(BLOCK_TEXT.get(rule, BLOCK_TEXT["quota"]),
+          subject=subject, used=used, limit=limit, need=need,
+          dimension=rule.removeprefix("quota_").replace("_", " "))
+        for rule, subject, used, limit, need in blocks)
+    if k < 0:
+        return "empty", _(
+            "it stays empty, and a cap or quota, not the queue, keeps this "
+            "household out: {blocks}", blocks=parts)
+    return "cap", _(
+        "{holder} has it, and a cap or quota, not the queue, keeps this "
+        "household out: {blocks}", holder=data.household_ids[k],
+        blocks=parts)

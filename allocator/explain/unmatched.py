@@ -1,0 +1,313 @@
+"""
+Why a household waits: no eligible dwelling, a full cap or quota, or
+rivals with more priority; and what it can act on: its queue places,
+the first fitting dwelling after the horizon and the smallest changes
+that would make a dwelling eligible.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+
+from models import Competitor, SmallestChange, Unmatched, UnmatchedReason
+
+from ..data import RULE_LABEL, RULES, AllocationData
+from ..i18n import _, ngettext
+from .queues import _fitting, _queues
+
+MAX_COMPETITORS = 3
+"""Competitors named in an 'outcompeted' reason."""
+
+
+def no_eligible_message(data: AllocationData, h: int) -> str:
+    """Why no dwelling passes every rule, counted exactly before solving."""
+    D = data.num_dwellings
+    counts = data.excluded_by[h]
+    only = data.excluded_only_by[h]
+    parts = [
+        f"{int(n)} {_short(r)}" for r, n in zip(RULES, counts) if n > 0
+    ]
+    message = _(
+        "No eligible dwelling: 0 of {total} dwellings pass every rule. "
+        "Ruled out: {ruled}.", total=D, ruled=", ".join(parts) or _("none")
+    )
+    relax = [
+        _("{n} fail on '{rule}' alone", n=int(n), rule=_short(r))
+        for r, n in sorted(zip(RULES, only), key=lambda x: -x[1])
+        if n > 0
+    ]
+    if relax:
+        text = "; ".join(relax[:3])
+        message += f" {text[0].upper()}{text[1:]}."
+    return message
+
+
+def _short(rule: str) -> str:
+    return _(RULE_LABEL[rule])
+
+
+def _rivals(data, taken_by, h, cache):
+    """
+    The households holding a household's eligible dwellings, highest
+    priority first (at most ``MAX_COMPETITORS``), how many there are, how
+    many of its eligible dwellings stay empty, and their areas. Households
+    of one class without locked rivals share the answer: at national scale
+    thousands of households with thousands of eligible dwellings each are
+    explained.
+    """
+    # Most households could have had no locked dwelling: no pass over
+    # the locks for them.
+    lockable = data.locked_eligible.get(h)
+    locked = ([(k, d) for k, d, _ in data.locked_pairs if d in lockable]
+              if lockable else [])
+    key = None if locked else int(data.candidates.class_of[h])
+    if key is not None and key in cache:
+        return cache[key]
+    eligible = data.candidates.eligible_free(h)
+    holder = taken_by[eligible]
+    held = holder >= 0
+    rival_h = np.concatenate([holder[held], [k for k, _ in locked]]).astype(
+        np.int64)
+    rival_d = np.concatenate([eligible[held], [d for _, d in locked]]).astype(
+        np.int64)
+    order = _first_by_priority(rival_h, data.priority[rival_h],
+                               data.num_households, MAX_COMPETITORS)
+    empty = eligible[~held]
+    present = np.bincount(data.dwelling_area[empty],
+                          minlength=len(data.area_ids))
+    areas = sorted(data.area_ids[a] for a in np.flatnonzero(present).tolist())
+    answer = (list(zip(rival_h[order].tolist(), rival_d[order].tolist())),
+              len(rival_h), len(empty), areas)
+    if key is not None:
+        cache[key] = answer
+    return answer
+
+
+def _first_by_priority(households: np.ndarray, priority: np.ndarray,
+                       bound: int, n: int) -> np.ndarray:
+    """
+    Positions of the first ``n`` households by priority, highest first,
+    then by position in the data (``households`` are below ``bound``),
+    ties kept in the order given: the first ``n`` of
+    ``np.lexsort((households, -priority))``, without sorting every one
+    (a national household has thousands of rivals).
+    """
+    key = -priority.astype(np.int64) * bound + households
+    if len(key) > n:
+        least = np.partition(key, n - 1)[n - 1]
+        near = np.flatnonzero(key <= least)
+        return near[np.argsort(key[near], kind="stable")][:n]
+    return np.argsort(key, kind="stable")[:n]
+
+
+def _why_unmatched(instance, data, taken_by, h, waited,
+                   cache=None) -> Unmatched:
+    hid = instance.households[h].id
+    priority = int(data.priority[h])
+    if data.lock_conflicts:
+        return Unmatched(
+            household=hid,
+            priority=priority,
+            reason=UnmatchedReason.LOCK_CONFLICT,
+            message=_("No proposal was made: the housing office's locks "
+                      "conflict (see the conflicts listed with the "
+                      "proposal)."),
+            waited_days=waited,
+        )
+    excluded = {
+        r: int(n) for r, n in zip(RULES, data.excluded_by[h]) if n > 0
+    }
+    if data.num_eligible_all[h] == 0:
+        return Unmatched(
+            household=hid,
+            priority=priority,
+            reason=UnmatchedReason.NO_ELIGIBLE_DWELLING,
+            message=no_eligible_message(data, h),
+            excluded_by=excluded,
+            waited_days=waited,
+        )
+    rivals, num_rivals, num_empty, areas = _rivals(
+        data, taken_by, h, {} if cache is None else cache)
+    competitors = tuple(
+        Competitor(
+            household=instance.households[k].id,
+            dwelling=instance.dwellings[d].id,
+            priority=int(data.priority[k]),
+        )
+        for k, d in rivals
+    )
+    if num_empty:
+        return Unmatched(
+            household=hid,
+            priority=priority,
+            reason=UnmatchedReason.CAPACITY,
+            message=_("{n} of its {total} eligible dwellings stay empty "
+                      "because a cap or quota is full (areas {areas}); "
+                      "housing it would displace a household with higher "
+                      "priority or cost more than it gains.", n=num_empty,
+                      total=int(data.num_eligible_all[h]),
+                      areas=", ".join(areas[:5])),
+            excluded_by=excluded,
+            competitors=competitors,
+            waited_days=waited,
+        )
+    names = ", ".join(
+        _("{household} (priority {priority})", household=c.household,
+          priority=c.priority) for c in competitors
+    )
+    return Unmatched(
+        household=hid,
+        priority=priority,
+        reason=UnmatchedReason.OUTCOMPETED,
+        message=ngettext("Its one eligible dwelling went to another "
+                         "household: {names}. Its priority is {priority}.",
+                         "Every one of its {n} eligible dwellings went to "
+                         "another household: {names}. Its priority is "
+                         "{priority}.", int(data.num_eligible_all[h]),
+                         names=names + (", ..." if num_rivals
+                                        > MAX_COMPETITORS else ""),
+                         priority=priority),
+        excluded_by=excluded,
+        competitors=competitors,
+        waited_days=waited,
+    )
+
+
+def _with_prospects(instance, policy, data, taken_by, unmatched,
+                    assignment=None):
+    """
+    The waiting households with what they can act on: their place in the
+    queue for their best eligible dwellings, the first date a fitting
+    dwelling frees up after the horizon, and, for those no dwelling is
+    eligible for, the smallest change that would make one eligible.
+
+    The work is bounded: dwellings are tested against one representative
+    of each household class (what compiling did for every dwelling), and
+    only for the waiting households' few best dwellings and the dwellings
+    the horizon leaves out.
+    """
+    if data.lock_conflicts or data.candidates is None or not unmatched:
+        return unmatched
+    cand = data.candidates
+    h_at = {hid: i for i, hid in enumerate(data.household_ids)}
+    waiting = np.array([h_at[u.household] for u in unmatched],
+                       dtype=np.int64)
+    queues = _queues(instance, data, taken_by, waiting, assignment)
+    late, days = _late_dwellings(instance, policy)
+    fits_late = _fitting(cand, policy, cand.class_of[waiting], late)
+    sizes: dict = {}  # (class, size rule) -> bedrooms of what fits but size
+    out = []
+    for k, (u, h) in enumerate(zip(unmatched, waiting.tolist())):
+        update = {}
+        if h in queues:
+            update["queue"] = queues[h]
+        fit = fits_late[k]
+        if fit.any():
+            first = int(days[fit].min())
+            update["next_free"] = instance.as_of + timedelta(days=first)
+        if u.reason == UnmatchedReason.NO_ELIGIBLE_DWELLING:
+            update["smallest_change"] = tuple(_smallest_changes(
+                instance, policy, data, h, late[fit], days[fit], sizes))
+        out.append(u.model_copy(update=update) if update else u)
+    return out
+
+
+def _late_dwellings(instance, policy):
+    """Dwellings free only after the planning horizon (not withdrawn),
+    and the days until each is free."""
+    # A municipality's own policy may set its dwellings' horizon.
+    horizons = {m.id: policy.for_municipality(m.id).horizon_days
+                for m in instance.municipalities}
+    late, days = [], []
+    for d, x in enumerate(instance.dwellings):
+        wait = (x.available_from - instance.as_of).days
+        horizon = horizons.get(x.municipality, policy.horizon_days)
+        if wait > horizon and (x.available_until is None
+                               or x.available_until >= x.available_from):
+            late.append(d)
+            days.append(wait)
+    return np.array(late, dtype=np.int64), np.array(days, dtype=np.int64)
+
+
+def _smallest_changes(instance, policy, data, h, late, days, cache):
+    """
+    For a household no dwelling is eligible for: changes to one rule each
+    that would make a dwelling eligible, from the exact counts, and the
+    bedroom count the stock lacks when no dwelling has one the size norm
+    allows. ``late`` and ``days``: the dwellings that fit it but for the
+    horizon, and the days until each is free. ``cache`` keeps what a
+    household class shares (a pass over every dwelling per size rule).
+    """
+    cand = data.candidates
+    D = data.num_dwellings
+    only = dict(zip(RULES, data.excluded_only_by[h].tolist()))
+    excluded = dict(zip(RULES, data.excluded_by[h].tolist()))
+    need = int(cand.hh.need[h])
+    size = policy.size
+    short = {"forbid": 0, "penalise": 1}.get(size.crowding.value, 99)
+    low, high = max(0, need - short), need + size.allowed_surplus
+    out = []
+    if len(late):
+        first = int(days.min())
+        n = int((days == first).sum())
+        out.append(SmallestChange(
+            rule="availability", dwellings=n, horizon_days=first,
+            first_date=instance.as_of + timedelta(days=first),
+            message=_("A planning horizon of {days} days (now {now}) "
+                      "would make {n} dwelling(s) eligible, the first "
+                      "free on {first}.", days=first,
+                      now=policy.horizon_days, n=n,
+                      first=instance.as_of + timedelta(days=first)),
+        ))
+    bedrooms = cand.dw.bedrooms
+    for rule in ("size_too_small", "size_too_large"):
+        if not only[rule]:
+            continue
+        key = (int(cand.class_of[h]), rule)
+        if key not in cache:
+            fits = _fitting(cand, policy, cand.class_of[[h]],
+                            np.arange(D, dtype=np.int64), ignore=rule)[0]
+            cache[key] = bedrooms[fits & (
+                (bedrooms < low) if rule == "size_too_small"
+                else (bedrooms > high))]
+        beds = cache[key]
+        if not len(beds):
+            continue
+        if rule == "size_too_small":
+            b = int(beds.max())
+            text = _("{n} dwelling(s) fail only on too few bedrooms; the "
+                     "largest has {largest}, the size norm asks for at "
+                     "least {least}: allowing {fewer} bedroom(s) fewer "
+                     "would make one eligible.", n=only[rule], largest=b,
+                     least=low, fewer=low - b)
+        else:
+            b = int(beds.min())
+            text = _("{n} dwelling(s) fail only on too many bedrooms; "
+                     "the smallest has {smallest}: an allowed surplus of "
+                     "{surplus} (now {now}) would make one eligible.",
+                     n=only[rule], smallest=b, surplus=b - need,
+                     now=size.allowed_surplus)
+        out.append(SmallestChange(rule=rule, dwellings=int(only[rule]),
+                                  bedrooms=b, message=text))
+    for rule in RULES:
+        if rule in ("availability", "size_too_small", "size_too_large"):
+            continue
+        if only[rule]:
+            out.append(SmallestChange(
+                rule=rule, dwellings=int(only[rule]),
+                message=_("{n} dwelling(s) fail only on '{rule}'.",
+                          n=only[rule], rule=_short(rule)),
+            ))
+    if D - excluded["size_too_small"] - excluded["size_too_large"] <= 0:
+        wanted = (_("{low} to {high}", low=low, high=high) if low != high
+                  else str(low))
+        out.append(SmallestChange(
+            rule="bedrooms", bedrooms=need,
+            message=_("None of the {total} dwellings has {wanted} "
+                      "bedrooms, as the size norm asks for this household: "
+                      "a dwelling with {need} bedrooms is needed.",
+                      total=D, wanted=wanted, need=need),
+        ))
+    return out
