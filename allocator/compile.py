@@ -31,6 +31,7 @@ from models.policy import ObjectiveMode, RuleMode
 from .affordability import UNKNOWN_INCOME, applies, housing_cost
 from .arrays import DwellingArrays, HouseholdArrays, Rows
 from .candidates import Candidates, ClassTable, Individual, lock_check
+from . import criteria
 from .criteria import (
     CLASS_FIELDS,
     CRITERIA_RECORDS,
@@ -42,7 +43,8 @@ from .criteria import (
     rule_failures,
 )
 from . import memory, moving
-from .data import RULES, UNLIMITED, AllocationData
+from .data import RULES, UNLIMITED, AllocationData, HouseholdCap, LockConflict
+from .i18n import _
 from .locks import apply_locks, rooms_left
 from .places import apply_place_locks, compile_places
 from .proximity import minutes_to_services, travel_graph
@@ -644,6 +646,7 @@ def compile_instance(
                                candidates_per_household)
     pairs = _free_pairs(candidates, keep, hh.n)
     caps = _caps(instance, policy)
+    caps.household_caps = _household_caps(instance, policy, hh, dw)
     locked, places = _locked(
         instance, policy, hh, dw, candidates, locks, rooms, caps, places,
         penalty, keep_bonus, previous, h_index, d_index,
@@ -837,6 +840,68 @@ def _caps(instance: Instance, policy: Policy) -> SimpleNamespace:
     )
 
 
+def _household_caps(instance: Instance, policy: Policy, hh,
+                    dw) -> tuple[HouseholdCap, ...]:
+    """
+    The caps on some households per group of dwellings, before locks:
+    one for each coupling rule whose record has a cap builder and that
+    the policy has on, in the records' order.
+    """
+    out = []
+    for record in criteria.COUPLING_RULES:
+        if record.household_cap is None:
+            continue
+        built = record.household_cap(instance, policy, hh, dw)
+        if built is None:
+            continue
+        usage, group, cap, group_ids = built
+        out.append(HouseholdCap(
+            rule=record.name, label=record.label,
+            usage=np.asarray(usage, dtype=np.int64).reshape(
+                len(instance.households)),
+            group=np.asarray(group, dtype=np.int64).reshape(
+                len(instance.dwellings)),
+            cap=np.array(cap, dtype=np.int64).reshape(len(group_ids)),
+            group_ids=tuple(group_ids),
+        ))
+    return tuple(out)
+
+
+def _lock_household_caps(instance: Instance, household_caps,
+                         locked_pairs) -> tuple[tuple[HouseholdCap, ...],
+                                                list[LockConflict]]:
+    """
+    The household caps less what the locks use in each group, and a
+    conflict for each group whose locks alone use more than its cap.
+    """
+    out, conflicts = [], []
+    for cap in household_caps:
+        left = cap.cap.copy()
+        holders = defaultdict(list)
+        for h, d, _room in locked_pairs:
+            g = int(cap.group[d])
+            if g >= 0 and cap.usage[h]:
+                holders[g].append(h)
+        for g, hs in sorted(holders.items()):
+            used = int(cap.usage[hs].sum())
+            if used > left[g]:
+                names = tuple(sorted(instance.households[h].id for h in hs))
+                conflicts.append(LockConflict(
+                    rule=cap.rule, subject=cap.group_ids[g],
+                    households=names,
+                    message=_("Locks of {names} count {used} against the "
+                              "cap at {subject} ({label}), which allows "
+                              "{limit}.", names=", ".join(names), used=used,
+                              label=_(cap.label), subject=cap.group_ids[g],
+                              limit=int(left[g])),
+                ))
+            left[g] = max(0, left[g] - used)
+        out.append(HouseholdCap(rule=cap.rule, label=cap.label,
+                                usage=cap.usage, group=cap.group, cap=left,
+                                group_ids=cap.group_ids))
+    return tuple(out), conflicts
+
+
 def _quotas(instance: Instance, policy: Policy):
     """The quota dimensions in force, each municipality's quota in each
     (``UNLIMITED`` where it sets none), and each household's use."""
@@ -863,9 +928,9 @@ def _quotas(instance: Instance, policy: Policy):
 def _locked(instance, policy, hh, dw, candidates, locks, rooms, caps, places,
             penalty, keep_bonus, previous, h_index, d_index):
     """
-    Takes what the locks use out of the caps, quotas and places (in
-    place), and returns the locked pairs with their value and conflicts
-    (``_locked_value``), and the places left.
+    Takes what the locks use out of the caps, quotas, places and
+    household caps (in place), and returns the locked pairs with their
+    value and conflicts (``_locked_value``), and the places left.
     """
     target_before = caps.area_target.copy()
     conflicts, locked_pairs = apply_locks(
@@ -876,12 +941,14 @@ def _locked(instance, policy, hh, dw, candidates, locks, rooms, caps, places,
     )
     places, place_conflicts, places_over = apply_place_locks(
         instance, places, locked_pairs)
+    caps.household_caps, cap_conflicts = _lock_household_caps(
+        instance, caps.household_caps, locked_pairs)
     locked = _locked_value(
         instance, hh, dw, candidates, locked_pairs, target_before, penalty,
         places.penalty * places_over, keep_bonus, previous, h_index,
         d_index,
     )
-    locked.conflicts = [*conflicts, *place_conflicts]
+    locked.conflicts = [*conflicts, *place_conflicts, *cap_conflicts]
     return locked, places
 
 
@@ -978,6 +1045,7 @@ def _allocation_data(instance, policy, hh, dw, candidates, pairs, rooms,
         place_group=places.group,
         place_cap=places.cap,
         place_penalty=places.penalty,
+        household_caps=caps.household_caps,
         keep_first=bool(keep_bonus) and lexicographic
         and policy.decisions.keep_weight is None,
     )

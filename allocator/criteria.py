@@ -88,12 +88,22 @@ class CouplingRule:
     """
     A rule that couples households (caps, quotas, penalties): nothing to
     rule out per pair, but a price in the policy lab.
+
+    ``household_cap``, when given, makes the rule a cap on some households
+    per group of dwellings, and is all the engines need of it:
+    ``household_cap(instance, policy, hh, dw)`` returns ``None`` while the
+    policy leaves the rule off, else ``(usage, group, cap, group_ids)``:
+    what each household counts (0: not counted), each dwelling's group
+    (-1: none), what each group may take before locks, and each group's
+    name. The compiler takes out what locks use
+    (``AllocationData.household_caps``).
     """
 
     name: str
     label: str
     off: Mapping[str, Mapping[str, Any]]
     applies: Callable[[Instance], bool] = lambda instance: True
+    household_cap: Callable[..., tuple | None] | None = None
 
 
 def reach_score(minutes, target, zero_at_factor):

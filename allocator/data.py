@@ -14,6 +14,8 @@ from .criteria import (  # noqa: F401  (CRITERIA, RULES: read from here)
     RULES,
 )
 
+from .i18n import _
+
 if TYPE_CHECKING:  # the candidates read this module's tables
     from .candidates import Candidates
 
@@ -49,6 +51,52 @@ class LockConflict:
     subject: str
     households: tuple[str, ...]
     message: str
+
+
+@dataclass(frozen=True)
+class HouseholdCap:
+    """
+    A cap on some households per group of dwellings: at most ``cap[g]``
+    usage of the households counted by ``usage`` in the dwellings of
+    group ``g``. The caps of buildings and areas count every refugee
+    household and nest; such a cap counts only some households, which no
+    network of nested caps holds, so only the engines with explicit rows
+    (mip, cpsat) have it.
+
+    Parameters
+    ----------
+    rule
+        The coupling rule's name (``allocator.criteria.COUPLING_RULES``).
+    label
+        Its record's label, in English (the catalogues translate it).
+    usage
+        What each household counts against the cap (0: not counted).
+    group
+        The group of each dwelling (-1: in no group, not capped).
+    cap
+        What each group may still take, after locks.
+    group_ids
+        The name of each group, for explanations and conflicts.
+    """
+
+    rule: str
+    label: str
+    usage: np.ndarray
+    group: np.ndarray
+    cap: np.ndarray
+    group_ids: tuple[str, ...]
+
+    def __post_init__(self):
+        for array in (self.usage, self.group, self.cap):
+            _readonly(array)
+
+    def pair_usage(self, households: np.ndarray,
+                   dwellings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The group and usage of each (household, dwelling) pair, usage 0
+        where the dwelling is in no group."""
+        group = self.group[dwellings]
+        usage = np.where(group >= 0, self.usage[households], 0)
+        return group, usage
 
 
 @dataclass(frozen=True)
@@ -119,6 +167,10 @@ class AllocationData:
     place_penalty
         0: the free places are hard caps; otherwise the objective cost of
         each place used above them.
+    household_caps
+        Caps on some households per group of dwellings (``HouseholdCap``),
+        one per coupling rule in force that has a cap builder; empty when
+        none is.
     keep_bonus
         With a previous proposal: the quality units added to each previous
         match that is still an eligible pair (``pair_quality`` includes
@@ -194,6 +246,7 @@ class AllocationData:
         default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
     place_cap: tuple[np.ndarray, ...] = ()
     place_penalty: int = 0
+    household_caps: tuple[HouseholdCap, ...] = ()
     keep_first: bool = False
 
     def __post_init__(self):
@@ -229,6 +282,8 @@ class AllocationData:
             return False
         if self.place_kinds:
             return False  # places are counted in persons, per area
+        if self.household_caps:
+            return False  # they count some households only
         # Pruned pairs may leave out every shared room; the eligible set
         # decides, unless this is the relaxation that ignores rooms.
         if (not self.relaxation and self.candidates is not None
@@ -243,6 +298,11 @@ class AllocationData:
             if self.tenants:
                 return False  # tenants use no place of a quota
         return True
+
+    def household_cap_labels(self) -> str:
+        """The translated labels of the household caps in force, joined,
+        for the words of an engine that lacks them."""
+        return ", ".join(_(cap.label) for cap in self.household_caps)
 
     def pair_kept(self) -> np.ndarray:
         """Whether each free pair is a household's previous match that

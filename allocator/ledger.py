@@ -4,7 +4,9 @@ What is used and left of every capacity as households take dwellings.
 Dwellings hold one household whole, or one per room in shared housing;
 buildings and areas have dispersion caps counted in households;
 municipalities have council decisions (quotas) counted in each quota
-dimension; areas and municipalities may have hard service places. The
+dimension; areas and municipalities may have hard service places; a
+household cap (``AllocationData.household_caps``) counts some households
+per group of dwellings. The
 compiled caps are already reduced by the locks (``compile``), so a ledger
 starts empty. The engines' greedy starts and repairs, the first-come,
 first-served baseline and the objective's dispersion excess all keep
@@ -46,6 +48,8 @@ class CapacityLedger:
         self.place_caps = (list(data.place_cap)
                            if hard_places and not data.place_penalty else [])
         self.places_used = [np.zeros_like(cap) for cap in self.place_caps]
+        self.household_caps_used = [np.zeros(len(cap.cap), dtype=np.int64)
+                                    for cap in data.household_caps]
         self.residents: dict[int, list[int]] = defaultdict(list)
 
     @classmethod
@@ -53,7 +57,7 @@ class CapacityLedger:
                  households: np.ndarray | None = None) -> CapacityLedger:
         """The ledger of households taking these dwellings, counted at
         once (the chosen pairs of an engine): areas and buildings, and
-        the quotas when the households are given."""
+        the quotas and household caps when the households are given."""
         ledger = cls(data)
         dwellings = np.asarray(dwellings, dtype=np.int64)
         ledger.area_used += np.bincount(data.dwelling_area[dwellings],
@@ -66,6 +70,12 @@ class CapacityLedger:
                       data.dwelling_municipality[dwellings],
                       data.household_usage[np.asarray(households,
                                                       dtype=np.int64)])
+            for cap, used in zip(data.household_caps,
+                                 ledger.household_caps_used):
+                group, usage = cap.pair_usage(
+                    np.asarray(households, dtype=np.int64), dwellings)
+                counted = usage > 0
+                np.add.at(used, group[counted], usage[counted])
         return ledger
 
     def area_excess(self) -> np.ndarray:
@@ -73,12 +83,14 @@ class CapacityLedger:
         return over_target(self.data, self.area_used)
 
     def within_caps(self) -> bool:
-        """Whether every building, area and quota count is within its
-        cap."""
+        """Whether every building, area, quota and household cap count is
+        within its cap."""
         data = self.data
         return bool((self.building_used <= data.building_cap).all()
                     and (self.area_used <= data.area_cap).all()
-                    and (self.quota_used <= data.quota_cap).all())
+                    and (self.quota_used <= data.quota_cap).all()
+                    and all((used <= cap.cap).all() for cap, used in zip(
+                        data.household_caps, self.household_caps_used)))
 
     # Whole counts at given buildings, areas and municipalities.
 
@@ -183,17 +195,32 @@ class CapacityLedger:
     def household_fits(self, h: int, d: int, takes_room: bool,
                        caps: bool = True) -> bool:
         """Whether household ``h`` fits dwelling ``d`` as it would take it
-        (a room beside compatible co-residents, or all of it) and, with
-        ``caps``, under every cap, quota and kept service place."""
+        (a room beside compatible co-residents, or all of it) under every
+        household cap and, with ``caps``, under every cap, quota and kept
+        service place. ``caps=False`` leaves out only what ``open`` checks
+        (the counts of every household alike), not the household caps,
+        which depend on the household."""
         if not self.slots_fit(d, self.need(d, takes_room)):
             return False
         others = self.residents[d]
         if takes_room and others and not compatible(self.data, h, others):
             return False
+        if not self.household_caps_fit(h, d):
+            return False
         data = self.data
         return not caps or self.caps_fit(
             d, data.household_usage[h],
             data.place_usage[h] if self.places_used else None)
+
+    def household_caps_fit(self, h: int, d: int) -> bool:
+        """Whether household ``h`` in dwelling ``d`` stays within every
+        household cap that counts it there."""
+        for cap, used in zip(self.data.household_caps,
+                             self.household_caps_used):
+            g, usage = int(cap.group[d]), int(cap.usage[h])
+            if g >= 0 and usage and used[g] + usage > cap.cap[g]:
+                return False
+        return True
 
     def take_household(self, h: int, d: int, takes_room: bool) -> None:
         """Counts household ``h`` taking dwelling ``d`` (or a room)."""
@@ -201,6 +228,10 @@ class CapacityLedger:
         self.take(d, self.need(d, takes_room), data.household_usage[h],
                   data.place_usage[h] if self.places_used else None,
                   household=h)
+        for cap, used in zip(data.household_caps, self.household_caps_used):
+            g = int(cap.group[d])
+            if g >= 0:
+                used[g] += cap.usage[h]
 
 
 def _room(used: np.ndarray, cap: np.ndarray, at: np.ndarray,

@@ -303,7 +303,7 @@ def test_a_queue_place_a_cap_decides_is_told_in_norwegian(norwegian):
 
     from allocator.explain.queues import _blocked_text
 
-    data = SimpleNamespace(household_ids=["H-1", "H-2"])
+    data = SimpleNamespace(household_ids=["H-1", "H-2"], household_caps=())
     why, text = _blocked_text(data, [("building_cap", "B-1", 2, 2, 1)], 1)
     assert why == "cap"
     assert text == ("H-2 har den, og det er et tak eller en kvote, ikke "

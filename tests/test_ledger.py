@@ -34,6 +34,7 @@ def _data(**fields):
         "household_usage": np.ones((3, 1), dtype=np.int64),
         "place_cap": (),
         "place_penalty": 0,
+        "household_caps": (),
         "shared_same_sex": True,
         "household_sex": np.array([0, 0, 1]),
         "household_age": np.array([20, 25, 22]),

@@ -99,12 +99,15 @@ def class_model_applies(data: AllocationData) -> bool:
     """Whether the class model covers the rules: every pair takes a whole
     dwelling (shared rooms are compatible only pair by pair), no sitting
     tenant moves on (its pairs are not those of its class), and no service
-    places are counted (they couple households across dwellings in
-    persons, which its groups do not split by)."""
+    places nor caps on some households per group of dwellings are counted
+    (they couple households across dwellings by what each household is,
+    which its groups do not split by)."""
     if data.has_rooms or data.candidates is None or data.tenants:
         return False
     if data.place_kinds:
         return False  # service places are rows the class model lacks
+    if data.household_caps:
+        return False  # and so are the caps on some households
     return data.relaxation or not data.candidates.has_rooms
 
 
@@ -131,6 +134,11 @@ def _run_cpsat(data, time_limit, seed, **params):
 
 
 def _run_classes(data, time_limit, seed, **params):
+    if data.household_caps:
+        raise NotRepresentable(_(
+            "the class model does not cover a cap on some households per "
+            "group of dwellings ({rules}); use mip or cpsat.",
+            rules=data.household_cap_labels()))
     if not class_model_applies(data):
         raise NotRepresentable(_(
             "the class model does not cover rooms in shared housing or "
@@ -190,7 +198,8 @@ AUTO_ORDER = (
 )
 """``auto``'s choice: the first engine whose test holds. The flow only
 when it is exact alone; the class model where it covers the rules; the
-pair integer program otherwise (shared rooms, service places)."""
+pair integer program otherwise (shared rooms, service places, caps on
+some households per group of dwellings)."""
 
 AUTO_REASONS = {"flow": "exact flow", "classes": "class model",
                 "mip": "pair program"}

@@ -37,9 +37,14 @@ def solve_flow(data: AllocationData, potentials: bool = False,
     Raises
     ------
     NotRepresentable
-        When the data needs shared rooms, service places or quotas beyond
-        households.
+        When the data needs shared rooms, service places, quotas beyond
+        households or a cap on some households per group of dwellings.
     """
+    if data.household_caps:
+        raise NotRepresentable(_(
+            "Rule set not understood as a flow: a cap on some households "
+            "per group of dwellings ({rules}) needs the mip or cpsat "
+            "engine.", rules=data.household_cap_labels()))
     if not data.network_representable:
         raise NotRepresentable(_(
             "Rule set not understood as a flow: shared rooms, service "

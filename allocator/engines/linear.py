@@ -142,7 +142,8 @@ def build_linear_model(data: AllocationData) -> LinearModel:
 
 def _capacity_rows(data: AllocationData, rows: _Rows) -> None:
     """One dwelling per household, dwelling capacity, the nested caps on
-    refugee households (building, area) and the quotas."""
+    refugee households (building, area), the quotas, and the caps on
+    some households per group of dwellings."""
     P = data.num_pairs
     ph, pd = data.pair_household, data.pair_dwelling
     pairs = np.arange(P)
@@ -170,6 +171,14 @@ def _capacity_rows(data: AllocationData, rows: _Rows) -> None:
         mask = usage > 0
         rows.add_grouped(municipality[mask], pairs[mask], usage[mask],
                          data.quota_cap[:, q], f"quota_{dim}")
+
+    # Caps on some households per group of dwellings: one row per group,
+    # over the pairs of the households each counts.
+    for cap in data.household_caps:
+        group, usage = cap.pair_usage(ph, pd)
+        mask = usage > 0
+        rows.add_grouped(group[mask], pairs[mask], usage[mask], cap.cap,
+                         cap.rule)
 
 
 def _dispersion_rows(data: AllocationData, rows: _Rows,

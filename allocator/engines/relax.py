@@ -13,8 +13,9 @@ from .flow import solve_flow
 
 def relaxed(data: AllocationData) -> AllocationData:
     """
-    The network relaxation: quotas beyond households and service places
-    dropped (their penalties too), and a shared
+    The network relaxation: quotas beyond households, service places
+    (their penalties too) and caps on some households per group of
+    dwellings dropped, and a shared
     dwelling's rooms open to any eligible household regardless of sex, age
     or whether another takes the dwelling whole. Its optimum bounds the
     full problem's from above; its solution may break the dropped rules.
@@ -31,6 +32,7 @@ def relaxed(data: AllocationData) -> AllocationData:
         place_kinds=(),
         place_cap=(),
         place_penalty=0,
+        household_caps=(),
     )
 
 

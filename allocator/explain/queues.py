@@ -207,6 +207,11 @@ BLOCK_TEXT = {
 """What each full cap or quota that keeps a waiting household out of a
 dwelling says."""
 
+HOUSEHOLD_CAP_TEXT = N_("{subject} has reached its cap ({label}: {used} "
+                        "of {limit})")
+"""What a full household cap (``AllocationData.household_caps``) that
+keeps a waiting household out says, naming its record's label."""
+
 
 def _free_matches(data, assignment) -> tuple[np.ndarray, np.ndarray]:
     """The households the proposal matched freely (not by a lock), and
@@ -220,8 +225,8 @@ def _free_matches(data, assignment) -> tuple[np.ndarray, np.ndarray]:
 def _cap_use(data, assignment) -> CapacityLedger:
     """
     What the proposal's free matches use of each cap: refugee households
-    per building and per area, and quota places per municipality and
-    dimension.
+    per building and per area, quota places per municipality and
+    dimension, and each household cap per group.
     """
     free, dwellings = _free_matches(data, assignment)
     return CapacityLedger.of_pairs(data, dwellings, free)
@@ -232,8 +237,8 @@ def _blocked_by(data, use, h, d, k):
     The caps and quotas that housing household ``h`` in dwelling ``d``
     instead of its holder ``k`` (-1: it stays empty) would exceed, as
     ``(rule, subject, used, limit, need)``: a building or area cap only
-    when nobody leaves the dwelling, a quota when ``h`` needs more of it
-    than the holder frees.
+    when nobody leaves the dwelling, a quota or household cap when ``h``
+    needs more of it than the holder frees.
     """
     used_b, used_a, used_q = use.building_used, use.area_used, use.quota_used
     out = []
@@ -253,13 +258,26 @@ def _blocked_by(data, use, h, d, k):
         if need > 0 and used_q[m, q] + need > data.quota_cap[m, q]:
             out.append((f"quota_{dim}", data.municipality_ids[m],
                         int(used_q[m, q]), int(data.quota_cap[m, q]), need))
+    for cap, used in zip(data.household_caps, use.household_caps_used):
+        g = int(cap.group[d])
+        if g < 0:
+            continue
+        # The holder is in the same dwelling, so in the same group.
+        need = int(cap.usage[h]) - (int(cap.usage[k]) if k >= 0 else 0)
+        if need > 0 and used[g] + need > cap.cap[g]:
+            out.append((cap.rule, cap.group_ids[g], int(used[g]),
+                        int(cap.cap[g]), need))
     return out
 
 
 def _blocked_text(data, blocks, k):
     """The ``why`` and the words of a queue place that a full cap or
     quota, not the queue, decides."""
+    labels = {cap.rule: cap.label for cap in data.household_caps}
     parts = "; ".join(
+        _(HOUSEHOLD_CAP_TEXT, subject=subject, label=_(labels[rule]),
+          used=used, limit=limit)
+        if rule in labels else
         _(BLOCK_TEXT.get(rule, BLOCK_TEXT["quota"]),
           subject=subject, used=used, limit=limit, need=need,
           dimension=rule.removeprefix("quota_").replace("_", " "))
