@@ -13,7 +13,6 @@ from .criteria import (  # noqa: F401  (CRITERIA, RULES: read from here)
     PAIR_RULES,
     RULES,
 )
-
 from .i18n import _
 
 if TYPE_CHECKING:  # the candidates read this module's tables

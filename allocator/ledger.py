@@ -6,11 +6,11 @@ buildings and areas have dispersion caps counted in households;
 municipalities have council decisions (quotas) counted in each quota
 dimension; areas and municipalities may have hard service places; a
 household cap (``AllocationData.household_caps``) counts some households
-per group of dwellings. The
-compiled caps are already reduced by the locks (``compile``), so a ledger
-starts empty. The engines' greedy starts and repairs, the first-come,
-first-served baseline and the objective's dispersion excess all keep
-their counts here, so that a rule's arithmetic is written once.
+per group of dwellings. The compiled caps are already reduced by the
+locks (``compile``), so a ledger starts empty. The engines' greedy
+starts and repairs, the first-come, first-served baseline and the
+objective's dispersion excess all keep their counts here, so that a
+rule's arithmetic is written once.
 
 Caps of ``UNLIMITED`` are large finite numbers: the same comparisons hold
 for them.
