@@ -645,8 +645,7 @@ def compile_instance(
     keep = _kept_per_household(instance, policy, candidates,
                                candidates_per_household)
     pairs = _free_pairs(candidates, keep, hh.n)
-    caps = _caps(instance, policy)
-    caps.household_caps = _household_caps(instance, policy, hh, dw)
+    caps = _caps(instance, policy, hh, dw)
     locked, places = _locked(
         instance, policy, hh, dw, candidates, locks, rooms, caps, places,
         penalty, keep_bonus, previous, h_index, d_index,
@@ -799,11 +798,12 @@ def _free_pairs(candidates, keep, H: int) -> SimpleNamespace:
                            quality=pair_quality, household_ptr=household_ptr)
 
 
-def _caps(instance: Instance, policy: Policy) -> SimpleNamespace:
+def _caps(instance: Instance, policy: Policy, hh, dw) -> SimpleNamespace:
     """
     Caps of buildings and areas (``dispersion``) and quotas of
     municipalities (``hard.municipality_quota``), before locks take
-    their share, with each household's use of each quota.
+    their share, with each household's use of each quota, and the caps
+    on some households per group of dwellings (``household_caps``).
     """
     building_ids = tuple(b.id for b in instance.buildings)
     b_index = {b: i for i, b in enumerate(building_ids)}
@@ -837,6 +837,7 @@ def _caps(instance: Instance, policy: Policy) -> SimpleNamespace:
         area_cap=area_cap, area_target=area_target,
         building_cap=building_cap, quota_dims=quota_dims,
         quota_cap=quota_cap, household_usage=household_usage,
+        household_caps=_household_caps(instance, policy, hh, dw),
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from datetime import date, timedelta
+from datetime import timedelta
 from unittest import mock
 
 import pytest

@@ -8,7 +8,6 @@ limit. Run: ``uv run python tests/robustness/hostile_families.py``.
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import signal
