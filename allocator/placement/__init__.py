@@ -22,24 +22,44 @@ Python API mirroring ``allocator place``::
 
 from __future__ import annotations
 
-from .check import PlacementCheck, check_placement
-from .data import PlacementData, compile_placement
-from .engines import (
-    PLACEMENT_ENGINES,
-    NotRepresentable,
-    PlacementResult,
-    solve_placement,
-)
-from .explain import build_placement_proposal
-from .modes import (
-    MODES,
-    ChainedOutcome,
-    DwellingFirstOutcome,
-    compare_modes,
-    run_chained,
-    run_dwelling_first,
-)
-from .solve import PlacementOutcome, place
+from importlib import import_module
+
+# Each name is imported from its module on first use: commands that
+# only read an instance (``validate`` prints the placement rows) need
+# neither the engines nor the checker's network.
+_API = {
+    "PlacementCheck": ".check",
+    "check_placement": ".check",
+    "PlacementData": ".data",
+    "compile_placement": ".data",
+    "PLACEMENT_ENGINES": ".engines",
+    "NotRepresentable": ".engines",
+    "PlacementResult": ".engines",
+    "solve_placement": ".engines",
+    "build_placement_proposal": ".explain",
+    "MODES": ".modes",
+    "ChainedOutcome": ".modes",
+    "DwellingFirstOutcome": ".modes",
+    "compare_modes": ".modes",
+    "run_chained": ".modes",
+    "run_dwelling_first": ".modes",
+    "PlacementOutcome": ".solve",
+    "place": ".solve",
+}
+
+
+def __getattr__(name: str):
+    if name not in _API:
+        raise AttributeError(
+            f"module 'allocator.placement' has no attribute {name!r}")
+    value = getattr(import_module(_API[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_API))
+
 
 __all__ = [
     "MODES",
