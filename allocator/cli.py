@@ -1417,13 +1417,9 @@ def main(argv: list[str] | None = None) -> int:
     from . import i18n
     from .click_words import translated
 
-    before = i18n.current()
-    i18n.use(_lang_of_args(sys.argv[1:] if argv is None else argv))
-    try:
-        with translated():
-            return _main(argv)
-    finally:
-        i18n._current[0] = before
+    with i18n.speaking(_lang_of_args(sys.argv[1:] if argv is None
+                                     else argv)), translated():
+        return _main(argv)
 
 
 def _lang_of_args(argv: list[str]) -> str | None:

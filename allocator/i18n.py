@@ -16,6 +16,8 @@ fails when one has no entry, or an empty one, in either catalogue.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -201,6 +203,17 @@ def use(lang: str | None) -> Translator:
     # English needs no catalogue: its messages are the English texts.
     _current[0] = Translator(code) if code == "en" else translator(code)
     return _current[0]
+
+
+@contextmanager
+def speaking(lang: str | None) -> Iterator[Translator]:
+    """``lang`` in use within the block (see ``use``), and the language
+    in use before it again after, however the block ends."""
+    before = _current[0]
+    try:
+        yield use(lang)
+    finally:
+        _current[0] = before
 
 
 def current() -> Translator:

@@ -157,14 +157,10 @@ def test_a_problem_in_a_workbook_names_the_norwegian_sheet():
     problem = LocatedProblem("instance.xlsx[dwellings]", 3, "bedrooms",
                              "out-of-range", "x")
     member = LocatedProblem("members.csv", 4, "relation", "invalid", "y")
-    before = i18n.current()
-    try:
-        i18n.use("nb")
+    with i18n.speaking("nb"):
         assert str(problem) == "instance.xlsx[boliger]:3:soverom: x " \
             "[out-of-range]"
         assert str(member) == "members.csv:4:rolle: y [invalid]"
-    finally:
-        i18n._current[0] = before
     assert str(problem) == "instance.xlsx[dwellings]:3:bedrooms: x " \
         "[out-of-range]"
 
@@ -194,15 +190,6 @@ def test_explanations_follow_the_language(tiny, tmp_path, capsys):
                      *args]) == 0
         story = capsys.readouterr().out
         assert words[2] in story and words[3] in story
-
-
-@pytest.fixture
-def norwegian():
-    """The messages of library calls in Norwegian for one test."""
-    before = i18n.current()
-    i18n.use("nb")
-    yield
-    i18n._current[0] = before
 
 
 def test_help_pages_are_norwegian_throughout(capsys):

@@ -11,7 +11,6 @@ import typing
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from allocator import i18n
 from allocator.io.problems import message_of
 from models import DecisionLog, Instance, Policy, SimulationParams
 
@@ -31,15 +30,6 @@ ENGLISH = re.compile(
     r"not permitted|' or '"
 )
 """Pydantic's own English wording."""
-
-
-@pytest.fixture
-def norwegian():
-    """The messages of library calls in Norwegian for one test."""
-    before = i18n.current()
-    i18n.use("nb")
-    yield
-    i18n._current[0] = before
 
 
 def models_within(*roots: type[BaseModel]) -> list[type[BaseModel]]:

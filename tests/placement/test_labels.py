@@ -15,15 +15,6 @@ from allocator.placement.labels import (
 from models import QuotaDimension
 
 
-@pytest.fixture
-def norwegian():
-    """The messages of library calls in Norwegian for one test."""
-    before = i18n.current()
-    i18n.use("nb")
-    yield
-    i18n._current[0] = before
-
-
 def test_every_quota_dimension_has_words():
     """Tests that no dimension a council decision may count is shown to a
     user as its raw key."""

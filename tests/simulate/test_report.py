@@ -84,12 +84,8 @@ def test_every_table_column_is_headed_in_words(small_sweep, town, tmp_path,
 
     from allocator import i18n
 
-    before = i18n.current()
-    try:
-        i18n.use(lang)
+    with i18n.speaking(lang):
         page = write_report(small_sweep, town, tmp_path / "lab")
-    finally:
-        i18n._current[0] = before
     headers = re.findall(r"<th[^>]*>([^<]*)</th>", page.read_text("utf-8"))
     labels = set(small_sweep.labels)
     assert headers
