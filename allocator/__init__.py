@@ -13,7 +13,8 @@ The Python API mirrors the command line::
 import os as _os
 import signal as _signal
 import sys as _sys
-from importlib import import_module
+
+from ._lazy import lazy_names
 
 if _os.path.basename(_sys.argv[0] if _sys.argv else "") in ("allocator",
                                                            "-m"):
@@ -50,16 +51,7 @@ _API = {
 }
 
 
-def __getattr__(name: str):
-    if name not in _API:
-        raise AttributeError(f"module 'allocator' has no attribute {name!r}")
-    value = getattr(import_module(_API[name], __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(list(globals()) + list(_API))
+__getattr__, __dir__ = lazy_names(__name__, _API, globals())
 
 
 __all__ = [

@@ -22,7 +22,7 @@ Python API mirroring ``allocator place``::
 
 from __future__ import annotations
 
-from importlib import import_module
+from .._lazy import lazy_names
 
 # Each name is imported from its module on first use: commands that
 # only read an instance (``validate`` prints the placement rows) need
@@ -48,17 +48,7 @@ _API = {
 }
 
 
-def __getattr__(name: str):
-    if name not in _API:
-        raise AttributeError(
-            f"module 'allocator.placement' has no attribute {name!r}")
-    value = getattr(import_module(_API[name], __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(list(globals()) + list(_API))
+__getattr__, __dir__ = lazy_names(__name__, _API, globals())
 
 
 __all__ = [
