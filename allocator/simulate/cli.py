@@ -85,7 +85,7 @@ def simulate_command(*, path, out_dir, policies, overrides, params_file,
 
     from .report import write_report
     from .rolling import SimulationError
-    from .runner import RULE_PRICES, run_sweep
+    from .runner import RULE_PRICES, backend_words, run_sweep
 
     try:
         params = read_params(params_file, overrides)
@@ -137,14 +137,10 @@ def simulate_command(*, path, out_dir, policies, overrides, params_file,
     report = write_report(sweep, instance, out_dir)
     elapsed = time.perf_counter() - started
     _print_headline(sweep, out)
-    # The sweep records its backend in English (it is data in its
-    # tables); the summary line says it in the user's language.
-    backend = {"local processes": _("local processes"),
-               "this process": _("this process")}.get(sweep.backend,
-                                                      sweep.backend)
     out.print(_("{runs} runs and {optima} hindsight optima on {backend} "
                 "in {seconds} s", runs=len(sweep.runs),
-                optima=len(sweep.hindsights), backend=backend,
+                optima=len(sweep.hindsights),
+                backend=backend_words(sweep.backend),
                 seconds=format(elapsed, ".0f")))
     out.print(_("wrote {report} (tables/ and figures/ beside it as CSV)",
                 report=report))

@@ -27,7 +27,7 @@ from .indicators import (
     fulfilment,
     wait_samples,
 )
-from .runner import Sweep
+from .runner import Sweep, backend_words
 
 OUTPUTS = frozenset({"report.html", "summary.json", "tables", "figures"})
 """What ``write_report`` writes into its folder (other files are kept)."""
@@ -445,7 +445,7 @@ def _html_audit_and_inputs(sweep: Sweep) -> list[str]:
                ["policy", "name", "description"]),
         f"<pre>{_e(p.model_dump_json(indent=2))}</pre>",
         "<p class=\"note\">" + _e(_("Run on {backend}; rule prices: "
-                                      "{prices}.", backend=sweep.backend,
+                                      "{prices}.", backend=backend_words(sweep.backend),
                                       prices=sweep.rule_prices)) + "</p>",
     ]
 

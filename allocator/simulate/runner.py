@@ -230,6 +230,13 @@ def run_local(tasks: list[Task], instance: Instance,
         return [f.result() for f in futures]
 
 
+def backend_words(backend: str) -> str:
+    """Where a sweep ran, in the user's language: the sweep records it in
+    English, as data."""
+    return {"local processes": _("local processes"),
+            "this process": _("this process")}.get(backend, backend)
+
+
 def run_dask(tasks: list[Task], instance: Instance,
              params: SimulationParams, scheduler: str,
              progress: Callable[[int, int], None] | None = None) -> list:
