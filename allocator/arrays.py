@@ -67,6 +67,22 @@ class _Rows:
         """Names of the fields with one entry per row."""
         return _per_row_fields(cls)
 
+    def attribute_at(self, name: str, index: np.ndarray):
+        """
+        One attribute, read by name as the rules read it, for the rows at
+        ``index`` (as ``with_rows`` takes them, not reshaped): a per-row
+        field, or a municipality's own rule (``local_<rule>``, one entry
+        per dwelling), at those rows; any other as it is.
+        """
+        value = getattr(self, name)
+        if name not in _per_row_fields(type(self)) and \
+                not name.startswith("local_"):
+            return value
+        if isinstance(value, Mapping):
+            return MappingProxyType({key: array[index]
+                                     for key, array in value.items()})
+        return value[index]
+
     def with_rows(self, pick: Callable[[np.ndarray], np.ndarray]):
         """
         The same attributes with ``pick`` applied to every per-row array

@@ -1228,11 +1228,7 @@ class _Gathered:
         # relies on it).
         if name.startswith("__"):
             raise AttributeError(name)
-        value = getattr(self._ns, name)
-        # Per-row fields, and a municipality's own rules (one entry per
-        # dwelling), are gathered for the rows; the others are whole.
-        if name in self._ns.per_row_fields() or name.startswith("local_"):
-            value = value[self._index]
+        value = self._ns.attribute_at(name, self._index)
         setattr(self, name, value)
         return value
 
