@@ -1163,8 +1163,8 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
     every = _all(dw)
     step = max(1, DENSE_CELLS // max(D, 1))
     banned_row = RULES.index("banned")
-    tabled, table, choice_of = _criteria_by_choice(hh, every, policy,
-                                                   representatives)
+    tabled, tables = _criteria_by_choice(hh, every, policy,
+                                         representatives)
     by_choice = _rules_by_choice(hh, every, policy, representatives)
     for start in range(0, n_classes, step):
         reps = representatives[start:start + step]
@@ -1188,18 +1188,15 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
         h_cells = _Gathered(hh, reps[ks])
         d_cells = _Gathered(dw, cells)
         scores = class_quality(h_cells, d_cells, policy, leave_out=tabled)
-        scores += table[choice_of[start + ks], cells]
+        for table, choice_of in tables:
+            scores += table[choice_of[start + ks], cells]
         is_room = np.broadcast_to(rooms(h_cells, d_cells, policy),
                                   scores.shape)
         bounds = np.searchsorted(ks, np.arange(len(reps) + 1))
         for k in range(len(reps)):
             ds = cells[bounds[k]:bounds[k + 1]]
             q = scores[bounds[k]:bounds[k + 1]]
-            # Best first; ties by position: ``ds`` ascends (cells come
-            # in row order), so a stable sort on quality alone gives the
-            # order of ``np.lexsort((ds, -q))`` at half its cost (one
-            # sort per chunk of a key of class and quality was slower).
-            order = np.argsort(-q, kind="stable")
+            order = _best_first(q)
             # Dwelling positions fit in 32 bits: the tables hold one per
             # eligible (class, dwelling) cell, the part of memory that
             # grows fastest.
@@ -1294,37 +1291,91 @@ def _chunk_failures(hh, every, policy, reps, start, by_choice):
 
 def _criteria_by_choice(hh, every, policy, representatives):
     """
-    The class criteria that read only yes/no household attributes (the
-    services wanted, children, a wish to live centrally...), summed for
-    each distinct choice of those attributes among the classes against
-    every dwelling: a few rows, where the eligible cells on national are
-    some 15 million. Returns the criteria, the table (choices by
-    dwellings) and each class's row in it.
+    The class criteria whose household attributes take few distinct
+    values among the classes, summed for each distinct choice of those
+    attributes against every dwelling: a few rows each, where the
+    eligible cells on national are some 15 million (looking a cell up
+    costs less than computing it).
+
+    The criteria that read only yes/no attributes (the services wanted,
+    children, a wish to live centrally...) make the first group; each
+    other criterion joins the last group while their choices together
+    stay within ``4 * DENSE_CELLS`` cells, else starts a group of its
+    own, else (an income read per class, say) is left to be computed
+    per cell.
+
+    Returns
+    -------
+    tuple
+        The criteria tabled, and for each group its table (choices by
+        dwellings) and each class's row in it.
     """
-    tabled = tuple(
-        c.name for c in CRITERIA_RECORDS
-        if c.score is not None
-        and all(getattr(hh, f).dtype == bool for f in c.reads))
-    reads = dict.fromkeys(f for c in CRITERIA_RECORDS if c.name in tabled
-                          for f in c.reads)
+    scored = [c for c in CRITERIA_RECORDS if c.score is not None]
+    first = tuple(c for c in scored
+                  if all(getattr(hh, f).dtype == bool for f in c.reads))
+    groups = [[first, _choices(hh, representatives, first)]]
+    D = every.bedrooms.shape[-1]
+    for criterion in scored:
+        if criterion in first:
+            continue
+        names, _ = groups[-1]
+        joined = _choices(hh, representatives, (*names, criterion))
+        if len(groups) > 1 and len(joined[0]) * D <= 4 * DENSE_CELLS:
+            groups[-1] = [(*names, criterion), joined]
+            continue
+        own = _choices(hh, representatives, (criterion,))
+        if len(own[0]) * D <= 4 * DENSE_CELLS:
+            groups.append([(criterion,), own])
+    tabled = tuple(c.name for names, _ in groups for c in names)
+    tables = [(_criteria_rows(hh, every, policy, representatives[firsts],
+                              tuple(c.name for c in names)), choice_of)
+              for names, (firsts, choice_of) in groups]
+    return tabled, tables
+
+
+def _choices(hh, representatives, records):
+    """The distinct choices among the classes of the household attributes
+    that ``records`` read: the first class of each, and each class's
+    choice."""
+    reads = dict.fromkeys(f for c in records for f in c.reads)
     n = len(representatives)
-    keys = np.hstack([np.zeros((n, 1), dtype=np.int8)] + [
-        getattr(hh, f)[representatives].reshape(n, -1).astype(np.int8)
-        for f in reads])
-    _choices, first, choice_of = np.unique(
+    keys = np.hstack([np.zeros((n, 1), dtype=np.int64)] + [
+        np.asarray(getattr(hh, f))[representatives].reshape(n, -1)
+        .astype(np.int64) for f in reads])
+    _rows, first, choice_of = np.unique(
         keys, axis=0, return_index=True, return_inverse=True)
+    return first, choice_of.reshape(-1)
+
+
+def _criteria_rows(hh, every, policy, rows, names) -> np.ndarray:
+    """The sum of the criteria ``names`` for the households ``rows``
+    against every dwelling, shape (rows, D)."""
     D = every.bedrooms.shape[-1]
     # Rows a few at a time: the services criterion makes one value per
     # dwelling and service kind of each row before summing them.
     step = max(1, DENSE_CELLS // max(8 * D, 1))
-    rows = [
-        criteria_table(tabled, _take(hh, representatives[first[i:i + step]],
-                                     dense=True), every, policy)
-        for i in range(0, len(first), step)
-    ]
-    table = (np.vstack(rows) if rows
-             else np.zeros((0, D), dtype=np.int64))
-    return tabled, table, choice_of.reshape(-1)
+    parts = [criteria_table(names, _take(hh, rows[i:i + step], dense=True),
+                            every, policy)
+             for i in range(0, len(rows), step)]
+    return (np.vstack(parts) if parts
+            else np.zeros((0, D), dtype=np.int64))
+
+
+def _best_first(quality: np.ndarray) -> np.ndarray:
+    """
+    The order of a class's eligible cells best first, ties by position:
+    the cells ascend (they come in row order), so a stable sort on
+    quality alone gives the order of ``np.lexsort((cells, -quality))``.
+    Sorted as distances below the best in 16 bits when they fit: NumPy
+    sorts those stably by radix, some five times faster than 64-bit
+    keys (one sort per chunk of a key of class and quality was slower).
+    """
+    if not len(quality):
+        return np.zeros(0, dtype=np.intp)
+    below = quality.max() - quality
+    if below.max() <= np.iinfo(np.uint16).max:
+        return np.argsort(below.astype(np.uint16), kind="stable")
+    return np.argsort(-quality, kind="stable")
 
 
 def _bit_counts(packed: np.ndarray) -> np.ndarray:
