@@ -1152,6 +1152,47 @@ def _classes(hh, banned) -> tuple[np.ndarray, np.ndarray]:
     return number[inverse.reshape(-1)], first[order].astype(np.int64)
 
 
+def _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables, rows):
+    """
+    Appends to ``rows`` (eligible dwellings, quality, room flags) the
+    row of each class of a chunk (``reps``, the classes from ``start``
+    on; ``ok`` its eligible cells), best first.
+
+    Each class's quality is looked up in the criteria tables at its
+    eligible dwellings only, a row at a time (on national about one cell
+    in six is eligible, and the criteria over every cell were most of
+    the compile); the criteria that have no table are computed for the
+    eligible cells as pairs.
+    """
+    eligible, quality, room = rows
+    h = _take(hh, reps, dense=True)
+    is_room = np.broadcast_to(rooms(h, _all(dw), policy), ok.shape)
+    untabled = None
+    if any(c.score is not None and c.name not in tabled
+           for c in CRITERIA_RECORDS):
+        ks, cells = np.nonzero(ok)
+        untabled = class_quality(_Gathered(hh, reps[ks]),
+                                 _Gathered(dw, cells), policy,
+                                 leave_out=tabled)
+        bounds = np.searchsorted(ks, np.arange(len(reps) + 1))
+    for k in range(len(reps)):
+        ds = np.flatnonzero(ok[k])
+        if len(tables) == 1:
+            q = tables[0][0][tables[0][1][start + k], ds]
+        else:
+            q = sum(table[choice_of[start + k], ds]
+                    for table, choice_of in tables)
+        if untabled is not None:
+            q = untabled[bounds[k]:bounds[k + 1]] + q
+        order = _best_first(q)
+        # Dwelling positions fit in 32 bits: the tables hold one per
+        # eligible (class, dwelling) cell, the part of memory that
+        # grows fastest.
+        eligible.append(ds[order].astype(np.int32))
+        quality.append(q[order])
+        room.append(is_room[k, ds][order])
+
+
 def _class_tables(hh, dw, policy, representatives, class_of, banned):
     """Eligible dwellings and class quality of every class, plus exact
     per-rule exclusion counts."""
@@ -1180,29 +1221,8 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
         excluded[start:start + len(reps)] = _bit_counts(packed).T
         once = np.packbits(failures == 1, axis=1)
         only[start:start + len(reps)] = _bit_counts(packed & once[None]).T
-        ok = failures == 0
-        # Quality of the eligible cells only, as pairs: on national about
-        # one cell in six is eligible, and the criteria over every cell
-        # were most of the compile.
-        ks, cells = np.nonzero(ok)
-        h_cells = _Gathered(hh, reps[ks])
-        d_cells = _Gathered(dw, cells)
-        scores = class_quality(h_cells, d_cells, policy, leave_out=tabled)
-        for table, choice_of in tables:
-            scores += table[choice_of[start + ks], cells]
-        is_room = np.broadcast_to(rooms(h_cells, d_cells, policy),
-                                  scores.shape)
-        bounds = np.searchsorted(ks, np.arange(len(reps) + 1))
-        for k in range(len(reps)):
-            ds = cells[bounds[k]:bounds[k + 1]]
-            q = scores[bounds[k]:bounds[k + 1]]
-            order = _best_first(q)
-            # Dwelling positions fit in 32 bits: the tables hold one per
-            # eligible (class, dwelling) cell, the part of memory that
-            # grows fastest.
-            eligible.append(ds[order].astype(np.int32))
-            quality.append(q[order])
-            room.append(is_room[bounds[k]:bounds[k + 1]][order])
+        _chunk_rows(hh, dw, policy, reps, start, failures == 0, tabled,
+                    tables, (eligible, quality, room))
     return ClassTable(eligible=eligible, quality=quality, room=room,
                       excluded=excluded, only=only, num_dwellings=D)
 
