@@ -42,6 +42,8 @@ from .criteria import (
     rooms,
     rule_failures,
 )
+from . import household_columns as columns
+from .household_columns import INTRO_PROGRAMME_AGES
 from . import memory, moving
 from .data import RULES, UNLIMITED, AllocationData, HouseholdCap, LockConflict
 from .i18n import _
@@ -59,9 +61,6 @@ CANDIDATES_PER_HOUSEHOLD = 24
 DENSE_CELLS = 1_000_000
 """Class-by-dwelling cells evaluated at a time: bounds memory."""
 
-
-INTRO_PROGRAMME_AGES = (18, 55)
-"""Ages with a right to the introduction programme (DOMAIN.md 1.6)."""
 
 TENURE_SECURITY = {
     Tenure.RENT_TO_OWN: 100,
@@ -233,9 +232,22 @@ def _kinds_of(household) -> frozenset:
     return frozenset(kinds)
 
 
+def _first_sex(hs, members) -> np.ndarray:
+    """The sex of each household's first member, as its position in
+    ``Sex``."""
+    sex = members.sex[members.first]
+    if (sex < 0).any():
+        # Fails as a lookup of the unknown sex fails.
+        return np.array([list(Sex).index(h.members[0].sex) for h in hs],
+                        dtype=np.int64)
+    return sex
+
+
 def _households(instance: Instance, policy: Policy, nationality_index,
-                late_from: np.ndarray) -> HouseholdArrays:
-    """Per-household attributes as arrays of shape (H,)."""
+                late_from: np.ndarray, members) -> HouseholdArrays:
+    """Per-household attributes as arrays of shape (H,); what follows
+    from the members and dates is computed from ``members``
+    (``household_columns.Members``) for all at once."""
     hs = instance.households
     H = len(hs)
     unknown_is_need = policy.unknown_need == UnknownNeed.NEED
@@ -250,22 +262,19 @@ def _households(instance: Instance, policy: Policy, nationality_index,
     def arr(values, dtype):
         return np.array(list(values), dtype=dtype).reshape(H)
 
-    need_rooms = arr((bedrooms_needed(h.members, policy.size) for h in hs),
-                     np.int64)
-    extra = arr((_extra_rooms(h) for h in hs), np.int64)
+    need_rooms = columns.bedrooms_needed(members, policy.size)
+    extra = columns.extra_rooms(members)
     if policy.size.count_reunification:
         need_rooms = need_rooms + extra
-    kinds = list(ServiceKind)
+    adults = members.count(members.age >= ADULT_AGE)
     return HouseholdArrays(
         n=H,
         need=need_rooms,
         need_reunited=need_rooms + extra,
-        size=arr((h.size for h in hs), np.int64),
-        minors=arr((h.children > 0 for h in hs), bool),
-        family=arr((h.has_children for h in hs), bool),
-        reunification=arr(
-            (h.expected_reunification_persons > 0 for h in hs), bool
-        ),
+        size=members.size,
+        minors=adults < members.size,
+        family=members.of_type(columns.WITH_CHILDREN),
+        reunification=members.reunification > 0,
         step_free=need(h.needs_step_free for h in hs),
         ground=need(h.needs_ground_floor for h in hs),
         no_basement=need(h.needs_no_basement for h in hs),
@@ -292,15 +301,10 @@ def _households(instance: Instance, policy: Policy, nationality_index,
             ),
             np.int64,
         ),
-        services=np.array(
-            [[k in _kinds_needed(h) for k in kinds] for h in hs], dtype=bool
-        ).reshape(H, len(kinds)),
-        priority=arr(
-            (household_priority(h, instance.as_of, policy) for h in hs),
-            np.int64,
-        ),
-        sex=arr((list(Sex).index(h.members[0].sex) for h in hs), np.int64),
-        age=arr((h.members[0].age for h in hs), np.int64),
+        services=columns.services_needed(members),
+        priority=columns.priority(members, instance.as_of, policy),
+        sex=_first_sex(hs, members),
+        age=members.age[members.first],
         income=_incomes(hs, policy),
         **_finders(instance, policy),
         late_from=late_from,
@@ -369,8 +373,8 @@ NEVER_LATE = np.iinfo(np.int64).max
 """``late_from`` of a household no dwelling can make late."""
 
 
-def _late_from(instance: Instance, policy: Policy,
-               free_in: np.ndarray) -> np.ndarray:
+def _late_from(instance: Instance, policy: Policy, free_in: np.ndarray,
+               members) -> np.ndarray:
     """
     For each household, the fewest days until a dwelling is free that make
     it move in after its settlement deadline, or ``NEVER_LATE``.
@@ -381,15 +385,13 @@ def _late_from(instance: Instance, policy: Policy,
     for the same dwellings share a class.
     """
     opens = np.unique(free_in)
+    slack = (members.permit_day - instance.as_of.toordinal()
+             + columns.deadline_days(members, policy))
+    k = np.searchsorted(opens, slack, side="right")
+    # Already late (negative slack), whichever dwelling it takes.
+    late = (slack >= 0) & (k < len(opens))
     out = np.full(len(instance.households), NEVER_LATE, dtype=np.int64)
-    for i, h in enumerate(instance.households):
-        slack = ((h.permit_date - instance.as_of).days
-                 + deadline_days(h, policy))
-        if slack < 0:
-            continue  # already late, whichever dwelling it takes
-        k = int(np.searchsorted(opens, slack, side="right"))
-        if k < len(opens):
-            out[i] = opens[k]
+    out[late] = opens[k[late]]
     return out
 
 
@@ -622,8 +624,9 @@ def compile_instance(
     nationality_index = _nationality_index(instance)
     graph = travel_graph(instance)
     dw = _dwellings(instance, policy, graph, nationality_index)
+    members = columns.Members.of(instance.households)
     hh = _households(instance, policy, nationality_index, _late_from(
-        instance, policy, dw.free_in[dw.available]))
+        instance, policy, dw.free_in[dw.available], members), members)
     h_index = {h.id: i for i, h in enumerate(instance.households)}
     d_index = {d.id: i for i, d in enumerate(instance.dwellings)}
     banned, locks = _decisions(instance, h_index, d_index)
@@ -645,7 +648,7 @@ def compile_instance(
     keep = _kept_per_household(instance, policy, candidates,
                                candidates_per_household)
     pairs = _free_pairs(candidates, keep, hh.n)
-    caps = _caps(instance, policy, hh, dw)
+    caps = _caps(instance, policy, hh, dw, members)
     locked, places = _locked(
         instance, policy, hh, dw, candidates, locks, rooms, caps, places,
         penalty, keep_bonus, previous, h_index, d_index,
@@ -798,7 +801,8 @@ def _free_pairs(candidates, keep, H: int) -> SimpleNamespace:
                            quality=pair_quality, household_ptr=household_ptr)
 
 
-def _caps(instance: Instance, policy: Policy, hh, dw) -> SimpleNamespace:
+def _caps(instance: Instance, policy: Policy, hh, dw,
+          members) -> SimpleNamespace:
     """
     Caps of buildings and areas (``dispersion``) and quotas of
     municipalities (``hard.municipality_quota``), before locks take
@@ -831,7 +835,8 @@ def _caps(instance: Instance, policy: Policy, hh, dw) -> SimpleNamespace:
         ],
         dtype=np.int64,
     )
-    quota_dims, quota_cap, household_usage = _quotas(instance, policy)
+    quota_dims, quota_cap, household_usage = _quotas(instance, policy,
+                                                     members)
     return SimpleNamespace(
         building_ids=building_ids, dwelling_building=dwelling_building,
         area_cap=area_cap, area_target=area_target,
@@ -903,7 +908,7 @@ def _lock_household_caps(instance: Instance, household_caps,
     return tuple(out), conflicts
 
 
-def _quotas(instance: Instance, policy: Policy):
+def _quotas(instance: Instance, policy: Policy, members):
     """The quota dimensions in force, each municipality's quota in each
     (``UNLIMITED`` where it sets none), and each household's use."""
     quota_dims = tuple(
@@ -917,12 +922,7 @@ def _quotas(instance: Instance, policy: Policy):
         for q, dim in enumerate(quota_dims):
             if dim in m.quotas:
                 quota_cap[i, q] = m.quotas[dim]
-    household_usage = np.array(
-        [[usage[dim] for dim in quota_dims]
-         for usage in map(quota_usages, instance.households)]
-        if quota_dims else [],
-        dtype=np.int64,
-    ).reshape(len(instance.households), len(quota_dims))
+    household_usage = columns.quota_usages(members, quota_dims)
     return quota_dims, quota_cap, household_usage
 
 
