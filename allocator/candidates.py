@@ -67,6 +67,8 @@ class Individual:
         for i, d in enumerate(instance.dwellings):
             if d.node is not None:
                 on_node.setdefault(d.node, []).append(i)
+        on_node = {n: np.array(ds, dtype=np.int64)
+                   for n, ds in on_node.items()}
         site_node = {s.id: s.node for s in instance.sites}
         school_target = sv.target_minutes.get(ServiceKind.SCHOOL, 20)
         self.constant: dict[int, int] = {}
@@ -201,19 +203,19 @@ def _sparse_reach(graph, on_node, node, target, factor, weight):
         if len(memo) >= MEMO_SEARCHES:
             memo.clear()
         dist = shortest_minutes(graph, (node,), cutoff=target * factor)
-        memo[key] = [
-            (n, score) for n, minutes in dist.items()
-            if (score := int(np.rint(
-                weight * reach_score(minutes, target, factor))))
-        ]
-    index, values = [], []
-    for n, score in memo[key]:
-        for d in on_node.get(n, ()):
-            index.append(d)
-            values.append(score)
+        minutes = np.fromiter(dist.values(), dtype=float, count=len(dist))
+        scores = np.rint(weight * reach_score(minutes, target, factor)
+                         ).astype(np.int64)
+        memo[key] = [(n, int(score)) for n, score
+                     in zip(dist, scores.tolist()) if score]
+    parts = [(on_node[n], score) for n, score in memo[key] if n in on_node]
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    index = np.concatenate([dwellings for dwellings, _ in parts])
+    values = np.repeat([score for _, score in parts],
+                       [len(dwellings) for dwellings, _ in parts])
     order = np.argsort(index, kind="stable")
-    return (np.array(index, dtype=np.int64)[order],
-            np.array(values, dtype=np.int64)[order])
+    return index[order], values[order].astype(np.int64)
 
 
 def lock_check(hh: HouseholdArrays, dw: DwellingArrays, policy, take,

@@ -73,15 +73,22 @@ def minutes_to_services(instance: Instance, graph=None) -> np.ndarray:
     out = np.full((len(instance.dwellings), len(kinds)), math.inf)
     graph = travel_graph(instance) if graph is None else graph
     # Multi-source Dijkstra per service kind: one search per kind instead of
-    # one per dwelling.
+    # one per dwelling; each kind's minutes read once per distinct node.
+    nodes = list(dict.fromkeys(d.node for d in instance.dwellings
+                               if d.node is not None))
+    node_of = {n: i for i, n in enumerate(nodes)}
+    placed = np.array([d.node is not None for d in instance.dwellings],
+                      dtype=bool)
+    at = np.array([node_of[d.node] for d in instance.dwellings
+                   if d.node is not None], dtype=np.int64)
     for k, kind in enumerate(kinds):
         sources = sorted({s.node for s in instance.sites if s.kind == kind})
         if not sources:
             continue
         dist = shortest_minutes(graph, sources)
-        for i, d in enumerate(instance.dwellings):
-            if d.node is not None:
-                out[i, k] = dist.get(d.node, math.inf)
+        per_node = np.array([dist.get(n, math.inf) for n in nodes],
+                            dtype=float)
+        out[placed, k] = per_node[at]
     row = {d.id: i for i, d in enumerate(instance.dwellings)}
     for t in instance.travel_times:
         out[row[t.dwelling], kinds.index(t.kind)] = t.minutes
