@@ -78,6 +78,8 @@ class Individual:
         self.keep: dict[int, np.ndarray] = {}
         self.keep_of: dict[int, int] = {}
         self.keep_bonus = 0
+        self.num_dwellings = len(instance.dwellings)
+        self._flat_terms = None
         cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
         def reached(node, target, weight):
@@ -130,6 +132,7 @@ class Individual:
         """
         self.keep_bonus = int(bonus)
         self.keep_of = {int(h): int(d) for h, d in keep.items()}
+        self._flat_terms = None
         empty = np.zeros(0, dtype=np.int64)
         for h, d in self.keep_of.items():
             index = self.index.get(h, empty)
@@ -176,18 +179,42 @@ class Individual:
         """The place and school contributions of pairs."""
         place = np.zeros(len(ph), dtype=np.int64)
         school = np.zeros(len(ph), dtype=np.int64)
-        for h in np.intersect1d(ph, np.fromiter(self.index, dtype=np.int64)):
-            rows = np.flatnonzero(ph == h)
-            school[rows] += self.constant.get(int(h), 0)
-            index = self.index[h]
-            if not len(index):
-                continue
-            pos = np.minimum(np.searchsorted(index, pd[rows]),
-                             len(index) - 1)
-            hit = index[pos] == pd[rows]
-            place[rows[hit]] = self.place[h][pos[hit]]
-            school[rows[hit]] += self.school[h][pos[hit]]
+        if not self.index or not len(ph):
+            return place, school
+        keys, place_at, school_at, constant = self._flat()
+        school += constant[np.minimum(ph, len(constant) - 1)] * (
+            ph < len(constant))
+        # Each pair found among the terms of every household at once: a
+        # key of household and dwelling, sorted as the rows are.
+        pair_keys = ph.astype(np.int64) * self.num_dwellings + pd
+        pos = np.minimum(np.searchsorted(keys, pair_keys),
+                         max(len(keys) - 1, 0))
+        if len(keys):
+            hit = keys[pos] == pair_keys
+            place[hit] = place_at[pos[hit]]
+            school[hit] += school_at[pos[hit]]
         return place, school
+
+    def _flat(self):
+        """The terms of every household as one sorted key of household
+        and dwelling, with the place and school values at each, and each
+        household's constant; built once (``set_keep`` renews it)."""
+        if self._flat_terms is None:
+            hs = sorted(self.index)
+            parts = [np.zeros(0, dtype=np.int64)]
+            keys = np.concatenate(parts + [
+                h * self.num_dwellings + self.index[h] for h in hs])
+            place = np.concatenate(parts + [self.place.get(
+                h, np.zeros(len(self.index[h]), dtype=np.int64))
+                for h in hs])
+            school = np.concatenate(parts + [self.school.get(
+                h, np.zeros(len(self.index[h]), dtype=np.int64))
+                for h in hs])
+            constant = np.zeros(hs[-1] + 1 if hs else 0, dtype=np.int64)
+            for h, value in self.constant.items():
+                constant[h] = value
+            self._flat_terms = (keys, place, school, constant)
+        return self._flat_terms
 
 
 def _sparse_reach(graph, on_node, node, target, factor, weight):
@@ -366,32 +393,45 @@ class Candidates:
         """Free eligible dwellings of a household and their exact quality:
         best first when the household has no individual terms (its
         class's row), else in the class row's order."""
+        dwellings, quality, _gain = self._exact(h)
+        return dwellings, quality
+
+    def _exact(self, h: int):
+        """``exact_values`` and the individual terms' gain at each of the
+        dwellings (zeros without terms)."""
         dwellings, quality = self._free_of(h)
         if h not in self.individual:
-            return dwellings, quality
+            return dwellings, quality, None
         index, gain = self.individual.row_gain(h)
         quality = quality + self.individual.constant.get(h, 0)
-        pos = np.searchsorted(index, dwellings)
-        pos = np.minimum(pos, max(len(index) - 1, 0))
-        if len(index):
-            hit = index[pos] == dwellings
-            quality = quality.copy()
-            quality[hit] += gain[pos[hit]]
-        return dwellings, quality
+        # Looked up from a vector over the dwellings: a class row holds
+        # thousands of dwellings, the terms a few hundred.
+        gain_at = np.zeros(self.tables.num_dwellings, dtype=np.int64)
+        gain_at[index] = gain
+        gain_here = gain_at[dwellings]
+        return dwellings, quality + gain_here, gain_here
 
     def exact_row(self, h: int, keep: int | None = None
                   ) -> tuple[np.ndarray, np.ndarray]:
         """Free eligible dwellings of a household and their exact quality,
         best first; with ``keep``, only the first ``keep`` of them."""
-        dwellings, quality = self.exact_values(h)
-        if h not in self.individual:
+        dwellings, quality, gain = self._exact(h)
+        if gain is None:
             return dwellings[:keep], quality[:keep]
         if keep is not None and 0 < keep < len(quality):
-            # The first ``keep`` in order all reach the keep-th largest
-            # quality: sort only those (a national row holds thousands).
-            least = np.partition(quality, len(quality) - keep)[
-                len(quality) - keep]
-            near = np.flatnonzero(quality >= least)
+            if (gain >= 0).all():
+                # The class row is best first (ties by position), and no
+                # term lowers a dwelling: the first ``keep`` of it and
+                # the dwellings a term raises hold the ``keep`` best.
+                raised = np.flatnonzero(gain > 0)
+                near = np.concatenate([np.arange(keep),
+                                       raised[raised >= keep]])
+            else:
+                # The first ``keep`` in order all reach the keep-th
+                # largest quality: sort only those.
+                least = np.partition(quality, len(quality) - keep)[
+                    len(quality) - keep]
+                near = np.flatnonzero(quality >= least)
             dwellings, quality = dwellings[near], quality[near]
         order = np.lexsort((dwellings, -quality))[:keep]
         return dwellings[order], quality[order]
