@@ -1209,20 +1209,18 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
     by_choice = _rules_by_choice(hh, every, policy, representatives)
     for start in range(0, n_classes, step):
         reps = representatives[start:start + step]
-        fail = _chunk_failures(hh, every, policy, reps, start, by_choice)
-        for k, rep in enumerate(reps.tolist()):
-            if rep in banned:
-                fail[banned_row, k, sorted(banned[rep])] = True
-        # Counted in bytes and as packed bits: summing booleans into the
-        # default 64-bit integers was most of the rule counting (a few
-        # rules fit a byte).
-        failures = fail.sum(axis=0, dtype=np.uint8)
-        packed = np.packbits(fail, axis=2)
-        excluded[start:start + len(reps)] = _bit_counts(packed).T
-        once = np.packbits(failures == 1, axis=1)
-        only[start:start + len(reps)] = _bit_counts(packed & once[None]).T
-        _chunk_rows(hh, dw, policy, reps, start, failures == 0, tabled,
-                    tables, (eligible, quality, room))
+        bits = _chunk_failures(hh, every, policy, reps, start, by_choice)
+        chunk_banned = [(k, sorted(banned[rep]))
+                        for k, rep in enumerate(reps.tolist()) if rep in banned]
+        if chunk_banned:
+            fail = np.zeros((len(reps), D), dtype=bool)
+            for k, ds in chunk_banned:
+                fail[k, ds] = True
+            bits[banned_row] = np.packbits(fail, axis=1)
+        ok = _counted_failures(bits, excluded[start:start + len(reps)],
+                               only[start:start + len(reps)], D)
+        _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables,
+                    (eligible, quality, room))
     return ClassTable(eligible=eligible, quality=quality, room=room,
                       excluded=excluded, only=only, num_dwellings=D)
 
@@ -1256,8 +1254,9 @@ def _rules_by_choice(hh, every, policy, representatives) -> dict:
     values among the classes than there are classes (the municipality a
     household is assigned to, its need of bedrooms, none at all...),
     each evaluated once per distinct value against every dwelling: rule
-    row -> (failures by choice and dwelling, or ``None`` when the policy
-    has the rule off; each class's choice). The other rules are
+    row -> (failures by choice and dwelling, packed in bits along the
+    dwellings, or ``None`` when the policy has the rule off; each
+    class's choice). The other rules are
     evaluated per class (``_chunk_failures``).
     """
     n = len(representatives)
@@ -1277,21 +1276,24 @@ def _rules_by_choice(hh, every, policy, representatives) -> dict:
             continue
         broken = rule.fails(_take(hh, representatives[first], dense=True),
                             every, policy)
-        table = None if broken is None else np.ascontiguousarray(
-            np.broadcast_to(broken, (len(first), every.bedrooms.shape[-1])))
+        table = None if broken is None else np.packbits(
+            np.broadcast_to(broken, (len(first), every.bedrooms.shape[-1])),
+            axis=1)
         out[row] = (table, choice_of.reshape(-1))
     return out
 
 
-def _chunk_failures(hh, every, policy, reps, start, by_choice):
+def _chunk_failures(hh, every, policy, reps, start, by_choice) -> dict:
     """
     Which hard rules each class of a chunk (``reps``, the classes from
     ``start`` on) breaks with each dwelling, as ``rule_failures`` gives
-    them: looked up from ``by_choice`` where a rule has a table there,
-    evaluated for the chunk's classes otherwise.
+    them, packed in bits along the dwellings (``np.packbits``): rule row
+    -> (classes, bytes), for the rules that rule out anything. Looked up
+    from ``by_choice`` where a rule has a table there, evaluated for the
+    chunk's classes otherwise.
     """
-    fail = np.zeros((len(PAIR_RULES), len(reps), every.bedrooms.shape[-1]),
-                    dtype=bool)
+    D = every.bedrooms.shape[-1]
+    bits = {}
     h = None
     for row, rule in enumerate(PAIR_RULES):
         if rule.fails is None:
@@ -1299,14 +1301,44 @@ def _chunk_failures(hh, every, policy, reps, start, by_choice):
         if row in by_choice:
             table, choice_of = by_choice[row]
             if table is not None:
-                fail[row] = table[choice_of[start:start + len(reps)]]
+                bits[row] = table[choice_of[start:start + len(reps)]]
             continue
         if h is None:
             h = _take(hh, reps, dense=True)
         broken = rule.fails(h, every, policy)
         if broken is not None:
-            fail[row] = broken
-    return fail
+            bits[row] = np.packbits(
+                np.broadcast_to(broken, (len(reps), D)), axis=1)
+    return bits
+
+
+def _counted_failures(bits: dict, excluded: np.ndarray, only: np.ndarray,
+                      D: int) -> np.ndarray:
+    """
+    Fills in, for each class of a chunk, how many dwellings each rule
+    rules out (``excluded``) and rules out alone (``only``), from the
+    packed failures of ``_chunk_failures``; returns the eligible cells,
+    shape (classes, D).
+
+    Counted on the packed bits, eight dwellings to a byte: the cells
+    some rule rules out, and those two or more rules rule out, are
+    running ORs of the rules' bits.
+    """
+    some = np.zeros((len(excluded), (D + 7) // 8), dtype=np.uint8)
+    several = np.zeros_like(some)
+    for packed in bits.values():
+        several |= some & packed
+        some |= packed
+    once = some & ~several
+    for row, packed in bits.items():
+        excluded[:, row] = _bit_counts(packed)
+        only[:, row] = _bit_counts(packed & once)
+    return np.unpackbits(some, axis=1, count=D) == 0
+
+
+TABLE_CELLS = 8 * DENSE_CELLS
+"""Cells of one table of class criteria by choice (``_criteria_by_choice``):
+64 MB of 64-bit integers."""
 
 
 def _criteria_by_choice(hh, every, policy, representatives):
@@ -1315,38 +1347,53 @@ def _criteria_by_choice(hh, every, policy, representatives):
     values among the classes, summed for each distinct choice of those
     attributes against every dwelling: a few rows each, where the
     eligible cells on national are some 15 million (looking a cell up
-    costs less than computing it).
+    costs less than computing it, and one lookup serves every criterion
+    of a table).
 
     The criteria that read only yes/no attributes (the services wanted,
-    children, a wish to live centrally...) make the first group; each
-    other criterion joins the last group while their choices together
-    stay within ``4 * DENSE_CELLS`` cells, else starts a group of its
-    own, else (an income read per class, say) is left to be computed
-    per cell.
+    children, a wish to live centrally...) make the first table; each
+    other criterion joins the table whose choices grow least with it,
+    within ``TABLE_CELLS`` cells, else starts a table of its own, else
+    (an income read per class, say) is left to be computed per cell.
+    Criteria the policy leaves out (no score) read nothing.
 
     Returns
     -------
     tuple
-        The criteria tabled, and for each group its table (choices by
+        The criteria tabled, and for each table the table (choices by
         dwellings) and each class's row in it.
     """
     scored = [c for c in CRITERIA_RECORDS if c.score is not None]
+    silent = ()
+    if len(representatives):
+        # A criterion scores nothing (``None``) by the policy alone, as
+        # care housing and affordability do while their mode is not to
+        # penalise: one class tells.
+        probe = _take(hh, representatives[:1], dense=True)
+        silent = tuple(c for c in scored
+                       if c.score(probe, every, policy) is None)
+        scored = [c for c in scored if c not in silent]
     first = tuple(c for c in scored
                   if all(getattr(hh, f).dtype == bool for f in c.reads))
-    groups = [[first, _choices(hh, representatives, first)]]
-    D = every.bedrooms.shape[-1]
+    groups = [(first, _choices(hh, representatives, first))]
+    D = max(every.bedrooms.shape[-1], 1)
     for criterion in scored:
         if criterion in first:
             continue
-        names, _ = groups[-1]
-        joined = _choices(hh, representatives, (*names, criterion))
-        if len(groups) > 1 and len(joined[0]) * D <= 4 * DENSE_CELLS:
-            groups[-1] = [(*names, criterion), joined]
+        joined = [((*names, criterion),
+                   _choices(hh, representatives, (*names, criterion)))
+                  for names, _ in groups]
+        fits = [g for g, (_, (firsts, _)) in enumerate(joined)
+                if len(firsts) * D <= TABLE_CELLS]
+        if fits:
+            best = min(fits, key=lambda g: len(joined[g][1][0]))
+            groups[best] = joined[best]
             continue
         own = _choices(hh, representatives, (criterion,))
-        if len(own[0]) * D <= 4 * DENSE_CELLS:
-            groups.append([(criterion,), own])
-    tabled = tuple(c.name for names, _ in groups for c in names)
+        if len(own[0]) * D <= TABLE_CELLS:
+            groups.append(((criterion,), own))
+    tabled = tuple(c.name for names, _ in groups
+                   for c in names) + tuple(c.name for c in silent)
     tables = [(_criteria_rows(hh, every, policy, representatives[firsts],
                               tuple(c.name for c in names)), choice_of)
               for names, (firsts, choice_of) in groups]
