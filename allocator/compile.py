@@ -1165,8 +1165,6 @@ def _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables, rows):
     eligible cells as pairs.
     """
     eligible, quality, room = rows
-    h = _take(hh, reps, dense=True)
-    is_room = np.broadcast_to(rooms(h, _all(dw), policy), ok.shape)
     untabled = None
     if any(c.score is not None and c.name not in tabled
            for c in CRITERIA_RECORDS):
@@ -1177,11 +1175,10 @@ def _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables, rows):
         bounds = np.searchsorted(ks, np.arange(len(reps) + 1))
     for k in range(len(reps)):
         ds = np.flatnonzero(ok[k])
-        if len(tables) == 1:
-            q = tables[0][0][tables[0][1][start + k], ds]
-        else:
-            q = sum(table[choice_of[start + k], ds]
-                    for table, choice_of in tables)
+        q = None
+        for table, choice_of in tables:
+            part = table[choice_of[start + k]][ds]
+            q = part if q is None else q + part
         if untabled is not None:
             q = untabled[bounds[k]:bounds[k + 1]] + q
         order = _best_first(q)
@@ -1190,7 +1187,9 @@ def _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables, rows):
         # grows fastest.
         eligible.append(ds[order].astype(np.int32))
         quality.append(q[order])
-        room.append(is_room[k, ds][order])
+        is_room = rooms(_Gathered(hh, reps[k:k + 1]), _Gathered(dw, ds),
+                        policy)
+        room.append(np.broadcast_to(is_room, ds.shape)[order])
 
 
 def _class_tables(hh, dw, policy, representatives, class_of, banned):
@@ -1394,9 +1393,24 @@ def _criteria_by_choice(hh, every, policy, representatives):
             groups.append(((criterion,), own))
     tabled = tuple(c.name for names, _ in groups
                    for c in names) + tuple(c.name for c in silent)
-    tables = [(_criteria_rows(hh, every, policy, representatives[firsts],
-                              tuple(c.name for c in names)), choice_of)
-              for names, (firsts, choice_of) in groups]
+    # Each criterion evaluated once per distinct choice of its own
+    # attributes, and a table's rows summed from those.
+    tables = []
+    for names, (firsts, choice_of) in groups:
+        table = np.zeros((len(firsts), every.bedrooms.shape[-1]),
+                         dtype=np.int64)
+        # One buffer for the rows of each criterion in turn: a table is
+        # tens of megabytes, and fresh memory costs its page faults.
+        rows = np.empty_like(table)
+        for criterion in names:
+            own_firsts, own_choice = _choices(hh, representatives,
+                                              (criterion,))
+            own = _criteria_rows(hh, every, policy,
+                                 representatives[own_firsts],
+                                 (criterion.name,))
+            np.take(own, own_choice[firsts], axis=0, out=rows)
+            table += rows
+        tables.append((table, choice_of))
     return tabled, tables
 
 
