@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 from collections import defaultdict
 from datetime import date
 from types import SimpleNamespace
@@ -395,82 +396,102 @@ def _late_from(instance: Instance, policy: Policy, free_in: np.ndarray,
     return out
 
 
+DWELLING_FIELDS = (
+    "bedrooms", "floor_area_m2", "floor", "step_free", "lift", "basement",
+    "damp", "child_suitable", "shared_rooms", "condition", "rent_nok",
+    "municipality", "area",
+)
+"""Dwelling fields read as they are, one column each (``_dwellings``)."""
+
+
+def _dwelling_columns(ds, as_of: date) -> SimpleNamespace:
+    """
+    The dwellings' fields as columns, read in one pass: those of
+    ``DWELLING_FIELDS`` as they are, features as bits (each distinct set
+    once), dates as days from ``as_of`` (``available_until`` as
+    ``NEVER_LATE`` when open), tenure as its security, and utilities as
+    NaN when unknown.
+    """
+    read = operator.attrgetter(*DWELLING_FIELDS, "features", "tenure",
+                               "lease_months", "available_from",
+                               "available_until", "utilities_nok")
+    rows = list(map(read, ds))
+    n = len(DWELLING_FIELDS)
+    columns = dict(zip(DWELLING_FIELDS, zip(*rows))) if rows else {
+        name: () for name in DWELLING_FIELDS}
+    bits: dict[frozenset, int] = {}
+    day = as_of.toordinal()
+    features, tenure, free_from, until, utilities = [], [], [], [], []
+    for row in rows:
+        found, kind, lease, start, end, extra = row[n:]
+        if found not in bits:
+            bits[found] = _bits(found)
+        features.append(bits[found])
+        tenure.append(TENURE_SECURITY[kind]
+                      - (30 if lease is not None and lease < 12 else 0))
+        free_from.append(start.toordinal() - day)
+        until.append(NEVER_LATE if end is None else end.toordinal() - day)
+        utilities.append(np.nan if extra is None else extra)
+    return SimpleNamespace(
+        **columns, features=features, tenure=tenure, free_from=free_from,
+        until=until, utilities=utilities)
+
+
 def _dwellings(instance: Instance, policy: Policy, graph, nationality_index
                ) -> DwellingArrays:
     """Per-dwelling attributes as arrays of shape (D,)."""
     ds = instance.dwellings
     D = len(ds)
-    as_of = instance.as_of
     m_index = {m.id: i for i, m in enumerate(instance.municipalities)}
     a_index = {a.id: i for i, a in enumerate(instance.areas)}
+    col = _dwelling_columns(ds, instance.as_of)
 
     def arr(values, dtype):
-        return np.array(list(values), dtype=dtype).reshape(D)
+        return np.array(values, dtype=dtype).reshape(D)
 
-    features = arr((_bits(d.features) for d in ds), np.int64)
+    features = arr(col.features, np.int64)
+    floor = arr(col.floor, np.int64)
+    basement = arr(col.basement, bool)
+    bedrooms = arr(col.bedrooms, np.int64)
+    free_from = arr(col.free_from, np.int64)
+    municipality = arr([m_index[m] for m in col.municipality], np.int64)
     reach, counted = _service_reach(instance, policy, graph)
     local = _local_policies(instance, policy)
-    horizon = arr((local[d.municipality].horizon_days for d in ds), np.int64)
+    per_municipality = [local[m.id] for m in instance.municipalities]
+    horizon = np.array([p.horizon_days for p in per_municipality],
+                       dtype=np.int64)[municipality]
+    damp = arr(col.damp, bool)
     return DwellingArrays(
         n=D,
-        bedrooms=arr((d.bedrooms for d in ds), np.int64),
-        floor_area=arr((d.floor_area_m2 for d in ds), float),
-        step_free=arr((d.step_free and (d.floor == 0 or d.lift) for d in ds),
-                      bool),
-        ground=arr((d.floor == 0 and not d.basement for d in ds), bool),
-        basement=arr((d.basement for d in ds), bool),
+        bedrooms=bedrooms,
+        floor_area=arr(col.floor_area_m2, float),
+        step_free=arr(col.step_free, bool) & (
+            (floor == 0) | arr(col.lift, bool)),
+        ground=(floor == 0) & ~basement,
+        basement=basement,
         features=features,
         care=(features & _bits(CARE_FEATURES)) != 0,
-        unsafe_for_children=arr((d.damp or not d.child_suitable for d in ds),
-                                bool),
-        available=arr(
-            (
-                (d.available_from - as_of).days <= horizon[i]
-                and (d.available_until is None or d.available_until >= as_of)
-                for i, d in enumerate(ds)
-            ),
-            bool,
-        ),
-        shared_rooms=arr((d.shared_rooms for d in ds), np.int64),
-        free_in=arr((max(0, (d.available_from - as_of).days) for d in ds),
-                    np.int64),
-        condition=arr((d.condition for d in ds), np.int64),
-        damp=arr((d.damp for d in ds), bool),
-        tenure=arr(
-            (
-                TENURE_SECURITY[d.tenure]
-                - (30 if d.lease_months is not None and d.lease_months < 12
-                   else 0)
-                for d in ds
-            ),
-            np.int64,
-        ),
-        playground=arr((DwellingFeature.PLAYGROUND in d.features for d in ds),
-                       bool),
-        nuisance=arr(
-            (
-                bool(d.features
-                     & {DwellingFeature.BUSY_ROAD, DwellingFeature.NOISE})
-                for d in ds
-            ),
-            bool,
-        ),
-        municipality=arr((m_index[d.municipality] for d in ds), np.int64),
-        area=arr((a_index[d.area] for d in ds), np.int64),
+        unsafe_for_children=damp | ~arr(col.child_suitable, bool),
+        available=(free_from <= horizon) & (arr(col.until, np.int64) >= 0),
+        shared_rooms=arr(col.shared_rooms, np.int64),
+        free_in=np.maximum(0, free_from),
+        condition=arr(col.condition, np.int64),
+        damp=damp,
+        tenure=arr(col.tenure, np.int64),
+        playground=(features & FEATURE_BIT[DwellingFeature.PLAYGROUND]) != 0,
+        nuisance=(features & _bits({DwellingFeature.BUSY_ROAD,
+                                    DwellingFeature.NOISE})) != 0,
+        municipality=municipality,
+        area=arr([a_index[a] for a in col.area], np.int64),
         reach=reach,
         counted=counted,
         centre_minutes=_centre_minutes(instance, graph),
         compatriot_table=_compatriots(instance, a_index, nationality_index),
-        cost=housing_cost(
-            arr((d.rent_nok for d in ds), float),
-            arr((np.nan if d.utilities_nok is None else d.utilities_nok
-                 for d in ds), float),
-            arr((d.bedrooms for d in ds), np.int64),
-            policy,
-        ),
+        cost=housing_cost(arr(col.rent_nok, float),
+                          arr(col.utilities, float), bedrooms, policy),
         found_by=_found_by(instance, policy),
-        found_approved=arr((_approved(d) for d in ds), bool),
-        local=(_local_rules([local[d.municipality] for d in ds], arr)
+        found_approved=arr([_approved(d) for d in ds], bool),
+        local=(_local_rules(per_municipality, municipality)
                if policy.municipal else {}),
     )
 
@@ -535,28 +556,36 @@ def _local_policies(instance: Instance, policy: Policy) -> dict:
             for m in instance.municipalities}
 
 
-def _local_rules(per_dwelling, arr) -> dict[str, np.ndarray]:
+def _local_rules(per_municipality, municipality) -> dict[str, np.ndarray]:
     """
     Per-dwelling copies of the rules and weights a municipality may set
     (``models.municipal``), read as ``local_*`` arrays; ``criteria``
-    takes them in place of the national values where present.
+    takes them in place of the national values where present. Each is
+    taken once per municipality (``per_municipality``, in the order of
+    the instance's) and spread to the dwellings by their
+    ``municipality`` positions.
     """
+
+    def arr(values, dtype):
+        return np.array(list(values), dtype=dtype).reshape(
+            len(per_municipality))[municipality]
+
     local = {
-        "surplus": arr((p.size.allowed_surplus for p in per_dwelling),
+        "surplus": arr((p.size.allowed_surplus for p in per_municipality),
                        np.int64),
         "short": arr((SHORT_ALLOWED[p.size.crowding]
-                      for p in per_dwelling), np.int64),
+                      for p in per_municipality), np.int64),
     }
     for rule in ("accessibility", "avoid_features", "child_safety"):
-        local[rule] = arr((getattr(p.hard, rule) for p in per_dwelling),
+        local[rule] = arr((getattr(p.hard, rule) for p in per_municipality),
                           bool)
     local["care_forbid"] = arr((p.hard.care_housing == RuleMode.FORBID
-                                for p in per_dwelling), bool)
+                                for p in per_municipality), bool)
     local["care_penalise"] = arr((p.hard.care_housing == RuleMode.PENALISE
-                                  for p in per_dwelling), bool)
+                                  for p in per_municipality), bool)
     for name in LOCAL_WEIGHTS:
         local[f"weight_{name}"] = arr(
-            (getattr(p.weights, name) for p in per_dwelling), np.int64)
+            (getattr(p.weights, name) for p in per_municipality), np.int64)
     return local
 
 
