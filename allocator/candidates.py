@@ -99,9 +99,9 @@ class Individual:
             if household.wish_near_node is not None and w.wish_place:
                 keys["place"] = (household.wish_near_node,
                                  sv.near_place_minutes, w.wish_place)
-            school_age = any(SCHOOL_AGE <= m.age < ADULT_AGE
-                             for m in household.members)
-            if household.current_school and school_age and w.school_change:
+            if household.current_school and w.school_change and any(
+                    SCHOOL_AGE <= m.age < ADULT_AGE
+                    for m in household.members):
                 node = site_node.get(household.current_school)
                 keys["school"] = (node, school_target, w.school_change)
                 self.constant[h] = -100 * w.school_change

@@ -1201,7 +1201,7 @@ def _classes(hh, banned) -> tuple[np.ndarray, np.ndarray]:
     own = np.full((hh.n, 1), -1, dtype=np.int64)
     own[list(banned), 0] = list(banned)
     keys = np.hstack([*columns, own])
-    _rows, first, inverse = np.unique(keys, axis=0, return_index=True,
+    _rows, first, inverse = np.unique(_row_codes(keys), return_index=True,
                                       return_inverse=True)
     # Number the distinct rows by their first household, as a pass over
     # the households in order would.
@@ -1249,6 +1249,24 @@ def _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables, rows):
         is_room = rooms(_Gathered(hh, reps[k:k + 1]), _Gathered(dw, ds),
                         policy)
         room.append(np.broadcast_to(is_room, ds.shape)[order])
+
+
+def _row_codes(keys: np.ndarray) -> np.ndarray:
+    """
+    A number for each row of ``keys`` (2-D integers), equal for equal
+    rows and different for different ones: the columns' codes combined
+    one at a time and renumbered after each, so that they stay below the
+    number of rows. Distinct rows found on one column of numbers are
+    found far faster than by ``np.unique(..., axis=0)``, which sorts
+    whole rows.
+    """
+    code = np.zeros(len(keys), dtype=np.int64)
+    for column in keys.T:
+        _values, column_code = np.unique(column, return_inverse=True)
+        combined = code * (int(column_code.max(initial=0)) + 1) + column_code
+        _values, code = np.unique(combined, return_inverse=True)
+        code = code.reshape(-1).astype(np.int64)
+    return code
 
 
 def _class_tables(hh, dw, policy, representatives, class_of, banned):
