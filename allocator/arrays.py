@@ -122,6 +122,29 @@ def _rebuilt(cls, values: dict):
     return cls(**values)
 
 
+class GatheredRows:
+    """
+    Some rows of household or dwelling arrays, as ``with_rows`` takes
+    them (not reshaped), each attribute gathered when first read: a
+    rule or criterion reads a few of the attributes, and on national the
+    eligible class cells are some 15 million rows.
+    """
+
+    def __init__(self, rows: _Rows, index: np.ndarray):
+        self._rows = rows
+        self._index = index
+
+    def __getattr__(self, name: str):
+        # Only called for what is not gathered yet; a missing attribute
+        # raises AttributeError as the arrays do (``criteria._local``
+        # relies on it).
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = self._rows.attribute_at(name, self._index)
+        setattr(self, name, value)
+        return value
+
+
 @dataclass(frozen=True, eq=False)
 class HouseholdArrays(_Rows):
     """

@@ -11,14 +11,15 @@ these tables on demand.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
 
 from models import ADULT_AGE, SCHOOL_AGE, ServiceKind
 
-from .arrays import DwellingArrays, HouseholdArrays
+from .arrays import DwellingArrays, GatheredRows, HouseholdArrays
 from .criteria import (
     CRITERION_COL,
     class_scores,
@@ -48,6 +49,11 @@ class ClassTable:
     excluded: np.ndarray
     only: np.ndarray
     num_dwellings: int
+    criteria: Mapping[str, tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict)
+    """Class criteria by the distinct choices of the household attributes
+    each reads: criterion -> (values by choice and dwelling, each class's
+    choice); the criteria left out are computed per pair."""
 
 
 class Individual:
@@ -505,9 +511,17 @@ class Candidates:
                 np.concatenate([s for _, s in parts]))
 
     def _pair_scores(self, ph: np.ndarray, pd: np.ndarray):
-        h = self._take(self.hh, ph, dense=False)
-        d = self._take(self.dw, pd, dense=False)
-        scores = class_scores(h, d, self.policy)
+        # Attributes gathered as the criteria read them; the criteria
+        # with a table by choice looked up there.
+        h = GatheredRows(self.hh, ph)
+        d = GatheredRows(self.dw, pd)
+        tabled = self.tables.criteria
+        scores = class_scores(h, d, self.policy, leave_out=tuple(tabled))
+        if tabled and len(ph):
+            classes = self.class_of[ph]
+            for name, (values, choice_of) in tabled.items():
+                scores[:, CRITERION_COL[name]] = values[choice_of[classes],
+                                                        pd]
         place, school = self.individual.columns(ph, pd)
         scores[:, CRITERION_COL["wish_place"]] += place
         scores[:, CRITERION_COL["school_change"]] += school

@@ -32,7 +32,7 @@ from models.municipal import MunicipalWeights
 from models.policy import ObjectiveMode, RuleMode
 
 from .affordability import UNKNOWN_INCOME, applies, housing_cost
-from .arrays import DwellingArrays, HouseholdArrays, Rows
+from .arrays import DwellingArrays, GatheredRows, HouseholdArrays, Rows
 from .candidates import Candidates, ClassTable, Individual, lock_check
 from . import criteria
 from .criteria import (
@@ -1228,8 +1228,8 @@ def _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables, rows):
     if any(c.score is not None and c.name not in tabled
            for c in CRITERIA_RECORDS):
         ks, cells = np.nonzero(ok)
-        untabled = class_quality(_Gathered(hh, reps[ks]),
-                                 _Gathered(dw, cells), policy,
+        untabled = class_quality(GatheredRows(hh, reps[ks]),
+                                 GatheredRows(dw, cells), policy,
                                  leave_out=tabled)
         bounds = np.searchsorted(ks, np.arange(len(reps) + 1))
     for k in range(len(reps)):
@@ -1246,8 +1246,8 @@ def _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables, rows):
         # grows fastest.
         eligible.append(ds[order].astype(np.int32))
         quality.append(q[order])
-        is_room = rooms(_Gathered(hh, reps[k:k + 1]), _Gathered(dw, ds),
-                        policy)
+        is_room = rooms(GatheredRows(hh, reps[k:k + 1]),
+                        GatheredRows(dw, ds), policy)
         room.append(np.broadcast_to(is_room, ds.shape)[order])
 
 
@@ -1280,8 +1280,8 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
     every = _all(dw)
     step = max(1, DENSE_CELLS // max(D, 1))
     banned_row = RULES.index("banned")
-    tabled, tables = _criteria_by_choice(hh, every, policy,
-                                         representatives)
+    tabled, tables, own_tables = _criteria_by_choice(hh, every, policy,
+                                                     representatives)
     by_choice = _rules_by_choice(hh, every, policy, representatives)
     for start in range(0, n_classes, step):
         reps = representatives[start:start + step]
@@ -1298,30 +1298,8 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
         _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables,
                     (eligible, quality, room))
     return ClassTable(eligible=eligible, quality=quality, room=room,
-                      excluded=excluded, only=only, num_dwellings=D)
-
-
-class _Gathered:
-    """
-    Some rows of a namespace's attributes, as ``_take(ns, index,
-    dense=False)`` gives them, each gathered when first read: the
-    criteria read about half of the attributes, and on national the
-    eligible cells are some 15 million rows.
-    """
-
-    def __init__(self, ns, index: np.ndarray):
-        self._ns = ns
-        self._index = index
-
-    def __getattr__(self, name: str):
-        # Only called for what is not gathered yet; a missing attribute
-        # raises AttributeError as the namespace does (``criteria._local``
-        # relies on it).
-        if name.startswith("__"):
-            raise AttributeError(name)
-        value = self._ns.attribute_at(name, self._index)
-        setattr(self, name, value)
-        return value
+                      excluded=excluded, only=only, num_dwellings=D,
+                      criteria=own_tables)
 
 
 def _rules_by_choice(hh, every, policy, representatives) -> dict:
@@ -1436,8 +1414,10 @@ def _criteria_by_choice(hh, every, policy, representatives):
     Returns
     -------
     tuple
-        The criteria tabled, and for each table the table (choices by
-        dwellings) and each class's row in it.
+        The criteria tabled; for each table the table (choices by
+        dwellings) and each class's row in it; and each tabled
+        criterion's own table and each class's row in that
+        (``ClassTable.criteria``).
     """
     scored = [c for c in CRITERIA_RECORDS if c.score is not None]
     silent = ()
@@ -1472,7 +1452,7 @@ def _criteria_by_choice(hh, every, policy, representatives):
                    for c in names) + tuple(c.name for c in silent)
     # Each criterion evaluated once per distinct choice of its own
     # attributes, and a table's rows summed from those.
-    tables = []
+    tables, own_tables = [], {}
     for names, (firsts, choice_of) in groups:
         table = np.zeros((len(firsts), every.bedrooms.shape[-1]),
                          dtype=np.int64)
@@ -1485,13 +1465,15 @@ def _criteria_by_choice(hh, every, policy, representatives):
             own = _criteria_rows(hh, every, policy,
                                  representatives[own_firsts],
                                  (criterion.name,))
+            own.flags.writeable = False
+            own_tables[criterion.name] = (own, own_choice)
             # Any mode but "raise" writes to ``out`` unbuffered (the
             # positions are valid).
             np.take(own, own_choice[firsts], axis=0, out=rows,
                     mode="clip")
             table += rows
         tables.append((table, choice_of))
-    return tabled, tables
+    return tabled, tables, own_tables
 
 
 def _choices(hh, representatives, records):

@@ -525,16 +525,17 @@ CLASS_FIELDS = tuple(dict.fromkeys(
 equal in all of them form one class."""
 
 
-def class_scores(h, d, policy: Policy) -> np.ndarray:
+def class_scores(h, d, policy: Policy, leave_out=()) -> np.ndarray:
     """
     Weighted contribution of every criterion that depends on the household
     only through its class; the last axis follows ``CRITERIA``. The two
     individual criteria (a named place, a current school) are left at zero
-    and added by ``Individual``.
+    and added by ``Individual``, as are the criteria named in
+    ``leave_out`` (the caller fills them in its own way).
     """
     shape = rooms(h, d, policy).shape
     out = np.zeros((*shape, len(CRITERIA)), dtype=np.int64)
-    for criterion, values in _class_criteria(h, d, policy):
+    for criterion, values in _class_criteria(h, d, policy, leave_out):
         out[..., CRITERION_COL[criterion]] = values
     return out
 

@@ -63,3 +63,32 @@ def test_individual_columns_read_each_households_terms(pruned):
                 want_place = int(individual.place[h][at[0]])
                 want_school += int(individual.school[h][at[0]])
         assert (place[k], school[k]) == (want_place, want_school)
+
+
+@pytest.mark.parametrize("policy", [
+    Policy(),
+    Policy.model_validate({"affordability": {"mode": "penalise"},
+                           "hard": {"care_housing": "penalise"}}),
+])
+def test_pair_scores_equal_the_criteria_per_pair(policy):
+    """Tests that the scores of any pairs, looked up in the tables of
+    class criteria by choice, equal the criteria computed pair by
+    pair."""
+    from allocator.compile import _take
+    from allocator.criteria import CRITERION_COL, class_scores
+
+    instance = generate("region", seed=8, scale=0.03, services=True,
+                        scores=True)
+    data = compile_instance(instance, policy)
+    cand = data.candidates
+    assert cand.tables.criteria
+    rng = np.random.default_rng(1)
+    ph = rng.integers(0, len(data.household_ids), 3000)
+    pd = rng.integers(0, len(data.dwelling_ids), 3000)
+    _room, scores = cand.pair_scores(ph, pd)
+    want = class_scores(_take(cand.hh, ph, dense=False),
+                        _take(cand.dw, pd, dense=False), policy)
+    place, school = cand.individual.columns(ph, pd)
+    want[:, CRITERION_COL["wish_place"]] += place
+    want[:, CRITERION_COL["school_change"]] += school
+    assert np.array_equal(scores, want)
