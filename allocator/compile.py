@@ -200,25 +200,10 @@ def _extra_rooms(household) -> int:
     return math.ceil(max(0, extra - partner) / 2)
 
 
-_KINDS: dict[int, tuple[tuple, frozenset]] = {}
-"""Services needed by members tuple, held so that its id is not reused."""
-
-
-def _kinds_needed(household) -> frozenset:
-    """Services that count for a household's composition (DOMAIN.md D7);
-    kept per (immutable) members tuple, as the policy lab's rounds ask
-    again for the same households."""
-    hit = _KINDS.get(id(household.members))
-    if hit is not None and hit[0] is household.members:
-        return hit[1]
-    if len(_KINDS) >= 100_000:
-        _KINDS.clear()
-    kinds = _kinds_of(household)
-    _KINDS[id(household.members)] = (household.members, kinds)
-    return kinds
-
-
 def _kinds_of(household) -> frozenset:
+    """Services that count for a household's composition (DOMAIN.md
+    D7); the compile takes them for all households at once
+    (``household_columns.services_needed``)."""
     ages = [m.age for m in household.members]
     kinds = {
         ServiceKind.PUBLIC_TRANSPORT,
@@ -1287,7 +1272,8 @@ def _class_tables(hh, dw, policy, representatives, class_of, banned):
         reps = representatives[start:start + step]
         bits = _chunk_failures(hh, every, policy, reps, start, by_choice)
         chunk_banned = [(k, sorted(banned[rep]))
-                        for k, rep in enumerate(reps.tolist()) if rep in banned]
+                        for k, rep in enumerate(reps.tolist())
+                        if rep in banned]
         if chunk_banned:
             fail = np.zeros((len(reps), D), dtype=bool)
             for k, ds in chunk_banned:
