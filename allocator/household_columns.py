@@ -84,9 +84,7 @@ class Members:
     def of(cls, households) -> Members:
         """The columns of ``households``, read in one pass."""
         sex_code = {s: i for i, s in enumerate(SEXES)}
-        type_code = {t: i for i, t in enumerate(TYPES)}
-        ages, sexes, partners, sizes, types, days, extra = (
-            [], [], [], [], [], [], [])
+        ages, sexes, partners, sizes, days, extra = [], [], [], [], [], []
         for h in households:
             members = h.members
             sizes.append(len(members))
@@ -94,19 +92,19 @@ class Members:
                 ages.append(m.age)
                 sexes.append(sex_code.get(m.sex, -1))
                 partners.append(m.relation == Relation.PARTNER)
-            types.append(type_code[h.household_type])
             days.append(h.permit_date.toordinal())
             extra.append(h.expected_reunification_persons)
         size = np.array(sizes, dtype=np.int64)
         first = np.zeros(len(size), dtype=np.int64)
         np.cumsum(size[:-1], out=first[1:])
+        household = np.repeat(np.arange(len(size)), size)
+        age = np.array(ages, dtype=np.int64)
+        partner = np.array(partners, dtype=bool)
         return cls(
-            household=np.repeat(np.arange(len(size)), size),
-            age=np.array(ages, dtype=np.int64),
+            household=household, age=age,
             sex=np.array(sexes, dtype=np.int64),
-            partner=np.array(partners, dtype=bool),
-            size=size, first=first,
-            type=np.array(types, dtype=np.int64),
+            partner=partner, size=size, first=first,
+            type=_types(household, age, partner, size),
             permit_day=np.array(days, dtype=np.int64),
             reunification=np.array(extra, dtype=np.int64),
         )
@@ -119,6 +117,30 @@ class Members:
     def of_type(self, codes: np.ndarray) -> np.ndarray:
         """Whether each household's type is among ``codes``."""
         return np.isin(self.type, codes)
+
+
+def _types(household, age, partner, size) -> np.ndarray:
+    """``Household.household_type`` of every household, as its position
+    in ``TYPES``."""
+
+    def count(which):
+        return np.bincount(household[which], minlength=len(size))
+
+    adults = count(age >= ADULT_AGE)
+    children = size - adults
+    couple = (size == 2) & (count(partner) > 0)
+    kind = np.select(
+        [adults == 0,
+         (children == 0) & (size == 1),
+         (children == 0) & couple,
+         children == 0,
+         adults == 1],
+        [TYPES.index(t) for t in (
+            HouseholdType.UNACCOMPANIED_MINOR, HouseholdType.SINGLE_ADULT,
+            HouseholdType.COUPLE, HouseholdType.OTHER_ADULTS,
+            HouseholdType.SINGLE_PARENT)],
+        default=TYPES.index(HouseholdType.FAMILY_WITH_CHILDREN))
+    return kind.astype(np.int64)
 
 
 def bedrooms_needed(members: Members, norm) -> np.ndarray:

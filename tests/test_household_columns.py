@@ -74,6 +74,8 @@ def test_household_columns_equal_the_per_household_functions(norm):
                       "maximum_months": 9},
     })
     members = columns.Members.of(households)
+    assert [columns.TYPES[t] for t in members.type] == [
+        h.household_type for h in households]
     assert columns.bedrooms_needed(members, policy.size).tolist() == [
         bedrooms_needed(h.members, policy.size) for h in households]
     assert columns.extra_rooms(members).tolist() == [
