@@ -377,9 +377,9 @@ def _late_from(instance: Instance, policy: Policy, free_in: np.ndarray,
              + columns.deadline_days(members, policy))
     k = np.searchsorted(opens, slack, side="right")
     # Already late (negative slack), whichever dwelling it takes.
-    late = (slack >= 0) & (k < len(opens))
+    made_late = (slack >= 0) & (k < len(opens))
     out = np.full(len(instance.households), NEVER_LATE, dtype=np.int64)
-    out[late] = opens[k[late]]
+    out[made_late] = opens[k[made_late]]
     return out
 
 
