@@ -125,14 +125,16 @@ def _rebuilt(cls, values: dict):
 class GatheredRows:
     """
     Some rows of household or dwelling arrays, as ``with_rows`` takes
-    them (not reshaped), each attribute gathered when first read: a
-    rule or criterion reads a few of the attributes, and on national the
+    them (``dense``: shaped ``(n, 1)`` to broadcast against every
+    dwelling), each attribute gathered when first read: a rule or
+    criterion reads a few of the attributes, and on national the
     eligible class cells are some 15 million rows.
     """
 
-    def __init__(self, rows: _Rows, index: np.ndarray):
+    def __init__(self, rows: _Rows, index: np.ndarray, dense: bool = False):
         self._rows = rows
         self._index = index
+        self._dense = dense
 
     def __getattr__(self, name: str):
         # Only called for what is not gathered yet; a missing attribute
@@ -141,8 +143,19 @@ class GatheredRows:
         if name.startswith("__"):
             raise AttributeError(name)
         value = self._rows.attribute_at(name, self._index)
+        if self._dense and name in self._rows.per_row_fields():
+            value = _dense(value)
         setattr(self, name, value)
         return value
+
+
+def _dense(value):
+    """Rows shaped to broadcast against every dwelling: ``(n, 1)``, or
+    ``(n, 1, k)`` for arrays with a last axis of their own."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({key: _dense(array)
+                                 for key, array in value.items()})
+    return value[:, None] if value.ndim == 1 else value[:, None, :]
 
 
 @dataclass(frozen=True, eq=False)

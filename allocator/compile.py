@@ -1155,7 +1155,7 @@ def _estimate(hh, dw, policy, class_of, representatives,
     sample = np.unique(np.linspace(0, H - 1, min(H, SAMPLE_HOUSEHOLDS))
                        .round().astype(np.int64))
     classes, weight = np.unique(class_of[sample], return_counts=True)
-    h = _take(hh, representatives[classes], dense=True)
+    h = GatheredRows(hh, representatives[classes], dense=True)
     eligible = (rule_failures(h, _all(dw), policy).sum(axis=0) == 0
                 ).sum(axis=1)
     cells = int(eligible.mean() * n_classes)
@@ -1236,21 +1236,39 @@ def _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables, rows):
         room.append(np.broadcast_to(is_room, ds.shape)[order])
 
 
+ROW_CODE_LIMIT = 2 ** 62
+"""Above this many possible codes ``_row_codes`` renumbers the rows
+first, so that the codes stay within 64 bits."""
+
+
 def _row_codes(keys: np.ndarray) -> np.ndarray:
     """
     A number for each row of ``keys`` (2-D integers), equal for equal
-    rows and different for different ones: the columns' codes combined
-    one at a time and renumbered after each, so that they stay below the
-    number of rows. Distinct rows found on one column of numbers are
-    found far faster than by ``np.unique(..., axis=0)``, which sorts
+    rows and different for different ones: the columns' values combined
+    in mixed radix (each column's values less its least, or their
+    positions among its distinct values when those span more than the
+    rows), the rows renumbered whenever the radix would pass
+    ``ROW_CODE_LIMIT``. Distinct rows are found on one column of
+    numbers far faster than by ``np.unique(..., axis=0)``, which sorts
     whole rows.
     """
     code = np.zeros(len(keys), dtype=np.int64)
+    bound = 1
     for column in keys.T:
-        _values, column_code = np.unique(column, return_inverse=True)
-        combined = code * (int(column_code.max(initial=0)) + 1) + column_code
-        _values, code = np.unique(combined, return_inverse=True)
-        code = code.reshape(-1).astype(np.int64)
+        low = int(column.min(initial=0))
+        span = int(column.max(initial=0)) - low + 1
+        if span <= len(keys):
+            column_code = column - low
+        else:
+            values, column_code = np.unique(column, return_inverse=True)
+            column_code = column_code.reshape(-1)
+            span = len(values)
+        if bound * span > ROW_CODE_LIMIT:
+            values, code = np.unique(code, return_inverse=True)
+            code = code.reshape(-1).astype(np.int64)
+            bound = len(values)
+        code = code * span + column_code
+        bound *= span
     return code
 
 
@@ -1314,8 +1332,9 @@ def _rules_by_choice(hh, every, policy, representatives) -> dict:
             # Hardly fewer evaluations than per class, or a table
             # beyond the memory the chunks keep to.
             continue
-        broken = rule.fails(_take(hh, representatives[first], dense=True),
-                            every, policy)
+        broken = rule.fails(
+            GatheredRows(hh, representatives[first], dense=True), every,
+            policy)
         table = None if broken is None else np.packbits(
             np.broadcast_to(broken, (len(first), every.bedrooms.shape[-1])),
             axis=1)
@@ -1344,7 +1363,7 @@ def _chunk_failures(hh, every, policy, reps, start, by_choice) -> dict:
                 bits[row] = table[choice_of[start:start + len(reps)]]
             continue
         if h is None:
-            h = _take(hh, reps, dense=True)
+            h = GatheredRows(hh, reps, dense=True)
         broken = rule.fails(h, every, policy)
         if broken is not None:
             bits[row] = np.packbits(
@@ -1411,7 +1430,7 @@ def _criteria_by_choice(hh, every, policy, representatives):
         # A criterion scores nothing (``None``) by the policy alone, as
         # care housing and affordability do while their mode is not to
         # penalise: one class tells.
-        probe = _take(hh, representatives[:1], dense=True)
+        probe = GatheredRows(hh, representatives[:1], dense=True)
         silent = tuple(c for c in scored
                        if c.score(probe, every, policy) is None)
         scored = [c for c in scored if c not in silent]
@@ -1471,8 +1490,8 @@ def _choices(hh, representatives, records):
     keys = np.hstack([np.zeros((n, 1), dtype=np.int64)] + [
         np.asarray(getattr(hh, f))[representatives].reshape(n, -1)
         .astype(np.int64) for f in reads])
-    _rows, first, choice_of = np.unique(
-        keys, axis=0, return_index=True, return_inverse=True)
+    _codes, first, choice_of = np.unique(
+        _row_codes(keys), return_index=True, return_inverse=True)
     return first, choice_of.reshape(-1)
 
 
@@ -1483,7 +1502,8 @@ def _criteria_rows(hh, every, policy, rows, names) -> np.ndarray:
     # Rows a few at a time: the services criterion makes one value per
     # dwelling and service kind of each row before summing them.
     step = max(1, DENSE_CELLS // max(8 * D, 1))
-    parts = [criteria_table(names, _take(hh, rows[i:i + step], dense=True),
+    parts = [criteria_table(names,
+                            GatheredRows(hh, rows[i:i + step], dense=True),
                             every, policy)
              for i in range(0, len(rows), step)]
     return (np.vstack(parts) if parts
