@@ -116,8 +116,11 @@ class Individual:
             key = (keys.get("place"), keys.get("school"))
             if key not in rows:
                 terms = {name: reached(*k) for name, k in keys.items()}
-                index = np.unique(np.concatenate(
-                    [i for i, _ in terms.values()]))
+                # Each term's dwellings ascend, once each: only two need
+                # merging.
+                reached_at = [i for i, _ in terms.values()]
+                index = (reached_at[0] if len(reached_at) == 1
+                         else np.unique(np.concatenate(reached_at)))
                 values = {}
                 for name in ("place", "school"):
                     values[name] = np.zeros(len(index), dtype=np.int64)
