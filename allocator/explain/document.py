@@ -43,7 +43,7 @@ from .matched import (
     _rank_and_nearest,
     _with_alternatives,
 )
-from .unmatched import _why_unmatched, _with_prospects
+from .unmatched import _waiting
 
 
 def build_proposal(
@@ -88,15 +88,10 @@ def build_proposal(
     taken_by[assignment[housed]] = housed
     matches = _with_alternatives(instance, data, matches, nearest,
                                  taken_by)
-    per_class: dict = {}
-    unmatched = [
-        _why_unmatched(instance, data, taken_by, h, int(waited[h]),
-                       per_class)
-        for h in np.flatnonzero(assignment < 0).tolist()
-        if h not in held  # a tenant unmatched moved out: see moves
-    ]
-    unmatched = _with_prospects(instance, policy, data, taken_by,
-                                unmatched, assignment=assignment)
+    waiting = [h for h in np.flatnonzero(assignment < 0).tolist()
+               if h not in held]  # a tenant unmatched moved out: see moves
+    unmatched = _waiting(instance, policy, data, taken_by, waiting, waited,
+                         assignment=assignment)
     solved = result.status in (Status.OPTIMAL, Status.FEASIBLE)
     binding = (_binding_caps(data, result, ends_at, marginal_values)
                if solved else [])

@@ -48,14 +48,92 @@ def _short(rule: str) -> str:
     return _(RULE_LABEL[rule])
 
 
-def _rivals(data, taken_by, h, cache):
+def _waiting(instance, policy, data, taken_by, waiting, waited,
+             assignment=None) -> list[Unmatched]:
+    """
+    Every waiting household (``waiting``, in order) with why it waits
+    (``_reason``) and what it can act on (``_prospects``), each built
+    once from parts that households of one class share: its rivals,
+    its queue places, the words of its reason.
+    """
+    if data.lock_conflicts:
+        message = _("No proposal was made: the housing office's locks "
+                    "conflict (see the conflicts listed with the "
+                    "proposal).")
+        return [Unmatched(household=instance.households[h].id,
+                          priority=int(data.priority[h]),
+                          reason=UnmatchedReason.LOCK_CONFLICT,
+                          message=message, waited_days=int(waited[h]))
+                for h in waiting]
+    prospects = _prospects(instance, policy, data, taken_by, waiting,
+                           assignment)
+    shared: dict = {}
+    out = []
+    for k, h in enumerate(waiting):
+        fields = _reason(instance, data, taken_by, h, shared)
+        out.append(Unmatched(**fields, waited_days=int(waited[h]),
+                             **prospects[k]))
+    return out
+
+
+def _reason(instance, data, taken_by, h, shared) -> dict:
+    """
+    The fields of household ``h``'s ``Unmatched`` that say why it waits:
+    no eligible dwelling, a full cap or quota, or rivals with more
+    priority. ``shared`` keeps what households share: the counts of what
+    each rule rules out, the rivals of a class (``_rivals``) and the
+    words of a reason.
+    """
+    priority = int(data.priority[h])
+    counts = tuple(data.excluded_by[h].tolist())
+    excluded = shared.setdefault("excluded", {})
+    if counts not in excluded:
+        excluded[counts] = {r: n for r, n in zip(RULES, counts) if n > 0}
+    fields = {"household": instance.households[h].id, "priority": priority,
+              "excluded_by": excluded[counts]}
+    total = int(data.num_eligible_all[h])
+    if total == 0:
+        return {**fields, "reason": UnmatchedReason.NO_ELIGIBLE_DWELLING,
+                "message": no_eligible_message(data, h)}
+    competitors, num_rivals, num_empty, areas = _rivals(
+        instance, data, taken_by, h, shared.setdefault("rivals", {}))
+    words = shared.setdefault("words", {})
+    if num_empty:
+        key = ("capacity", num_empty, total, areas[:5])
+        if key not in words:
+            words[key] = _(
+                "{n} of its {total} eligible dwellings stay empty "
+                "because a cap or quota is full (areas {areas}); "
+                "housing it would displace a household with higher "
+                "priority or cost more than it gains.", n=num_empty,
+                total=total, areas=", ".join(areas[:5]))
+        return {**fields, "reason": UnmatchedReason.CAPACITY,
+                "message": words[key], "competitors": competitors}
+    key = ("outcompeted", competitors, num_rivals > MAX_COMPETITORS,
+           total, priority)
+    if key not in words:
+        names = ", ".join(
+            _("{household} (priority {priority})", household=c.household,
+              priority=c.priority) for c in competitors)
+        words[key] = ngettext(
+            "Its one eligible dwelling went to another household: "
+            "{names}. Its priority is {priority}.",
+            "Every one of its {n} eligible dwellings went to another "
+            "household: {names}. Its priority is {priority}.", total,
+            names=names + (", ..." if num_rivals > MAX_COMPETITORS
+                           else ""), priority=priority)
+    return {**fields, "reason": UnmatchedReason.OUTCOMPETED,
+            "message": words[key], "competitors": competitors}
+
+
+def _rivals(instance, data, taken_by, h, cache):
     """
     The households holding a household's eligible dwellings, highest
-    priority first (at most ``MAX_COMPETITORS``), how many there are, how
-    many of its eligible dwellings stay empty, and their areas. Households
-    of one class without locked rivals share the answer: at national scale
-    thousands of households with thousands of eligible dwellings each are
-    explained.
+    priority first (at most ``MAX_COMPETITORS``, as ``Competitor``), how
+    many there are, how many of its eligible dwellings stay empty, and
+    their areas. Households of one class without locked rivals share the
+    answer: at national scale thousands of households with thousands of
+    eligible dwellings each are explained.
     """
     # Most households could have had no locked dwelling: no pass over
     # the locks for them.
@@ -77,9 +155,14 @@ def _rivals(data, taken_by, h, cache):
     empty = eligible[~held]
     present = np.bincount(data.dwelling_area[empty],
                           minlength=len(data.area_ids))
-    areas = sorted(data.area_ids[a] for a in np.flatnonzero(present).tolist())
-    answer = (list(zip(rival_h[order].tolist(), rival_d[order].tolist())),
-              len(rival_h), len(empty), areas)
+    areas = tuple(sorted(data.area_ids[a]
+                         for a in np.flatnonzero(present).tolist()))
+    competitors = tuple(
+        Competitor(household=instance.households[k].id,
+                   dwelling=instance.dwellings[d].id,
+                   priority=int(data.priority[k]))
+        for k, d in zip(rival_h[order].tolist(), rival_d[order].tolist()))
+    answer = (competitors, len(rival_h), len(empty), areas)
     if key is not None:
         cache[key] = answer
     return answer
@@ -102,115 +185,51 @@ def _first_by_priority(households: np.ndarray, priority: np.ndarray,
     return np.argsort(key, kind="stable")[:n]
 
 
-def _why_unmatched(instance, data, taken_by, h, waited,
-                   cache=None) -> Unmatched:
-    hid = instance.households[h].id
-    priority = int(data.priority[h])
-    if data.lock_conflicts:
-        return Unmatched(
-            household=hid,
-            priority=priority,
-            reason=UnmatchedReason.LOCK_CONFLICT,
-            message=_("No proposal was made: the housing office's locks "
-                      "conflict (see the conflicts listed with the "
-                      "proposal)."),
-            waited_days=waited,
-        )
-    excluded = {
-        r: int(n) for r, n in zip(RULES, data.excluded_by[h]) if n > 0
-    }
-    if data.num_eligible_all[h] == 0:
-        return Unmatched(
-            household=hid,
-            priority=priority,
-            reason=UnmatchedReason.NO_ELIGIBLE_DWELLING,
-            message=no_eligible_message(data, h),
-            excluded_by=excluded,
-            waited_days=waited,
-        )
-    rivals, num_rivals, num_empty, areas = _rivals(
-        data, taken_by, h, {} if cache is None else cache)
-    competitors = tuple(
-        Competitor(
-            household=instance.households[k].id,
-            dwelling=instance.dwellings[d].id,
-            priority=int(data.priority[k]),
-        )
-        for k, d in rivals
-    )
-    if num_empty:
-        return Unmatched(
-            household=hid,
-            priority=priority,
-            reason=UnmatchedReason.CAPACITY,
-            message=_("{n} of its {total} eligible dwellings stay empty "
-                      "because a cap or quota is full (areas {areas}); "
-                      "housing it would displace a household with higher "
-                      "priority or cost more than it gains.", n=num_empty,
-                      total=int(data.num_eligible_all[h]),
-                      areas=", ".join(areas[:5])),
-            excluded_by=excluded,
-            competitors=competitors,
-            waited_days=waited,
-        )
-    names = ", ".join(
-        _("{household} (priority {priority})", household=c.household,
-          priority=c.priority) for c in competitors
-    )
-    return Unmatched(
-        household=hid,
-        priority=priority,
-        reason=UnmatchedReason.OUTCOMPETED,
-        message=ngettext("Its one eligible dwelling went to another "
-                         "household: {names}. Its priority is {priority}.",
-                         "Every one of its {n} eligible dwellings went to "
-                         "another household: {names}. Its priority is "
-                         "{priority}.", int(data.num_eligible_all[h]),
-                         names=names + (", ..." if num_rivals
-                                        > MAX_COMPETITORS else ""),
-                         priority=priority),
-        excluded_by=excluded,
-        competitors=competitors,
-        waited_days=waited,
-    )
-
-
-def _with_prospects(instance, policy, data, taken_by, unmatched,
-                    assignment=None):
+def _prospects(instance, policy, data, taken_by, waiting,
+               assignment=None) -> list[dict]:
     """
-    The waiting households with what they can act on: their place in the
-    queue for their best eligible dwellings, the first date a fitting
-    dwelling frees up after the horizon, and, for those no dwelling is
-    eligible for, the smallest change that would make one eligible.
+    What each waiting household (``waiting``, in order) can act on, as
+    fields of its ``Unmatched``: its place in the queue for its best
+    eligible dwellings, the first date a fitting dwelling frees up after
+    the horizon, and, for those no dwelling is eligible for, the
+    smallest change that would make one eligible.
 
     The work is bounded: dwellings are tested against one representative
     of each household class (what compiling did for every dwelling), and
     only for the waiting households' few best dwellings and the dwellings
     the horizon leaves out.
     """
-    if data.lock_conflicts or data.candidates is None or not unmatched:
-        return unmatched
     cand = data.candidates
-    h_at = {hid: i for i, hid in enumerate(data.household_ids)}
-    waiting = np.array([h_at[u.household] for u in unmatched],
-                       dtype=np.int64)
-    queues = _queues(instance, data, taken_by, waiting, assignment)
+    if cand is None or not len(waiting):
+        return [{} for _ in waiting]
+    at = np.array(waiting, dtype=np.int64)
+    queues = _queues(instance, data, taken_by, at, assignment)
     late, days = _late_dwellings(instance, policy)
-    fits_late = _fitting(cand, policy, cand.class_of[waiting], late)
+    # Soonest free first: a class's first fitting dwelling is its soonest.
+    soonest = np.argsort(days, kind="stable")
+    late, days = late[soonest], days[soonest]
+    classes, class_at = np.unique(cand.class_of[at], return_inverse=True)
+    fits_late = _fitting(cand, policy, classes, late)
+    first = (fits_late.argmax(axis=1) if len(late)
+             else np.zeros(len(classes), dtype=np.int64))
+    fits_any = fits_late.any(axis=1)
+    free_on = {}  # days -> date
     sizes: dict = {}  # (class, size rule) -> bedrooms of what fits but size
     out = []
-    for k, (u, h) in enumerate(zip(unmatched, waiting.tolist())):
+    for h, c in zip(waiting, class_at.tolist()):
         update = {}
         if h in queues:
             update["queue"] = queues[h]
-        fit = fits_late[k]
-        if fit.any():
-            first = int(days[fit].min())
-            update["next_free"] = instance.as_of + timedelta(days=first)
-        if u.reason == UnmatchedReason.NO_ELIGIBLE_DWELLING:
+        if fits_any[c]:
+            wait = int(days[first[c]])
+            if wait not in free_on:
+                free_on[wait] = instance.as_of + timedelta(days=wait)
+            update["next_free"] = free_on[wait]
+        if data.num_eligible_all[h] == 0:
+            fit = fits_late[c]
             update["smallest_change"] = tuple(_smallest_changes(
                 instance, policy, data, h, late[fit], days[fit], sizes))
-        out.append(u.model_copy(update=update) if update else u)
+        out.append(update)
     return out
 
 
