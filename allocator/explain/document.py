@@ -37,11 +37,11 @@ from ..moving import chains
 from ..result import Result
 from .binding import _binding_caps
 from .matched import (
+    _alternatives,
     _free_scores,
     _not_judged,
     _pair_of,
-    _rank_and_nearest,
-    _with_alternatives,
+    _ranks_and_nearest,
 )
 from .unmatched import _waiting
 
@@ -80,14 +80,12 @@ def build_proposal(
     deadline = np.array([deadline_days(h, policy)
                          for h in instance.households])
     held = dict(data.tenants)
-    matches, nearest = _matches(instance, data, result, waited, deadline,
-                                held)
     # Who holds each dwelling (-1: empty), for the competitors.
     taken_by = np.full(data.num_dwellings, -1, dtype=np.int64)
     housed = np.flatnonzero(assignment >= 0)
     taken_by[assignment[housed]] = housed
-    matches = _with_alternatives(instance, data, matches, nearest,
-                                 taken_by)
+    matches = _matches(instance, data, result, waited, deadline, held,
+                       taken_by)
     waiting = [h for h in np.flatnonzero(assignment < 0).tolist()
                if h not in held]  # a tenant unmatched moved out: see moves
     unmatched = _waiting(instance, policy, data, taken_by, waiting, waited,
@@ -110,50 +108,55 @@ def build_proposal(
     )
 
 
-def _matches(instance, data, result, waited, deadline, held):
+def _matches(instance, data, result, waited, deadline, held, taken_by):
     """
     Every match with its scores, rank among the household's eligible
-    dwellings and deadline, and for each free household its nearest
-    alternative dwelling (household -> dwelling; see
-    ``_with_alternatives``).
+    dwellings, deadline and, for a free household, its nearest
+    alternative dwelling (``_alternatives``).
     """
     assignment = result.assignment
     households, dwellings = instance.households, instance.dwellings
     locked = {h for h, _, _ in data.locked_pairs}
-    matches = []
     free_scores = _free_scores(data, assignment, locked)
-    nearest = {}
-    for h in np.flatnonzero(assignment >= 0).tolist():
+    housed = np.flatnonzero(assignment >= 0).tolist()
+    scores = {h: (data.locked_scores[h] if h in locked else free_scores[h])
+              for h in housed}
+    quality = {h: int(np.sum(row)) for h, row in scores.items()}
+    ranked = [h for h in housed if h not in locked and h not in held]
+    ranks = dict(zip(ranked, _ranks_and_nearest(
+        data.candidates, ranked, [int(assignment[h]) for h in ranked])))
+    nearest = {h: other for h, (_, _, other) in ranks.items()
+               if other >= 0}
+    alternatives = _alternatives(instance, data, quality, nearest,
+                                 taken_by)
+    shown = [c for c in CRITERIA if c != "moving" or data.tenants]
+    columns = [CRITERIA.index(c) for c in shown]
+    matches = []
+    for h in housed:
         d = int(assignment[h])
         if h in locked:
-            scores = data.locked_scores[h]
             rank, eligible = 1, 1
         elif h in held:
             # A sitting tenant: scored by the moving policy alone.
-            scores = free_scores[h]
             rank, eligible = 1, int(data.num_eligible[h])
         else:
-            scores = free_scores[h]
-            rank, eligible, other = _rank_and_nearest(data.candidates, h, d)
-            if other >= 0:
-                nearest[h] = other
-        matches.append(
-            Match(
-                household=households[h].id,
-                dwelling=dwellings[d].id,
-                priority=int(data.priority[h]),
-                quality=int(np.sum(scores)),
-                scores={c: int(v) for c, v in zip(CRITERIA, scores)
-                        if c != "moving" or data.tenants},
-                rank=rank,
-                eligible=eligible,
-                shared=bool(result.room[h]),
-                locked=h in locked,
-                waited_days=int(waited[h]),
-                within_deadline=bool(waited[h] <= deadline[h]),
-            )
-        )
-    return matches, nearest
+            rank, eligible, _other = ranks[h]
+        row = np.asarray(scores[h]).tolist()
+        matches.append(Match(
+            household=households[h].id,
+            dwelling=dwellings[d].id,
+            priority=int(data.priority[h]),
+            quality=quality[h],
+            scores={c: int(row[i]) for c, i in zip(shown, columns)},
+            rank=rank,
+            eligible=eligible,
+            shared=bool(result.room[h]),
+            locked=h in locked,
+            waited_days=int(waited[h]),
+            within_deadline=bool(waited[h] <= deadline[h]),
+            alternative=alternatives.get(h),
+        ))
+    return matches
 
 
 def _objective(policy, data, result) -> Objective:

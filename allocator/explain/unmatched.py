@@ -20,6 +20,9 @@ from .queues import _fitting, _queues
 MAX_COMPETITORS = 3
 """Competitors named in an 'outcompeted' reason."""
 
+MAX_AREAS = 5
+"""Areas named in a 'capacity' reason."""
+
 
 def no_eligible_message(data: AllocationData, h: int) -> str:
     """Why no dwelling passes every rule, counted exactly before solving."""
@@ -99,14 +102,14 @@ def _reason(instance, data, taken_by, h, shared) -> dict:
         instance, data, taken_by, h, shared.setdefault("rivals", {}))
     words = shared.setdefault("words", {})
     if num_empty:
-        key = ("capacity", num_empty, total, areas[:5])
+        key = ("capacity", num_empty, total, areas)
         if key not in words:
             words[key] = _(
                 "{n} of its {total} eligible dwellings stay empty "
                 "because a cap or quota is full (areas {areas}); "
                 "housing it would displace a household with higher "
                 "priority or cost more than it gains.", n=num_empty,
-                total=total, areas=", ".join(areas[:5]))
+                total=total, areas=", ".join(areas))
         return {**fields, "reason": UnmatchedReason.CAPACITY,
                 "message": words[key], "competitors": competitors}
     key = ("outcompeted", competitors, num_rivals > MAX_COMPETITORS,
@@ -131,9 +134,10 @@ def _rivals(instance, data, taken_by, h, cache):
     The households holding a household's eligible dwellings, highest
     priority first (at most ``MAX_COMPETITORS``, as ``Competitor``), how
     many there are, how many of its eligible dwellings stay empty, and
-    their areas. Households of one class without locked rivals share the
-    answer: at national scale thousands of households with thousands of
-    eligible dwellings each are explained.
+    the first ``MAX_AREAS`` of their areas by id. Households of one
+    class without locked rivals share the answer: at national scale
+    thousands of households with thousands of eligible dwellings each
+    are explained.
     """
     # Most households could have had no locked dwelling: no pass over
     # the locks for them.
@@ -144,6 +148,28 @@ def _rivals(instance, data, taken_by, h, cache):
     if key is not None and key in cache:
         return cache[key]
     eligible = data.candidates.eligible_free(h)
+    if key is None:
+        answer = _rivals_with_locks(data, taken_by, eligible, locked)
+    else:
+        if "by_dwelling" not in cache:
+            cache["by_dwelling"] = _rival_keys(data, taken_by)
+        answer = _class_rivals(data, eligible, *cache["by_dwelling"])
+    rivals, num_rivals, num_empty, areas = answer
+    competitors = tuple(
+        Competitor(household=instance.households[k].id,
+                   dwelling=instance.dwellings[d].id,
+                   priority=int(data.priority[k]))
+        for k, d in rivals)
+    answer = (competitors, num_rivals, num_empty, areas)
+    if key is not None:
+        cache[key] = answer
+    return answer
+
+
+def _rivals_with_locks(data, taken_by, eligible, locked):
+    """``_rivals`` of a household some of whose eligible dwellings are
+    locked to others (``locked``: household, dwelling), as
+    ``(rivals, num_rivals, num_empty, areas)``."""
     holder = taken_by[eligible]
     held = holder >= 0
     rival_h = np.concatenate([holder[held], [k for k, _ in locked]]).astype(
@@ -155,17 +181,63 @@ def _rivals(instance, data, taken_by, h, cache):
     empty = eligible[~held]
     present = np.bincount(data.dwelling_area[empty],
                           minlength=len(data.area_ids))
-    areas = tuple(sorted(data.area_ids[a]
-                         for a in np.flatnonzero(present).tolist()))
-    competitors = tuple(
-        Competitor(household=instance.households[k].id,
-                   dwelling=instance.dwellings[d].id,
-                   priority=int(data.priority[k]))
-        for k, d in zip(rival_h[order].tolist(), rival_d[order].tolist()))
-    answer = (competitors, len(rival_h), len(empty), areas)
-    if key is not None:
-        cache[key] = answer
-    return answer
+    areas = _first_areas(data, present)
+    rivals = list(zip(rival_h[order].tolist(), rival_d[order].tolist()))
+    return rivals, len(rival_h), len(empty), areas
+
+
+def _rival_keys(data, taken_by) -> tuple[np.ndarray, ...]:
+    """
+    Per dwelling, its holder's place in the order of ``_first_by_priority``
+    (more priority first, then by position; the largest integer when the
+    dwelling stays empty), and its area when it stays empty (else one
+    past the last area): what ``_class_rivals`` reads of each eligible
+    dwelling, in two look-ups. Then, per household, the dwelling it
+    holds (-1: none), and the areas in the order of their ids.
+    """
+    held = taken_by >= 0
+    holder = np.where(held, taken_by, 0)
+    order = np.where(
+        held, -data.priority[holder].astype(np.int64) * data.num_households
+        + holder, np.iinfo(np.int64).max)
+    empty_area = np.where(held, len(data.area_ids), data.dwelling_area)
+    holds = np.full(data.num_households, -1, dtype=np.int64)
+    holds[taken_by[held]] = np.flatnonzero(held)
+    return order, empty_area, holds, _areas_by_id(data)
+
+
+def _class_rivals(data, eligible, order, empty_area, holds, by_id):
+    """``_rivals`` of a household no lock competes with, as ``(rivals,
+    num_rivals, num_empty, areas)``: the holders of its eligible
+    dwellings are each one dwelling's, so their places in ``order`` are
+    distinct and the first few of them are the rivals."""
+    present = np.bincount(empty_area[eligible],
+                          minlength=len(data.area_ids) + 1)[:-1]
+    num_empty = int(present.sum())
+    keys = order[eligible]
+    if len(keys) > MAX_COMPETITORS:
+        keys = np.partition(keys, MAX_COMPETITORS - 1)[:MAX_COMPETITORS]
+    first = np.sort(keys)
+    first = first[first < np.iinfo(np.int64).max].tolist()
+    holders = [k % data.num_households for k in first]
+    rivals = [(k, int(holds[k])) for k in holders]
+    return (rivals, len(eligible) - num_empty, num_empty,
+            _first_areas(data, present, by_id))
+
+
+def _first_areas(data, present, by_id=None) -> tuple[str, ...]:
+    """The first ``MAX_AREAS`` ids, in order, of the areas ``present``
+    counts dwellings in (on national, hundreds of areas); ``by_id``:
+    the areas in the order of their ids, when known."""
+    if by_id is None:
+        by_id = _areas_by_id(data)
+    chosen = by_id[present[by_id] > 0][:MAX_AREAS]
+    return tuple(data.area_ids[a] for a in chosen.tolist())
+
+
+def _areas_by_id(data) -> np.ndarray:
+    """The areas in the order of their ids."""
+    return np.argsort(np.array(data.area_ids, dtype=object), kind="stable")
 
 
 def _first_by_priority(households: np.ndarray, priority: np.ndarray,
