@@ -77,8 +77,7 @@ def build_proposal(
     waited = np.array(
         [(instance.as_of - h.permit_date).days for h in instance.households]
     )
-    deadline = np.array([deadline_days(h, policy)
-                         for h in instance.households])
+    kinds, group, deadline = _by_type(instance, policy)
     held = dict(data.tenants)
     # Who holds each dwelling (-1: empty), for the competitors.
     taken_by = np.full(data.num_dwellings, -1, dtype=np.int64)
@@ -101,7 +100,8 @@ def build_proposal(
         unmatched=tuple(unmatched),
         binding=tuple(binding),
         conflicts=tuple(c.message for c in data.lock_conflicts),
-        kpis=_kpis(instance, policy, result, waited, deadline, held),
+        kpis=_kpis(instance, policy, result, waited, deadline, held,
+                   kinds, group),
         solver=_solver_stats(data, result, time_limit),
         provenance=provenance(instance, policy),
         moves=moves_of(instance, data, assignment) if solved else (),
@@ -220,15 +220,33 @@ def moves_of(instance: Instance, data: AllocationData,
     return tuple(out)
 
 
-def _kpis(instance, policy, result, waited, deadline, held=()) -> Kpis:
+def _by_type(instance, policy):
+    """
+    Each household's type, whether it is of the priority group, and its
+    deadline in days: the latter two depend on the household through its
+    type alone, so they are asked of one household of each type.
+    """
+    kinds = [h.household_type for h in instance.households]
+    first_of: dict = {}
+    for h, kind in zip(instance.households, kinds):
+        first_of.setdefault(kind, h)
+    in_group = {k: h.is_priority_group for k, h in first_of.items()}
+    days = {k: deadline_days(h, policy) for k, h in first_of.items()}
+    return (kinds, np.array([in_group[k] for k in kinds], dtype=bool),
+            np.array([days[k] for k in kinds], dtype=np.int64))
+
+
+def _kpis(instance, policy, result, waited, deadline, held, kinds,
+          group) -> Kpis:
+    """The proposal's key figures; ``kinds`` and ``group``: each
+    household's type and whether it is of the priority group."""
     assignment = result.assignment
     housed = assignment >= 0
     housed[list(held)] = False  # sitting tenants were housed already
     hs = instance.households
-    group = np.array([h.is_priority_group for h in hs], dtype=bool)
     by_type: dict[str, list[int]] = {}
-    for h, ok in zip(hs, housed.tolist()):
-        row = by_type.setdefault(h.household_type.value, [0, 0])
+    for kind, ok in zip(kinds, housed.tolist()):
+        row = by_type.setdefault(kind.value, [0, 0])
         row[0] += int(ok)
         row[1] += 1
     surplus, crowded = [], 0
