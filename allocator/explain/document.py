@@ -119,9 +119,10 @@ def _matches(instance, data, result, waited, deadline, held, taken_by):
     locked = {h for h, _, _ in data.locked_pairs}
     free_scores = _free_scores(data, assignment, locked)
     housed = np.flatnonzero(assignment >= 0).tolist()
-    scores = {h: (data.locked_scores[h] if h in locked else free_scores[h])
-              for h in housed}
-    quality = {h: int(np.sum(row)) for h, row in scores.items()}
+    # Integer scores: summed as Python integers, as NumPy would.
+    scores = {h: np.asarray(data.locked_scores[h] if h in locked
+                            else free_scores[h]).tolist() for h in housed}
+    quality = {h: int(sum(row)) for h, row in scores.items()}
     ranked = [h for h in housed if h not in locked and h not in held]
     ranks = dict(zip(ranked, _ranks_and_nearest(
         data.candidates, ranked, [int(assignment[h]) for h in ranked])))
@@ -141,7 +142,7 @@ def _matches(instance, data, result, waited, deadline, held, taken_by):
             rank, eligible = 1, int(data.num_eligible[h])
         else:
             rank, eligible, _other = ranks[h]
-        row = np.asarray(scores[h]).tolist()
+        row = scores[h]
         matches.append(Match(
             household=households[h].id,
             dwelling=dwellings[d].id,
