@@ -386,8 +386,26 @@ def _service_places(instance, policy, matches, households, dwellings,
 # --- the size norm and hard rules -------------------------------------------
 
 
+_NEEDS: dict = {}
+"""Bedrooms needed by (members, size norm), kept with both (immutable)
+objects: a match asks for them twice, for its hard rules and its
+scores."""
+
+
 def rooms_needed(h, norm) -> int:
     """Bedrooms needed, straight from the size-norm definition."""
+    key = (id(h.members), id(norm))
+    hit = _NEEDS.get(key)
+    if hit is not None and hit[0] is h.members and hit[1] is norm:
+        return hit[2]
+    need = _rooms_needed(h, norm)
+    if len(_NEEDS) >= 100_000:
+        _NEEDS.clear()
+    _NEEDS[key] = (h.members, norm, need)
+    return need
+
+
+def _rooms_needed(h, norm) -> int:
     if len(h.members) == 1:
         return 0
     adults = [m for m in h.members if m.age >= ADULT]
@@ -955,8 +973,7 @@ def _services_score(policy, d, travel, ages) -> int:
         wanted.add("school")
     if any(INTRO[0] <= a <= INTRO[1] for a in ages):
         wanted.add("adult_education")
-    kinds = [k.value for k in ServiceKind
-             if k in wanted and sv.target_minutes.get(k, 0) > 0]
+    kinds = _service_kinds(sv, frozenset(wanted))
     if not kinds:
         return 0
     total = sum(
@@ -965,6 +982,25 @@ def _services_score(policy, d, travel, ages) -> int:
         for k in kinds
     )
     return round(policy.weights.services * total / len(kinds))
+
+
+_KINDS: dict = {}
+"""The services counted for each set wanted, by the (immutable) service
+settings they were read from."""
+
+
+def _service_kinds(sv, wanted: frozenset) -> list[str]:
+    """The services of ``wanted`` with a target time, in the order the
+    contract lists them: read once per settings and set wanted (a
+    household's ages call for one of eight sets)."""
+    hit = _KINDS.get((id(sv), wanted))
+    if hit is None or hit[0] is not sv:
+        if len(_KINDS) >= 1024:
+            _KINDS.clear()
+        hit = _KINDS[id(sv), wanted] = (sv, [
+            k.value for k in ServiceKind
+            if k in wanted and sv.target_minutes.get(k, 0) > 0])
+    return hit[1]
 
 
 def _dwelling_scores(policy, h, d, shared, need, ages) -> dict:

@@ -37,13 +37,13 @@ from ..moving import chains
 from ..result import Result
 from .binding import _binding_caps
 from .matched import (
+    _alternatives,
     _free_scores,
     _not_judged,
     _pair_of,
-    _rank_and_nearest,
-    _with_alternatives,
+    _ranks_and_nearest,
 )
-from .unmatched import _why_unmatched, _with_prospects
+from .unmatched import _waiting
 
 
 def build_proposal(
@@ -77,26 +77,18 @@ def build_proposal(
     waited = np.array(
         [(instance.as_of - h.permit_date).days for h in instance.households]
     )
-    deadline = np.array([deadline_days(h, policy)
-                         for h in instance.households])
+    kinds, group, deadline = _by_type(instance, policy)
     held = dict(data.tenants)
-    matches, nearest = _matches(instance, data, result, waited, deadline,
-                                held)
     # Who holds each dwelling (-1: empty), for the competitors.
     taken_by = np.full(data.num_dwellings, -1, dtype=np.int64)
     housed = np.flatnonzero(assignment >= 0)
     taken_by[assignment[housed]] = housed
-    matches = _with_alternatives(instance, data, matches, nearest,
-                                 taken_by)
-    per_class: dict = {}
-    unmatched = [
-        _why_unmatched(instance, data, taken_by, h, int(waited[h]),
-                       per_class)
-        for h in np.flatnonzero(assignment < 0).tolist()
-        if h not in held  # a tenant unmatched moved out: see moves
-    ]
-    unmatched = _with_prospects(instance, policy, data, taken_by,
-                                unmatched, assignment=assignment)
+    matches = _matches(instance, data, result, waited, deadline, held,
+                       taken_by)
+    waiting = [h for h in np.flatnonzero(assignment < 0).tolist()
+               if h not in held]  # a tenant unmatched moved out: see moves
+    unmatched = _waiting(instance, policy, data, taken_by, waiting, waited,
+                         assignment=assignment)
     solved = result.status in (Status.OPTIMAL, Status.FEASIBLE)
     binding = (_binding_caps(data, result, ends_at, marginal_values)
                if solved else [])
@@ -108,57 +100,64 @@ def build_proposal(
         unmatched=tuple(unmatched),
         binding=tuple(binding),
         conflicts=tuple(c.message for c in data.lock_conflicts),
-        kpis=_kpis(instance, policy, result, waited, deadline, held),
+        kpis=_kpis(instance, policy, result, waited, deadline, held,
+                   kinds, group),
         solver=_solver_stats(data, result, time_limit),
         provenance=provenance(instance, policy),
         moves=moves_of(instance, data, assignment) if solved else (),
     )
 
 
-def _matches(instance, data, result, waited, deadline, held):
+def _matches(instance, data, result, waited, deadline, held, taken_by):
     """
     Every match with its scores, rank among the household's eligible
-    dwellings and deadline, and for each free household its nearest
-    alternative dwelling (household -> dwelling; see
-    ``_with_alternatives``).
+    dwellings, deadline and, for a free household, its nearest
+    alternative dwelling (``_alternatives``).
     """
     assignment = result.assignment
     households, dwellings = instance.households, instance.dwellings
     locked = {h for h, _, _ in data.locked_pairs}
-    matches = []
     free_scores = _free_scores(data, assignment, locked)
-    nearest = {}
-    for h in np.flatnonzero(assignment >= 0).tolist():
+    housed = np.flatnonzero(assignment >= 0).tolist()
+    # Integer scores: summed as Python integers, as NumPy would.
+    scores = {h: np.asarray(data.locked_scores[h] if h in locked
+                            else free_scores[h]).tolist() for h in housed}
+    quality = {h: int(sum(row)) for h, row in scores.items()}
+    ranked = [h for h in housed if h not in locked and h not in held]
+    ranks = dict(zip(ranked, _ranks_and_nearest(
+        data.candidates, ranked, [int(assignment[h]) for h in ranked])))
+    nearest = {h: other for h, (_, _, other) in ranks.items()
+               if other >= 0}
+    alternatives = _alternatives(instance, data, quality, nearest,
+                                 taken_by)
+    shown = [c for c in CRITERIA if c != "moving" or data.tenants]
+    columns = [CRITERIA.index(c) for c in shown]
+    matches = []
+    for h in housed:
         d = int(assignment[h])
         if h in locked:
-            scores = data.locked_scores[h]
             rank, eligible = 1, 1
         elif h in held:
             # A sitting tenant: scored by the moving policy alone.
-            scores = free_scores[h]
             rank, eligible = 1, int(data.num_eligible[h])
         else:
-            scores = free_scores[h]
-            rank, eligible, other = _rank_and_nearest(data.candidates, h, d)
-            if other >= 0:
-                nearest[h] = other
-        matches.append(
-            Match(
-                household=households[h].id,
-                dwelling=dwellings[d].id,
-                priority=int(data.priority[h]),
-                quality=int(np.sum(scores)),
-                scores={c: int(v) for c, v in zip(CRITERIA, scores)
-                        if c != "moving" or data.tenants},
-                rank=rank,
-                eligible=eligible,
-                shared=bool(result.room[h]),
-                locked=h in locked,
-                waited_days=int(waited[h]),
-                within_deadline=bool(waited[h] <= deadline[h]),
-            )
-        )
-    return matches, nearest
+            rank, eligible, _other = ranks[h]
+        row = scores[h]
+        matches.append(Match(
+            household=households[h].id,
+            dwelling=dwellings[d].id,
+            priority=int(data.priority[h]),
+            quality=quality[h],
+            scores={c: int(row[i]) for c, i in zip(shown, columns)},
+            rank=rank,
+            eligible=eligible,
+            shared=bool(result.room[h]),
+            locked=h in locked,
+            waited_days=int(waited[h]),
+            within_deadline=bool(waited[h] <= deadline[h]),
+            alternative=alternatives.get(h),
+        ))
+    return matches
 
 
 def _objective(policy, data, result) -> Objective:
@@ -222,15 +221,33 @@ def moves_of(instance: Instance, data: AllocationData,
     return tuple(out)
 
 
-def _kpis(instance, policy, result, waited, deadline, held=()) -> Kpis:
+def _by_type(instance, policy):
+    """
+    Each household's type, whether it is of the priority group, and its
+    deadline in days: the latter two depend on the household through its
+    type alone, so they are asked of one household of each type.
+    """
+    kinds = [h.household_type for h in instance.households]
+    first_of: dict = {}
+    for h, kind in zip(instance.households, kinds):
+        first_of.setdefault(kind, h)
+    in_group = {k: h.is_priority_group for k, h in first_of.items()}
+    days = {k: deadline_days(h, policy) for k, h in first_of.items()}
+    return (kinds, np.array([in_group[k] for k in kinds], dtype=bool),
+            np.array([days[k] for k in kinds], dtype=np.int64))
+
+
+def _kpis(instance, policy, result, waited, deadline, held, kinds,
+          group) -> Kpis:
+    """The proposal's key figures; ``kinds`` and ``group``: each
+    household's type and whether it is of the priority group."""
     assignment = result.assignment
     housed = assignment >= 0
     housed[list(held)] = False  # sitting tenants were housed already
     hs = instance.households
-    group = np.array([h.is_priority_group for h in hs], dtype=bool)
     by_type: dict[str, list[int]] = {}
-    for h, ok in zip(hs, housed.tolist()):
-        row = by_type.setdefault(h.household_type.value, [0, 0])
+    for kind, ok in zip(kinds, housed.tolist()):
+        row = by_type.setdefault(kind.value, [0, 0])
         row[0] += int(ok)
         row[1] += 1
     surplus, crowded = [], 0

@@ -14,6 +14,11 @@ from ..data import AllocationData
 from ..i18n import _
 
 
+RANK_CELLS = 1 << 22
+"""Cells (households times dwellings of their class's row) compared at
+once when matches are ranked."""
+
+
 def _rank_and_nearest(candidates, h: int, d: int) -> tuple[int, int, int]:
     """
     Rank of a dwelling among the household's eligible ones (1 is best by
@@ -40,52 +45,94 @@ def _rank_and_nearest(candidates, h: int, d: int) -> tuple[int, int, int]:
             other)
 
 
-def _with_alternatives(instance, data, matches, nearest, taken_by):
+def _ranks_and_nearest(candidates, households: list[int],
+                       dwellings: list[int]) -> list[tuple[int, int, int]]:
     """
-    The matches with their nearest alternative (``Match.alternative``):
-    the household's quality there, scored exactly in one call for all
-    matches, what it would have cost, and who holds it.
+    ``_rank_and_nearest`` of each household and its dwelling. Households
+    without individual terms share their class's row (unless rooms
+    beside locks make it their own): they are ranked together, in one
+    pass over the row per class rather than one per household.
+    """
+    out: list = [None] * len(households)
+    by_class: dict[int, list[int]] = {}
+    for i, h in enumerate(households):
+        if candidates.co_residents or h in candidates.individual:
+            out[i] = _rank_and_nearest(candidates, h, dwellings[i])
+        else:
+            by_class.setdefault(int(candidates.class_of[h]), []).append(i)
+    for members in by_class.values():
+        row, quality = candidates.exact_values(households[members[0]])
+        # Best first, each dwelling once: the best other one is the
+        # first, or the second when the first is the household's own.
+        first = int(row[0]) if len(row) else -1
+        second = int(row[1]) if len(row) > 1 else -1
+        # Members by slices: a slice compares each of its dwellings with
+        # the whole row at once, in a bounded number of cells.
+        step = max(1, RANK_CELLS // max(1, len(row)))
+        for start in range(0, len(members), step):
+            part = members[start:start + step]
+            for i, n in zip(part, _better(row, quality,
+                                          [dwellings[i] for i in part])):
+                d = dwellings[i]
+                other = first if first != d else second
+                out[i] = ((n + 1, len(row), other) if n >= 0
+                          else (1, max(1, len(row)), other))
+    return out
+
+
+def _better(row, quality, dwellings: list[int]) -> list[int]:
+    """For each of ``dwellings``, how many in ``row`` have a better
+    ``quality`` than it (-1: not in the row)."""
+    mine = np.array(dwellings, dtype=np.int64)
+    if not len(row):
+        return [-1] * len(mine)
+    found = row[None, :] == mine[:, None]
+    at = found.argmax(axis=1)
+    better = (quality[None, :] > quality[at][:, None]).sum(axis=1)
+    return np.where(found.any(axis=1), better, -1).tolist()
+
+
+def _alternatives(instance, data, quality, nearest, taken_by) -> dict:
+    """
+    The nearest alternative (``Match.alternative``) of each household in
+    ``nearest`` (household -> dwelling): its quality there, scored
+    exactly in one call for all of them, what it would have cost against
+    ``quality`` (household -> quality of its match), and who holds it.
     """
     if not nearest:
-        return matches
+        return {}
     hs = np.fromiter(nearest, dtype=np.int64, count=len(nearest))
     ds = np.fromiter(nearest.values(), dtype=np.int64, count=len(nearest))
     scores = data.candidates.pair_scores(hs, ds)[1]
     there = dict(zip(hs.tolist(), scores.sum(axis=1).tolist()))
-    by_id = {m.household: m for m in matches}
-    h_at = {hid: i for i, hid in enumerate(data.household_ids)}
-    out = []
-    for m in matches:
-        h = h_at[m.household]
-        if h not in nearest:
-            out.append(m)
-            continue
-        d = nearest[h]
-        quality = int(there[h])
-        cost = m.quality - quality
+    households = instance.households
+    out = {}
+    for h, d in nearest.items():
+        here = quality[h]
+        alternative = int(there[h])
+        cost = here - alternative
         did = instance.dwellings[d].id
         k = int(taken_by[d])
-        holder = by_id[instance.households[k].id] if k >= 0 else None
+        holder = households[k].id if k >= 0 else None
         text = (_("Its nearest alternative, {dwelling}, would have scored "
                   "{there} against {here} here ({n} less)", dwelling=did,
-                  there=quality, here=m.quality, n=cost) if cost >= 0
+                  there=alternative, here=here, n=cost) if cost >= 0
                 else _("Its nearest alternative, {dwelling}, would have "
                        "scored {there} against {here} here ({n} more)",
-                       dwelling=did, there=quality, here=m.quality, n=-cost))
+                       dwelling=did, there=alternative, here=here, n=-cost))
         if holder is None:
             text += _("; it stays empty (a cap, a quota or the round's "
                       "priority decides).")
         else:
             text += _("; {holder} (priority {priority}) has it, scoring "
-                      "{quality} there.", holder=holder.household,
-                      priority=holder.priority, quality=holder.quality)
-        out.append(m.model_copy(update={"alternative": Alternative(
-            dwelling=did, quality=quality, cost=cost,
-            held_by=None if holder is None else holder.household,
-            held_by_priority=None if holder is None else holder.priority,
-            held_by_quality=None if holder is None else holder.quality,
+                      "{quality} there.", holder=holder,
+                      priority=int(data.priority[k]), quality=quality[k])
+        out[h] = Alternative(
+            dwelling=did, quality=alternative, cost=cost, held_by=holder,
+            held_by_priority=None if k < 0 else int(data.priority[k]),
+            held_by_quality=None if k < 0 else quality[k],
             message=text,
-        )}))
+        )
     return out
 
 

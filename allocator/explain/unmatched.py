@@ -20,6 +20,13 @@ from .queues import _fitting, _queues
 MAX_COMPETITORS = 3
 """Competitors named in an 'outcompeted' reason."""
 
+MAX_AREAS = 5
+"""Areas named in a 'capacity' reason."""
+
+LATE_STEP = 256
+"""Dwellings free after the horizon tested at first for a waiting
+household's next free date (``_first_fitting``)."""
+
 
 def no_eligible_message(data: AllocationData, h: int) -> str:
     """Why no dwelling passes every rule, counted exactly before solving."""
@@ -48,14 +55,93 @@ def _short(rule: str) -> str:
     return _(RULE_LABEL[rule])
 
 
-def _rivals(data, taken_by, h, cache):
+def _waiting(instance, policy, data, taken_by, waiting, waited,
+             assignment=None) -> list[Unmatched]:
+    """
+    Every waiting household (``waiting``, in order) with why it waits
+    (``_reason``) and what it can act on (``_prospects``), each built
+    once from parts that households of one class share: its rivals,
+    its queue places, the words of its reason.
+    """
+    if data.lock_conflicts:
+        message = _("No proposal was made: the housing office's locks "
+                    "conflict (see the conflicts listed with the "
+                    "proposal).")
+        return [Unmatched(household=instance.households[h].id,
+                          priority=int(data.priority[h]),
+                          reason=UnmatchedReason.LOCK_CONFLICT,
+                          message=message, waited_days=int(waited[h]))
+                for h in waiting]
+    prospects = _prospects(instance, policy, data, taken_by, waiting,
+                           assignment)
+    shared: dict = {}
+    out = []
+    for k, h in enumerate(waiting):
+        fields = _reason(instance, data, taken_by, h, shared)
+        out.append(Unmatched(**fields, waited_days=int(waited[h]),
+                             **prospects[k]))
+    return out
+
+
+def _reason(instance, data, taken_by, h, shared) -> dict:
+    """
+    The fields of household ``h``'s ``Unmatched`` that say why it waits:
+    no eligible dwelling, a full cap or quota, or rivals with more
+    priority. ``shared`` keeps what households share: the counts of what
+    each rule rules out, the rivals of a class (``_rivals``) and the
+    words of a reason.
+    """
+    priority = int(data.priority[h])
+    counts = tuple(data.excluded_by[h].tolist())
+    excluded = shared.setdefault("excluded", {})
+    if counts not in excluded:
+        excluded[counts] = {r: n for r, n in zip(RULES, counts) if n > 0}
+    fields = {"household": instance.households[h].id, "priority": priority,
+              "excluded_by": excluded[counts]}
+    total = int(data.num_eligible_all[h])
+    if total == 0:
+        return {**fields, "reason": UnmatchedReason.NO_ELIGIBLE_DWELLING,
+                "message": no_eligible_message(data, h)}
+    competitors, num_rivals, num_empty, areas = _rivals(
+        instance, data, taken_by, h, shared.setdefault("rivals", {}))
+    words = shared.setdefault("words", {})
+    if num_empty:
+        key = ("capacity", num_empty, total, areas)
+        if key not in words:
+            words[key] = _(
+                "{n} of its {total} eligible dwellings stay empty "
+                "because a cap or quota is full (areas {areas}); "
+                "housing it would displace a household with higher "
+                "priority or cost more than it gains.", n=num_empty,
+                total=total, areas=", ".join(areas))
+        return {**fields, "reason": UnmatchedReason.CAPACITY,
+                "message": words[key], "competitors": competitors}
+    key = ("outcompeted", competitors, num_rivals > MAX_COMPETITORS,
+           total, priority)
+    if key not in words:
+        names = ", ".join(
+            _("{household} (priority {priority})", household=c.household,
+              priority=c.priority) for c in competitors)
+        words[key] = ngettext(
+            "Its one eligible dwelling went to another household: "
+            "{names}. Its priority is {priority}.",
+            "Every one of its {n} eligible dwellings went to another "
+            "household: {names}. Its priority is {priority}.", total,
+            names=names + (", ..." if num_rivals > MAX_COMPETITORS
+                           else ""), priority=priority)
+    return {**fields, "reason": UnmatchedReason.OUTCOMPETED,
+            "message": words[key], "competitors": competitors}
+
+
+def _rivals(instance, data, taken_by, h, cache):
     """
     The households holding a household's eligible dwellings, highest
-    priority first (at most ``MAX_COMPETITORS``), how many there are, how
-    many of its eligible dwellings stay empty, and their areas. Households
-    of one class without locked rivals share the answer: at national scale
-    thousands of households with thousands of eligible dwellings each are
-    explained.
+    priority first (at most ``MAX_COMPETITORS``, as ``Competitor``), how
+    many there are, how many of its eligible dwellings stay empty, and
+    the first ``MAX_AREAS`` of their areas by id. Households of one
+    class without locked rivals share the answer: at national scale
+    thousands of households with thousands of eligible dwellings each
+    are explained.
     """
     # Most households could have had no locked dwelling: no pass over
     # the locks for them.
@@ -66,6 +152,29 @@ def _rivals(data, taken_by, h, cache):
     if key is not None and key in cache:
         return cache[key]
     eligible = data.candidates.eligible_free(h)
+    if key is None:
+        answer = _rivals_with_locks(data, taken_by, eligible, locked)
+    else:
+        if "by_dwelling" not in cache:
+            cache["by_dwelling"] = _rival_keys(data, taken_by)
+        answer = _class_rivals(data, taken_by, eligible,
+                               *cache["by_dwelling"])
+    rivals, num_rivals, num_empty, areas = answer
+    competitors = tuple(
+        Competitor(household=instance.households[k].id,
+                   dwelling=instance.dwellings[d].id,
+                   priority=int(data.priority[k]))
+        for k, d in rivals)
+    answer = (competitors, num_rivals, num_empty, areas)
+    if key is not None:
+        cache[key] = answer
+    return answer
+
+
+def _rivals_with_locks(data, taken_by, eligible, locked):
+    """``_rivals`` of a household some of whose eligible dwellings are
+    locked to others (``locked``: household, dwelling), as
+    ``(rivals, num_rivals, num_empty, areas)``."""
     holder = taken_by[eligible]
     held = holder >= 0
     rival_h = np.concatenate([holder[held], [k for k, _ in locked]]).astype(
@@ -77,12 +186,63 @@ def _rivals(data, taken_by, h, cache):
     empty = eligible[~held]
     present = np.bincount(data.dwelling_area[empty],
                           minlength=len(data.area_ids))
-    areas = sorted(data.area_ids[a] for a in np.flatnonzero(present).tolist())
-    answer = (list(zip(rival_h[order].tolist(), rival_d[order].tolist())),
-              len(rival_h), len(empty), areas)
-    if key is not None:
-        cache[key] = answer
-    return answer
+    areas = _first_areas(data, present)
+    rivals = list(zip(rival_h[order].tolist(), rival_d[order].tolist()))
+    return rivals, len(rival_h), len(empty), areas
+
+
+def _rival_keys(data, taken_by) -> tuple[np.ndarray, ...]:
+    """
+    What ``_class_rivals`` reads of each eligible dwelling: the held
+    dwellings in the order of their holders by ``_first_by_priority``
+    (more priority first, then by position), each dwelling's area when
+    it stays empty (else one past the last area), and the areas in the
+    order of their ids.
+    """
+    held = np.flatnonzero(taken_by >= 0)
+    holder = taken_by[held]
+    order = np.argsort(
+        -data.priority[holder].astype(np.int64) * data.num_households
+        + holder, kind="stable")
+    empty_area = np.where(taken_by >= 0, len(data.area_ids),
+                          data.dwelling_area)
+    return held[order], empty_area, _areas_by_id(data)
+
+
+def _class_rivals(data, taken_by, eligible, by_holder, empty_area, by_id):
+    """``_rivals`` of a household no lock competes with, as ``(rivals,
+    num_rivals, num_empty, areas)``: each holder holds one dwelling, so
+    its first rivals are the first of its eligible dwellings in
+    ``by_holder``, found in a few short looks down that order."""
+    present = np.bincount(empty_area[eligible],
+                          minlength=len(data.area_ids) + 1)[:-1]
+    num_empty = int(present.sum())
+    mine = np.zeros(data.num_dwellings, dtype=bool)
+    mine[eligible] = True
+    first: list[int] = []
+    start, step = 0, 4 * MAX_COMPETITORS
+    while len(first) < MAX_COMPETITORS and start < len(by_holder):
+        part = by_holder[start:start + step]
+        first += part[mine[part]][:MAX_COMPETITORS - len(first)].tolist()
+        start, step = start + step, 4 * step
+    rivals = [(int(taken_by[d]), d) for d in first]
+    return (rivals, len(eligible) - num_empty, num_empty,
+            _first_areas(data, present, by_id))
+
+
+def _first_areas(data, present, by_id=None) -> tuple[str, ...]:
+    """The first ``MAX_AREAS`` ids, in order, of the areas ``present``
+    counts dwellings in (on national, hundreds of areas); ``by_id``:
+    the areas in the order of their ids, when known."""
+    if by_id is None:
+        by_id = _areas_by_id(data)
+    chosen = by_id[present[by_id] > 0][:MAX_AREAS]
+    return tuple(data.area_ids[a] for a in chosen.tolist())
+
+
+def _areas_by_id(data) -> np.ndarray:
+    """The areas in the order of their ids."""
+    return np.argsort(np.array(data.area_ids, dtype=object), kind="stable")
 
 
 def _first_by_priority(households: np.ndarray, priority: np.ndarray,
@@ -102,116 +262,74 @@ def _first_by_priority(households: np.ndarray, priority: np.ndarray,
     return np.argsort(key, kind="stable")[:n]
 
 
-def _why_unmatched(instance, data, taken_by, h, waited,
-                   cache=None) -> Unmatched:
-    hid = instance.households[h].id
-    priority = int(data.priority[h])
-    if data.lock_conflicts:
-        return Unmatched(
-            household=hid,
-            priority=priority,
-            reason=UnmatchedReason.LOCK_CONFLICT,
-            message=_("No proposal was made: the housing office's locks "
-                      "conflict (see the conflicts listed with the "
-                      "proposal)."),
-            waited_days=waited,
-        )
-    excluded = {
-        r: int(n) for r, n in zip(RULES, data.excluded_by[h]) if n > 0
-    }
-    if data.num_eligible_all[h] == 0:
-        return Unmatched(
-            household=hid,
-            priority=priority,
-            reason=UnmatchedReason.NO_ELIGIBLE_DWELLING,
-            message=no_eligible_message(data, h),
-            excluded_by=excluded,
-            waited_days=waited,
-        )
-    rivals, num_rivals, num_empty, areas = _rivals(
-        data, taken_by, h, {} if cache is None else cache)
-    competitors = tuple(
-        Competitor(
-            household=instance.households[k].id,
-            dwelling=instance.dwellings[d].id,
-            priority=int(data.priority[k]),
-        )
-        for k, d in rivals
-    )
-    if num_empty:
-        return Unmatched(
-            household=hid,
-            priority=priority,
-            reason=UnmatchedReason.CAPACITY,
-            message=_("{n} of its {total} eligible dwellings stay empty "
-                      "because a cap or quota is full (areas {areas}); "
-                      "housing it would displace a household with higher "
-                      "priority or cost more than it gains.", n=num_empty,
-                      total=int(data.num_eligible_all[h]),
-                      areas=", ".join(areas[:5])),
-            excluded_by=excluded,
-            competitors=competitors,
-            waited_days=waited,
-        )
-    names = ", ".join(
-        _("{household} (priority {priority})", household=c.household,
-          priority=c.priority) for c in competitors
-    )
-    return Unmatched(
-        household=hid,
-        priority=priority,
-        reason=UnmatchedReason.OUTCOMPETED,
-        message=ngettext("Its one eligible dwelling went to another "
-                         "household: {names}. Its priority is {priority}.",
-                         "Every one of its {n} eligible dwellings went to "
-                         "another household: {names}. Its priority is "
-                         "{priority}.", int(data.num_eligible_all[h]),
-                         names=names + (", ..." if num_rivals
-                                        > MAX_COMPETITORS else ""),
-                         priority=priority),
-        excluded_by=excluded,
-        competitors=competitors,
-        waited_days=waited,
-    )
-
-
-def _with_prospects(instance, policy, data, taken_by, unmatched,
-                    assignment=None):
+def _prospects(instance, policy, data, taken_by, waiting,
+               assignment=None) -> list[dict]:
     """
-    The waiting households with what they can act on: their place in the
-    queue for their best eligible dwellings, the first date a fitting
-    dwelling frees up after the horizon, and, for those no dwelling is
-    eligible for, the smallest change that would make one eligible.
+    What each waiting household (``waiting``, in order) can act on, as
+    fields of its ``Unmatched``: its place in the queue for its best
+    eligible dwellings, the first date a fitting dwelling frees up after
+    the horizon, and, for those no dwelling is eligible for, the
+    smallest change that would make one eligible.
 
     The work is bounded: dwellings are tested against one representative
     of each household class (what compiling did for every dwelling), and
     only for the waiting households' few best dwellings and the dwellings
     the horizon leaves out.
     """
-    if data.lock_conflicts or data.candidates is None or not unmatched:
-        return unmatched
     cand = data.candidates
-    h_at = {hid: i for i, hid in enumerate(data.household_ids)}
-    waiting = np.array([h_at[u.household] for u in unmatched],
-                       dtype=np.int64)
-    queues = _queues(instance, data, taken_by, waiting, assignment)
+    if cand is None or not len(waiting):
+        return [{} for _ in waiting]
+    at = np.array(waiting, dtype=np.int64)
+    queues = _queues(instance, data, taken_by, at, assignment)
     late, days = _late_dwellings(instance, policy)
-    fits_late = _fitting(cand, policy, cand.class_of[waiting], late)
+    # Soonest free first: a class's first fitting dwelling is its soonest.
+    soonest = np.argsort(days, kind="stable")
+    late, days = late[soonest], days[soonest]
+    classes, class_at = np.unique(cand.class_of[at], return_inverse=True)
+    first = _first_fitting(cand, policy, classes, late)
+    free_on = {}  # days -> date
     sizes: dict = {}  # (class, size rule) -> bedrooms of what fits but size
+    fitting: dict = {}  # class -> which late dwellings fit it
     out = []
-    for k, (u, h) in enumerate(zip(unmatched, waiting.tolist())):
+    for h, c in zip(waiting, class_at.tolist()):
         update = {}
         if h in queues:
             update["queue"] = queues[h]
-        fit = fits_late[k]
-        if fit.any():
-            first = int(days[fit].min())
-            update["next_free"] = instance.as_of + timedelta(days=first)
-        if u.reason == UnmatchedReason.NO_ELIGIBLE_DWELLING:
+        if first[c] >= 0:
+            wait = int(days[first[c]])
+            if wait not in free_on:
+                free_on[wait] = instance.as_of + timedelta(days=wait)
+            update["next_free"] = free_on[wait]
+        if data.num_eligible_all[h] == 0:
+            if c not in fitting:
+                fitting[c] = _fitting(cand, policy, classes[[c]], late)[0]
+            fit = fitting[c]
             update["smallest_change"] = tuple(_smallest_changes(
                 instance, policy, data, h, late[fit], days[fit], sizes))
-        out.append(u.model_copy(update=update) if update else u)
+        out.append(update)
     return out
+
+
+def _first_fitting(cand, policy, classes, late) -> np.ndarray:
+    """
+    For each of ``classes``, the position of the first of ``late`` that
+    fits it but for the horizon (-1: none does). The dwellings are tested
+    a slice at a time, each slice twice the last, and only for the
+    classes not yet fitted: most fit one of the first few hundred, and
+    the whole table (on national, 1,322 classes by 11,126 dwellings) is
+    seldom needed.
+    """
+    first = np.full(len(classes), -1, dtype=np.int64)
+    unfitted = np.arange(len(classes))
+    start, step = 0, LATE_STEP
+    while len(unfitted) and start < len(late):
+        fits = _fitting(cand, policy, classes[unfitted],
+                        late[start:start + step])
+        hit = fits.any(axis=1)
+        first[unfitted[hit]] = start + fits[hit].argmax(axis=1)
+        unfitted = unfitted[~hit]
+        start, step = start + step, 2 * step
+    return first
 
 
 def _late_dwellings(instance, policy):
