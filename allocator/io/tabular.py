@@ -232,6 +232,9 @@ def read_csv(path: Path) -> tuple[Sheet | None, LocatedProblem | None]:
         text = text[text.index(first) + len(first):].lstrip("\r\n")
     else:
         separator = _separator(first)
+    rows = _plain_rows(text, separator)
+    if rows is not None:
+        return Sheet(label, rows, encoding, separator), None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     rows = []
     try:
@@ -245,6 +248,54 @@ def read_csv(path: Path) -> tuple[Sheet | None, LocatedProblem | None]:
             _("CSV not understood: {error}.", error=error),
         )
     return Sheet(label, rows, encoding, separator), None
+
+
+_EDGE_SPACE = {
+    separator: re.compile(
+        rf"(?:^|{re.escape(separator)})[^\S\n]"
+        rf"|[^\S\n](?:{re.escape(separator)}|$)",
+        re.MULTILINE,
+    )
+    for separator in _SEPARATORS
+}
+"""A cell starting or ending with white space (``str.strip`` and ``\\s``
+agree on what white space is), per separator."""
+
+
+def _plain_rows(
+    text: str, separator: str
+) -> list[tuple[int, list[str]]] | None:
+    """
+    The rows of CSV text, as ``read_csv`` gives them, when the text is
+    plain enough to split on line ends and separators: no quote (so no
+    separator or line end inside a cell), no NUL, no carriage return
+    other than in CRLF and no line longer than the csv module's field
+    limit, all of which the csv module reads or reports otherwise.
+    ``None`` when it is not: the csv module then reads it.
+
+    Splitting is a few times faster than the csv module, which makes a
+    list and a string per cell in Python's own loop; a national instance
+    has some 150,000 rows.
+    """
+    if '"' in text or "\x00" in text:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    lines = text.split("\n")
+    if max(map(len, lines)) > csv.field_size_limit():
+        return None
+    if _EDGE_SPACE[separator].search(text):
+        strip = str.strip
+        cells = (list(map(strip, line.split(separator))) for line in lines)
+    else:
+        cells = (line.split(separator) for line in lines)
+    return [
+        (number, texts)
+        for number, texts in enumerate(cells, start=1)
+        if any(texts)
+    ]
 
 
 _UTF8_SEQUENCE = re.compile(
