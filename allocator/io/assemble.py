@@ -198,11 +198,13 @@ def _validate_header(parsed: Parsed, problems: list) -> dict:
 def _validate_tables(parsed: Parsed, problems: list) -> _Validated:
     validated = _Validated()
     for table in TABLES:
-        model = row_model(table)
+        # The model's validator itself: ``model_validate`` adds a Python
+        # call per row around the same validation.
+        validate = row_model(table).__pydantic_validator__.validate_python
         rows, numbers, failed = [], [], set()
         for record in parsed.tables.get(table, []):
             try:
-                row = model.model_validate(record.data)
+                row = validate(record.data)
             except ValidationError as error:
                 problems.extend(
                     locate_errors(
@@ -225,7 +227,7 @@ def _validate_tables(parsed: Parsed, problems: list) -> _Validated:
         validated.failed_ids[table] = {
             _raw_id(r) for r in parsed.tables.get(table, [])
             if r.number in failed
-        } - {None}
+        } - {None} if failed else set()
     return validated
 
 
@@ -294,6 +296,8 @@ def _duplicates_among_failed(
         if "id" not in row_model(table).model_fields:
             continue
         failed = validated.failed[table]
+        if not failed:
+            continue  # instance_problems reports every duplicate.
         seen: dict[str, Record] = {}
         for record in parsed.tables.get(table, []):
             key = _raw_id(record)
