@@ -813,10 +813,11 @@ def _nest_members(
     households = {
         str(r.data.get("id", "")).strip() for r in records["households"]
     }
+    any_household = "households" in unreadable
     label = locator.labels[MEMBERS]
     for record in records[MEMBERS]:
         key = record.data.pop(PARENT_KEY).strip()
-        if key and (key in households or "households" in unreadable):
+        if key and (any_household or key in households):
             by_household[key].append(record)
             continue
         if not key and (PARENT_KEY,) not in record.ignored:
@@ -843,7 +844,10 @@ def _nest_members(
         household.data[MEMBERS] = [m.data for m in members]
         locator.member_rows[household.number] = [m.number for m in members]
         for k, member in enumerate(members):
-            household.ignored.update((MEMBERS, k) + p for p in member.ignored)
+            if member.ignored:
+                household.ignored.update(
+                    (MEMBERS, k) + p for p in member.ignored
+                )
         if not members and MEMBERS not in unreadable:
             problems.append(LocatedProblem(
                 locator.labels["households"], household.number, None,
