@@ -46,48 +46,54 @@ def parse_columns(
     """
     if not rows:
         return []
-    padded = [
-        cells if len(cells) >= width else cells + [""] * (width - len(cells))
-        for cells in rows
-    ]
-    columns = list(zip(*padded, strict=False))
+    if min(map(len, rows)) < width:
+        rows = [
+            cells if len(cells) >= width
+            else cells + [""] * (width - len(cells))
+            for cells in rows
+        ]
+    columns = list(zip(*rows, strict=False))
     tally = _Tally(conventions.decimal_comma)
-    names, values = [], []
+    names, values, sparse = [], [], []
     for name, kind, base, at, codes in parser.fields:
         if kind == "mapping":
             value_column = _mapping_column(
                 [(key, columns[i]) for key, i in at], base, tally
             )
+            blank = value_column is not None and MISSING in value_column
         else:
+            blank = "" in columns[at]
             value_column = _field_column(
-                (name, kind, base, codes), columns[at], tally
+                (name, kind, base, codes), columns[at], blank, tally
             )
         if value_column is None:
             return None
         names.append(name)
         values.append(value_column)
+        sparse.append(blank)
     tally.count_into(conventions.seen)
-    return _row_inputs(names, values, len(rows))
+    return _row_inputs(names, values, sparse, len(rows))
 
 
-def _row_inputs(names: list[str], values: list[Sequence], count: int
-                ) -> list[dict]:
+def _row_inputs(names: list[str], values: list[Sequence],
+                sparse: list[bool], count: int) -> list[dict]:
     """
-    One dict per row from the value columns, without the blank cells.
+    One dict per row from the value columns, without the blank cells
+    (``MISSING``, only in the columns marked ``sparse``).
 
     Columns without a blank go in whole (``dict`` of ``zip``, without a
     Python step per cell), the others cell by cell after them: the order
     of a row's keys means nothing to pydantic, which validates fields in
     the model's order.
     """
-    full = [i for i, column in enumerate(values) if MISSING not in column]
+    full = [i for i, blank in enumerate(sparse) if not blank]
     full_names = [names[i] for i in full]
     rows = [
         dict(zip(full_names, row, strict=True))
         for row in zip(*(values[i] for i in full), strict=True)
     ] if full else [{} for _row in range(count)]
     for i, column in enumerate(values):
-        if i in full:
+        if not sparse[i]:
             continue
         name = names[i]
         for row, value in zip(rows, column, strict=True):
@@ -97,20 +103,20 @@ def _row_inputs(names: list[str], values: list[Sequence], count: int
 
 
 def _field_column(
-    field: tuple, column: tuple[str, ...], tally: _Tally
+    field: tuple, column: tuple[str, ...], blank: bool, tally: _Tally
 ) -> Sequence | None:
-    """The values of one field's column (``MISSING`` where blank), or
-    ``None`` when a cell has a problem."""
+    """The values of one field's column (``MISSING`` where blank, if
+    ``blank``), or ``None`` when a cell has a problem."""
     name, kind, base, codes = field
     if kind == "scalar" and codes is None and (
         base == "text" or base == "int" and not tally.decimal_comma
     ):
         # Handed to pydantic as written (see ``normalise``).
         tally.next_column()
-        return [text or MISSING for text in column] if "" in column \
-            else column
+        return [text or MISSING for text in column] if blank else column
     if kind == "scalar" and base == "float" and not tally.decimal_comma:
-        return tally.decimal_points(column)
+        tally.decimal_points(column)
+        return [text or MISSING for text in column] if blank else column
 
     def parse(text: str, conventions: Conventions):
         return parse_cell(name, kind, base, codes, text, conventions)
@@ -165,9 +171,11 @@ class _Tally:
         """
         lookup: dict[str, object] = {"": MISSING}
         first: dict[tuple, tuple[int, int]] = {}
-        # A Counter keeps the texts in the order they first appear, so
-        # the first text showing a style shows where it first appears.
-        for text, times in Counter(column).items():
+        # The texts in the order they first appear: the first text
+        # showing a style shows where the style first appears.
+        distinct = dict.fromkeys(column)
+        counts = None
+        for text in distinct:
             if not text:
                 continue
             seen: Counter = Counter()
@@ -175,26 +183,28 @@ class _Tally:
             if problem is not None:
                 return None
             lookup[text] = value
+            if seen and counts is None:
+                # Counted only where styles are seen (not for codes),
+                # and by scanning for each text when there are few.
+                counts = (Counter(column) if len(distinct) > _FEW_TEXTS
+                          else _Scan(column))
             for within, (style, n) in enumerate(seen.items()):
-                self.counts[style] += n * times
+                self.counts[style] += n * counts[text]
                 if style not in first:
                     first[style] = (column.index(text), within)
         self.next_column(first)
         return list(map(lookup.__getitem__, column))
 
-    def decimal_points(self, column: tuple[str, ...]) -> Sequence:
+    def decimal_points(self, column: tuple[str, ...]) -> None:
         """
-        The cells of a column of floats, as written, counting those
-        with a decimal point (what ``normalise`` does without a decimal
-        comma).
+        Count the cells of a column of floats written with a decimal
+        point, which is all ``normalise`` does without a decimal comma.
         """
         points = [i for i, text in enumerate(column) if "." in text]
         if points:
             self.counts["numbers", "decimal point"] += len(points)
         self.next_column({("numbers", "decimal point"): (points[0], 0)}
                          if points else {})
-        return [text or MISSING for text in column] if "" in column \
-            else column
 
     def next_column(self, first: dict | None = None) -> None:
         """Note where this column's styles first appeared; move on."""
@@ -208,3 +218,18 @@ class _Tally:
         """Add the counts to ``seen``, in the order first seen."""
         for style in sorted(self.first, key=self.first.__getitem__):
             seen[style] += self.counts[style]
+
+
+_FEW_TEXTS = 8
+"""Distinct texts in a column up to which each is counted by a scan of
+the column (booleans, mostly) rather than by counting every text."""
+
+
+class _Scan:
+    """Counts of the texts of a column, each by one scan of it."""
+
+    def __init__(self, column: tuple[str, ...]) -> None:
+        self.column = column
+
+    def __getitem__(self, text: str) -> int:
+        return self.column.count(text)
