@@ -3,10 +3,12 @@ every cell parses, which is what a valid instance is made of."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
 from .layout import Conventions, RowParser, normalise, parse_cell
+from .norwegian import english_codes
 
 MISSING = object()
 """A blank cell: its field is left out of the row, to take its default."""
@@ -117,6 +119,8 @@ def _field_column(
     if kind == "scalar" and base == "float" and not tally.decimal_comma:
         tally.decimal_points(column)
         return [text or MISSING for text in column] if blank else column
+    if tally.canonical(kind, base, codes, column, blank):
+        return [text or MISSING for text in column] if blank else column
 
     def parse(text: str, conventions: Conventions):
         return parse_cell(name, kind, base, codes, text, conventions)
@@ -206,6 +210,37 @@ class _Tally:
         self.next_column({("numbers", "decimal point"): (points[0], 0)}
                          if points else {})
 
+    def canonical(self, kind: str, base: str, codes, column: tuple[str, ...],
+                  blank: bool) -> bool:
+        """
+        Whether every cell of the column is blank or written the one
+        way pydantic reads as the row parser would: ``true`` and
+        ``false``, ISO dates, English codes. Such a column goes to
+        pydantic as written, with its style counted, and without a look
+        at each cell in Python.
+        """
+        if kind == "bool":
+            style = ("booleans", "true/false")
+            written = sum(map(column.count, ("true", "false")))
+        elif kind == "scalar" and base == "date" and codes is None:
+            style = ("dates", "yyyy-mm-dd")
+            written = _iso_dates(column, blank)
+        elif kind == "scalar" and codes is not None:
+            style = None
+            written = sum(map(column.count, english_codes(codes)))
+        else:
+            return False
+        blanks = column.count("") if blank else 0
+        if written + blanks != len(column):
+            return False
+        first = {}
+        if style is not None and written:
+            self.counts[style] += written
+            at = next(i for i, text in enumerate(column) if text)
+            first[style] = (at, 0)
+        self.next_column(first)
+        return True
+
     def next_column(self, first: dict | None = None) -> None:
         """Note where this column's styles first appeared; move on."""
         for style, (row, within) in (first or {}).items():
@@ -233,3 +268,21 @@ class _Scan:
 
     def __getitem__(self, text: str) -> int:
         return self.column.count(text)
+
+
+_ISO_DATES = re.compile(r"(?:\d{4}-\d{2}-\d{2})?(?:\n(?:\d{4}-\d{2}-\d{2})?)*")
+"""Cells joined by line ends, each an ISO date or blank."""
+
+
+def _iso_dates(column: tuple[str, ...], blank: bool) -> int:
+    """
+    The cells of a column written as ISO dates, if every other cell is
+    blank (else fewer than the cells that are not blank): one match of
+    the joined cells instead of one per cell.
+    """
+    joined = "\n".join(column)
+    if joined.count("\n") != len(column) - 1:
+        return -1  # a cell holding a line end: not one date per cell
+    if not _ISO_DATES.fullmatch(joined):
+        return -1
+    return len(column) - (column.count("") if blank else 0)

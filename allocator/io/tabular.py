@@ -629,14 +629,15 @@ def _records(
     parse = RowParser(table, positions)
     width = len(header_cells)
     parent_at = positions.get(table.parent_key) if table.parent_key else None
-    rows = parse_columns(parse, [cells for _number, cells in data], width,
-                         conventions)
+    cells_by_row = [cells for _number, cells in data]
+    rows = parse_columns(parse, cells_by_row, width, conventions)
     if rows is None:
         # A cell with a problem: row by row, every problem located.
         return _records_by_row(sheet, data, parse, width, parent_at,
                                problems, conventions, table.parent_key,
                                missing), missing
-    problems.extend(_long_rows(sheet.label, data, width))
+    if cells_by_row and max(map(len, cells_by_row)) > width:
+        problems.extend(_long_rows(sheet.label, data, width))
     ignored = {(c,) for c in missing}
     records = [
         Record(number, row, set(ignored))
