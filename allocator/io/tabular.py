@@ -811,9 +811,8 @@ def _nest_members(
     reported too.
     """
     by_household: dict[str, list[Record]] = defaultdict(list)
-    households = {
-        str(r.data.get("id", "")).strip() for r in records["households"]
-    }
+    keys = [str(r.data.get("id", "")).strip() for r in records["households"]]
+    households = set(keys)
     any_household = "households" in unreadable
     label = locator.labels[MEMBERS]
     for record in records[MEMBERS]:
@@ -839,16 +838,13 @@ def _nest_members(
             problems.extend(locate_errors(
                 _MemberLocator(label), MEMBERS, record.number, error, record
             ))
-    for household in records["households"]:
-        key = str(household.data.get("id", "")).strip()
+    any_ignored = any(r.ignored for r in records[MEMBERS])
+    for household, key in zip(records["households"], keys, strict=True):
         members = by_household.get(key, [])
         household.data[MEMBERS] = [m.data for m in members]
         locator.member_rows[household.number] = [m.number for m in members]
-        for k, member in enumerate(members):
-            if member.ignored:
-                household.ignored.update(
-                    (MEMBERS, k) + p for p in member.ignored
-                )
+        for k, member in enumerate(members if any_ignored else ()):
+            household.ignored.update((MEMBERS, k) + p for p in member.ignored)
         if not members and MEMBERS not in unreadable:
             problems.append(LocatedProblem(
                 locator.labels["households"], household.number, None,
