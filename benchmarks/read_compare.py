@@ -26,25 +26,33 @@ from pathlib import Path
 
 _ONE_READ = """
 import json, sys, time
+import allocator
 from allocator.io import read_instance
 wall, cpu = time.perf_counter(), time.process_time()
 read_instance(sys.argv[1])
-print(json.dumps([time.perf_counter() - wall, time.process_time() - cpu]))
+print(json.dumps([time.perf_counter() - wall, time.process_time() - cpu,
+                  allocator.__file__]))
 """
 
 
 def read_once(instance: Path, pythonpath: str | None) -> tuple[float, float]:
-    """Wall and CPU seconds of one ``read_instance`` in a new process."""
+    """
+    Wall and CPU seconds of one ``read_instance`` in a new process, which
+    imports the allocator from ``pythonpath`` when given (``-P``: not
+    from the working directory), else as installed.
+    """
     env = dict(os.environ)
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
     else:
         env.pop("PYTHONPATH", None)
     out = subprocess.run(
-        [sys.executable, "-c", _ONE_READ, str(instance)], env=env,
+        [sys.executable, "-P", "-c", _ONE_READ, str(instance)], env=env,
         check=True, capture_output=True, text=True,
     ).stdout
-    wall, cpu = json.loads(out.strip().splitlines()[-1])
+    wall, cpu, source = json.loads(out.strip().splitlines()[-1])
+    if pythonpath and not source.startswith(pythonpath):
+        raise RuntimeError(f"{source} read instead of {pythonpath}")
     return wall, cpu
 
 
