@@ -30,8 +30,12 @@ def parse_columns(
 
     A column is parsed once per distinct text in it: a national
     instance has some 1.5 million cells but a few thousand distinct
-    dates, codes, booleans and small numbers, and ids, names and
-    numbers written with a decimal point need no parsing at all.
+    dates, codes, booleans and small numbers. Ids, names, numbers
+    written with a decimal point, and columns written wholly the way
+    pydantic reads as the row parser would (``true``/``false``, ISO
+    dates, English codes) go to pydantic as written, with no step per
+    cell here. Rows whose cells hold the same text share its value (a
+    set cell's list, say); nothing changes these values after.
 
     Parameters
     ----------
