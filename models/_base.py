@@ -68,8 +68,12 @@ objective over a million households stays below 2**53 (exact in the
 floats of the LP solvers)."""
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""A control character: C0 (below 32), DEL and C1 (127 to 159)."""
+
+
 def _no_control(text: str) -> str:
-    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
+    if _CONTROL.search(text):
         from .problems import _  # here: that module imports this one
         raise ValueError(_(
             "control characters (line breaks, tabs, NUL and the like) are "

@@ -198,35 +198,67 @@ def _validate_header(parsed: Parsed, problems: list) -> dict:
 def _validate_tables(parsed: Parsed, problems: list) -> _Validated:
     validated = _Validated()
     for table in TABLES:
-        model = row_model(table)
-        rows, numbers, failed = [], [], set()
-        for record in parsed.tables.get(table, []):
-            try:
-                row = model.model_validate(record.data)
-            except ValidationError as error:
-                problems.extend(
-                    locate_errors(
-                        parsed.locator, table, record.number, error, record
-                    )
-                )
-                failed.add(record.number)
-                continue
-            if record.ignored:
-                # A problem found while reading (an unparsable cell whose
-                # field then took its default) makes the row fail even
-                # though what remained validated.
-                failed.add(record.number)
-                continue
-            rows.append(row)
-            numbers.append(record.number)
+        # The model's validator itself: ``model_validate`` adds a Python
+        # call per row around the same validation.
+        validate = row_model(table).__pydantic_validator__.validate_python
+        records = parsed.tables.get(table, [])
+        rows = _all_valid(validate, records)
+        if rows is not None:
+            numbers, failed = [r.number for r in records], set()
+        else:
+            rows, numbers, failed = _valid_rows(
+                parsed, table, validate, records, problems
+            )
         validated.rows[table] = tuple(rows)
         validated.numbers[table] = numbers
         validated.failed[table] = failed
         validated.failed_ids[table] = {
-            _raw_id(r) for r in parsed.tables.get(table, [])
-            if r.number in failed
-        } - {None}
+            _raw_id(r) for r in records if r.number in failed
+        } - {None} if failed else set()
     return validated
+
+
+def _all_valid(validate, records: list[Record]) -> list | None:
+    """
+    Every row of a table, in one pass without a step of bookkeeping
+    per row, when every row validates and none had a problem while
+    reading (the common case); else ``None``.
+    """
+    if any(r.ignored for r in records):
+        return None
+    try:
+        return [validate(r.data) for r in records]
+    except ValidationError:
+        return None
+
+
+def _valid_rows(
+    parsed: Parsed, table: str, validate, records: list[Record],
+    problems: list,
+) -> tuple[list, list[int], set[int]]:
+    """The rows that validate, their row numbers and the numbers of the
+    rows that do not, each problem located."""
+    rows, numbers, failed = [], [], set()
+    for record in records:
+        try:
+            row = validate(record.data)
+        except ValidationError as error:
+            problems.extend(
+                locate_errors(
+                    parsed.locator, table, record.number, error, record
+                )
+            )
+            failed.add(record.number)
+            continue
+        if record.ignored:
+            # A problem found while reading (an unparsable cell whose
+            # field then took its default) makes the row fail even
+            # though what remained validated.
+            failed.add(record.number)
+            continue
+        rows.append(row)
+        numbers.append(record.number)
+    return rows, numbers, failed
 
 
 def _raw_id(record: Record) -> str | None:
@@ -294,6 +326,8 @@ def _duplicates_among_failed(
         if "id" not in row_model(table).model_fields:
             continue
         failed = validated.failed[table]
+        if not failed:
+            continue  # instance_problems reports every duplicate.
         seen: dict[str, Record] = {}
         for record in parsed.tables.get(table, []):
             key = _raw_id(record)

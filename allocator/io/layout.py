@@ -385,7 +385,6 @@ class RowParser:
                  ) -> tuple[dict, list[CellProblem]]:
         """The model input of one row and the problems of its cells that
         were left out."""
-        seen = conventions.seen
         width = len(cells)
         data: dict = {}
         problems: list[CellProblem] = []
@@ -401,29 +400,60 @@ class RowParser:
             text = cells[at] if at < width else ""
             if not text:
                 continue
-            if kind == "scalar":
-                if codes is not None:
-                    data[name] = code_of(codes, text)
-                elif base == "text":
-                    data[name] = text
-                elif base == "date" and _NUMBER.fullmatch(text):
-                    # Pydantic would take a number for seconds since 1970.
-                    problems.append(_bad_date(name, text))
-                else:
-                    data[name] = normalise(text, base, conventions)
-            elif kind == "bool":
-                value, style = _BOOL_STYLES.get(text.lower(), (None, ""))
-                if value is None:
-                    problems.append(_bad_bool(name, text))
-                    continue
-                seen["booleans", style] += 1
+            value, problem = parse_cell(name, kind, base, codes, text,
+                                        conventions)
+            if problem is None:
                 data[name] = value
             else:
-                values = parse_set(text)
-                if codes is not None:
-                    values = [code_of(codes, v) for v in values]
-                data[name] = values
+                problems.append(problem)
         return data, problems
+
+
+def parse_cell(
+    name: str,
+    kind: str,
+    base: str,
+    codes: type[Enum] | None,
+    text: str,
+    conventions: Conventions,
+) -> tuple[object, CellProblem | None]:
+    """
+    The model input of one cell that is not blank, or the problem that
+    leaves it out.
+
+    Parameters
+    ----------
+    name, kind, base, codes
+        The field, as ``TableLayout.plan`` gives it (not a mapping).
+    text
+        The cell text, stripped and not blank.
+    conventions
+        How the sheet writes numbers; records the styles seen.
+
+    Returns
+    -------
+    tuple
+        The value (``None`` when there is a problem) and the problem.
+    """
+    if kind == "scalar":
+        if codes is not None:
+            return code_of(codes, text), None
+        if base == "text":
+            return text, None
+        if base == "date" and _NUMBER.fullmatch(text):
+            # Pydantic would take a number for seconds since 1970.
+            return None, _bad_date(name, text)
+        return normalise(text, base, conventions), None
+    if kind == "bool":
+        value, style = _BOOL_STYLES.get(text.lower(), (None, ""))
+        if value is None:
+            return None, _bad_bool(name, text)
+        conventions.seen["booleans", style] += 1
+        return value, None
+    values = parse_set(text)
+    if codes is not None:
+        values = [code_of(codes, v) for v in values]
+    return values, None
 
 
 def normalise(text: str, base: str, conventions: Conventions) -> str:

@@ -405,13 +405,14 @@ def code_of(codes: type[Enum], text: str) -> str:
     is returned as it is (an English value, or one for pydantic to
     report).
     """
-    if text in _english(codes):
+    if text in english_codes(codes):
         return text  # the common case, without folding every cell
     return _values(codes).get(fold(text), text)
 
 
 @cache
-def _english(codes: type[Enum]) -> frozenset[str]:
+def english_codes(codes: type[Enum]) -> frozenset[str]:
+    """The English values of a coded field, as cells write them."""
     return frozenset(str(v.value) for v in codes)
 
 
