@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import json
@@ -1406,7 +1407,13 @@ def _os_reason(exc: OSError) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``allocator`` command."""
+    """
+    Entry point of the ``allocator`` command.
+
+    Without ``argv`` it runs the process's own command line, and ends the
+    process once the command is done (``exit_now``); with ``argv`` (a
+    test, a script) it returns the exit status.
+    """
     logging.basicConfig(
         level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
@@ -1419,7 +1426,38 @@ def main(argv: list[str] | None = None) -> int:
 
     with i18n.speaking(_lang_of_args(sys.argv[1:] if argv is None
                                      else argv)), translated():
-        return _main(argv)
+        code = _main(argv)
+    if argv is None:
+        exit_now(code)
+    return code
+
+
+def exit_now(code: int) -> None:
+    """
+    Ends the process with ``code`` once its output is flushed and its
+    exit handlers have run, without the interpreter's teardown.
+
+    Tearing down frees every object and module one by one (the instance,
+    the arrays, NumPy, pydantic, OR-Tools): 0.15 to 0.4 s after a city
+    solve, for memory the operating system takes back at once anyway.
+    Returns, leaving the exit to Python, while another thread runs (its
+    end is waited for) or when the output cannot be flushed (Python
+    reports a closed pipe as it always has).
+    """
+    if threading.active_count() > 1:
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    # The handlers Python would run at exit: logging's flush, temporary
+    # folders' removal, a coverage run's data.
+    atexit._run_exitfuncs()
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)
 
 
 def _lang_of_args(argv: list[str]) -> str | None:
