@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import errno
-import json
 import logging
 import math
 import os
@@ -17,15 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
 from .engine_catalogue import ENGINES, engine_help
 from .i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
     from models import Proposal
 
 app = typer.Typer(
@@ -38,11 +36,35 @@ app = typer.Typer(
     help=N_("Housing allocation for refugee settlement: validate, solve, "
             "check and explain."),
 )
+
+
+class _ConsoleOnUse:
+    """
+    A rich ``Console`` made when it is first used: rich takes 0.05 s or
+    more to load, and ``--help`` prints without it.
+    """
+
+    def __init__(self, **options):
+        self._options = options
+        self._console: Console | None = None
+
+    def made(self) -> Console:
+        """The console itself, for what takes one (a progress line)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str):
+        return getattr(self.made(), name)
+
+
 # Markup off: household ids, paths, policy and engine names are user text,
 # and rich would read square brackets in them as styles (or fail on them).
 # Colour is given with ``style=`` instead.
-out = Console(soft_wrap=True, markup=False)
-err = Console(stderr=True, soft_wrap=True, markup=False)
+out = _ConsoleOnUse(soft_wrap=True, markup=False)
+err = _ConsoleOnUse(stderr=True, soft_wrap=True, markup=False)
 log = logging.getLogger("allocator")
 
 # Exit statuses (documented in the README's "Exit statuses").
@@ -187,6 +209,8 @@ def _proposal_folder(proposal_path: Path) -> Path:
 
 
 def _summary_table(rows, title: str) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, show_header=True, header_style="bold")
     table.add_column(_("what"))
     table.add_column(_("count"), justify="right")
@@ -284,6 +308,8 @@ def schema(
     ] = None,
 ):
     """Write the JSON Schemas of the instance, policy and proposal."""
+    import json
+
     from .io import json_schemas
 
     schemas = json_schemas()
@@ -346,6 +372,8 @@ def validate(
 
 def _print_warnings(warnings, lang: str | None = None) -> None:
     """Warnings for silent loss on stderr, in the language asked for."""
+    from rich.text import Text
+
     from .cautions import warning_text
     from .i18n import current, translator
 
@@ -678,14 +706,7 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None,
                     "{choices}.", engine=engine, choices=", ".join(ENGINES)),
                   style="red")
         raise _Stop(INPUT_ERROR)
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}", markup=False),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as progress:
+    with _progress_line() as progress:
         stage = _Stages(progress, seconds)
         stage(_("reading instance"), "read")
         instance = _require_dwellings(_read_instance(path), "solve")
@@ -716,6 +737,46 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None,
             err.print(f"  {v}", markup=False)
         raise _Stop(CHECK_FAILED)
     return outcome.proposal, instance, pol
+
+
+def _progress_line():
+    """
+    The solve's progress line on stderr (a spinner, the stage, its
+    seconds) where stderr is a terminal; elsewhere a stand-in that draws
+    nothing, as rich's would not either, without loading it.
+    """
+    if not err.is_terminal:
+        return _NoProgressLine()
+    from rich.progress import (
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}", markup=False),
+        TimeElapsedColumn(),
+        console=err.made(),
+        transient=True,
+    )
+
+
+class _NoProgressLine:
+    """A progress line that shows nothing (stderr is not a terminal)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return False
+
+    def add_task(self, description: str) -> int:
+        return 0
+
+    def update(self, task: int, description: str) -> None:
+        pass
 
 
 class _Stages:
@@ -756,6 +817,8 @@ class _Stages:
 def _print_summary(proposal: Proposal, seconds=None):
     """Prints the proposal's key figures as a table, then its set-aside
     locks, overrides and changes."""
+    from rich.table import Table
+
     table = Table(title=_("Proposal"), show_header=False)
     table.add_column(_("what"))
     table.add_column(_("value"), justify="right")
@@ -859,6 +922,8 @@ def _outcome_rows(proposal: Proposal) -> list[tuple[str, str]]:
 def _print_decision_lines(proposal: Proposal) -> None:
     """Prints each lock set aside, each override and the first twenty
     changes against the previous proposal to stderr."""
+    from rich.text import Text
+
     for c in proposal.conflicts:
         err.print(Text.assemble((_("lock set aside:"), "yellow"), f" {c}"),
                   highlight=False)
@@ -931,7 +996,7 @@ def place(
         dwelling_engine=dwelling_engine, time_limit=time_limit, seed=seed,
         household=household, check_file=check_file,
         read_instance=read_instance, read_policy=read_policy,
-        fail_on_input=_fail_on_input, console=out, errors=err,
+        fail_on_input=_fail_on_input, console=out.made(), errors=err.made(),
     )
     if code:
         raise _Stop(code)
@@ -970,6 +1035,8 @@ def check(
                   style="yellow")
     report = check_with_decisions(instance, pol, proposal, log_, before)
     if report.ok:
+        from rich.text import Text
+
         out.print(Text.assemble(
             (_("OK"), "green"),
             _(": {n} matches pass every hard rule; objective ({primary}, "
@@ -1169,7 +1236,7 @@ def bench(
     from .bench import run_bench
 
     code = run_bench(suite=suite, out_dir=out_dir, engines=engines,
-                     repeats=repeats, console=out)
+                     repeats=repeats, console=out.made())
     if code:
         raise _Stop(code)
 
@@ -1266,7 +1333,7 @@ def simulate(
         params_file=params_file, rule_prices=rule_prices, workers=workers,
         scheduler=scheduler, modes=tuple(modes or ()),
         read_instance=_read_dwelling_instance,
-        read_policy=_read_policy, out=out, err=err,
+        read_policy=_read_policy, out=out.made(), err=err.made(),
     )
     if code:
         raise _Stop(code)
