@@ -355,19 +355,22 @@ def validate(
     lang: LangOption = None,
 ):
     """Check an instance and report every problem (exit 2 when invalid)."""
+    from . import collector
+
     _lang(lang)
-    from .io import FormatReport, summary_rows
-    from .placement.cli import placement_rows
+    with collector.loading():
+        from .cautions import silent_loss
+        from .io import FormatReport, summary_rows
+        from .placement.cli import placement_rows
 
-    report = FormatReport()
-    instance = _read_instance(path, report)
-    pol = _policy_for(_read_policy(policy), policy, instance)
-    out.print(_summary_table(
-        summary_rows(instance, report) + placement_rows(instance, pol),
-        _("{path}: valid", path=path)))
-    from .cautions import silent_loss
-
-    _print_warnings(silent_loss(instance, pol))
+        collector.loaded()
+        report = FormatReport()
+        instance = _read_instance(path, report)
+        pol = _policy_for(_read_policy(policy), policy, instance)
+        out.print(_summary_table(
+            summary_rows(instance, report) + placement_rows(instance, pol),
+            _("{path}: valid", path=path)))
+        _print_warnings(silent_loss(instance, pol))
 
 
 def _print_warnings(warnings, lang: str | None = None) -> None:
@@ -467,6 +470,18 @@ def solve(
     the input, policy, seed and engine settings (and its creation time),
     and its explanations on the language (--lang or the locale).
     """
+    from . import collector, interrupt
+
+    # Paused until ``_solve`` has loaded its modules (see ``collector``).
+    with collector.loading():
+        _solve_command(path, out_dir, policy, engine, time_limit, seed,
+                       export_sensitive, decisions, previous, lang)
+
+
+def _solve_command(path, out_dir, policy, engine, time_limit, seed,
+                   export_sensitive, decisions, previous, lang) -> None:
+    """What ``solve`` does: check the arguments, solve beside the main
+    thread, write the files and say what was done."""
     from . import interrupt
 
     _check_solve_arguments(path, out_dir, policy, time_limit, seed,
@@ -697,10 +712,12 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None,
     Fills ``seconds``, when given, with the seconds of each stage (see
     ``models.proposal.RunLog``).
     """
+    from . import collector
     from .engines import NotRepresentable
     from .pipeline import propose
     from .progress import listen
 
+    collector.loaded()
     if engine not in ENGINES:
         err.print(_("engine {engine!r} not understood; choose one of "
                     "{choices}.", engine=engine, choices=", ".join(ENGINES)),
