@@ -821,8 +821,12 @@ class _Stages:
         self.mark = time.perf_counter()
 
     def __call__(self, description: str, key: str):
+        from . import collector
+
         self.end()
         self.current, self.mark = key, time.perf_counter()
+        # What the stages before made lives on (see ``collector``).
+        collector.settled()
         self.progress.update(self.task, description=description)
         if key == "solve" and not err.is_terminal:
             err.print(f"{description} ...", markup=False, highlight=False)

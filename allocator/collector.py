@@ -60,3 +60,23 @@ def loaded() -> None:
         if may_freeze:
             gc.freeze()
         gc.enable()
+
+
+def settled() -> None:
+    """
+    What the command has made so far lives on to its end (the instance
+    read, then the compiled problem, the result, the proposal): the young
+    garbage is collected and the rest frozen too.
+
+    Full passes come each time the objects that outlived two passes grow
+    by a quarter, and each walked everything made before: a national
+    solve spent 28 s of 32 s of collection in 15 of them on a loaded
+    machine, 6 s with each stage's objects frozen as the next begins.
+    Outside a ``loading`` block that may freeze, nothing changes.
+    """
+    if not _paused:
+        return
+    paused, may_freeze = _paused[-1]
+    if paused and may_freeze and gc.isenabled():
+        gc.collect(1)
+        gc.freeze()

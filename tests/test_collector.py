@@ -72,3 +72,27 @@ def test_loaded_outside_loading_changes_nothing(collector_on):
     collector.loaded()
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+def test_settled_freezes_what_the_command_made(collector_on):
+    """Tests that ``settled`` freezes what exists once the modules are
+    loaded, and that all of it is unfrozen when the command ends."""
+    with collector.loading():
+        collector.loaded()
+        before = gc.get_freeze_count()
+        made = [[] for _ in range(1000)]
+        collector.settled()
+        assert gc.get_freeze_count() >= before + len(made)
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+def test_settled_changes_nothing_before_loaded_or_outside(collector_on):
+    """Tests that ``settled`` neither freezes nor turns the collector on
+    while the modules load, nor outside a ``loading`` block."""
+    with collector.loading():
+        collector.settled()
+        assert not gc.isenabled()
+        assert gc.get_freeze_count() == 0
+    collector.settled()
+    assert gc.get_freeze_count() == 0
