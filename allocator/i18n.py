@@ -4,8 +4,8 @@ Messages in Norwegian (bokmål) and English.
 Every user-facing text is written in English in the code, marked with
 ``_`` (or ``N_`` where it is only named, to be translated later), and
 looked up in the message catalogues ``allocator/locale/<lang>/LC_MESSAGES/
-allocator.po`` (written by Babel, read here). Numbers and dates are formatted for the
-language too. The language is ``--lang nb|en`` where a command takes it,
+allocator.po`` (written by Babel, read here). Numbers and dates are
+formatted for the language too. The language is ``--lang nb|en`` where a command takes it,
 else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, ``LANGUAGE``),
 else English.
 
