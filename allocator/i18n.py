@@ -5,9 +5,9 @@ Every user-facing text is written in English in the code, marked with
 ``_`` (or ``N_`` where it is only named, to be translated later), and
 looked up in the message catalogues ``allocator/locale/<lang>/LC_MESSAGES/
 allocator.po`` (written by Babel, read here). Numbers and dates are
-formatted for the language too. The language is ``--lang nb|en`` where a command takes it,
-else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, ``LANGUAGE``),
-else English.
+formatted for the language too. The language is ``--lang nb|en`` where
+a command takes it, else the locale (``LC_ALL``, ``LC_MESSAGES``,
+``LANG``, ``LANGUAGE``), else English.
 
 ``tests/test_i18n.py`` extracts every marked message from the code and
 fails when one has no entry, or an empty one, in either catalogue.
