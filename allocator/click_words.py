@@ -17,15 +17,20 @@ placeholders themselves).
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from .i18n import N_, current
 
-MODULES = ("typer.core", "click.core", "click.formatting",
-           "click.decorators", "click.exceptions", "click.parser",
-           "click.types")
+MODULES = ("typer.core",)
 """The modules whose ``_`` writes the words of a help page or an error."""
+
+CLICK_MODULES = ("click.core", "click.formatting", "click.decorators",
+                 "click.exceptions", "click.parser", "click.types")
+"""The same in click, where Typer runs on click itself; where Typer
+carries its own, loading click (another package may have installed it)
+would cost every command its import for nothing."""
 
 WORDS = (
     N_("Usage:"),
@@ -87,7 +92,8 @@ def _formatter(base: type) -> type:
 def translated() -> Iterator[None]:
     """Click's and Typer's words in the language in use while inside."""
     saved: list[tuple[object, str, object]] = []
-    for name in MODULES:
+    carried = importlib.util.find_spec("typer._click") is not None
+    for name in MODULES if carried else MODULES + CLICK_MODULES:
         try:
             module = importlib.import_module(name)
         except ImportError:

@@ -12,6 +12,17 @@ and the rest (interpreter start, imports before the clock starts, exit),
 and gives the median seconds of each stage from ``run.json`` and the
 peak resident memory (``/usr/bin/time -v``, when present).
 
+Each ``solve`` writes into a folder of its own, emptied before every
+run, so that every repeat does the same work (a solve into a folder
+that holds earlier proposals also carries their history over).
+
+``--against DIR`` times a second revision in the same run, interleaved
+command by command: ``DIR`` is a source tree of it (``git archive REV |
+tar -x -C DIR``), run through ``PYTHONPATH`` with this environment. The
+tables then give both medians and their ratio, the only comparison a
+loaded machine allows. ``--json FILE`` writes the figures with the
+revision measured, for the record kept per revision.
+
 Targets (issue "Speed where people wait"): ``allocator --help`` at most
 0.3 s, a city ``allocator solve`` at most 0.8 s wall; national
 (``--national``: 20,000 households, 30,000 dwellings, ``--time-limit
@@ -23,6 +34,9 @@ Usage::
     uv run python benchmarks/startup.py               # about a minute
     uv run python benchmarks/startup.py --repeats 3
     uv run python benchmarks/startup.py --repeats 3 --national  # + ~2 min a run
+    git archive 2f05ae8 | tar -x -C /tmp/base
+    uv run python benchmarks/startup.py --repeats 5 --against /tmp/base \\
+        --json /tmp/startup.json
 """
 
 from __future__ import annotations
@@ -80,12 +94,15 @@ def commands(work: Path, national: bool = False) -> dict[str, list[str]]:
     return todo
 
 
-def run(command: list[str]) -> tuple[float, dict[str, float], float | None]:
+def run(command: list[str], env: dict[str, str] | None = None,
+        ) -> tuple[float, dict[str, float], float | None]:
     """Wall seconds, the stage seconds of ``run.json`` (a ``solve``'s;
     else empty) and the peak resident MiB (``None`` without
-    ``/usr/bin/time``)."""
+    ``/usr/bin/time``); ``env`` replaces the environment."""
     out = (Path(command[command.index("--out") + 1])
            if "--out" in command else None)
+    if out is not None:
+        shutil.rmtree(out, ignore_errors=True)
     report = None
     if TIME_V.exists():
         handle, report = tempfile.mkstemp(suffix=".txt")
@@ -93,7 +110,7 @@ def run(command: list[str]) -> tuple[float, dict[str, float], float | None]:
         command = [str(TIME_V), "-v", "-o", report, *command]
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+                   stderr=subprocess.DEVNULL, env=env)
     seconds = time.perf_counter() - start
     stages: dict[str, float] = {}
     if out is not None and (out / "run.json").exists():
@@ -108,27 +125,47 @@ def run(command: list[str]) -> tuple[float, dict[str, float], float | None]:
     return seconds, stages, peak
 
 
+AGAINST = " [against]"
+"""What the label of a command run by the ``--against`` revision ends
+with."""
+
+
+def revision(tree: Path) -> str:
+    """The git revision of a source tree (``-`` where it is not a git
+    work tree, as a ``git archive`` is not)."""
+    found = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short",
+                            "HEAD"], capture_output=True, text=True)
+    return found.stdout.strip() if found.returncode == 0 else "-"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--national", action="store_true",
                         help="also solve national with --time-limit 30")
+    parser.add_argument("--against", type=Path, metavar="DIR",
+                        help="also time the source tree DIR of another "
+                             "revision, interleaved")
+    parser.add_argument("--json", type=Path, metavar="FILE",
+                        help="write the figures here")
     args = parser.parse_args(argv)
+    trees = [ROOT] + ([args.against.resolve()] if args.against else [])
     # The project's own modules compiled once, as an installed package's
     # are: where PYTHONDONTWRITEBYTECODE is set, every command would
     # otherwise compile them again (0.2 to 0.35 s of a city solve).
-    subprocess.run([sys.executable, "-m", "compileall", "-q",
-                    *(str(ROOT / p) for p in ("allocator", "models"))],
-                   check=True)
+    for tree in trees:
+        subprocess.run([sys.executable, "-m", "compileall", "-q",
+                        *(str(tree / p) for p in ("allocator", "models"))],
+                       check=True)
     work = Path(tempfile.mkdtemp(prefix="startup-"))
     try:
-        todo = commands(work, args.national)
+        todo = timed_commands(work, args.national, args.against)
         times: dict[str, list[float]] = {label: [] for label in todo}
         stages: dict[str, list[dict]] = {label: [] for label in todo}
         peaks: dict[str, list[float]] = {label: [] for label in todo}
         for _ in range(args.repeats):
-            for label, command in todo.items():
-                seconds, stage, peak = run(command)
+            for label, (command, env) in todo.items():
+                seconds, stage, peak = run(command, env)
                 times[label].append(seconds)
                 if stage:
                     stages[label].append(stage)
@@ -136,17 +173,79 @@ def main(argv=None) -> int:
                     peaks[label].append(peak)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    print(f"median of {args.repeats} runs at {revision(ROOT)}"
+          + (f" against {args.against}" if args.against else "")
+          + f"; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores\n")
+    print_walls(times)
+    print_stages(times, stages, peaks)
+    if args.json:
+        args.json.write_text(json.dumps(
+            figures(times, stages, peaks, args), indent=2) + "\n")
+    return 0
+
+
+def timed_commands(work: Path, national: bool, against: Path | None,
+                   ) -> dict[str, tuple[list[str], dict | None]]:
+    """The commands by label with the environment each runs in; with
+    ``against``, each ``allocator`` command a second time, right after
+    the first, by that source tree (label ending with ``AGAINST``) and
+    into an output folder of its own."""
+    todo: dict[str, tuple[list[str], dict | None]] = {}
+    for label, command in commands(work, national).items():
+        todo[label] = (command, None)
+        if against is None or not label.startswith("allocator"):
+            continue
+        other = [f"{arg}-against" if previous == "--out" else arg
+                 for previous, arg in zip([None, *command], command)]
+        env = {**os.environ, "PYTHONPATH": str(against.resolve())}
+        todo[label + AGAINST] = (other, env)
+    return todo
+
+
+def print_walls(times) -> None:
+    """The wall-time table: median, range, ratio to ``python -c pass``
+    and, with ``--against``, the ratio to the other revision."""
     base = statistics.median(times["python -c pass"])
-    print(f"median of {args.repeats} runs; load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
-    print("| command | median wall s | range s | / python -c pass |")
-    print("| --- | ---: | ---: | ---: |")
+    against = any(label.endswith(AGAINST) for label in times)
+    print("| command | median wall s | range s | / python -c pass |"
+          + (" / against |" if against else ""))
+    print("| --- | ---: | ---: | ---: |" + (" ---: |" if against else ""))
     for label, values in times.items():
         median = statistics.median(values)
-        print(f"| {label} | {median:.3f} | {min(values):.3f}-"
-              f"{max(values):.3f} | {median / base:.1f} |")
-    print_stages(times, stages, peaks)
-    return 0
+        row = (f"| {label} | {median:.3f} | {min(values):.3f}-"
+               f"{max(values):.3f} | {median / base:.1f} |")
+        if against:
+            other = times.get(label + AGAINST)
+            row += (f" {median / statistics.median(other):.2f} |"
+                    if other else " |")
+        print(row)
+
+
+def figures(times, stages, peaks, args) -> dict:
+    """The figures of a run for ``--json``: per command the median wall
+    seconds, its ratio to ``python -c pass``, and for a ``solve`` the
+    in-process seconds, the start-up and exit, each stage and the
+    peak memory."""
+    base = statistics.median(times["python -c pass"])
+    out = {"revision": revision(ROOT),
+           "against": str(args.against) if args.against else None,
+           "repeats": args.repeats, "load": os.getloadavg()[0],
+           "cores": os.cpu_count(), "commands": {}}
+    for label, values in times.items():
+        wall = statistics.median(values)
+        entry = {"wall": wall, "per_python": wall / base}
+        if stages[label]:
+            inside = statistics.median(s["total"] for s in stages[label])
+            entry.update(
+                in_process=inside, startup_and_exit=wall - inside,
+                stages={k: statistics.median(s.get(k, 0.0)
+                                             for s in stages[label])
+                        for k in STAGES})
+        if peaks[label]:
+            entry["peak_mib"] = statistics.median(peaks[label])
+        out["commands"][label] = entry
+    return out
 
 
 STAGES = ("read", "compile", "solve", "explain", "check", "write")

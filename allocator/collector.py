@@ -1,0 +1,82 @@
+"""
+Python's cyclic garbage collector kept off the modules a command loads.
+
+A solve loads NumPy, pydantic, the models, NetworkX and OR-Tools: tens
+of thousands of objects that live as long as the process. Each full
+pass of the collector walks them all again, and the passes that loading
+itself sets off took 0.2 s of a city solve on a loaded machine (0.07 s
+with the modules frozen). So the collector is paused while a command
+loads its modules (``loading``); once they are loaded (``loaded``) they
+are frozen, which keeps them out of every later pass, and the collector
+runs as before on what the command makes: the instance, the arrays, the
+proposal.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_paused: list[tuple[bool, bool]] = []
+"""For each ``loading`` block entered and not left, innermost last:
+whether it paused the collector (it ran before), and whether it may
+freeze (nothing was frozen before it)."""
+
+
+@contextmanager
+def loading() -> Iterator[None]:
+    """
+    The collector paused within the block until ``loaded()``.
+
+    After the block the collector is as it was before (enabled or not)
+    and nothing the block froze stays frozen, so that a command run
+    within a longer process (a test, a script) leaves no trace.
+    """
+    enabled = gc.isenabled()
+    may_freeze = enabled and gc.get_freeze_count() == 0
+    gc.disable()
+    _paused.append((enabled, may_freeze))
+    try:
+        yield
+    finally:
+        _paused.pop()
+        if may_freeze:
+            gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def loaded() -> None:
+    """
+    The command's modules are loaded: they are frozen, and the collector
+    resumes. Outside a ``loading`` block, or where the collector was off
+    before it, nothing changes.
+    """
+    if not _paused:
+        return
+    paused, may_freeze = _paused[-1]
+    if paused and not gc.isenabled():
+        if may_freeze:
+            gc.freeze()
+        gc.enable()
+
+
+def settled() -> None:
+    """
+    What the command has made so far lives on to its end (the instance
+    read, then the compiled problem, the result, the proposal): the young
+    garbage is collected and the rest frozen too.
+
+    Full passes come each time the objects that outlived two passes grow
+    by a quarter, and each walked everything made before: a national
+    solve spent 28 s of 32 s of collection in 15 of them on a loaded
+    machine, 6 s with each stage's objects frozen as the next begins.
+    Outside a ``loading`` block that may freeze, nothing changes.
+    """
+    if not _paused:
+        return
+    paused, may_freeze = _paused[-1]
+    if paused and may_freeze and gc.isenabled():
+        gc.collect(1)
+        gc.freeze()

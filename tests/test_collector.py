@@ -1,0 +1,98 @@
+"""The garbage collector paused while a command loads its modules."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from allocator import collector
+
+
+@pytest.fixture
+def collector_on():
+    """The collector enabled with nothing frozen, as in a fresh process,
+    and put back as it was after the test."""
+    enabled = gc.isenabled()
+    gc.unfreeze()
+    gc.enable()
+    yield
+    gc.unfreeze()
+    if not enabled:
+        gc.disable()
+
+
+def test_loading_pauses_until_loaded_then_freezes(collector_on):
+    """Tests that the collector is off within ``loading`` until
+    ``loaded``, which freezes what exists and turns it back on."""
+    with collector.loading():
+        assert not gc.isenabled()
+        collector.loaded()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+
+
+def test_loading_leaves_the_collector_as_it_was(collector_on):
+    """Tests that after the block, however it ends, the collector runs
+    and nothing stays frozen."""
+    with pytest.raises(RuntimeError), collector.loading():
+        collector.loaded()
+        raise RuntimeError
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    with collector.loading():
+        pass  # never loaded: a command stopped before its work
+    assert gc.isenabled()
+
+
+def test_loading_keeps_a_collector_turned_off_off(collector_on):
+    """Tests that a process that turned the collector off keeps it off."""
+    gc.disable()
+    with collector.loading():
+        collector.loaded()
+        assert not gc.isenabled()
+    assert not gc.isenabled()
+
+
+def test_loading_freezes_nothing_where_objects_were_frozen(collector_on):
+    """Tests that objects another part of the process froze stay frozen,
+    and that ``loaded`` adds none (it could not tell them apart)."""
+    gc.freeze()
+    frozen = gc.get_freeze_count()
+    with collector.loading():
+        collector.loaded()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == frozen
+    assert gc.get_freeze_count() == frozen
+
+
+def test_loaded_outside_loading_changes_nothing(collector_on):
+    """Tests that ``loaded`` alone (a library call) neither freezes nor
+    turns anything on or off."""
+    collector.loaded()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+def test_settled_freezes_what_the_command_made(collector_on):
+    """Tests that ``settled`` freezes what exists once the modules are
+    loaded, and that all of it is unfrozen when the command ends."""
+    with collector.loading():
+        collector.loaded()
+        before = gc.get_freeze_count()
+        made = [[] for _ in range(1000)]
+        collector.settled()
+        assert gc.get_freeze_count() >= before + len(made)
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+def test_settled_changes_nothing_before_loaded_or_outside(collector_on):
+    """Tests that ``settled`` neither freezes nor turns the collector on
+    while the modules load, nor outside a ``loading`` block."""
+    with collector.loading():
+        collector.settled()
+        assert not gc.isenabled()
+        assert gc.get_freeze_count() == 0
+    collector.settled()
+    assert gc.get_freeze_count() == 0
