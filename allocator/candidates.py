@@ -442,7 +442,7 @@ class Candidates:
                     len(quality) - keep]
                 near = np.flatnonzero(quality >= least)
             dwellings, quality = dwellings[near], quality[near]
-        order = np.lexsort((dwellings, -quality))[:keep]
+        order = _best_first(dwellings, quality)[:keep]
         return dwellings[order], quality[order]
 
     def rank(self, h: int, d: int) -> tuple[int, int]:
@@ -588,3 +588,23 @@ class Candidates:
                         break
         return (np.array(new_h, dtype=np.int64),
                 np.array(new_d, dtype=np.int64))
+
+
+def _best_first(dwellings: np.ndarray, quality: np.ndarray) -> np.ndarray:
+    """
+    The order of a row by quality, best first, ties by dwelling: one sort
+    of a single key (quality and dwelling packed in one integer) where
+    the values leave room for it, else a sort by both keys (a national
+    household's row holds thousands, sorted for each household with
+    individual terms).
+    """
+    if not len(quality):
+        return np.zeros(0, dtype=np.int64)
+    low, high = int(quality.min()), int(quality.max())
+    span = int(dwellings.max()) + 1
+    if np.issubdtype(quality.dtype, np.integer) and (
+        (high - low + 1) * span < 2**62
+    ):
+        key = (high - quality).astype(np.int64) * span + dwellings
+        return np.argsort(key, kind="stable")
+    return np.lexsort((dwellings, -quality))

@@ -102,14 +102,26 @@ class CapacityLedger:
         dispersion caps and quotas, an index below 0 meaning no cap of
         that kind there. Arrays in, an array of booleans out.
         """
+        # Per municipality first: there are few, and many dwellings each.
+        ok = self.quota_room(usage, count)[
+            np.asarray(municipalities, dtype=np.int64)]
+        ok &= self.spread_room(areas, buildings, count)
+        return ok
+
+    def quota_room(self, usage, count: int = 1) -> np.ndarray:
+        """Whether ``count`` more households of quota ``usage`` fit each
+        municipality's quotas, by municipality."""
+        return np.all(self.quota_used + count * np.asarray(usage)
+                      <= self.data.quota_cap, axis=1)
+
+    def spread_room(self, areas, buildings, count: int = 1) -> np.ndarray:
+        """Whether ``count`` more households fit the dispersion caps of
+        each (area, building), whatever their quota usage; an index
+        below 0 means no cap of that kind."""
         data = self.data
         areas = np.asarray(areas, dtype=np.int64)
         buildings = np.asarray(buildings, dtype=np.int64)
-        # Per municipality first: there are few, and many dwellings each.
-        quota_ok = np.all(self.quota_used + count * np.asarray(usage)
-                          <= data.quota_cap, axis=1)
-        ok = quota_ok[np.asarray(municipalities, dtype=np.int64)]
-        ok &= _room(self.area_used, data.area_cap, areas, count)
+        ok = _room(self.area_used, data.area_cap, areas, count)
         ok &= _room(self.building_used, data.building_cap, buildings, count)
         return ok
 

@@ -103,23 +103,43 @@ def within_municipalities(data: AllocationData, dwellings, pairs,
     if not pairs:
         return None
     municipality = data.dwelling_municipality
-    options = []
+    # Households of one class in one municipality share their choices:
+    # each row is cut to a municipality, and to its best, once (a
+    # national row holds thousands of dwellings, and thousands of
+    # households share it). The rows are kept with their cuts, so that
+    # their ids are not reused.
+    shared: dict[tuple[int, int, int], tuple] = {}
+    keys = []
     for h, d in pairs:
         row = dwellings(h)
-        same = municipality[row] == municipality[d]
-        options.append((h, row[same], None if quality is None
-                        else quality(h)[same]))
-    total = sum(len(row) for _, row, _ in options)
-    if quality is not None and total > MOVE_PAIRS:
-        keep = max(MIN_CHOICES, MOVE_PAIRS // len(options))
-        cut = []
-        for (h, row, q), (_, d) in zip(options, pairs, strict=True):
-            if keep < len(row):
-                row = np.union1d(row[np.argpartition(-q, keep - 1)[:keep]],
-                                 [d])
-            cut.append((h, row, q))
-        options = cut
-    return _flow(data, [(h, row) for h, row, _ in options], len(pairs))
+        q = None if quality is None else quality(h)
+        key = (id(row), id(q), int(municipality[d]))
+        if key not in shared:
+            same = municipality[row] == municipality[d]
+            shared[key] = (row, q, row[same],
+                           None if q is None else q[same])
+        keys.append(key)
+    total = sum(len(shared[key][2]) for key in keys)
+    if quality is None or total <= MOVE_PAIRS:
+        options = [(h, shared[key][2]) for (h, _), key in zip(pairs, keys)]
+    else:
+        keep = max(MIN_CHOICES, MOVE_PAIRS // len(pairs))
+        best = {key: np.sort(choices[np.argpartition(-q, keep - 1)[:keep]])
+                for key, (_, _, choices, q) in shared.items()
+                if keep < len(choices)}
+        options = [(h, _with(best[key], d) if key in best
+                    else shared[key][2])
+                   for (h, d), key in zip(pairs, keys)]
+    return _flow(data, options, len(pairs))
+
+
+def _with(ascending: np.ndarray, d: int) -> np.ndarray:
+    """Distinct ascending dwellings with ``d`` among them (as
+    ``np.union1d(ascending, [d])``, without sorting again)."""
+    at = int(np.searchsorted(ascending, d))
+    if at < len(ascending) and ascending[at] == d:
+        return ascending
+    return np.insert(ascending, at, d)
 
 
 def within_usages(data: AllocationData, members, dwellings, quality,

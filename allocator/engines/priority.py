@@ -126,11 +126,18 @@ def counts(data: AllocationData, members, dwellings, usage) -> Counts | None:
     bounds = np.searchsorted(type_of[order], np.arange(T + 1))
     type_dwellings = [order[bounds[t]:bounds[t + 1]] for t in range(T)]
     by_kind = defaultdict(list)
+    types_of_row: dict[int, bytes] = {}  # groups of one class share a row
     for g, row in enumerate(dwellings):
         if not len(row) or not len(members[g]):
             continue
-        types = np.unique(type_of[row])
-        by_kind[(types.tobytes(), usage[g].tobytes())].append(g)
+        if id(row) not in types_of_row:
+            # The types a row reaches, ascending: a mark per type is
+            # linear in the row, where a sort of it is not.
+            reached = np.zeros(T, dtype=bool)
+            reached[type_of[row]] = True
+            types_of_row[id(row)] = np.flatnonzero(reached).astype(
+                np.int64).tobytes()
+        by_kind[(types_of_row[id(row)], usage[g].tobytes())].append(g)
     kind_members, kind_usage, pair_kind, pair_type = [], [], [], []
     for k, ((types, _), gs) in enumerate(sorted(by_kind.items())):
         households = np.concatenate([members[g] for g in gs])

@@ -176,29 +176,96 @@ def _greedy(data: AllocationData, groups: _Groups) -> list[tuple[int, int]]:
     free and within every cap and quota. The pruned pairs cannot serve
     here: every class's best few dwellings are the same few hundred across
     the country, while this spreads over every eligible dwelling.
+
+    A dwelling once taken, or once its building, area or municipality is
+    full for a group's quota usage, stays so for the rest of the pass
+    (counts only grow), so each group resumes its row where its last
+    member stopped: every row is read about once in all, in growing
+    chunks, instead of once per household (national: 20,000 households
+    over rows of thousands of dwellings).
     """
-    free_dwelling = np.ones(data.num_dwellings, dtype=bool)
     ledger = CapacityLedger(data)
-    building, area = data.dwelling_building, data.dwelling_area
-    municipality = data.dwelling_municipality
+    spread = _SpreadOpen(data, ledger)
     order = sorted(
         ((int(data.priority[h]), -h, g)
          for g, members in enumerate(groups.members)
          for h in members.tolist()),
         reverse=True,
     )
+    resume = np.zeros(len(groups.members), dtype=np.int64)
     pairs = []
     for _priority, minus_h, g in order:
         row = groups.dwellings[g]
         use = groups.usage[g]
-        ok = free_dwelling[row] & ledger.room_at(
-            area[row], building[row], municipality[row], use)
-        k = int(np.argmax(ok)) if len(ok) else 0
-        if not len(ok) or not ok[k]:
-            continue
-        d = int(row[k])
-        free_dwelling[d] = False
-        ledger.add_one(int(area[d]), int(building[d]), int(municipality[d]),
-                       use)
-        pairs.append((-minus_h, d))
+        k = _first_open(row, int(resume[g]), spread.open,
+                        ledger.quota_room(use), data.dwelling_municipality)
+        resume[g] = k
+        if k < len(row):
+            d = int(row[k])
+            spread.take(d, use)
+            pairs.append((-minus_h, d))
     return pairs
+
+
+class _SpreadOpen:
+    """
+    The dwellings that are free and within their area's and building's
+    dispersion caps (``open``), kept as the greedy start takes dwellings:
+    a take closes its dwelling, and its area's and building's dwellings
+    when it fills them.
+    """
+
+    def __init__(self, data: AllocationData, ledger: CapacityLedger):
+        self.data, self.ledger = data, ledger
+        everyone = np.arange(data.num_dwellings)
+        self.open = ledger.spread_room(data.dwelling_area,
+                                       data.dwelling_building)
+        self.in_area = _members_by(data.dwelling_area, everyone)
+        self.in_building = _members_by(data.dwelling_building, everyone)
+
+    def take(self, d: int, usage) -> None:
+        data, ledger = self.data, self.ledger
+        area, building = int(data.dwelling_area[d]), int(
+            data.dwelling_building[d])
+        ledger.add_one(area, building, int(data.dwelling_municipality[d]),
+                       usage)
+        self.open[d] = False
+        if not ledger.spread_room([area], [building])[0]:
+            for near in (self.in_area.get(area), self.in_building.get(
+                    building)):
+                if near is not None:
+                    self.open[near] &= ledger.spread_room(
+                        data.dwelling_area[near],
+                        data.dwelling_building[near])
+
+
+def _members_by(key: np.ndarray, items: np.ndarray) -> dict[int, np.ndarray]:
+    """The items of each key value at or above 0."""
+    order = np.argsort(key, kind="stable")
+    values, starts = np.unique(key[order], return_index=True)
+    parts = np.split(items[order], starts[1:])
+    return {int(v): part for v, part in zip(values.tolist(), parts)
+            if v >= 0}
+
+
+FIRST_CHUNK = 16
+"""Dwellings of a row read at once by the greedy start, doubling while
+none is open."""
+
+
+def _first_open(row: np.ndarray, begin: int, spread_open: np.ndarray,
+                quota_open: np.ndarray, municipality: np.ndarray) -> int:
+    """Position of the first dwelling of ``row`` from ``begin`` on that is
+    open under the dispersion caps (``spread_open``, by dwelling) and the
+    quotas (``quota_open``, by municipality); ``len(row)`` when none
+    is."""
+    chunk = FIRST_CHUNK
+    while begin < len(row):
+        part = row[begin:begin + chunk]
+        ok = spread_open[part] & quota_open[municipality[part]]
+        k = int(np.argmax(ok))
+        if ok[k]:
+            return begin + k
+        begin += len(part)
+        chunk *= 2
+    return len(row)
