@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import gc
 import math
 import operator
 from collections import defaultdict
-from contextlib import contextmanager
 from datetime import date
 from types import SimpleNamespace
 
 import numpy as np
 
 from models import (
-    DAYS_PER_MONTH,
     ADULT_AGE,
-    Approval,
+    DAYS_PER_MONTH,
     SCHOOL_AGE,
+    Approval,
     DecisionKind,
     DwellingFeature,
     HouseholdType,
@@ -31,10 +29,12 @@ from models import (
 from models.municipal import MunicipalWeights
 from models.policy import ObjectiveMode, RuleMode
 
+from . import criteria, memory, moving
+from . import household_columns as columns
 from .affordability import UNKNOWN_INCOME, applies, housing_cost
 from .arrays import DwellingArrays, GatheredRows, HouseholdArrays, Rows
 from .candidates import Candidates, ClassTable, Individual, lock_check
-from . import criteria
+from .collector import paused as collector_paused
 from .criteria import (
     CLASS_FIELDS,
     CRITERIA_RECORDS,
@@ -45,10 +45,8 @@ from .criteria import (
     rooms,
     rule_failures,
 )
-from . import household_columns as columns
-from .household_columns import INTRO_PROGRAMME_AGES
-from . import memory, moving
 from .data import RULES, UNLIMITED, AllocationData, HouseholdCap, LockConflict
+from .household_columns import INTRO_PROGRAMME_AGES
 from .i18n import _
 from .locks import apply_locks, rooms_left
 from .places import apply_place_locks, compile_places
@@ -637,29 +635,9 @@ def compile_instance(
         Eligible free pairs with integer scores, capacities and quotas after
         locks, and the exact per-rule exclusion counts of every household.
     """
-    with _collector_paused():
+    with collector_paused():
         return _compiled(instance, policy, candidates_per_household,
                          previous, overrides)
-
-
-@contextmanager
-def _collector_paused():
-    """
-    Pauses Python's cyclic garbage collector within the block.
-
-    The compile allocates hundreds of thousands of small objects (rows
-    of fields, index lists) beside an instance of as many model objects,
-    and each of the collector's full passes walks all of them: on
-    national they were a tenth of the compile. The compile makes no
-    reference cycles that need collecting before it ends.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _compiled(instance, policy, candidates_per_household, previous,

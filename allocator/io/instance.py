@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from models import Instance
 
+from ..collector import paused as collector_paused
 from ..i18n import _
 from .detect import FormatReport
 from .jsonform import read_json, write_json
@@ -64,28 +62,8 @@ def read_instance(
         ``InputError``) when a file is beyond the limits of
         ``allocator.io.limits``, before it is read.
     """
-    with _collector_paused():
+    with collector_paused():
         return _read(Path(path), report, drop_identifiers)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """
-    Pause Python's cyclic garbage collector while the block runs.
-
-    Reading builds some half a million containers at national scale
-    (rows, cells, models) and none of them is garbage: each collection
-    the allocations trigger walks every object still alive, which took
-    half of the reading time. Nothing is lost: cycles made meanwhile
-    are collected once the collector runs again.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _read(
