@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from models import Instance, Policy, Proposal
 from models.household import Household, HouseholdType, Relation
@@ -187,12 +188,24 @@ def composition(h: Household, t: Translator) -> str:
 
 def place_text(d, areas: dict, t: Translator) -> str:
     """The dwelling's address, or its area's name when it has none."""
-    address = getattr(d, "address", None)
+    address = getattr(d, "address", None) if _may_have_address(type(d)) \
+        else None
     area = areas.get(d.area)
     name = (area.name if area is not None and area.name else d.area)
     if address:
         return f"{address}, {name}"
     return name
+
+
+@cache
+def _may_have_address(kind: type) -> bool:
+    """Whether a dwelling of this class can have an address: a pydantic
+    model has one only as a field (its models take no others), and
+    asking one without the field costs an exception inside pydantic,
+    which at national scale was half a second."""
+    fields = getattr(kind, "model_fields", None)
+    return not isinstance(fields, dict) or "address" in fields \
+        or kind.model_config.get("extra") != "forbid"
 
 
 def move_in(d, as_of: date) -> date:
@@ -286,6 +299,7 @@ def office_view(proposal: Proposal, instance: Instance, t: Translator,
     t
         The language.
     """
+    t = _Words(t)
     places = _Places(instance, t)
     empty = _empty_rows(proposal, instance, places)
     return OfficeView(_match_rows(proposal, instance, places),
@@ -294,6 +308,43 @@ def office_view(proposal: Proposal, instance: Instance, t: Translator,
                       _area_rows(proposal, instance, places.municipality),
                       key_figures(proposal, instance, t, policy,
                                   len(empty)))
+
+
+class _Words:
+    """
+    The view's translator, with the text of each number and of each
+    message without placeholders worked out once: a national view
+    formats tens of thousands of the same few numbers (babel takes
+    25 microseconds a number) and labels.
+    """
+
+    def __init__(self, t: Translator):
+        self._t = t
+        self._numbers: dict = {}
+        self._labels: dict[str, str] = {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._t, name)
+
+    def number(self, value, digits: int | None = None) -> str:
+        # By type too: True and 1 are equal keys but read differently.
+        key = (value.__class__, value, digits)
+        try:
+            return self._numbers[key]
+        except KeyError:
+            text = self._numbers[key] = self._t.number(value, digits)
+            return text
+
+    def gettext(self, message: str, /, **values) -> str:
+        if values:
+            return self._t.gettext(message, **values)
+        try:
+            return self._labels[message]
+        except KeyError:
+            text = self._labels[message] = self._t.gettext(message)
+            return text
+
+    _ = gettext
 
 
 class _Places:
@@ -327,10 +378,28 @@ class _Places:
         }
 
 
-def _household_fields(h: Household, t: Translator) -> dict:
-    """A household's type, persons and composition in words."""
-    return {"type": t._(TYPE_TEXT[h.household_type]), "persons": h.size,
-            "composition": composition(h, t)}
+class _Households:
+    """A household's type, persons and composition in words, each
+    composition worded once: a national round has 20,000 households
+    but far fewer compositions."""
+
+    def __init__(self, t: Translator):
+        self.t = t
+        self._compositions: dict[tuple, str] = {}
+
+    def fields(self, h: Household) -> dict:
+        members = h.members
+        # What ``composition`` reads, and nothing else.
+        key = (h.adults, tuple(sorted(m.age for m in members
+                                      if m.age < 18)),
+               any(m.relation == Relation.PARTNER for m in members),
+               h.expected_reunification_persons)
+        try:
+            words = self._compositions[key]
+        except KeyError:
+            words = self._compositions[key] = composition(h, self.t)
+        return {"type": self.t._(TYPE_TEXT[h.household_type]),
+                "persons": h.size, "composition": words}
 
 
 def _match_rows(proposal: Proposal, instance: Instance,
@@ -339,6 +408,7 @@ def _match_rows(proposal: Proposal, instance: Instance,
     t = places.t
     households = {h.id: h for h in instance.households}
     dwellings = {d.id: d for d in instance.dwellings}
+    words = _Households(t)
     rows = []
     for m in sorted(proposal.matches, key=lambda m: m.household):
         h, d = households.get(m.household), dwellings.get(m.dwelling)
@@ -346,7 +416,7 @@ def _match_rows(proposal: Proposal, instance: Instance,
             continue
         rows.append({
             "household": h.id,
-            **_household_fields(h, t),
+            **words.fields(h),
             "dwelling": d.id,
             **places.where(d),
             **places.size_and_rent(d),
@@ -367,6 +437,7 @@ def _waiting_rows(proposal: Proposal, instance: Instance,
     """A row per household left waiting, highest priority first."""
     households = {h.id: h for h in instance.households}
     dwelling_ids = {d.id for d in instance.dwellings}
+    words = _Households(t)
     rows = []
     for u in sorted(proposal.unmatched, key=lambda u: (-u.priority,
                                                        u.household)):
@@ -375,7 +446,7 @@ def _waiting_rows(proposal: Proposal, instance: Instance,
             continue
         rows.append({
             "household": h.id,
-            **_household_fields(h, t),
+            **words.fields(h),
             "waited_days": u.waited_days,
             "priority": u.priority,
             "reason": t._(REASON_TEXT.get(u.reason.value, u.reason.value)),
