@@ -6,6 +6,7 @@ import csv
 import io
 import os
 from collections.abc import Callable, Mapping
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from models import Proposal
@@ -162,54 +163,62 @@ def _score_names(proposal: Proposal) -> list[str]:
     return list(names)
 
 
+_match_fields = attrgetter(*_MATCH_COLUMNS)
+
+
 def _match_values(match, scores: list[str]) -> list:
-    return [getattr(match, c) for c in _MATCH_COLUMNS] + [
-        match.scores.get(name) for name in scores
-    ]
+    got = match.scores.get
+    return [*_match_fields(match), *[got(name) for name in scores]]
 
 
 def _csv_text(proposal: Proposal) -> str:
-    """One row per household, matched or not, sorted by household id."""
+    """One row per household, matched or not, sorted by household id.
+
+    The rows are lists of plain values that the ``csv`` module writes
+    as ``text_of`` would (``None`` empty, floats by ``repr``); only
+    yes/no is turned into text here."""
     scores = _score_names(proposal)
+    notes = _csv_notes(proposal)
+    blank = [None] * len(scores)
+    at = _CSV_COLUMNS.index("decision")
+    rows = []
+    for m in proposal.matches:
+        got = m.scores.get
+        rows.append([
+            m.household, "true", m.dwelling, m.priority, m.quality, m.rank,
+            m.eligible, text_of(m.shared), text_of(m.locked),
+            m.waited_days, text_of(m.within_deadline), None, None,
+            m.decision or None, None, *[got(name) for name in scores]])
+    rows += [[u.household, "false", None, u.priority, None, None, None,
+              None, None, u.waited_days, None, u.reason.value, u.message,
+              None, None, *blank] for u in proposal.unmatched]
+    # A tenant moving out of a chain of moves: a row of its own.
+    rows += [[mv.household, "false", *[None] * 9, "moved_out", None, None,
+              None, *blank]
+             for mv in proposal.moves if mv.moved_to is None]
+    for row in rows:
+        note = notes.get(row[0])
+        if note is not None:
+            row[at], row[at + 1] = note
+    rows.sort(key=itemgetter(0))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*_CSV_COLUMNS, *(f"score_{name}" for name in scores)])
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _csv_notes(proposal: Proposal) -> dict[str, tuple[str, str]]:
+    """The decision and its note of each household the office's
+    decisions or a chain of moves concern."""
     notes: dict[str, tuple[str, str]] = {}
     for what, household, _dw, _rule, message in reversed(
             _decision_rows(proposal)):
         notes[household] = (what, message)  # set-aside locks win
-    rows = []
-    for m in proposal.matches:
-        values = dict(zip(_MATCH_COLUMNS, _match_values(m, []), strict=True))
-        values.update(matched=True, reason=None, message=None,
-                      decision=m.decision or None)
-        rows.append(
-            [values.get(c) for c in _CSV_COLUMNS]
-            + [m.scores.get(name) for name in scores]
-        )
-    for u in proposal.unmatched:
-        values = {
-            "household": u.household, "matched": False,
-            "priority": u.priority, "waited_days": u.waited_days,
-            "reason": u.reason.value, "message": u.message,
-        }
-        rows.append(
-            [values.get(c) for c in _CSV_COLUMNS] + [None] * len(scores)
-        )
     for mv in proposal.moves:
         # Chains of moves: each household in one says where it goes.
         notes.setdefault(mv.household, ("moving_chain", _move_text(mv)))
-        if mv.moved_to is None:  # a tenant moving out: a row of its own
-            rows.append([{"household": mv.household, "matched": False,
-                          "reason": "moved_out"}.get(c)
-                         for c in _CSV_COLUMNS] + [None] * len(scores))
-    at = _CSV_COLUMNS.index("decision")
-    for row in rows:
-        if row[0] in notes:
-            row[at], row[at + 1] = notes[row[0]]
-    rows.sort(key=lambda row: row[0])
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*_CSV_COLUMNS, *(f"score_{name}" for name in scores)])
-    writer.writerows([text_of(v) for v in row] for row in rows)
-    return buffer.getvalue()
+    return notes
 
 
 def _move_text(mv) -> str:
