@@ -20,8 +20,10 @@ sheet is touched, and the caller writes those rows cell by cell.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, datetime
+from html import escape
 
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
@@ -160,15 +162,41 @@ def _ends_of(counted: tuple[Counter, bool], fmt, serial) -> dict:
 
 def _share_text(end_of: dict, counted: tuple[Counter, bool],
                 table) -> None:
-    """Put each text of ``end_of`` into the shared strings (counted once
-    per cell, as ``write_string`` counts) and its cell end in its
-    place."""
+    """
+    Put each text of ``end_of`` in its cell end: text the column holds
+    more than once goes into the shared strings (counted once per cell,
+    as ``write_string`` counts), text it holds once is written in its
+    cell, as XlsxWriter writes all text in its ``constant_memory`` mode.
+
+    Most of a national workbook's text is held once (the reasons and
+    explanations of 30,000 rows), and XlsxWriter writes the shared
+    strings one by one; in their cells they are escaped here, once each.
+    Text that needs more than escaping (control characters, Excel's own
+    escapes, rich text) is always shared, as before.
+    """
     distinct = counted[0]
     for key, end in end_of.items():
-        if end.__class__ is _Text:
-            index = table._get_shared_string_index(str.__str__(end))
-            table.count += distinct[key] - 1
-            end_of[key] = f" t=\"s\"><v>{index}</v></c>"
+        if end.__class__ is not _Text:
+            continue
+        text = str.__str__(end)
+        if distinct[key] == 1 and not _NOT_PLAIN.search(text) \
+                and not (text.startswith("<r>") and text.endswith("</r>")):
+            space = " xml:space=\"preserve\"" if _SPACE_AT_ENDS.search(
+                text) else ""
+            end_of[key] = (f" t=\"inlineStr\"><is><t{space}>"
+                           f"{escape(text, quote=False)}</t></is></c>")
+            continue
+        index = table._get_shared_string_index(text)
+        table.count += distinct[key] - 1
+        end_of[key] = f" t=\"s\"><v>{index}</v></c>"
+
+
+_NOT_PLAIN = re.compile(
+    r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+"""What XlsxWriter escapes in text beyond ``&``, ``<`` and ``>``."""
+
+_SPACE_AT_ENDS = re.compile(r"^\s|\s$")
+"""Text whose spaces at either end XlsxWriter marks to be kept."""
 
 
 def _column_ends(column: list, end_of: dict, tagged: bool) -> list:

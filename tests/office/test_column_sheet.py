@@ -25,6 +25,10 @@ ROWS = [
     [_Kind.PLAIN, 10**17, True, datetime(2026, 2, 1, 12, 30), 0, None],
     ["  spaced  ", 0.1 + 0.2, False, date(2026, 1, 5), False, None],
     ["a & <b>", None, True, None, "x", None],
+    ["_x0041_ kept", 7, False, None, 2, None],
+    ["bell\x07", 7, False, None, 2, None],
+    ["line\nbreak\t", 7, False, None, 2, None],
+    ["a", 7, False, None, 2, None],
 ]
 
 
@@ -60,10 +64,11 @@ def _write(path, rows, by_columns: bool, formats) -> None:
 ])
 def test_columns_read_back_as_cells_written_one_by_one(tmp_path, formats):
     """Tests that rows written from columns read back as the same rows
-    written cell by cell: text (empty, with spaces, with XML characters,
-    an enumeration's member), whole and fractional numbers, yes/no
-    beside numbers, dates and date-times, blanks with and without a
-    format, in two sheets sharing their strings."""
+    written cell by cell: text held once and more than once (empty, with
+    spaces at its ends, with XML characters, control characters and
+    Excel's own escapes, an enumeration's member), whole and fractional
+    numbers, yes/no beside numbers, dates and date-times, blanks with
+    and without a format, in two sheets sharing their strings."""
     _write(tmp_path / "cells.xlsx", ROWS, False, formats)
     _write(tmp_path / "columns.xlsx", ROWS, True, formats)
     assert _cells(tmp_path / "columns.xlsx") == _cells(
