@@ -181,8 +181,9 @@ def _share_text(end_of: dict, counted: tuple[Counter, bool],
         text = str.__str__(end)
         if distinct[key] == 1 and not _NOT_PLAIN.search(text) \
                 and not (text.startswith("<r>") and text.endswith("</r>")):
-            space = " xml:space=\"preserve\"" if _SPACE_AT_ENDS.search(
-                text) else ""
+            # What XlsxWriter tests with the expressions ^\s and \s$.
+            space = " xml:space=\"preserve\"" if text[0].isspace() \
+                or text[-1].isspace() else ""
             end_of[key] = (f" t=\"inlineStr\"><is><t{space}>"
                            f"{escape(text, quote=False)}</t></is></c>")
             continue
@@ -194,9 +195,6 @@ def _share_text(end_of: dict, counted: tuple[Counter, bool],
 _NOT_PLAIN = re.compile(
     r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 """What XlsxWriter escapes in text beyond ``&``, ``<`` and ``>``."""
-
-_SPACE_AT_ENDS = re.compile(r"^\s|\s$")
-"""Text whose spaces at either end XlsxWriter marks to be kept."""
 
 
 def _column_ends(column: list, end_of: dict, tagged: bool) -> list:

@@ -26,7 +26,7 @@ from . import views
 from .figures import dispersion_figure, map_figure
 from .moves import moves_section
 from .shared_view import shared_office_view
-from .views import Column, OfficeView
+from .views import Column, OfficeView, column_of
 
 REPORT_NAME = "report.html"
 
@@ -154,7 +154,7 @@ def _table(rows: list[dict], columns, t: Translator, table_id: str,
         if c.width >= 40:
             cls += " wide-text"
         cells.append(_column_cells(
-            [row.get(c.key) for row in rows], f"<td class=\"{cls}\">",
+            column_of(rows, c.key), f"<td class=\"{cls}\">",
             lambda value, c=c: escape(cell_text(value, c, t))))
     out += map("".join, zip(repeat("<tr>"), *cells, repeat("</tr>")))
     out.append("</tbody></table></div>")

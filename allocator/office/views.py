@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from operator import itemgetter
 
 from models import Instance, Policy, Proposal
 from models.household import Household, HouseholdType, Relation
@@ -163,6 +164,15 @@ class OfficeView:
     """Key figures as (label, value text), in the view's language."""
 
 
+def column_of(rows: list[dict], key: str) -> list:
+    """The values of one column of a view's rows (``None`` where a row
+    lacks it)."""
+    try:
+        return list(map(itemgetter(key), rows))
+    except KeyError:
+        return [row.get(key) for row in rows]
+
+
 def composition(h: Household, t: Translator) -> str:
     """``2 adults, 3 children (aged 4, 9, 15)``; no sex, no names."""
     adults = h.adults
@@ -215,11 +225,11 @@ def move_in(d, as_of: date) -> date:
 
 def match_reasons(m, t: Translator, limit: int = 4) -> str:
     """The criteria that counted most for a match, in words."""
-    parts = [
-        f"{t._(CRITERION_TEXT.get(c, c))} ({v:+d})"
-        for c, v in sorted(m.scores.items(), key=lambda kv: -abs(kv[1]))
-        if v
-    ][:limit]
+    # The criteria that counted, most first (in their order on a tie);
+    # only the first few are worded.
+    counted = sorted([(c, v) for c, v in m.scores.items() if v],
+                     key=lambda kv: -abs(kv[1]))[:limit]
+    parts = [f"{t._(CRITERION_TEXT.get(c, c))} ({v:+d})" for c, v in counted]
     text = t._("best of {n} eligible", n=t.number(m.eligible)) \
         if m.rank == 1 else t._("rank {rank} of {n} eligible",
                                 rank=t.number(m.rank),
@@ -355,6 +365,9 @@ class _Places:
         self.areas = {a.id: a for a in instance.areas}
         self.municipalities = {m.id: m for m in instance.municipalities}
         self.t = t
+        # Worded once per place and tenure, not per dwelling.
+        self._places: dict[tuple, dict] = {}
+        self._tenures: dict = {}
 
     def municipality(self, mid: str) -> str:
         """A municipality's name, or its id when it has none."""
@@ -363,8 +376,17 @@ class _Places:
 
     def where(self, d) -> dict:
         """A dwelling's address (or area) and municipality."""
-        return {"address": place_text(d, self.areas, self.t),
+        if _may_have_address(type(d)) and getattr(d, "address", None):
+            return {"address": place_text(d, self.areas, self.t),
+                    "municipality": self.municipality(d.municipality)}
+        key = (d.area, d.municipality)
+        try:
+            return self._places[key]
+        except KeyError:
+            words = self._places[key] = {
+                "address": place_text(d, self.areas, self.t),
                 "municipality": self.municipality(d.municipality)}
+            return words
 
     def size_and_rent(self, d) -> dict:
         """A dwelling's bedrooms, floor area, floor, tenure and rent."""
@@ -372,10 +394,18 @@ class _Places:
             "bedrooms": d.bedrooms,
             "floor_area": d.floor_area_m2,
             "floor": d.floor,
-            "tenure": self.t._(TENURE_TEXT.get(d.tenure.value,
-                                               d.tenure.value)),
+            "tenure": self._tenure(d.tenure),
             "rent": d.rent_nok,
         }
+
+
+    def _tenure(self, tenure) -> str:
+        try:
+            return self._tenures[tenure]
+        except KeyError:
+            words = self._tenures[tenure] = self.t._(
+                TENURE_TEXT.get(tenure.value, tenure.value))
+            return words
 
 
 class _Households:

@@ -28,6 +28,7 @@ from .views import (
     EMPTY_COLUMNS,
     MATCH_COLUMNS,
     WAITING_COLUMNS,
+    column_of,
 )
 
 SHEETS = (
@@ -261,7 +262,7 @@ def _sheet_title(text: str) -> str:
 def _column_values(rows: list[dict], column, t: Translator) -> list:
     """A view's column as the sheet shows it: yes/no in words, and
     text starting with ``=`` kept as text by a leading apostrophe."""
-    values = [row.get(column.key) for row in rows]
+    values = column_of(rows, column.key)
     if column.kind == "bool":
         words = {v: t.yes_no(v) for v in set(values) if v is not None}
         return [words.get(v) for v in values]
