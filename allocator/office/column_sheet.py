@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from datetime import date, datetime
 from html import escape
+from itertools import chain, repeat
 
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
@@ -239,12 +240,32 @@ def _rows_xml(first_row: int, styles: list[str], ends: list[list]) -> str:
     XlsxWriter leaves it."""
     if not ends:
         return ""
-    numbers = range(first_row + 1, first_row + 1 + len(ends[0]))
-    cells = [[f"<c r=\"{letter}{n}\"{style}{end}" if end is not None
-              else "" for n, end in zip(numbers, column_ends)]
-             for letter, style, column_ends in zip(
-                 map(xl_col_to_name, range(len(ends))), styles, ends)]
-    return "".join([f"<row r=\"{n}\">{cells_of_row}</row>"
-                    for n, cells_of_row in zip(numbers,
-                                               map("".join, zip(*cells)))
-                    if cells_of_row])
+    numbers = list(map(str, range(first_row + 1,
+                                  first_row + 1 + len(ends[0]))))
+    letters = list(map(xl_col_to_name, range(len(ends))))
+    gaps = [None in column for column in ends]
+    if all(gaps):  # a row may have no cell at all
+        cells = [_cells(letter, style, column, numbers)
+                 for letter, style, column in zip(letters, styles, ends)]
+        return "".join([f"<row r=\"{n}\">{cells_of_row}</row>"
+                        for n, cells_of_row in zip(
+                            numbers, map("".join, zip(*cells)))
+                        if cells_of_row])
+    # Every row has a cell: the rows are joined from the pieces of their
+    # cells in one pass, without a string made per cell.
+    pieces: list = [[f"<row r=\"{n}\">" for n in numbers]]
+    for letter, style, column, gap in zip(letters, styles, ends, gaps):
+        if gap:
+            pieces.append(_cells(letter, style, column, numbers))
+        else:
+            pieces += [repeat(f"<c r=\"{letter}"), numbers,
+                       repeat(f"\"{style}"), column]
+    pieces.append(repeat("</row>"))
+    return "".join(chain.from_iterable(zip(*pieces)))
+
+
+def _cells(letter: str, style: str, column: list,
+           numbers: list[str]) -> list[str]:
+    """The cells of a column, ``""`` where a row has none."""
+    return [f"<c r=\"{letter}{n}\"{style}{end}" if end is not None else ""
+            for n, end in zip(numbers, column)]
