@@ -8,6 +8,7 @@ import gc
 import io
 import os
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
@@ -121,6 +122,25 @@ def _write_files(staging: Path, proposal: Proposal, instance, lang,
                  dialect, policy) -> None:
     """``proposal.json``, ``proposal.csv`` and ``proposal.xlsx`` into
     ``staging`` (see ``write_proposal``)."""
+    if instance is None:
+        save_workbook(_sheets(proposal), staging / XLSX_NAME)
+        _write_json_and_csv(staging, proposal, dialect)
+        return
+    from ..i18n import translator
+    from ..office.workbook import people_workbook
+
+    book = people_workbook(staging / XLSX_NAME, _sheets(proposal), proposal,
+                           instance, translator(lang), policy)
+    # The workbook is saved beside the JSON and CSV: most of saving it
+    # is compressing, in zlib, which lets this thread go on meanwhile.
+    with ThreadPoolExecutor(max_workers=1) as saver:
+        saved = saver.submit(book.close)
+        _write_json_and_csv(staging, proposal, dialect)
+        saved.result()
+
+
+def _write_json_and_csv(staging: Path, proposal: Proposal,
+                        dialect) -> None:
     # Bytes straight from pydantic: 32 MB of a national proposal need
     # not become text and then bytes again.
     (staging / JSON_NAME).write_bytes(
@@ -132,14 +152,6 @@ def _write_files(staging: Path, proposal: Proposal, instance, lang,
 
         text = dialect_csv(text, dialect)
     (staging / CSV_NAME).write_text(text, encoding="utf-8", newline="")
-    if instance is None:
-        save_workbook(_sheets(proposal), staging / XLSX_NAME)
-    else:
-        from ..i18n import translator
-        from ..office.workbook import save_people_workbook
-
-        save_people_workbook(staging / XLSX_NAME, _sheets(proposal),
-                             proposal, instance, translator(lang), policy)
 
 
 @contextlib.contextmanager

@@ -295,6 +295,19 @@ def save_people_workbook(path: Path, data_sheets: dict, proposal: Proposal,
                          instance: Instance, t: Translator,
                          policy: Policy | None = None) -> None:
     """The officer's sheets, then the data sheets, saved to ``path``."""
+    people_workbook(path, data_sheets, proposal, instance, t,
+                    policy).close()
+
+
+def people_workbook(path: Path, data_sheets: dict, proposal: Proposal,
+                    instance: Instance, t: Translator,
+                    policy: Policy | None = None) -> _Book:
+    """
+    The workbook ``save_people_workbook`` saves, with every sheet
+    written but not yet saved: ``close()`` on it assembles and
+    compresses the file, most of which XlsxWriter does in zlib, which
+    lets other threads run meanwhile.
+    """
     book = _Book(path)
     # What the office's own decisions did (set aside, overridden,
     # changed) comes first, before any sheet of the proposal.
@@ -304,7 +317,7 @@ def save_people_workbook(path: Path, data_sheets: dict, proposal: Proposal,
     for name, (header, rows) in data_sheets.items():
         if name != "decisions":
             _data_sheet(book, name, header, rows)
-    book.close()
+    return book
 
 
 def _data_sheet(book: _Book, name: str, header, rows) -> None:
