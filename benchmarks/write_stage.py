@@ -18,6 +18,10 @@ the order ``write_proposal`` calls them:
 - ``folder``: the whole write as ``solve`` does it, fsync and swap
   included (the figure ``run.json`` reports as ``seconds.write``).
 
+With ``--again`` the folder is written once before it is timed, so
+that the timed write keeps the proposal already there in its history,
+as a second ``solve`` into the same folder does.
+
 The writers alone run inside what ``write_proposal`` of the revision
 puts around them (no garbage collection, where it has that).
 
@@ -153,6 +157,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--only", choices=["files", "folder"],
                         help="time only the writers, or only the folder")
+    parser.add_argument("--again", action="store_true",
+                        help="write the folder over a proposal already "
+                        "in it (kept in its history), as a second solve "
+                        "into the same folder does")
     parser.add_argument("--digest", action="store_true",
                         help="fingerprint what the writers wrote")
     parser.add_argument("--out", type=Path, required=True)
@@ -182,6 +190,9 @@ def main(argv: list[str] | None = None) -> None:
                             time.perf_counter() - mark)
             if args.only != "files":
                 folder = Path(scratch) / f"folder{round_}"
+                if args.again:
+                    _write_folder(proposal, instance, policy, args.instance,
+                                  args.lang, folder)
                 mark = time.perf_counter()
                 _write_folder(proposal, instance, policy, args.instance,
                               args.lang, folder)
