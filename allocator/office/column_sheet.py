@@ -144,7 +144,9 @@ def _distinct(column: list) -> tuple[Counter, bool]:
         counts = Counter(column)
     except TypeError:  # an unhashable value
         raise NotColumnar("unhashable value") from None
-    kinds = {v.__class__ for v in counts}
+    # Every value's type, not the distinct values': those keep the first
+    # of 0 and False, which are equal.
+    kinds = set(map(type, column))
     if bool in kinds and len(kinds & {bool, int, float}) > 1:
         return Counter((v.__class__, v) for v in column), True
     return counts, False

@@ -169,7 +169,9 @@ def _column_cells(values: list, opening: str, render) -> list[str]:
         distinct = dict.fromkeys(values)
     except TypeError:  # an unhashable value: one by one
         return [f"{opening}{render(v)}</td>" for v in values]
-    if len({v.__class__ for v in distinct}) > 1:
+    # Every value's type, not the distinct values': those keep the first
+    # of 0 and False, which are equal.
+    if len(set(map(type, values))) > 1:
         keys = [(v.__class__, v) for v in values]
         cell_of = {key: f"{opening}{render(key[1])}</td>"
                    for key in dict.fromkeys(keys)}

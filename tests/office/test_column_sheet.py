@@ -17,18 +17,20 @@ class _Kind(str, Enum):
     PLAIN = "plain"
 
 
-HEADER = ["text", "number", "yes_no", "when", "mixed", "blank"]
+HEADER = ["text", "number", "yes_no", "when", "mixed", "blank",
+          "number_first"]
 ROWS = [
-    ["a", 1, True, date(2026, 1, 5), True, None],
-    ["", 2.5, False, date(1899, 12, 31), 1, None],
-    [None, -3, None, None, 1.0, None],
-    [_Kind.PLAIN, 10**17, True, datetime(2026, 2, 1, 12, 30), 0, None],
-    ["  spaced  ", 0.1 + 0.2, False, date(2026, 1, 5), False, None],
-    ["a & <b>", None, True, None, "x", None],
-    ["_x0041_ kept", 7, False, None, 2, None],
-    ["bell\x07", 7, False, None, 2, None],
-    ["line\nbreak\t", 7, False, None, 2, None],
-    ["a", 7, False, None, 2, None],
+    ["a", 1, True, date(2026, 1, 5), True, None, 0],
+    ["", 2.5, False, date(1899, 12, 31), 1, None, False],
+    [None, -3, None, None, 1.0, None, 1],
+    [_Kind.PLAIN, 10**17, True, datetime(2026, 2, 1, 12, 30), 0, None,
+     True],
+    ["  spaced  ", 0.1 + 0.2, False, date(2026, 1, 5), False, None, 0],
+    ["a & <b>", None, True, None, "x", None, 0],
+    ["_x0041_ kept", 7, False, None, 2, None, 0],
+    ["bell\x07", 7, False, None, 2, None, 0],
+    ["line\nbreak\t", 7, False, None, 2, None, 0],
+    ["a", 7, False, None, 2, None, 0],
 ]
 
 
@@ -58,16 +60,17 @@ def _write(path, rows, by_columns: bool, formats) -> None:
 
 
 @pytest.mark.parametrize("formats", [
-    [None, None, None, ("yyyy-mm-dd", False), None, None],
+    [None, None, None, ("yyyy-mm-dd", False), None, None, None],
     [(None, True), ("0", False), None, ("DD.MM.YYYY", False), None,
-     ("0", False)],
+     ("0", False), None],
 ])
 def test_columns_read_back_as_cells_written_one_by_one(tmp_path, formats):
     """Tests that rows written from columns read back as the same rows
     written cell by cell: text held once and more than once (empty, with
     spaces at its ends, with XML characters, control characters and
     Excel's own escapes, an enumeration's member), whole and fractional
-    numbers, yes/no beside numbers, dates and date-times, blanks with
+    numbers, yes/no beside numbers (also after a number equal to it),
+    dates and date-times, blanks with
     and without a format, in two sheets sharing their strings."""
     _write(tmp_path / "cells.xlsx", ROWS, False, formats)
     _write(tmp_path / "columns.xlsx", ROWS, True, formats)
