@@ -147,9 +147,16 @@ def _distinct(column: list) -> tuple[Counter, bool]:
     # Every value's type, not the distinct values': those keep the first
     # of 0 and False, which are equal.
     kinds = set(map(type, column))
+    if not all(kind in _PLAIN or issubclass(kind, str) for kind in kinds):
+        # Any other type may equal a plain value and be taken for it.
+        raise NotColumnar("not a plain value")
     if bool in kinds and len(kinds & {bool, int, float}) > 1:
         return Counter((v.__class__, v) for v in column), True
     return counts, False
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), date, datetime})
+"""The types of value a column may hold (and text of any kind)."""
 
 
 def _ends_of(counted: tuple[Counter, bool], fmt, serial) -> dict:

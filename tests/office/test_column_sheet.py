@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 
 import openpyxl
@@ -98,11 +99,12 @@ def test_rows_without_cells_are_left_out(tmp_path):
 
 @pytest.mark.parametrize("odd", [
     math.nan, math.inf, [1, 2], date(2026, 1, 1), "x" * 20000, object(),
+    Decimal(1),
 ])
 def test_odd_values_raise_before_anything_is_written(tmp_path, odd):
     """Tests that a value the columns do not take (not a finite number,
     unhashable, a date without a date format, very long text, any other
-    object) raises NotColumnar and leaves the shared strings and the
+    object, also one equal to a plain value before it) raises NotColumnar and leaves the shared strings and the
     sheet untouched."""
     book = _Book(tmp_path / "odd.xlsx")
     sheet = book.sheet("odd")
@@ -115,7 +117,8 @@ def test_odd_values_raise_before_anything_is_written(tmp_path, odd):
     book.close()
 
 
-@pytest.mark.parametrize("odd", [math.inf, date(2026, 1, 1), "x" * 20000])
+@pytest.mark.parametrize("odd", [math.inf, date(2026, 1, 1), "x" * 20000,
+                                 Decimal("1.5")])
 def test_workbook_writes_odd_values_cell_by_cell(tmp_path, odd):
     """Tests that the workbook writes a sheet holding such a value cell
     by cell, as before."""
