@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
+
+from ._atomic import link_or_copy
 
 HISTORY = "history"
 """The folder beside the proposal files that keeps earlier proposals."""
@@ -53,5 +54,7 @@ def keep_previous(out_dir: str | Path, staging: str | Path) -> Path | None:
     target = staging / HISTORY / chosen
     target.mkdir(parents=True)
     for path in present:
-        shutil.copy2(path, target / path.name)
+        # The files in ``out_dir`` go with it when ``staging`` takes its
+        # place: their history can be the same files.
+        link_or_copy(path, target / path.name)
     return out / HISTORY / chosen

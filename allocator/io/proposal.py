@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import io
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from models import Proposal
@@ -103,38 +107,112 @@ def write_proposal(
     """
     out = Path(out_dir)
     names = [JSON_NAME, CSV_NAME, XLSX_NAME, *(extra or {})]
-    with atomic_folder(out, OUTPUT_NAMES | set(names)) as staging:
-        (staging / JSON_NAME).write_text(
-            proposal.model_dump_json(indent=2) + "\n", encoding="utf-8")
-        text = _csv_text(proposal)
-        if dialect is not None:
-            from ..office.workbook import dialect_csv
-
-            text = dialect_csv(text, dialect)
-        (staging / CSV_NAME).write_text(text, encoding="utf-8", newline="")
-        if instance is None:
-            save_workbook(_sheets(proposal), staging / XLSX_NAME)
-        else:
-            from ..i18n import translator
-            from ..office.workbook import save_people_workbook
-
-            save_people_workbook(staging / XLSX_NAME, _sheets(proposal),
-                                 proposal, instance, translator(lang),
-                                 policy)
+    with _without_collection(), \
+            atomic_folder(out, OUTPUT_NAMES | set(names)) as staging, \
+            ThreadPoolExecutor(max_workers=len(names)) as flushing:
+        flush = _Flush(staging, flushing)
+        _write_files(staging, proposal, instance, lang, dialect, policy,
+                     flush)
         for name, make in (extra or {}).items():
             (staging / name).write_text(make(), encoding="utf-8",
                                         newline="")
-        _sync(staging, names)
+            flush(name)
+        flush.wait()
         kept = keep_previous(out, staging) if keep_history else None
     return [out / name for name in names] + ([kept] if kept else [])
 
 
-def _sync(folder: Path, names) -> None:
-    """Flush the files to disk before the folder is swapped in, so a
-    power cut after the swap cannot leave empty files."""
-    for name in names:
-        with open(folder / name, "rb") as handle:
-            os.fsync(handle.fileno())
+def _write_files(staging: Path, proposal: Proposal, instance, lang,
+                 dialect, policy, flush: _Flush) -> None:
+    """``proposal.json``, ``proposal.csv`` and ``proposal.xlsx`` into
+    ``staging`` (see ``write_proposal``), each flushed once written."""
+    if instance is None:
+        save_workbook(_sheets(proposal), staging / XLSX_NAME)
+        flush(XLSX_NAME)
+        _write_json_and_csv(staging, proposal, dialect, flush)
+        return
+    from ..i18n import translator
+    from ..office.workbook import people_workbook
+
+    book = people_workbook(staging / XLSX_NAME, _sheets(proposal), proposal,
+                           instance, translator(lang), policy)
+    # The workbook is saved beside the JSON and CSV: most of saving it
+    # is compressing, in zlib, which lets this thread go on meanwhile.
+    with ThreadPoolExecutor(max_workers=1) as saver:
+        saved = saver.submit(book.close)
+        _write_json_and_csv(staging, proposal, dialect, flush)
+        saved.result()
+    flush(XLSX_NAME)
+
+
+def _write_json_and_csv(staging: Path, proposal: Proposal, dialect,
+                        flush: _Flush) -> None:
+    # Bytes straight from pydantic: 32 MB of a national proposal need
+    # not become text and then bytes again.
+    (staging / JSON_NAME).write_bytes(
+        Proposal.__pydantic_serializer__.to_json(proposal, indent=2)
+        + b"\n")
+    flush(JSON_NAME)
+    text = _csv_text(proposal)
+    if dialect is not None:
+        from ..office.workbook import dialect_csv
+
+        text = dialect_csv(text, dialect)
+    (staging / CSV_NAME).write_text(text, encoding="utf-8", newline="")
+    flush(CSV_NAME)
+
+
+@contextlib.contextmanager
+def _without_collection() -> Iterator[None]:
+    """
+    No cyclic garbage collection while the files are written.
+
+    The writers make hundreds of thousands of short-lived lists, tuples
+    and strings, which reference counting frees as they go, but which
+    set the collector off; its full passes walk every object the run
+    holds (the instance, the proposal and all a solve keeps), about a
+    second of a national write. Cycles made meanwhile are collected
+    after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _Flush:
+    """
+    Flushes each file of the folder to disk once it is written, so that
+    a power cut after the folder is swapped in cannot leave empty files.
+
+    Each flush runs on a thread of its own from when its file is
+    written: one after another at the end, each cost a journal commit
+    of its own (a third of a city's write), while flushes under way
+    together share commits and go on while the next file is made.
+    ``wait`` returns once every file is on disk.
+    """
+
+    def __init__(self, folder: Path, threads: ThreadPoolExecutor) -> None:
+        self._folder = folder
+        self._threads = threads
+        self._pending: list = []
+
+    def __call__(self, name: str) -> None:
+        self._pending.append(self._threads.submit(_sync,
+                                                  self._folder / name))
+
+    def wait(self) -> None:
+        for flushed in self._pending:
+            flushed.result()
+
+
+def _sync(path: Path) -> None:
+    """Flush one file to disk."""
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
 
 
 def read_proposal(path: str | Path) -> Proposal:
@@ -162,54 +240,62 @@ def _score_names(proposal: Proposal) -> list[str]:
     return list(names)
 
 
+_match_fields = attrgetter(*_MATCH_COLUMNS)
+
+
 def _match_values(match, scores: list[str]) -> list:
-    return [getattr(match, c) for c in _MATCH_COLUMNS] + [
-        match.scores.get(name) for name in scores
-    ]
+    got = match.scores.get
+    return [*_match_fields(match), *[got(name) for name in scores]]
 
 
 def _csv_text(proposal: Proposal) -> str:
-    """One row per household, matched or not, sorted by household id."""
+    """One row per household, matched or not, sorted by household id.
+
+    The rows are lists of plain values that the ``csv`` module writes
+    as ``text_of`` would (``None`` empty, floats by ``repr``); only
+    yes/no is turned into text here."""
     scores = _score_names(proposal)
+    notes = _csv_notes(proposal)
+    blank = [None] * len(scores)
+    at = _CSV_COLUMNS.index("decision")
+    rows = []
+    for m in proposal.matches:
+        got = m.scores.get
+        rows.append([
+            m.household, "true", m.dwelling, m.priority, m.quality, m.rank,
+            m.eligible, text_of(m.shared), text_of(m.locked),
+            m.waited_days, text_of(m.within_deadline), None, None,
+            m.decision or None, None, *[got(name) for name in scores]])
+    rows += [[u.household, "false", None, u.priority, None, None, None,
+              None, None, u.waited_days, None, u.reason.value, u.message,
+              None, None, *blank] for u in proposal.unmatched]
+    # A tenant moving out of a chain of moves: a row of its own.
+    rows += [[mv.household, "false", *[None] * 9, "moved_out", None, None,
+              None, *blank]
+             for mv in proposal.moves if mv.moved_to is None]
+    for row in rows:
+        note = notes.get(row[0])
+        if note is not None:
+            row[at], row[at + 1] = note
+    rows.sort(key=itemgetter(0))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*_CSV_COLUMNS, *(f"score_{name}" for name in scores)])
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _csv_notes(proposal: Proposal) -> dict[str, tuple[str, str]]:
+    """The decision and its note of each household the office's
+    decisions or a chain of moves concern."""
     notes: dict[str, tuple[str, str]] = {}
     for what, household, _dw, _rule, message in reversed(
             _decision_rows(proposal)):
         notes[household] = (what, message)  # set-aside locks win
-    rows = []
-    for m in proposal.matches:
-        values = dict(zip(_MATCH_COLUMNS, _match_values(m, []), strict=True))
-        values.update(matched=True, reason=None, message=None,
-                      decision=m.decision or None)
-        rows.append(
-            [values.get(c) for c in _CSV_COLUMNS]
-            + [m.scores.get(name) for name in scores]
-        )
-    for u in proposal.unmatched:
-        values = {
-            "household": u.household, "matched": False,
-            "priority": u.priority, "waited_days": u.waited_days,
-            "reason": u.reason.value, "message": u.message,
-        }
-        rows.append(
-            [values.get(c) for c in _CSV_COLUMNS] + [None] * len(scores)
-        )
     for mv in proposal.moves:
         # Chains of moves: each household in one says where it goes.
         notes.setdefault(mv.household, ("moving_chain", _move_text(mv)))
-        if mv.moved_to is None:  # a tenant moving out: a row of its own
-            rows.append([{"household": mv.household, "matched": False,
-                          "reason": "moved_out"}.get(c)
-                         for c in _CSV_COLUMNS] + [None] * len(scores))
-    at = _CSV_COLUMNS.index("decision")
-    for row in rows:
-        if row[0] in notes:
-            row[at], row[at + 1] = notes[row[0]]
-    rows.sort(key=lambda row: row[0])
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*_CSV_COLUMNS, *(f"score_{name}" for name in scores)])
-    writer.writerows([text_of(v) for v in row] for row in rows)
-    return buffer.getvalue()
+    return notes
 
 
 def _move_text(mv) -> str:

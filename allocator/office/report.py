@@ -14,6 +14,7 @@ household fields never appear.
 
 from __future__ import annotations
 
+from itertools import repeat
 from pathlib import Path
 
 from models import Instance, Policy, Proposal
@@ -25,7 +26,7 @@ from . import views
 from .figures import dispersion_figure, map_figure
 from .moves import moves_section
 from .shared_view import shared_office_view
-from .views import Column, OfficeView
+from .views import Column, OfficeView, column_of
 
 REPORT_NAME = "report.html"
 
@@ -134,9 +135,10 @@ def _table(rows: list[dict], columns, t: Translator, table_id: str,
            caption: str, empty: str) -> str:
     """A captioned table of view rows; ``empty`` when there are none.
 
-    A national table has 20,000 rows, so each column's class and each
-    distinct value's text are worked out once (numbers and dates through
-    babel cost tens of microseconds each)."""
+    A national table has 20,000 rows, so it is made column by column:
+    each column's class and each distinct value's cell are worked out
+    once (numbers and dates through babel cost tens of microseconds
+    each), and the rows are joined from the cells."""
     if not rows:
         return f"<p class=\"note\" id=\"{table_id}\">{escape(empty)}</p>"
     out = [f"<div class=\"wide\"><table id=\"{table_id}\">"
@@ -151,23 +153,31 @@ def _table(rows: list[dict], columns, t: Translator, table_id: str,
         cls = _CELL_CLASS.get(c.kind, "num")
         if c.width >= 40:
             cls += " wide-text"
-        cells.append((c.key, c, f"<td class=\"{cls}\">", {}))
-    for row in rows:
-        out.append("<tr>")
-        for key, column, opening, seen in cells:
-            value = row.get(key)
-            # By type too: True and 1 are equal keys but read differently.
-            memo = (value.__class__, value)
-            try:
-                text = seen[memo]
-            except KeyError:
-                text = seen[memo] = escape(cell_text(value, column, t))
-            except TypeError:  # an unhashable value
-                text = escape(cell_text(value, column, t))
-            out.append(f"{opening}{text}</td>")
-        out.append("</tr>")
+        cells.append(_column_cells(
+            column_of(rows, c.key), f"<td class=\"{cls}\">",
+            lambda value, c=c: escape(cell_text(value, c, t))))
+    out += map("".join, zip(repeat("<tr>"), *cells, repeat("</tr>")))
     out.append("</tbody></table></div>")
     return "".join(out)
+
+
+def _column_cells(values: list, opening: str, render) -> list[str]:
+    """The cell of each value, each distinct value rendered once: by
+    type too when a column holds values of more than one type (True and
+    1 are equal keys but read differently)."""
+    try:
+        distinct = dict.fromkeys(values)
+    except TypeError:  # an unhashable value: one by one
+        return [f"{opening}{render(v)}</td>" for v in values]
+    # Every value's type, not the distinct values': those keep the first
+    # of 0 and False, which are equal.
+    if len(set(map(type, values))) > 1:
+        keys = [(v.__class__, v) for v in values]
+        cell_of = {key: f"{opening}{render(key[1])}</td>"
+                   for key in dict.fromkeys(keys)}
+        return list(map(cell_of.__getitem__, keys))
+    cell_of = {v: f"{opening}{render(v)}</td>" for v in distinct}
+    return list(map(cell_of.__getitem__, values))
 
 
 def _figure(fig_id: str, drawn: tuple[str, str] | None, caption: str,

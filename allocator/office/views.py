@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from operator import itemgetter
 
 from models import Instance, Policy, Proposal
 from models.household import Household, HouseholdType, Relation
@@ -162,6 +164,15 @@ class OfficeView:
     """Key figures as (label, value text), in the view's language."""
 
 
+def column_of(rows: list[dict], key: str) -> list:
+    """The values of one column of a view's rows (``None`` where a row
+    lacks it)."""
+    try:
+        return list(map(itemgetter(key), rows))
+    except KeyError:
+        return [row.get(key) for row in rows]
+
+
 def composition(h: Household, t: Translator) -> str:
     """``2 adults, 3 children (aged 4, 9, 15)``; no sex, no names."""
     adults = h.adults
@@ -187,12 +198,24 @@ def composition(h: Household, t: Translator) -> str:
 
 def place_text(d, areas: dict, t: Translator) -> str:
     """The dwelling's address, or its area's name when it has none."""
-    address = getattr(d, "address", None)
+    address = getattr(d, "address", None) if _may_have_address(type(d)) \
+        else None
     area = areas.get(d.area)
     name = (area.name if area is not None and area.name else d.area)
     if address:
         return f"{address}, {name}"
     return name
+
+
+@cache
+def _may_have_address(kind: type) -> bool:
+    """Whether a dwelling of this class can have an address: a pydantic
+    model has one only as a field (its models take no others), and
+    asking one without the field costs an exception inside pydantic,
+    which at national scale was half a second."""
+    fields = getattr(kind, "model_fields", None)
+    return not isinstance(fields, dict) or "address" in fields \
+        or kind.model_config.get("extra") != "forbid"
 
 
 def move_in(d, as_of: date) -> date:
@@ -202,11 +225,11 @@ def move_in(d, as_of: date) -> date:
 
 def match_reasons(m, t: Translator, limit: int = 4) -> str:
     """The criteria that counted most for a match, in words."""
-    parts = [
-        f"{t._(CRITERION_TEXT.get(c, c))} ({v:+d})"
-        for c, v in sorted(m.scores.items(), key=lambda kv: -abs(kv[1]))
-        if v
-    ][:limit]
+    # The criteria that counted, most first (in their order on a tie);
+    # only the first few are worded.
+    counted = sorted([(c, v) for c, v in m.scores.items() if v],
+                     key=lambda kv: -abs(kv[1]))[:limit]
+    parts = [f"{t._(CRITERION_TEXT.get(c, c))} ({v:+d})" for c, v in counted]
     text = t._("best of {n} eligible", n=t.number(m.eligible)) \
         if m.rank == 1 else t._("rank {rank} of {n} eligible",
                                 rank=t.number(m.rank),
@@ -286,6 +309,7 @@ def office_view(proposal: Proposal, instance: Instance, t: Translator,
     t
         The language.
     """
+    t = _Words(t)
     places = _Places(instance, t)
     empty = _empty_rows(proposal, instance, places)
     return OfficeView(_match_rows(proposal, instance, places),
@@ -296,6 +320,43 @@ def office_view(proposal: Proposal, instance: Instance, t: Translator,
                                   len(empty)))
 
 
+class _Words:
+    """
+    The view's translator, with the text of each number and of each
+    message without placeholders worked out once: a national view
+    formats tens of thousands of the same few numbers (babel takes
+    25 microseconds a number) and labels.
+    """
+
+    def __init__(self, t: Translator):
+        self._t = t
+        self._numbers: dict = {}
+        self._labels: dict[str, str] = {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._t, name)
+
+    def number(self, value, digits: int | None = None) -> str:
+        # By type too: True and 1 are equal keys but read differently.
+        key = (value.__class__, value, digits)
+        try:
+            return self._numbers[key]
+        except KeyError:
+            text = self._numbers[key] = self._t.number(value, digits)
+            return text
+
+    def gettext(self, message: str, /, **values) -> str:
+        if values:
+            return self._t.gettext(message, **values)
+        try:
+            return self._labels[message]
+        except KeyError:
+            text = self._labels[message] = self._t.gettext(message)
+            return text
+
+    _ = gettext
+
+
 class _Places:
     """The instance's areas and municipalities by id, and the words a
     view shows for a dwelling's place, size, tenure and rent."""
@@ -304,6 +365,9 @@ class _Places:
         self.areas = {a.id: a for a in instance.areas}
         self.municipalities = {m.id: m for m in instance.municipalities}
         self.t = t
+        # Worded once per place and tenure, not per dwelling.
+        self._places: dict[tuple, dict] = {}
+        self._tenures: dict = {}
 
     def municipality(self, mid: str) -> str:
         """A municipality's name, or its id when it has none."""
@@ -312,8 +376,17 @@ class _Places:
 
     def where(self, d) -> dict:
         """A dwelling's address (or area) and municipality."""
-        return {"address": place_text(d, self.areas, self.t),
+        if _may_have_address(type(d)) and getattr(d, "address", None):
+            return {"address": place_text(d, self.areas, self.t),
+                    "municipality": self.municipality(d.municipality)}
+        key = (d.area, d.municipality)
+        try:
+            return self._places[key]
+        except KeyError:
+            words = self._places[key] = {
+                "address": place_text(d, self.areas, self.t),
                 "municipality": self.municipality(d.municipality)}
+            return words
 
     def size_and_rent(self, d) -> dict:
         """A dwelling's bedrooms, floor area, floor, tenure and rent."""
@@ -321,16 +394,42 @@ class _Places:
             "bedrooms": d.bedrooms,
             "floor_area": d.floor_area_m2,
             "floor": d.floor,
-            "tenure": self.t._(TENURE_TEXT.get(d.tenure.value,
-                                               d.tenure.value)),
+            "tenure": self._tenure(d.tenure),
             "rent": d.rent_nok,
         }
 
 
-def _household_fields(h: Household, t: Translator) -> dict:
-    """A household's type, persons and composition in words."""
-    return {"type": t._(TYPE_TEXT[h.household_type]), "persons": h.size,
-            "composition": composition(h, t)}
+    def _tenure(self, tenure) -> str:
+        try:
+            return self._tenures[tenure]
+        except KeyError:
+            words = self._tenures[tenure] = self.t._(
+                TENURE_TEXT.get(tenure.value, tenure.value))
+            return words
+
+
+class _Households:
+    """A household's type, persons and composition in words, each
+    composition worded once: a national round has 20,000 households
+    but far fewer compositions."""
+
+    def __init__(self, t: Translator):
+        self.t = t
+        self._compositions: dict[tuple, str] = {}
+
+    def fields(self, h: Household) -> dict:
+        members = h.members
+        # What ``composition`` reads, and nothing else.
+        key = (h.adults, tuple(sorted(m.age for m in members
+                                      if m.age < 18)),
+               any(m.relation == Relation.PARTNER for m in members),
+               h.expected_reunification_persons)
+        try:
+            words = self._compositions[key]
+        except KeyError:
+            words = self._compositions[key] = composition(h, self.t)
+        return {"type": self.t._(TYPE_TEXT[h.household_type]),
+                "persons": h.size, "composition": words}
 
 
 def _match_rows(proposal: Proposal, instance: Instance,
@@ -339,6 +438,7 @@ def _match_rows(proposal: Proposal, instance: Instance,
     t = places.t
     households = {h.id: h for h in instance.households}
     dwellings = {d.id: d for d in instance.dwellings}
+    words = _Households(t)
     rows = []
     for m in sorted(proposal.matches, key=lambda m: m.household):
         h, d = households.get(m.household), dwellings.get(m.dwelling)
@@ -346,7 +446,7 @@ def _match_rows(proposal: Proposal, instance: Instance,
             continue
         rows.append({
             "household": h.id,
-            **_household_fields(h, t),
+            **words.fields(h),
             "dwelling": d.id,
             **places.where(d),
             **places.size_and_rent(d),
@@ -367,6 +467,7 @@ def _waiting_rows(proposal: Proposal, instance: Instance,
     """A row per household left waiting, highest priority first."""
     households = {h.id: h for h in instance.households}
     dwelling_ids = {d.id for d in instance.dwellings}
+    words = _Households(t)
     rows = []
     for u in sorted(proposal.unmatched, key=lambda u: (-u.priority,
                                                        u.household)):
@@ -375,7 +476,7 @@ def _waiting_rows(proposal: Proposal, instance: Instance,
             continue
         rows.append({
             "household": h.id,
-            **_household_fields(h, t),
+            **words.fields(h),
             "waited_days": u.waited_days,
             "priority": u.priority,
             "reason": t._(REASON_TEXT.get(u.reason.value, u.reason.value)),

@@ -20,6 +20,7 @@ from pathlib import Path
 from models import Instance, Policy, Proposal
 
 from ..i18n import N_, Translator
+from .column_sheet import ColumnSheet, NotColumnar
 from .shared_view import shared_office_view
 from .views import (
     AREA_COLUMNS,
@@ -27,6 +28,7 @@ from .views import (
     EMPTY_COLUMNS,
     MATCH_COLUMNS,
     WAITING_COLUMNS,
+    column_of,
 )
 
 SHEETS = (
@@ -113,7 +115,21 @@ class _Book:
     def sheet(self, name: str):
         """A new sheet at the end, named as openpyxl would have."""
         taken = [s.get_name() for s in self.book.worksheets()]
-        return self.book.add_worksheet(_free_name(taken, name))
+        return self.book.add_worksheet(_free_name(taken, name),
+                                       worksheet_class=ColumnSheet)
+
+    def write_columns(self, sheet, columns: list, formats: list,
+                      first_row: int = 1) -> None:
+        """Typed values from ``first_row`` on, given as columns of equal
+        length; ``formats`` per column (plain beyond them). A sheet of
+        plain values is written whole from its columns
+        (``ColumnSheet``), any other cell by cell (``write_rows``)."""
+        formats = [*formats, *[None] * (len(columns) - len(formats))]
+        try:
+            sheet.write_columns(columns, formats, first_row)
+        except NotColumnar:
+            self.write_rows(sheet, zip(*columns, strict=True), formats,
+                            first_row)
 
     def write_rows(self, sheet, rows, formats, first_row: int = 1) -> None:
         """Typed values from ``first_row`` on; ``formats`` per column
@@ -180,9 +196,8 @@ def people_sheets(book: _Book, proposal: Proposal, instance: Instance,
         headers = [t._(c.header) for c in columns]
         sheet.write_row(0, 0, headers, book.heading)
         rows = getattr(view, key)
-        book.write_rows(
-            sheet, ([_value(row.get(c.key), c, t) for c in columns]
-                    for row in rows),
+        book.write_columns(
+            sheet, [_column_values(rows, c, t) for c in columns],
             [book.cell_format(_FORMATS.get(c.kind), c.width >= 40)
              for c in columns])
         for index, (c, header) in enumerate(zip(columns, headers)):
@@ -207,7 +222,7 @@ def _figures_sheet(book: _Book, proposal: Proposal, view,
     rows += [[t._("Conflict"), text] for text in proposal.conflicts]
     rows += [[t._("Warning"), warning_text(w, t)]
              for w in getattr(proposal, "warnings", ())]
-    book.write_rows(sheet, rows, [None, None])
+    book.write_columns(sheet, _columns_of(rows, 2), [None, None])
     sheet.set_column(0, 0, 46)
     sheet.set_column(1, 1, 24)
     _print_setup(sheet)
@@ -221,9 +236,10 @@ def _moves_sheet(book: _Book, proposal: Proposal, t: Translator) -> None:
 
     sheet = book.sheet(t._("Chains of moves")[:31])
     sheet.write_row(0, 0, [t._(c.header) for c in MOVE_COLUMNS], book.bold)
-    book.write_rows(sheet, ([row[c.key] for c in MOVE_COLUMNS]
-                            for row in move_rows(proposal, t)),
-                    [None] * len(MOVE_COLUMNS))
+    rows = move_rows(proposal, t)
+    book.write_columns(sheet, [[row[c.key] for row in rows]
+                               for c in MOVE_COLUMNS],
+                       [None] * len(MOVE_COLUMNS))
     sheet.freeze_panes(1, 0)
 
 
@@ -243,20 +259,55 @@ def _sheet_title(text: str) -> str:
     return text[:31]
 
 
-def _value(value, column, t: Translator):
-    if value is None:
-        return None
+def _column_values(rows: list[dict], column, t: Translator) -> list:
+    """A view's column as the sheet shows it: yes/no in words, and
+    text starting with ``=`` kept as text by a leading apostrophe."""
+    values = column_of(rows, column.key)
     if column.kind == "bool":
-        return t.yes_no(value)
-    if isinstance(value, str) and value.startswith("="):
-        return "'" + value
-    return value
+        words = {v: t.yes_no(v) for v in set(values) if v is not None}
+        return [words.get(v) for v in values]
+    return _formulas_as_text(values)
+
+
+def _formulas_as_text(values: list) -> list:
+    """The values, with text starting with ``=`` given a leading
+    apostrophe (data must not run as a formula); worked out once per
+    distinct value."""
+    try:
+        distinct = set(values)
+    except TypeError:  # an unhashable value: one by one
+        distinct = values
+    quoted = {v: "'" + v for v in distinct
+              if isinstance(v, str) and v.startswith("=")}
+    if not quoted:
+        return values
+    return [quoted.get(v, v) if isinstance(v, str) else v for v in values]
+
+
+def _columns_of(rows: list, width: int) -> list[list]:
+    """Rows of ``width`` values as that many columns."""
+    if not rows:
+        return [[] for _ in range(width)]
+    return [list(column) for column in zip(*rows, strict=True)]
 
 
 def save_people_workbook(path: Path, data_sheets: dict, proposal: Proposal,
                          instance: Instance, t: Translator,
                          policy: Policy | None = None) -> None:
     """The officer's sheets, then the data sheets, saved to ``path``."""
+    people_workbook(path, data_sheets, proposal, instance, t,
+                    policy).close()
+
+
+def people_workbook(path: Path, data_sheets: dict, proposal: Proposal,
+                    instance: Instance, t: Translator,
+                    policy: Policy | None = None) -> _Book:
+    """
+    The workbook ``save_people_workbook`` saves, with every sheet
+    written but not yet saved: ``close()`` on it assembles and
+    compresses the file, most of which XlsxWriter does in zlib, which
+    lets other threads run meanwhile.
+    """
     book = _Book(path)
     # What the office's own decisions did (set aside, overridden,
     # changed) comes first, before any sheet of the proposal.
@@ -266,17 +317,23 @@ def save_people_workbook(path: Path, data_sheets: dict, proposal: Proposal,
     for name, (header, rows) in data_sheets.items():
         if name != "decisions":
             _data_sheet(book, name, header, rows)
-    book.close()
+    return book
 
 
 def _data_sheet(book: _Book, name: str, header, rows) -> None:
     """A sheet for programs: a bold header, then the values as they are
     (text starting with ``=`` kept as text by a leading apostrophe)."""
     sheet = book.sheet(name)
-    sheet.write_row(0, 0, list(header), book.bold)
-    book.write_rows(sheet, ([("'" + v) if isinstance(v, str)
-                             and v.startswith("=") else v for v in row]
-                            for row in rows), [])
+    header = list(header)
+    sheet.write_row(0, 0, header, book.bold)
+    rows = list(rows)
+    if any(len(row) != len(header) for row in rows):
+        book.write_rows(sheet, ([("'" + v) if isinstance(v, str)
+                                 and v.startswith("=") else v for v in row]
+                                for row in rows), [])
+    else:
+        book.write_columns(sheet, [_formulas_as_text(column) for column
+                                   in _columns_of(rows, len(header))], [])
     sheet.freeze_panes(1, 0)
 
 

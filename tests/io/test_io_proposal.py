@@ -159,3 +159,38 @@ def test_read_proposal_reports_missing_file(tmp_path):
     with pytest.raises(InputError) as caught:
         read_proposal(tmp_path)
     assert caught.value.problems[0].rule == "missing-file"
+
+
+def _made_at(proposal: Proposal, second: int) -> Proposal:
+    made = datetime(2026, 1, 2, 3, 4, second, tzinfo=UTC)
+    return proposal.model_copy(update={
+        "provenance": proposal.provenance.model_copy(
+            update={"created_at": made})})
+
+
+@pytest.mark.parametrize("links", [True, False])
+def test_history_keeps_every_earlier_proposal_whole(proposal, tmp_path,
+                                                    monkeypatch, links):
+    """Tests that three writes into one folder keep the first two
+    proposals in its history, each with its own files and content,
+    whether the file system takes hard links or they are copied."""
+    import os
+
+    if not links:
+        def refuse(*args, **kwargs):
+            raise OSError("no hard links here")
+
+        monkeypatch.setattr(os, "link", refuse)
+    out = tmp_path / "out"
+    written = []
+    for second in (1, 2, 3):
+        made = _made_at(proposal, second)
+        write_proposal(made, out, keep_history=True)
+        written.append({name: (out / name).read_bytes() for name in
+                        ("proposal.json", "proposal.csv")})
+    kept = sorted(p.name for p in (out / "history").iterdir())
+    assert len(kept) == 2
+    for folder, files in zip(kept, written, strict=False):
+        for name, content in files.items():
+            assert (out / "history" / folder / name).read_bytes() == content
+    assert read_proposal(out) == _made_at(proposal, 3)
