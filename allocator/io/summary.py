@@ -109,7 +109,7 @@ def _breakdown(counts: Counter, order: list, keep_zero: bool = False):
 
 def _value(key) -> str:
     """A coded value as the template of the language in use writes it."""
-    from ..office.views import TYPE_TEXT
+    from ..type_words import TYPE_TEXT
     from .norwegian import VALUES
 
     if current().lang == "nb" and key in TYPE_TEXT:

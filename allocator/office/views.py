@@ -15,19 +15,11 @@ from functools import cache
 from operator import itemgetter
 
 from models import Instance, Policy, Proposal
-from models.household import Household, HouseholdType, Relation
+from models.household import Household, Relation
 
 from ..data import CRITERION_LABEL, RULE_LABEL
 from ..i18n import N_, Translator
-
-TYPE_TEXT = {
-    HouseholdType.SINGLE_ADULT: N_("single adult"),
-    HouseholdType.COUPLE: N_("couple"),
-    HouseholdType.FAMILY_WITH_CHILDREN: N_("family with children"),
-    HouseholdType.SINGLE_PARENT: N_("single parent"),
-    HouseholdType.UNACCOMPANIED_MINOR: N_("unaccompanied minor"),
-    HouseholdType.OTHER_ADULTS: N_("adults together"),
-}
+from ..type_words import TYPE_TEXT
 
 TENURE_TEXT = {
     "municipal": N_("municipal rental"),

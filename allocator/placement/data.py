@@ -27,7 +27,6 @@ from models import (
 )
 from models.policy import ObjectiveMode
 
-from ..compile import deadline_days, household_priority, quota_usage
 from ..i18n import _
 from ..requirements import ModeUnavailable, permit_date_gaps
 from .labels import capacity_label
@@ -382,6 +381,10 @@ def _household_columns(instance: Instance, policy: Policy,
     per household; a household without a permit date counts 0 so that
     the ``score`` objective can still place it.
     """
+    # Here, not at the top: validate reads placement rows without
+    # compiling, and the compiler loads the travel searches.
+    from ..compile import deadline_days, household_priority
+
     households = instance.households
     dated = np.array([h.permit_date is not None for h in households],
                      dtype=bool)
@@ -426,6 +429,7 @@ def _capacities(instance: Instance, policy: Policy,
     quota dimensions and service places share one set of columns so that
     every engine applies them the same way.
     """
+    from ..compile import quota_usage  # see _household_columns
     rules = policy.placement
     households, munis = instance.households, instance.municipalities
     if not policy.hard.municipality_quota:
