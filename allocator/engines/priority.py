@@ -314,15 +314,17 @@ def assignment(c: Counts, n: np.ndarray) -> list[tuple[int, int]]:
 
 
 def solve_priority(data: AllocationData, c: Counts, deadline: float | None,
-                   seed: int = 0) -> PriorityStage | None:
+                   seed: int = 0, lp_ends: float | None = None
+                   ) -> PriorityStage | None:
     """
-    The most priority the instance can house, on counts: the LP, a
-    rounded start from it, then HiGHS's branch and bound until proven or
-    ``deadline``. ``None`` when the LP did not finish.
+    The most priority the instance can house, on counts: the LP (by
+    ``lp_ends``, default ``deadline``), a rounded start from it, then
+    HiGHS's branch and bound until proven or ``deadline``. ``None`` when
+    the LP did not finish.
     """
     began = time.perf_counter()
     program = _Program(data, c, seed)
-    status = program.run(deadline)
+    status = program.run(deadline if lp_ends is None else lp_ends)
     if status != program.hs.HighsModelStatus.kOptimal:
         return None
     lp_bound = program.highs.getInfo().objective_function_value
@@ -331,7 +333,7 @@ def solve_priority(data: AllocationData, c: Counts, deadline: float | None,
     log.debug("counts LP %.1f, rounded %d (%.1f s)", lp_bound, value,
               time.perf_counter() - began)
     bound, proven = lp_bound, _reaches(value, lp_bound)
-    if not proven:
+    if not proven and (deadline is None or time.perf_counter() < deadline):
         program.integral()
         program.start(n)
         program.run(deadline)

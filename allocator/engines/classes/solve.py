@@ -31,6 +31,7 @@ from .start import (
     _counted_outcome,
     _hint_pairs,
     _moved,
+    lp_deadline,
 )
 
 INITIAL_SPARE = 8
@@ -135,13 +136,14 @@ def _solve_stages(model, data: AllocationData, groups: _Groups, stages,
         if k == 0:
             x = _add_initial_columns(model, initial, hint)
         # Each stage but the last leaves half of the time left to the next.
-        stage_deadline = deadline
+        stage_deadline = lp_ends = deadline
         if deadline is not None and k + 1 < len(stages):
-            stage_deadline = time.perf_counter() + (
-                deadline - time.perf_counter()) / 2
+            now = time.perf_counter()
+            stage_deadline = now + (deadline - now) / 2
+            lp_ends = lp_deadline(now, deadline)
         outcome, x, counted_pairs = _stage_outcome(
-            model, data, groups, k == 0 and len(stages) > 1, stage_deadline,
-            seed, hint, detail, x, counted_pairs)
+            model, data, groups, k == 0 and len(stages) > 1,
+            (stage_deadline, lp_ends), seed, hint, detail, x, counted_pairs)
         if outcome is None:
             return None
         x, value, bound, stage_rounds, stage_proven = outcome
@@ -167,7 +169,7 @@ def _add_initial_columns(model, initial, hint):
 
 
 def _stage_outcome(model, data: AllocationData, groups: _Groups,
-                   priority_stage: bool, stage_deadline, seed: int, hint,
+                   priority_stage: bool, deadlines, seed: int, hint,
                    detail, x, counted_pairs):
     """
     One stage's outcome, the start it improved and the counted pairs:
@@ -175,11 +177,12 @@ def _stage_outcome(model, data: AllocationData, groups: _Groups,
     moves from the counted pairs give the next stage its start, and
     price and branch does the rest.
     """
+    stage_deadline, lp_ends = deadlines
     outcome = None
     if priority_stage:
         # Priority alone: exact on counts, far smaller than the pairs.
         counted = _counted(data, groups, stage_deadline, seed, hint,
-                           detail)
+                           detail, lp_ends)
         if counted is not None:
             counted_pairs = counted[0]
             outcome = _counted_outcome(model, *counted)

@@ -25,6 +25,23 @@ from .rounding import _chosen_pairs
 
 log = logging.getLogger(__name__)
 
+COUNTING_LP_SHARE = 0.75
+"""
+Share of the time left that the counting program's LP may take, where
+its stage has half: without the LP the stage has no bound, and on
+national it takes 3 to 7 s by the machine's load (with half of a 30 s
+command's solve it did not finish in one quiet run of four). The branch
+and bound after it, which has never moved national's bound, keeps to
+the half.
+"""
+
+
+def lp_deadline(now: float, deadline: float | None) -> float | None:
+    """When the counting LP must end, the stage's share of the time
+    from ``now`` to ``deadline`` being half."""
+    return None if deadline is None else (
+        now + COUNTING_LP_SHARE * (deadline - now))
+
 
 def _better_start(data: AllocationData, groups: _Groups, hint, start):
     """The caller's ``start`` when it fits and houses more priority than
@@ -52,7 +69,8 @@ def _count_priority_first(data: AllocationData, groups: _Groups, built,
     """
     half = None if deadline is None else (
         built + (deadline - built) / 2)
-    counted = _counted(data, groups, half, seed, hint, detail)
+    counted = _counted(data, groups, half, seed, hint, detail,
+                       lp_deadline(built, deadline))
     if counted is None:
         return hint, np.inf
     moved = _moved(data, groups, counted[0], half, detail)
@@ -62,12 +80,13 @@ def _count_priority_first(data: AllocationData, groups: _Groups, built,
 
 
 def _counted(data: AllocationData, groups: _Groups, deadline, seed: int,
-             hint, detail):
+             hint, detail, lp_ends=None):
     """
     The priority stage solved on counts (see ``priority``): ``(pairs,
     stage)``, each counted household in the next dwelling of its type
     (``exchange.improve`` then finds it a good one), or ``None`` when
-    counting does not apply or its LP did not finish.
+    counting does not apply or its LP did not finish by ``lp_ends``
+    (default ``deadline``, which ends the search after it).
     """
     if deadline is not None and time.perf_counter() >= deadline:
         # Out of time already: the LP would still get HiGHS's shortest
@@ -77,7 +96,7 @@ def _counted(data: AllocationData, groups: _Groups, deadline, seed: int,
     c = counts(data, groups.members, groups.dwellings, groups.usage)
     if c is None:
         return None
-    stage = solve_priority(data, c, deadline, seed)
+    stage = solve_priority(data, c, deadline, seed, lp_ends)
     if stage is None:
         return None
     detail.update(counted_kinds=c.num_kinds, counted_types=c.num_types,
