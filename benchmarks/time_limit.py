@@ -123,6 +123,34 @@ def _priority_gap(objective: dict) -> float | None:
     return max(0.0, (bound - primary) / abs(primary))
 
 
+def _table_row(case, limit: float, margin: float, runs: list[dict],
+               ok: bool) -> str:
+    """One configuration's medians as a row of the Markdown table."""
+    preset, seed, policy, engine = case
+    statuses = sorted({r["status"] for r in runs})
+    gaps = [r["gap"] for r in runs if r["gap"] is not None]
+    priority_gaps = [r["priority_gap"] for r in runs
+                     if r["priority_gap"] is not None]
+    return (
+        f"| {preset} (seed {seed}) | {policy} | {engine} | "
+        f"{limit:g} | {_median(runs, 'wall'):.2f} | "
+        f"{_median(runs, 'before'):.2f} | "
+        f"{_median(runs, 'limited'):.2f} | "
+        f"{_median(runs, 'after'):.2f} | "
+        f"{_median(runs, 'overshoot'):.2f} | "
+        f"{_median(runs, 'solve_over'):.2f} | {margin:.2f} | "
+        f"{_median(runs, 'outside'):.2f} | "
+        f"{_median(runs, 'peak_mib'):,.0f} | "
+        f"{_median(runs, 'cpu'):.1f} | "
+        f"{_median(runs, 'load'):.1f} | "
+        f"{', '.join(statuses)} | "
+        + (f"{statistics.median(gaps):.2%}" if gaps else "-")
+        + " | " + (f"{statistics.median(priority_gaps):.2%}"
+                   if priority_gaps else "-")
+        + f" | {'yes' if ok else '**no**'} |"
+    )
+
+
 def _median(runs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
@@ -185,30 +213,10 @@ def main(argv: list[str] | None = None) -> int:
                     for _ in range(args.repeats)
                 ]
                 margin = args.margin_seconds + args.margin_share * limit
-                overshoot = _median(runs, "overshoot")
-                ok = overshoot <= margin
+                ok = _median(runs, "overshoot") <= margin
                 failed |= not ok
-                statuses = sorted({r["status"] for r in runs})
-                gaps = [r["gap"] for r in runs if r["gap"] is not None]
-                priority_gaps = [r["priority_gap"] for r in runs
-                                 if r["priority_gap"] is not None]
-                lines.append(
-                    f"| {preset} (seed {seed}) | {policy} | {engine} | "
-                    f"{limit:g} | {_median(runs, 'wall'):.2f} | "
-                    f"{_median(runs, 'before'):.2f} | "
-                    f"{_median(runs, 'limited'):.2f} | "
-                    f"{_median(runs, 'after'):.2f} | {overshoot:.2f} | "
-                    f"{_median(runs, 'solve_over'):.2f} | {margin:.2f} | "
-                    f"{_median(runs, 'outside'):.2f} | "
-                    f"{_median(runs, 'peak_mib'):,.0f} | "
-                    f"{_median(runs, 'cpu'):.1f} | "
-                    f"{_median(runs, 'load'):.1f} | "
-                    f"{', '.join(statuses)} | "
-                    + (f"{statistics.median(gaps):.2%}" if gaps else "-")
-                    + " | " + (f"{statistics.median(priority_gaps):.2%}"
-                               if priority_gaps else "-")
-                    + f" | {'yes' if ok else '**no**'} |"
-                )
+                lines.append(_table_row((preset, seed, policy, engine),
+                                        limit, margin, runs, ok))
                 print(lines[-1], file=sys.stderr, flush=True)
     text = "\n".join(lines) + "\n"
     print(text)
