@@ -1148,10 +1148,9 @@ def report(
             policy_presets():
         policy = proposal.provenance.policy_name
     pol = _read_policy(policy)
-    import hashlib
+    from .explain.document import instance_sha256
 
-    if hashlib.sha256(instance.model_dump_json().encode()).hexdigest() \
-            != proposal.provenance.instance_sha256:
+    if instance_sha256(instance) != proposal.provenance.instance_sha256:
         err.print(_("{path} differs from the instance the proposal was "
                     "made from; the report joins them by id.",
                     path=instance_path), style="yellow")

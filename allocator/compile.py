@@ -13,7 +13,6 @@ import numpy as np
 from models import (
     ADULT_AGE,
     DAYS_PER_MONTH,
-    SCHOOL_AGE,
     Approval,
     DecisionKind,
     DwellingFeature,
@@ -33,7 +32,13 @@ from . import criteria, memory, moving
 from . import household_columns as columns
 from .affordability import UNKNOWN_INCOME, applies, housing_cost
 from .arrays import DwellingArrays, GatheredRows, HouseholdArrays, Rows
-from .candidates import Candidates, ClassTable, Individual, lock_check
+from .candidates import (
+    Candidates,
+    ClassTable,
+    Individual,
+    best_first,
+    lock_check,
+)
 from .collector import paused as collector_paused
 from .criteria import (
     CLASS_FIELDS,
@@ -46,7 +51,7 @@ from .criteria import (
     rule_failures,
 )
 from .data import RULES, UNLIMITED, AllocationData, HouseholdCap, LockConflict
-from .household_columns import INTRO_PROGRAMME_AGES
+from .household_columns import SENIOR_AGE
 from .i18n import _
 from .locks import apply_locks, rooms_left
 from .places import apply_place_locks, compile_places
@@ -172,8 +177,8 @@ def quota_usages(household) -> dict[str, int]:
         ),
         "unaccompanied_minors": int(t == HouseholdType.UNACCOMPANIED_MINOR),
         "children": sum(a < ADULT_AGE for a in ages),
-        "adults": sum(ADULT_AGE <= a < 67 for a in ages),
-        "seniors": sum(a >= 67 for a in ages),
+        "adults": sum(ADULT_AGE <= a < SENIOR_AGE for a in ages),
+        "seniors": sum(a >= SENIOR_AGE for a in ages),
     }
 
 
@@ -186,36 +191,6 @@ def area_room(share, residents, existing):
     if share is None or share >= 1:
         return UNLIMITED
     return max(0, math.floor((share * residents - existing) / (1 - share)))
-
-
-def _extra_rooms(household) -> int:
-    """Bedrooms expected reunification adds: a partner, then children two
-    to a room (ages are not known in advance)."""
-    extra = household.expected_reunification_persons
-    if extra <= 0:
-        return 0
-    partner = household.adults == 1 and household.size == 1
-    return math.ceil(max(0, extra - partner) / 2)
-
-
-def _kinds_of(household) -> frozenset:
-    """Services that count for a household's composition (DOMAIN.md
-    D7); the compile takes them for all households at once
-    (``household_columns.services_needed``)."""
-    ages = [m.age for m in household.members]
-    kinds = {
-        ServiceKind.PUBLIC_TRANSPORT,
-        ServiceKind.HEALTH,
-        ServiceKind.SHOP,
-    }
-    if any(a < SCHOOL_AGE for a in ages):
-        kinds.add(ServiceKind.KINDERGARTEN)
-    if any(SCHOOL_AGE <= a < ADULT_AGE for a in ages):
-        kinds.add(ServiceKind.SCHOOL)
-    low, high = INTRO_PROGRAMME_AGES
-    if any(low <= a <= high for a in ages):
-        kinds.add(ServiceKind.ADULT_EDUCATION)
-    return frozenset(kinds)
 
 
 def _first_sex(hs, members) -> np.ndarray:
@@ -934,7 +909,8 @@ def _quotas(instance: Instance, policy: Policy, members):
     """The quota dimensions in force, each municipality's quota in each
     (``UNLIMITED`` where it sets none), and each household's use."""
     quota_dims = tuple(
-        sorted({dim.value for m in instance.municipalities for dim in m.quotas})
+        sorted({dim.value for m in instance.municipalities
+                for dim in m.quotas})
     ) if policy.hard.municipality_quota else ()
     quota_cap = np.full(
         (len(instance.municipalities), len(quota_dims)), UNLIMITED,
@@ -1203,7 +1179,7 @@ def _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables, rows):
             q = part if q is None else q + part
         if untabled is not None:
             q = untabled[bounds[k]:bounds[k + 1]] + q
-        order = _best_first(q)
+        order = best_first(q)
         # Dwelling positions fit in 32 bits: the tables hold one per
         # eligible (class, dwelling) cell, the part of memory that
         # grows fastest.
@@ -1486,23 +1462,6 @@ def _criteria_rows(hh, every, policy, rows, names) -> np.ndarray:
              for i in range(0, len(rows), step)]
     return (np.vstack(parts) if parts
             else np.zeros((0, D), dtype=np.int64))
-
-
-def _best_first(quality: np.ndarray) -> np.ndarray:
-    """
-    The order of a class's eligible cells best first, ties by position:
-    the cells ascend (they come in row order), so a stable sort on
-    quality alone gives the order of ``np.lexsort((cells, -quality))``.
-    Sorted as distances below the best in 16 bits when they fit: NumPy
-    sorts those stably by radix, some five times faster than 64-bit
-    keys (one sort per chunk of a key of class and quality was slower).
-    """
-    if not len(quality):
-        return np.zeros(0, dtype=np.intp)
-    below = quality.max() - quality
-    if below.max() <= np.iinfo(np.uint16).max:
-        return np.argsort(below.astype(np.uint16), kind="stable")
-    return np.argsort(-quality, kind="stable")
 
 
 def _bit_counts(packed: np.ndarray) -> np.ndarray:

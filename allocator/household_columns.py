@@ -168,8 +168,9 @@ def bedrooms_needed(members: Members, norm) -> np.ndarray:
 
 
 def extra_rooms(members: Members) -> np.ndarray:
-    """``compile._extra_rooms`` of every household: bedrooms expected
-    reunification adds."""
+    """Bedrooms the expected reunification of every household adds: a
+    partner, then children two to a room (ages are not known in
+    advance)."""
     extra = members.reunification
     partner = ((members.count(members.age >= ADULT_AGE) == 1)
                & (members.size == 1)).astype(np.int64)
@@ -179,7 +180,7 @@ def extra_rooms(members: Members) -> np.ndarray:
 
 def services_needed(members: Members) -> np.ndarray:
     """Whether each service kind counts for each household's composition
-    (``compile._kinds_of``), shape (H, kinds) in ``ServiceKind`` order."""
+    (DOMAIN.md D7), shape (H, kinds) in ``ServiceKind`` order."""
     age = members.age
     low, high = INTRO_PROGRAMME_AGES
     always = np.ones(len(members.size), dtype=bool)

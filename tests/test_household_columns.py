@@ -4,6 +4,7 @@ for one household (``allocator.compile``)."""
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import timedelta
 
@@ -12,15 +13,22 @@ import pytest
 
 from allocator import household_columns as columns
 from allocator.compile import (
-    _extra_rooms,
-    _kinds_of,
     bedrooms_needed,
     deadline_days,
     household_priority,
     quota_usages,
 )
 from allocator.generate import generate
-from models import Household, Member, Policy, Relation, ServiceKind, Sex
+from models import (
+    ADULT_AGE,
+    SCHOOL_AGE,
+    Household,
+    Member,
+    Policy,
+    Relation,
+    ServiceKind,
+    Sex,
+)
 from tests.factory import AS_OF
 
 QUOTA_DIMS = ("households", "persons", "single_adults", "families",
@@ -51,6 +59,39 @@ def _random_households(count: int, seed: int) -> list[Household]:
             expected_reunification_persons=rng.choice([0, 0, 1, 2, 5]),
         ))
     return out
+
+
+# The rules below are stated for one household, as the compile once
+# did, to hold the columns to.
+
+
+def _extra_rooms(household) -> int:
+    """Bedrooms expected reunification adds: a partner, then children two
+    to a room (ages are not known in advance)."""
+    extra = household.expected_reunification_persons
+    if extra <= 0:
+        return 0
+    partner = household.adults == 1 and household.size == 1
+    return math.ceil(max(0, extra - partner) / 2)
+
+
+def _kinds_of(household) -> frozenset:
+    """Services that count for a household's composition (DOMAIN.md
+    D7), stated for one household."""
+    ages = [m.age for m in household.members]
+    kinds = {
+        ServiceKind.PUBLIC_TRANSPORT,
+        ServiceKind.HEALTH,
+        ServiceKind.SHOP,
+    }
+    if any(a < SCHOOL_AGE for a in ages):
+        kinds.add(ServiceKind.KINDERGARTEN)
+    if any(SCHOOL_AGE <= a < ADULT_AGE for a in ages):
+        kinds.add(ServiceKind.SCHOOL)
+    low, high = columns.INTRO_PROGRAMME_AGES
+    if any(low <= a <= high for a in ages):
+        kinds.add(ServiceKind.ADULT_EDUCATION)
+    return frozenset(kinds)
 
 
 NORMS = [

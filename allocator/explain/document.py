@@ -292,7 +292,7 @@ def provenance(instance: Instance, policy: Policy) -> Provenance:
     """Hashes, versions and revision that make a proposal reproducible."""
     return Provenance(
         instance_name=instance.name,
-        instance_sha256=_sha(instance.model_dump_json()),
+        instance_sha256=instance_sha256(instance),
         as_of=instance.as_of,
         policy_name=policy.name,
         policy_sha256=_sha(policy.model_dump_json()),
@@ -300,6 +300,12 @@ def provenance(instance: Instance, policy: Policy) -> Provenance:
         git_revision=_git_revision(),
         created_at=datetime.now(UTC).replace(microsecond=0),
     )
+
+
+def instance_sha256(instance: Instance) -> str:
+    """The instance's hash, by which a proposal names what it was made
+    from."""
+    return _sha(instance.model_dump_json())
 
 
 def _sha(text: str) -> str:

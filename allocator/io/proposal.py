@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import gc
 import io
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from models import Proposal
 
+from ..collector import paused as collector_paused
 from ..i18n import _
 from ._atomic import atomic_folder
 from .history import keep_previous
@@ -107,7 +106,11 @@ def write_proposal(
     """
     out = Path(out_dir)
     names = [JSON_NAME, CSV_NAME, XLSX_NAME, *(extra or {})]
-    with _without_collection(), \
+    # No collection while the files are written: the writers make
+    # hundreds of thousands of short-lived lists and strings that set it
+    # off, and its full passes walk all the run holds (about a second of
+    # a national write).
+    with collector_paused(), \
             atomic_folder(out, OUTPUT_NAMES | set(names)) as staging, \
             ThreadPoolExecutor(max_workers=len(names)) as flushing:
         flush = _Flush(staging, flushing)
@@ -160,27 +163,6 @@ def _write_json_and_csv(staging: Path, proposal: Proposal, dialect,
         text = dialect_csv(text, dialect)
     (staging / CSV_NAME).write_text(text, encoding="utf-8", newline="")
     flush(CSV_NAME)
-
-
-@contextlib.contextmanager
-def _without_collection() -> Iterator[None]:
-    """
-    No cyclic garbage collection while the files are written.
-
-    The writers make hundreds of thousands of short-lived lists, tuples
-    and strings, which reference counting frees as they go, but which
-    set the collector off; its full passes walk every object the run
-    holds (the instance, the proposal and all a solve keeps), about a
-    second of a national write. Cycles made meanwhile are collected
-    after.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Flush:

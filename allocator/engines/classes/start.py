@@ -175,18 +175,9 @@ def _fits(data: AllocationData, groups: _Groups, pairs) -> bool:
     if (group_of[h] < 0).any():
         return False
     if not all(np.isin(dw, groups.dwellings[g]).all() for g, dw in
-               _by_group(group_of[h], d)):
+               _members_by(group_of[h], d).items()):
         return False
     return CapacityLedger.of_pairs(data, d, h).within_caps()
-
-
-def _by_group(group: np.ndarray, dwellings: np.ndarray):
-    """(group, its dwellings) for each group among the pairs."""
-    order = np.argsort(group, kind="stable")
-    keys, starts = np.unique(group[order], return_index=True)
-    for k, g in enumerate(keys.tolist()):
-        end = starts[k + 1] if k + 1 < len(keys) else len(order)
-        yield g, dwellings[order[starts[k]:end]]
 
 
 def _greedy(data: AllocationData, groups: _Groups) -> list[tuple[int, int]]:
@@ -259,7 +250,7 @@ class _SpreadOpen:
 
 
 def _members_by(key: np.ndarray, items: np.ndarray) -> dict[int, np.ndarray]:
-    """The items of each key value at or above 0."""
+    """The items of each key value at or above 0, in their order."""
     order = np.argsort(key, kind="stable")
     values, starts = np.unique(key[order], return_index=True)
     parts = np.split(items[order], starts[1:])
