@@ -59,11 +59,13 @@ def test_loading_freezes_nothing_where_objects_were_frozen(collector_on):
     and that ``loaded`` adds none (it could not tell them apart)."""
     gc.freeze()
     frozen = gc.get_freeze_count()
+    # A frozen object may still be freed by its reference count meanwhile
+    # (another test's leftovers), so the count may fall, never rise.
     with collector.loading():
         collector.loaded()
         assert gc.isenabled()
-        assert gc.get_freeze_count() == frozen
-    assert gc.get_freeze_count() == frozen
+        assert 0 < gc.get_freeze_count() <= frozen
+    assert 0 < gc.get_freeze_count() <= frozen
 
 
 def test_loaded_outside_loading_changes_nothing(collector_on):
