@@ -46,6 +46,8 @@ class CheckReport:
     primary: int = 0
     secondary: int = 0
     scores: dict[str, dict[str, int]] = field(default_factory=dict)
+    matches: tuple = ()
+    """The ``(household_id, dwelling_id, shared)`` matches checked."""
 
     @property
     def ok(self) -> bool:
@@ -55,6 +57,7 @@ class CheckReport:
 def check_proposal(
     instance: Instance, policy: Policy, proposal: Proposal, *,
     overrides: dict | None = None, previous: dict | None = None,
+    matches_checked: CheckReport | None = None,
 ) -> CheckReport:
     """
     Checks every hard rule and recomputes the objective of a proposal.
@@ -75,6 +78,12 @@ def check_proposal(
         Household -> dwelling of the previous proposal: the kept count is
         recomputed, and each previous match not kept must be listed among
         the changes.
+    matches_checked
+        A report of ``check_matches`` made beforehand, with the same
+        instance, policy and overrides (the pipeline checks the solve's
+        matches in a forked child while the proposal is explained). It
+        is taken only when it checked exactly this proposal's matches;
+        otherwise they are checked here.
     """
     matches = [(m.household, m.dwelling, m.shared) for m in proposal.matches]
     if proposal.status == "infeasible":
@@ -88,7 +97,11 @@ def check_proposal(
                 _("An infeasible proposal states no conflict.")
             )
         return report
-    report = check_matches(instance, policy, matches, overrides)
+    if matches_checked is not None and matches_checked.matches == tuple(
+            matches):
+        report = matches_checked
+    else:
+        report = check_matches(instance, policy, matches, overrides)
     _check_overrides(proposal, overrides or {}, report.violations)
     if previous is not None:
         _check_kept(policy, proposal, previous, report)
@@ -132,7 +145,7 @@ def check_matches(instance: Instance, policy: Policy, matches,
     Checks a list of ``(household_id, dwelling_id, shared)`` matches;
     ``overrides`` as for ``check_proposal``.
     """
-    report = CheckReport()
+    report = CheckReport(matches=tuple(matches))
     bad = report.violations
     households = {h.id: h for h in instance.households}
     dwellings = {d.id: d for d in instance.dwellings}

@@ -623,7 +623,8 @@ def _write_proposal_files(proposal, instance, pol, path, out_dir,
     """The proposal files (the workbook for people, the CSV in the
     input's dialect), ``report.html`` and any ``extra`` files, replacing
     the output folder as a whole and keeping the earlier proposal in its
-    history."""
+    history; the workbook is made in a forked child meanwhile (one run
+    in this process: the other core is free)."""
     from .io import write_proposal
     from .office.report import REPORT_NAME, report_html
     from .office.workbook import sniff_dialect
@@ -631,6 +632,7 @@ def _write_proposal_files(proposal, instance, pol, path, out_dir,
     return write_proposal(
         proposal, out_dir, instance=instance, lang=lang,
         dialect=sniff_dialect(path), policy=pol, keep_history=True,
+        fork=True,
         extra={REPORT_NAME: lambda: report_html(proposal, instance, lang,
                                                 pol),
                **(extra or {})})
@@ -746,7 +748,8 @@ def _solve(path, policy, engine, time_limit, seed, seconds=None,
                 outcome = propose(instance, pol, engine=engine,
                                   time_limit=time_limit, seed=seed,
                                   on_stage=stage, decisions=log_,
-                                  previous=before, started=started)
+                                  previous=before, started=started,
+                                  fork=True)
         except NotRepresentable as exc:
             # The engine asked for does not cover this policy's rules: a
             # wrong argument. Any other error is a defect (see ``main``).

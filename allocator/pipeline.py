@@ -23,12 +23,14 @@ from models import (
 
 from .candidates import lock_check
 from .cautions import silent_loss
-from .check import CheckReport, check_proposal
+from .check import CheckReport, check_matches, check_proposal
 from .compile import compile_instance
 from .data import RULE_TEXT, AllocationData
 from .decisions import Derived, derive, set_aside_order
 from .engines import solve
 from .explain import build_proposal
+from .explain.document import instance_sha256
+from .forked import beside
 from .i18n import N_, _
 from .result import Result
 
@@ -87,6 +89,7 @@ def propose(
     decisions: DecisionLog | None = None,
     previous: Proposal | None = None,
     started: float | None = None,
+    fork: bool = False,
     **params,
 ) -> Outcome:
     """
@@ -126,34 +129,63 @@ def propose(
         run, and the solve gets what reading and compiling left of it,
         less ``finish_seconds`` for explaining, checking and writing.
         ``None``: the limit is the solve's and its re-solves' alone.
+    fork
+        Whether the work that needs only what is known early runs in
+        forked children beside the chain, on the machine's other core
+        (``allocator.forked``): the instance's hash while compiling and
+        solving, the independent check of the solve's matches while the
+        proposal is explained. For one run in a process (the CLI's
+        ``solve``); where runs go side by side (the lab, the workbench)
+        the cores are taken already. The results are the same either
+        way.
     params
         Engine parameters; ``start``, a feasible assignment as (household
         id, dwelling id) pairs, seeds the class model.
     """
     policy = Policy() if policy is None else policy
     on_stage(_("compiling eligible pairs"), "compile")
-    derived = derive(instance, policy, decisions)
-    before = previous_matches(previous)
-    effective, data, set_aside = _settle_locks(instance, policy, derived,
-                                               before)
-    result, ends_at = _solved(data, engine, time_limit, started, seed,
-                              on_stage, params)
-    on_stage(_("explaining"), "explain")
-    proposal = build_proposal(
-        instance, policy, data, result,
-        marginal_values=marginal_values, time_limit=time_limit,
-        ends_at=ends_at,
-    )
-    proposal = _with_decisions(instance, policy, data, proposal, derived,
-                               set_aside, previous, before)
-    # Input the proposal silently loses, said aloud (allocator.cautions).
-    proposal = proposal.model_copy(
-        update={"warnings": tuple(silent_loss(instance, policy))})
-    on_stage(_("checking independently"), "check")
-    check = check_proposal(effective, policy, proposal,
-                           overrides=_allowed_overrides(derived),
-                           previous=before)
+    with beside(lambda: instance_sha256(instance), fork) as hashing:
+        derived = derive(instance, policy, decisions)
+        before = previous_matches(previous)
+        effective, data, set_aside = _settle_locks(instance, policy,
+                                                   derived, before)
+        result, ends_at = _solved(data, engine, time_limit, started, seed,
+                                  on_stage, params)
+        overrides = _allowed_overrides(derived)
+        matches = _solved_matches(instance, result)
+        with beside(lambda: check_matches(effective, policy, matches,
+                                          overrides), fork) as checking:
+            on_stage(_("explaining"), "explain")
+            proposal = build_proposal(
+                instance, policy, data, result,
+                marginal_values=marginal_values, time_limit=time_limit,
+                ends_at=ends_at, instance_hash=hashing.result,
+            )
+            proposal = _with_decisions(instance, policy, data, proposal,
+                                       derived, set_aside, previous, before)
+            # Input the proposal silently loses, said aloud
+            # (allocator.cautions).
+            proposal = proposal.model_copy(
+                update={"warnings": tuple(silent_loss(instance, policy))})
+            on_stage(_("checking independently"), "check")
+            check = check_proposal(
+                effective, policy, proposal, overrides=overrides,
+                previous=before,
+                matches_checked=checking.result() if checking.forked
+                else None)
     return Outcome(proposal, data, result, check, derived, effective)
+
+
+def _solved_matches(instance: Instance,
+                    result: Result) -> list[tuple[str, str, bool]]:
+    """The solve's matches as the checker takes them, ``(household id,
+    dwelling id, shared)`` in household order, as the proposal lists
+    them unless explaining leaves some out (the checker then checks the
+    proposal's own)."""
+    households, dwellings = instance.households, instance.dwellings
+    room = result.room
+    return [(households[h].id, dwellings[d].id, bool(room[h]))
+            for h, d in enumerate(result.assignment.tolist()) if d >= 0]
 
 
 def previous_matches(previous: Proposal | None) -> dict[str, str] | None:

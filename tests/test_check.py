@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from allocator.check import check_proposal
+from allocator.check import check_matches, check_proposal
 from allocator.generate import generate
 from allocator.pipeline import propose
 from models import Decision, DecisionKind, Policy
@@ -176,3 +176,32 @@ def test_an_override_needs_its_reason_and_its_rule(solved):
                       {pair: ("child_safety", "the family asked")}):
         found = _violations(instance, policy, tampered, overrides=overrides)
         assert any(f"Match {pair[0]} -> {pair[1]}" in v for v in found)
+
+
+def test_a_report_made_beforehand_is_taken_only_for_the_same_matches(solved):
+    instance, policy, proposal = solved
+    matches = [(m.household, m.dwelling, m.shared) for m in proposal.matches]
+    beforehand = check_matches(instance, policy, matches)
+    beforehand.violations.append("found beforehand")
+    taken = check_proposal(instance, policy, proposal,
+                           matches_checked=beforehand)
+    assert taken.violations == ["found beforehand"]
+    # Made for other matches (one left out): checked again, here.
+    other = check_matches(instance, policy, matches[1:])
+    other.violations.append("found for other matches")
+    redone = check_proposal(instance, policy, proposal, matches_checked=other)
+    assert redone.ok
+
+
+@pytest.mark.parametrize("engine", ["flow", "classes"])
+def test_the_check_beside_gives_what_the_check_in_process_gives(engine):
+    instance = generate("town", seed=3)
+    policy = Policy()
+    alone = propose(instance, policy, engine=engine)
+    forked = propose(instance, policy, engine=engine, fork=True)
+    assert forked.check == alone.check
+    assert forked.check.ok and forked.check.matches
+    assert (forked.proposal.provenance.instance_sha256
+            == alone.proposal.provenance.instance_sha256)
+    stamp = {"provenance": alone.proposal.provenance}
+    assert forked.proposal.model_copy(update=stamp) == alone.proposal

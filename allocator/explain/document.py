@@ -12,6 +12,7 @@ import hashlib
 import subprocess
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -54,6 +55,7 @@ def build_proposal(
     marginal_values: bool = True,
     time_limit: float | None = None,
     ends_at: float | None = None,
+    instance_hash: Callable[[], str] | None = None,
 ) -> Proposal:
     """
     Builds the proposal: matches with scores and ranks, every unmatched
@@ -69,6 +71,11 @@ def build_proposal(
         When that budget ends, on the ``time.perf_counter()`` clock.
         Default: ``time_limit`` less the result's build and solve seconds,
         from now.
+    instance_hash
+        Gives the instance's hash (``instance_sha256``) for the
+        provenance, when it is being worked out elsewhere meanwhile (the
+        pipeline hashes it in a forked child while it compiles and
+        solves). Default: hashed here.
     """
     if ends_at is None and time_limit is not None:
         spent = result.build_seconds + result.solve_seconds
@@ -103,7 +110,7 @@ def build_proposal(
         kpis=_kpis(instance, policy, result, waited, deadline, held,
                    kinds, group),
         solver=_solver_stats(data, result, time_limit),
-        provenance=provenance(instance, policy),
+        provenance=provenance(instance, policy, instance_hash),
         moves=moves_of(instance, data, assignment) if solved else (),
     )
 
@@ -288,11 +295,15 @@ def _kpis(instance, policy, result, waited, deadline, held, kinds,
     )
 
 
-def provenance(instance: Instance, policy: Policy) -> Provenance:
-    """Hashes, versions and revision that make a proposal reproducible."""
+def provenance(instance: Instance, policy: Policy,
+               instance_hash: Callable[[], str] | None = None) -> Provenance:
+    """Hashes, versions and revision that make a proposal reproducible;
+    ``instance_hash`` gives the instance's hash when it is worked out
+    elsewhere (see ``build_proposal``)."""
     return Provenance(
         instance_name=instance.name,
-        instance_sha256=instance_sha256(instance),
+        instance_sha256=(instance_sha256(instance) if instance_hash is None
+                         else instance_hash()),
         as_of=instance.as_of,
         policy_name=policy.name,
         policy_sha256=_sha(policy.model_dump_json()),

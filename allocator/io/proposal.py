@@ -13,6 +13,7 @@ from pathlib import Path
 from models import Proposal
 
 from ..collector import paused as collector_paused
+from ..forked import Beside, beside
 from ..i18n import _
 from ._atomic import atomic_folder
 from .history import keep_previous
@@ -46,7 +47,11 @@ _BINDING_COLUMNS = (
 )
 
 
-OUTPUT_NAMES = frozenset({JSON_NAME, CSV_NAME, XLSX_NAME, "run.json",
+TIMED_LAST = "run.json"
+"""The run log, among a write's ``extra`` files written last of all, so
+that its seconds cover the others."""
+
+OUTPUT_NAMES = frozenset({JSON_NAME, CSV_NAME, XLSX_NAME, TIMED_LAST,
                           "report.html"})
 """Files of an output folder that a run replaces; other entries (a user's
 notes, the history of earlier proposals) are carried over."""
@@ -61,6 +66,7 @@ def write_proposal(
     lang: str | None = None,
     dialect=None,
     policy=None,
+    fork: bool = False,
 ) -> list[Path]:
     """
     Write a proposal as ``proposal.json``, ``proposal.csv`` and
@@ -98,6 +104,10 @@ def write_proposal(
         (default: commas and decimal points).
     policy
         The policy, for the officer's sheets.
+    fork
+        Build and save the officer's workbook in a forked child while
+        this process writes the other files (``allocator.forked``): for
+        one run in a process, the CLI's ``solve``.
 
     Returns
     -------
@@ -114,38 +124,49 @@ def write_proposal(
             atomic_folder(out, OUTPUT_NAMES | set(names)) as staging, \
             ThreadPoolExecutor(max_workers=len(names)) as flushing:
         flush = _Flush(staging, flushing)
-        _write_files(staging, proposal, instance, lang, dialect, policy,
-                     flush)
-        for name, make in (extra or {}).items():
+
+        def write(name: str, make: Callable[[], str]) -> None:
             (staging / name).write_text(make(), encoding="utf-8",
                                         newline="")
             flush(name)
+
+        extra = dict(extra or {})
+        timed = extra.pop(TIMED_LAST, None)
+        with _workbook(staging, proposal, instance, lang, policy,
+                       fork) as workbook:
+            _write_json_and_csv(staging, proposal, dialect, flush)
+            for name, make in extra.items():
+                write(name, make)
+            workbook.result()
+        flush(XLSX_NAME)
+        if timed is not None:
+            write(TIMED_LAST, timed)
         flush.wait()
         kept = keep_previous(out, staging) if keep_history else None
     return [out / name for name in names] + ([kept] if kept else [])
 
 
-def _write_files(staging: Path, proposal: Proposal, instance, lang,
-                 dialect, policy, flush: _Flush) -> None:
-    """``proposal.json``, ``proposal.csv`` and ``proposal.xlsx`` into
-    ``staging`` (see ``write_proposal``), each flushed once written."""
+def _workbook(staging: Path, proposal: Proposal, instance, lang, policy,
+              fork: bool) -> Beside[None]:
+    """
+    Saves ``proposal.xlsx`` into ``staging`` beside the caller's writing
+    (see ``write_proposal``): with the instance, the officer's workbook,
+    in a forked child when ``fork`` (its office view made here first, so
+    that the report written meanwhile shares it); without, the data
+    sheets alone, when the result is asked for.
+    """
+    path = staging / XLSX_NAME
     if instance is None:
-        save_workbook(_sheets(proposal), staging / XLSX_NAME)
-        flush(XLSX_NAME)
-        _write_json_and_csv(staging, proposal, dialect, flush)
-        return
+        return beside(lambda: save_workbook(_sheets(proposal), path),
+                      fork=False)
     from ..i18n import translator
-    from ..office.workbook import people_workbook
+    from ..office.shared_view import shared_office_view
+    from ..office.workbook import save_people_workbook
 
-    book = people_workbook(staging / XLSX_NAME, _sheets(proposal), proposal,
-                           instance, translator(lang), policy)
-    # The workbook is saved beside the JSON and CSV: most of saving it
-    # is compressing, in zlib, which lets this thread go on meanwhile.
-    with ThreadPoolExecutor(max_workers=1) as saver:
-        saved = saver.submit(book.close)
-        _write_json_and_csv(staging, proposal, dialect, flush)
-        saved.result()
-    flush(XLSX_NAME)
+    t = translator(lang)
+    shared_office_view(proposal, instance, t, policy)
+    return beside(lambda: save_people_workbook(
+        path, _sheets(proposal), proposal, instance, t, policy), fork)
 
 
 def _write_json_and_csv(staging: Path, proposal: Proposal, dialect,
