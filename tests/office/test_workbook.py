@@ -163,3 +163,22 @@ def test_plain_workbook_without_the_instance_is_unchanged(city, tmp_path):
                                "solver"]
     text = (tmp_path / "proposal.csv").read_text()
     assert next(csv.reader(io.StringIO(text)))[0] == "household"
+
+
+def test_the_workbook_made_in_a_forked_child_is_the_same(city, tmp_path):
+    """The CLI's solve makes the workbook in a forked child while it
+    writes the other files; the cells are those made in the process."""
+    instance, policy, proposal = city
+    cells = {}
+    for fork in (False, True):
+        folder = tmp_path / f"fork-{fork}"
+        write_proposal(proposal, folder, instance=instance, policy=policy,
+                       lang="nb", fork=fork)
+        book = openpyxl.load_workbook(folder / "proposal.xlsx")
+        cells[fork] = {sheet.title: [[c.value for c in row]
+                                     for row in sheet.iter_rows()]
+                       for sheet in book.worksheets}
+        assert {p.name for p in folder.iterdir()} >= {
+            "proposal.json", "proposal.csv", "proposal.xlsx"}
+    assert cells[True] == cells[False]
+    assert len(cells[True]) > 1 and all(cells[True].values())
