@@ -525,7 +525,9 @@ class RunLog(StrictModel):
     seconds
         Wall-clock seconds by stage: ``read``, ``compile``, ``solve``
         (everything the engine did), ``explain`` (with the marginal-value
-        re-solves), ``check``, ``write`` and ``total``; the engine's own
+        re-solves), ``check`` (what the command waited for: the matches
+        are checked in a forked child while it explains, where the
+        platform forks), ``write`` and ``total``; the engine's own
         split of its solve, ``engine_build`` and ``engine_solve``; and any
         ``..._seconds`` the engine adds to its detail (``pricing``).
     """
