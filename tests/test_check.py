@@ -10,7 +10,7 @@ import pytest
 
 from allocator.check import check_matches, check_proposal
 from allocator.generate import generate
-from allocator.pipeline import propose
+from allocator.pipeline import _solved_matches, propose
 from models import Decision, DecisionKind, Policy
 
 
@@ -201,6 +201,11 @@ def test_the_check_beside_gives_what_the_check_in_process_gives(engine):
     forked = propose(instance, policy, engine=engine, fork=True)
     assert forked.check == alone.check
     assert forked.check.ok and forked.check.matches
+    # The matches checked beside are the proposal's, in its order, so
+    # the checker takes the report made beside.
+    assert list(forked.check.matches) == _solved_matches(
+        instance, forked.result) == [
+        (m.household, m.dwelling, m.shared) for m in forked.proposal.matches]
     assert (forked.proposal.provenance.instance_sha256
             == alone.proposal.provenance.instance_sha256)
     stamp = {"provenance": alone.proposal.provenance}
