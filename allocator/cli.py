@@ -478,7 +478,11 @@ def solve(
     and its explanations on the language (--lang or the locale).
     """
     from . import collector
+    from .build_info import ask_git_revision
 
+    # The proposal's provenance names the revision: git answers while
+    # the instance is read and compiled, not after the explanation.
+    ask_git_revision()
     # Paused until ``_solve`` has loaded its modules (see ``collector``).
     with collector.loading():
         _solve_command(path, out_dir, policy, engine, time_limit, seed,
@@ -1511,6 +1515,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    if argv is None:
+        # The command's own process: the allocator uses no pydantic
+        # plugin, and looking for one reads the entry points of every
+        # installed package when the first model is built (an empty
+        # PYDANTIC_DISABLE_PLUGINS lets plugins load again).
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if threading.current_thread() is threading.main_thread():
         # Loaded: Ctrl-C raises KeyboardInterrupt again (see the start-up
         # handler in allocator/__init__.py).
