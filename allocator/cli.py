@@ -12,6 +12,7 @@ imported only for type checking are quoted.
 import atexit
 import contextlib
 import errno
+import functools
 import logging
 import math
 import os
@@ -1525,12 +1526,14 @@ def main(argv: list[str] | None = None) -> int:
         # Loaded: Ctrl-C raises KeyboardInterrupt again (see the start-up
         # handler in allocator/__init__.py).
         signal.signal(signal.SIGINT, signal.default_int_handler)
-    from . import i18n
+    from . import collector, i18n
     from .click_words import translated
 
     with i18n.speaking(_lang_of_args(sys.argv[1:] if argv is None
                                      else argv)), translated():
         code = _main(argv)
+    # A command line that ran no command (help, a usage error) ends here.
+    collector.resume_start()
     if argv is None:
         exit_now(code)
     return code
@@ -1591,6 +1594,8 @@ def _translated_command():
     stack = [command]
     while stack:
         cmd = stack.pop()
+        if cmd.callback is not None:
+            cmd.callback = _collecting(cmd.callback)
         if cmd.help:
             cmd.help = _(inspect.cleandoc(cmd.help))
         for param in cmd.params:
@@ -1600,6 +1605,19 @@ def _translated_command():
                 param.help = _(param.help)
         stack.extend(getattr(cmd, "commands", {}).values())
     return command
+
+
+def _collecting(callback):
+    """``callback`` run with the garbage collector on again where the
+    process's start paused it (``collector.pause_start``)."""
+    from . import collector
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        collector.resume_start()
+        return callback(*args, **kwargs)
+
+    return run
 
 
 def _main(argv: list[str] | None) -> int:
