@@ -62,6 +62,11 @@ class _ConsoleOnUse:
             from rich.console import Console
 
             self._console = Console(**self._options)
+            if self._console.color_system is None:
+                # No colour (a file, a pipe): highlighting numbers and
+                # paths would change nothing printed, but its twenty
+                # patterns take milliseconds to compile.
+                self._console = Console(highlight=False, **self._options)
         return self._console
 
     def __getattr__(self, name: str):
