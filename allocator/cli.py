@@ -491,6 +491,11 @@ def solve(
     ask_git_revision()
     # Paused until ``_solve`` has loaded its modules (see ``collector``).
     with collector.loading():
+        # Both consoles serve every solve: made (and rich loaded) here,
+        # their objects are frozen with the modules instead of set off
+        # passes of the collector in the middle of the solve.
+        out.made()
+        err.made()
         _solve_command(path, out_dir, policy, engine, time_limit, seed,
                        export_sensitive, decisions, previous, lang)
 
