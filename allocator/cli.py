@@ -11,6 +11,7 @@ imported only for type checking are quoted.
 
 import atexit
 import contextlib
+import copy
 import errno
 import functools
 import logging
@@ -1594,13 +1595,14 @@ def _lang_of_args(argv: list[str]) -> str | None:
         return resolve_lang(None)
 
 
-def _translated_command():
+def _translated_command(argv: list[str] | None = None):
     """The click command of ``app`` with every help text in the language
     in use: typer reads the texts when the module loads, so they are
-    looked up here, when the command line is run."""
+    looked up here, when the command line is run. Where ``argv`` names a
+    command, the group holds that command alone (see ``_app_for``)."""
     import inspect
 
-    command = typer.main.get_command(app)
+    command = typer.main.get_group(_app_for(argv))
     stack = [command]
     while stack:
         cmd = stack.pop()
@@ -1615,6 +1617,32 @@ def _translated_command():
                 param.help = _(param.help)
         stack.extend(getattr(cmd, "commands", {}).values())
     return command
+
+
+def _app_for(argv: list[str] | None) -> typer.Typer:
+    """
+    ``app`` with only the command that ``argv`` names (its first
+    argument), else with all of them.
+
+    Typer makes every command's parameters (signature, annotations, help)
+    before it parses a command line; a line that runs one command needs
+    that one alone, and reads, answers and fails as with all of them
+    (a group of one: ``allocator solve --help`` is the same page).
+    ``allocator --help``, no command or an unknown one get them all.
+    """
+    first = argv[0] if argv else None
+    chosen = [info for info in app.registered_commands
+              if first is not None and _command_name(info) == first]
+    if len(chosen) != 1:
+        return app
+    alone = copy.copy(app)
+    alone.registered_commands = chosen
+    return alone
+
+
+def _command_name(info) -> str:
+    """The name typer gives a registered command."""
+    return info.name or typer.main.get_command_name(info.callback.__name__)
 
 
 def _collecting(callback):
@@ -1632,7 +1660,9 @@ def _collecting(callback):
 
 def _main(argv: list[str] | None) -> int:
     try:
-        code = _translated_command()(args=argv, standalone_mode=False)
+        code = _translated_command(
+            sys.argv[1:] if argv is None else argv,
+        )(args=argv, standalone_mode=False)
         # Typer answers Ctrl-C outside a solve with the status 130 it
         # returns (not raises) here; it used to be dropped, exiting 0.
         if isinstance(code, int) and code:
