@@ -9,8 +9,6 @@ matching, DOMAIN.md R4) lives in ``models.placement_proposal``; its names
 are read from here too, loaded when first asked for.
 """
 
-from __future__ import annotations
-
 import math
 from collections.abc import Iterator
 from enum import StrEnum

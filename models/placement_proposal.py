@@ -8,8 +8,6 @@ R4). Apart from the input tables (``models.placement``) because only the
 them unloaded (their classes take a tenth of the models' loading).
 """
 
-from __future__ import annotations
-
 from enum import StrEnum
 
 from pydantic import Field
