@@ -77,7 +77,9 @@ def loading() -> Iterator[None]:
     frozen_at_start = _starting == ["frozen"]
     if frozen_at_start:
         _starting.clear()
-    may_freeze = enabled and (gc.get_freeze_count() == 0 or frozen_at_start)
+    # The start's own freeze first: counting the frozen objects walks
+    # them all.
+    may_freeze = enabled and (frozen_at_start or gc.get_freeze_count() == 0)
     gc.disable()
     _paused.append((enabled, may_freeze))
     try:
