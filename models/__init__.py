@@ -14,7 +14,7 @@ annotation's text again, some 4 to 7 ms of every command. A name used
 before its class is defined is written in quotes.
 """
 
-from importlib import import_module
+from importlib import import_module as _import_module
 
 _MODULE_OF = {
     ".decision": ("Decision", "DecisionKind"),
@@ -87,7 +87,7 @@ def __getattr__(name: str):
     if name == "SENSITIVE_FIELDS":
         value = _sensitive_fields()
     elif name in _MODULE:
-        value = getattr(import_module(_MODULE[name], __name__), name)
+        value = getattr(_import_module(_MODULE[name], __name__), name)
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     # Kept, so the next read is a plain attribute.
