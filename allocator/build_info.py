@@ -63,10 +63,12 @@ def ask_git_revision() -> None:
         if _git:
             return
         try:
+            # A session of its own: a Ctrl-C that stops the solve while
+            # git runs does not end git, so the revision is still named.
             _git.append(subprocess.Popen(
                 ["git", "rev-parse", "--short", "HEAD"],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                cwd=Path(__file__).resolve().parent,
+                cwd=Path(__file__).resolve().parent, start_new_session=True,
             ))
         except (OSError, subprocess.SubprocessError):
             _git.append(None)
