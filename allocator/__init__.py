@@ -27,6 +27,25 @@ if _os.path.basename(_sys.argv[0] if _sys.argv else "") in ("allocator",
 
     _signal.signal(_signal.SIGINT, _interrupted_while_loading)
 
+
+def _runs_the_command_line() -> bool:
+    """Whether this process is the ``allocator`` command (its script, or
+    ``python -m allocator.cli``), not another module of the package run
+    with ``-m``."""
+    if _os.path.basename(_sys.argv[0] if _sys.argv else "") == "allocator":
+        return True
+    given = getattr(_sys, "orig_argv", [])
+    return any(flag == "-m" and module == "allocator.cli"
+               for flag, module in zip(given, given[1:]))
+
+
+if _runs_the_command_line():
+    from . import collector as _collector
+
+    # Off until the command begins (``cli.main``): what loads before it
+    # lives as long as the process.
+    _collector.pause_start()
+
 # Where each name of the API lives. They are imported on first use, so a
 # command pays only for what it runs (``allocator --help`` needs none of
 # NumPy, NetworkX or the engines).

@@ -11,7 +11,9 @@ imported only for type checking are quoted.
 
 import atexit
 import contextlib
+import copy
 import errno
+import functools
 import logging
 import math
 import os
@@ -61,6 +63,11 @@ class _ConsoleOnUse:
             from rich.console import Console
 
             self._console = Console(**self._options)
+            if self._console.color_system is None:
+                # No colour (a file, a pipe): highlighting numbers and
+                # paths would change nothing printed, but its twenty
+                # patterns take milliseconds to compile.
+                self._console = Console(highlight=False, **self._options)
         return self._console
 
     def __getattr__(self, name: str):
@@ -478,9 +485,18 @@ def solve(
     and its explanations on the language (--lang or the locale).
     """
     from . import collector
+    from .build_info import ask_git_revision
 
+    # The proposal's provenance names the revision: git answers while
+    # the instance is read and compiled, not after the explanation.
+    ask_git_revision()
     # Paused until ``_solve`` has loaded its modules (see ``collector``).
     with collector.loading():
+        # Both consoles serve every solve: made (and rich loaded) here,
+        # their objects are frozen with the modules instead of set off
+        # passes of the collector in the middle of the solve.
+        out.made()
+        err.made()
         _solve_command(path, out_dir, policy, engine, time_limit, seed,
                        export_sensitive, decisions, previous, lang)
 
@@ -1514,16 +1530,24 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    if argv is None:
+        # The command's own process: the allocator uses no pydantic
+        # plugin, and looking for one reads the entry points of every
+        # installed package when the first model is built (an empty
+        # PYDANTIC_DISABLE_PLUGINS lets plugins load again).
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if threading.current_thread() is threading.main_thread():
         # Loaded: Ctrl-C raises KeyboardInterrupt again (see the start-up
         # handler in allocator/__init__.py).
         signal.signal(signal.SIGINT, signal.default_int_handler)
-    from . import i18n
+    from . import collector, i18n
     from .click_words import translated
 
     with i18n.speaking(_lang_of_args(sys.argv[1:] if argv is None
                                      else argv)), translated():
         code = _main(argv)
+    # A command line that ran no command (help, a usage error) ends here.
+    collector.resume_start()
     if argv is None:
         exit_now(code)
     return code
@@ -1574,16 +1598,19 @@ def _lang_of_args(argv: list[str]) -> str | None:
         return resolve_lang(None)
 
 
-def _translated_command():
+def _translated_command(argv: list[str] | None = None):
     """The click command of ``app`` with every help text in the language
     in use: typer reads the texts when the module loads, so they are
-    looked up here, when the command line is run."""
+    looked up here, when the command line is run. Where ``argv`` names a
+    command, the group holds that command alone (see ``_app_for``)."""
     import inspect
 
-    command = typer.main.get_command(app)
+    command = typer.main.get_group(_app_for(argv))
     stack = [command]
     while stack:
         cmd = stack.pop()
+        if cmd.callback is not None:
+            cmd.callback = _collecting(cmd.callback)
         if cmd.help:
             cmd.help = _(inspect.cleandoc(cmd.help))
         for param in cmd.params:
@@ -1595,9 +1622,50 @@ def _translated_command():
     return command
 
 
+def _app_for(argv: list[str] | None) -> typer.Typer:
+    """
+    ``app`` with only the command that ``argv`` names (its first
+    argument), else with all of them.
+
+    Typer makes every command's parameters (signature, annotations, help)
+    before it parses a command line; a line that runs one command needs
+    that one alone, and reads, answers and fails as with all of them
+    (a group of one: ``allocator solve --help`` is the same page).
+    ``allocator --help``, no command or an unknown one get them all.
+    """
+    first = argv[0] if argv else None
+    chosen = [info for info in app.registered_commands
+              if first is not None and _command_name(info) == first]
+    if len(chosen) != 1:
+        return app
+    alone = copy.copy(app)
+    alone.registered_commands = chosen
+    return alone
+
+
+def _command_name(info) -> str:
+    """The name typer gives a registered command."""
+    return info.name or typer.main.get_command_name(info.callback.__name__)
+
+
+def _collecting(callback):
+    """``callback`` run with the garbage collector on again where the
+    process's start paused it (``collector.pause_start``)."""
+    from . import collector
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        collector.resume_start()
+        return callback(*args, **kwargs)
+
+    return run
+
+
 def _main(argv: list[str] | None) -> int:
     try:
-        code = _translated_command()(args=argv, standalone_mode=False)
+        code = _translated_command(
+            sys.argv[1:] if argv is None else argv,
+        )(args=argv, standalone_mode=False)
         # Typer answers Ctrl-C outside a solve with the status 130 it
         # returns (not raises) here; it used to be dropped, exiting 0.
         if isinstance(code, int) and code:

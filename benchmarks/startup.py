@@ -4,7 +4,11 @@ Each command runs in a fresh process as a user runs it, ``--repeats``
 times, interleaved so that load on a shared machine falls on all of them
 alike. The table gives each command's median wall time and its ratio to
 ``python -c pass`` measured in the same run (the interpreter's own
-start), so figures from different machines and days compare.
+start), so figures from different machines and days compare. Beside
+the wall time it gives the CPU seconds the command used (its own and
+its children's, user and system): on a machine shared with other work
+the wall time grows with the load, the CPU time far less, so a change
+of a few milliseconds shows there first.
 
 For ``solve`` commands a second table splits the wall time into the
 command's in-process time (``run.json``'s ``total``: reading to writing)
@@ -45,6 +49,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -95,10 +100,11 @@ def commands(work: Path, national: bool = False) -> dict[str, list[str]]:
 
 
 def run(command: list[str], env: dict[str, str] | None = None,
-        ) -> tuple[float, dict[str, float], float | None]:
+        ) -> tuple[float, dict[str, float], float | None, float]:
     """Wall seconds, the stage seconds of ``run.json`` (a ``solve``'s;
-    else empty) and the peak resident MiB (``None`` without
-    ``/usr/bin/time``); ``env`` replaces the environment."""
+    else empty), the peak resident MiB (``None`` without
+    ``/usr/bin/time``) and the CPU seconds of the command and its
+    children; ``env`` replaces the environment."""
     out = (Path(command[command.index("--out") + 1])
            if "--out" in command else None)
     if out is not None:
@@ -108,10 +114,12 @@ def run(command: list[str], env: dict[str, str] | None = None,
         handle, report = tempfile.mkstemp(suffix=".txt")
         os.close(handle)
         command = [str(TIME_V), "-v", "-o", report, *command]
+    before = _children_cpu()
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, env=env)
     seconds = time.perf_counter() - start
+    cpu = _children_cpu() - before
     stages: dict[str, float] = {}
     if out is not None and (out / "run.json").exists():
         stages = json.loads((out / "run.json").read_text())["seconds"]
@@ -122,7 +130,14 @@ def run(command: list[str], env: dict[str, str] | None = None,
         found = re.search(r"Maximum resident set size \(kbytes\): (\d+)",
                           text)
         peak = int(found.group(1)) / 1024 if found else None
-    return seconds, stages, peak
+    return seconds, stages, peak, cpu
+
+
+def _children_cpu() -> float:
+    """User and system seconds of the children waited for so far (with
+    theirs: ``/usr/bin/time``'s command, a solve's git)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 AGAINST = " [against]"
@@ -161,12 +176,14 @@ def main(argv=None) -> int:
     try:
         todo = timed_commands(work, args.national, args.against)
         times: dict[str, list[float]] = {label: [] for label in todo}
+        cpus: dict[str, list[float]] = {label: [] for label in todo}
         stages: dict[str, list[dict]] = {label: [] for label in todo}
         peaks: dict[str, list[float]] = {label: [] for label in todo}
         for _ in range(args.repeats):
             for label, (command, env) in todo.items():
-                seconds, stage, peak = run(command, env)
+                seconds, stage, peak, cpu = run(command, env)
                 times[label].append(seconds)
+                cpus[label].append(cpu)
                 if stage:
                     stages[label].append(stage)
                 if peak is not None:
@@ -177,11 +194,11 @@ def main(argv=None) -> int:
           + (f" against {args.against}" if args.against else "")
           + f"; load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} cores\n")
-    print_walls(times)
+    print_walls(times, cpus)
     print_stages(times, stages, peaks)
     if args.json:
         args.json.write_text(json.dumps(
-            figures(times, stages, peaks, args), indent=2) + "\n")
+            figures(times, stages, peaks, args, cpus), indent=2) + "\n")
     return 0
 
 
@@ -203,30 +220,35 @@ def timed_commands(work: Path, national: bool, against: Path | None,
     return todo
 
 
-def print_walls(times) -> None:
-    """The wall-time table: median, range, ratio to ``python -c pass``
-    and, with ``--against``, the ratio to the other revision."""
+def print_walls(times, cpus) -> None:
+    """The wall-time table: median, range, ratio to ``python -c pass``,
+    median CPU seconds and, with ``--against``, the ratios of wall and
+    CPU time to the other revision."""
     base = statistics.median(times["python -c pass"])
     against = any(label.endswith(AGAINST) for label in times)
-    print("| command | median wall s | range s | / python -c pass |"
-          + (" / against |" if against else ""))
-    print("| --- | ---: | ---: | ---: |" + (" ---: |" if against else ""))
+    print("| command | median wall s | range s | / python -c pass | "
+          "median CPU s |"
+          + (" wall / against | CPU / against |" if against else ""))
+    print("| --- | ---: | ---: | ---: | ---: |"
+          + (" ---: | ---: |" if against else ""))
     for label, values in times.items():
         median = statistics.median(values)
+        cpu = statistics.median(cpus[label])
         row = (f"| {label} | {median:.3f} | {min(values):.3f}-"
-               f"{max(values):.3f} | {median / base:.1f} |")
+               f"{max(values):.3f} | {median / base:.1f} | {cpu:.3f} |")
         if against:
             other = times.get(label + AGAINST)
-            row += (f" {median / statistics.median(other):.2f} |"
-                    if other else " |")
+            row += (f" {median / statistics.median(other):.2f} | "
+                    f"{cpu / statistics.median(cpus[label + AGAINST]):.2f} |"
+                    if other else " | |")
         print(row)
 
 
-def figures(times, stages, peaks, args) -> dict:
+def figures(times, stages, peaks, args, cpus) -> dict:
     """The figures of a run for ``--json``: per command the median wall
-    seconds, its ratio to ``python -c pass``, and for a ``solve`` the
-    in-process seconds, the start-up and exit, each stage and the
-    peak memory."""
+    seconds, its ratio to ``python -c pass``, the median CPU seconds,
+    and for a ``solve`` the in-process seconds, the start-up and exit,
+    each stage and the peak memory."""
     base = statistics.median(times["python -c pass"])
     out = {"revision": revision(ROOT),
            "against": str(args.against) if args.against else None,
@@ -234,7 +256,8 @@ def figures(times, stages, peaks, args) -> dict:
            "cores": os.cpu_count(), "commands": {}}
     for label, values in times.items():
         wall = statistics.median(values)
-        entry = {"wall": wall, "per_python": wall / base}
+        entry = {"wall": wall, "per_python": wall / base,
+                 "cpu": statistics.median(cpus[label])}
         if stages[label]:
             inside = statistics.median(s["total"] for s in stages[label])
             entry.update(

@@ -1,7 +1,5 @@
 """Shared base class and small value types of the data contract."""
 
-from __future__ import annotations
-
 import hashlib
 import re
 from typing import Annotated

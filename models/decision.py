@@ -1,7 +1,5 @@
 """Decisions a housing officer adds before re-solving: locks and bans."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 
 from pydantic import Field

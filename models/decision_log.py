@@ -14,8 +14,6 @@ A log is a table with the columns of ``LOG_COLUMNS``, in that order, as
 CSV, an XLSX sheet or a JSON list of objects.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from datetime import date, timedelta
 from enum import StrEnum

@@ -1,7 +1,5 @@
 """Dwellings available for settlement."""
 
-from __future__ import annotations
-
 from datetime import date
 from enum import StrEnum
 

@@ -1,7 +1,5 @@
 """Municipalities, areas, buildings, services and the travel network."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """Households waiting for a dwelling, and their members."""
 
-from __future__ import annotations
-
 from datetime import date
 from enum import StrEnum
 from typing import Literal

@@ -1,7 +1,5 @@
 """An allocation instance: everything one planning round needs."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from datetime import date
 from typing import Self

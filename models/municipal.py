@@ -29,8 +29,6 @@ and of a school change are the household's own terms. A field left out
 (or blank) takes the national policy's value.
 """
 
-from __future__ import annotations
-
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field, NonNegativeInt, model_validator

@@ -1,8 +1,6 @@
 """Service places: school, kindergarten and introduction-programme places
 that a settled household's members use (DOMAIN.md 7.1.2)."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Self
 

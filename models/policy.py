@@ -1,7 +1,5 @@
 """The matching rules: one policy, one TOML file, documented defaults."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Annotated, Self
 
@@ -536,7 +534,7 @@ class Policy(StrictModel):
                     if p.description else p.changes()
                 for m, p in sorted(municipal.items())}
 
-    def for_municipality(self, municipality: str) -> Policy:
+    def for_municipality(self, municipality: str) -> "Policy":
         """
         The rules of the pairs whose dwelling is in ``municipality``: this
         policy with the municipality's own changes, if it has any.

@@ -1,7 +1,5 @@
 """Located problems found while reading or validating an instance."""
 
-from __future__ import annotations
-
 import sys
 
 from pydantic import Field

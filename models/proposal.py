@@ -1,7 +1,5 @@
 """The engine's output: a proposal with scores, reasons and provenance."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -64,7 +62,7 @@ class Match(StrictModel):
     kept: bool | None = None
     """With a previous proposal: whether this household had this dwelling
     there too; ``None`` when there was no previous proposal."""
-    alternative: Alternative | None = None
+    alternative: "Alternative | None" = None
     """The nearest alternative and what it would have cost; ``None`` when
     not computed (a lock, the only eligible dwelling, an older
     proposal)."""

@@ -1,7 +1,5 @@
 """Parameters of the policy lab: months of arrivals and vacancies."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 
 from pydantic import Field, PositiveInt, field_validator

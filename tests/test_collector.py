@@ -98,3 +98,48 @@ def test_settled_changes_nothing_before_loaded_or_outside(collector_on):
         assert gc.get_freeze_count() == 0
     collector.settled()
     assert gc.get_freeze_count() == 0
+
+
+@pytest.fixture
+def fresh_start(collector_on):
+    """No start pause left over from another test, before and after."""
+    collector._starting.clear()
+    yield
+    collector._starting.clear()
+
+
+def test_pause_start_until_the_command_begins(fresh_start):
+    """Tests that the start's pause keeps the collector off until
+    ``resume_start``, which freezes what the start made and turns the
+    collector back on, once."""
+    collector.pause_start()
+    assert not gc.isenabled()
+    collector.resume_start()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0
+    gc.disable()
+    collector.resume_start()
+    assert not gc.isenabled()
+    gc.enable()
+
+
+def test_pause_start_keeps_a_collector_turned_off_off(fresh_start):
+    """Tests that a start where the collector is off changes nothing."""
+    gc.disable()
+    collector.pause_start()
+    collector.resume_start()
+    assert not gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+def test_loading_takes_over_what_the_start_froze(fresh_start):
+    """Tests that a ``loading`` block after the start's pause freezes as
+    if nothing had been frozen before it, and unfreezes after."""
+    collector.pause_start()
+    collector.resume_start()
+    with collector.loading():
+        assert not gc.isenabled()
+        collector.loaded()
+        assert gc.isenabled()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0

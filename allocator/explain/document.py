@@ -326,11 +326,13 @@ def _sha(text: str) -> str:
 @functools.cache
 def _versions() -> tuple[tuple[str, str], ...]:
     """Installed versions, read once per process."""
+    from ..build_info import installed_version
+
     versions = []
     for package in ("housing-allocator", "ortools", "highspy", "pulp",
                     "numpy", "networkx", "pydantic"):
         try:
-            versions.append((package, metadata.version(package)))
+            versions.append((package, installed_version(package)))
         except metadata.PackageNotFoundError:
             versions.append((package, "not installed"))
     return tuple(versions)
@@ -338,13 +340,8 @@ def _versions() -> tuple[tuple[str, str], ...]:
 
 @functools.cache
 def _git_revision() -> str:
-    """The checkout's revision, asked of git once per process."""
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True, text=True, timeout=5,
-            cwd=Path(__file__).resolve().parent,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return out.stdout.strip() if out.returncode == 0 else ""
+    """The checkout's revision, asked of git once per process (started
+    early by the commands that build a proposal: ``build_info``)."""
+    from ..build_info import git_revision
+
+    return git_revision()
