@@ -94,6 +94,8 @@ def validate_columns(model: type[BaseModel], columns: dict[str, list],
     fields = _fields(model)
     if fields is None or not set(columns) <= {f.name for f in fields}:
         return None  # a field outside the model: pydantic's error
+    if not count:
+        return []
     try:
         values = [
             _column(field, columns.get(field.name), count,
