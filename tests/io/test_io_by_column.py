@@ -8,7 +8,7 @@ from enum import Enum
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from allocator.io import InputError, read_instance
 from allocator.io import assemble, tabular
@@ -199,3 +199,17 @@ def test_members_nested_by_column_point_at_their_rows(tmp_path):
     with pytest.raises(InputError) as raised:
         read_instance(folder)
     assert any(p.file == f"{MEMBERS}.csv" for p in raised.value.problems)
+
+
+class _DefaultFromOtherFields(StrictModel):
+    low: int
+    high: int = Field(default_factory=lambda data: data["low"] + 1)
+
+
+def test_a_default_made_from_the_other_fields_is_left_to_rows():
+    """
+    Tests that a model whose default factory reads the row's other
+    fields is never validated a field at a time.
+    """
+    assert validate_columns(_DefaultFromOtherFields, {"low": ["1"]}, 1) \
+        is None
