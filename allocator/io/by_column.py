@@ -7,12 +7,13 @@ Validating row by row, pydantic spent most of each row making the
 model object rather than checking its fields: some 10 microseconds a
 dwelling on a loaded machine, where a column through the field's own
 validator takes some 0.2 a cell and the object, made as below, 1.5 (a
-national instance has some 118,000 rows). The validators are the model's own (its core schema, its
-config), so every value, default and coercion is the one row-by-row
-validation gives; what a column cannot see (a model validator, a field
-validator reading the other fields, an alias, private attributes) makes
-the model ineligible, and any error sends the table back to the row by
-row path, whose messages locate each problem.
+national instance has some 118,000 rows). The validators are the
+model's own (its core schema, its config), so every value, default and
+coercion is the one row-by-row validation gives; what a column cannot
+see (a model validator, a field validator reading the other fields, an
+alias, private attributes) makes the model ineligible, and any error
+sends the table back to the row by row path, whose messages locate each
+problem.
 """
 
 from __future__ import annotations
