@@ -15,7 +15,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from models import TABLES, Instance, Problem, instance_problems
 
 from ..i18n import _
-from .by_column import validate_columns
+from .by_column import validate_columns, validates_by_column
 from .columnar import ValueColumns
 from .layout import HEADER, row_model
 from .problems import InputError, LocatedProblem, message_of, rule_of
@@ -289,10 +289,10 @@ def _all_valid(model: type[BaseModel], validate,
     bookkeeping per row, when every row validates and none had a
     problem while reading (the common case); else ``None``.
     """
-    if isinstance(records, ColumnRecords):
-        rows = records.validated(model)
-        if rows is not None:
-            return rows
+    if isinstance(records, ColumnRecords) and validates_by_column(model):
+        # ``None``: a row the model refuses, which only the row by row
+        # pass locates.
+        return records.validated(model)
     if any(r.ignored for r in records):
         return None
     try:

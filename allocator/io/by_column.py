@@ -65,6 +65,19 @@ class _Invalid(Exception):
     validated one by one, which locates each problem."""
 
 
+def validates_by_column(model: type[BaseModel]) -> bool:
+    """
+    Whether ``validate_columns`` validates the rows of ``model``: when
+    it does and gives ``None``, a row's input is one ``model`` refuses.
+
+    Parameters
+    ----------
+    model
+        The row model.
+    """
+    return _fields(model) is not None
+
+
 def validate_columns(model: type[BaseModel], columns: dict[str, list],
                      count: int, sparse: frozenset[str] = frozenset()
                      ) -> list[BaseModel] | None:
