@@ -4,9 +4,10 @@ every problem in the file the user wrote."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Protocol
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -14,6 +15,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from models import TABLES, Instance, Problem, instance_problems
 
 from ..i18n import _
+from .by_column import validate_columns, validates_by_column
+from .columnar import ValueColumns
 from .layout import HEADER, row_model
 from .problems import InputError, LocatedProblem, message_of, rule_of
 
@@ -73,6 +76,65 @@ class Record:
         return any(loc[: len(prefix)] == prefix for prefix in self.ignored)
 
 
+class ColumnRecords(Sequence[Record]):
+    """
+    The records of a table whose every cell parsed, kept as the value
+    columns the parser gave: validated a field at a time
+    (``by_column``), and made into ``Record`` objects only when
+    something asks for them (a row that does not validate, a problem to
+    locate). A national instance has some 118,000 rows.
+
+    Parameters
+    ----------
+    numbers
+        Row number of each record as the user sees it.
+    values
+        The model input of the rows, a column per field.
+    extra
+        More columns of the input, by key, such as the parent key of a
+        child table or the nested rows of a parent.
+    """
+
+    def __init__(self, numbers: list[int], values: ValueColumns,
+                 extra: dict[str, list] | None = None) -> None:
+        self.numbers = numbers
+        self.values = values
+        self.extra = dict(extra or {})
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __getitem__(self, index):
+        return self.records[index]
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.records)
+
+    @cached_property
+    def records(self) -> list[Record]:
+        """The records, each with its row's input."""
+        records = [
+            Record(number, row)
+            for number, row in zip(self.numbers, self.values.rows(),
+                                   strict=True)
+        ]
+        for key, column in self.extra.items():
+            for record, value in zip(records, column, strict=True):
+                record.data[key] = value
+        return records
+
+    def validated(self, model: type[BaseModel]) -> list | None:
+        """
+        The rows validated a field at a time, while no ``Record`` was
+        made (whose input may since have changed); else ``None``.
+        """
+        if "records" in self.__dict__:
+            return None
+        return validate_columns(
+            model, {**self.values.columns, **self.extra}, len(self),
+            self.values.sparse)
+
+
 class Locator(Protocol):
     """Turns a place in the instance into a place in the user's files."""
 
@@ -106,7 +168,7 @@ class Parsed:
     """
 
     header: Record | None
-    tables: dict[str, list[Record]]
+    tables: dict[str, Sequence[Record]]
     unreadable: set[str]
     problems: list[LocatedProblem]
     locator: Locator
@@ -200,11 +262,12 @@ def _validate_tables(parsed: Parsed, problems: list) -> _Validated:
     for table in TABLES:
         # The model's validator itself: ``model_validate`` adds a Python
         # call per row around the same validation.
-        validate = row_model(table).__pydantic_validator__.validate_python
+        model = row_model(table)
+        validate = model.__pydantic_validator__.validate_python
         records = parsed.tables.get(table, [])
-        rows = _all_valid(validate, records)
+        rows = _all_valid(model, validate, records)
         if rows is not None:
-            numbers, failed = [r.number for r in records], set()
+            numbers, failed = _numbers(records), set()
         else:
             rows, numbers, failed = _valid_rows(
                 parsed, table, validate, records, problems
@@ -218,18 +281,32 @@ def _validate_tables(parsed: Parsed, problems: list) -> _Validated:
     return validated
 
 
-def _all_valid(validate, records: list[Record]) -> list | None:
+def _all_valid(model: type[BaseModel], validate,
+               records: Sequence[Record]) -> list | None:
     """
-    Every row of a table, in one pass without a step of bookkeeping
-    per row, when every row validates and none had a problem while
-    reading (the common case); else ``None``.
+    Every row of a table, validated a field at a time where the model
+    allows (``by_column``) and otherwise in one pass without a step of
+    bookkeeping per row, when every row validates and none had a
+    problem while reading (the common case); else ``None``.
     """
+    if isinstance(records, ColumnRecords) and validates_by_column(model):
+        # ``None``: a row the model refuses, which only the row by row
+        # pass locates.
+        return records.validated(model)
     if any(r.ignored for r in records):
         return None
     try:
         return [validate(r.data) for r in records]
     except ValidationError:
         return None
+
+
+def _numbers(records: Sequence[Record]) -> list[int]:
+    """The row number of each record, without making the records of a
+    ``ColumnRecords``."""
+    if isinstance(records, ColumnRecords):
+        return list(records.numbers)
+    return [r.number for r in records]
 
 
 def _valid_rows(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from .layout import Conventions, RowParser, normalise, parse_cell
 from .norwegian import english_codes
@@ -17,6 +18,33 @@ CellParse = Callable[[str, Conventions], tuple[object, object]]
 """Parses one cell that is not blank: ``(value, problem or None)``."""
 
 
+@dataclass
+class ValueColumns:
+    """
+    The model input of a sheet's rows, a column per field.
+
+    Parameters
+    ----------
+    columns
+        Field name -> the value of each row (``MISSING`` where blank).
+    count
+        Rows.
+    sparse
+        The fields with a blank cell: the others have no ``MISSING``.
+    """
+
+    columns: dict[str, Sequence]
+    count: int
+    sparse: frozenset[str] = frozenset()
+
+    def rows(self) -> list[dict]:
+        """The model input of each row, as ``RowParser`` gives it."""
+        return _row_inputs(
+            list(self.columns), list(self.columns.values()),
+            [name in self.sparse for name in self.columns], self.count,
+        )
+
+
 def parse_columns(
     parser: RowParser,
     rows: Sequence[list[str]],
@@ -25,8 +53,22 @@ def parse_columns(
 ) -> list[dict] | None:
     """
     The model input of every row, as ``parser`` gives it row by row, or
-    ``None`` when a cell has a problem (the rows are then parsed one by
-    one, which locates every problem).
+    ``None`` when a cell has a problem; see ``parse_value_columns``.
+    """
+    parsed = parse_value_columns(parser, rows, width, conventions)
+    return None if parsed is None else parsed.rows()
+
+
+def parse_value_columns(
+    parser: RowParser,
+    rows: Sequence[list[str]],
+    width: int,
+    conventions: Conventions,
+) -> ValueColumns | None:
+    """
+    The model input of every row, as ``parser`` gives it row by row, a
+    column per field, or ``None`` when a cell has a problem (the rows
+    are then parsed one by one, which locates every problem).
 
     A column is parsed once per distinct text in it: a national
     instance has some 1.5 million cells but a few thousand distinct
@@ -51,7 +93,7 @@ def parse_columns(
         row parser counts them, and only when every cell parsed.
     """
     if not rows:
-        return []
+        return ValueColumns({}, 0)
     if min(map(len, rows)) < width:
         rows = [
             cells if len(cells) >= width
@@ -60,7 +102,8 @@ def parse_columns(
         ]
     columns = list(zip(*rows, strict=False))
     tally = _Tally(conventions.decimal_comma)
-    names, values, sparse = [], [], []
+    values: dict[str, Sequence] = {}
+    sparse = set()
     for name, kind, base, at, codes in parser.fields:
         if kind == "mapping":
             value_column = _mapping_column(
@@ -74,11 +117,11 @@ def parse_columns(
             )
         if value_column is None:
             return None
-        names.append(name)
-        values.append(value_column)
-        sparse.append(blank)
+        values[name] = value_column
+        if blank:
+            sparse.add(name)
     tally.count_into(conventions.seen)
-    return _row_inputs(names, values, sparse, len(rows))
+    return ValueColumns(values, len(rows), frozenset(sparse))
 
 
 def _row_inputs(names: list[str], values: list[Sequence],

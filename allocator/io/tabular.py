@@ -6,7 +6,7 @@ import csv
 import io
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NoReturn
@@ -19,8 +19,14 @@ from models.problems import column
 from ..i18n import _
 from ._atomic import atomic_file, atomic_folder
 from . import norwegian
-from .assemble import Parsed, Record, build_instance, locate_errors
-from .columnar import parse_columns
+from .assemble import (
+    ColumnRecords,
+    Parsed,
+    Record,
+    build_instance,
+    locate_errors,
+)
+from .columnar import MISSING, parse_value_columns
 from .detect import (
     FormatReport,
     did_you_mean,
@@ -630,24 +636,30 @@ def _records(
     width = len(header_cells)
     parent_at = positions.get(table.parent_key) if table.parent_key else None
     cells_by_row = [cells for _number, cells in data]
-    rows = parse_columns(parse, cells_by_row, width, conventions)
-    if rows is None:
+    values = parse_value_columns(parse, cells_by_row, width, conventions)
+    if values is None:
         # A cell with a problem: row by row, every problem located.
         return _records_by_row(sheet, data, parse, width, parent_at,
                                problems, conventions, table.parent_key,
                                missing), missing
     if cells_by_row and max(map(len, cells_by_row)) > width:
         problems.extend(_long_rows(sheet.label, data, width))
+    extra = {}
+    if table.parent_key:
+        extra[table.parent_key] = [
+            cells[parent_at] if parent_at is not None
+            and parent_at < len(cells) else "" for cells in cells_by_row]
+    numbers = [number for number, _cells in data]
+    if not missing:
+        return ColumnRecords(numbers, values, extra), missing
     ignored = {(c,) for c in missing}
     records = [
         Record(number, row, set(ignored))
-        for (number, _cells), row in zip(data, rows, strict=True)
+        for number, row in zip(numbers, values.rows(), strict=True)
     ]
-    if table.parent_key:
-        for record, (_number, cells) in zip(records, data, strict=True):
-            record.data[table.parent_key] = (
-                cells[parent_at] if parent_at is not None
-                and parent_at < len(cells) else "")
+    for key, column in extra.items():
+        for record, value in zip(records, column, strict=True):
+            record.data[key] = value
     return records, missing
 
 
@@ -810,6 +822,8 @@ def _nest_members(
     household is still validated on its own, so its other problems are
     reported too.
     """
+    if _nest_by_column(records, locator, unreadable):
+        return
     by_household: dict[str, list[Record]] = defaultdict(list)
     keys = [str(r.data.get("id", "")).strip() for r in records["households"]]
     households = set(keys)
@@ -855,6 +869,56 @@ def _nest_members(
             household.ignored.add((MEMBERS,))
         elif not members:
             household.ignored.add((MEMBERS,))
+
+
+def _nest_by_column(
+    records: dict[str, Sequence[Record]],
+    locator: TabularLocator,
+    unreadable: set[str],
+) -> bool:
+    """
+    ``_nest_members`` on the value columns, when every member names a
+    household, every household has a member and the members validate
+    (a field at a time, ``by_column``): each household's ``members``
+    are then its members' model objects, which pydantic takes as they
+    are. ``False``, with nothing changed, when any of that fails: the
+    records are then nested one by one, each problem located.
+    """
+    households, members = records["households"], records[MEMBERS]
+    if not (
+        isinstance(households, ColumnRecords)
+        and isinstance(members, ColumnRecords)
+        and "records" not in households.__dict__
+        and "records" not in members.__dict__
+        and not {"households", MEMBERS} & unreadable
+        and "id" in households.values.columns
+    ):
+        return False
+    keys = [
+        "" if value is MISSING else str(value).strip()
+        for value in households.values.columns["id"]
+    ]
+    by_household: dict[str, list[int]] = {key: [] for key in keys}
+    for index, key in enumerate(members.extra[PARENT_KEY]):
+        indices = by_household.get(key.strip())
+        if indices is None:
+            return False  # no household or an unknown one
+        indices.append(index)
+    if not all(by_household.values()) or "" in by_household:
+        return False  # a household without members
+    parents = members.extra.pop(PARENT_KEY)
+    member_rows = members.validated(Member)
+    if member_rows is None:
+        members.extra[PARENT_KEY] = parents
+        return False
+    numbers = members.numbers
+    nested = []
+    for household, key in zip(households.numbers, keys, strict=True):
+        indices = by_household[key]
+        locator.member_rows[household] = [numbers[i] for i in indices]
+        nested.append([member_rows[i] for i in indices])
+    households.extra[MEMBERS] = nested
+    return True
 
 
 @dataclass
