@@ -117,11 +117,11 @@ def _matches(instance, data, result, waited, deadline, held, taken_by):
     assignment = result.assignment
     households, dwellings = instance.households, instance.dwellings
     locked = {h for h, _, _ in data.locked_pairs}
-    free_scores = _free_scores(data, assignment, locked)
+    scores = _free_scores(data, assignment, locked)
     housed = np.flatnonzero(assignment >= 0).tolist()
+    scores.update((h, np.asarray(data.locked_scores[h]).tolist())
+                  for h in housed if h in locked)
     # Integer scores: summed as Python integers, as NumPy would.
-    scores = {h: np.asarray(data.locked_scores[h] if h in locked
-                            else free_scores[h]).tolist() for h in housed}
     quality = {h: int(sum(row)) for h, row in scores.items()}
     ranked = [h for h in housed if h not in locked and h not in held]
     ranks = dict(zip(ranked, _ranks_and_nearest(
@@ -132,29 +132,33 @@ def _matches(instance, data, result, waited, deadline, held, taken_by):
                                  taken_by)
     shown = [c for c in CRITERIA if c != "moving" or data.tenants]
     columns = [CRITERIA.index(c) for c in shown]
+    # Read once as Python values: an element of an array read one at a
+    # time costs more than the row it comes from.
+    dwelling_of, priority = assignment.tolist(), data.priority.tolist()
+    room, num_eligible = result.room.tolist(), data.num_eligible.tolist()
+    waited_days, deadline_days = waited.tolist(), deadline.tolist()
     matches = []
     for h in housed:
-        d = int(assignment[h])
         if h in locked:
             rank, eligible = 1, 1
         elif h in held:
             # A sitting tenant: scored by the moving policy alone.
-            rank, eligible = 1, int(data.num_eligible[h])
+            rank, eligible = 1, int(num_eligible[h])
         else:
             rank, eligible, _other = ranks[h]
         row = scores[h]
         matches.append(Match(
             household=households[h].id,
-            dwelling=dwellings[d].id,
-            priority=int(data.priority[h]),
+            dwelling=dwellings[dwelling_of[h]].id,
+            priority=int(priority[h]),
             quality=quality[h],
             scores={c: int(row[i]) for c, i in zip(shown, columns)},
             rank=rank,
             eligible=eligible,
-            shared=bool(result.room[h]),
+            shared=bool(room[h]),
             locked=h in locked,
-            waited_days=int(waited[h]),
-            within_deadline=bool(waited[h] <= deadline[h]),
+            waited_days=int(waited_days[h]),
+            within_deadline=bool(waited_days[h] <= deadline_days[h]),
             alternative=alternatives.get(h),
         ))
     return matches

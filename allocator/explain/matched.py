@@ -14,11 +14,6 @@ from ..data import AllocationData
 from ..i18n import _
 
 
-RANK_CELLS = 1 << 22
-"""Cells (households times dwellings of their class's row) compared at
-once when matches are ranked."""
-
-
 def _rank_and_nearest(candidates, h: int, d: int) -> tuple[int, int, int]:
     """
     Rank of a dwelling among the household's eligible ones (1 is best by
@@ -60,36 +55,45 @@ def _ranks_and_nearest(candidates, households: list[int],
             out[i] = _rank_and_nearest(candidates, h, dwellings[i])
         else:
             by_class.setdefault(int(candidates.class_of[h]), []).append(i)
+    # Each dwelling's position in the row being ranked (-1: not in it),
+    # set and cleared class by class.
+    position = np.full(candidates.tables.num_dwellings, -1, dtype=np.int64)
     for members in by_class.values():
         row, quality = candidates.exact_values(households[members[0]])
         # Best first, each dwelling once: the best other one is the
         # first, or the second when the first is the household's own.
         first = int(row[0]) if len(row) else -1
         second = int(row[1]) if len(row) > 1 else -1
-        # Members by slices: a slice compares each of its dwellings with
-        # the whole row at once, in a bounded number of cells.
-        step = max(1, RANK_CELLS // max(1, len(row)))
-        for start in range(0, len(members), step):
-            part = members[start:start + step]
-            for i, n in zip(part, _better(row, quality,
-                                          [dwellings[i] for i in part])):
-                d = dwellings[i]
-                other = first if first != d else second
-                out[i] = ((n + 1, len(row), other) if n >= 0
-                          else (1, max(1, len(row)), other))
+        mine = [dwellings[i] for i in members]
+        better = _better(row, quality, mine, position)
+        for i, d, n in zip(members, mine, better):
+            other = first if first != d else second
+            out[i] = ((n + 1, len(row), other) if n >= 0
+                      else (1, max(1, len(row)), other))
     return out
 
 
-def _better(row, quality, dwellings: list[int]) -> list[int]:
-    """For each of ``dwellings``, how many in ``row`` have a better
-    ``quality`` than it (-1: not in the row)."""
-    mine = np.array(dwellings, dtype=np.int64)
+def _better(row, quality, dwellings: list[int],
+            position: np.ndarray) -> list[int]:
+    """
+    For each of ``dwellings``, how many in ``row`` have a better
+    ``quality`` than it (-1: not in the row). ``position``: -1 for every
+    dwelling, and so again on return.
+
+    Counted by binary search in the row's qualities in ascending order,
+    which a class row, best first, holds reversed: a few steps per
+    dwelling rather than a pass over the row.
+    """
     if not len(row):
-        return [-1] * len(mine)
-    found = row[None, :] == mine[:, None]
-    at = found.argmax(axis=1)
-    better = (quality[None, :] > quality[at][:, None]).sum(axis=1)
-    return np.where(found.any(axis=1), better, -1).tolist()
+        return [-1] * len(dwellings)
+    position[row] = np.arange(len(row))
+    at = position[np.array(dwellings, dtype=np.int64)]
+    position[row] = -1
+    ascending = (quality[::-1] if (quality[:-1] >= quality[1:]).all()
+                 else np.sort(quality))
+    better = len(row) - np.searchsorted(
+        ascending, quality[np.maximum(at, 0)], side="right")
+    return np.where(at >= 0, better, -1).tolist()
 
 
 def _alternatives(instance, data, quality, nearest, taken_by) -> dict:
@@ -138,24 +142,23 @@ def _alternatives(instance, data, quality, nearest, taken_by) -> dict:
 
 def _free_scores(data: AllocationData, assignment, locked) -> dict:
     """
-    Criterion scores of every chosen free pair by household. An engine
-    that priced pruned pairs may choose pairs the compiled data left out:
-    those are scored from the candidates, all in one call.
+    Criterion scores of every chosen free pair by household, as lists of
+    integers. An engine that priced pruned pairs may choose pairs the
+    compiled data left out: those are scored from the candidates, all in
+    one call.
     """
-    hs = [h for h in np.flatnonzero(assignment >= 0).tolist()
-          if h not in locked]
-    out, missing = {}, []
-    for h in hs:
-        d = int(assignment[h])
-        p = _pair_of(data, h, d)
-        if p < data.household_ptr[h + 1] and data.pair_dwelling[p] == d:
-            out[h] = data.pair_scores[p]
-        else:
-            missing.append(h)
-    if missing:
-        ph = np.array(missing, dtype=np.int64)
-        scores = data.candidates.pair_scores(ph, assignment[ph])[1]
-        out.update(zip(missing, scores))
+    hs = np.array([h for h in np.flatnonzero(assignment >= 0).tolist()
+                   if h not in locked], dtype=np.int64)
+    ds = np.asarray(assignment, dtype=np.int64)[hs]
+    at = _pairs_of(data, hs, ds)
+    found = at < data.household_ptr[hs + 1]
+    found[found] = data.pair_dwelling[at[found]] == ds[found]
+    out = dict(zip(hs[found].tolist(),
+                   data.pair_scores[at[found]].tolist()))
+    if not found.all():
+        missing = hs[~found]
+        scores = data.candidates.pair_scores(missing, ds[~found])[1]
+        out.update(zip(missing.tolist(), scores.tolist()))
     return out
 
 
@@ -180,3 +183,24 @@ def _pair_of(data: AllocationData, h: int, d: int) -> int:
     then dwelling."""
     lo, hi = data.household_ptr[h], data.household_ptr[h + 1]
     return int(lo + np.searchsorted(data.pair_dwelling[lo:hi], d))
+
+
+def _pairs_of(data: AllocationData, hs: np.ndarray,
+              ds: np.ndarray) -> np.ndarray:
+    """
+    ``_pair_of`` of each household and dwelling of ``hs`` and ``ds``:
+    the first position in the household's pairs whose dwelling is not
+    below its own. One binary search over every household's pairs at
+    once, a step for all of them at a time.
+    """
+    lo = data.household_ptr[hs].astype(np.int64)
+    hi = data.household_ptr[hs + 1].astype(np.int64)
+    last = max(0, data.num_pairs - 1)
+    while True:
+        open_ = lo < hi
+        if not open_.any():
+            return lo
+        middle = (lo + hi) // 2
+        below = data.pair_dwelling[np.minimum(middle, last)] < ds
+        lo = np.where(open_ & below, middle + 1, lo)
+        hi = np.where(open_ & ~below, middle, hi)
