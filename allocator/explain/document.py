@@ -38,7 +38,7 @@ from ..result import Result
 from .binding import _binding_caps
 from .matched import (
     _alternatives,
-    _free_scores,
+    _match_scores,
     _not_judged,
     _pair_of,
     _ranks_and_nearest,
@@ -117,12 +117,10 @@ def _matches(instance, data, result, waited, deadline, held, taken_by):
     assignment = result.assignment
     households, dwellings = instance.households, instance.dwellings
     locked = {h for h, _, _ in data.locked_pairs}
-    scores = _free_scores(data, assignment, locked)
-    housed = np.flatnonzero(assignment >= 0).tolist()
-    scores.update((h, np.asarray(data.locked_scores[h]).tolist())
-                  for h in housed if h in locked)
-    # Integer scores: summed as Python integers, as NumPy would.
-    quality = {h: int(sum(row)) for h, row in scores.items()}
+    housed_at = np.flatnonzero(assignment >= 0)
+    housed = housed_at.tolist()
+    table = _match_scores(data, assignment, housed_at, locked)
+    quality = dict(zip(housed, table.sum(axis=1).tolist()))
     ranked = [h for h in housed if h not in locked and h not in held]
     ranks = dict(zip(ranked, _ranks_and_nearest(
         data.candidates, ranked, [int(assignment[h]) for h in ranked])))
@@ -131,34 +129,33 @@ def _matches(instance, data, result, waited, deadline, held, taken_by):
     alternatives = _alternatives(instance, data, quality, nearest,
                                  taken_by)
     shown = [c for c in CRITERIA if c != "moving" or data.tenants]
-    columns = [CRITERIA.index(c) for c in shown]
+    scores = table[:, [CRITERIA.index(c) for c in shown]].tolist()
     # Read once as Python values: an element of an array read one at a
     # time costs more than the row it comes from.
     dwelling_of, priority = assignment.tolist(), data.priority.tolist()
     room, num_eligible = result.room.tolist(), data.num_eligible.tolist()
     waited_days, deadline_days = waited.tolist(), deadline.tolist()
     matches = []
-    for h in housed:
+    for h, row in zip(housed, scores):
         if h in locked:
             rank, eligible = 1, 1
         elif h in held:
             # A sitting tenant: scored by the moving policy alone.
-            rank, eligible = 1, int(num_eligible[h])
+            rank, eligible = 1, num_eligible[h]
         else:
             rank, eligible, _other = ranks[h]
-        row = scores[h]
         matches.append(Match(
             household=households[h].id,
             dwelling=dwellings[dwelling_of[h]].id,
-            priority=int(priority[h]),
+            priority=priority[h],
             quality=quality[h],
-            scores={c: int(row[i]) for c, i in zip(shown, columns)},
+            scores=dict(zip(shown, row)),
             rank=rank,
             eligible=eligible,
-            shared=bool(room[h]),
+            shared=room[h],
             locked=h in locked,
-            waited_days=int(waited_days[h]),
-            within_deadline=bool(waited_days[h] <= deadline_days[h]),
+            waited_days=waited_days[h],
+            within_deadline=waited_days[h] <= deadline_days[h],
             alternative=alternatives.get(h),
         ))
     return matches

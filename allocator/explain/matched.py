@@ -55,9 +55,10 @@ def _ranks_and_nearest(candidates, households: list[int],
             out[i] = _rank_and_nearest(candidates, h, dwellings[i])
         else:
             by_class.setdefault(int(candidates.class_of[h]), []).append(i)
-    # Each dwelling's position in the row being ranked (-1: not in it),
-    # set and cleared class by class.
-    position = np.full(candidates.tables.num_dwellings, -1, dtype=np.int64)
+    # Each dwelling's position in the last row that held it, written
+    # row by row and never cleared: a position is checked against the
+    # row it is read for.
+    position = np.zeros(candidates.tables.num_dwellings, dtype=np.int64)
     for members in by_class.values():
         row, quality = candidates.exact_values(households[members[0]])
         # Best first, each dwelling once: the best other one is the
@@ -77,8 +78,8 @@ def _better(row, quality, dwellings: list[int],
             position: np.ndarray) -> list[int]:
     """
     For each of ``dwellings``, how many in ``row`` have a better
-    ``quality`` than it (-1: not in the row). ``position``: -1 for every
-    dwelling, and so again on return.
+    ``quality`` than it (-1: not in the row). ``position``: an array
+    over the dwellings that this writes each of the row's positions to.
 
     Counted by binary search in the row's qualities in ascending order,
     which a class row, best first, holds reversed: a few steps per
@@ -86,14 +87,15 @@ def _better(row, quality, dwellings: list[int],
     """
     if not len(row):
         return [-1] * len(dwellings)
+    mine = np.array(dwellings, dtype=np.int64)
     position[row] = np.arange(len(row))
-    at = position[np.array(dwellings, dtype=np.int64)]
-    position[row] = -1
+    at = position[mine]
+    found = (at < len(row)) & (row[np.minimum(at, len(row) - 1)] == mine)
     ascending = (quality[::-1] if (quality[:-1] >= quality[1:]).all()
                  else np.sort(quality))
     better = len(row) - np.searchsorted(
-        ascending, quality[np.maximum(at, 0)], side="right")
-    return np.where(at >= 0, better, -1).tolist()
+        ascending, quality[np.where(found, at, 0)], side="right")
+    return np.where(found, better, -1).tolist()
 
 
 def _alternatives(instance, data, quality, nearest, taken_by) -> dict:
@@ -109,56 +111,68 @@ def _alternatives(instance, data, quality, nearest, taken_by) -> dict:
     ds = np.fromiter(nearest.values(), dtype=np.int64, count=len(nearest))
     scores = data.candidates.pair_scores(hs, ds)[1]
     there = dict(zip(hs.tolist(), scores.sum(axis=1).tolist()))
-    households = instance.households
+    households, dwellings = instance.households, instance.dwellings
+    holders = taken_by[ds].tolist()
+    priority = data.priority.tolist()
+    # The words looked up once in the language in use (``_`` without
+    # values gives the message as it is), filled for each household: a
+    # national proposal has some 13,000 alternatives.
+    less = _("Its nearest alternative, {dwelling}, would have scored "
+             "{there} against {here} here ({n} less)")
+    more = _("Its nearest alternative, {dwelling}, would have scored "
+             "{there} against {here} here ({n} more)")
+    empty = _("; it stays empty (a cap, a quota or the round's priority "
+              "decides).")
+    held = _("; {holder} (priority {priority}) has it, scoring {quality} "
+             "there.")
     out = {}
-    for h, d in nearest.items():
+    for (h, d), k in zip(nearest.items(), holders):
         here = quality[h]
         alternative = int(there[h])
         cost = here - alternative
-        did = instance.dwellings[d].id
-        k = int(taken_by[d])
-        holder = households[k].id if k >= 0 else None
-        text = (_("Its nearest alternative, {dwelling}, would have scored "
-                  "{there} against {here} here ({n} less)", dwelling=did,
-                  there=alternative, here=here, n=cost) if cost >= 0
-                else _("Its nearest alternative, {dwelling}, would have "
-                       "scored {there} against {here} here ({n} more)",
-                       dwelling=did, there=alternative, here=here, n=-cost))
-        if holder is None:
-            text += _("; it stays empty (a cap, a quota or the round's "
-                      "priority decides).")
-        else:
-            text += _("; {holder} (priority {priority}) has it, scoring "
-                      "{quality} there.", holder=holder,
-                      priority=int(data.priority[k]), quality=quality[k])
+        did = dwellings[d].id
+        text = (less if cost >= 0 else more).format(
+            dwelling=did, there=alternative, here=here, n=abs(cost))
+        if k < 0:
+            out[h] = Alternative(
+                dwelling=did, quality=alternative, cost=cost, held_by=None,
+                held_by_priority=None, held_by_quality=None,
+                message=text + empty)
+            continue
+        holder = households[k].id
         out[h] = Alternative(
             dwelling=did, quality=alternative, cost=cost, held_by=holder,
-            held_by_priority=None if k < 0 else int(data.priority[k]),
-            held_by_quality=None if k < 0 else quality[k],
-            message=text,
+            held_by_priority=priority[k], held_by_quality=quality[k],
+            message=text + held.format(holder=holder, priority=priority[k],
+                                       quality=quality[k]),
         )
     return out
 
 
-def _free_scores(data: AllocationData, assignment, locked) -> dict:
+def _match_scores(data: AllocationData, assignment, housed: np.ndarray,
+                  locked) -> np.ndarray:
     """
-    Criterion scores of every chosen free pair by household, as lists of
-    integers. An engine that priced pruned pairs may choose pairs the
+    Criterion scores of the pair of each of the ``housed`` households,
+    a row each: a lock's as compiled, a free pair's from the compiled
+    pairs. An engine that priced pruned pairs may choose pairs the
     compiled data left out: those are scored from the candidates, all in
     one call.
     """
-    hs = np.array([h for h in np.flatnonzero(assignment >= 0).tolist()
-                   if h not in locked], dtype=np.int64)
+    out = np.zeros((len(housed), data.pair_scores.shape[1]),
+                   dtype=data.pair_scores.dtype)
+    is_locked = np.array([h in locked for h in housed.tolist()], dtype=bool)
+    for i in np.flatnonzero(is_locked).tolist():
+        out[i] = data.locked_scores[int(housed[i])]
+    rows = np.flatnonzero(~is_locked)
+    hs = housed[rows]
     ds = np.asarray(assignment, dtype=np.int64)[hs]
     at = _pairs_of(data, hs, ds)
     found = at < data.household_ptr[hs + 1]
     found[found] = data.pair_dwelling[at[found]] == ds[found]
-    out = dict(zip(hs[found].tolist(),
-                   data.pair_scores[at[found]].tolist()))
+    out[rows[found]] = data.pair_scores[at[found]]
     if not found.all():
-        missing = hs[~found]
-        scores = data.candidates.pair_scores(missing, ds[~found])[1]
-        out.update(zip(missing.tolist(), scores.tolist()))
+        out[rows[~found]] = data.candidates.pair_scores(hs[~found],
+                                                        ds[~found])[1]
     return out
 
 
