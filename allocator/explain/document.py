@@ -31,8 +31,9 @@ from models import (
     Status,
 )
 
-from ..compile import bedrooms_needed, deadline_days
+from .. import household_columns as columns
 from ..data import CRITERIA, AllocationData
+from ..household_columns import Members
 from ..moving import chains
 from ..result import Result
 from .binding import _binding_caps
@@ -74,10 +75,11 @@ def build_proposal(
         spent = result.build_seconds + result.solve_seconds
         ends_at = time.perf_counter() + max(0.0, time_limit - spent)
     assignment = result.assignment
-    waited = np.array(
-        [(instance.as_of - h.permit_date).days for h in instance.households]
-    )
-    kinds, group, deadline = _by_type(instance, policy)
+    # Every household's members as columns, read in one pass: its days
+    # waited, type, deadline and bedrooms needed follow for all at once.
+    members = Members.of(instance.households)
+    waited = instance.as_of.toordinal() - members.permit_day
+    group, deadline = _by_type(members, policy)
     held = dict(data.tenants)
     # Who holds each dwelling (-1: empty), for the competitors.
     taken_by = np.full(data.num_dwellings, -1, dtype=np.int64)
@@ -101,7 +103,7 @@ def build_proposal(
         binding=tuple(binding),
         conflicts=tuple(c.message for c in data.lock_conflicts),
         kpis=_kpis(instance, policy, result, waited, deadline, held,
-                   kinds, group),
+                   members, group),
         solver=_solver_stats(data, result, time_limit),
         provenance=provenance(instance, policy),
         moves=moves_of(instance, data, assignment) if solved else (),
@@ -222,50 +224,42 @@ def moves_of(instance: Instance, data: AllocationData,
     return tuple(out)
 
 
-def _by_type(instance, policy):
+def _by_type(members: Members, policy):
     """
-    Each household's type, whether it is of the priority group, and its
-    deadline in days: the latter two depend on the household through its
-    type alone, so they are asked of one household of each type.
+    Whether each household is of the priority group, and its deadline in
+    days: both depend on the household through its type alone
+    (``members.type``).
     """
-    kinds = [h.household_type for h in instance.households]
-    first_of: dict = {}
-    for h, kind in zip(instance.households, kinds):
-        first_of.setdefault(kind, h)
-    in_group = {k: h.is_priority_group for k, h in first_of.items()}
-    days = {k: deadline_days(h, policy) for k, h in first_of.items()}
-    return (kinds, np.array([in_group[k] for k in kinds], dtype=bool),
-            np.array([days[k] for k in kinds], dtype=np.int64))
+    return (members.of_type(columns.PRIORITY_GROUP),
+            columns.deadline_days(members, policy))
 
 
-def _kpis(instance, policy, result, waited, deadline, held, kinds,
+def _kpis(instance, policy, result, waited, deadline, held, members,
           group) -> Kpis:
-    """The proposal's key figures; ``kinds`` and ``group``: each
-    household's type and whether it is of the priority group."""
+    """The proposal's key figures; ``members``: every household's
+    members as columns (``household_columns.Members``), ``group``:
+    whether each household is of the priority group."""
     assignment = result.assignment
     housed = assignment >= 0
     housed[list(held)] = False  # sitting tenants were housed already
     hs = instance.households
-    by_type: dict[str, list[int]] = {}
-    for kind, ok in zip(kinds, housed.tolist()):
-        row = by_type.setdefault(kind.value, [0, 0])
-        row[0] += int(ok)
-        row[1] += 1
-    surplus, crowded = [], 0
-    tenure = Counter()
-    for h in np.flatnonzero(housed).tolist():
-        d = instance.dwellings[int(assignment[h])]
-        tenure[d.tenure.value] += 1
-        if result.room[h]:
-            continue
-        need = bedrooms_needed(hs[h].members, policy.size)
-        surplus.append(d.bedrooms - need)
-        # Statistics Norway: crowded when more residents than rooms, and
-        # rooms here count bedrooms plus the living room.
-        crowded += hs[h].size > d.bedrooms + 1
-    per_area = Counter(
-        instance.dwellings[int(d)].area for d in assignment[housed]
-    )
+    of_type = np.bincount(members.type, minlength=len(columns.TYPES))
+    housed_of_type = np.bincount(members.type[housed],
+                                 minlength=len(columns.TYPES))
+    by_type = sorted((kind.value, (int(housed_of_type[c]), int(of_type[c])))
+                     for c, kind in enumerate(columns.TYPES) if of_type[c])
+    chosen = np.flatnonzero(housed)
+    dwellings = [instance.dwellings[d] for d in assignment[chosen].tolist()]
+    tenure = Counter(d.tenure for d in dwellings)
+    # A room in shared housing is left out of the surplus and crowding.
+    whole = ~result.room[chosen].astype(bool)
+    bedrooms = np.array([d.bedrooms for d in dwellings], dtype=np.int64)
+    need = columns.bedrooms_needed(members, policy.size)[chosen]
+    surplus = (bedrooms - need)[whole]
+    # Statistics Norway: crowded when more residents than rooms, and
+    # rooms here count bedrooms plus the living room.
+    crowded = (members.size[chosen] > bedrooms + 1)[whole].sum()
+    per_area = Counter(d.area for d in dwellings)
     share_after = {}
     for a in instance.areas:
         total = a.resident_households + per_area[a.id]
@@ -281,10 +275,10 @@ def _kpis(instance, policy, result, waited, deadline, held, kinds,
         priority_group=int(group.sum()),
         crowded=int(crowded),
         mean_surplus_bedrooms=round(float(np.mean(surplus)), 3)
-        if surplus else 0.0,
+        if len(surplus) else 0.0,
         shared=int(result.room.sum()),
-        by_type={k: (v[0], v[1]) for k, v in sorted(by_type.items())},
-        by_tenure=dict(sorted(tenure.items())),
+        by_type=dict(by_type),
+        by_tenure=dict(sorted((t.value, n) for t, n in tenure.items())),
         area_refugee_share_after=share_after,
     )
 
