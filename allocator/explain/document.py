@@ -34,7 +34,6 @@ from models import (
 from .. import household_columns as columns
 from ..collector import paused as collector_paused
 from ..data import CRITERIA, AllocationData
-from ..household_columns import Members
 from ..moving import chains
 from ..result import Result
 from .binding import _binding_caps
@@ -83,7 +82,7 @@ def build_proposal(
     assignment = result.assignment
     # Every household's members as columns, read in one pass: its days
     # waited, type, deadline and bedrooms needed follow for all at once.
-    members = Members.of(instance.households)
+    members = columns.Members.of(instance.households)
     waited = instance.as_of.toordinal() - members.permit_day
     group, deadline = _by_type(members, policy)
     held = dict(data.tenants)
@@ -230,7 +229,7 @@ def moves_of(instance: Instance, data: AllocationData,
     return tuple(out)
 
 
-def _by_type(members: Members, policy):
+def _by_type(members: columns.Members, policy):
     """
     Whether each household is of the priority group, and its deadline in
     days: both depend on the household through its type alone
