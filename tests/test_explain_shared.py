@@ -9,7 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from allocator.explain.matched import _rank_and_nearest, _ranks_and_nearest
+from allocator.explain.matched import (
+    _pair_of,
+    _pairs_of,
+    _rank_and_nearest,
+    _ranks_and_nearest,
+)
 from allocator.explain.queues import _fitting
 from allocator.explain.unmatched import (
     _class_rivals,
@@ -79,3 +84,20 @@ def test_first_fitting_dwelling_is_the_first_of_the_whole_table(town):
     expected = np.where(whole.any(axis=1), whole.argmax(axis=1), -1)
     found = _first_fitting(cand, Policy(), classes, late)
     assert found.tolist() == expected.tolist()
+
+
+def test_pairs_found_at_once_are_each_households_pairs(town):
+    """Tests that the positions of pairs found in one binary search over
+    every household's pairs are those found household by household, for
+    pairs in the data and pairs not in it."""
+    _, outcome, _ = town
+    data = outcome.data
+    rng = np.random.default_rng(0)
+    hs = rng.integers(0, data.num_households, size=200)
+    ds = rng.integers(0, data.num_dwellings, size=200)
+    # Every pair of the data too, each in its place.
+    hs = np.concatenate([hs, data.pair_household]).astype(np.int64)
+    ds = np.concatenate([ds, data.pair_dwelling]).astype(np.int64)
+    found = _pairs_of(data, hs, ds)
+    assert found.tolist() == [_pair_of(data, h, d)
+                              for h, d in zip(hs.tolist(), ds.tolist())]

@@ -32,14 +32,15 @@ from models import (
     Status,
 )
 
-from ..compile import bedrooms_needed, deadline_days
+from .. import household_columns as columns
+from ..collector import paused as collector_paused
 from ..data import CRITERIA, AllocationData
 from ..moving import chains
 from ..result import Result
 from .binding import _binding_caps
 from .matched import (
     _alternatives,
-    _free_scores,
+    _match_scores,
     _not_judged,
     _pair_of,
     _ranks_and_nearest,
@@ -47,6 +48,11 @@ from .matched import (
 from .unmatched import _waiting
 
 
+# Paused: the proposal is some 100,000 objects that all live on (a match,
+# its scores and alternative for each of 13,000 housed households on
+# national), and the passes of the collector their making set off took a
+# tenth of the time.
+@collector_paused()
 def build_proposal(
     instance: Instance,
     policy: Policy,
@@ -81,10 +87,11 @@ def build_proposal(
         spent = result.build_seconds + result.solve_seconds
         ends_at = time.perf_counter() + max(0.0, time_limit - spent)
     assignment = result.assignment
-    waited = np.array(
-        [(instance.as_of - h.permit_date).days for h in instance.households]
-    )
-    kinds, group, deadline = _by_type(instance, policy)
+    # Every household's members as columns, read in one pass: its days
+    # waited, type, deadline and bedrooms needed follow for all at once.
+    members = columns.Members.of(instance.households)
+    waited = instance.as_of.toordinal() - members.permit_day
+    group, deadline = _by_type(members, policy)
     held = dict(data.tenants)
     # Who holds each dwelling (-1: empty), for the competitors.
     taken_by = np.full(data.num_dwellings, -1, dtype=np.int64)
@@ -108,7 +115,7 @@ def build_proposal(
         binding=tuple(binding),
         conflicts=tuple(c.message for c in data.lock_conflicts),
         kpis=_kpis(instance, policy, result, waited, deadline, held,
-                   kinds, group),
+                   members, group),
         solver=_solver_stats(data, result, time_limit),
         provenance=provenance(instance, policy, instance_hash),
         moves=moves_of(instance, data, assignment) if solved else (),
@@ -124,12 +131,10 @@ def _matches(instance, data, result, waited, deadline, held, taken_by):
     assignment = result.assignment
     households, dwellings = instance.households, instance.dwellings
     locked = {h for h, _, _ in data.locked_pairs}
-    free_scores = _free_scores(data, assignment, locked)
-    housed = np.flatnonzero(assignment >= 0).tolist()
-    # Integer scores: summed as Python integers, as NumPy would.
-    scores = {h: np.asarray(data.locked_scores[h] if h in locked
-                            else free_scores[h]).tolist() for h in housed}
-    quality = {h: int(sum(row)) for h, row in scores.items()}
+    housed_at = np.flatnonzero(assignment >= 0)
+    housed = housed_at.tolist()
+    table = _match_scores(data, assignment, housed_at, locked)
+    quality = dict(zip(housed, table.sum(axis=1).tolist()))
     ranked = [h for h in housed if h not in locked and h not in held]
     ranks = dict(zip(ranked, _ranks_and_nearest(
         data.candidates, ranked, [int(assignment[h]) for h in ranked])))
@@ -138,30 +143,33 @@ def _matches(instance, data, result, waited, deadline, held, taken_by):
     alternatives = _alternatives(instance, data, quality, nearest,
                                  taken_by)
     shown = [c for c in CRITERIA if c != "moving" or data.tenants]
-    columns = [CRITERIA.index(c) for c in shown]
+    scores = table[:, [CRITERIA.index(c) for c in shown]].tolist()
+    # Read once as Python values: an element of an array read one at a
+    # time costs more than the row it comes from.
+    dwelling_of, priority = assignment.tolist(), data.priority.tolist()
+    room, num_eligible = result.room.tolist(), data.num_eligible.tolist()
+    waited_days, deadline_days = waited.tolist(), deadline.tolist()
     matches = []
-    for h in housed:
-        d = int(assignment[h])
+    for h, row in zip(housed, scores):
         if h in locked:
             rank, eligible = 1, 1
         elif h in held:
             # A sitting tenant: scored by the moving policy alone.
-            rank, eligible = 1, int(data.num_eligible[h])
+            rank, eligible = 1, num_eligible[h]
         else:
             rank, eligible, _other = ranks[h]
-        row = scores[h]
         matches.append(Match(
             household=households[h].id,
-            dwelling=dwellings[d].id,
-            priority=int(data.priority[h]),
+            dwelling=dwellings[dwelling_of[h]].id,
+            priority=priority[h],
             quality=quality[h],
-            scores={c: int(row[i]) for c, i in zip(shown, columns)},
+            scores=dict(zip(shown, row)),
             rank=rank,
             eligible=eligible,
-            shared=bool(result.room[h]),
+            shared=room[h],
             locked=h in locked,
-            waited_days=int(waited[h]),
-            within_deadline=bool(waited[h] <= deadline[h]),
+            waited_days=waited_days[h],
+            within_deadline=waited_days[h] <= deadline_days[h],
             alternative=alternatives.get(h),
         ))
     return matches
@@ -228,50 +236,42 @@ def moves_of(instance: Instance, data: AllocationData,
     return tuple(out)
 
 
-def _by_type(instance, policy):
+def _by_type(members: columns.Members, policy):
     """
-    Each household's type, whether it is of the priority group, and its
-    deadline in days: the latter two depend on the household through its
-    type alone, so they are asked of one household of each type.
+    Whether each household is of the priority group, and its deadline in
+    days: both depend on the household through its type alone
+    (``members.type``).
     """
-    kinds = [h.household_type for h in instance.households]
-    first_of: dict = {}
-    for h, kind in zip(instance.households, kinds):
-        first_of.setdefault(kind, h)
-    in_group = {k: h.is_priority_group for k, h in first_of.items()}
-    days = {k: deadline_days(h, policy) for k, h in first_of.items()}
-    return (kinds, np.array([in_group[k] for k in kinds], dtype=bool),
-            np.array([days[k] for k in kinds], dtype=np.int64))
+    return (members.of_type(columns.PRIORITY_GROUP),
+            columns.deadline_days(members, policy))
 
 
-def _kpis(instance, policy, result, waited, deadline, held, kinds,
+def _kpis(instance, policy, result, waited, deadline, held, members,
           group) -> Kpis:
-    """The proposal's key figures; ``kinds`` and ``group``: each
-    household's type and whether it is of the priority group."""
+    """The proposal's key figures; ``members``: every household's
+    members as columns (``household_columns.Members``), ``group``:
+    whether each household is of the priority group."""
     assignment = result.assignment
     housed = assignment >= 0
     housed[list(held)] = False  # sitting tenants were housed already
     hs = instance.households
-    by_type: dict[str, list[int]] = {}
-    for kind, ok in zip(kinds, housed.tolist()):
-        row = by_type.setdefault(kind.value, [0, 0])
-        row[0] += int(ok)
-        row[1] += 1
-    surplus, crowded = [], 0
-    tenure = Counter()
-    for h in np.flatnonzero(housed).tolist():
-        d = instance.dwellings[int(assignment[h])]
-        tenure[d.tenure.value] += 1
-        if result.room[h]:
-            continue
-        need = bedrooms_needed(hs[h].members, policy.size)
-        surplus.append(d.bedrooms - need)
-        # Statistics Norway: crowded when more residents than rooms, and
-        # rooms here count bedrooms plus the living room.
-        crowded += hs[h].size > d.bedrooms + 1
-    per_area = Counter(
-        instance.dwellings[int(d)].area for d in assignment[housed]
-    )
+    of_type = np.bincount(members.type, minlength=len(columns.TYPES))
+    housed_of_type = np.bincount(members.type[housed],
+                                 minlength=len(columns.TYPES))
+    by_type = sorted((kind.value, (int(housed_of_type[c]), int(of_type[c])))
+                     for c, kind in enumerate(columns.TYPES) if of_type[c])
+    chosen = np.flatnonzero(housed)
+    dwellings = [instance.dwellings[d] for d in assignment[chosen].tolist()]
+    tenure = Counter(d.tenure for d in dwellings)
+    # A room in shared housing is left out of the surplus and crowding.
+    whole = ~result.room[chosen].astype(bool)
+    bedrooms = np.array([d.bedrooms for d in dwellings], dtype=np.int64)
+    need = columns.bedrooms_needed(members, policy.size)[chosen]
+    surplus = (bedrooms - need)[whole]
+    # Statistics Norway: crowded when more residents than rooms, and
+    # rooms here count bedrooms plus the living room.
+    crowded = (members.size[chosen] > bedrooms + 1)[whole].sum()
+    per_area = Counter(d.area for d in dwellings)
     share_after = {}
     for a in instance.areas:
         total = a.resident_households + per_area[a.id]
@@ -287,10 +287,10 @@ def _kpis(instance, policy, result, waited, deadline, held, kinds,
         priority_group=int(group.sum()),
         crowded=int(crowded),
         mean_surplus_bedrooms=round(float(np.mean(surplus)), 3)
-        if surplus else 0.0,
+        if len(surplus) else 0.0,
         shared=int(result.room.sum()),
-        by_type={k: (v[0], v[1]) for k, v in sorted(by_type.items())},
-        by_tenure=dict(sorted(tenure.items())),
+        by_type=dict(by_type),
+        by_tenure=dict(sorted((t.value, n) for t, n in tenure.items())),
         area_refugee_share_after=share_after,
     )
 

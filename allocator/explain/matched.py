@@ -14,11 +14,6 @@ from ..data import AllocationData
 from ..i18n import _
 
 
-RANK_CELLS = 1 << 22
-"""Cells (households times dwellings of their class's row) compared at
-once when matches are ranked."""
-
-
 def _rank_and_nearest(candidates, h: int, d: int) -> tuple[int, int, int]:
     """
     Rank of a dwelling among the household's eligible ones (1 is best by
@@ -60,36 +55,47 @@ def _ranks_and_nearest(candidates, households: list[int],
             out[i] = _rank_and_nearest(candidates, h, dwellings[i])
         else:
             by_class.setdefault(int(candidates.class_of[h]), []).append(i)
+    # Each dwelling's position in the last row that held it, written
+    # row by row and never cleared: a position is checked against the
+    # row it is read for.
+    position = np.zeros(candidates.tables.num_dwellings, dtype=np.int64)
     for members in by_class.values():
         row, quality = candidates.exact_values(households[members[0]])
         # Best first, each dwelling once: the best other one is the
         # first, or the second when the first is the household's own.
         first = int(row[0]) if len(row) else -1
         second = int(row[1]) if len(row) > 1 else -1
-        # Members by slices: a slice compares each of its dwellings with
-        # the whole row at once, in a bounded number of cells.
-        step = max(1, RANK_CELLS // max(1, len(row)))
-        for start in range(0, len(members), step):
-            part = members[start:start + step]
-            for i, n in zip(part, _better(row, quality,
-                                          [dwellings[i] for i in part])):
-                d = dwellings[i]
-                other = first if first != d else second
-                out[i] = ((n + 1, len(row), other) if n >= 0
-                          else (1, max(1, len(row)), other))
+        mine = [dwellings[i] for i in members]
+        better = _better(row, quality, mine, position)
+        for i, d, n in zip(members, mine, better):
+            other = first if first != d else second
+            out[i] = ((n + 1, len(row), other) if n >= 0
+                      else (1, max(1, len(row)), other))
     return out
 
 
-def _better(row, quality, dwellings: list[int]) -> list[int]:
-    """For each of ``dwellings``, how many in ``row`` have a better
-    ``quality`` than it (-1: not in the row)."""
-    mine = np.array(dwellings, dtype=np.int64)
+def _better(row, quality, dwellings: list[int],
+            position: np.ndarray) -> list[int]:
+    """
+    For each of ``dwellings``, how many in ``row`` have a better
+    ``quality`` than it (-1: not in the row). ``position``: an array
+    over the dwellings that this writes each of the row's positions to.
+
+    Counted by binary search in the row's qualities in ascending order,
+    which a class row, best first, holds reversed: a few steps per
+    dwelling rather than a pass over the row.
+    """
     if not len(row):
-        return [-1] * len(mine)
-    found = row[None, :] == mine[:, None]
-    at = found.argmax(axis=1)
-    better = (quality[None, :] > quality[at][:, None]).sum(axis=1)
-    return np.where(found.any(axis=1), better, -1).tolist()
+        return [-1] * len(dwellings)
+    mine = np.array(dwellings, dtype=np.int64)
+    position[row] = np.arange(len(row))
+    at = position[mine]
+    found = (at < len(row)) & (row[np.minimum(at, len(row) - 1)] == mine)
+    ascending = (quality[::-1] if (quality[:-1] >= quality[1:]).all()
+                 else np.sort(quality))
+    better = len(row) - np.searchsorted(
+        ascending, quality[np.where(found, at, 0)], side="right")
+    return np.where(found, better, -1).tolist()
 
 
 def _alternatives(instance, data, quality, nearest, taken_by) -> dict:
@@ -105,57 +111,68 @@ def _alternatives(instance, data, quality, nearest, taken_by) -> dict:
     ds = np.fromiter(nearest.values(), dtype=np.int64, count=len(nearest))
     scores = data.candidates.pair_scores(hs, ds)[1]
     there = dict(zip(hs.tolist(), scores.sum(axis=1).tolist()))
-    households = instance.households
+    households, dwellings = instance.households, instance.dwellings
+    holders = taken_by[ds].tolist()
+    priority = data.priority.tolist()
+    # The words looked up once in the language in use (``_`` without
+    # values gives the message as it is), filled for each household: a
+    # national proposal has some 13,000 alternatives.
+    less = _("Its nearest alternative, {dwelling}, would have scored "
+             "{there} against {here} here ({n} less)")
+    more = _("Its nearest alternative, {dwelling}, would have scored "
+             "{there} against {here} here ({n} more)")
+    empty = _("; it stays empty (a cap, a quota or the round's priority "
+              "decides).")
+    held = _("; {holder} (priority {priority}) has it, scoring {quality} "
+             "there.")
     out = {}
-    for h, d in nearest.items():
+    for (h, d), k in zip(nearest.items(), holders):
         here = quality[h]
         alternative = int(there[h])
         cost = here - alternative
-        did = instance.dwellings[d].id
-        k = int(taken_by[d])
-        holder = households[k].id if k >= 0 else None
-        text = (_("Its nearest alternative, {dwelling}, would have scored "
-                  "{there} against {here} here ({n} less)", dwelling=did,
-                  there=alternative, here=here, n=cost) if cost >= 0
-                else _("Its nearest alternative, {dwelling}, would have "
-                       "scored {there} against {here} here ({n} more)",
-                       dwelling=did, there=alternative, here=here, n=-cost))
-        if holder is None:
-            text += _("; it stays empty (a cap, a quota or the round's "
-                      "priority decides).")
-        else:
-            text += _("; {holder} (priority {priority}) has it, scoring "
-                      "{quality} there.", holder=holder,
-                      priority=int(data.priority[k]), quality=quality[k])
+        did = dwellings[d].id
+        text = (less if cost >= 0 else more).format(
+            dwelling=did, there=alternative, here=here, n=abs(cost))
+        if k < 0:
+            out[h] = Alternative(
+                dwelling=did, quality=alternative, cost=cost, held_by=None,
+                held_by_priority=None, held_by_quality=None,
+                message=text + empty)
+            continue
+        holder = households[k].id
         out[h] = Alternative(
             dwelling=did, quality=alternative, cost=cost, held_by=holder,
-            held_by_priority=None if k < 0 else int(data.priority[k]),
-            held_by_quality=None if k < 0 else quality[k],
-            message=text,
+            held_by_priority=priority[k], held_by_quality=quality[k],
+            message=text + held.format(holder=holder, priority=priority[k],
+                                       quality=quality[k]),
         )
     return out
 
 
-def _free_scores(data: AllocationData, assignment, locked) -> dict:
+def _match_scores(data: AllocationData, assignment, housed: np.ndarray,
+                  locked) -> np.ndarray:
     """
-    Criterion scores of every chosen free pair by household. An engine
-    that priced pruned pairs may choose pairs the compiled data left out:
-    those are scored from the candidates, all in one call.
+    Criterion scores of the pair of each of the ``housed`` households,
+    a row each: a lock's as compiled, a free pair's from the compiled
+    pairs. An engine that priced pruned pairs may choose pairs the
+    compiled data left out: those are scored from the candidates, all in
+    one call.
     """
-    hs = [h for h in np.flatnonzero(assignment >= 0).tolist()
-          if h not in locked]
-    out, missing = {}, []
-    for h in hs:
-        d = int(assignment[h])
-        p = _pair_of(data, h, d)
-        if p < data.household_ptr[h + 1] and data.pair_dwelling[p] == d:
-            out[h] = data.pair_scores[p]
-        else:
-            missing.append(h)
-    if missing:
-        ph = np.array(missing, dtype=np.int64)
-        scores = data.candidates.pair_scores(ph, assignment[ph])[1]
-        out.update(zip(missing, scores))
+    out = np.zeros((len(housed), data.pair_scores.shape[1]),
+                   dtype=data.pair_scores.dtype)
+    is_locked = np.array([h in locked for h in housed.tolist()], dtype=bool)
+    for i in np.flatnonzero(is_locked).tolist():
+        out[i] = data.locked_scores[int(housed[i])]
+    rows = np.flatnonzero(~is_locked)
+    hs = housed[rows]
+    ds = np.asarray(assignment, dtype=np.int64)[hs]
+    at = _pairs_of(data, hs, ds)
+    found = at < data.household_ptr[hs + 1]
+    found[found] = data.pair_dwelling[at[found]] == ds[found]
+    out[rows[found]] = data.pair_scores[at[found]]
+    if not found.all():
+        out[rows[~found]] = data.candidates.pair_scores(hs[~found],
+                                                        ds[~found])[1]
     return out
 
 
@@ -180,3 +197,24 @@ def _pair_of(data: AllocationData, h: int, d: int) -> int:
     then dwelling."""
     lo, hi = data.household_ptr[h], data.household_ptr[h + 1]
     return int(lo + np.searchsorted(data.pair_dwelling[lo:hi], d))
+
+
+def _pairs_of(data: AllocationData, hs: np.ndarray,
+              ds: np.ndarray) -> np.ndarray:
+    """
+    ``_pair_of`` of each household and dwelling of ``hs`` and ``ds``:
+    the first position in the household's pairs whose dwelling is not
+    below its own. One binary search over every household's pairs at
+    once, a step for all of them at a time.
+    """
+    lo = data.household_ptr[hs].astype(np.int64)
+    hi = data.household_ptr[hs + 1].astype(np.int64)
+    last = max(0, data.num_pairs - 1)
+    while True:
+        open_ = lo < hi
+        if not open_.any():
+            return lo
+        middle = (lo + hi) // 2
+        below = data.pair_dwelling[np.minimum(middle, last)] < ds
+        lo = np.where(open_ & below, middle + 1, lo)
+        hi = np.where(open_ & ~below, middle, hi)

@@ -79,15 +79,18 @@ def _queues(instance, data, taken_by, waiting, assignment=None) -> dict:
     lines = _queue_lines(data, chosen)
     locked = {h for h, _, _ in data.locked_pairs}
     use = None if assignment is None else _cap_use(data, assignment)
+    usage_of = {} if use is None else _usage_keys(data, list(picks))
+    holder_of = dict(zip(chosen, taken_by[chosen].tolist()))
+    priority = data.priority.tolist()
     blocks_of: dict = {}
     places: dict = {}
     out = {}
     for h, row in picks.items():
-        p = int(data.priority[h])
-        usage = None if use is None else _usage_key(data, h)
+        p = priority[h]
+        usage = usage_of.get(h)
         row_places = []
         for d in row:
-            k = int(taken_by[d])
+            k = holder_of[d]
             blocks = ()
             if usage is not None and k not in locked:
                 if (d, usage) not in blocks_of:
@@ -103,11 +106,16 @@ def _queues(instance, data, taken_by, waiting, assignment=None) -> dict:
     return out
 
 
-def _usage_key(data, h: int) -> tuple[int, ...]:
-    """What household ``h`` uses of each quota dimension and household
-    cap: all that ``_blocked_by`` reads of the household."""
-    return (*data.household_usage[h].tolist(),
-            *(int(cap.usage[h]) for cap in data.household_caps))
+def _usage_keys(data, households: list[int]) -> dict[int, tuple]:
+    """What each of ``households`` uses of each quota dimension and
+    household cap, as a tuple: all that ``_blocked_by`` reads of a
+    household, read for all of them at once."""
+    at = np.array(households, dtype=np.int64)
+    usage = np.column_stack(
+        [data.household_usage[at]]
+        + [cap.usage[at] for cap in data.household_caps]
+    ).reshape(len(at), -1)
+    return dict(zip(households, map(tuple, usage.tolist())))
 
 
 def _queue_picks(data, waiting) -> tuple[dict[int, list[int]], list[int]]:
@@ -122,10 +130,11 @@ def _queue_picks(data, waiting) -> tuple[dict[int, list[int]], list[int]]:
     picks: dict[int, list[int]] = {}
     chosen: dict[int, None] = {}
     per_class: dict[int, list[int]] = {}
-    for h in waiting.tolist():
-        if data.num_eligible[h] == 0:
+    num_eligible = data.num_eligible[waiting].tolist()
+    class_of = cand.class_of[waiting].tolist()
+    for h, n, c in zip(waiting.tolist(), num_eligible, class_of):
+        if n == 0:
             continue
-        c = int(cand.class_of[h])
         if h in cand.individual or c not in per_class:
             row = cand.exact_row(h, MAX_QUEUE)[0].tolist()
             if h not in cand.individual:
@@ -151,8 +160,9 @@ def _queue_lines(data, chosen: list[int]) -> dict[int, np.ndarray]:
     """
     cand = data.candidates
     dwellings = np.array(chosen, dtype=np.int64)
-    free = np.array([h for h in range(data.num_households)
-                     if h not in cand.locked_households], dtype=np.int64)
+    is_free = np.ones(data.num_households, dtype=bool)
+    is_free[list(cand.locked_households)] = False
+    free = np.flatnonzero(is_free)
     priority = data.priority[free]
     by_priority = np.argsort(priority, kind="stable")
     free_class = cand.class_of[free[by_priority]]
