@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import metadata
-from pathlib import Path
 
 import numpy as np
 
