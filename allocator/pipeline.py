@@ -21,6 +21,7 @@ from models import (
     UnmatchedReason,
 )
 
+from . import collector
 from .candidates import lock_check
 from .cautions import silent_loss
 from .check import CheckReport, check_matches, check_proposal
@@ -156,17 +157,11 @@ def propose(
         with beside(lambda: check_matches(effective, policy, matches,
                                           overrides), fork) as checking:
             on_stage(_("explaining"), "explain")
-            proposal = build_proposal(
-                instance, policy, data, result,
-                marginal_values=marginal_values, time_limit=time_limit,
-                ends_at=ends_at, instance_hash=hashing.result,
-            )
-            proposal = _with_decisions(instance, policy, data, proposal,
-                                       derived, set_aside, previous, before)
-            # Input the proposal silently loses, said aloud
-            # (allocator.cautions).
-            proposal = proposal.model_copy(
-                update={"warnings": tuple(silent_loss(instance, policy))})
+            proposal = _explained(instance, policy, data, result, derived,
+                                  set_aside, previous, before,
+                                  marginal_values=marginal_values,
+                                  time_limit=time_limit, ends_at=ends_at,
+                                  instance_hash=hashing.result)
             on_stage(_("checking independently"), "check")
             check = check_proposal(
                 effective, policy, proposal, overrides=overrides,
@@ -174,6 +169,23 @@ def propose(
                 matches_checked=checking.result() if checking.forked
                 else None)
     return Outcome(proposal, data, result, check, derived, effective)
+
+
+@collector.paused()
+def _explained(instance, policy, data, result, derived, set_aside, previous,
+               before, **explaining) -> Proposal:
+    """
+    The proposal of a result, with what the decisions did and the input
+    it silently loses. The collector is off meanwhile: what it makes
+    lives on, and the next stage's ``collector.settled`` walks it once
+    (a collection set off midway would walk it too).
+    """
+    proposal = build_proposal(instance, policy, data, result, **explaining)
+    proposal = _with_decisions(instance, policy, data, proposal, derived,
+                               set_aside, previous, before)
+    # Input the proposal silently loses, said aloud (allocator.cautions).
+    return proposal.model_copy(
+        update={"warnings": tuple(silent_loss(instance, policy))})
 
 
 def _solved_matches(instance: Instance,
