@@ -117,10 +117,16 @@ def _svg(width: float, height: float, parts: list[str]) -> str:
 
 
 def _circles(centres, radius: float) -> str:
-    """Path data of circles, two arcs each."""
+    """Path data of circles, two arcs each; each centre's worked out
+    once, as dwellings share the nodes of the network (30,000 dwellings
+    on 9,700 nodes in a national instance). Centres inside the drawing
+    are positive, so no two that compare equal read apart (as -0.0 and
+    0.0 would)."""
     r, d = _f(radius), _f(2 * radius)
     arcs = f"a{r} {r} 0 1 0 {d} 0a{r} {r} 0 1 0 -{d} 0z"
-    return "".join([f"M{x - radius:.1f} {y:.1f}{arcs}" for x, y in centres])
+    circle_at = {(x, y): f"M{x - radius:.1f} {y:.1f}{arcs}"
+                 for x, y in dict.fromkeys(centres)}
+    return "".join(map(circle_at.__getitem__, centres))
 
 
 def _shapes(centres, shape: tuple, radius: float) -> str:
