@@ -203,19 +203,24 @@ def _share_text(end_of: dict, counted: tuple[Counter, bool],
     if _NOT_PLAIN.search("\n".join([text for _, text in held_once])):
         held_once = [(key, text) for key, text in held_once
                      if not _NOT_PLAIN.search(text)]
+    once = [text for _, text in held_once]
+    # The spaces tested as XlsxWriter tests them (^\s and \s$).
+    end_of.update(zip([key for key, _ in held_once], [
+        (_INLINE_SPACED if text[0].isspace() or text[-1].isspace()
+         else _INLINE) + escaped + "</t></is></c>"
+        for text, escaped in zip(once, _escape_all(once))], strict=True))
     inline = {key for key, _ in held_once}
-    for (key, text), escaped in zip(held_once, _escape_all(
-            [text for _, text in held_once]), strict=True):
-        # What XlsxWriter tests with the expressions ^\s and \s$.
-        space = " xml:space=\"preserve\"" if text[0].isspace() \
-            or text[-1].isspace() else ""
-        end_of[key] = (f" t=\"inlineStr\"><is><t{space}>"
-                       f"{escaped}</t></is></c>")
     for key, text in texts:
         if key not in inline:
             index = table._get_shared_string_index(text)
             table.count += distinct[key] - 1
             end_of[key] = f" t=\"s\"><v>{index}</v></c>"
+
+
+_INLINE = " t=\"inlineStr\"><is><t>"
+_INLINE_SPACED = " t=\"inlineStr\"><is><t xml:space=\"preserve\">"
+"""The start of a cell end of text written in its cell, without and
+with spaces at its ends kept."""
 
 
 def _escape_all(texts: list[str]) -> list[str]:

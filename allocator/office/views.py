@@ -615,11 +615,17 @@ def _waiting_rows(proposal: Proposal, people: _Households,
         **people.columns(hs),
         "waited_days": fields["waited_days"],
         "priority": fields["priority"],
-        "reason": [t._(REASON_TEXT.get(reason.value, reason.value))
-                   for reason in fields["reason"]],
+        "reason": list(map(_reason_words(fields["reason"], t).get,
+                           fields["reason"])),
         "explanation": [waiting_explanation(u, num_dwellings, t)
                         for u in waiting],
     })
+
+
+def _reason_words(reasons: list, t: Translator) -> dict:
+    """The words of each reason a household waits, by reason."""
+    return {reason: t._(REASON_TEXT.get(reason.value, reason.value))
+            for reason in set(reasons)}
 
 
 def _empty_rows(proposal: Proposal, instance: Instance,
