@@ -167,6 +167,9 @@ class Table(Sequence):
     def __getitem__(self, index):
         return self.rows[index]
 
+    def __iter__(self):
+        return iter(self.rows)
+
     def column(self, key: str) -> list:
         """The values of one column (``None`` for a key it lacks)."""
         values = self.columns.get(key)
@@ -183,7 +186,8 @@ class Table(Sequence):
 
 @dataclass(frozen=True)
 class OfficeView:
-    """The rows of every table, typed (dates as dates, yes/no as bool)."""
+    """Every table of the proposal, typed (dates as dates, yes/no as
+    bool)."""
 
     matches: Table
     waiting: Table
