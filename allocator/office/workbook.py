@@ -339,7 +339,7 @@ def _data_sheet(book: _Book, name: str, header, rows) -> None:
     header = list(header)
     sheet.write_row(0, 0, header, book.bold)
     rows = list(rows)
-    if any(len(row) != len(header) for row in rows):
+    if set(map(len, rows)) - {len(header)}:  # a row of another width
         book.write_rows(sheet, ([("'" + v) if isinstance(v, str)
                                  and v.startswith("=") else v for v in row]
                                 for row in rows), [])
