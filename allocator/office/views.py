@@ -236,11 +236,16 @@ def place_text(d, areas: dict, t: Translator) -> str:
     """The dwelling's address, or its area's name when it has none."""
     address = getattr(d, "address", None) if _may_have_address(type(d)) \
         else None
-    area = areas.get(d.area)
-    name = (area.name if area is not None and area.name else d.area)
+    name = _area_name(d.area, areas)
     if address:
         return f"{address}, {name}"
     return name
+
+
+def _area_name(area_id: str, areas: dict) -> str:
+    """An area's name, or its id when it has none."""
+    area = areas.get(area_id)
+    return area.name if area is not None and area.name else area_id
 
 
 @cache
@@ -492,9 +497,8 @@ class _Places:
         try:
             return self._places[key]
         except KeyError:
-            found = self.areas.get(area)
             words = self._places[key] = (
-                found.name if found is not None and found.name else area,
+                _area_name(area, self.areas),
                 self.municipality(municipality))
             return words
 
@@ -544,10 +548,10 @@ class _Households:
                 "composition": [text for _, _, text in words]}
 
     def _fields(self, h: Household) -> tuple[str, int, str]:
-        # Each member's age (adults alike) and whether a partner, and the
-        # reunification, are all that the type, size and composition
-        # read: the key asks no derived attribute, each of which walks
-        # the members again.
+        # Each member's age (an adult's as ``ADULT_AGE``) and whether a
+        # partner, and the reunification, are all that the type, size
+        # and composition read: the key asks no derived attribute, each
+        # of which walks the members again.
         key = (tuple([(m.age if m.age < ADULT_AGE else ADULT_AGE,
                        m.relation == Relation.PARTNER)
                       for m in h.members]),
@@ -589,9 +593,8 @@ def _match_rows(proposal: Proposal, instance: Instance, places: _Places,
         **{key: dwelling[key] for key in (
             "dwelling", "address", "municipality", "bedrooms",
             "floor_area", "floor", "tenure", "rent")},
-        # ``move_in`` of each dwelling.
-        "move_in": [max(as_of, day) for day in dwelling["available_from"]
-                    ],
+        "move_in": [max(as_of, day)  # ``move_in`` of each dwelling
+                    for day in dwelling["available_from"]],
         "waited_days": fields["waited_days"],
         "within_deadline": fields["within_deadline"],
         "priority": fields["priority"],
