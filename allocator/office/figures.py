@@ -130,11 +130,14 @@ def _circles(centres, radius: float) -> str:
 
 
 def _shapes(centres, shape: tuple, radius: float) -> str:
-    """Path data of one marker shape at each centre."""
-    offsets = [(dx * radius, dy * radius) for dx, dy in shape]
-    return "".join([
-        "M" + "L".join([f"{x + dx:.1f} {y + dy:.1f}" for dx, dy in offsets])
-        + "Z" for x, y in centres])
+    """Path data of one marker shape at each centre: each corner of the
+    shape at every centre in turn, then the corners of each centre
+    joined (a national map has 8,000 sites, each with its own centre)."""
+    corners = [[f"{x + dx:.1f} {y + dy:.1f}" for x, y in centres]
+               for dx, dy in [(dx * radius, dy * radius)
+                              for dx, dy in shape]]
+    return "".join(["M" + "L".join(points) + "Z"
+                    for points in zip(*corners)])
 
 
 def _label(x: float, y: float, text: str, size: float) -> str:
