@@ -165,13 +165,6 @@ def _ends_of(counted: tuple[Counter, bool], fmt, serial) -> dict:
     shared by ``_share_text``) or the XML after the format of a number
     or yes/no."""
     distinct, tagged = counted
-    if not tagged and distinct and set(map(type, distinct)) == {str}:
-        # A column of text only (most of a national workbook's cells),
-        # without a call per value.
-        if max(map(len, distinct)) > _MAX_TEXT:
-            raise NotColumnar("text too long")
-        blank = _BLANK if fmt is not None else None
-        return {text: _Text(text) if text else blank for text in distinct}
     dated = fmt is not None and bool(fmt.num_format)
     return {key: _cell_end(key[1] if tagged else key, fmt, dated, serial)
             for key in distinct}
@@ -187,49 +180,26 @@ def _share_text(end_of: dict, counted: tuple[Counter, bool],
 
     Most of a national workbook's text is held once (the reasons and
     explanations of 30,000 rows), and XlsxWriter writes the shared
-    strings one by one; in their cells they are escaped here, all of a
-    column's together. Text that needs more than escaping (control
-    characters, Excel's own escapes, rich text) is always shared, as
-    before.
+    strings one by one; in their cells they are escaped here, once each.
+    Text that needs more than escaping (control characters, Excel's own
+    escapes, rich text) is always shared, as before.
     """
     distinct = counted[0]
-    texts = [(key, str.__str__(end)) for key, end in end_of.items()
-             if end.__class__ is _Text]
-    held_once = [(key, text) for key, text in texts
-                 if distinct[key] == 1 and not (text.startswith("<r>")
-                                                and text.endswith("</r>"))]
-    # One search through them all finds none in the usual column; a line
-    # break, which it allows, keeps a match from spanning two texts.
-    if _NOT_PLAIN.search("\n".join([text for _, text in held_once])):
-        held_once = [(key, text) for key, text in held_once
-                     if not _NOT_PLAIN.search(text)]
-    once = [text for _, text in held_once]
-    # The spaces tested as XlsxWriter tests them (^\s and \s$).
-    end_of.update(zip([key for key, _ in held_once], [
-        (_INLINE_SPACED if text[0].isspace() or text[-1].isspace()
-         else _INLINE) + escaped + "</t></is></c>"
-        for text, escaped in zip(once, _escape_all(once))], strict=True))
-    inline = {key for key, _ in held_once}
-    for key, text in texts:
-        if key not in inline:
-            index = table._get_shared_string_index(text)
-            table.count += distinct[key] - 1
-            end_of[key] = f" t=\"s\"><v>{index}</v></c>"
-
-
-_INLINE = " t=\"inlineStr\"><is><t>"
-_INLINE_SPACED = " t=\"inlineStr\"><is><t xml:space=\"preserve\">"
-"""The start of a cell end of text written in its cell, without and
-with spaces at its ends kept."""
-
-
-def _escape_all(texts: list[str]) -> list[str]:
-    """``escape`` of each text (without quotes), joined by a character
-    that escaping keeps and none of them holds (it is one of
-    ``_NOT_PLAIN``), escaped at once and split again."""
-    if not texts:
-        return []
-    return escape("\0".join(texts), quote=False).split("\0")
+    for key, end in end_of.items():
+        if end.__class__ is not _Text:
+            continue
+        text = str.__str__(end)
+        if distinct[key] == 1 and not _NOT_PLAIN.search(text) \
+                and not (text.startswith("<r>") and text.endswith("</r>")):
+            # What XlsxWriter tests with the expressions ^\s and \s$.
+            space = " xml:space=\"preserve\"" if text[0].isspace() \
+                or text[-1].isspace() else ""
+            end_of[key] = (f" t=\"inlineStr\"><is><t{space}>"
+                           f"{escape(text, quote=False)}</t></is></c>")
+            continue
+        index = table._get_shared_string_index(text)
+        table.count += distinct[key] - 1
+        end_of[key] = f" t=\"s\"><v>{index}</v></c>"
 
 
 _NOT_PLAIN = re.compile(
