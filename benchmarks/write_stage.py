@@ -12,9 +12,12 @@ the order ``write_proposal`` calls them:
 
 - ``json``: ``proposal.json``;
 - ``csv``: ``proposal.csv`` in the instance's dialect;
-- ``xlsx``: ``proposal.xlsx`` with the officer's sheets (this makes the
-  office view that the report then reuses, as in ``solve``);
-- ``report``: ``report.html``;
+- ``view``: the office view that the workbook and the report share
+  (``shared_view``), made afresh;
+- ``sheets``: every sheet of ``proposal.xlsx`` written (the officer's
+  sheets from that view, then the data sheets), not yet saved;
+- ``xlsx``: the workbook saved, which is mostly its compression;
+- ``report``: ``report.html``, from that view;
 - ``folder``: the whole write as ``solve`` does it, fsync and swap
   included (the figure ``run.json`` reports as ``seconds.write``).
 
@@ -73,19 +76,29 @@ def _writers(proposal, instance, policy, path: Path, lang: str):
         (folder / "proposal.csv").write_text(text, encoding="utf-8",
                                              newline="")
 
-    def write_xlsx(folder: Path) -> None:
+    def make_view(folder: Path) -> None:
         # A fresh view, as a solve has none made before its write.
         shared_view._last = ()
-        workbook.save_people_workbook(
+        shared_view.shared_office_view(proposal, instance, translator(lang),
+                                       policy)
+
+    unsaved = []
+
+    def write_sheets(folder: Path) -> None:
+        unsaved.append(workbook.people_workbook(
             folder / "proposal.xlsx", proposal_io._sheets(proposal),
-            proposal, instance, translator(lang), policy)
+            proposal, instance, translator(lang), policy))
+
+    def write_xlsx(folder: Path) -> None:
+        unsaved.pop().close()
 
     def write_report(folder: Path) -> None:
         (folder / "report.html").write_text(
             report.report_html(proposal, instance, lang, policy),
             encoding="utf-8", newline="")
 
-    return {"json": write_json, "csv": write_csv, "xlsx": write_xlsx,
+    return {"json": write_json, "csv": write_csv, "view": make_view,
+            "sheets": write_sheets, "xlsx": write_xlsx,
             "report": write_report}
 
 
@@ -95,7 +108,10 @@ def _as_write_proposal_runs():
     writer is timed as ``solve`` runs it."""
     from allocator.io import proposal as proposal_io
 
-    pause = getattr(proposal_io, "_without_collection", None)
+    # ``collector_paused`` in newer revisions, ``_without_collection``
+    # in older ones.
+    pause = getattr(proposal_io, "collector_paused", None) \
+        or getattr(proposal_io, "_without_collection", None)
     return pause() if pause is not None else contextlib.nullcontext()
 
 

@@ -117,18 +117,27 @@ def _svg(width: float, height: float, parts: list[str]) -> str:
 
 
 def _circles(centres, radius: float) -> str:
-    """Path data of circles, two arcs each."""
+    """Path data of circles, two arcs each; each centre's worked out
+    once, as dwellings share the nodes of the network (30,000 dwellings
+    on 9,700 nodes in a national instance). Centres inside the drawing
+    are positive, so no two that compare equal read apart (as -0.0 and
+    0.0 would)."""
     r, d = _f(radius), _f(2 * radius)
     arcs = f"a{r} {r} 0 1 0 {d} 0a{r} {r} 0 1 0 -{d} 0z"
-    return "".join([f"M{x - radius:.1f} {y:.1f}{arcs}" for x, y in centres])
+    circle_at = {(x, y): f"M{x - radius:.1f} {y:.1f}{arcs}"
+                 for x, y in dict.fromkeys(centres)}
+    return "".join(map(circle_at.__getitem__, centres))
 
 
 def _shapes(centres, shape: tuple, radius: float) -> str:
-    """Path data of one marker shape at each centre."""
-    offsets = [(dx * radius, dy * radius) for dx, dy in shape]
-    return "".join([
-        "M" + "L".join([f"{x + dx:.1f} {y + dy:.1f}" for dx, dy in offsets])
-        + "Z" for x, y in centres])
+    """Path data of one marker shape at each centre: each corner of the
+    shape at every centre in turn, then the corners of each centre
+    joined (a national map has 8,000 sites, each with its own centre)."""
+    corners = [[f"{x + dx:.1f} {y + dy:.1f}" for x, y in centres]
+               for dx, dy in [(dx * radius, dy * radius)
+                              for dx, dy in shape]]
+    return "".join(["M" + "L".join(points) + "Z"
+                    for points in zip(*corners)])
 
 
 def _label(x: float, y: float, text: str, size: float) -> str:

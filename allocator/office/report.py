@@ -153,9 +153,14 @@ def _table(rows: list[dict], columns, t: Translator, table_id: str,
         cls = _CELL_CLASS.get(c.kind, "num")
         if c.width >= 40:
             cls += " wide-text"
-        cells.append(_column_cells(
-            column_of(rows, c.key), f"<td class=\"{cls}\">",
-            lambda value, c=c: escape(cell_text(value, c, t))))
+        values = column_of(rows, c.key)
+        opening = f"<td class=\"{cls}\">"
+        if c.kind in ("text", "id") and _all_text(values):
+            cells.append(_text_cells(values, opening))
+        else:
+            cells.append(_column_cells(
+                values, opening,
+                lambda value, c=c: escape(cell_text(value, c, t))))
     out += map("".join, zip(repeat("<tr>"), *cells, repeat("</tr>")))
     out.append("</tbody></table></div>")
     return "".join(out)
@@ -178,6 +183,33 @@ def _column_cells(values: list, opening: str, render) -> list[str]:
         return list(map(cell_of.__getitem__, keys))
     cell_of = {v: f"{opening}{render(v)}</td>" for v in distinct}
     return list(map(cell_of.__getitem__, values))
+
+
+def _all_text(values: list) -> bool:
+    """Whether a column holds only text (``str`` itself) and blanks."""
+    return set(map(type, values)) <= {str, type(None)}
+
+
+def _text_cells(values: list, opening: str) -> list[str]:
+    """The cells of a column of text and blanks (``_all_text``) as
+    ``_column_cells`` makes them with ``cell_text``, the distinct texts
+    escaped together in one pass: a national report has 60,000 distinct
+    ids, addresses and reasons, and escaping each on its own was a
+    third of the report's time."""
+    distinct = list(dict.fromkeys(values))
+    texts = ["" if value is None else value for value in distinct]
+    cell_of = dict(zip(distinct, [f"{opening}{text}</td>"
+                                  for text in _escape_all(texts)]))
+    return list(map(cell_of.__getitem__, values))
+
+
+def _escape_all(texts: list[str]) -> list[str]:
+    """``escape`` of each text, joined by a character that escaping
+    keeps and none of them holds, escaped at once and split again."""
+    joined = "\0".join(texts)
+    if joined.count("\0") != len(texts) - 1:  # some text holds it
+        return [escape(text) for text in texts]
+    return escape(joined).split("\0")
 
 
 def _figure(fig_id: str, drawn: tuple[str, str] | None, caption: str,

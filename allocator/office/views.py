@@ -9,13 +9,15 @@ only trace of them is the rule label "ruled out by an individual need".
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from operator import itemgetter
+from functools import cache, cached_property
+from operator import attrgetter, itemgetter
 
 from models import Instance, Policy, Proposal
-from models.household import Household, Relation
+from models.household import ADULT_AGE, Household, Relation
 
 from ..data import CRITERION_LABEL, RULE_LABEL
 from ..i18n import N_, Translator
@@ -143,22 +145,64 @@ AREA_COLUMNS = (
 )
 
 
+class Table(Sequence):
+    """
+    A table of a view, kept as its columns and read as its rows.
+
+    The report and the workbook read a table column by column, and a
+    national table has 20,000 rows: its columns are made whole from the
+    proposal and the instance, with no dictionary per row, and the rows
+    (a dictionary each, keys in the order of the columns) are made only
+    when a row is read.
+    """
+
+    def __init__(self, columns: dict[str, list]) -> None:
+        self.columns = columns
+        """The values of each column by key, all of the same length."""
+        self._length = len(next(iter(columns.values()), ()))
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def column(self, key: str) -> list:
+        """The values of one column (``None`` for a key it lacks)."""
+        values = self.columns.get(key)
+        return list(values) if values is not None \
+            else [None] * self._length
+
+    @cached_property
+    def rows(self) -> list[dict]:
+        """A dictionary per row."""
+        keys = list(self.columns)
+        return [dict(zip(keys, values))
+                for values in zip(*self.columns.values())]
+
+
 @dataclass(frozen=True)
 class OfficeView:
-    """The rows of every table, typed (dates as dates, yes/no as bool)."""
+    """Every table of the proposal, typed (dates as dates, yes/no as
+    bool)."""
 
-    matches: list[dict]
-    waiting: list[dict]
-    empty: list[dict]
-    binding: list[dict]
-    areas: list[dict]
+    matches: Table
+    waiting: Table
+    empty: Table
+    binding: Table
+    areas: Table
     figures: list[tuple[str, str]]
     """Key figures as (label, value text), in the view's language."""
 
 
-def column_of(rows: list[dict], key: str) -> list:
+def column_of(rows: Table | list[dict], key: str) -> list:
     """The values of one column of a view's rows (``None`` where a row
     lacks it)."""
+    if isinstance(rows, Table):
+        return rows.column(key)
     try:
         return list(map(itemgetter(key), rows))
     except KeyError:
@@ -192,11 +236,16 @@ def place_text(d, areas: dict, t: Translator) -> str:
     """The dwelling's address, or its area's name when it has none."""
     address = getattr(d, "address", None) if _may_have_address(type(d)) \
         else None
-    area = areas.get(d.area)
-    name = (area.name if area is not None and area.name else d.area)
+    name = _area_name(d.area, areas)
     if address:
         return f"{address}, {name}"
     return name
+
+
+def _area_name(area_id: str, areas: dict) -> str:
+    """An area's name, or its id when it has none."""
+    area = areas.get(area_id)
+    return area.name if area is not None and area.name else area_id
 
 
 @cache
@@ -217,22 +266,63 @@ def move_in(d, as_of: date) -> date:
 
 def match_reasons(m, t: Translator, limit: int = 4) -> str:
     """The criteria that counted most for a match, in words."""
-    # The criteria that counted, most first (in their order on a tie);
-    # only the first few are worded.
-    counted = sorted([(c, v) for c, v in m.scores.items() if v],
-                     key=lambda kv: -abs(kv[1]))[:limit]
-    parts = [f"{t._(CRITERION_TEXT.get(c, c))} ({v:+d})" for c, v in counted]
-    text = t._("best of {n} eligible", n=t.number(m.eligible)) \
-        if m.rank == 1 else t._("rank {rank} of {n} eligible",
-                                rank=t.number(m.rank),
-                                n=t.number(m.eligible))
-    if parts:
-        text += "; " + ", ".join(parts)
-    if m.shared:
-        text += "; " + t._("a room in shared housing")
-    if m.locked:
-        text += "; " + t._("locked by the housing office")
-    return text
+    return _Reasons(t, limit)(m)
+
+
+class _Reasons:
+    """
+    ``match_reasons`` for the matches of one view: the words of each
+    criterion with its points, and of each rank among so many eligible,
+    are worked out once, as a national view words 13,000 matches from
+    far fewer of either.
+    """
+
+    def __init__(self, t: Translator, limit: int = 4) -> None:
+        self.t = t
+        self.limit = limit
+        self._criteria: dict[tuple, str] = {}
+        self._ranks: dict[tuple, str] = {}
+
+    def __call__(self, m) -> str:
+        # The criteria that counted, most first (in their order on a
+        # tie); only the first few are worded.
+        counted = sorted([(c, v) for c, v in m.scores.items() if v],
+                         key=_magnitude, reverse=True)[:self.limit]
+        text = self._rank(m.rank, m.eligible)
+        if counted:
+            text += "; " + ", ".join(map(self._criterion, counted))
+        if m.shared:
+            text += "; " + self.t._("a room in shared housing")
+        if m.locked:
+            text += "; " + self.t._("locked by the housing office")
+        return text
+
+    def _criterion(self, scored: tuple) -> str:
+        try:
+            return self._criteria[scored]
+        except KeyError:
+            c, v = scored
+            words = self._criteria[scored] = \
+                f"{self.t._(CRITERION_TEXT.get(c, c))} ({v:+d})"
+            return words
+
+    def _rank(self, rank: int, eligible: int) -> str:
+        key = (rank, eligible)
+        try:
+            return self._ranks[key]
+        except KeyError:
+            t = self.t
+            words = self._ranks[key] = t._(
+                "best of {n} eligible", n=t.number(eligible)) \
+                if rank == 1 else t._("rank {rank} of {n} eligible",
+                                      rank=t.number(rank),
+                                      n=t.number(eligible))
+            return words
+
+
+def _magnitude(scored: tuple) -> int:
+    """How much a criterion counted, whichever its sign (a sort key)."""
+    return abs(scored[1])
 
 
 def waiting_explanation(u, num_dwellings: int, t: Translator) -> str:
@@ -303,11 +393,12 @@ def office_view(proposal: Proposal, instance: Instance, t: Translator,
     """
     t = _Words(t)
     places = _Places(instance, t)
+    people = _Households(instance, t)
     empty = _empty_rows(proposal, instance, places)
-    return OfficeView(_match_rows(proposal, instance, places),
-                      _waiting_rows(proposal, instance, t), empty,
-                      _binding_rows(proposal, places),
-                      _area_rows(proposal, instance, places.municipality),
+    return OfficeView(_match_rows(proposal, instance, places, people),
+                      _waiting_rows(proposal, people, len(places.dwellings)),
+                      empty, _binding_rows(proposal, places),
+                      _area_rows(proposal, instance, places),
                       key_figures(proposal, instance, t, policy,
                                   len(empty)))
 
@@ -351,14 +442,16 @@ class _Words:
 
 class _Places:
     """The instance's areas and municipalities by id, and the words a
-    view shows for a dwelling's place, size, tenure and rent."""
+    view shows for dwellings' places, sizes, tenures and rents, column
+    by column."""
 
     def __init__(self, instance: Instance, t: Translator):
+        self.dwellings = {d.id: d for d in instance.dwellings}
         self.areas = {a.id: a for a in instance.areas}
         self.municipalities = {m.id: m for m in instance.municipalities}
         self.t = t
         # Worded once per place and tenure, not per dwelling.
-        self._places: dict[tuple, dict] = {}
+        self._places: dict[tuple, tuple[str, str]] = {}
         self._tenures: dict = {}
 
     def municipality(self, mid: str) -> str:
@@ -366,30 +459,48 @@ class _Places:
         m = self.municipalities.get(mid)
         return (m.name or mid) if m is not None else mid
 
-    def where(self, d) -> dict:
+    def columns(self, dwellings: list) -> dict[str, list]:
+        """The dwellings' ids, addresses (or areas), municipalities, area
+        ids, sizes, tenures, rents and dates, as the view shows them."""
+        fields = _columns(dwellings, _DWELLING_FIELDS)
+        if any(map(_may_have_address, set(map(type, dwellings)))):
+            places = [self._where(d) for d in dwellings]
+        else:
+            places = list(map(self._place, fields["area"],
+                              fields["municipality"]))
+        return {
+            "dwelling": fields["id"],
+            "address": [address for address, _ in places],
+            "municipality": [name for _, name in places],
+            "area_id": fields["area"],
+            "bedrooms": fields["bedrooms"],
+            "floor_area": fields["floor_area_m2"],
+            "floor": fields["floor"],
+            "tenure": list(map(self._tenure, fields["tenure"])),
+            "rent": fields["rent_nok"],
+            "available_from": fields["available_from"],
+            "available_until": fields["available_until"],
+            "shared_rooms": fields["shared_rooms"],
+        }
+
+    def _where(self, d) -> tuple[str, str]:
         """A dwelling's address (or area) and municipality."""
         if _may_have_address(type(d)) and getattr(d, "address", None):
-            return {"address": place_text(d, self.areas, self.t),
-                    "municipality": self.municipality(d.municipality)}
-        key = (d.area, d.municipality)
+            return (place_text(d, self.areas, self.t),
+                    self.municipality(d.municipality))
+        return self._place(d.area, d.municipality)
+
+    def _place(self, area: str, municipality: str) -> tuple[str, str]:
+        """The area's name and the municipality's, of a dwelling without
+        an address."""
+        key = (area, municipality)
         try:
             return self._places[key]
         except KeyError:
-            words = self._places[key] = {
-                "address": place_text(d, self.areas, self.t),
-                "municipality": self.municipality(d.municipality)}
+            words = self._places[key] = (
+                _area_name(area, self.areas),
+                self.municipality(municipality))
             return words
-
-    def size_and_rent(self, d) -> dict:
-        """A dwelling's bedrooms, floor area, floor, tenure and rent."""
-        return {
-            "bedrooms": d.bedrooms,
-            "floor_area": d.floor_area_m2,
-            "floor": d.floor,
-            "tenure": self._tenure(d.tenure),
-            "rent": d.rent_nok,
-        }
-
 
     def _tenure(self, tenure) -> str:
         try:
@@ -400,148 +511,185 @@ class _Places:
             return words
 
 
+_DWELLING_FIELDS = (
+    "id", "area", "municipality", "bedrooms", "floor_area_m2", "floor",
+    "tenure", "rent_nok", "available_from", "available_until",
+    "shared_rooms")
+"""What a view shows of a dwelling, besides its address."""
+
+
+def _columns(objects: list, names: tuple[str, ...]) -> dict[str, list]:
+    """Attributes of the objects as a column each, every object read
+    once: reading 30,000 dwellings once per column cost more than the
+    reading itself (each object a miss of the processor's cache)."""
+    if not objects:
+        return {name: [] for name in names}
+    return dict(zip(names, map(list, zip(*map(attrgetter(*names),
+                                                objects)))))
+
+
 class _Households:
-    """A household's type, persons and composition in words, each
-    composition worded once: a national round has 20,000 households
-    but far fewer compositions."""
+    """Households' types, persons and compositions in words, worded
+    once per composition: a national round has 20,000 households but
+    far fewer compositions."""
 
-    def __init__(self, t: Translator):
+    def __init__(self, instance: Instance, t: Translator):
+        self.households = {h.id: h for h in instance.households}
         self.t = t
-        self._compositions: dict[tuple, str] = {}
+        self._words: dict[tuple, tuple[str, int, str]] = {}
 
-    def fields(self, h: Household) -> dict:
-        members = h.members
-        # What ``composition`` reads, and nothing else.
-        key = (h.adults, tuple(sorted(m.age for m in members
-                                      if m.age < 18)),
-               any(m.relation == Relation.PARTNER for m in members),
+    def columns(self, households: list[Household]) -> dict[str, list]:
+        """The ``household``, ``type``, ``persons`` and ``composition``
+        columns."""
+        words = list(map(self._fields, households))
+        return {"household": [h.id for h in households],
+                "type": [kind for kind, _, _ in words],
+                "persons": [persons for _, persons, _ in words],
+                "composition": [text for _, _, text in words]}
+
+    def _fields(self, h: Household) -> tuple[str, int, str]:
+        # Each member's age (an adult's as ``ADULT_AGE``) and whether a
+        # partner, and the reunification, are all that the type, size
+        # and composition read: the key asks no derived attribute, each
+        # of which walks the members again.
+        key = (tuple([(m.age if m.age < ADULT_AGE else ADULT_AGE,
+                       m.relation == Relation.PARTNER)
+                      for m in h.members]),
                h.expected_reunification_persons)
         try:
-            words = self._compositions[key]
+            return self._words[key]
         except KeyError:
-            words = self._compositions[key] = composition(h, self.t)
-        return {"type": self.t._(TYPE_TEXT[h.household_type]),
-                "persons": h.size, "composition": words}
+            words = self._words[key] = (
+                self.t._(TYPE_TEXT[h.household_type]), h.size,
+                composition(h, self.t))
+            return words
 
 
-def _match_rows(proposal: Proposal, instance: Instance,
-                places: _Places) -> list[dict]:
+_MATCH_FIELDS = ("waited_days", "within_deadline", "priority", "rank",
+                 "eligible", "shared", "locked")
+"""What a view shows of a match, besides its reasons."""
+
+
+def _match_rows(proposal: Proposal, instance: Instance, places: _Places,
+                people: _Households) -> Table:
     """A row per match, by household id."""
     t = places.t
-    households = {h.id: h for h in instance.households}
-    dwellings = {d.id: d for d in instance.dwellings}
-    words = _Households(t)
-    rows = []
-    for m in sorted(proposal.matches, key=lambda m: m.household):
+    households, dwellings = people.households, places.dwellings
+    matches, hs, ds = [], [], []
+    for m in sorted(proposal.matches, key=attrgetter("household")):
         h, d = households.get(m.household), dwellings.get(m.dwelling)
-        if h is None or d is None:
-            continue
-        rows.append({
-            "household": h.id,
-            **words.fields(h),
-            "dwelling": d.id,
-            **places.where(d),
-            **places.size_and_rent(d),
-            "move_in": move_in(d, instance.as_of),
-            "waited_days": m.waited_days,
-            "within_deadline": m.within_deadline,
-            "priority": m.priority,
-            "rank": t._("{rank} of {n}", rank=m.rank, n=m.eligible),
-            "shared": m.shared,
-            "locked": m.locked,
-            "reasons": match_reasons(m, t),
-        })
-    return rows
+        if h is not None and d is not None:
+            matches.append(m)
+            hs.append(h)
+            ds.append(d)
+    fields = _columns(matches, _MATCH_FIELDS)
+    dwelling = places.columns(ds)
+    as_of = instance.as_of
+    # Worded once per rank and number eligible.
+    rank_text = cache(lambda rank, n: t._("{rank} of {n}", rank=rank,
+                                          n=n))
+    return Table({
+        **people.columns(hs),
+        **{key: dwelling[key] for key in (
+            "dwelling", "address", "municipality", "bedrooms",
+            "floor_area", "floor", "tenure", "rent")},
+        "move_in": [max(as_of, day)  # ``move_in`` of each dwelling
+                    for day in dwelling["available_from"]],
+        "waited_days": fields["waited_days"],
+        "within_deadline": fields["within_deadline"],
+        "priority": fields["priority"],
+        "rank": list(map(rank_text, fields["rank"], fields["eligible"])),
+        "shared": fields["shared"],
+        "locked": fields["locked"],
+        "reasons": list(map(_Reasons(t), matches)),
+    })
 
 
-def _waiting_rows(proposal: Proposal, instance: Instance,
-                  t: Translator) -> list[dict]:
+def _waiting_rows(proposal: Proposal, people: _Households,
+                  num_dwellings: int) -> Table:
     """A row per household left waiting, highest priority first."""
-    households = {h.id: h for h in instance.households}
-    dwelling_ids = {d.id for d in instance.dwellings}
-    words = _Households(t)
-    rows = []
+    t = people.t
+    households = people.households
+    waiting, hs = [], []
     for u in sorted(proposal.unmatched, key=lambda u: (-u.priority,
                                                        u.household)):
         h = households.get(u.household)
-        if h is None:
-            continue
-        rows.append({
-            "household": h.id,
-            **words.fields(h),
-            "waited_days": u.waited_days,
-            "priority": u.priority,
-            "reason": t._(REASON_TEXT.get(u.reason.value, u.reason.value)),
-            "explanation": waiting_explanation(u, len(dwelling_ids), t),
-        })
-    return rows
+        if h is not None:
+            waiting.append(u)
+            hs.append(h)
+    fields = _columns(waiting, ("waited_days", "priority", "reason"))
+    return Table({
+        **people.columns(hs),
+        "waited_days": fields["waited_days"],
+        "priority": fields["priority"],
+        "reason": list(map(_reason_words(fields["reason"], t).get,
+                           fields["reason"])),
+        "explanation": [waiting_explanation(u, num_dwellings, t)
+                        for u in waiting],
+    })
+
+
+def _reason_words(reasons: list, t: Translator) -> dict:
+    """The words of each reason a household waits, by reason."""
+    return {reason: t._(REASON_TEXT.get(reason.value, reason.value))
+            for reason in set(reasons)}
 
 
 def _empty_rows(proposal: Proposal, instance: Instance,
-                places: _Places) -> list[dict]:
+                places: _Places) -> Table:
     """A row per dwelling no household takes, in the instance's order."""
     taken = {m.dwelling for m in proposal.matches}
-    return [
-        {
-            "dwelling": d.id,
-            **places.where(d),
-            "area_id": d.area,
-            **places.size_and_rent(d),
-            "available_from": d.available_from,
-            "available_until": d.available_until,
-            "shared_rooms": d.shared_rooms,
-        }
-        for d in instance.dwellings if d.id not in taken
-    ]
+    return Table(places.columns([d for d in instance.dwellings
+                                 if d.id not in taken]))
 
 
-def _binding_rows(proposal: Proposal, places: _Places) -> list[dict]:
+def _binding_rows(proposal: Proposal, places: _Places) -> Table:
     """A row per full cap or quota, with its marginal value."""
     t = places.t
-    return [
-        {
-            "rule": t._(BINDING_TEXT.get(b.rule, b.rule)),
-            "subject": _subject_text(b, places.areas, places.municipalities,
-                                     t),
-            "used": b.used,
-            "limit": b.limit,
-            "marginal_housed": b.marginal_housed,
-            "marginal_objective": b.marginal_objective,
-            "explanation": binding_explanation(b, t),
-        }
-        for b in proposal.binding
-    ]
+    binding = proposal.binding
+    return Table({
+        "rule": [t._(BINDING_TEXT.get(b.rule, b.rule)) for b in binding],
+        "subject": [_subject_text(b, places.areas, places.municipalities,
+                                  t) for b in binding],
+        "used": [b.used for b in binding],
+        "limit": [b.limit for b in binding],
+        "marginal_housed": [b.marginal_housed for b in binding],
+        "marginal_objective": [b.marginal_objective for b in binding],
+        "explanation": [binding_explanation(b, t) for b in binding],
+    })
 
 
-def _area_rows(proposal, instance, m_name) -> list[dict]:
-    dwellings = {d.id: d for d in instance.dwellings}
-    offered: dict[str, int] = {}
-    for d in instance.dwellings:
-        offered[d.area] = offered.get(d.area, 0) + 1
-    settled: dict[str, int] = {}
-    for m in proposal.matches:
-        d = dwellings.get(m.dwelling)
-        if d is not None:
-            settled[d.area] = settled.get(d.area, 0) + 1
+def _area_rows(proposal: Proposal, instance: Instance,
+               places: _Places) -> Table:
+    """A row per area: dwellings offered, settled and left empty, and the
+    refugee share before and after."""
+    dwellings = places.dwellings
+    offered = Counter(map(attrgetter("area"), instance.dwellings))
+    settled = Counter(dwellings[m.dwelling].area for m in proposal.matches
+                      if m.dwelling in dwellings)
     after = proposal.kpis.area_refugee_share_after if proposal.kpis else {}
-    rows = []
-    for a in instance.areas:
-        before = (a.refugee_households / a.resident_households
-                  if a.resident_households else None)
-        total = a.resident_households + settled.get(a.id, 0)
-        rows.append({
-            "area_id": a.id,
-            "area": a.name or a.id,
-            "municipality": m_name(a.municipality),
-            "dwellings": offered.get(a.id, 0),
-            "matched": settled.get(a.id, 0),
-            "empty": offered.get(a.id, 0) - settled.get(a.id, 0),
-            "share_before": before,
-            "share_after": after.get(a.id, (
-                (a.refugee_households + settled.get(a.id, 0)) / total
-                if total else None)),
-        })
-    return rows
+    areas = instance.areas
+    return Table({
+        "area_id": [a.id for a in areas],
+        "area": [a.name or a.id for a in areas],
+        "municipality": [places.municipality(a.municipality)
+                         for a in areas],
+        "dwellings": [offered[a.id] for a in areas],
+        "matched": [settled[a.id] for a in areas],
+        "empty": [offered[a.id] - settled[a.id] for a in areas],
+        "share_before": [a.refugee_households / a.resident_households
+                         if a.resident_households else None
+                         for a in areas],
+        "share_after": [after.get(a.id, _share_after(a, settled[a.id]))
+                        for a in areas],
+    })
+
+
+def _share_after(area, settled: int) -> float | None:
+    """An area's refugee share once ``settled`` more households live
+    there (when the proposal's figures lack it)."""
+    total = area.resident_households + settled
+    return (area.refugee_households + settled) / total if total else None
 
 
 def key_figures(proposal: Proposal, instance: Instance, t: Translator,

@@ -277,11 +277,23 @@ def _formulas_as_text(values: list) -> list:
         distinct = set(values)
     except TypeError:  # an unhashable value: one by one
         distinct = values
+    if _no_formula(distinct):
+        return values
     quoted = {v: "'" + v for v in distinct
               if isinstance(v, str) and v.startswith("=")}
     if not quoted:
         return values
     return [quoted.get(v, v) if isinstance(v, str) else v for v in values]
+
+
+def _no_formula(distinct) -> bool:
+    """Whether values known to be text only (``str`` itself) have none
+    starting with ``=``, found in one pass over them joined; ``False``
+    when not known (a separator inside a text may also say so)."""
+    if set(map(type, distinct)) != {str}:
+        return False
+    joined = "\0".join(distinct)
+    return not (joined.startswith("=") or "\0=" in joined)
 
 
 def _columns_of(rows: list, width: int) -> list[list]:
@@ -327,7 +339,7 @@ def _data_sheet(book: _Book, name: str, header, rows) -> None:
     header = list(header)
     sheet.write_row(0, 0, header, book.bold)
     rows = list(rows)
-    if any(len(row) != len(header) for row in rows):
+    if set(map(len, rows)) - {len(header)}:  # a row of another width
         book.write_rows(sheet, ([("'" + v) if isinstance(v, str)
                                  and v.startswith("=") else v for v in row]
                                 for row in rows), [])
