@@ -1163,6 +1163,13 @@ def _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables, rows):
     eligible cells as pairs.
     """
     eligible, quality, room = rows
+    # Whether each cell would be a room of a shared dwelling, for the
+    # whole chunk at once: most classes may take no room, and their
+    # rows need no per-class evaluation.
+    room_cells = np.broadcast_to(
+        rooms(GatheredRows(hh, reps, dense=True), _all(dw), policy),
+        ok.shape)
+    some_room = room_cells.any(axis=1)
     untabled = None
     if any(c.score is not None and c.name not in tabled
            for c in CRITERIA_RECORDS):
@@ -1185,9 +1192,8 @@ def _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables, rows):
         # grows fastest.
         eligible.append(ds[order].astype(np.int32))
         quality.append(q[order])
-        is_room = rooms(GatheredRows(hh, reps[k:k + 1]),
-                        GatheredRows(dw, ds), policy)
-        room.append(np.broadcast_to(is_room, ds.shape)[order])
+        room.append(room_cells[k, eligible[-1]] if some_room[k]
+                    else np.zeros(len(ds), dtype=bool))
 
 
 ROW_CODE_LIMIT = 2 ** 62
