@@ -466,7 +466,12 @@ def _service_reach(instance: Instance, policy: Policy, graph):
     targets = np.array([sv.target_minutes.get(k, 0) for k in ServiceKind],
                        float)
     counted = targets > 0
-    minutes = minutes_to_services(instance, graph)
+    # A kind's score is zero from ``zero_at_factor`` times its target on
+    # (the factor is above 1): its search stops there, and the kinds
+    # that do not count are not searched.
+    within = {kind: float(targets[k] * sv.zero_at_factor)
+              for k, kind in enumerate(ServiceKind) if counted[k]}
+    minutes = minutes_to_services(instance, graph, within)
     reach = np.zeros_like(minutes)
     for k in np.flatnonzero(counted):
         reach[:, k] = reach_score(minutes[:, k], targets[k],
