@@ -497,7 +497,12 @@ class Candidates:
         ph, pd = np.concatenate(hs), np.concatenate(ds)
         keep = self.admits(ph, pd)
         ph, pd = ph[keep], pd[keep]
-        order = np.lexsort((pd, ph))
+        # Sorted by household, then dwelling: each pair is one number
+        # (the pairs are distinct), and the runs of a household's pairs
+        # make a stable sort of one key several times faster than a
+        # sort by two keys.
+        order = np.argsort(ph * self.tables.num_dwellings + pd,
+                           kind="stable")
         return ph[order], pd[order]
 
     def pair_scores(self, ph: np.ndarray, pd: np.ndarray):
