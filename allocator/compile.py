@@ -205,10 +205,12 @@ def _first_sex(hs, members) -> np.ndarray:
 
 
 def _households(instance: Instance, policy: Policy, nationality_index,
-                late_from: np.ndarray, members) -> HouseholdArrays:
+                late_from: np.ndarray, members,
+                found_by: np.ndarray) -> HouseholdArrays:
     """Per-household attributes as arrays of shape (H,); what follows
     from the members and dates is computed from ``members``
-    (``household_columns.Members``) for all at once."""
+    (``household_columns.Members``) for all at once, and the dwellings
+    found by households from ``found_by`` (``_found_by``)."""
     hs = instance.households
     H = len(hs)
     unknown_is_need = policy.unknown_need == UnknownNeed.NEED
@@ -267,7 +269,7 @@ def _households(instance: Instance, policy: Policy, nationality_index,
         sex=_first_sex(hs, members),
         age=members.age[members.first],
         income=_incomes(hs, policy),
-        **_finders(instance, policy),
+        **_finders(instance, found_by),
         late_from=late_from,
     )
 
@@ -315,12 +317,11 @@ def _approved(d) -> bool:
             and d.imdi_approval == Approval.GRANTED)
 
 
-def _finders(instance: Instance, policy: Policy) -> dict:
+def _finders(instance: Instance, found: np.ndarray) -> dict:
     """``finder``: the household's own position when a dwelling is reserved
     for it (a class of its own), else -1; ``own_approved``: whether one of
-    them is accepted and approved."""
+    them is accepted and approved; ``found`` is ``_found_by``."""
     H = len(instance.households)
-    found = _found_by(instance, policy)
     finder = np.full(H, -1, dtype=np.int64)
     own = np.zeros(H, dtype=bool)
     for d, h in zip(instance.dwellings, found.tolist()):
@@ -628,7 +629,8 @@ def _compiled(instance, policy, candidates_per_household, previous,
     dw = _dwellings(instance, policy, graph, nationality_index)
     members = columns.Members.of(instance.households)
     hh = _households(instance, policy, nationality_index, _late_from(
-        instance, policy, dw.free_in[dw.available], members), members)
+        instance, policy, dw.free_in[dw.available], members), members,
+        dw.found_by)
     h_index = {h.id: i for i, h in enumerate(instance.households)}
     d_index = {d.id: i for i, d in enumerate(instance.dwellings)}
     banned, locks = _decisions(instance, h_index, d_index)

@@ -106,6 +106,8 @@ def minutes_to_services(instance: Instance, graph=None,
         per_node = np.array([dist.get(n, math.inf) for n in nodes],
                             dtype=float)
         out[placed, k] = per_node[at]
+    if not instance.travel_times:
+        return out
     row = {d.id: i for i, d in enumerate(instance.dwellings)}
     for t in instance.travel_times:
         out[row[t.dwelling], kinds.index(t.kind)] = t.minutes
