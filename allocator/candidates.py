@@ -423,6 +423,10 @@ class Candidates:
                   ) -> tuple[np.ndarray, np.ndarray]:
         """Free eligible dwellings of a household and their exact quality,
         best first; with ``keep``, only the first ``keep`` of them."""
+        if keep is not None and keep > 0 and h in self.individual:
+            kept = self._kept_raised(h, keep)
+            if kept is not None:
+                return kept
         dwellings, quality, gain = self._exact(h)
         if gain is None:
             return dwellings[:keep], quality[:keep]
@@ -441,6 +445,31 @@ class Candidates:
                     len(quality) - keep]
                 near = np.flatnonzero(quality >= least)
             dwellings, quality = dwellings[near], quality[near]
+        order = best_first(quality, dwellings)[:keep]
+        return dwellings[order], quality[order]
+
+    def _kept_raised(self, h: int, keep: int):
+        """
+        ``exact_row(h, keep)`` of a household with individual terms none
+        of which lowers a dwelling: the class row is best first (ties by
+        position), so the first ``keep`` of it and the dwellings a term
+        raises hold the ``keep`` best, and only those are summed (on
+        national a class row holds thousands of dwellings, the terms a
+        few hundred). ``None`` when some term is negative or the row has
+        no more than ``keep`` dwellings.
+        """
+        index, gain = self.individual.row_gain(h)
+        dwellings, quality = self._free_of(h)
+        if keep >= len(dwellings) or (gain < 0).any():
+            return None
+        gain_at = np.zeros(self.tables.num_dwellings, dtype=np.int64)
+        gain_at[index] = gain
+        gain_here = gain_at[dwellings]
+        raised = np.flatnonzero(gain_here)
+        near = np.concatenate([np.arange(keep), raised[raised >= keep]])
+        dwellings = dwellings[near]
+        quality = (quality[near] + self.individual.constant.get(h, 0)
+                   + gain_here[near])
         order = best_first(quality, dwellings)[:keep]
         return dwellings[order], quality[order]
 
