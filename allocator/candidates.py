@@ -462,14 +462,18 @@ class Candidates:
         dwellings, quality = self._free_of(h)
         if keep >= len(dwellings) or (gain < 0).any():
             return None
+        # The dwellings a term raises marked in bytes and read along the
+        # row with ``take`` (several times faster than indexing with the
+        # row's 32-bit positions): the only pass over the whole row.
+        raises = np.zeros(self.tables.num_dwellings, dtype=bool)
+        raises[index[gain > 0]] = True
+        raised = np.flatnonzero(raises.take(dwellings))
+        near = np.concatenate([np.arange(keep), raised[raised >= keep]])
         gain_at = np.zeros(self.tables.num_dwellings, dtype=np.int64)
         gain_at[index] = gain
-        gain_here = gain_at[dwellings]
-        raised = np.flatnonzero(gain_here)
-        near = np.concatenate([np.arange(keep), raised[raised >= keep]])
         dwellings = dwellings[near]
         quality = (quality[near] + self.individual.constant.get(h, 0)
-                   + gain_here[near])
+                   + gain_at.take(dwellings))
         order = best_first(quality, dwellings)[:keep]
         return dwellings[order], quality[order]
 

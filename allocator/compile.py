@@ -1189,7 +1189,8 @@ def _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables, rows):
         ds = np.flatnonzero(ok[k])
         q = None
         for table, choice_of in tables:
-            part = table[choice_of[start + k]][ds]
+            # ``take``: some times faster than indexing with ``ds``.
+            part = table[choice_of[start + k]].take(ds)
             q = part if q is None else q + part
         if untabled is not None:
             q = untabled[bounds[k]:bounds[k + 1]] + q
@@ -1197,8 +1198,8 @@ def _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables, rows):
         # Dwelling positions fit in 32 bits: the tables hold one per
         # eligible (class, dwelling) cell, the part of memory that
         # grows fastest.
-        eligible.append(ds[order].astype(np.int32))
-        quality.append(q[order])
+        eligible.append(ds.take(order).astype(np.int32))
+        quality.append(q.take(order))
         room.append(room_cells[k, eligible[-1]] if some_room[k]
                     else np.zeros(len(ds), dtype=bool))
 
