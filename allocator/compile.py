@@ -1475,7 +1475,9 @@ def _summed_table(parts, num_choices: int, D: int) -> np.ndarray:
     # megabytes, and fresh memory costs its page faults.
     np.take(own, at, axis=0, out=table, mode="clip")
     if partial is not None:
-        table += partial[prefix]
+        # Row by row, so that no second table is made.
+        for row, at_prefix in zip(table, prefix.tolist()):
+            row += partial[at_prefix]
     return table
 
 
