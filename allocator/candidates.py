@@ -448,7 +448,8 @@ class Candidates:
         order = best_first(quality, dwellings)[:keep]
         return dwellings[order], quality[order]
 
-    def _kept_raised(self, h: int, keep: int):
+    def _kept_raised(self, h: int, keep: int
+                     ) -> tuple[np.ndarray, np.ndarray] | None:
         """
         ``exact_row(h, keep)`` of a household with individual terms none
         of which lowers a dwelling: the class row is best first (ties by

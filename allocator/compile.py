@@ -1189,7 +1189,7 @@ def _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables, rows):
         ds = np.flatnonzero(ok[k])
         q = None
         for table, choice_of in tables:
-            # ``take``: some times faster than indexing with ``ds``.
+            # ``take`` gathers several times faster than indexing.
             part = table[choice_of[start + k]].take(ds)
             q = part if q is None else q + part
         if untabled is not None:
