@@ -205,10 +205,12 @@ def _first_sex(hs, members) -> np.ndarray:
 
 
 def _households(instance: Instance, policy: Policy, nationality_index,
-                late_from: np.ndarray, members) -> HouseholdArrays:
+                late_from: np.ndarray, members,
+                found_by: np.ndarray) -> HouseholdArrays:
     """Per-household attributes as arrays of shape (H,); what follows
     from the members and dates is computed from ``members``
-    (``household_columns.Members``) for all at once."""
+    (``household_columns.Members``) for all at once, and the dwellings
+    found by households from ``found_by`` (``_found_by``)."""
     hs = instance.households
     H = len(hs)
     unknown_is_need = policy.unknown_need == UnknownNeed.NEED
@@ -267,7 +269,7 @@ def _households(instance: Instance, policy: Policy, nationality_index,
         sex=_first_sex(hs, members),
         age=members.age[members.first],
         income=_incomes(hs, policy),
-        **_finders(instance, policy),
+        **_finders(instance, found_by),
         late_from=late_from,
     )
 
@@ -315,12 +317,11 @@ def _approved(d) -> bool:
             and d.imdi_approval == Approval.GRANTED)
 
 
-def _finders(instance: Instance, policy: Policy) -> dict:
+def _finders(instance: Instance, found: np.ndarray) -> dict:
     """``finder``: the household's own position when a dwelling is reserved
     for it (a class of its own), else -1; ``own_approved``: whether one of
-    them is accepted and approved."""
+    them is accepted and approved; ``found`` is ``_found_by``."""
     H = len(instance.households)
-    found = _found_by(instance, policy)
     finder = np.full(H, -1, dtype=np.int64)
     own = np.zeros(H, dtype=bool)
     for d, h in zip(instance.dwellings, found.tolist()):
@@ -466,7 +467,12 @@ def _service_reach(instance: Instance, policy: Policy, graph):
     targets = np.array([sv.target_minutes.get(k, 0) for k in ServiceKind],
                        float)
     counted = targets > 0
-    minutes = minutes_to_services(instance, graph)
+    # A kind's score is zero from ``zero_at_factor`` times its target on
+    # (the factor is above 1): its search stops there, and the kinds
+    # that do not count are not searched.
+    within = {kind: float(targets[k] * sv.zero_at_factor)
+              for k, kind in enumerate(ServiceKind) if counted[k]}
+    minutes = minutes_to_services(instance, graph, within)
     reach = np.zeros_like(minutes)
     for k in np.flatnonzero(counted):
         reach[:, k] = reach_score(minutes[:, k], targets[k],
@@ -623,7 +629,8 @@ def _compiled(instance, policy, candidates_per_household, previous,
     dw = _dwellings(instance, policy, graph, nationality_index)
     members = columns.Members.of(instance.households)
     hh = _households(instance, policy, nationality_index, _late_from(
-        instance, policy, dw.free_in[dw.available], members), members)
+        instance, policy, dw.free_in[dw.available], members), members,
+        dw.found_by)
     h_index = {h.id: i for i, h in enumerate(instance.households)}
     d_index = {d.id: i for i, d in enumerate(instance.dwellings)}
     banned, locks = _decisions(instance, h_index, d_index)
@@ -1163,6 +1170,13 @@ def _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables, rows):
     eligible cells as pairs.
     """
     eligible, quality, room = rows
+    # Whether each cell would be a room of a shared dwelling, for the
+    # whole chunk at once: most classes may take no room, and their
+    # rows need no per-class evaluation.
+    room_cells = np.broadcast_to(
+        rooms(GatheredRows(hh, reps, dense=True), _all(dw), policy),
+        ok.shape)
+    some_room = room_cells.any(axis=1)
     untabled = None
     if any(c.score is not None and c.name not in tabled
            for c in CRITERIA_RECORDS):
@@ -1175,7 +1189,8 @@ def _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables, rows):
         ds = np.flatnonzero(ok[k])
         q = None
         for table, choice_of in tables:
-            part = table[choice_of[start + k]][ds]
+            # ``take`` gathers several times faster than indexing.
+            part = table[choice_of[start + k]].take(ds)
             q = part if q is None else q + part
         if untabled is not None:
             q = untabled[bounds[k]:bounds[k + 1]] + q
@@ -1183,11 +1198,10 @@ def _chunk_rows(hh, dw, policy, reps, start, ok, tabled, tables, rows):
         # Dwelling positions fit in 32 bits: the tables hold one per
         # eligible (class, dwelling) cell, the part of memory that
         # grows fastest.
-        eligible.append(ds[order].astype(np.int32))
-        quality.append(q[order])
-        is_room = rooms(GatheredRows(hh, reps[k:k + 1]),
-                        GatheredRows(dw, ds), policy)
-        room.append(np.broadcast_to(is_room, ds.shape)[order])
+        eligible.append(ds.take(order).astype(np.int32))
+        quality.append(q.take(order))
+        room.append(room_cells[k, eligible[-1]] if some_room[k]
+                    else np.zeros(len(ds), dtype=bool))
 
 
 ROW_CODE_LIMIT = 2 ** 62
@@ -1346,7 +1360,10 @@ def _counted_failures(bits: dict, excluded: np.ndarray, only: np.ndarray,
     for row, packed in bits.items():
         excluded[:, row] = _bit_counts(packed)
         only[:, row] = _bit_counts(packed & once)
-    return np.unpackbits(some, axis=1, count=D) == 0
+    # The complement unpacked is the eligible cells already, as ones and
+    # zeros that read as booleans: comparing every cell with zero took
+    # twenty times as long as the unpacking.
+    return np.unpackbits(~some, axis=1, count=D).view(bool)
 
 
 TABLE_CELLS = 8 * DENSE_CELLS
@@ -1413,11 +1430,7 @@ def _criteria_by_choice(hh, every, policy, representatives):
     # attributes, and a table's rows summed from those.
     tables, own_tables = [], {}
     for names, (firsts, choice_of) in groups:
-        table = np.zeros((len(firsts), every.bedrooms.shape[-1]),
-                         dtype=np.int64)
-        # One buffer for the rows of each criterion in turn: a table is
-        # tens of megabytes, and fresh memory costs its page faults.
-        rows = np.empty_like(table)
+        parts = []
         for criterion in names:
             own_firsts, own_choice = _choices(hh, representatives,
                                               (criterion,))
@@ -1426,13 +1439,49 @@ def _criteria_by_choice(hh, every, policy, representatives):
                                  (criterion.name,))
             own.flags.writeable = False
             own_tables[criterion.name] = (own, own_choice)
-            # Any mode but "raise" writes to ``out`` unbuffered (the
-            # positions are valid).
-            np.take(own, own_choice[firsts], axis=0, out=rows,
-                    mode="clip")
-            table += rows
-        tables.append((table, choice_of))
+            parts.append((own, own_choice[firsts]))
+        tables.append((_summed_table(parts, len(firsts),
+                                     every.bedrooms.shape[-1]), choice_of))
     return tabled, tables, own_tables
+
+
+def _summed_table(parts, num_choices: int, D: int) -> np.ndarray:
+    """
+    The sum of the criteria ``parts`` for each of a table's choices,
+    shape (choices, D): each part is a criterion's rows (by its own
+    choice and dwelling) and the row of each of the table's choices in
+    them.
+
+    All but the last criterion are summed over the distinct choices of
+    those criteria so far, not over the table's: on national the first
+    criteria of a table take a dozen distinct choices between them
+    where the table has over a hundred, and each row summed is a pass
+    over every dwelling. Integer sums, so the order does not change
+    them.
+    """
+    if not parts:
+        return np.zeros((num_choices, D), dtype=np.int64)
+    partial, prefix = None, None
+    for own, at in parts[:-1]:
+        if partial is None:
+            partial, prefix = own, at
+            continue
+        # The distinct pairs of the sum so far and this criterion's row.
+        _codes, first, inverse = np.unique(
+            prefix * len(own) + at, return_index=True, return_inverse=True)
+        partial = partial[prefix[first]] + own[at[first]]
+        prefix = inverse.reshape(-1)
+    own, at = parts[-1]
+    table = np.empty((num_choices, D), dtype=np.int64)
+    # Any mode but "raise" writes to ``out`` unbuffered (the positions
+    # are valid); one buffer is filled in place: a table is tens of
+    # megabytes, and fresh memory costs its page faults.
+    np.take(own, at, axis=0, out=table, mode="clip")
+    if partial is not None:
+        # Row by row, so that no second table is made.
+        for row, at_prefix in zip(table, prefix.tolist()):
+            row += partial[at_prefix]
+    return table
 
 
 def _choices(hh, representatives, records):
@@ -1467,4 +1516,9 @@ def _criteria_rows(hh, every, policy, rows, names) -> np.ndarray:
 def _bit_counts(packed: np.ndarray) -> np.ndarray:
     """The set bits along the last axis of ``np.packbits`` output (its
     padding bits are zeros)."""
-    return np.bitwise_count(packed).sum(axis=-1, dtype=np.int64)
+    counts = np.bitwise_count(packed)
+    # Summed in 16 bits where a row's bits fit in them (up to 65,535
+    # dwellings): widening every byte to 64 bits took twice as long.
+    if 8 * packed.shape[-1] <= np.iinfo(np.uint16).max:
+        return counts.sum(axis=-1, dtype=np.uint16).astype(np.int64)
+    return counts.sum(axis=-1, dtype=np.int64)

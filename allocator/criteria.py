@@ -134,7 +134,14 @@ def _weight(d, policy: Policy, criterion: str):
 
 def rooms(h, d, policy: Policy):
     """Whether the pair would be one room of a shared dwelling."""
-    return policy.shared.enabled & h.open_shared & (d.shared_rooms >= 2)
+    if not policy.shared.enabled:
+        # No pair is: the same array of falses made directly, since
+        # combining booleans across broadcast axes is slow (some 0.7 ms
+        # a million cells, and the class tables ask for hundreds).
+        return np.zeros(np.broadcast_shapes(np.shape(h.open_shared),
+                                            np.shape(d.shared_rooms)),
+                        dtype=bool)
+    return h.open_shared & (d.shared_rooms >= 2)
 
 
 # --- hard rules -----------------------------------------------------------

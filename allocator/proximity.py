@@ -61,13 +61,29 @@ def _build_graph(instance: Instance) -> nx.Graph:
     return graph
 
 
-def minutes_to_services(instance: Instance, graph=None) -> np.ndarray:
+def minutes_to_services(instance: Instance, graph=None,
+                        within=None) -> np.ndarray:
     """
     Minutes from each dwelling to the nearest site of each service kind.
 
-    Returns an array of shape ``(num_dwellings, num_kinds)`` with columns
-    in ``ServiceKind`` order; ``inf`` where no site is reachable. A
-    precomputed travel time replaces the network's figure.
+    Parameters
+    ----------
+    instance
+        The instance.
+    graph
+        Its travel graph (``travel_graph``); built when ``None``.
+    within
+        Service kind -> minutes: only these kinds are searched, each only
+        as far as its minutes (every search is a pass over the whole
+        network). ``None`` (default) searches every kind to its end.
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(num_dwellings, num_kinds)`` with columns in
+        ``ServiceKind`` order; ``inf`` where no site is reachable (or none
+        within the kind's minutes, or the kind is not searched). A
+        precomputed travel time replaces the network's figure.
     """
     kinds = list(ServiceKind)
     out = np.full((len(instance.dwellings), len(kinds)), math.inf)
@@ -83,12 +99,15 @@ def minutes_to_services(instance: Instance, graph=None) -> np.ndarray:
                    if d.node is not None], dtype=np.int64)
     for k, kind in enumerate(kinds):
         sources = sorted({s.node for s in instance.sites if s.kind == kind})
-        if not sources:
+        if not sources or (within is not None and kind not in within):
             continue
-        dist = shortest_minutes(graph, sources)
+        dist = shortest_minutes(graph, sources,
+                                None if within is None else within[kind])
         per_node = np.array([dist.get(n, math.inf) for n in nodes],
                             dtype=float)
         out[placed, k] = per_node[at]
+    if not instance.travel_times:
+        return out
     row = {d.id: i for i, d in enumerate(instance.dwellings)}
     for t in instance.travel_times:
         out[row[t.dwelling], kinds.index(t.kind)] = t.minutes
