@@ -24,6 +24,11 @@ Use it as a context manager, so that a child whose answer is not wanted
     with beside(lambda: check_matches(instance, policy, matches)) as work:
         ...  # the parent's own work
         report = work.result()
+
+Whether to fork is the caller's to say, by ``fork`` or, for the stages a
+chain calls, by a ``forking()`` block around it: one run in a process
+(the CLI's ``solve``) has the other core to itself, where runs side by
+side (the policy lab, the workbench) have taken it already.
 """
 
 from __future__ import annotations
@@ -33,13 +38,29 @@ import os
 import pickle
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
 FORKS = sys.platform.startswith("linux") and hasattr(os, "fork")
 """Whether this platform runs work in forked children (Linux only)."""
+
+_allowed: ContextVar[bool] = ContextVar("forking", default=False)
+"""Whether ``beside`` forks when its caller does not say (``forking``)."""
+
+
+@contextmanager
+def forking(allowed: bool = True) -> Iterator[None]:
+    """Within the block (in this thread or task), ``beside`` without
+    ``fork`` forks as ``allowed`` says; outside any block it does not."""
+    token = _allowed.set(allowed)
+    try:
+        yield
+    finally:
+        _allowed.reset(token)
 
 
 class Beside(Generic[T]):
@@ -130,13 +151,14 @@ class Beside(Generic[T]):
         self.cancel()
 
 
-def beside(work: Callable[[], T], fork: bool = True) -> Beside[T]:
+def beside(work: Callable[[], T], fork: bool | None = None) -> Beside[T]:
     """
     Starts ``work`` (a function of no arguments) in a forked child where
-    the platform forks and ``fork`` is true; otherwise it is done in the
+    the platform forks and ``fork`` is true (``None``: as the enclosing
+    ``forking`` block says, else not); otherwise it is done in the
     process when its result is asked for. See the module's docstring.
     """
-    return Beside(work, fork)
+    return Beside(work, _allowed.get() if fork is None else fork)
 
 
 def _run_child(work: Callable[[], object], writing: int) -> None:

@@ -31,7 +31,7 @@ from .decisions import Derived, derive, set_aside_order
 from .engines import solve
 from .explain import build_proposal
 from .explain.document import instance_sha256
-from .forked import beside
+from .forked import beside, forking
 from .i18n import N_, _
 from .result import Result
 
@@ -133,9 +133,9 @@ def propose(
     fork
         Whether the work that needs only what is known early runs in
         forked children beside the chain, on the machine's other core
-        (``allocator.forked``): the instance's hash while compiling and
-        solving, the independent check of the solve's matches while the
-        proposal is explained. For one run in a process (the CLI's
+        (``allocator.forked``): the instance's hash while solving, the
+        independent check of the solve's matches while the proposal is
+        explained. For one run in a process (the CLI's
         ``solve``); where runs go side by side (the lab, the workbench)
         the cores are taken already. The results are the same either
         way.
@@ -145,17 +145,18 @@ def propose(
     """
     policy = Policy() if policy is None else policy
     on_stage(_("compiling eligible pairs"), "compile")
-    with beside(lambda: instance_sha256(instance), fork) as hashing:
-        derived = derive(instance, policy, decisions)
-        before = previous_matches(previous)
-        effective, data, set_aside = _settle_locks(instance, policy,
-                                                   derived, before)
+    derived = derive(instance, policy, decisions)
+    before = previous_matches(previous)
+    effective, data, set_aside = _settle_locks(instance, policy, derived,
+                                               before)
+    # Hashed while the solve keeps this process's core.
+    with forking(fork), beside(lambda: instance_sha256(instance)) as hashing:
         result, ends_at = _solved(data, engine, time_limit, started, seed,
                                   on_stage, params)
         overrides = _allowed_overrides(derived)
         matches = _solved_matches(instance, result)
         with beside(lambda: check_matches(effective, policy, matches,
-                                          overrides), fork) as checking:
+                                          overrides)) as checking:
             on_stage(_("explaining"), "explain")
             proposal = _explained(instance, policy, data, result, derived,
                                   set_aside, previous, before,

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from allocator.forked import FORKS, beside
+from allocator.forked import FORKS, beside, forking
 
 needs_fork = pytest.mark.skipif(not FORKS, reason="Linux forks; elsewhere "
                                 "the work is done in the process")
@@ -19,7 +19,7 @@ needs_fork = pytest.mark.skipif(not FORKS, reason="Linux forks; elsewhere "
 @needs_fork
 def test_the_work_runs_in_a_child_and_its_answer_comes_back():
     parent = os.getpid()
-    with beside(lambda: (os.getpid(), [1, 2, 3])) as work:
+    with beside(lambda: (os.getpid(), [1, 2, 3]), fork=True) as work:
         assert work.forked
         pid, value = work.result()
     assert pid != parent
@@ -42,8 +42,8 @@ def test_a_failing_work_raises_its_own_error_in_the_parent():
     def work():
         raise KeyError("no such household")
 
-    with beside(work) as failing, pytest.raises(KeyError,
-                                                match="no such household"):
+    with beside(work, fork=True) as failing, pytest.raises(
+            KeyError, match="no such household"):
         failing.result()
 
 
@@ -56,13 +56,13 @@ def test_a_child_killed_at_work_leaves_the_work_to_the_parent():
             os.kill(os.getpid(), signal.SIGKILL)
         return "done by the parent"
 
-    with beside(work) as work_:
+    with beside(work, fork=True) as work_:
         assert work_.result() == "done by the parent"
 
 
 @needs_fork
 def test_leaving_the_block_ends_a_child_whose_answer_is_not_wanted():
-    with beside(lambda: time.sleep(60)) as work:
+    with beside(lambda: time.sleep(60), fork=True) as work:
         pid = work._pid
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # ended and reaped: no such child
@@ -73,8 +73,23 @@ def test_buffered_output_is_written_once():
     script = ("import sys\n"
               "from allocator.forked import beside\n"
               "sys.stdout.write('before the fork;')\n"
-              "with beside(lambda: 42) as work:\n"
+              "with beside(lambda: 42, fork=True) as work:\n"
               "    print(work.result())\n")
     run = subprocess.run([sys.executable, "-c", script], capture_output=True,
                          text=True, check=True)
     assert run.stdout == "before the fork;42\n"
+
+
+@needs_fork
+def test_a_forking_block_says_whether_work_forks_where_the_caller_does_not():
+    def forks() -> bool:
+        with beside(os.getpid) as work:
+            return work.forked
+
+    assert not forks()
+    with forking():
+        assert forks()
+        with forking(False):
+            assert not forks()
+        assert forks()
+    assert not forks()
