@@ -15,6 +15,7 @@ from datetime import timedelta
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -810,8 +811,16 @@ def _check_caps(instance, policy, matches, households, dwellings, areas,
                                  dimension=dim, limit=limit))
 
 
-def _usage(h) -> dict[str, int]:
-    ages = [m.age for m in h.members]
+def _usage(h, ages) -> dict[str, int]:
+    """Quota dimensions household ``h`` uses (``ages``: its members')."""
+    children = adults = seniors = 0
+    for a in ages:  # one pass: asked once per household of the round
+        if a < ADULT:
+            children += 1
+        elif a < 67:
+            adults += 1
+        else:
+            seniors += 1
     kind = h.household_type
     return {
         "households": 1,
@@ -820,9 +829,9 @@ def _usage(h) -> dict[str, int]:
         "families": int(kind in ("family_with_children", "single_parent",
                                  "couple", "other_adults")),
         "unaccompanied_minors": int(kind == "unaccompanied_minor"),
-        "children": sum(a < ADULT for a in ages),
-        "adults": sum(ADULT <= a < 67 for a in ages),
-        "seniors": sum(a >= 67 for a in ages),
+        "children": children,
+        "adults": adults,
+        "seniors": seniors,
     }
 
 
@@ -852,8 +861,7 @@ def _dispersion_cost(instance, policy, matches, dwellings, areas,
 # --- what a household's members decide ---------------------------------------
 
 
-@dataclass(frozen=True)
-class _HouseholdFacts:
+class _HouseholdFacts(NamedTuple):
     """What a household's members and type decide for every rule and
     score of its match, read once per household."""
 
@@ -881,13 +889,14 @@ def _facts(h) -> _HouseholdFacts:
     if hit is not None and hit[0] is h:
         return hit[1]
     ages = [m.age for m in h.members]
+    usage = _usage(h, ages)
     facts = _HouseholdFacts(
-        minors=any(a < ADULT for a in ages),
+        minors=usage["children"] > 0,
         school_age=any(SCHOOL <= a < ADULT for a in ages),
         services_wanted=_services_wanted(ages),
         has_children=h.has_children,
         priority_group=h.is_priority_group,
-        usage=_usage(h),
+        usage=usage,
     )
     if len(_FACTS) >= 100_000:
         _FACTS.clear()
@@ -972,22 +981,27 @@ class _Travel:
         return self._from[a].get(b, math.inf)
 
     def to_kind(self, d, kind) -> float:
-        minutes = self.table.get((d.id, kind))
-        if minutes is not None:
-            return minutes
+        """Minutes from dwelling ``d`` to the nearest site of ``kind``:
+        the instance's travel time if it states one, else on the
+        network."""
+        if self.table:  # most instances state none: no key to build
+            minutes = self.table.get((d.id, kind))
+            if minutes is not None:
+                return minutes
         if d.node is None:
             return math.inf
-        if kind not in self._nearest:
+        nearest = self._nearest.get(kind)
+        if nearest is None:
             # One search from every site of the kind at once: the nearest
             # site's minutes to every node (the network is undirected).
             sources = [n for n in self.sites[kind]
                        if n is not None and n in self.graph]
-            self._nearest[kind] = (
+            nearest = self._nearest[kind] = (
                 nx.multi_source_dijkstra_path_length(
                     self.graph, sources, weight="minutes")
                 if sources else {}
             )
-        return self._nearest[kind].get(d.node, math.inf)
+        return nearest.get(d.node, math.inf)
 
 
 def criterion_scores(instance, policy, h, d, shared, travel) -> dict:
