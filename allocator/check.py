@@ -945,6 +945,9 @@ class _Travel:
     def __init__(self, instance):
         self.table = {(t.dwelling, t.kind): t.minutes
                       for t in instance.travel_times}
+        self.reach_sums = {}
+        """(node, id of a list of services) -> (that list, the sum of
+        their reach scores from the node); see ``_services_score``."""
         parts = (instance.nodes, instance.edges, instance.sites)
         for known, shared in _NETWORKS:
             if all(len(a) == len(b) and all(x is y for x, y in zip(a, b))
@@ -1059,11 +1062,29 @@ def _services_score(policy, d, travel, facts) -> int:
     kinds = _service_kinds(sv, facts.services_wanted)
     if not kinds:
         return 0
+    if travel.table:
+        total = _reach_sum(sv, d, kinds, travel)
+    else:
+        # Without stated travel times the minutes depend on the dwelling's
+        # node alone: summed once per node and list of services (on
+        # national, half as often as once per match). The list, kept in
+        # the entry, names its settings (``_service_kinds``).
+        hit = travel.reach_sums.get((d.node, id(kinds)))
+        if hit is None or hit[0] is not kinds:
+            hit = travel.reach_sums[d.node, id(kinds)] = (
+                kinds, _reach_sum(sv, d, kinds, travel))
+        total = hit[1]
+    return round(policy.weights.services * total / len(kinds))
+
+
+def _reach_sum(sv, d, kinds, travel) -> float:
+    """The reach scores of the services ``kinds`` from dwelling ``d``,
+    added one by one in order, as ``sum`` would."""
     targets, factor = sv.target_minutes, sv.zero_at_factor
     total = 0
-    for k in kinds:  # added one by one, in order, as sum() would
+    for k in kinds:
         total += _reach(travel.to_kind(d, k), targets[k], factor)
-    return round(policy.weights.services * total / len(kinds))
+    return total
 
 
 _KINDS: dict = {}
