@@ -15,6 +15,7 @@ from datetime import timedelta
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -288,8 +289,7 @@ def _moving_score(policy, h, dwellings, own, d) -> int:
     m = policy.moving
     if d.id == own:
         return m.exit_penalty
-    school = any(SCHOOL <= x.age < ADULT for x in h.members)
-    changes = school and dwellings[own].area != d.area
+    changes = _facts(h).school_age and dwellings[own].area != d.area
     return (m.exit_penalty - m.move_penalty
             - (m.school_change_penalty if changes else 0))
 
@@ -513,10 +513,10 @@ def rule_breaches(instance, policy, h, d, shared) -> list[tuple[str, str]]:
     if hard.avoid_features and h.avoid_features:
         if set(h.avoid_features) & set(d.features):
             out.append(INDIVIDUAL)
-    minors = any(m.age < ADULT for m in h.members)
+    minors = _facts(h).minors
     if hard.child_safety and minors and (d.damp or not d.child_suitable):
         out.append(N_("damp or unsuitable for children"))
-    if hard.care_housing == "forbid" and set(d.features) & CARE:
+    if hard.care_housing == "forbid" and not CARE.isdisjoint(d.features):
         out.append(N_("beside care housing"))
     afford = policy.affordability
     if afford.mode == "forbid" and h.monthly_income_nok is not None:
@@ -767,9 +767,10 @@ def _check_caps(instance, policy, matches, households, dwellings, areas,
     per_area = Counter()
     per_building = Counter()
     per_muni = defaultdict(Counter)
+    sitting = sitting or {}
     # A sitting tenant in the round counts only where it lives after it:
     # the households its area and building already hold lose it.
-    for did in (sitting or {}).values():
+    for did in sitting.values():
         per_area[dwellings[did].area] -= 1
         if dwellings[did].building:
             per_building[dwellings[did].building] -= 1
@@ -780,10 +781,11 @@ def _check_caps(instance, policy, matches, households, dwellings, areas,
         per_area[d.area] += 1
         if d.building:
             per_building[d.building] += 1
-        if hid in (sitting or {}):
+        if hid in sitting:
             continue  # settled already: no place of a quota
-        for dim, used in _usage(h).items():
-            per_muni[d.municipality][dim] += used
+        quota_used = per_muni[d.municipality]
+        for dim, used in _facts(h).usage.items():
+            quota_used[dim] += used
     for aid, n in per_area.items():
         a = areas[aid]
         room = _room_left(disp.area_cap_share, a.resident_households,
@@ -809,8 +811,16 @@ def _check_caps(instance, policy, matches, households, dwellings, areas,
                                  dimension=dim, limit=limit))
 
 
-def _usage(h) -> dict[str, int]:
-    ages = [m.age for m in h.members]
+def _usage(h, ages) -> dict[str, int]:
+    """Quota dimensions household ``h`` uses (``ages``: its members')."""
+    children = adults = seniors = 0
+    for a in ages:  # one pass: asked once per household of the round
+        if a < ADULT:
+            children += 1
+        elif a < 67:
+            adults += 1
+        else:
+            seniors += 1
     kind = h.household_type
     return {
         "households": 1,
@@ -819,9 +829,9 @@ def _usage(h) -> dict[str, int]:
         "families": int(kind in ("family_with_children", "single_parent",
                                  "couple", "other_adults")),
         "unaccompanied_minors": int(kind == "unaccompanied_minor"),
-        "children": sum(a < ADULT for a in ages),
-        "adults": sum(ADULT <= a < 67 for a in ages),
-        "seniors": sum(a >= 67 for a in ages),
+        "children": children,
+        "adults": adults,
+        "seniors": seniors,
     }
 
 
@@ -848,6 +858,52 @@ def _dispersion_cost(instance, policy, matches, dwellings, areas,
     return cost
 
 
+# --- what a household's members decide ---------------------------------------
+
+
+class _HouseholdFacts(NamedTuple):
+    """What a household's members and type decide for every rule and
+    score of its match, read once per household."""
+
+    minors: bool
+    """A member under 18."""
+    school_age: bool
+    """A member of school age (6 to 17)."""
+    services_wanted: frozenset[str]
+    """The services its ages call for (``_services_wanted``)."""
+    has_children: bool
+    priority_group: bool
+    usage: dict[str, int]
+    """Quota dimensions its place uses (``_usage``)."""
+
+
+_FACTS: dict = {}
+"""Facts by household, kept with the (immutable) household they were
+read from, so that its id is not reused while the entry lives."""
+
+
+def _facts(h) -> _HouseholdFacts:
+    """The facts of household ``h`` (``_HouseholdFacts``): the rules,
+    scores and quotas of a match ask for them several times each."""
+    hit = _FACTS.get(id(h))
+    if hit is not None and hit[0] is h:
+        return hit[1]
+    ages = [m.age for m in h.members]
+    usage = _usage(h, ages)
+    facts = _HouseholdFacts(
+        minors=usage["children"] > 0,
+        school_age=any(SCHOOL <= a < ADULT for a in ages),
+        services_wanted=_services_wanted(ages),
+        has_children=h.has_children,
+        priority_group=h.is_priority_group,
+        usage=usage,
+    )
+    if len(_FACTS) >= 100_000:
+        _FACTS.clear()
+    _FACTS[id(h)] = (h, facts)
+    return facts
+
+
 # --- priority and scores ------------------------------------------------------
 
 
@@ -858,7 +914,7 @@ def priority_points(instance, policy, h) -> int:
     if h.permit_date is None:
         return 0
     waited = (instance.as_of - h.permit_date).days
-    group = h.is_priority_group
+    group = _facts(h).priority_group
     months = (policy.deadlines.priority_months if group
               else policy.deadlines.standard_months)
     p = policy.priority
@@ -889,6 +945,9 @@ class _Travel:
     def __init__(self, instance):
         self.table = {(t.dwelling, t.kind): t.minutes
                       for t in instance.travel_times}
+        self.reach_sums = {}
+        """(node, id of a list of services) -> (that list, the sum of
+        their reach scores from the node); see ``_services_score``."""
         parts = (instance.nodes, instance.edges, instance.sites)
         for known, shared in _NETWORKS:
             if all(len(a) == len(b) and all(x is y for x, y in zip(a, b))
@@ -925,21 +984,27 @@ class _Travel:
         return self._from[a].get(b, math.inf)
 
     def to_kind(self, d, kind) -> float:
-        if (d.id, kind) in self.table:
-            return self.table[(d.id, kind)]
+        """Minutes from dwelling ``d`` to the nearest site of ``kind``:
+        the instance's travel time if it states one, else on the
+        network."""
+        if self.table:  # most instances state none: no key to build
+            minutes = self.table.get((d.id, kind))
+            if minutes is not None:
+                return minutes
         if d.node is None:
             return math.inf
-        if kind not in self._nearest:
+        nearest = self._nearest.get(kind)
+        if nearest is None:
             # One search from every site of the kind at once: the nearest
             # site's minutes to every node (the network is undirected).
             sources = [n for n in self.sites[kind]
                        if n is not None and n in self.graph]
-            self._nearest[kind] = (
+            nearest = self._nearest[kind] = (
                 nx.multi_source_dijkstra_path_length(
                     self.graph, sources, weight="minutes")
                 if sources else {}
             )
-        return self._nearest[kind].get(d.node, math.inf)
+        return nearest.get(d.node, math.inf)
 
 
 def criterion_scores(instance, policy, h, d, shared, travel) -> dict:
@@ -947,16 +1012,16 @@ def criterion_scores(instance, policy, h, d, shared, travel) -> dict:
     Weighted contribution of each criterion for one match, recomputed
     from the instance alone (no compiled arrays), in a fixed order.
     """
-    ages = [m.age for m in h.members]
+    facts = _facts(h)
     need = rooms_needed(h, policy.size)
     if policy.size.count_reunification:
         need += _reunion_rooms(h)
     out = {
         "size_fit": policy.weights.size_fit * _size_fit(h, d, shared, need),
-        "services": _services_score(policy, d, travel, ages),
+        "services": _services_score(policy, d, travel, facts),
     }
-    out.update(_dwelling_scores(policy, h, d, shared, need, ages))
-    out.update(_wish_scores(instance, policy, h, d, travel, ages))
+    out.update(_dwelling_scores(policy, h, d, shared, need, facts))
+    out.update(_wish_scores(instance, policy, h, d, travel, facts))
     out.update(_penalty_scores(instance, policy, h, d))
     return out
 
@@ -973,12 +1038,11 @@ def _size_fit(h, d, shared, need) -> int:
     return size
 
 
-def _services_score(policy, d, travel, ages) -> int:
-    """Weighted mean reach of the services the household's ages call
-    for, among those with a target time."""
-    sv = policy.services
-    # In the order services are listed in the contract, so that sums of
-    # floating-point reach scores round the same way everywhere.
+def _services_wanted(ages) -> frozenset[str]:
+    """The services a household's ages call for: transport, health and
+    shops for all, a kindergarten for a child under school age, a school
+    for a school-age child, adult education for a member of programme
+    age."""
     wanted = {"public_transport", "health", "shop"}
     if any(a < SCHOOL for a in ages):
         wanted.add("kindergarten")
@@ -986,15 +1050,41 @@ def _services_score(policy, d, travel, ages) -> int:
         wanted.add("school")
     if any(INTRO[0] <= a <= INTRO[1] for a in ages):
         wanted.add("adult_education")
-    kinds = _service_kinds(sv, frozenset(wanted))
+    return frozenset(wanted)
+
+
+def _services_score(policy, d, travel, facts) -> int:
+    """Weighted mean reach of the services the household's ages call
+    for, among those with a target time."""
+    sv = policy.services
+    # In the order services are listed in the contract, so that sums of
+    # floating-point reach scores round the same way everywhere.
+    kinds = _service_kinds(sv, facts.services_wanted)
     if not kinds:
         return 0
-    total = sum(
-        _reach(travel.to_kind(d, k), sv.target_minutes[k],
-               sv.zero_at_factor)
-        for k in kinds
-    )
+    if travel.table:
+        total = _reach_sum(sv, d, kinds, travel)
+    else:
+        # Without stated travel times the minutes depend on the dwelling's
+        # node alone: summed once per node and list of services (on
+        # national, half as often as once per match). The list, kept in
+        # the entry, names its settings (``_service_kinds``).
+        hit = travel.reach_sums.get((d.node, id(kinds)))
+        if hit is None or hit[0] is not kinds:
+            hit = travel.reach_sums[d.node, id(kinds)] = (
+                kinds, _reach_sum(sv, d, kinds, travel))
+        total = hit[1]
     return round(policy.weights.services * total / len(kinds))
+
+
+def _reach_sum(sv, d, kinds, travel) -> float:
+    """The reach scores of the services ``kinds`` from dwelling ``d``,
+    added one by one in order, as ``sum`` would."""
+    targets, factor = sv.target_minutes, sv.zero_at_factor
+    total = 0
+    for k in kinds:
+        total += _reach(travel.to_kind(d, k), targets[k], factor)
+    return total
 
 
 _KINDS: dict = {}
@@ -1016,27 +1106,27 @@ def _service_kinds(sv, wanted: frozenset) -> list[str]:
     return hit[1]
 
 
-def _dwelling_scores(policy, h, d, shared, need, ages) -> dict:
+def _dwelling_scores(policy, h, d, shared, need, facts) -> dict:
     """Condition, child suitability, tenure and room for reunification:
     the criteria the dwelling itself decides."""
     w = policy.weights
-    minors = any(a < ADULT for a in ages)
+    minors = facts.minors
     out = {}
     condition = (d.condition - 1) * 25 - (50 if d.damp else 0)
     out["condition"] = w.condition * condition * (2 if minors else 1)
 
-    feats = set(d.features)
+    feats = d.features
     child = 0
     if minors:
         child = (100 if "playground" in feats else 0) - (
-            100 if feats & {"busy_road", "noise"} else 0
+            0 if {"busy_road", "noise"}.isdisjoint(feats) else 100
         )
     out["child_suitability"] = w.child_suitability * child
 
     security = SECURITY[d.tenure] - (
         30 if d.lease_months is not None and d.lease_months < 12 else 0
     )
-    out["tenure"] = w.tenure * security * (2 if h.has_children else 1)
+    out["tenure"] = w.tenure * security * (2 if facts.has_children else 1)
 
     extra = _reunion_rooms(h)
     reunion = 0
@@ -1047,13 +1137,14 @@ def _dwelling_scores(policy, h, d, shared, need, ages) -> dict:
     return out
 
 
-def _wish_scores(instance, policy, h, d, travel, ages) -> dict:
+def _wish_scores(instance, policy, h, d, travel, facts) -> dict:
     """The household's wishes (central, near compatriots, near a place)
     and the cost of a child changing school."""
     w = policy.weights
     sv = policy.services
     out = {}
-    centre = _lookups(instance).centre[d.municipality]
+    lookups = _lookups(instance)
+    centre = lookups.centre[d.municipality]
     central = 0.0
     if h.wish_central:
         central = _reach(travel.between(centre, d.node), sv.central_minutes,
@@ -1062,7 +1153,7 @@ def _wish_scores(instance, policy, h, d, travel, ages) -> dict:
 
     compat = 0
     if h.wish_near_compatriots and h.nationality:
-        n = _lookups(instance).compatriots[d.area, h.nationality]
+        n = lookups.compatriots[d.area, h.nationality]
         compat = min(100, 10 * n)
     out["wish_compatriots"] = round(w.wish_compatriots * compat)
 
@@ -1073,7 +1164,7 @@ def _wish_scores(instance, policy, h, d, travel, ages) -> dict:
     out["wish_place"] = round(w.wish_place * place)
 
     school = 0
-    if h.current_school and any(SCHOOL <= a < ADULT for a in ages):
+    if h.current_school and facts.school_age:
         node = travel.site_node.get(h.current_school)
         reach = _reach(travel.between(node, d.node),
                        sv.target_minutes.get("school", 20),
@@ -1090,7 +1181,8 @@ def _penalty_scores(instance, policy, h, d) -> dict:
     out = {}
     out["care_housing"] = (
         -100 * w.care_housing
-        if policy.hard.care_housing == "penalise" and set(d.features) & CARE
+        if policy.hard.care_housing == "penalise"
+        and not CARE.isdisjoint(d.features)
         else 0
     )
 
@@ -1105,7 +1197,8 @@ def _penalty_scores(instance, policy, h, d) -> dict:
 
     # Late: the dwelling frees after the deadline the household could
     # still meet on the day of the proposal.
-    months = (policy.deadlines.priority_months if h.is_priority_group
+    months = (policy.deadlines.priority_months
+              if _facts(h).priority_group
               else policy.deadlines.standard_months)
     deadline = h.permit_date + timedelta(
         days=round(months * DAYS_PER_MONTH)
