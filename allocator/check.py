@@ -106,6 +106,24 @@ def check_proposal(
     _check_overrides(proposal, overrides or {}, report.violations)
     if previous is not None:
         _check_kept(policy, proposal, previous, report)
+    _check_stated(proposal, report)
+    _check_moves(instance, policy, proposal, report.violations)
+    seen = {m.household for m in proposal.matches} | {
+        u.household for u in proposal.unmatched
+    } | {mv.household for mv in proposal.moves if mv.moved_to is None}
+    missing = {h.id for h in instance.households} - seen
+    if missing:
+        report.violations.append(
+            _("{n} household(s) neither matched nor listed as "
+              "unmatched, e.g. {household}.", n=len(missing),
+              household=sorted(missing)[0])
+        )
+    return report
+
+
+def _check_stated(proposal: Proposal, report: CheckReport) -> None:
+    """The scores and objective the proposal states are those
+    recomputed."""
     claimed = {m.household: m for m in proposal.matches}
     for hid, scores in report.scores.items():
         stated = dict(claimed[hid].scores)
@@ -126,18 +144,6 @@ def check_proposal(
                   primary_found=report.primary,
                   secondary_found=report.secondary)
             )
-    _check_moves(instance, policy, proposal, report.violations)
-    seen = {m.household for m in proposal.matches} | {
-        u.household for u in proposal.unmatched
-    } | {mv.household for mv in proposal.moves if mv.moved_to is None}
-    missing = {h.id for h in instance.households} - seen
-    if missing:
-        report.violations.append(
-            _("{n} household(s) neither matched nor listed as "
-              "unmatched, e.g. {household}.", n=len(missing),
-              household=sorted(missing)[0])
-        )
-    return report
 
 
 def check_matches(instance: Instance, policy: Policy, matches,

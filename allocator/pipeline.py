@@ -153,23 +153,34 @@ def propose(
     with forking(fork), beside(lambda: instance_sha256(instance)) as hashing:
         result, ends_at = _solved(data, engine, time_limit, started, seed,
                                   on_stage, params)
-        overrides = _allowed_overrides(derived)
-        matches = _solved_matches(instance, result)
-        with beside(lambda: check_matches(effective, policy, matches,
-                                          overrides)) as checking:
-            on_stage(_("explaining"), "explain")
-            proposal = _explained(instance, policy, data, result, derived,
-                                  set_aside, previous, before,
-                                  marginal_values=marginal_values,
-                                  time_limit=time_limit, ends_at=ends_at,
-                                  instance_hash=hashing.result)
-            on_stage(_("checking independently"), "check")
-            check = check_proposal(
-                effective, policy, proposal, overrides=overrides,
-                previous=before,
-                matches_checked=checking.result() if checking.forked
-                else None)
+        proposal, check = _explained_and_checked(
+            instance, policy, effective, data, result, derived, set_aside,
+            previous, before, on_stage, marginal_values=marginal_values,
+            time_limit=time_limit, ends_at=ends_at,
+            instance_hash=hashing.result)
     return Outcome(proposal, data, result, check, derived, effective)
+
+
+def _explained_and_checked(instance, policy, effective, data, result,
+                           derived, set_aside, previous, before, on_stage,
+                           **explaining) -> tuple[Proposal, CheckReport]:
+    """The explain and check stages: the solve's matches are checked
+    beside (in a forked child where ``propose`` forks) while the
+    proposal is explained, then the checker holds the proposal to what
+    it found."""
+    overrides = _allowed_overrides(derived)
+    matches = _solved_matches(instance, result)
+    with beside(lambda: check_matches(effective, policy, matches,
+                                      overrides)) as checking:
+        on_stage(_("explaining"), "explain")
+        proposal = _explained(instance, policy, data, result, derived,
+                              set_aside, previous, before, **explaining)
+        on_stage(_("checking independently"), "check")
+        check = check_proposal(
+            effective, policy, proposal, overrides=overrides,
+            previous=before,
+            matches_checked=checking.result() if checking.forked else None)
+    return proposal, check
 
 
 @collector.paused()

@@ -124,26 +124,31 @@ def write_proposal(
             atomic_folder(out, OUTPUT_NAMES | set(names)) as staging, \
             ThreadPoolExecutor(max_workers=len(names)) as flushing:
         flush = _Flush(staging, flushing)
-
-        def write(name: str, make: Callable[[], str]) -> None:
-            (staging / name).write_text(make(), encoding="utf-8",
-                                        newline="")
-            flush(name)
-
-        extra = dict(extra or {})
-        timed = extra.pop(TIMED_LAST, None)
         with _workbook(staging, proposal, instance, lang, policy,
                        fork) as workbook:
             _write_json_and_csv(staging, proposal, dialect, flush)
-            for name, make in extra.items():
-                write(name, make)
-            workbook.result()
-        flush(XLSX_NAME)
-        if timed is not None:
-            write(TIMED_LAST, timed)
+            _write_extra(staging, extra or {}, flush, workbook)
         flush.wait()
         kept = keep_previous(out, staging) if keep_history else None
     return [out / name for name in names] + ([kept] if kept else [])
+
+
+def _write_extra(staging: Path, extra: Mapping[str, Callable[[], str]],
+                 flush: _Flush, workbook: Beside[None]) -> None:
+    """The ``extra`` files in their order, each flushed once written;
+    the run log (``TIMED_LAST``) last of all, once the workbook is saved,
+    so that its seconds cover every other file."""
+    def write(name: str, make: Callable[[], str]) -> None:
+        (staging / name).write_text(make(), encoding="utf-8", newline="")
+        flush(name)
+
+    for name, make in extra.items():
+        if name != TIMED_LAST:
+            write(name, make)
+    workbook.result()
+    flush(XLSX_NAME)
+    if TIMED_LAST in extra:
+        write(TIMED_LAST, extra[TIMED_LAST])
 
 
 def _workbook(staging: Path, proposal: Proposal, instance, lang, policy,
