@@ -30,8 +30,8 @@ command issue 19 times end to end, and adds what its targets ask for:
 ``outside``, everything but the solve (``wall`` less ``solve``: start-up,
 reading, compiling, explaining, checking, writing and exit), the peak
 memory (``peak``: of the largest process, by ``wait4``; ``tree peak``:
-of the command and its forked children together, sampled), and the gap
-of the priority stage.
+of the command and its forked children together, sampled: see
+``_TreeMemory``), and the gap of the priority stage.
 
 Usage::
 
@@ -124,11 +124,16 @@ def _run(instance: Path, policy: str, engine: str, limit: float,
 class _TreeMemory:
     """
     The peak of the memory a command and its forked children hold
-    together, sampled ten times a second while it has children: the sum
-    of their proportional set sizes (``Pss`` in
-    ``/proc/PID/smaps_rollup``), which counts a page the parent and a
-    child share once, half to each. ``wait4``'s peak is that of the
+    together, sampled ten times a second while it has children: the
+    command's resident set (``/proc/PID/statm``) and each child's
+    private pages (``Private_Clean`` and ``Private_Dirty`` in
+    ``/proc/PID/smaps_rollup``), so that a page a child still shares
+    with the command counts once. ``wait4``'s peak is that of the
     largest process alone.
+
+    The command's own pages are read from its counters, not its page
+    tables: walking those takes its memory lock, and walking a 2 GB
+    process's ten times a second slowed its explaining and writing.
     """
 
     def __init__(self, pid: int) -> None:
@@ -143,14 +148,11 @@ class _TreeMemory:
         self._thread.join()
 
     def _sample(self) -> None:
-        # Only while the command has children: reading a process's
-        # proportional set size walks its page tables under its memory
-        # lock, which slowed a national command's reading and compiling
-        # by seconds when done all along; alone, its peak is wait4's.
         while not self._stopped.wait(0.1):
-            tree = _tree(self._pid)
-            if len(tree) > 1:
-                total = sum(map(_pss_kib, tree))
+            children = _tree(self._pid)[1:]
+            if children:
+                total = _rss_kib(self._pid) + sum(map(_private_kib,
+                                                      children))
                 self.peak_mib = max(self.peak_mib, total / 1024)
 
 
@@ -173,16 +175,25 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _pss_kib(pid: int) -> int:
-    """A process's proportional set size in KiB, 0 once it has ended."""
+def _rss_kib(pid: int) -> int:
+    """A process's resident set in KiB, 0 once it has ended."""
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf(
+                "SC_PAGE_SIZE") // 1024
+    except OSError:
+        return 0
+
+
+def _private_kib(pid: int) -> int:
+    """The pages a process holds alone, in KiB, 0 once it has ended."""
     try:
         with open(f"/proc/{pid}/smaps_rollup") as rollup:
-            for line in rollup:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
+            return sum(int(line.split()[1]) for line in rollup
+                       if line.startswith(("Private_Clean:",
+                                           "Private_Dirty:")))
     except OSError:
-        pass
-    return 0
+        return 0
 
 
 def _priority_gap(objective: dict) -> float | None:
