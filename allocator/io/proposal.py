@@ -13,7 +13,7 @@ from pathlib import Path
 from models import Proposal
 
 from ..collector import paused as collector_paused
-from ..forked import Beside, beside
+from ..forked import FORKS, beside
 from ..i18n import _
 from ._atomic import atomic_folder
 from .history import keep_previous
@@ -105,9 +105,11 @@ def write_proposal(
     policy
         The policy, for the officer's sheets.
     fork
-        Build and save the officer's workbook in a forked child while
-        this process writes the other files (``allocator.forked``): for
-        one run in a process, the CLI's ``solve``.
+        Write the JSON, the CSV and the ``extra`` files in a forked child
+        while this process builds and saves the workbook
+        (``allocator.forked``): for one run in a process, the CLI's
+        ``solve``. The run log (``TIMED_LAST``) is written last of all,
+        here, so that its seconds cover every other file.
 
     Returns
     -------
@@ -124,54 +126,73 @@ def write_proposal(
             atomic_folder(out, OUTPUT_NAMES | set(names)) as staging, \
             ThreadPoolExecutor(max_workers=len(names)) as flushing:
         flush = _Flush(staging, flushing)
-        with _workbook(staging, proposal, instance, lang, policy,
-                       fork) as workbook:
-            _write_json_and_csv(staging, proposal, dialect, flush)
-            _write_extra(staging, extra or {}, flush, workbook)
+        texts = {name: make for name, make in (extra or {}).items()
+                 if name != TIMED_LAST}
+        t = _shared_view(proposal, instance, lang, policy)
+        # In a forked child each file is flushed as it is written; here
+        # by the flushing threads.
+        forks = fork and FORKS
+        with beside(lambda: _write_texts(
+                staging, proposal, dialect, texts,
+                _sync_in(staging) if forks else flush), forks) as writing:
+            _write_workbook(staging, proposal, instance, t, policy)
+            flush(XLSX_NAME)
+            writing.result()
+        if forks:
+            for name in (JSON_NAME, CSV_NAME, *texts):
+                flush(name)
+        if TIMED_LAST in (extra or {}):
+            (staging / TIMED_LAST).write_text(extra[TIMED_LAST](),
+                                              encoding="utf-8", newline="")
+            flush(TIMED_LAST)
         flush.wait()
         kept = keep_previous(out, staging) if keep_history else None
     return [out / name for name in names] + ([kept] if kept else [])
 
 
-def _write_extra(staging: Path, extra: Mapping[str, Callable[[], str]],
-                 flush: _Flush, workbook: Beside[None]) -> None:
-    """The ``extra`` files in their order, each flushed once written;
-    the run log (``TIMED_LAST``) last of all, once the workbook is saved,
-    so that its seconds cover every other file."""
-    def write(name: str, make: Callable[[], str]) -> None:
+def _shared_view(proposal: Proposal, instance, lang, policy):
+    """The translator of ``lang``, and with the instance the office view
+    the workbook and the report share, made once here before any fork
+    (``office.shared_view``)."""
+    from ..i18n import translator
+
+    t = translator(lang)
+    if instance is not None:
+        from ..office.shared_view import shared_office_view
+
+        shared_office_view(proposal, instance, t, policy)
+    return t
+
+
+def _write_workbook(staging: Path, proposal: Proposal, instance, t,
+                    policy) -> None:
+    """``proposal.xlsx``: with the instance the officer's workbook, else
+    the data sheets alone."""
+    path = staging / XLSX_NAME
+    if instance is None:
+        save_workbook(_sheets(proposal), path)
+        return
+    from ..office.workbook import save_people_workbook
+
+    save_people_workbook(path, _sheets(proposal), proposal, instance, t,
+                         policy)
+
+
+def _write_texts(staging: Path, proposal: Proposal, dialect,
+                 texts: Mapping[str, Callable[[], str]],
+                 flush: Callable[[str], None]) -> None:
+    """``proposal.json``, ``proposal.csv`` and the ``extra`` text files
+    (the report) but the run log, each flushed once written: in a forked
+    child beside the workbook (see ``write_proposal``)."""
+    _write_json_and_csv(staging, proposal, dialect, flush)
+    for name, make in texts.items():
         (staging / name).write_text(make(), encoding="utf-8", newline="")
         flush(name)
 
-    for name, make in extra.items():
-        if name != TIMED_LAST:
-            write(name, make)
-    workbook.result()
-    flush(XLSX_NAME)
-    if TIMED_LAST in extra:
-        write(TIMED_LAST, extra[TIMED_LAST])
 
-
-def _workbook(staging: Path, proposal: Proposal, instance, lang, policy,
-              fork: bool) -> Beside[None]:
-    """
-    Saves ``proposal.xlsx`` into ``staging`` beside the caller's writing
-    (see ``write_proposal``): with the instance, the officer's workbook,
-    in a forked child when ``fork`` (its office view made here first, so
-    that the report written meanwhile shares it); without, the data
-    sheets alone, when the result is asked for.
-    """
-    path = staging / XLSX_NAME
-    if instance is None:
-        return beside(lambda: save_workbook(_sheets(proposal), path),
-                      fork=False)
-    from ..i18n import translator
-    from ..office.shared_view import shared_office_view
-    from ..office.workbook import save_people_workbook
-
-    t = translator(lang)
-    shared_office_view(proposal, instance, t, policy)
-    return beside(lambda: save_people_workbook(
-        path, _sheets(proposal), proposal, instance, t, policy), fork)
+def _sync_in(folder: Path) -> Callable[[str], None]:
+    """Flushes a file of ``folder`` to disk at once, by name."""
+    return lambda name: _sync(folder / name)
 
 
 def _write_json_and_csv(staging: Path, proposal: Proposal, dialect,

@@ -165,20 +165,24 @@ def test_plain_workbook_without_the_instance_is_unchanged(city, tmp_path):
     assert next(csv.reader(io.StringIO(text)))[0] == "household"
 
 
-def test_the_workbook_made_in_a_forked_child_is_the_same(city, tmp_path):
-    """The CLI's solve makes the workbook in a forked child while it
-    writes the other files; the cells are those made in the process."""
+def test_files_written_beside_a_forked_child_are_the_same(city, tmp_path):
+    """The CLI's solve writes the JSON, the CSV and the report in a
+    forked child while it makes the workbook; every file is as written
+    in the process alone."""
     instance, policy, proposal = city
-    cells = {}
+    cells, texts = {}, {}
     for fork in (False, True):
         folder = tmp_path / f"fork-{fork}"
         write_proposal(proposal, folder, instance=instance, policy=policy,
-                       lang="nb", fork=fork)
+                       lang="nb", fork=fork,
+                       extra={"report.html": lambda: "<p>report</p>"})
         book = openpyxl.load_workbook(folder / "proposal.xlsx")
         cells[fork] = {sheet.title: [[c.value for c in row]
                                      for row in sheet.iter_rows()]
                        for sheet in book.worksheets}
-        assert {p.name for p in folder.iterdir()} >= {
-            "proposal.json", "proposal.csv", "proposal.xlsx"}
+        texts[fork] = {name: (folder / name).read_bytes() for name in (
+            "proposal.json", "proposal.csv", "report.html")}
     assert cells[True] == cells[False]
     assert len(cells[True]) > 1 and all(cells[True].values())
+    assert texts[True] == texts[False]
+    assert texts[True]["report.html"] == b"<p>report</p>"
