@@ -78,18 +78,14 @@ class Beside(Generic[T]):
         self._pipe: int | None = None
         self._done = False
         self._value: T | None = None
-        if fork and FORKS:
-            self._start()
-
-    @property
-    def forked(self) -> bool:
+        self.forked = fork and FORKS
         """Whether the work went to a child."""
-        return self._pid is not None or self._pipe is not None
+        if self.forked:
+            self._start()
 
     def _start(self) -> None:
         # Buffered output would otherwise be written twice, once by the
-        # child; and a child must not take the terminal's Ctrl-C, which
-        # is the parent's to handle.
+        # child.
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -108,7 +104,7 @@ class Beside(Generic[T]):
         raises the work's own exception if it fails)."""
         if self._done:
             return self._value  # type: ignore[return-value]
-        answer = self._collect() if self.forked else None
+        answer = self._collect() if self._pid is not None else None
         self._value = answer[0] if answer is not None else self._work()
         self._done = True
         return self._value
@@ -168,6 +164,8 @@ def _run_child(work: Callable[[], object], writing: int) -> None:
     answer: the parent does it again."""
     status = 1
     try:
+        # The terminal's Ctrl-C reaches the child too; it is the
+        # parent's to handle.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         # What the parent made stays out of the child's collections:
         # walking it would copy every page it sits on.

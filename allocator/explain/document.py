@@ -78,8 +78,8 @@ def build_proposal(
     instance_hash
         Gives the instance's hash (``instance_sha256``) for the
         provenance, when it is being worked out elsewhere meanwhile (the
-        pipeline hashes it in a forked child while it compiles and
-        solves). Default: hashed here.
+        pipeline hashes it in a forked child while it solves). Default:
+        hashed here.
     """
     if ends_at is None and time_limit is not None:
         spent = result.build_seconds + result.solve_seconds

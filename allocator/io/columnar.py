@@ -45,20 +45,6 @@ class ValueColumns:
         )
 
 
-def parse_columns(
-    parser: RowParser,
-    rows: Sequence[list[str]],
-    width: int,
-    conventions: Conventions,
-) -> list[dict] | None:
-    """
-    The model input of every row, as ``parser`` gives it row by row, or
-    ``None`` when a cell has a problem; see ``parse_value_columns``.
-    """
-    parsed = parse_value_columns(parser, rows, width, conventions)
-    return None if parsed is None else parsed.rows()
-
-
 def parse_value_columns(
     parser: RowParser,
     rows: Sequence[list[str]],

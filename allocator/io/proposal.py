@@ -14,7 +14,7 @@ from models import Proposal
 
 from ..collector import paused as collector_paused
 from ..forked import FORKS, beside
-from ..i18n import _
+from ..i18n import _, translator
 from ._atomic import atomic_folder
 from .history import keep_previous
 from .jsonform import read_model
@@ -117,7 +117,8 @@ def write_proposal(
         The paths written.
     """
     out = Path(out_dir)
-    names = [JSON_NAME, CSV_NAME, XLSX_NAME, *(extra or {})]
+    extra = extra or {}
+    names = [JSON_NAME, CSV_NAME, XLSX_NAME, *extra]
     # No collection while the files are written: the writers make
     # hundreds of thousands of short-lived lists and strings that set it
     # off, and its full passes walk all the run holds (about a second of
@@ -126,42 +127,42 @@ def write_proposal(
             atomic_folder(out, OUTPUT_NAMES | set(names)) as staging, \
             ThreadPoolExecutor(max_workers=len(names)) as flushing:
         flush = _Flush(staging, flushing)
-        texts = {name: make for name, make in (extra or {}).items()
-                 if name != TIMED_LAST}
-        t = _shared_view(proposal, instance, lang, policy)
-        # In a forked child each file is flushed as it is written; here
-        # by the flushing threads.
-        forks = fork and FORKS
-        with beside(lambda: _write_texts(
-                staging, proposal, dialect, texts,
-                _sync_in(staging) if forks else flush), forks) as writing:
-            _write_workbook(staging, proposal, instance, t, policy)
-            flush(XLSX_NAME)
-            writing.result()
-        if forks:
-            for name in (JSON_NAME, CSV_NAME, *texts):
-                flush(name)
-        if TIMED_LAST in (extra or {}):
-            (staging / TIMED_LAST).write_text(extra[TIMED_LAST](),
-                                              encoding="utf-8", newline="")
-            flush(TIMED_LAST)
+        _write_files(staging, flush, proposal, instance, lang, dialect,
+                     policy, extra, fork)
         flush.wait()
         kept = keep_previous(out, staging) if keep_history else None
     return [out / name for name in names] + ([kept] if kept else [])
 
 
-def _shared_view(proposal: Proposal, instance, lang, policy):
-    """The translator of ``lang``, and with the instance the office view
-    the workbook and the report share, made once here before any fork
-    (``office.shared_view``)."""
-    from ..i18n import translator
-
+def _write_files(staging: Path, flush: _Flush, proposal: Proposal,
+                 instance, lang, dialect, policy,
+                 extra: Mapping[str, Callable[[], str]], fork: bool) -> None:
+    """Every file of ``write_proposal`` into ``staging``, each flushed
+    once written: the JSON, the CSV and the ``extra`` text files in a
+    forked child when ``fork`` while the workbook is made here, then the
+    run log (``TIMED_LAST``) last of all."""
+    texts = {name: make for name, make in extra.items()
+             if name != TIMED_LAST}
     t = translator(lang)
     if instance is not None:
+        # Made once here, before any fork: the workbook and the
+        # report share it (``office.shared_view``).
         from ..office.shared_view import shared_office_view
 
         shared_office_view(proposal, instance, t, policy)
-    return t
+    # In a forked child each file is flushed as it is written; here
+    # by the flushing threads.
+    forks = fork and FORKS
+    with beside(lambda: _write_texts(
+            staging, proposal, dialect, texts,
+            _sync_in(staging) if forks else flush), forks) as writing:
+        _write_workbook(staging, proposal, instance, t, policy)
+        flush(XLSX_NAME)
+        writing.result()
+    if TIMED_LAST in extra:
+        (staging / TIMED_LAST).write_text(extra[TIMED_LAST](),
+                                          encoding="utf-8", newline="")
+        flush(TIMED_LAST)
 
 
 def _write_workbook(staging: Path, proposal: Proposal, instance, t,
@@ -196,7 +197,7 @@ def _sync_in(folder: Path) -> Callable[[str], None]:
 
 
 def _write_json_and_csv(staging: Path, proposal: Proposal, dialect,
-                        flush: _Flush) -> None:
+                        flush: Callable[[str], None]) -> None:
     # Bytes straight from pydantic: 32 MB of a national proposal need
     # not become text and then bytes again.
     (staging / JSON_NAME).write_bytes(

@@ -8,7 +8,7 @@ import io
 import random
 import sys
 
-from allocator.io.columnar import parse_columns
+from allocator.io.columnar import parse_value_columns
 from allocator.io.layout import Conventions, RowParser, layout
 from allocator.io.tabular import WHITE_SPACE, _plain_rows
 
@@ -93,7 +93,8 @@ def test_parse_columns_gives_the_rows_and_styles_of_the_row_parser():
     by_row, by_column = (Conventions(decimal_comma=True),
                          Conventions(decimal_comma=True))
     expected = _by_row(parser, rows, by_row)
-    assert parse_columns(parser, rows, len(header), by_column) == expected
+    parsed = parse_value_columns(parser, rows, len(header), by_column)
+    assert parsed.rows() == expected
     assert list(by_column.seen.items()) == list(by_row.seen.items())
 
 
@@ -105,5 +106,5 @@ def test_parse_columns_gives_up_on_a_cell_with_a_problem():
     parser = RowParser(layout("dwellings"), {"id": 0, "lift": 1})
     conventions = Conventions()
     rows = [["D-1", "true"], ["D-2", "kanskje"]]
-    assert parse_columns(parser, rows, 2, conventions) is None
+    assert parse_value_columns(parser, rows, 2, conventions) is None
     assert not conventions.seen

@@ -79,19 +79,27 @@ def test_columns_read_back_as_cells_written_one_by_one(tmp_path, formats):
         tmp_path / "cells.xlsx")
 
 
-def test_rows_without_cells_are_left_out(tmp_path):
-    """Tests that a row with no cell in the middle and at the end of the
-    block is left out, so the sheet ends at its last cell."""
-    rows = [["a", 1], [None, None], ["b", 2], [None, None]]
+
+def _write_both_ways(folder, name, rows, header=None):
+    """``rows`` written to sheet ``name`` cell by cell (``False.xlsx``)
+    and by whole columns (``True.xlsx``) in ``folder``, below
+    ``header`` when given."""
     for by_columns in (False, True):
-        book = _Book(tmp_path / f"{by_columns}.xlsx")
-        sheet = book.sheet("only")
-        sheet.write_row(0, 0, ["x", "y"], book.bold)
+        book = _Book(folder / f"{by_columns}.xlsx")
+        sheet = book.sheet(name)
+        if header is not None:
+            sheet.write_row(0, 0, header, book.bold)
         if by_columns:
             book.write_columns(sheet, [list(c) for c in zip(*rows)], [])
         else:
             book.write_rows(sheet, rows, [])
         book.close()
+
+def test_rows_without_cells_are_left_out(tmp_path):
+    """Tests that a row with no cell in the middle and at the end of the
+    block is left out, so the sheet ends at its last cell."""
+    rows = [["a", 1], [None, None], ["b", 2], [None, None]]
+    _write_both_ways(tmp_path, "only", rows, header=["x", "y"])
     assert _cells(tmp_path / "True.xlsx") == _cells(tmp_path / "False.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "True.xlsx")["only"]
     assert sheet.max_row == 4
@@ -104,8 +112,8 @@ def test_rows_without_cells_are_left_out(tmp_path):
 def test_odd_values_raise_before_anything_is_written(tmp_path, odd):
     """Tests that a value the columns do not take (not a finite number,
     unhashable, a date without a date format, very long text, any other
-    object, also one equal to a plain value before it) raises NotColumnar and leaves the shared strings and the
-    sheet untouched."""
+    object, also one equal to a plain value before it) raises NotColumnar
+    and leaves the shared strings and the sheet untouched."""
     book = _Book(tmp_path / "odd.xlsx")
     sheet = book.sheet("odd")
     before = dict(sheet.str_table.string_table), sheet.str_table.count
@@ -123,12 +131,5 @@ def test_workbook_writes_odd_values_cell_by_cell(tmp_path, odd):
     """Tests that the workbook writes a sheet holding such a value cell
     by cell, as before."""
     rows = [["kept", 1], ["also", odd]]
-    for by_columns in (False, True):
-        book = _Book(tmp_path / f"{by_columns}.xlsx")
-        sheet = book.sheet("odd")
-        if by_columns:
-            book.write_columns(sheet, [list(c) for c in zip(*rows)], [])
-        else:
-            book.write_rows(sheet, rows, [])
-        book.close()
+    _write_both_ways(tmp_path, "odd", rows)
     assert _cells(tmp_path / "True.xlsx") == _cells(tmp_path / "False.xlsx")
