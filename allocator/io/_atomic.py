@@ -128,14 +128,15 @@ def clean_stale(path: Path) -> list[Path]:
         return []
     stale: list[Path] = []
     head = f".{path.name}."
-    for entry in parent.iterdir():
-        name = entry.name
+    # Names, not paths: a folder such as Downloads may hold thousands of
+    # entries, and a path object for each took a tenth of a second.
+    for name in os.listdir(parent):
         if not name.startswith(head) or not name.endswith((".tmp", ".old")):
             continue
         pid = name[len(head):].split(".", 1)[0]
         if not pid.isdigit() or _running(int(pid)):
             continue
-        stale.append(entry)
+        stale.append(parent / name)
     # The old folder of an interrupted two-rename swap is the last
     # complete output: it goes back in place before anything is removed.
     for entry in sorted(stale):

@@ -13,6 +13,7 @@ for programs.
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -65,6 +66,33 @@ NORWEGIAN_EXCEL = CsvDialect(";", True, True)
 """Norwegian Excel's CSV: semicolons, decimal commas, UTF-8 with BOM."""
 
 
+QUICK_DEFLATE = 1
+"""The workbook's deflate level. Its sheets are tens of megabytes of
+XML at national scale: level 1 packs them in a third of the time of
+zlib's default 6 (0.15 s against 0.48 s for a national round's 31 MB),
+into a file a third larger (5.3 MB against 3.9 MB)."""
+
+
+class _QuickZipFile(zipfile.ZipFile):
+    """XlsxWriter's archive, each member deflated at ``QUICK_DEFLATE``
+    (XlsxWriter has no setting for it, and names the level of no
+    member)."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None,
+                 compresslevel=None):
+        super().writestr(zinfo_or_arcname, data, compress_type,
+                         QUICK_DEFLATE if compresslevel is None
+                         else compresslevel)
+
+
+def _deflate_quickly(module) -> None:
+    """Has XlsxWriter's ``module`` (``xlsxwriter.workbook``) open its
+    archives as ``_QuickZipFile``; a version that no longer opens a
+    plain ``zipfile.ZipFile`` there is left as it is."""
+    if module.ZipFile is zipfile.ZipFile:
+        module.ZipFile = _QuickZipFile
+
+
 class _Book:
     """
     An XlsxWriter workbook with the few cell formats the sheets use.
@@ -79,7 +107,9 @@ class _Book:
 
     def __init__(self, path: Path) -> None:
         import xlsxwriter
+        import xlsxwriter.workbook
 
+        _deflate_quickly(xlsxwriter.workbook)
         # Text is written as text: data must not turn into formulas or
         # links in the user's spreadsheet.
         self.book = xlsxwriter.Workbook(str(path), {

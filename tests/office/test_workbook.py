@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+import zlib
 from datetime import datetime
 from pathlib import Path
 
@@ -13,7 +15,11 @@ import pytest
 from allocator.cli import main
 from allocator.io import write_proposal
 from allocator.io.tabular import read_csv
-from allocator.office.workbook import NORWEGIAN_EXCEL, sniff_dialect
+from allocator.office.workbook import (
+    NORWEGIAN_EXCEL,
+    QUICK_DEFLATE,
+    sniff_dialect,
+)
 from models import SENSITIVE_FIELDS
 from tests.robustness.norwegian import norwegian_excel_copy
 
@@ -22,15 +28,43 @@ TOWN = ROOT / "instances" / "samples" / "town"
 
 
 @pytest.fixture(scope="module")
-def books(city, tmp_path_factory):
+def book_paths(city, tmp_path_factory):
     instance, policy, proposal = city
     out = {}
     for lang in ("en", "nb"):
         folder = tmp_path_factory.mktemp(lang)
         write_proposal(proposal, folder, instance=instance, lang=lang,
                        policy=policy)
-        out[lang] = openpyxl.load_workbook(folder / "proposal.xlsx")
+        out[lang] = folder / "proposal.xlsx"
     return out
+
+
+@pytest.fixture(scope="module")
+def books(book_paths):
+    return {lang: openpyxl.load_workbook(path)
+            for lang, path in book_paths.items()}
+
+
+def test_workbook_members_are_deflated_at_the_quick_level(book_paths):
+    """Tests that each member of the officer's workbook is deflated at
+    ``QUICK_DEFLATE`` (its compressed size is what that level gives, and
+    not what zlib's default gives)."""
+    with zipfile.ZipFile(book_paths["nb"]) as archive:
+        sheets = [info for info in archive.infolist()
+                  if info.filename.startswith("xl/worksheets/")]
+        assert sheets
+        for info in archive.infolist():
+            assert info.compress_type == zipfile.ZIP_DEFLATED
+            data = archive.read(info)
+            assert info.compress_size == len(_deflated(data, QUICK_DEFLATE))
+        largest = max(sheets, key=lambda info: info.file_size)
+        data = archive.read(largest)
+        assert largest.compress_size != len(_deflated(data, 6))
+
+
+def _deflated(data: bytes, level: int) -> bytes:
+    packer = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
 
 
 def _rows(sheet):

@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import random
 import signal
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,8 +44,12 @@ def _proposals():
     }
 
 
-def _writer(proposals, out: Path) -> None:
-    """Writes the two proposals in turn, for ever (until killed)."""
+def _writer(proposals, out: Path, scratch: Path) -> None:
+    """Writes the two proposals in turn, for ever (until killed), with
+    the temporary files of the libraries it calls in ``scratch``: those
+    a kill leaves there stay out of the machine's shared temporary
+    folder."""
+    tempfile.tempdir = str(scratch)
     names = list(proposals)
     i = 0
     while True:
@@ -99,8 +104,11 @@ def test_a_killed_writer_never_leaves_a_mixed_folder(tmp_path):
     rng = random.Random(14)
     seen = {"a": 0, "b": 0}
     left_behind = 0
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
     for _ in range(KILLS):
-        child = context.Process(target=_writer, args=(proposals, out))
+        child = context.Process(target=_writer, args=(proposals, out,
+                                                      scratch))
         child.start()
         time.sleep(rng.uniform(0, 3 * one_write))
         os.kill(child.pid, signal.SIGKILL)
@@ -108,7 +116,8 @@ def test_a_killed_writer_never_leaves_a_mixed_folder(tmp_path):
         assert child.exitcode == -signal.SIGKILL
         seen[_label(out, proposals)] += 1
         left_behind += len(clean_stale(out))
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+        assert sorted(p.name for p in tmp_path.iterdir()) == [
+            "out", "scratch"]
     # Kills landed in both halves of the cycle.
     assert seen["a"] and seen["b"]
     # And some landed mid-write, leaving a temporary folder to clean.
