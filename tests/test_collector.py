@@ -100,6 +100,59 @@ def test_settled_changes_nothing_before_loaded_or_outside(collector_on):
     assert gc.get_freeze_count() == 0
 
 
+def _passes():
+    """Counts the collector's passes from now on: a list, one entry per
+    pass started, and the function that stops counting."""
+    passes = []
+
+    def count(phase, info):
+        if phase == "start":
+            passes.append(info["generation"])
+
+    gc.callbacks.append(count)
+    return passes, lambda: gc.callbacks.remove(count)
+
+
+def test_paused_in_a_command_freezes_what_it_made_without_a_pass(
+        collector_on):
+    """Tests that in a command's run a ``paused`` block's objects are
+    frozen as it ends, and that neither its end nor the next allocations
+    set off a pass over them; all is unfrozen when the command ends."""
+    with collector.loading():
+        collector.loaded()
+        before = gc.get_freeze_count()
+        passes, stop = _passes()
+        try:
+            with collector.paused():
+                made = [[] for _ in range(5000)]
+                assert not gc.isenabled()
+            assert gc.isenabled()
+            more = [[] for _ in range(100)]
+        finally:
+            stop()
+        assert passes == []
+        assert gc.get_freeze_count() >= before + len(made)
+        assert len(more) == 100
+    assert gc.get_freeze_count() == 0
+
+
+def test_paused_outside_a_command_freezes_nothing(collector_on):
+    """Tests that a ``paused`` block outside a command's run (the lab, the
+    workbench, a test) freezes nothing: the collector runs on its objects
+    as before."""
+    passes, stop = _passes()
+    try:
+        with collector.paused():
+            made = [[] for _ in range(5000)]
+        more = [[] for _ in range(1000)]
+    finally:
+        stop()
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
+    assert passes  # the allocations after the block set one off
+    assert len(made) + len(more) == 6000
+
+
 @pytest.fixture
 def fresh_start(collector_on):
     """No start pause left over from another test, before and after."""
