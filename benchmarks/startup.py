@@ -37,7 +37,7 @@ Usage::
 
     uv run python benchmarks/startup.py               # about a minute
     uv run python benchmarks/startup.py --repeats 3
-    uv run python benchmarks/startup.py --repeats 3 --national  # + ~2 min a run
+    uv run python benchmarks/startup.py --repeats 3 --national  # +2 min a run
     git archive 2f05ae8 | tar -x -C /tmp/base
     uv run python benchmarks/startup.py --repeats 5 --against /tmp/base \\
         --json /tmp/startup.json
