@@ -639,8 +639,9 @@ def _write_proposal_files(proposal, instance, pol, path, out_dir,
     """The proposal files (the workbook for people, the CSV in the
     input's dialect), ``report.html`` and any ``extra`` files, replacing
     the output folder as a whole and keeping the earlier proposal in its
-    history; the workbook is made in a forked child meanwhile (one run
-    in this process: the other core is free)."""
+    history; the JSON, the CSV and the report are written by a forked
+    child while the workbook is made here (one run in this process: the
+    other core is free)."""
     from .io import write_proposal
     from .office.report import REPORT_NAME, report_html
     from .office.workbook import sniff_dialect

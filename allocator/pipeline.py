@@ -189,8 +189,8 @@ def _explained(instance, policy, data, result, derived, set_aside, previous,
     """
     The proposal of a result, with what the decisions did and the input
     it silently loses. The collector is off meanwhile: what it makes
-    lives on, and the next stage's ``collector.settled`` walks it once
-    (a collection set off midway would walk it too).
+    lives on, and in a command's run it is frozen as the block ends
+    (``collector.paused``); a collection set off midway would walk it.
     """
     proposal = build_proposal(instance, policy, data, result, **explaining)
     proposal = _with_decisions(instance, policy, data, proposal, derived,

@@ -649,17 +649,14 @@ def _records(
         extra[table.parent_key] = [
             cells[parent_at] if parent_at is not None
             and parent_at < len(cells) else "" for cells in cells_by_row]
-    numbers = [number for number, _cells in data]
+    columns = ColumnRecords([number for number, _cells in data], values,
+                            extra)
     if not missing:
-        return ColumnRecords(numbers, values, extra), missing
-    ignored = {(c,) for c in missing}
-    records = [
-        Record(number, row, set(ignored))
-        for number, row in zip(numbers, values.rows(), strict=True)
-    ]
-    for key, column in extra.items():
-        for record, value in zip(records, column, strict=True):
-            record.data[key] = value
+        return columns, missing
+    # A missing column: each row's record says it was reported.
+    records = columns.records
+    for record in records:
+        record.ignored.update((c,) for c in missing)
     return records, missing
 
 
