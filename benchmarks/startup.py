@@ -24,8 +24,14 @@ that holds earlier proposals also carries their history over).
 command by command: ``DIR`` is a source tree of it (``git archive REV |
 tar -x -C DIR``), run through ``PYTHONPATH`` with this environment. The
 tables then give both medians and their ratio, the only comparison a
-loaded machine allows. ``--json FILE`` writes the figures with the
-revision measured, for the record kept per revision.
+loaded machine allows. ``--against-clone DIR`` does the same with a git
+clone of the other revision whose environment its own ``make`` built
+(``DIR/.venv``): each of its commands runs as a newcomer at that
+revision runs it, with that environment's interpreter and bytecode as
+its Makefile left them, on a city its own generator wrote (same preset
+and seed). The issue's figures were taken so, on a fresh clone at
+38d65cc, whose ``make`` compiled no bytecode. ``--json FILE`` writes the
+figures with the revision measured, for the record kept per revision.
 
 Targets (issue "Speed where people wait"): ``allocator --help`` at most
 0.3 s, a city ``allocator solve`` at most 0.8 s wall; national
@@ -41,6 +47,9 @@ Usage::
     git archive 2f05ae8 | tar -x -C /tmp/base
     uv run python benchmarks/startup.py --repeats 5 --against /tmp/base \\
         --json /tmp/startup.json
+    git clone -q . /tmp/at38 && git -C /tmp/at38 checkout -q 38d65cc
+    make -C /tmp/at38 .venv/.synced
+    uv run python benchmarks/startup.py --repeats 5 --against-clone /tmp/at38
 """
 
 from __future__ import annotations
@@ -72,8 +81,9 @@ SOLVE_LIBRARIES = ("numpy", "pydantic", "networkx", "typer", "rich.console",
                    "xlsxwriter", "babel.dates",
                    "ortools.graph.python.min_cost_flow")
 """The libraries a city ``solve`` loads: their import alone, timed as a
-command of its own, is the floor under the command's wall time (0.37
-of 38d65cc's city solve, where the issue's 0.8 s target is 0.44)."""
+command of its own, is the floor under the command's wall time (0.43 s
+of 0.69 s; 0.2 of a fresh clone at 38d65cc's city solve, where the
+issue's 0.8 s target is 0.44)."""
 
 NATIONAL_LIMIT = 30
 """``--time-limit`` of the national solve (the issue's figure)."""
@@ -81,14 +91,18 @@ NATIONAL_LIMIT = 30
 TIME_V = Path("/usr/bin/time")
 
 
-def commands(work: Path, national: bool = False) -> dict[str, list[str]]:
-    """The commands to time, by label; inputs are generated into ``work``."""
-    cli = _allocator()
-    city = work / "city"
+def commands(work: Path, national: bool = False, cli: list[str] | None = None,
+             tag: str = "", root: Path = ROOT) -> dict[str, list[str]]:
+    """The commands to time, by label; inputs are generated into ``work``
+    by ``cli`` (this environment's ``allocator`` by default), into
+    folders whose names end with ``tag``; the town sample is the one in
+    ``root``."""
+    cli = cli or _allocator()
+    city = work / f"city{tag}"
     subprocess.run(cli + ["generate", "--preset", "city", "--seed", "7",
                           "--out", str(city)], check=True,
                    capture_output=True)
-    town = ROOT / "instances" / "samples" / "town"
+    town = root / "instances" / "samples" / "town"
     todo = {
         "python -c pass": [sys.executable, "-c", "pass"],
         "the solve's libraries, imported": [
@@ -96,14 +110,14 @@ def commands(work: Path, national: bool = False) -> dict[str, list[str]]:
         "allocator --help": cli + ["--help"],
         "allocator validate town": cli + ["validate", str(town)],
         "allocator solve city": cli + ["solve", str(city), "--out",
-                                       str(work / "proposal")],
+                                       str(work / f"proposal{tag}")],
     }
     if national:
-        folder = work / "national"
+        folder = work / f"national{tag}"
         subprocess.run(cli + ["generate", "--preset", "national", "--out",
                               str(folder)], check=True, capture_output=True)
         todo["allocator solve national"] = cli + [
-            "solve", str(folder), "--out", str(work / "national-out"),
+            "solve", str(folder), "--out", str(work / f"national-out{tag}"),
             "--time-limit", str(NATIONAL_LIMIT)]
     return todo
 
@@ -170,9 +184,20 @@ def main(argv=None) -> int:
     parser.add_argument("--against", type=Path, metavar="DIR",
                         help="also time the source tree DIR of another "
                              "revision, interleaved")
+    parser.add_argument("--against-clone", type=Path, metavar="DIR",
+                        help="also time the git clone DIR of another "
+                             "revision in the environment its make built "
+                             "(DIR/.venv), interleaved")
     parser.add_argument("--json", type=Path, metavar="FILE",
                         help="write the figures here")
     args = parser.parse_args(argv)
+    if args.against and args.against_clone:
+        parser.error("give --against or --against-clone, not both")
+    clone = args.against_clone.resolve() if args.against_clone else None
+    if clone is not None and not (clone / ".venv" / "bin" / "allocator"
+                                  ).exists():
+        parser.error(f"{clone}/.venv/bin/allocator is missing: run "
+                     f"make -C {clone} .venv/.synced first")
     trees = [ROOT] + ([args.against.resolve()] if args.against else [])
     # The project's own modules compiled once, as an installed package's
     # are: where PYTHONDONTWRITEBYTECODE is set, every command would
@@ -183,7 +208,7 @@ def main(argv=None) -> int:
                        check=True)
     work = Path(tempfile.mkdtemp(prefix="startup-"))
     try:
-        todo = timed_commands(work, args.national, args.against)
+        todo = timed_commands(work, args.national, args.against, clone)
         times: dict[str, list[float]] = {label: [] for label in todo}
         cpus: dict[str, list[float]] = {label: [] for label in todo}
         stages: dict[str, list[dict]] = {label: [] for label in todo}
@@ -199,8 +224,9 @@ def main(argv=None) -> int:
                     peaks[label].append(peak)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    other = args.against or clone
     print(f"median of {args.repeats} runs at {revision(ROOT)}"
-          + (f" against {args.against}" if args.against else "")
+          + (f" against {other} ({revision(other)})" if other else "")
           + f"; load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} cores\n")
     print_walls(times, cpus)
@@ -212,14 +238,22 @@ def main(argv=None) -> int:
 
 
 def timed_commands(work: Path, national: bool, against: Path | None,
+                   clone: Path | None = None,
                    ) -> dict[str, tuple[list[str], dict | None]]:
     """The commands by label with the environment each runs in; with
-    ``against``, each ``allocator`` command a second time, right after
-    the first, by that source tree (label ending with ``AGAINST``) and
-    into an output folder of its own."""
+    ``against`` (a source tree) or ``clone`` (a clone with its own
+    environment), each ``allocator`` command a second time, right after
+    the first, by that revision (label ending with ``AGAINST``) and into
+    an output folder of its own."""
     todo: dict[str, tuple[list[str], dict | None]] = {}
+    theirs = (commands(work, national,
+                       [str(clone / ".venv" / "bin" / "allocator")],
+                       "-against", clone)
+              if clone is not None else {})
     for label, command in commands(work, national).items():
         todo[label] = (command, None)
+        if label in theirs and label.startswith("allocator"):
+            todo[label + AGAINST] = (theirs[label], None)
         if against is None or not label.startswith("allocator"):
             continue
         other = [f"{arg}-against" if previous == "--out" else arg
@@ -260,7 +294,8 @@ def figures(times, stages, peaks, args, cpus) -> dict:
     each stage and the peak memory."""
     base = statistics.median(times["python -c pass"])
     out = {"revision": revision(ROOT),
-           "against": str(args.against) if args.against else None,
+           "against": str(args.against or args.against_clone or "") or None,
+           "against_as_cloned": args.against_clone is not None,
            "repeats": args.repeats, "load": os.getloadavg()[0],
            "cores": os.cpu_count(), "commands": {}}
     for label, values in times.items():
