@@ -161,6 +161,43 @@ def propose(
     return Outcome(proposal, data, result, check, derived, effective)
 
 
+@dataclass(frozen=True)
+class Matched:
+    """The solve's matches and their independent check, without the
+    proposal (``propose_matches``)."""
+
+    matches: list[tuple[str, str, bool]]
+    """``(household id, dwelling id, shared)`` in household order: the
+    matches ``propose``'s proposal lists for the same solve."""
+    check: CheckReport
+    data: AllocationData
+    result: Result
+
+
+def propose_matches(instance: Instance, policy: Policy | None = None,
+                    engine: str = "auto", time_limit: float | None = None,
+                    seed: int = 0, **params) -> Matched:
+    """
+    The chain without explaining: compiles (locks settled as ``propose``
+    settles them), solves, and checks the solve's matches with the
+    independent checker. For callers that read the matches alone, as
+    the policy lab's rounds do, hundreds to a sweep: explaining and
+    checking each round's proposal was a seventh of a sweep's work.
+    The arguments are ``propose``'s, without a decision log or a
+    previous proposal.
+    """
+    policy = Policy() if policy is None else policy
+    derived = derive(instance, policy, None)
+    effective, data, _set_aside = _settle_locks(instance, policy, derived,
+                                                None)
+    result, _ends_at = _solved(data, engine, time_limit, None, seed, _quiet,
+                               params)
+    matches = _solved_matches(instance, result)
+    check = check_matches(effective, policy, matches,
+                          _allowed_overrides(derived))
+    return Matched(matches, check, data, result)
+
+
 def _explained_and_checked(instance, policy, effective, data, result,
                            derived, set_aside, previous, before, on_stage,
                            **explaining) -> tuple[Proposal, CheckReport]:

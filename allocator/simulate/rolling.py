@@ -32,7 +32,7 @@ from models import (
 
 from ..check import check_matches
 from ..compile import compile_instance, quota_usage
-from ..pipeline import propose
+from ..pipeline import propose_matches
 from ..places import member_needs
 from .national import NationalRoundError, round_matches, select_households
 from .reservations import unreserved_without
@@ -404,11 +404,8 @@ def _round_matches(instance: Instance, policy: Policy, baseline: bool,
         ]
         report = check_matches(instance, policy, matches)
     else:
-        outcome = propose(instance, policy, marginal_values=False,
-                          seed=engine_seed)
-        matches = [(m.household, m.dwelling, m.shared)
-                   for m in outcome.proposal.matches]
-        report = outcome.check
+        outcome = propose_matches(instance, policy, seed=engine_seed)
+        matches, report = outcome.matches, outcome.check
     if not report.ok:
         raise SimulationError(
             f"round {instance.name}: the independent checker rejected the "
