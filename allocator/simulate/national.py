@@ -121,7 +121,7 @@ def round_matches(mode: str, instance: Instance, policy: Policy,
     NationalRoundError
         When a checker rejects the round's proposal.
     """
-    from ..pipeline import propose
+    from ..pipeline import propose_matches
     from ..placement.modes import run_chained, run_dwelling_first
 
     if mode == "today":
@@ -130,12 +130,11 @@ def round_matches(mode: str, instance: Instance, policy: Policy,
                 "municipality_quota": False, "assigned_municipality": True,
             }),
         })
-        outcome = propose(instance, rules, marginal_values=False,
-                          seed=seed, time_limit=time_limit)
+        outcome = propose_matches(instance, rules, seed=seed,
+                                  time_limit=time_limit)
         violations = outcome.check.violations
-        matches = [(m.household, m.dwelling, m.shared)
-                   for m in outcome.proposal.matches]
-        proven = outcome.proposal.solver.proven_optimal
+        matches = outcome.matches
+        proven = outcome.result.proven_optimal
     elif mode == "chained":
         outcome = run_chained(instance, policy, time_limit=time_limit,
                               seed=seed, check_whole=True)

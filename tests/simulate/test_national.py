@@ -126,17 +126,21 @@ def test_a_round_the_checker_rejects_stops_the_run(monkeypatch, mode):
     rejects stops the run."""
     import allocator.pipeline as pipeline
 
-    real = pipeline.propose
+    def rejecting(real):
+        def rejected(*args, **kwargs):
+            outcome = real(*args, **kwargs)
+            return dataclasses.replace(
+                outcome, check=CheckReport(violations=["planted violation"]))
+        return rejected
 
-    def rejected(*args, **kwargs):
-        outcome = real(*args, **kwargs)
-        return dataclasses.replace(
-            outcome, check=CheckReport(violations=["planted violation"]))
-
-    monkeypatch.setattr(pipeline, "propose", rejected)
+    # Today's rounds take the checked matches alone; the other modes
+    # propose in each municipality.
+    monkeypatch.setattr(pipeline, "propose_matches",
+                        rejecting(pipeline.propose_matches))
+    monkeypatch.setattr(pipeline, "propose", rejecting(pipeline.propose))
     import allocator.placement.modes as modes
 
-    monkeypatch.setattr(modes, "propose", rejected)
+    monkeypatch.setattr(modes, "propose", rejecting(modes.propose))
     world = make_world(two_municipalities(), SimulationParams(**QUIET), 0)
     with pytest.raises(SimulationError, match="planted violation"):
         simulate_run(world, SimulationParams(**QUIET), Policy(), mode,

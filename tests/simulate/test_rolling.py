@@ -57,6 +57,12 @@ def test_every_round_is_checked_and_a_rejected_round_stops_the_run(
     monkeypatch.setattr(rolling, "check_matches", reject)
     with pytest.raises(SimulationError, match="checker rejected"):
         simulate_run(world, params, Policy(), "fcfs", baseline=True)
+    # A policy's rounds: the solve's matches, checked in the chain.
+    import allocator.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "check_matches", reject)
+    with pytest.raises(SimulationError, match="matched twice"):
+        simulate_run(world, params, Policy(), "default")
 
 
 def test_declined_pairs_are_banned_for_ban_days():
