@@ -99,6 +99,22 @@ def union_instance(world: World) -> Instance:
     )
 
 
+_UNIONS: list[tuple[World, Instance]] = []
+"""The union instances of the last worlds: a seed's hindsight optima
+(one per policy and rule switched off) share their world's."""
+
+
+def _union_of(world: World) -> Instance:
+    """``union_instance`` of the world, made once for its optima."""
+    for known, union in _UNIONS:
+        if known is world:
+            return union
+    union = union_instance(world)
+    _UNIONS.insert(0, (world, union))
+    del _UNIONS[4:]
+    return union
+
+
 def timing(world: World, policy: Policy, params: SimulationParams,
            pair_household: np.ndarray, pair_dwelling: np.ndarray):
     """
@@ -126,16 +142,22 @@ def timing(world: World, policy: Policy, params: SimulationParams,
     ], dtype=np.int64)
 
     h, d = pair_household, pair_dwelling
-    earliest = np.maximum(joins[h], known[d])
+    # A pair's first round is the first at or after the later of the
+    # household's joining and the dwelling's earliest day. Finding the
+    # first round is monotone, so that is the later of the household's
+    # and the dwelling's first rounds: two look-ups, not one search per
+    # pair.
+    earliest = known
     if policy.hard.availability:
-        earliest = np.maximum(earliest, opens[d] - policy.horizon_days)
-    k = np.searchsorted(rounds, earliest, side="left")
+        earliest = np.maximum(known, opens - policy.horizon_days)
+    k = np.maximum(
+        np.searchsorted(rounds, joins, side="left").astype(np.int32)[h],
+        np.searchsorted(rounds, earliest, side="left").astype(np.int32)[d])
     exists = k < len(rounds)
-    matched_at = np.where(exists, rounds[np.minimum(k, len(rounds) - 1)],
-                          never)
+    matched_at = np.append(rounds, never)[k]  # ``never`` past the last
     feasible = exists & (matched_at <= until[d])
     settled = np.maximum(matched_at, opens[d])
-    within = feasible & (settled - permits[h] <= deadlines[h])
+    within = feasible & (settled <= (permits + deadlines)[h])
     return feasible, within
 
 
@@ -150,7 +172,7 @@ def hindsight(world: World, policy: Policy,
     any settlement, so the flow maximises settlements within deadline
     first. Soft dispersion is left out: it does not count here.
     """
-    union = union_instance(world)
+    union = _union_of(world)
     rules = hindsight_rules(policy)
     # Only eligibility is needed here, not the scores of the pairs: the
     # compiler keeps no scored pair per household and _all_pairs reads
@@ -214,16 +236,30 @@ def hindsight_rules(policy: Policy) -> Policy:
 
 
 def _all_pairs(data: AllocationData) -> tuple[np.ndarray, np.ndarray]:
-    """Every eligible pair, also those a pruning compiler left out."""
+    """Every eligible pair, also those a pruning compiler left out, sorted
+    by household, then dwelling: each household's free eligible
+    dwellings (its class's), placed class by class where its run of
+    pairs starts, not household by household."""
     if not data.pruned:
         return (data.pair_household.astype(np.int64),
                 data.pair_dwelling.astype(np.int64))
-    hs, ds = [], []
-    for h in range(data.num_households):
-        free = np.asarray(data.candidates.eligible_free(h), dtype=np.int64)
-        hs.append(np.full(len(free), h, dtype=np.int64))
-        ds.append(np.sort(free))
-    return np.concatenate(hs), np.concatenate(ds)
+    cand = data.candidates
+    rows = [np.sort(np.asarray(cand.free[c][0], dtype=np.int64))
+            for c in range(len(cand.members))]
+    counts = np.zeros(data.num_households, dtype=np.int64)
+    for members, row in zip(cand.members, rows, strict=True):
+        counts[members] = len(row)
+    starts = np.cumsum(counts) - counts
+    ph = np.repeat(np.arange(data.num_households, dtype=np.int64), counts)
+    pd = np.empty(len(ph), dtype=np.int64)
+    for members, row in zip(cand.members, rows, strict=True):
+        if len(members) and len(row):
+            at = starts[members][:, None] + np.arange(len(row))
+            pd[at] = row
+    if not cand.co_residents:  # no locks: every pair is admitted
+        return ph, pd
+    keep = cand.admits(ph, pd)
+    return ph[keep], pd[keep]
 
 
 def _with_pairs(data: AllocationData, ph: np.ndarray, pd: np.ndarray,
