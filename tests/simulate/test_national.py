@@ -124,7 +124,10 @@ def test_today_never_places_a_household_outside_a_decision(county):
 def test_a_round_the_checker_rejects_stops_the_run(monkeypatch, mode):
     """Tests that every mode's rounds go through a checker: one that
     rejects stops the run."""
+    # The modes imported before the patches: a first import under them
+    # would bind the patched ``propose`` into the module for good.
     import allocator.pipeline as pipeline
+    import allocator.placement.modes as modes
 
     def rejecting(real):
         def rejected(*args, **kwargs):
@@ -138,8 +141,6 @@ def test_a_round_the_checker_rejects_stops_the_run(monkeypatch, mode):
     monkeypatch.setattr(pipeline, "propose_matches",
                         rejecting(pipeline.propose_matches))
     monkeypatch.setattr(pipeline, "propose", rejecting(pipeline.propose))
-    import allocator.placement.modes as modes
-
     monkeypatch.setattr(modes, "propose", rejecting(modes.propose))
     world = make_world(two_municipalities(), SimulationParams(**QUIET), 0)
     with pytest.raises(SimulationError, match="planted violation"):
