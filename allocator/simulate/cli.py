@@ -83,6 +83,7 @@ def simulate_command(*, path, out_dir, policies, overrides, params_file,
         TimeElapsedColumn,
     )
 
+    from ..forked import forking
     from .report import write_report
     from .rolling import SimulationError
     from .runner import RULE_PRICES, backend_words, run_sweep
@@ -134,7 +135,8 @@ def simulate_command(*, path, out_dir, policies, overrides, params_file,
             err.print(_("could not run the sweep: {error}", error=exc),
                       markup=False, highlight=False, style="red")
             return INPUT_ERROR
-    report = write_report(sweep, instance, out_dir)
+    with forking():  # the sweep has left both cores free
+        report = write_report(sweep, instance, out_dir)
     elapsed = time.perf_counter() - started
     _print_headline(sweep, out)
     out.print(_("{runs} runs and {optima} hindsight optima on {backend} "

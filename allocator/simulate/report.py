@@ -16,6 +16,7 @@ import numpy as np
 
 from models import DAYS_PER_MONTH, Instance
 
+from ..forked import beside
 from ..htmlparts import BASE_CSS, escape, matplotlib_pyplot, svg_of
 from ..i18n import N_, _, current
 from ..io._atomic import atomic_folder
@@ -118,12 +119,16 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 def _figures(sweep: Sweep, instance: Instance) -> dict:
     """Each figure as ``(svg text, rows of its data)``."""
     plt = matplotlib_pyplot()
-    out = {
-        "queue": _queue_figure(plt, sweep),
-        "waits": _wait_figure(plt, sweep),
-        "areas": _area_figure(plt, sweep),
-        "map": _map_figure(plt, sweep, instance),
-    }
+    # The map, half of the drawing, beside the rest where the caller
+    # forks (``allocator.forked``: the CLI's, once the sweep has left
+    # both cores free); the same figure either way.
+    with beside(lambda: _map_figure(plt, sweep, instance)) as mapped:
+        out = {
+            "queue": _queue_figure(plt, sweep),
+            "waits": _wait_figure(plt, sweep),
+            "areas": _area_figure(plt, sweep),
+            "map": mapped.result(),
+        }
     fulfilled = _fulfilment_figure(plt, sweep)
     if fulfilled is not None:
         out["fulfilment"] = fulfilled
