@@ -95,8 +95,9 @@ def propose(
 ) -> Outcome:
     """
     Proposes an allocation and checks it with the independent checker:
-    the one solve chain behind the CLI, the policy lab, the placement
-    modes and the workbench.
+    the one solve chain behind the CLI, the placement modes and the
+    workbench. The policy lab's rounds, which read only the matches,
+    take ``propose_matches``: the same chain without explaining.
 
     Parameters
     ----------
