@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from allocator.generate import generate
+from allocator.io.policy import read_policy
 from allocator.pipeline import propose, propose_matches
 from models import Decision, DecisionKind, Policy
 
@@ -41,8 +42,6 @@ def _with_decisions(inst):
 @pytest.mark.parametrize("preset", ["default", "strict-dispersion",
                                     "shared-housing"])
 def test_the_matches_are_the_proposals_match_for_match(preset):
-    from allocator.io.policy import read_policy
-
     policy = read_policy(preset)
     inst, banned = _with_decisions(generate("town", seed=3))
     full = propose(inst, policy, marginal_values=False, seed=1)
